@@ -1,0 +1,45 @@
+# Warnings, -Werror and sanitizers apply to our targets only, never globally (fmt's style).
+
+function(siteaudit_configure_target target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
+                                           -Wnon-virtual-dtor -Wno-missing-field-initializers)
+  if(SITEAUDIT_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  siteaudit_apply_sanitizers(${target})
+endfunction()
+
+# Sanitizer flags are PUBLIC so that everything linking a sanitized library is sanitized too,
+# and BOOST_USE_ASAN / BOOST_USE_TSAN tell Boost.Context headers to announce fiber switches.
+function(siteaudit_apply_sanitizers target)
+  if(SITEAUDIT_SANITIZE STREQUAL "")
+    return()
+  endif()
+  set(flags -fsanitize=${SITEAUDIT_SANITIZE} -fno-omit-frame-pointer)
+  if(SITEAUDIT_SANITIZE MATCHES "undefined")
+    list(APPEND flags -fno-sanitize-recover=undefined)
+  endif()
+  target_compile_options(${target} PUBLIC ${flags})
+  target_link_options(${target} PUBLIC -fsanitize=${SITEAUDIT_SANITIZE})
+  if(SITEAUDIT_SANITIZE MATCHES "address")
+    target_compile_definitions(${target} PUBLIC BOOST_USE_ASAN SITEAUDIT_ASAN=1)
+  endif()
+  if(SITEAUDIT_SANITIZE MATCHES "thread")
+    target_compile_definitions(${target} PUBLIC BOOST_USE_TSAN SITEAUDIT_TSAN=1)
+  endif()
+endfunction()
+
+# siteaudit_add_test_suite(NAME layer SOURCES ... LIBS ...) builds one Catch2 executable for a
+# layer and registers each TEST_CASE with CTest under the layer's label (ctest -L runtime).
+function(siteaudit_add_test_suite layer)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  set(target ${layer}_tests)
+  add_executable(${target} ${ARG_SOURCES})
+  target_link_libraries(${target} PRIVATE siteaudit_catch_main ${ARG_LIBS})
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  target_compile_definitions(${target} PRIVATE
+    SITEAUDIT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    SITEAUDIT_BINARY="$<TARGET_FILE:siteaudit>")
+  siteaudit_configure_target(${target})
+  catch_discover_tests(${target} TEST_PREFIX "${layer}: " PROPERTIES LABELS ${layer})
+endfunction()

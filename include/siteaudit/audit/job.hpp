@@ -1,0 +1,35 @@
+// job.hpp — one URL to check, as the sitemap loader hands it to the workers.
+//
+// A Job is what flows through the `jobs` channel: the URL exactly as the sitemap listed it,
+// the URL actually requested (after --rewrite), where it came from, and the sitemap's
+// metadata the hygiene rules need. Jobs are small and move-only in spirit; the loader
+// creates one per listed URL and never keeps them.
+//
+// Example:
+//   Job job{.url = "https://example.com/a", .check_url = "https://preview.example.com/a",
+//           .source = 0, .line = 12};
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace siteaudit::audit {
+
+struct Job {
+  // url is the URL exactly as the sitemap listed it (after entity decoding and trimming);
+  // the report's results[].url is this string.
+  std::string url;
+  // check_url is the absolute URL requested: `url` resolved against the sitemap, normalised,
+  // and mapped by --rewrite. Equal to `url` in the common case.
+  std::string check_url;
+  // lastmod is the sitemap's <lastmod> text, empty when absent.
+  std::string lastmod;
+  // source is the index of the sitemap in Report::sources that listed the URL.
+  std::uint32_t source = 0;
+  // line is the 1-based line of the <loc> (or text line) in that sitemap, 0 when unknown.
+  std::uint32_t line = 0;
+  // seq is the order in which the loader emitted the job; results are reported in this order.
+  std::uint64_t seq = 0;
+};
+
+}  // namespace siteaudit::audit

@@ -1,0 +1,81 @@
+// report.hpp — everything one audit run found, as the report writers receive it.
+//
+// The collector fills a Report; the writers in report/ are pure functions of it. Field names
+// follow the JSON contract `siteaudit.report/1` (DESIGN.md, man page, fixtures/report.schema.json).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "siteaudit/audit/finding.hpp"
+#include "siteaudit/audit/result.hpp"
+
+namespace siteaudit::audit {
+
+// SourceKind says what a loaded input turned out to be (decided by content, not by name).
+enum class SourceKind : std::uint8_t { unknown, robots, urlset, sitemap_index, text, rss, atom };
+
+struct Source {
+  std::string url;  // URL or file path as named (for children: as the index listed it)
+  SourceKind kind = SourceKind::unknown;
+  std::uint64_t urls = 0;  // URLs this source listed (before de-duplication)
+  bool gzip = false;
+  int parent = -1;  // index of the index/robots.txt that listed it, -1 for a top-level input
+  std::string error;  // non-empty when the source could not be loaded or parsed
+  std::vector<Finding> warnings;
+};
+
+struct RouteReport {
+  bool enabled = false;       // --expect was given
+  std::string file;           // the routes file
+  std::vector<std::string> missing;     // expected routes no sitemap URL matched (failures)
+  std::vector<std::string> unexpected;  // sitemap URLs matching no expected route
+};
+
+struct LatencySummary {
+  std::uint32_t p50 = 0, p90 = 0, p99 = 0, max = 0;  // milliseconds, over checked URLs
+};
+
+struct Summary {
+  std::uint64_t total = 0, ok = 0, failed = 0, skipped = 0, cancelled = 0;
+  std::uint64_t warnings = 0;  // results with at least one finding, plus source warnings
+  std::uint64_t duplicates = 0;  // URLs listed more than once (checked once)
+  std::uint64_t status_2xx = 0, status_3xx = 0, status_4xx = 0, status_5xx = 0, no_status = 0;
+  LatencySummary latency;
+};
+
+struct RunInfo {
+  std::string started_at;  // RFC 3339 UTC
+  std::uint64_t duration_ms = 0;
+  bool interrupted = false;  // Ctrl-C, SIGTERM or --max-time
+  std::string interrupt_reason;
+  int exit_code = 0;
+};
+
+struct ToolInfo {
+  std::string name = "siteaudit";
+  std::string version;
+};
+
+struct Report {
+  ToolInfo tool;
+  // config is the effective configuration as (option, value) pairs, in --help order.
+  std::vector<std::pair<std::string, std::string>> config;
+  RunInfo run;
+  Summary summary;
+  std::vector<Source> sources;
+  RouteReport routes;
+  std::vector<Result> results;  // in Job::seq order, exactly one per listed URL
+};
+
+// summarize() recomputes `summary` from `results` and `sources`.
+Summary summarize(const Report& report);
+
+const char* to_string(Outcome outcome);
+const char* to_string(CheckMethod method);
+const char* to_string(SourceKind kind);
+const char* to_string(Severity severity);
+
+}  // namespace siteaudit::audit

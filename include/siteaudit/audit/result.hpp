@@ -1,0 +1,67 @@
+// result.hpp — the outcome of checking one Job, as the collector receives it.
+//
+// A Result is kept for every listed URL until the report is written, so the common case is
+// kept small (a 1,000,000-URL run keeps a million of them): the rare parts — redirect hops,
+// error text, findings, the rewritten URL — live behind `detail`, which is null for a plain
+// "200 OK, no redirects, no warnings" page.
+//
+// Outcomes add up: ok + failed + skipped + cancelled == total. A page with warnings (slow,
+// redirected under --redirects warn, hygiene findings) is `ok` and carries its findings.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "siteaudit/audit/finding.hpp"
+
+namespace siteaudit::audit {
+
+enum class Outcome : std::uint8_t { ok, failed, skipped, cancelled };
+
+enum class CheckMethod : std::uint8_t { none, head, get };
+
+// RedirectHop is one hop of a redirect chain: the status that redirected and where to.
+struct RedirectHop {
+  std::string url;
+  int status = 0;
+  std::string location;
+  std::uint32_t time_ms = 0;
+};
+
+// ResultDetail holds what most results do not have.
+struct ResultDetail {
+  std::string check_url;  // the requested URL when --rewrite changed it
+  std::string final_url;  // where redirects ended, when they did
+  std::string error;      // human-readable reason for a failure, skip or transport error
+  std::string error_kind;  // stable kind: "dns", "timeout", "status", "robots", "excluded", ...
+  std::string content_type;
+  std::string lastmod;  // from the sitemap
+  std::vector<RedirectHop> redirects;
+  std::vector<Finding> findings;
+  bool fell_back_to_get = false;  // HEAD was refused or dropped; GET decided the result
+  bool slow = false;
+  std::uint64_t bytes = 0;  // body bytes read (GET)
+};
+
+struct Result {
+  std::string url;  // exactly as the sitemap listed it
+  std::unique_ptr<ResultDetail> detail;
+  std::uint64_t seq = 0;  // Job::seq
+  std::uint32_t source = 0;  // index into Report::sources
+  std::uint32_t line = 0;
+  std::uint32_t time_ms = 0;  // total time across attempts and redirects
+  std::int16_t status = 0;    // final HTTP status, 0 when no response
+  Outcome outcome = Outcome::ok;
+  CheckMethod method = CheckMethod::none;
+  std::uint8_t attempts = 0;
+
+  // details() returns the detail block, creating it on first use.
+  ResultDetail& details() {
+    if (!detail) detail = std::make_unique<ResultDetail>();
+    return *detail;
+  }
+};
+
+}  // namespace siteaudit::audit

@@ -1,0 +1,74 @@
+// park.hpp — the scheduler's park/ready protocol, for building blocking primitives.
+//
+// This is the one seam between the scheduler (src/runtime/) and everything that blocks a
+// fiber: channels, select, WaitGroup, Mutex, Once, Context, timers, the poller and the net
+// layer's HTTP client. It mirrors Go's gopark/goready:
+//
+//   * park(reason, object, unlock, arg) switches the current fiber out. Only once the fiber is
+//     fully off its stack does the scheduler call unlock(arg) (park-then-publish, like gopark's
+//     unlock hook), so a waker on another thread that takes the same lock can never resume a
+//     fiber that is still running. park returns after someone calls ready() on the fiber.
+//   * ready(f) makes a parked fiber runnable. Called from a fiber, the woken fiber goes to the
+//     caller thread's runnext slot (hand-off); called from a timer/poller callback or a foreign
+//     thread, it goes to a run queue and an idle thread is woken.
+//
+// Every park names what it waits on, so the deadlock detector can tell a fiber that no one
+// can wake (channel, sync) from one that a timer or I/O event will wake.
+//
+// Thread safety: ready() may be called from any thread, exactly once per park.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+
+namespace siteaudit::rt {
+
+using Clock = std::chrono::steady_clock;
+
+namespace detail {
+
+struct Fiber;  // opaque; owned by the scheduler
+
+// WaitReason says what a parked fiber waits on. The first group can only be woken by another
+// fiber (deadlock candidates); the second by a timer, I/O or a foreign thread.
+enum class WaitReason : std::uint8_t {
+  channel_send,
+  channel_receive,
+  select,
+  wait_group,
+  mutex,
+  once,
+  context,  // waiting on Context::done() alone
+  // --- woken by something outside the fibers ---
+  sleep,
+  io,        // poller readiness (wait_readable / wait_writable)
+  external,  // e.g. an HTTP transfer driven by poller callbacks
+};
+
+// current_fiber() returns the running fiber, or nullptr when called off a fiber.
+// Never cache it across a suspension point on another fiber's behalf.
+Fiber* current_fiber() noexcept;
+
+// park() blocks the running fiber until ready() is called on it; see the file comment.
+// `object` is what it waits on (a channel, a WaitGroup) and is printed by the deadlock report.
+// Aborts with a message when called off a fiber.
+void park(WaitReason reason, const void* object, void (*unlock)(void*), void* arg) noexcept;
+
+// ready() makes a fiber parked by park() runnable again. Exactly once per park.
+void ready(Fiber* fiber) noexcept;
+
+// TimerId names a timer registered with add_timer(); 0 is never a valid id.
+using TimerId = std::uint64_t;
+
+// add_timer() runs `fire` once, on a scheduler thread outside any fiber, at or after `when`.
+// `fire` must not block; it typically calls ready(). Timers are what keep a runtime with only
+// sleeping fibers from being declared deadlocked. Requires a running Runtime.
+TimerId add_timer(Clock::time_point when, std::function<void()> fire);
+
+// cancel_timer() removes a timer that has not fired yet and returns true; returns false when it
+// already fired (or is firing), in which case `fire` runs or has run exactly once.
+bool cancel_timer(TimerId id) noexcept;
+
+}  // namespace detail
+}  // namespace siteaudit::rt

@@ -1,0 +1,2 @@
+// net layer: sources land here.
+namespace siteaudit {}

@@ -1,0 +1,2 @@
+// report layer: sources land here.
+namespace siteaudit {}

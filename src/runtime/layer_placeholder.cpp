@@ -1,0 +1,2 @@
+// runtime layer: sources land here.
+namespace siteaudit {}

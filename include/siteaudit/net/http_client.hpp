@@ -1,0 +1,62 @@
+// http_client.hpp — HTTP for fibers: libcurl's multi-socket API driven by the runtime's poller.
+//
+// A fiber calls fetch(ctx, request); it parks until the transfer ends, while its OS thread runs
+// other fibers. No thread ever blocks in curl_easy_perform. Connections, DNS results and TLS
+// sessions are reused across fetches; easy handles are pooled.
+//
+// Example (inside a fiber):
+//   net::HttpClient client({.max_connections_per_host = 64});
+//   net::FetchResult r = client.fetch(ctx, {.method = net::Method::head, .url = url});
+//   if (!r.ok()) log(r.error.message); else use(r.response.status);
+//
+// Thread safety: fetch() may be called from any number of fibers on any threads at once.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "siteaudit/net/request.hpp"
+#include "siteaudit/net/response.hpp"
+
+namespace siteaudit::rt {
+class Context;
+}
+
+namespace siteaudit::net {
+
+enum class HttpVersion : std::uint8_t { any, http1_1, http2 };
+
+struct ClientConfig {
+  long max_connections_total = 0;       // 0 = unlimited
+  long max_connections_per_host = 0;    // 0 = unlimited
+  std::chrono::milliseconds connect_timeout{10'000};
+  long low_speed_limit_bytes = 1;       // abort below this many bytes/s ...
+  std::chrono::seconds low_speed_time{30};  // ... for this long; 0 = off
+  bool verify_tls = true;
+  std::string ca_file;                  // empty = system store
+  std::string user_agent;               // empty = "siteaudit/<version>"
+  std::string cookie_file;              // Netscape cookie file sent with requests; empty = none
+  HttpVersion http_version = HttpVersion::any;
+  bool accept_compression = true;
+};
+
+class HttpClient {
+ public:
+  // HttpClient() must be constructed inside a running rt::Runtime (it registers with its poller).
+  explicit HttpClient(ClientConfig config = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // fetch() performs one request, following redirects by our own code, and parks the calling
+  // fiber until it ends, `ctx` is cancelled (error kind `cancelled`) or a limit stops it.
+  [[nodiscard]] FetchResult fetch(const rt::Context& ctx, const Request& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace siteaudit::net

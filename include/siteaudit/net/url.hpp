@@ -1,0 +1,32 @@
+// url.hpp — URL parsing, resolution and normalisation with libcurl's curl_url API.
+//
+// Normalisation: scheme and host lower-cased, IDN hosts to punycode, default ports dropped,
+// dot segments removed, percent-encoding made canonical. Never done by hand.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace siteaudit::net {
+
+struct UrlResult {
+  std::string url;    // the normalised absolute URL; empty on error
+  std::string error;  // why it is not a URL we can fetch; empty on success
+  bool ok() const noexcept { return error.empty(); }
+};
+
+// normalize_url() parses an absolute URL and returns its normal form. Only http and https.
+UrlResult normalize_url(std::string_view url);
+// resolve_url() resolves `reference` (absolute, root-relative or relative) against `base`.
+UrlResult resolve_url(std::string_view base, std::string_view reference);
+// is_absolute_http_url() is true for an absolute http:// or https:// URL (any case).
+bool is_absolute_http_url(std::string_view url);
+
+// UrlParts are the pieces the rules and lint need, from a normalised URL.
+struct UrlParts {
+  std::string scheme, host, path, query;
+  int port = 0;  // explicit or default
+};
+bool split_url(std::string_view url, UrlParts& out);
+
+}  // namespace siteaudit::net

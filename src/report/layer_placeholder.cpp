@@ -1,2 +1,0 @@
-// report layer: sources land here.
-namespace siteaudit {}

@@ -11,9 +11,17 @@
 //   rt::go([ctx] { for (;;) { if (ctx.err() != rt::ContextError::none) return; work(); } });
 //   cancel();  // idempotent
 //
-// done() is a Receiver usable as a select case; it is closed when the context is cancelled.
+// done() is a Receiver usable as a select case; it is closed when the context ends. err()
+// says why: cancelled (a CancelFunc ran, here or on an ancestor) or deadline_exceeded (this
+// node's deadline or an ancestor's passed). A child ends with its parent's cause.
 //
-// Thread safety: all members may be called from any fiber or thread.
+// Lifetime: a node lives while a Context, a CancelFunc or a done() Receiver refers to it. A
+// child keeps its parent alive; a parent refers to its children only while both are live and
+// the child is not cancelled, so finished children never accumulate under a long-lived root.
+// Deadlines use the runtime's timer heap: with_deadline / with_timeout need a running Runtime.
+//
+// Thread safety: all members may be called from any fiber or thread. wait() must be called
+// from a fiber.
 #pragma once
 
 #include <chrono>
@@ -22,13 +30,12 @@
 #include <memory>
 #include <optional>
 #include <utility>
+#include <variant>
 
+#include "siteaudit/runtime/channel.hpp"
 #include "siteaudit/runtime/detail/park.hpp"
 
 namespace siteaudit::rt {
-
-template <typename T>
-class Receiver;
 
 enum class ContextError : std::uint8_t { none, cancelled, deadline_exceeded };
 
@@ -40,15 +47,20 @@ struct ContextNode;
 
 class Context {
  public:
+  // Context() is background().
+  Context();
+
   // err() returns none while the context is live, then why it ended.
   ContextError err() const noexcept;
   // is_done() is err() != none.
   bool is_done() const noexcept;
   // deadline() returns the earliest deadline of this node and its ancestors, if any.
   std::optional<Clock::time_point> deadline() const noexcept;
-  // done() returns a receiver that is closed when the context ends.
+  // done() returns a receiver that is closed when the context ends. background()'s is a nil
+  // channel: never ready, like Go's nil Done().
   Receiver<std::monostate> done() const;
-  // wait() parks the calling fiber until the context ends and returns why.
+  // wait() parks the calling fiber (WaitReason::context) until the context ends and returns
+  // why. On background() it waits forever.
   ContextError wait() const;
 
   // CallbackId names a callback registered with on_done(); 0 means "ran immediately".
@@ -73,8 +85,12 @@ using CancelFunc = std::function<void()>;
 
 // background() is the root context: never cancelled, no deadline.
 Context background();
+// with_cancel() derives a child that ends when the CancelFunc runs or the parent ends.
 std::pair<Context, CancelFunc> with_cancel(const Context& parent);
+// with_deadline() derives a child that also ends with deadline_exceeded at `deadline` (at once
+// if it has passed). A parent deadline that comes first wins, as in Go.
 std::pair<Context, CancelFunc> with_deadline(const Context& parent, Clock::time_point deadline);
+// with_timeout() is with_deadline(parent, now + timeout).
 std::pair<Context, CancelFunc> with_timeout(const Context& parent, Clock::duration timeout);
 
 }  // namespace siteaudit::rt

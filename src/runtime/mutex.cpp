@@ -1,0 +1,95 @@
+// mutex.cpp — SpinLock's slow path, the fiber-aware Mutex, and the shared misuse abort.
+#include "siteaudit/runtime/mutex.hpp"
+
+#include <sched.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace siteaudit::rt {
+namespace detail {
+
+void SpinLock::lock_slow() noexcept {
+  // Test-and-test-and-set: spin on a plain load so waiting cores share the cache line, and
+  // give the CPU away after a short while, because the holder may have been descheduled by the
+  // OS (2 cores shared by many threads) and spinning would only delay it further.
+  for (unsigned spins = 0;; ++spins) {
+    if (!locked_.load(std::memory_order_relaxed) &&
+        !locked_.exchange(true, std::memory_order_acquire)) {
+      return;
+    }
+    if (spins < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    } else {
+      sched_yield();
+    }
+  }
+}
+
+void ready_all(FiberQueueNode* list) noexcept {
+  while (list != nullptr) {
+    FiberQueueNode* next = list->next;  // the node lives on a stack that may die once readied
+    ready(list->fiber);
+    list = next;
+  }
+}
+
+void fatal_misuse(const char* what, const char* kind, const void* object,
+                  const char* name) noexcept {
+  if (name != nullptr && name[0] != '\0') {
+    std::fprintf(stderr, "fatal error: %s: %s \"%s\" at %p\n", what, kind, name, object);
+  } else {
+    std::fprintf(stderr, "fatal error: %s: %s at %p\n", what, kind, object);
+  }
+  std::fflush(stderr);
+  std::abort();
+}
+
+}  // namespace detail
+
+Mutex::~Mutex() {
+  guard_.lock();
+  const bool has_waiters = !waiters_.empty();
+  guard_.unlock();
+  if (has_waiters)
+    detail::fatal_misuse("sync: Mutex destroyed while fibers wait for it", "Mutex", this);
+}
+
+void Mutex::lock_slow() {
+  guard_.lock();
+  // Announce contention so that the holder's unlock() takes the slow path and looks at
+  // waiters_. If the holder released in the meantime, the exchange acquired the mutex.
+  if (state_.exchange(kContended, std::memory_order_acquire) == kUnlocked) {
+    guard_.unlock();
+    return;
+  }
+  detail::FiberQueueNode self{detail::current_fiber(), nullptr};
+  waiters_.push(&self);
+  // guard_ is released only once this fiber is off its stack, so unlock_slow() cannot ready
+  // it before it is parked. On wake-up the mutex has been handed to us: state_ stays held.
+  detail::park(detail::WaitReason::mutex, this, detail::SpinLock::unlock_hook, &guard_);
+}
+
+void Mutex::unlock_slow() {
+  guard_.lock();
+  if (state_.load(std::memory_order_relaxed) == kUnlocked) {
+    guard_.unlock();
+    detail::fatal_misuse("sync: unlock of unlocked mutex", "Mutex", this);
+  }
+  detail::FiberQueueNode* next_owner = waiters_.pop();
+  if (next_owner == nullptr) {
+    state_.store(kUnlocked, std::memory_order_release);
+    guard_.unlock();
+    return;
+  }
+  // Direct hand-off: the mutex stays held on the new owner's behalf, so a fiber arriving now
+  // cannot barge in ahead of a waiter that has queued longer.
+  state_.store(waiters_.empty() ? kLocked : kContended, std::memory_order_release);
+  detail::Fiber* fiber = next_owner->fiber;
+  guard_.unlock();
+  detail::ready(fiber);
+}
+
+}  // namespace siteaudit::rt

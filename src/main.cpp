@@ -1,7 +1,14 @@
-// main.cpp — the siteaudit command line (placeholder until the audit pipeline lands).
-#include <cstdio>
+// main.cpp — siteaudit: parse the command line, run the audit, return its exit code.
+//
+// main() never calls exit(): returning lets destructors run and the runtime's threads join.
+#include <iostream>
 
-int main() {
-  std::puts("siteaudit " SITEAUDIT_VERSION ": the audit pipeline is not built yet");
-  return 2;
+#include "cli/command_line.hpp"
+#include "siteaudit/audit/pipeline.hpp"
+
+int main(int argc, char** argv) {
+  siteaudit::cli::ParseOutcome parsed =
+      siteaudit::cli::parse_command_line(argc, argv, std::cout, std::cerr);
+  if (parsed.exit_code) return *parsed.exit_code;  // --help, --version, --print-config, usage
+  return siteaudit::audit::run_audit(parsed.options.config, std::cout, std::cerr);
 }

@@ -1,0 +1,619 @@
+// command_line.cpp — CLI11 options and TOML config file -> Options. The one file that includes
+// CLI11 (STYLE.md); everything else sees only Options.
+//
+// Every option is defined through OptionTable, which also records how to write the option's
+// value back as TOML, so --print-config covers exactly the options --help lists and a config
+// file written by --print-config reads back to the same Options.
+#include "cli/command_line.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/byte_size.hpp"
+#include "cli/duration.hpp"
+#include "siteaudit/audit/pipeline.hpp"
+
+namespace siteaudit::cli {
+namespace {
+
+using audit::AuditConfig;
+using audit::ColorMode;
+using audit::RedirectMode;
+using audit::Verbosity;
+
+constexpr const char* kUsageHint = "Run 'siteaudit --help' for usage.";
+
+// --- values as TOML ---
+
+// toml_string() quotes `text` for CLI11's TOML reader, which strips quotes but does not undo
+// escapes: a literal string ('...') keeps regexes and Windows paths intact.
+std::string toml_string(const std::string& text) {
+  if (text.find('\'') == std::string::npos) return "'" + text + "'";
+  return "\"" + text + "\"";
+}
+
+std::string toml_list(const std::vector<std::string>& items) {
+  std::string list = "[";
+  for (const std::string& item : items) {
+    if (list.size() > 1) list += ", ";
+    list += toml_string(item);
+  }
+  return list + "]";
+}
+
+// --- validators: each returns "" or what is wrong; CLI11 prefixes the option's name ---
+
+template <typename Number>
+CLI::Validator whole_number(Number min, Number max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        Number value{};
+        const char* end = text.data() + text.size();
+        auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (text.empty() || error == std::errc::invalid_argument || stop != end) {
+          return fmt::format("'{}' is not a whole number", text);
+        }
+        if (error == std::errc::result_out_of_range || value < min || value > max) {
+          return fmt::format("{} is out of range: expected {} to {}", text, min, max);
+        }
+        return {};
+      },
+      "");
+}
+
+CLI::Validator non_negative_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double value = 0;
+        const char* end = text.data() + text.size();
+        auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (text.empty() || error != std::errc{} || stop != end || !std::isfinite(value)) {
+          return fmt::format("'{}' is not a number", text);
+        }
+        if (value < 0) return fmt::format("{} is negative: expected 0 or more", text);
+        return {};
+      },
+      "");
+}
+
+CLI::Validator duration(bool allow_zero) {
+  return CLI::Validator(
+      [allow_zero](std::string& text) -> std::string {
+        auto value = parse_duration(text);
+        if (!value) {
+          return fmt::format(
+              "'{}' is not a duration: expected a number and a unit (ms, s, m, h), such as "
+              "500ms, 10s, 2m or 1h30m",
+              text);
+        }
+        if (!allow_zero && value->count() == 0) return "must be longer than 0";
+        return {};
+      },
+      "");
+}
+
+CLI::Validator byte_size() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        auto value = parse_byte_size(text);
+        if (!value) {
+          return fmt::format(
+              "'{}' is not a size: expected a number of bytes with an optional unit (B, kB, MB, "
+              "GB, KiB, MiB, GiB), such as 512KiB or 10MiB",
+              text);
+        }
+        if (*value == 0) return "must be larger than 0";
+        return {};
+      },
+      "");
+}
+
+// one_of() accepts the listed words without regard to case and passes on the lower-case form.
+CLI::Validator one_of(std::vector<std::string> words) {
+  return CLI::Validator(
+      [words](std::string& text) -> std::string {
+        std::string lower = text;
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (const std::string& word : words) {
+          if (lower == word) {
+            text = lower;
+            return {};
+          }
+        }
+        return fmt::format("'{}' is not one of {}", text, fmt::join(words, ", "));
+      },
+      "");
+}
+
+// switch_value() accepts what CLI11 reads as on or off ("--strict=false", `strict = true` in a
+// config file), so that any other word is an error naming the option rather than a crash.
+CLI::Validator switch_value() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        static const std::vector<std::string> kWords{"true", "false", "yes", "no", "on",
+                                                     "off",  "1",     "0",   "-1"};
+        for (const std::string& word : kWords) {
+          if (CLI::detail::to_lower(text) == word) return {};
+        }
+        return fmt::format("'{}' is not true or false", text);
+      },
+      "");
+}
+
+// file_error() says why `path` cannot be read as a file, or "" when it can.
+std::string file_error(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    return fmt::format("cannot read '{}': {}", path, std::strerror(errno));
+  }
+  if (S_ISDIR(info.st_mode)) return fmt::format("cannot read '{}': it is a directory", path);
+  std::FILE* file = std::fopen(path.c_str(), "r");
+  if (file == nullptr) return fmt::format("cannot read '{}': {}", path, std::strerror(errno));
+  std::fclose(file);
+  return {};
+}
+
+CLI::Validator readable_file() {
+  return CLI::Validator([](std::string& path) { return file_error(path); }, "");
+}
+
+// --- the option table ---
+
+// TomlEntry writes one option's current value for --print-config; `value` returns nullopt when
+// the option is unset, and the key is then written as a comment.
+struct TomlEntry {
+  std::string group;
+  std::string key;
+  std::function<std::optional<std::string>(const Options&)> value;
+  std::string unset;  // what the comment for an unset key shows: '' or []
+};
+
+// OptionTable defines the options on `app`, bound to `options`, in the order --help lists them.
+class OptionTable {
+ public:
+  OptionTable(CLI::App& app, Options& options) : app_(app), options_(options) {}
+
+  const std::vector<TomlEntry>& entries() const { return entries_; }
+
+  void group(std::string name) { group_ = std::move(name); }
+
+  template <typename Number>
+  CLI::Option* number(const std::string& name, Number AuditConfig::*field, Number min, Number max,
+                      const std::string& help) {
+    record(name,
+           [field](const Options& o) { return std::optional(fmt::format("{}", o.config.*field)); });
+    return define(app_.add_option(name, options_.config.*field, help)
+                      ->check(whole_number<Number>(min, max))
+                      ->type_name("N"));
+  }
+
+  CLI::Option* rate(const std::string& name, double AuditConfig::*field, const std::string& help) {
+    record(name,
+           [field](const Options& o) { return std::optional(fmt::format("{}", o.config.*field)); });
+    return define(app_.add_option(name, options_.config.*field, help)
+                      ->check(non_negative_number())
+                      ->type_name("N"));
+  }
+
+  CLI::Option* duration_option(const std::string& name,
+                               std::chrono::milliseconds AuditConfig::*field, bool allow_zero,
+                               const std::string& help) {
+    record(name, [field](const Options& o) {
+      return std::optional(toml_string(format_duration(o.config.*field)));
+    });
+    Options& options = options_;
+    return define(app_.add_option_function<std::string>(
+                          name,
+                          [&options, field](const std::string& text) {
+                            options.config.*field = *parse_duration(text);
+                          },
+                          help)
+                      ->check(duration(allow_zero))
+                      ->type_name("DURATION"));
+  }
+
+  CLI::Option* size(const std::string& name, std::uint64_t AuditConfig::*field,
+                    const std::string& help) {
+    record(name, [field](const Options& o) {
+      return std::optional(toml_string(format_byte_size(o.config.*field)));
+    });
+    Options& options = options_;
+    return define(app_.add_option_function<std::string>(
+                          name,
+                          [&options, field](const std::string& text) {
+                            options.config.*field = *parse_byte_size(text);
+                          },
+                          help)
+                      ->check(byte_size())
+                      ->type_name("SIZE"));
+  }
+
+  CLI::Option* text(const std::string& name, std::string AuditConfig::*field,
+                    const std::string& type_name, const std::string& help) {
+    record(name, [field](const Options& o) -> std::optional<std::string> {
+      if ((o.config.*field).empty()) return std::nullopt;
+      return toml_string(o.config.*field);
+    });
+    return define(app_.add_option(name, options_.config.*field, help)->type_name(type_name));
+  }
+
+  // list() is an option that may be repeated; each occurrence takes exactly one value, so that
+  // "--include A https://site/" does not read the input as a second regex.
+  CLI::Option* list(const std::string& name, std::vector<std::string> AuditConfig::*field,
+                    const std::string& type_name, const std::string& help) {
+    record(
+        name,
+        [field](const Options& o) -> std::optional<std::string> {
+          if ((o.config.*field).empty()) return std::nullopt;
+          return toml_list(o.config.*field);
+        },
+        "[]");
+    return define(app_.add_option(name, options_.config.*field, help)
+                      ->type_name(type_name)
+                      ->allow_extra_args(false)
+                      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll));
+  }
+
+  // choice() binds words to the values of a field, e.g. "warn" to RedirectMode::warn.
+  template <typename Value>
+  CLI::Option* choice(const std::string& name, Value AuditConfig::*field,
+                      std::vector<std::pair<std::string, Value>> words, const std::string& help) {
+    std::vector<std::string> names;
+    for (const auto& [word, value] : words) names.push_back(word);
+    record(name, [field, words](const Options& o) -> std::optional<std::string> {
+      for (const auto& [word, value] : words) {
+        if (value == o.config.*field) return toml_string(word);
+      }
+      return std::nullopt;
+    });
+    Options& options = options_;
+    return define(app_.add_option_function<std::string>(
+                          name,
+                          [&options, field, words](const std::string& text) {
+                            for (const auto& [word, value] : words) {
+                              if (word == text) options.config.*field = value;
+                            }
+                          },
+                          help)
+                      ->transform(one_of(names))
+                      ->type_name(fmt::format("{}", fmt::join(names, "|"))));
+  }
+
+  // flag() binds a switch; in a config file it is written `key = true` or `key = false`.
+  CLI::Option* flag(const std::string& name, std::function<bool(const Options&)> get,
+                    std::function<void(Options&, bool)> set, const std::string& help) {
+    record(name, [get](const Options& o) {
+      return std::optional<std::string>(get(o) ? "true" : "false");
+    });
+    Options& options = options_;
+    return define(
+        app_.add_flag_function(
+                name, [&options, set](std::int64_t count) { set(options, count > 0); }, help)
+            ->check(switch_value()));
+  }
+
+ private:
+  void record(const std::string& name,
+              std::function<std::optional<std::string>(const Options&)> value,
+              std::string unset = "''") {
+    // The config key is the long name: "-q,--quiet" -> "quiet".
+    std::string key = name.substr(name.rfind("--") + 2);
+    entries_.push_back(TomlEntry{group_, key, std::move(value), std::move(unset)});
+  }
+
+  CLI::Option* define(CLI::Option* option) { return option->group(group_); }
+
+  CLI::App& app_;
+  Options& options_;
+  std::string group_;
+  std::vector<TomlEntry> entries_;
+};
+
+// Switches set by --quiet and --verbose, which are checked against each other after parsing.
+struct VerbositySwitches {
+  bool quiet = false;
+  bool verbose = false;
+};
+
+// define_options() is the whole command line. The help strings are the OPTIONS section of
+// man/siteaudit.1, word for word (tests/integration/cli_test.cpp compares them).
+void define_options(CLI::App& app, OptionTable& table, Options& options,
+                    VerbositySwitches& switches) {
+  app.set_help_flag("-h,--help", "Print this help and exit.");
+  app.set_version_flag("-V,--version", "siteaudit " SITEAUDIT_VERSION,
+                       "Print the version and exit.");
+
+  table.group("Input");
+  app.add_option("INPUT", options.config.inputs,
+                 "A sitemap URL, a robots.txt URL, a site root, a local file, or - for standard "
+                 "input. In a config file: input = [...].")
+      ->ignore_case();  // so that a config file may say `input = [...]`
+  app.set_config("-c,--config", "",
+                 "Read options from a TOML file; the command line takes precedence.")
+      ->type_name("FILE")
+      ->group("Input");
+  table.list("--include", &AuditConfig::include, "REGEX",
+             "Check only URLs that match one of these regular expressions (repeatable).");
+  table.list("--exclude", &AuditConfig::exclude, "REGEX",
+             "Skip URLs that match one of these regular expressions; they are reported as "
+             "skipped (repeatable).");
+  table.number("--max-urls", &AuditConfig::max_urls, std::uint64_t{0}, UINT64_MAX,
+               "Stop loading sitemaps after N URLs; 0 means no limit (default 0).");
+
+  table.group("Concurrency and politeness");
+  table.number("--workers", &AuditConfig::workers, 1u, 100'000u,
+               "Worker fibers that check URLs, 1 to 100000 (default 64).");
+  table.number("--threads", &AuditConfig::threads, 0u, 1024u,
+               "OS threads that run the fibers, 0 to 1024; 0 means one per core (default 0).");
+  table.number("--per-host", &AuditConfig::per_host, 1u, 100'000u,
+               "Most connections open to one host at a time (default 64).");
+  table.rate("--rate", &AuditConfig::rate,
+             "Most requests per second to one host; 0 means no limit (default 0).");
+  table.duration_option("--timeout", &AuditConfig::timeout, false,
+                        "Time limit for one request (default 30s).");
+  table.duration_option("--connect-timeout", &AuditConfig::connect_timeout, false,
+                        "Time limit for connecting to a host (default 10s).");
+  table.number("--retries", &AuditConfig::retries, 0u, 100u,
+               "Extra attempts after a transient failure: a connection error, a timeout, or "
+               "status 429, 502, 503 or 504 (default 2).");
+  table.duration_option("--retry-max-wait", &AuditConfig::retry_max_wait, true,
+                        "Longest wait before a retry, for backoff and Retry-After (default 30s).");
+  table.duration_option("--max-time", &AuditConfig::max_time, true,
+                        "Time limit for the whole run; URLs not checked by then are reported as "
+                        "cancelled; 0 means none (default 0).");
+  table.flag(
+      "--respect-robots", [](const Options& o) { return o.config.respect_robots; },
+      [](Options& o, bool on) { o.config.respect_robots = on; },
+      "Do not request URLs that robots.txt disallows (they are reported as skipped) and slow "
+      "down to its Crawl-delay.");
+  table.text("--user-agent", &AuditConfig::user_agent, "STRING",
+             "User-Agent header to send (default siteaudit/VERSION).");
+
+  table.group("Checks");
+  table.choice<std::string>("--method", &AuditConfig::method, {{"head", "head"}, {"get", "get"}},
+                            "Request method; head falls back to GET when a server refuses HEAD "
+                            "(default head).");
+  table.text("--accept", &AuditConfig::accept, "LIST",
+             "Statuses that pass, as codes and ranges, e.g. 200-299,304 (default 200-299).");
+  table.list("--status-rule", &AuditConfig::status_rules, "RULE",
+             "Judge the statuses of some hosts or URLs differently; see STATUS RULES in "
+             "siteaudit(1) (repeatable).");
+  table.choice<RedirectMode>(
+      "--redirects", &AuditConfig::redirects,
+      {{"follow", RedirectMode::follow},
+       {"warn", RedirectMode::warn},
+       {"fail", RedirectMode::fail}},
+      "What a redirected URL is: follow (fine), warn (a warning) or fail (a failure) "
+      "(default warn).");
+  table.duration_option("--slow", &AuditConfig::slow, true,
+                        "Flag pages that take longer than this; 0 turns it off (default 0).");
+  table.text("--content-type", &AuditConfig::content_type, "TYPE",
+             "Content type that pages must have, e.g. text/html (default any).");
+  table.list("--header", &AuditConfig::headers, "'NAME: VALUE'",
+             "Send this request header (repeatable).");
+  table
+      .text("--cookies", &AuditConfig::cookies, "FILE",
+            "Send cookies from this Netscape cookie file.")
+      ->check(readable_file());
+  table.flag(
+      "--insecure", [](const Options& o) { return o.config.insecure; },
+      [](Options& o, bool on) { o.config.insecure = on; }, "Do not verify TLS certificates.");
+  table
+      .text("--ca-file", &AuditConfig::ca_file, "FILE",
+            "Verify TLS certificates against the CA certificates in this PEM file.")
+      ->check(readable_file());
+  table.size("--max-body", &AuditConfig::max_body,
+             "Most bytes read from a page checked with GET (default 10MiB).");
+  table.flag(
+      "--strict", [](const Options& o) { return o.config.strict; },
+      [](Options& o, bool on) { o.config.strict = on; },
+      "Treat warnings as failures: redirects under --redirects warn, unexpected routes, "
+      "sitemap hygiene findings.");
+
+  table.group("Sitemaps");
+  table.list("--rewrite", &AuditConfig::rewrite, "FROM=TO",
+             "Replace the URL prefix FROM with TO before checking, e.g. to check a preview "
+             "deploy against the production sitemap (repeatable).");
+  table.number("--max-depth", &AuditConfig::max_depth, 0u, 100u,
+               "Deepest nesting of sitemap indexes (default 5).");
+  table.number("--max-sitemaps", &AuditConfig::max_sitemaps, 1u, 1'000'000u,
+               "Most sitemap files loaded (default 1000).");
+  table.size("--max-sitemap-size", &AuditConfig::max_sitemap_bytes,
+             "Largest sitemap, as downloaded and as decompressed (default 100MiB).");
+
+  table.group("Routes");
+  table
+      .text("--expect", &AuditConfig::expect, "FILE",
+            "Routes file: the paths the site must have; see ROUTES FILE in siteaudit(1).")
+      ->check(readable_file());
+
+  table.group("Output");
+  table.text("--json", &AuditConfig::json, "FILE",
+             "Write the JSON report to FILE; - means standard output.");
+  table.text("--junit", &AuditConfig::junit, "FILE", "Write a JUnit XML report to FILE.");
+  table.text("--markdown", &AuditConfig::markdown, "FILE", "Write a Markdown summary to FILE.");
+  table.choice<ColorMode>(
+      "--color", &AuditConfig::color,
+      {{"auto", ColorMode::auto_detect},
+       {"always", ColorMode::always},
+       {"never", ColorMode::never}},
+      "Colour the terminal output; auto colours it when it is a terminal and NO_COLOR is not "
+      "set (default auto).");
+  table.flag(
+      "-q,--quiet", [](const Options& o) { return o.config.verbosity == Verbosity::quiet; },
+      [&switches](Options& o, bool on) {
+        switches.quiet = on;
+        if (on) o.config.verbosity = Verbosity::quiet;
+      },
+      "Print only failures and errors.");
+  table.flag(
+      "-v,--verbose", [](const Options& o) { return o.config.verbosity == Verbosity::verbose; },
+      [&switches](Options& o, bool on) {
+        switches.verbose = on;
+        if (on) o.config.verbosity = Verbosity::verbose;
+      },
+      "Also print every URL as it is checked.");
+  table.flag(
+      "--no-progress", [](const Options& o) { return !o.config.progress; },
+      [](Options& o, bool on) { o.config.progress = !on; },
+      "Do not show the progress line, which is shown only when standard error is a terminal.");
+  app.add_flag("--print-config", options.print_config,
+               "Print the effective configuration as a TOML config file and exit.")
+      ->group("Output")
+      ->configurable(false);
+}
+
+void configure_app(CLI::App& app) {
+  app.description("siteaudit checks every URL of a site's sitemaps and reports what failed.");
+  app.footer(
+      "Exit status: 0 all checks passed, 1 the audit found failures, 2 usage, configuration or "
+      "input error, 130 interrupted.\nSee siteaudit(1) for the config file, routes file, status "
+      "rules and report formats.");
+  app.allow_extras();  // unknown options are reported after parsing, as one line naming them
+  app.allow_config_extras(CLI::config_extras_mode::error);
+  // A single-valued option given twice (say in a script and again by hand) takes the last value.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.get_formatter()->column_width(34);
+}
+
+// usage_error() prints the one-line message for a command line that cannot run.
+int usage_error(std::ostream& err, const std::string& subject, const std::string& problem) {
+  err << "siteaudit: " << subject << ": " << problem << '\n' << kUsageHint << '\n';
+  return audit::kExitUsage;
+}
+
+// config_file_name() is the file given to --config, once parsing has seen it.
+std::string config_file_name(const CLI::App& app) {
+  const CLI::Option* option = app.get_config_ptr();
+  if (option == nullptr || option->count() == 0) return {};
+  return option->as<std::string>();
+}
+
+// parse_error() turns a CLI11 error into "OPTION: what is wrong". Validation errors already
+// read that way (CLI11 prefixes the option's name to the validators' messages above).
+int parse_error(std::ostream& err, const CLI::App& app, const CLI::ParseError& error) {
+  std::string message = error.what();
+  const std::string config = config_file_name(app);
+  if (dynamic_cast<const CLI::FileError*>(&error) != nullptr) {
+    std::string problem = file_error(config);
+    return usage_error(err, "--config", problem.empty() ? message : problem);
+  }
+  if (dynamic_cast<const CLI::ConfigError*>(&error) != nullptr) {
+    const std::string prefix = "INI was not able to parse ";
+    if (message.rfind(prefix, 0) == 0) {
+      return usage_error(
+          err, "--config",
+          fmt::format("{}: unknown option '{}'", config, message.substr(prefix.size())));
+    }
+    return usage_error(err, "--config", fmt::format("{}: {}", config, message));
+  }
+  // Validation errors read "--workers: what is wrong"; so do CLI11's own argument errors,
+  // such as "--workers: 1 required N missing".
+  if (message.rfind('-', 0) == 0) {
+    auto colon = message.find(": ");
+    if (colon != std::string::npos) {
+      std::string problem = message.substr(colon + 2);
+      if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr &&
+          problem.find("missing") != std::string::npos) {
+        problem = "a value is missing";
+      }
+      return usage_error(err, message.substr(0, colon), problem);
+    }
+  }
+  err << "siteaudit: " << message << '\n' << kUsageHint << '\n';
+  return audit::kExitUsage;
+}
+
+}  // namespace
+
+ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream& out,
+                                std::ostream& err) {
+  ParseOutcome outcome;
+  CLI::App app{"", "siteaudit"};
+  configure_app(app);
+  OptionTable table(app, outcome.options);
+  VerbositySwitches switches;
+  define_options(app, table, outcome.options, switches);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    outcome.exit_code = audit::kExitOk;
+    return outcome;
+  } catch (const CLI::CallForVersion& version) {
+    out << version.what() << '\n';
+    outcome.exit_code = audit::kExitOk;
+    return outcome;
+  } catch (const CLI::ParseError& error) {
+    outcome.exit_code = parse_error(err, app, error);
+    return outcome;
+  }
+
+  for (const std::string& extra : app.remaining()) {
+    if (extra.rfind('-', 0) == 0) {
+      outcome.exit_code = usage_error(err, extra.substr(0, extra.find('=')), "unknown option");
+      return outcome;
+    }
+  }
+  if (switches.quiet && switches.verbose) {
+    outcome.exit_code = usage_error(err, "--quiet", "cannot be combined with --verbose");
+    return outcome;
+  }
+  if (outcome.options.print_config) {
+    write_config_toml(outcome.options, out);
+    outcome.exit_code = audit::kExitOk;
+    return outcome;
+  }
+  if (outcome.options.config.inputs.empty()) {
+    outcome.exit_code = usage_error(
+        err, "INPUT",
+        "no input given: name a sitemap URL, a robots.txt URL, a site root, a file, or -");
+    return outcome;
+  }
+  return outcome;
+}
+
+void write_config_toml(const Options& options, std::ostream& out) {
+  // The entries come from the same definitions as the command line, bound to a scratch copy.
+  CLI::App app;
+  configure_app(app);
+  Options scratch;
+  OptionTable table(app, scratch);
+  VerbositySwitches switches;
+  define_options(app, table, scratch, switches);
+
+  out << "# siteaudit " SITEAUDIT_VERSION " configuration (siteaudit --print-config).\n"
+      << "# Read it back with: siteaudit --config FILE\n\n";
+  if (options.config.inputs.empty()) {
+    out << "# input = []\n";
+  } else {
+    out << "input = " << toml_list(options.config.inputs) << '\n';
+  }
+  std::string group;
+  for (const TomlEntry& entry : table.entries()) {
+    if (entry.group != group) {
+      group = entry.group;
+      out << "\n# " << group << '\n';
+    }
+    if (auto value = entry.value(options)) {
+      out << entry.key << " = " << *value << '\n';
+    } else {
+      out << "# " << entry.key << " = " << entry.unset << '\n';
+    }
+  }
+}
+
+}  // namespace siteaudit::cli

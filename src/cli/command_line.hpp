@@ -1,0 +1,48 @@
+// command_line.hpp — the siteaudit command line and config file, parsed into a plain Options value.
+//
+// parse_command_line() is the only code that knows CLI11. It binds every AuditConfig field to an
+// option (and the same key of a TOML config file given with --config), checks what a parser can
+// check — numbers and their ranges, choices, durations, sizes, readable files — and leaves the
+// meaning of domain values (status lists, rules, regexes, rewrites) to run_audit(), which
+// validates them in one place. It prints --help, --version and --print-config itself, and usage
+// errors as one line, "siteaudit: OPTION: what is wrong", so main() only has to return the code.
+//
+// Example:
+//   int main(int argc, char** argv) {
+//     cli::ParseOutcome parsed = cli::parse_command_line(argc, argv, std::cout, std::cerr);
+//     if (parsed.exit_code) return *parsed.exit_code;
+//     return audit::run_audit(parsed.options.config, std::cout, std::cerr);
+//   }
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+
+#include "siteaudit/audit/audit_config.hpp"
+
+namespace siteaudit::cli {
+
+// Options is everything the command line asked for.
+struct Options {
+  audit::AuditConfig config;
+  bool print_config = false;  // --print-config: print the effective configuration and exit
+};
+
+// ParseOutcome is the result of parsing: Options to run with, or the exit code of a command line
+// that has been fully handled (help, version, print-config: 0; a usage error: 2).
+struct ParseOutcome {
+  Options options;
+  std::optional<int> exit_code;
+};
+
+// parse_command_line() parses argv (and the --config file it names). Help, version and the
+// effective configuration go to `out`; a usage error goes to `err` as one line followed by a
+// pointer to --help.
+[[nodiscard]] ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream& out,
+                                              std::ostream& err);
+
+// write_config_toml() writes `options` as a TOML config file that --config reads back to the
+// same Options: every option under its long name, unset ones as comments.
+void write_config_toml(const Options& options, std::ostream& out);
+
+}  // namespace siteaudit::cli

@@ -1,2 +1,0 @@
-// net layer: sources land here.
-namespace siteaudit {}

@@ -117,6 +117,14 @@ inline const char* describe_regex_error(std::regex_constants::error_type code) n
 // only by throwing, so this is the one place that catches regex_error.
 inline bool compile_regex(std::string_view option, const std::string& pattern, std::regex& out,
                           std::string& error) {
+  // A leading quantifier is the commonest mistake (a glob such as "*.pdf"); libstdc++ reports
+  // it as a mismatched parenthesis, so it is recognised here first.
+  if (!pattern.empty() && (pattern.front() == '*' || pattern.front() == '+' ||
+                           pattern.front() == '?' || pattern.front() == '{')) {
+    error = std::string(option) + ": '" + pattern + "' is not a valid regular expression: '" +
+            pattern.front() + "' at the start has nothing to repeat (for any text write .*)";
+    return false;
+  }
   try {
     out = std::regex(pattern, std::regex::ECMAScript | std::regex::optimize);
     return true;

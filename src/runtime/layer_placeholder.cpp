@@ -1,2 +1,0 @@
-// runtime layer: sources land here.
-namespace siteaudit {}

@@ -1,0 +1,36 @@
+// sitemap_parser.hpp — XML sitemaps: <urlset>, <sitemapindex>, RSS 2.0 / 1.0 and Atom 0.3 / 1.0.
+//
+// parse_sitemap() reads one XML document held in memory (already inflated if it was gzip) and
+// calls back once per page it lists, in document order. It accepts what real generators write:
+// with or without the sitemaps.org namespace (or with a prefix for it), extension elements
+// (image:, video:, news:, xhtml:link — never pages), CDATA, entities, a BOM, whitespace and
+// newlines around <loc>, relative <loc>s (resolved against `document_url`, flagged). Only
+// <url><loc> of a urlset, <item><link> of a feed and an Atom <entry>'s page link are pages;
+// channel- and feed-level links are not.
+//
+// A damaged document (truncated download, mismatched tags) still yields every complete <url>
+// before the damage; the half-written one is dropped and `error` names the place as
+// "URL:line:col: what". A DOCTYPE is skipped and its entities are never expanded, so a
+// billion-laughs document costs nothing.
+//
+// Example:
+//   auto doc = parse_sitemap(xml, "https://example.com/sitemap.xml",
+//                            [&](SitemapEntry&& e) { jobs.send(make_job(e)); });
+//   if (doc.kind == SourceKind::sitemap_index) for (auto& child : doc.children) load(child.url);
+//
+// Thread safety: reentrant; no shared state.
+#pragma once
+
+#include <string_view>
+
+#include "siteaudit/audit/sitemap_document.hpp"
+
+namespace siteaudit::audit {
+
+// parse_sitemap() parses an XML sitemap or feed; see the file comment. `document_url` is the
+// URL (or file path) it was read from: it names the document in findings and errors and is
+// the base for relative <loc>s.
+[[nodiscard]] SitemapDocument parse_sitemap(std::string_view bytes, std::string_view document_url,
+                                            const EntryCallback& on_url);
+
+}  // namespace siteaudit::audit

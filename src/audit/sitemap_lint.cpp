@@ -1,0 +1,244 @@
+// sitemap_lint.cpp — W3C datetime, changefreq and priority checks; loc resolution and scope.
+#include "siteaudit/audit/sitemap_lint.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cctype>
+#include <charconv>
+
+namespace siteaudit::audit {
+
+namespace {
+
+// Reader walks a lastmod string; every accessor fails (returns false) rather than reading past
+// the end, so a truncated value is simply invalid.
+struct Reader {
+  std::string_view s;
+  std::size_t i = 0;
+
+  bool digits(std::size_t n, int& out) {
+    if (s.size() - i < n) return false;
+    out = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      char c = s[i + k];
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + (c - '0');
+    }
+    i += n;
+    return true;
+  }
+  bool literal(char c) {
+    if (i < s.size() && s[i] == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  }
+  bool at_end() const { return i == s.size(); }
+};
+
+bool is_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int days_in_month(int y, int m) {
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : kDays[static_cast<std::size_t>(m - 1)];
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+// directory_of() keeps a path up to and including its last '/': the scope sitemaps.org gives a
+// sitemap ("can only contain URLs in the same directory or below").
+std::string directory_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? std::string("/") : path.substr(0, slash + 1);
+}
+
+}  // namespace
+
+std::string_view trim(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  auto first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  auto last = text.find_last_not_of(kSpace);
+  return text.substr(first, last - first + 1);
+}
+
+bool is_w3c_datetime(std::string_view text) {
+  Reader r{text};
+  int year = 0, month = 0, day = 0;
+  if (!r.digits(4, year)) return false;
+  if (r.at_end()) return true;
+  if (!r.literal('-') || !r.digits(2, month) || month < 1 || month > 12) return false;
+  if (r.at_end()) return true;
+  if (!r.literal('-') || !r.digits(2, day) || day < 1 || day > days_in_month(year, month))
+    return false;
+  if (r.at_end()) return true;
+  int hour = 0, minute = 0, second = 0;
+  if (!r.literal('T') || !r.digits(2, hour) || hour > 23) return false;
+  if (!r.literal(':') || !r.digits(2, minute) || minute > 59) return false;
+  if (r.literal(':')) {
+    // 60 admits a leap second.
+    if (!r.digits(2, second) || second > 60) return false;
+    if (r.literal('.')) {
+      int digit = 0;
+      if (!r.digits(1, digit)) return false;
+      while (r.digits(1, digit)) {
+      }
+    }
+  }
+  // The time forms require a time zone designator.
+  if (r.literal('Z')) return r.at_end();
+  if (!r.literal('+') && !r.literal('-')) return false;
+  int tz_hour = 0, tz_minute = 0;
+  if (!r.digits(2, tz_hour) || tz_hour > 23) return false;
+  if (!r.literal(':') || !r.digits(2, tz_minute) || tz_minute > 59) return false;
+  return r.at_end();
+}
+
+bool is_valid_changefreq(std::string_view text) {
+  static constexpr std::array<std::string_view, 7> kValues = {
+      "always", "hourly", "daily", "weekly", "monthly", "yearly", "never"};
+  for (auto v : kValues) {
+    if (iequals(text, v)) return true;
+  }
+  return false;
+}
+
+bool is_valid_priority(std::string_view text) {
+  // std::from_chars for double is locale-independent and rejects "1e", "0x1", leading '+'.
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return false;
+  return value >= 0.0 && value <= 1.0;
+}
+
+SitemapLint::SitemapLint(std::string_view document_url) : document_url_(document_url) {
+  http_document_ = net::is_absolute_http_url(document_url) && net::split_url(document_url, scope_);
+  if (http_document_) scope_.path = directory_of(scope_.path);
+}
+
+void SitemapLint::add(std::string_view code, std::string message, std::uint32_t line) {
+  auto it = counts_.find(code);
+  if (it == counts_.end()) it = counts_.emplace(std::string(code), 0).first;
+  if (++it->second > kMaxFindingsPerCode) return;
+  findings_.push_back(Finding{.code = std::string(code),
+                              .message = std::move(message),
+                              .where = document_url_,
+                              .line = line,
+                              .severity = Severity::warning});
+}
+
+std::string SitemapLint::check_loc(std::string_view raw, std::uint32_t line) {
+  std::string_view loc = trim(raw);
+  if (loc.empty()) {
+    add("empty_loc", "empty <loc>", line);
+    return {};
+  }
+  if (net::is_absolute_http_url(loc)) {
+    net::UrlResult normal = net::normalize_url(loc);
+    if (!normal.ok()) {
+      add("invalid_loc", fmt::format("invalid URL {}: {}", loc, normal.error), line);
+      return {};
+    }
+    net::UrlParts parts;
+    if (http_document_ && net::split_url(normal.url, parts)) {
+      if (parts.scheme != scope_.scheme || parts.host != scope_.host || parts.port != scope_.port) {
+        add("loc_out_of_scope",
+            fmt::format("{} is not on the sitemap's host {}://{}", loc, scope_.scheme, scope_.host),
+            line);
+      } else if (parts.path.compare(0, scope_.path.size(), scope_.path) != 0 &&
+                 parts.path + "/" != scope_.path) {
+        // "/blog" is the directory "/blog/" itself, written without its slash.
+        add("loc_out_of_scope",
+            fmt::format("{} is outside the sitemap's directory {}", loc, scope_.path), line);
+      }
+    }
+    return normal.url;
+  }
+  // A scheme other than http(s) ("ftp:", "mailto:") cannot be checked; "x:y" without "//" that
+  // is not a known scheme would still resolve as a relative path, so look for "scheme://" too.
+  auto colon = loc.find(':');
+  auto slash = loc.find('/');
+  bool has_scheme =
+      colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash);
+  if (has_scheme) {
+    add("non_http_loc", fmt::format("{} is not an http(s) URL", loc), line);
+    return {};
+  }
+  if (!http_document_) {
+    add("relative_loc",
+        fmt::format("relative URL {} cannot be resolved: the sitemap is not an http(s) URL", loc),
+        line);
+    return {};
+  }
+  net::UrlResult resolved = net::resolve_url(document_url_, loc);
+  if (!resolved.ok()) {
+    add("invalid_loc", fmt::format("invalid URL {}: {}", loc, resolved.error), line);
+    return {};
+  }
+  add("relative_loc",
+      fmt::format("relative URL {} (the protocol requires absolute URLs); resolved to {}", loc,
+                  resolved.url),
+      line);
+  return resolved.url;
+}
+
+void SitemapLint::check_lastmod(std::string_view lastmod, std::uint32_t line) {
+  if (lastmod.empty() || is_w3c_datetime(lastmod)) return;
+  add("invalid_lastmod", fmt::format("lastmod {:?} is not a W3C datetime", lastmod), line);
+}
+
+void SitemapLint::check_changefreq(std::string_view changefreq, std::uint32_t line) {
+  if (changefreq.empty() || is_valid_changefreq(changefreq)) return;
+  add("invalid_changefreq",
+      fmt::format("changefreq {:?} is not one of always, hourly, daily, weekly, monthly, "
+                  "yearly, never",
+                  changefreq),
+      line);
+}
+
+void SitemapLint::check_priority(std::string_view priority, std::uint32_t line) {
+  if (priority.empty() || is_valid_priority(priority)) return;
+  add("invalid_priority",
+      fmt::format("priority {:?} is not a number between 0.0 and 1.0", priority), line);
+}
+
+std::vector<Finding> SitemapLint::finish(std::uint64_t urls, std::uint64_t uncompressed_bytes) {
+  if (urls > kMaxUrlsPerSitemap) {
+    add("too_many_urls",
+        fmt::format("{} URLs in one sitemap; the protocol allows at most {}", urls,
+                    kMaxUrlsPerSitemap),
+        0);
+  }
+  if (uncompressed_bytes > kMaxBytesPerSitemap) {
+    add("sitemap_too_large",
+        fmt::format("{} bytes uncompressed; the protocol allows at most {} (50 MiB)",
+                    uncompressed_bytes, kMaxBytesPerSitemap),
+        0);
+  }
+  for (const auto& [code, count] : counts_) {
+    if (count > kMaxFindingsPerCode) {
+      findings_.push_back(Finding{.code = code,
+                                  .message = fmt::format("{} more {} findings not listed",
+                                                         count - kMaxFindingsPerCode, code),
+                                  .where = document_url_,
+                                  .line = 0,
+                                  .severity = Severity::warning});
+    }
+  }
+  counts_.clear();
+  return std::move(findings_);
+}
+
+}  // namespace siteaudit::audit

@@ -1,0 +1,337 @@
+// sitemap_parser_test.cpp — XML sitemaps, indexes and feeds as real generators write them.
+#include "siteaudit/audit/sitemap_parser.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+
+#include "audit/sitemap_test_support.hpp"
+
+using namespace siteaudit;
+using namespace siteaudit::audit;
+using siteaudit::testing::Collected;
+using siteaudit::testing::count_code;
+using siteaudit::testing::fixture;
+
+namespace {
+
+SitemapDocument parse(std::string_view bytes, Collected& got,
+                      std::string_view url = "https://example.com/sitemap.xml") {
+  return parse_sitemap(bytes, url, got.callback());
+}
+
+}  // namespace
+
+TEST_CASE("Hugo index lists its language sitemaps, relative ones resolved", "[audit]") {
+  Collected got;
+  auto doc = parse(fixture("hugo/sitemap.xml"), got, "https://example.com/hugo/sitemap.xml");
+  REQUIRE(doc.ok());
+  CHECK(doc.kind == SourceKind::sitemap_index);
+  CHECK(got.entries.empty());
+  REQUIRE(doc.children.size() == 2);
+  CHECK(doc.children[0].url == "https://example.com/hugo/en/sitemap.xml");
+  CHECK(doc.children[1].loc == "fr/sitemap.xml");
+  CHECK(doc.children[1].url == "https://example.com/hugo/fr/sitemap.xml");
+  CHECK(doc.children[1].line == 8);
+  CHECK(doc.children[1].lastmod == "2024-03-02T10:15:00+01:00");
+  CHECK(count_code(doc.findings, "relative_loc") == 1);
+}
+
+TEST_CASE("Hugo urlset: xhtml:link alternates are not pages", "[audit]") {
+  Collected got;
+  auto doc = parse(fixture("hugo/en/sitemap.xml"), got, "https://example.com/hugo/en/sitemap.xml");
+  REQUIRE(doc.ok());
+  CHECK(doc.kind == SourceKind::urlset);
+  CHECK(got.urls() == std::vector<std::string>{"https://example.com/hugo/en/",
+                                               "https://example.com/hugo/en/posts/first-post/",
+                                               "https://example.com/hugo/en/tags/"});
+  CHECK(got.entries[0].line == 5);
+  CHECK(got.entries[0].lastmod == "2024-03-02T10:15:00+01:00");
+  CHECK(got.entries[1].line == 18);
+  CHECK(doc.findings.empty());
+}
+
+TEST_CASE("Root-relative locs are resolved against the sitemap and flagged", "[audit]") {
+  Collected got;
+  auto doc = parse(fixture("hugo/fr/sitemap.xml"), got, "https://example.com/hugo/fr/sitemap.xml");
+  REQUIRE(doc.ok());
+  CHECK(got.urls() ==
+        std::vector<std::string>{"https://example.com/hugo/fr/",
+                                 "https://example.com/hugo/fr/posts/premier-article/"});
+  CHECK(got.entries[0].loc == "/hugo/fr/");
+  CHECK(count_code(doc.findings, "relative_loc") == 2);
+  CHECK(doc.findings[0].where == "https://example.com/hugo/fr/sitemap.xml");
+  CHECK(doc.findings[0].line == 5);
+}
+
+TEST_CASE("Jekyll sitemap with xsi:schemaLocation before xmlns", "[audit]") {
+  Collected got;
+  auto doc = parse(fixture("jekyll/sitemap.xml"), got, "https://example.com/jekyll/sitemap.xml");
+  REQUIRE(doc.ok());
+  CHECK(got.entries.size() == 3);
+  CHECK(got.entries[0].url == "https://example.com/jekyll/2023/11/05/welcome-to-jekyll.html");
+  CHECK(got.entries[0].line == 4);
+  CHECK(got.entries[2].line == 11);
+  CHECK(doc.findings.empty());
+}
+
+TEST_CASE("Docusaurus one-line sitemap: every entry is on line 1", "[audit]") {
+  Collected got;
+  auto doc =
+      parse(fixture("docusaurus/sitemap.xml"), got, "https://example.com/docusaurus/sitemap.xml");
+  REQUIRE(doc.ok());
+  CHECK(got.entries.size() == 4);
+  for (const auto& e : got.entries) CHECK(e.line == 1);
+  CHECK(doc.findings.empty());
+}
+
+TEST_CASE("next-sitemap index and urlset with millisecond lastmods", "[audit]") {
+  Collected index_got;
+  auto index =
+      parse(fixture("nextjs/sitemap.xml"), index_got, "https://example.com/nextjs/sitemap.xml");
+  REQUIRE(index.ok());
+  CHECK(index.kind == SourceKind::sitemap_index);
+  REQUIRE(index.children.size() == 1);
+  Collected got;
+  auto doc =
+      parse(fixture("nextjs/sitemap-0.xml"), got, "https://example.com/nextjs/sitemap-0.xml");
+  REQUIRE(doc.ok());
+  CHECK(got.entries.size() == 3);
+  // The bare origin without a trailing slash normalises to "/".
+  Collected bare;
+  auto root = parse("<urlset><url><loc>https://example.com</loc></url></urlset>", bare);
+  REQUIRE(root.ok());
+  CHECK(bare.entries.at(0).url == "https://example.com/");
+  CHECK(bare.entries.at(0).loc == "https://example.com");
+  CHECK(doc.findings.empty());
+}
+
+TEST_CASE("WordPress core sitemaps: stylesheet PI, percent-encoding, &amp;", "[audit]") {
+  Collected index_got;
+  auto index = parse(fixture("wordpress/wp-sitemap.xml"), index_got,
+                     "https://example.com/wordpress/wp-sitemap.xml");
+  REQUIRE(index.ok());
+  CHECK(index.children.size() == 2);
+  Collected got;
+  auto doc = parse(fixture("wordpress/wp-sitemap-posts-post-1.xml"), got,
+                   "https://example.com/wordpress/wp-sitemap-posts-post-1.xml");
+  REQUIRE(doc.ok());
+  REQUIRE(got.entries.size() == 3);
+  CHECK(got.entries[2].loc == "https://example.com/wordpress/?p=42&preview=true");
+  CHECK(got.entries[1].line == 2);
+}
+
+TEST_CASE("Yoast index and urlset: image:loc is not a page, trailing comment ok", "[audit]") {
+  Collected index_got;
+  auto index = parse(fixture("yoast/sitemap_index.xml"), index_got,
+                     "https://example.com/yoast/sitemap_index.xml");
+  REQUIRE(index.ok());
+  CHECK(index.children.size() == 2);
+  Collected got;
+  auto doc =
+      parse(fixture("yoast/post-sitemap.xml"), got, "https://example.com/yoast/post-sitemap.xml");
+  REQUIRE(doc.ok());
+  CHECK(got.urls() == std::vector<std::string>{"https://example.com/yoast/blog/",
+                                               "https://example.com/yoast/hello-world/"});
+}
+
+TEST_CASE("A namespace prefix on the sitemap elements; whitespace around loc", "[audit]") {
+  Collected got;
+  auto doc = parse(fixture("index/prefixed.xml"), got, "https://example.com/index/prefixed.xml");
+  REQUIRE(doc.ok());
+  CHECK(got.urls() == std::vector<std::string>{"https://example.com/index/prefixed.html"});
+  CHECK(got.entries[0].line == 3);
+}
+
+TEST_CASE("No namespace, BOM, CDATA, upper-case scheme and host", "[audit]") {
+  Collected got;
+  auto doc = parse(
+      "\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<urlset>\n<url><loc>HTTPS://EXAMPLE.COM/A</loc>"
+      "<random_tag>x</random_tag></url>\n<url><loc><![CDATA[https://example.com/b?x=1&y=2]]>"
+      "</loc></url>\n</urlset>",
+      got);
+  REQUIRE(doc.ok());
+  REQUIRE(got.entries.size() == 2);
+  CHECK(got.entries[0].loc == "HTTPS://EXAMPLE.COM/A");
+  CHECK(got.entries[0].url == "https://example.com/A");
+  CHECK(got.entries[0].line == 3);
+  CHECK(got.entries[1].url == "https://example.com/b?x=1&y=2");
+  CHECK(got.entries[1].line == 4);
+}
+
+TEST_CASE("RSS 2.0: item links are pages, the channel link is not", "[audit]") {
+  Collected got;
+  auto doc = parse(fixture("feeds/rss.xml"), got, "https://example.com/feeds/rss.xml");
+  REQUIRE(doc.ok());
+  CHECK(doc.kind == SourceKind::rss);
+  CHECK(got.urls() == std::vector<std::string>{
+                          "https://example.com/feeds/posts/second/",
+                          "https://example.com/feeds/posts/first/?utm_source=rss&utm_medium=feed"});
+  CHECK(got.entries[0].line == 10);
+}
+
+TEST_CASE("RSS 1.0 (RDF) items are pages", "[audit]") {
+  Collected got;
+  auto doc = parse(
+      R"(<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+<channel><link>https://example.com/</link></channel>
+<item><link>https://example.com/one</link></item></rdf:RDF>)",
+      got);
+  REQUIRE(doc.ok());
+  CHECK(doc.kind == SourceKind::rss);
+  CHECK(got.urls() == std::vector<std::string>{"https://example.com/one"});
+}
+
+TEST_CASE("Atom 1.0: the link without rel, else rel=alternate, is the page", "[audit]") {
+  Collected got;
+  auto doc = parse(fixture("feeds/atom.xml"), got, "https://example.com/feeds/atom.xml");
+  REQUIRE(doc.ok());
+  CHECK(doc.kind == SourceKind::atom);
+  CHECK(got.urls() == std::vector<std::string>{"https://example.com/feeds/posts/second/",
+                                               "https://example.com/feeds/posts/first/"});
+  CHECK(got.entries[0].line == 11);
+}
+
+TEST_CASE("Atom 0.3 entries and empty feeds", "[audit]") {
+  Collected got;
+  auto doc = parse(fixture("feeds/atom03.xml"), got, "https://example.com/feeds/atom03.xml");
+  REQUIRE(doc.ok());
+  CHECK(got.urls() == std::vector<std::string>{"https://example.com/feeds/posts/only/"});
+  Collected none;
+  auto empty = parse(
+      R"(<feed xmlns="http://www.w3.org/2005/Atom"><link href="https://example.com/"/></feed>)",
+      none);
+  CHECK(empty.ok());
+  CHECK(empty.kind == SourceKind::atom);
+  CHECK(none.entries.empty());
+  auto empty_rss = parse("<rss><channel><link>https://example.com/</link></channel></rss>", none);
+  CHECK(empty_rss.ok());
+  CHECK(none.entries.empty());
+}
+
+TEST_CASE("Lint: lastmod, priority, changefreq, scope, scheme, missing loc", "[audit]") {
+  Collected got;
+  auto doc = parse(fixture("lint/problems.xml"), got, "https://example.com/lint/problems.xml");
+  REQUIRE(doc.ok());
+  // ftp: and the <url> without <loc> are not pages; <uri> is ignored.
+  CHECK(got.entries.size() == 8);
+  CHECK(count_code(doc.findings, "invalid_lastmod") == 1);
+  CHECK(count_code(doc.findings, "invalid_priority") == 1);
+  CHECK(count_code(doc.findings, "invalid_changefreq") == 1);
+  CHECK(count_code(doc.findings, "relative_loc") == 1);
+  CHECK(count_code(doc.findings, "loc_out_of_scope") == 2);
+  CHECK(count_code(doc.findings, "non_http_loc") == 1);
+  CHECK(count_code(doc.findings, "missing_loc") == 1);
+  CHECK(count_code(doc.findings, "unexpected_element") == 1);
+  for (const auto& f : doc.findings) {
+    CHECK(f.where == "https://example.com/lint/problems.xml");
+    CHECK(f.line > 0);
+  }
+  auto find = [&](std::string_view code) {
+    for (const auto& f : doc.findings)
+      if (f.code == code) return f;
+    return Finding{};
+  };
+  CHECK(find("invalid_lastmod").line == 11);
+  CHECK(find("invalid_priority").line == 15);
+  CHECK(find("unexpected_element").message == "expected <url>, found <uri> (ignored)");
+}
+
+TEST_CASE("Truncated inside a loc: every complete url before it, not the half one", "[audit]") {
+  std::string xml =
+      "<?xml version=\"1.0\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+  for (int i = 0; i < 49; ++i) {
+    xml += "  <url>\n    <loc>https://example.com/page_" + std::to_string(i) +
+           ".html</loc>\n  </url>\n";
+  }
+  xml += "  <url>\n    <loc>https://example.com/page_";
+  Collected got;
+  auto doc = parse(xml, got);
+  CHECK_FALSE(doc.ok());
+  CHECK(doc.kind == SourceKind::urlset);
+  CHECK(got.entries.size() == 49);
+  CHECK(got.entries.back().url == "https://example.com/page_48.html");
+  CHECK(doc.error ==
+        "https://example.com/sitemap.xml:151:35: unexpected end of document: <loc> is not closed");
+}
+
+TEST_CASE("Truncated after complete urls without </urlset>: all of them", "[audit]") {
+  std::string xml = "<urlset>\n";
+  for (int i = 0; i < 50; ++i) {
+    xml += "<url><loc>https://example.com/" + std::to_string(i) + "</loc></url>\n";
+  }
+  Collected got;
+  auto doc = parse(xml, got);
+  CHECK_FALSE(doc.ok());
+  CHECK(got.entries.size() == 50);
+  CHECK(doc.error.find("<urlset> is not closed") != std::string::npos);
+}
+
+TEST_CASE("Truncated inside a url after its loc: the open url is dropped", "[audit]") {
+  Collected got;
+  auto doc = parse(
+      "<urlset><url><loc>https://example.com/1</loc></url>\n<url><loc>https://example.com/2</loc>"
+      "<news:news><news:publicat",
+      got);
+  CHECK_FALSE(doc.ok());
+  CHECK(got.urls() == std::vector<std::string>{"https://example.com/1"});
+}
+
+TEST_CASE("Truncated index: only the complete children", "[audit]") {
+  Collected got;
+  auto doc = parse(
+      "<sitemapindex><sitemap><loc>https://example.com/a.xml</loc></sitemap><sitemap><loc>https"
+      "://example.com/b.x",
+      got);
+  CHECK_FALSE(doc.ok());
+  REQUIRE(doc.children.size() == 1);
+  CHECK(doc.children[0].url == "https://example.com/a.xml");
+}
+
+TEST_CASE("Mismatched end tag: error with line:col, entries before it kept", "[audit]") {
+  Collected got;
+  auto doc = parse(fixture("broken/mismatch.xml"), got, "https://example.com/broken/mismatch.xml");
+  CHECK_FALSE(doc.ok());
+  CHECK(got.urls() == std::vector<std::string>{"https://example.com/broken/one.html"});
+  CHECK(doc.error == "https://example.com/broken/mismatch.xml:8:5: expected </url>, found </uri>");
+}
+
+TEST_CASE("Billion laughs: the DTD is never expanded", "[audit]") {
+  Collected got;
+  auto start = std::chrono::steady_clock::now();
+  auto doc = parse(fixture("broken/billion_laughs.xml"), got,
+                   "https://example.com/broken/billion_laughs.xml");
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  (void)elapsed;
+  CHECK(doc.ok());
+  REQUIRE(got.entries.size() == 1);
+  // The reference stays literal: 20^6 * 72 bytes were never produced.
+  CHECK(got.entries[0].loc.size() < 100);
+}
+
+TEST_CASE("Not a sitemap: HTML, text and empty input are errors with a place", "[audit]") {
+  Collected got;
+  auto html = parse(fixture("broken/html.xml"), got, "https://example.com/broken/html.xml");
+  CHECK(html.kind == SourceKind::unknown);
+  CHECK(html.error ==
+        "https://example.com/broken/html.xml:2:2: expected <urlset>, <sitemapindex>, <rss> or "
+        "<feed>, found <html>");
+  auto empty = parse("", got);
+  CHECK_FALSE(empty.ok());
+  CHECK(empty.error.starts_with("https://example.com/sitemap.xml:1:1: "));
+  auto garbage = parse("<urlset><url><loc>a</loc></url><<<</urlset>", got);
+  CHECK(garbage.error.starts_with("https://example.com/sitemap.xml:1:33: "));
+}
+
+TEST_CASE("Lint: more than 50,000 URLs in one file", "[audit]") {
+  std::string xml = "<urlset>";
+  xml.reserve(50'001 * 48);
+  for (int i = 0; i <= 50'000; ++i) {
+    xml += "<url><loc>https://example.com/p" + std::to_string(i) + "</loc></url>";
+  }
+  xml += "</urlset>";
+  std::size_t n = 0;
+  auto doc = parse_sitemap(xml, "https://example.com/sitemap.xml", [&](SitemapEntry&&) { ++n; });
+  CHECK(doc.ok());
+  CHECK(n == 50'001);
+  CHECK(count_code(doc.findings, "too_many_urls") == 1);
+}

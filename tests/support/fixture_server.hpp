@@ -10,12 +10,22 @@
 //   auto stats = server.get("/stats");          // raw body of GET /stats
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 #include <vector>
 
 namespace siteaudit::testing {
+
+// FixtureReply is one raw HTTP response as FixtureServer::fetch() read it.
+struct FixtureReply {
+  int status = 0;    // 0 when the request failed (connect, send, or unparsable reply)
+  std::string head;  // status line and headers, without the blank line
+  std::string body;  // chunked bodies are decoded
+  // header() returns the first header named `name` (case-insensitive), or "" when absent.
+  std::string header(std::string_view name) const;
+};
 
 class FixtureServer {
  public:
@@ -35,10 +45,18 @@ class FixtureServer {
   // get() performs a blocking HTTP/1.1 GET with a plain socket (no libcurl, so it works in any
   // test) and returns the body; empty on failure.
   std::string get(std::string_view path) const;
+  // fetch() sends one `method` request for `path` on a fresh connection (Connection: close)
+  // and returns status, head and body; a 30 s socket timeout bounds every read.
+  FixtureReply fetch(std::string_view method, std::string_view path) const;
+  // pid() is the server process, for tests that need to signal it.
+  pid_t pid() const { return pid_; }
+  // stderr_text() is what the server wrote to stderr so far (tracebacks of fixture bugs).
+  std::string stderr_text() const;
 
  private:
   pid_t pid_ = -1;
   int port_ = 0;
+  int stderr_fd_ = -1;  // an unlinked temporary file holding the child's stderr
 };
 
 // source_path() resolves a path relative to the source tree.

@@ -1,0 +1,104 @@
+// retry_policy.hpp — which failed checks are tried again, and how long to wait first.
+//
+// A RetryPolicy answers, after each attempt of one check, "try again, and after how long?".
+// Only transient outcomes are retried: transport errors of kind connect, reset and timeout,
+// and the statuses 429 Too Many Requests, 502 Bad Gateway, 503 Service Unavailable and
+// 504 Gateway Timeout. Everything else (a 404, a DNS failure, a TLS error) is final at once.
+//
+// How long to wait:
+//   * When the response carries Retry-After — delta-seconds ("120") or an HTTP-date in any of
+//     the three forms of RFC 9110 — that wait is honoured exactly, up to --retry-max-wait. A
+//     server asking for longer is not retried early (that would only earn another 429): the
+//     check gives up and the reason says what the server asked for. A date in the past means
+//     "now". An unreadable Retry-After is ignored in favour of backoff.
+//   * Otherwise exponential backoff with full jitter (AWS's "Exponential Backoff and Jitter"):
+//     a uniformly random wait in [0, min(--retry-max-wait, base * 2^(attempt-1))], so that
+//     workers that failed together do not retry together.
+// At most --retries extra attempts are made (attempts = retries + 1).
+//
+// Example:
+//   RetryPolicy retry(config.retries, config.retry_max_wait);
+//   for (unsigned attempt = 1;; ++attempt) {
+//     net::FetchResult r = client.fetch(ctx, request);
+//     RetryDecision d = retry.decide(r, attempt, std::chrono::system_clock::now());
+//     if (!d.retry) break;   // d.reason says why when a transient failure is final
+//     sleep_or_cancel(ctx, d.delay);
+//   }
+//
+// Thread safety: decide() and backoff() may be called from any number of threads at once; the
+// jitter source is a lock-free counter.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "siteaudit/audit/parse_result.hpp"
+#include "siteaudit/net/http_error.hpp"
+#include "siteaudit/net/response.hpp"
+
+namespace siteaudit::audit {
+
+struct AuditConfig;
+
+// RetryDecision is what to do after one attempt.
+struct RetryDecision {
+  bool retry = false;
+  std::chrono::milliseconds delay{0};  // how long to wait before the next attempt
+  // reason says why the check is retried ("status 503, retry 1 of 2 in 1500 ms (Retry-After)")
+  // or why a transient failure is final ("gave up after 3 attempts: status 503"); empty for
+  // outcomes that are not transient.
+  std::string reason;
+};
+
+class RetryPolicy {
+ public:
+  // kDefaultBaseDelay is the backoff ceiling of the first retry.
+  static constexpr std::chrono::milliseconds kDefaultBaseDelay{500};
+  // kMaxRetries bounds --retries: Result::attempts is a byte, and more retries than this are
+  // never what a user meant.
+  static constexpr unsigned kMaxRetries = 100;
+
+  // RetryPolicy() makes `retries` extra attempts, never waiting longer than `max_wait`. `seed`
+  // fixes the jitter sequence (tests); 0 seeds it from std::random_device.
+  RetryPolicy(unsigned retries, std::chrono::milliseconds max_wait,
+              std::chrono::milliseconds base_delay = kDefaultBaseDelay, std::uint64_t seed = 0);
+  RetryPolicy(const RetryPolicy& other);
+  RetryPolicy& operator=(const RetryPolicy&) = delete;
+
+  // from_config() validates --retries and --retry-max-wait.
+  [[nodiscard]] static ParseResult<RetryPolicy> from_config(const AuditConfig& config);
+
+  // is_transient() is true for the transport errors worth retrying: connect, reset, timeout.
+  static bool is_transient(net::ErrorKind kind) noexcept;
+  // is_transient_status() is true for 429, 502, 503 and 504.
+  static bool is_transient_status(int status) noexcept;
+
+  // decide() judges the outcome of attempt number `attempts` (1 for the first) of one check.
+  // `now` is the wall clock, needed for a Retry-After HTTP-date.
+  RetryDecision decide(const net::FetchResult& result, unsigned attempts,
+                       std::chrono::system_clock::time_point now) const;
+
+  // backoff() draws the jittered wait before retry number `attempts` (1 for the first).
+  std::chrono::milliseconds backoff(unsigned attempts) const;
+
+  // parse_retry_after() reads a Retry-After value as a wait from `now`: delta-seconds or an
+  // HTTP-date (a past date gives 0). nullopt when it is neither.
+  static std::optional<std::chrono::milliseconds> parse_retry_after(
+      std::string_view value, std::chrono::system_clock::time_point now);
+
+  unsigned max_attempts() const noexcept { return retries_ + 1; }
+  std::chrono::milliseconds max_wait() const noexcept { return max_wait_; }
+
+ private:
+  unsigned retries_;
+  std::chrono::milliseconds max_wait_;
+  std::chrono::milliseconds base_delay_;
+  std::uint64_t seed_;
+  mutable std::atomic<std::uint64_t> draws_{0};
+};
+
+}  // namespace siteaudit::audit

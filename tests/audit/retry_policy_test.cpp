@@ -1,0 +1,193 @@
+#include "siteaudit/audit/retry_policy.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "siteaudit/audit/audit_config.hpp"
+
+using namespace std::chrono;
+using siteaudit::audit::RetryPolicy;
+using siteaudit::net::ErrorKind;
+using siteaudit::net::FetchResult;
+
+namespace {
+
+// 2024-06-01T00:00:00Z
+const system_clock::time_point kNow = sys_days(year{2024} / June / 1);
+
+FetchResult status(int code, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  FetchResult r;
+  r.response.status = code;
+  r.response.headers = std::move(headers);
+  return r;
+}
+
+FetchResult error(ErrorKind kind, std::string message = {}) {
+  FetchResult r;
+  r.error.kind = kind;
+  r.error.message = std::move(message);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("RetryPolicy: only connect, reset, timeout and 429/502/503/504 are transient",
+          "[audit]") {
+  CHECK(RetryPolicy::is_transient(ErrorKind::connect));
+  CHECK(RetryPolicy::is_transient(ErrorKind::reset));
+  CHECK(RetryPolicy::is_transient(ErrorKind::timeout));
+  for (ErrorKind kind :
+       {ErrorKind::none, ErrorKind::dns, ErrorKind::tls, ErrorKind::too_many_redirects,
+        ErrorKind::redirect_loop, ErrorKind::redirect_refused, ErrorKind::body_too_large,
+        ErrorKind::cancelled, ErrorKind::protocol, ErrorKind::invalid_url}) {
+    CHECK_FALSE(RetryPolicy::is_transient(kind));
+  }
+  for (int s : {429, 502, 503, 504}) CHECK(RetryPolicy::is_transient_status(s));
+  for (int s : {0, 200, 301, 400, 404, 408, 500, 501, 505}) {
+    CHECK_FALSE(RetryPolicy::is_transient_status(s));
+  }
+
+  RetryPolicy retry(2, seconds(30), milliseconds(500), 42);
+  for (int s : {200, 404, 500}) {
+    auto d = retry.decide(status(s), 1, kNow);
+    CHECK_FALSE(d.retry);
+    CHECK(d.reason.empty());
+  }
+  CHECK_FALSE(retry.decide(error(ErrorKind::dns), 1, kNow).retry);
+  CHECK(retry.decide(error(ErrorKind::reset), 1, kNow).retry);
+}
+
+TEST_CASE("RetryPolicy: full-jitter backoff stays under the doubling ceiling and the cap",
+          "[audit]") {
+  RetryPolicy retry(10, milliseconds(3000), milliseconds(100), 7);
+  bool saw_nonzero = false;
+  for (unsigned attempt = 1; attempt <= 8; ++attempt) {
+    std::int64_t ceiling = std::min<std::int64_t>(100 << (attempt - 1), 3000);
+    for (int i = 0; i < 200; ++i) {
+      auto d = retry.backoff(attempt);
+      CHECK(d >= milliseconds(0));
+      CHECK(d.count() <= ceiling);
+      saw_nonzero = saw_nonzero || d.count() > 0;
+    }
+  }
+  CHECK(saw_nonzero);
+  // Large attempt numbers neither overflow nor exceed the cap.
+  CHECK(retry.backoff(1000) <= milliseconds(3000));
+  CHECK(RetryPolicy(3, milliseconds(0), milliseconds(100), 1).backoff(2) == milliseconds(0));
+}
+
+TEST_CASE("RetryPolicy: a fixed seed gives a fixed jitter sequence", "[audit]") {
+  RetryPolicy a(5, seconds(30), milliseconds(500), 1234);
+  RetryPolicy b(5, seconds(30), milliseconds(500), 1234);
+  RetryPolicy c(5, seconds(30), milliseconds(500), 999);
+  std::vector<std::int64_t> sa, sb, sc;
+  for (int i = 0; i < 16; ++i) {
+    sa.push_back(a.backoff(5).count());
+    sb.push_back(b.backoff(5).count());
+    sc.push_back(c.backoff(5).count());
+  }
+  CHECK(sa == sb);
+  CHECK(sa != sc);
+  // The values are spread out, not all equal.
+  std::sort(sa.begin(), sa.end());
+  CHECK(sa.front() != sa.back());
+}
+
+TEST_CASE("RetryPolicy: attempts are capped by --retries", "[audit]") {
+  RetryPolicy retry(2, seconds(30), milliseconds(500), 3);
+  CHECK(retry.max_attempts() == 3);
+  auto first = retry.decide(status(503), 1, kNow);
+  CHECK(first.retry);
+  CHECK(first.delay <= milliseconds(500));
+  CHECK(first.reason ==
+        "status 503, retry 1 of 2 in " + std::to_string(first.delay.count()) + " ms (backoff)");
+  CHECK(retry.decide(status(503), 2, kNow).retry);
+  auto last = retry.decide(status(503), 3, kNow);
+  CHECK_FALSE(last.retry);
+  CHECK(last.reason == "gave up after 3 attempts: status 503");
+
+  auto timeout = RetryPolicy(1, seconds(30), milliseconds(500), 3)
+                     .decide(error(ErrorKind::timeout, "no response in 30 s"), 2, kNow);
+  CHECK_FALSE(timeout.retry);
+  CHECK(timeout.reason == "gave up after 2 attempts: timeout (no response in 30 s)");
+
+  RetryPolicy off(0, seconds(30));
+  auto none = off.decide(status(429), 1, kNow);
+  CHECK_FALSE(none.retry);
+  CHECK(none.reason == "status 429 (retries are off: --retries 0)");
+}
+
+TEST_CASE("RetryPolicy honours Retry-After in seconds and as an HTTP-date", "[audit]") {
+  RetryPolicy retry(3, seconds(30), milliseconds(500), 3);
+  auto secs = retry.decide(status(429, {{"retry-after", "7"}}), 1, kNow);
+  CHECK(secs.retry);
+  CHECK(secs.delay == seconds(7));
+  CHECK(secs.reason == "status 429, retry 1 of 3 in 7000 ms (Retry-After)");
+
+  auto date = retry.decide(status(503, {{"retry-after", "Sat, 01 Jun 2024 00:00:20 GMT"}}), 1,
+                           kNow + milliseconds(500));
+  CHECK(date.retry);
+  CHECK(date.delay == milliseconds(19500));
+
+  auto rfc850 =
+      retry.decide(status(503, {{"retry-after", "Saturday, 01-Jun-24 00:00:05 GMT"}}), 1, kNow);
+  CHECK(rfc850.delay == seconds(5));
+  auto asctime = retry.decide(status(503, {{"retry-after", "Sat Jun  1 00:00:09 2024"}}), 1, kNow);
+  CHECK(asctime.delay == seconds(9));
+
+  // A date in the past means at once.
+  auto past =
+      retry.decide(status(503, {{"retry-after", "Fri, 31 May 2024 00:00:00 GMT"}}), 1, kNow);
+  CHECK(past.retry);
+  CHECK(past.delay == milliseconds(0));
+
+  // Exactly the cap is still honoured.
+  CHECK(retry.decide(status(429, {{"retry-after", "30"}}), 1, kNow).retry);
+}
+
+TEST_CASE("RetryPolicy gives up when Retry-After asks for more than --retry-max-wait", "[audit]") {
+  RetryPolicy retry(3, seconds(30), milliseconds(500), 3);
+  auto d = retry.decide(status(429, {{"retry-after", "120"}}), 1, kNow);
+  CHECK_FALSE(d.retry);
+  CHECK(d.reason ==
+        "status 429: the server asked to retry after 120 s (Retry-After), more than "
+        "--retry-max-wait 30 s");
+  auto huge = retry.decide(status(429, {{"retry-after", "99999999999999999999"}}), 1, kNow);
+  CHECK_FALSE(huge.retry);
+  RetryPolicy short_cap(3, milliseconds(1500), milliseconds(500), 3);
+  CHECK(short_cap.decide(status(503, {{"retry-after", "2"}}), 1, kNow).reason ==
+        "status 503: the server asked to retry after 2 s (Retry-After), more than "
+        "--retry-max-wait 1500 ms");
+}
+
+TEST_CASE("RetryPolicy: an unreadable Retry-After falls back to backoff", "[audit]") {
+  RetryPolicy retry(3, seconds(30), milliseconds(500), 3);
+  for (const char* bad : {"", "soon", "-5", "1.5", "Sat, 01 Jun 2024"}) {
+    INFO(bad);
+    auto d = retry.decide(status(503, {{"retry-after", bad}}), 1, kNow);
+    CHECK(d.retry);
+    CHECK(d.delay <= milliseconds(500));
+    CHECK(d.reason.ends_with("(backoff)"));
+  }
+  CHECK(RetryPolicy::parse_retry_after(" 12 ", kNow) == milliseconds(12000));
+  CHECK(RetryPolicy::parse_retry_after("0", kNow) == milliseconds(0));
+  CHECK_FALSE(RetryPolicy::parse_retry_after("12s", kNow).has_value());
+}
+
+TEST_CASE("RetryPolicy::from_config validates --retries and --retry-max-wait", "[audit]") {
+  siteaudit::audit::AuditConfig config;
+  auto defaults = RetryPolicy::from_config(config);
+  REQUIRE(defaults.ok());
+  CHECK(defaults.value().max_attempts() == 3);
+  CHECK(defaults.value().max_wait() == seconds(30));
+
+  config.retries = 101;
+  auto too_many = RetryPolicy::from_config(config);
+  REQUIRE_FALSE(too_many.ok());
+  CHECK(too_many.error() == "--retries: 101 is too many (at most 100)");
+
+  config.retries = 1;
+  config.retry_max_wait = milliseconds(-1);
+  auto negative = RetryPolicy::from_config(config);
+  REQUIRE_FALSE(negative.ok());
+  CHECK(negative.error() == "--retry-max-wait: must not be negative");
+}

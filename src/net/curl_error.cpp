@@ -1,0 +1,130 @@
+// curl_error.cpp — CURLcode to ErrorKind, with messages in plain words.
+#include "curl_error.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace siteaudit::net::detail {
+namespace {
+
+std::string endpoint(const CurlFailure& f) {
+  std::string s(f.host);
+  if (s.find(':') != std::string::npos && s.front() != '[') s = "[" + s + "]";  // IPv6 literal
+  if (f.port > 0) s += ":" + std::to_string(f.port);
+  return s;
+}
+
+// detail() appends libcurl's own explanation, which names the precise cause (a certificate
+// problem, a malformed header) better than any mapping of ours could.
+std::string with_detail(std::string message, std::string_view errbuf) {
+  while (!errbuf.empty() && (errbuf.back() == '\n' || errbuf.back() == '\r')) {
+    errbuf.remove_suffix(1);
+  }
+  if (!errbuf.empty()) {
+    message += " (";
+    message.append(errbuf);
+    message += ")";
+  }
+  return message;
+}
+
+HttpError connect_error(const CurlFailure& f) {
+  std::string where = endpoint(f);
+  switch (f.os_errno) {
+    case ECONNREFUSED:
+      return {ErrorKind::connect, "connection refused by " + where};
+    case ENETUNREACH:
+      return {ErrorKind::connect, "network unreachable for " + where};
+    case EHOSTUNREACH:
+      return {ErrorKind::connect, "no route to host " + where};
+    case ETIMEDOUT:
+      return {ErrorKind::timeout, "connecting to " + where + " timed out"};
+    case 0:
+      return {ErrorKind::connect, with_detail("could not connect to " + where, f.errbuf)};
+    default:
+      return {ErrorKind::connect,
+              "could not connect to " + where + ": " + std::strerror(f.os_errno)};
+  }
+}
+
+}  // namespace
+
+HttpError describe_curl_failure(const CurlFailure& f) {
+  const std::string where = endpoint(f);
+  switch (f.code) {
+    case CURLE_OK:
+      return {};
+
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return {ErrorKind::dns, "could not resolve host name '" + std::string(f.host) + "'"};
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return {ErrorKind::dns, with_detail("could not resolve the proxy's host name", f.errbuf)};
+
+    case CURLE_COULDNT_CONNECT:
+      return connect_error(f);
+
+    case CURLE_OPERATION_TIMEDOUT: {
+      if (!f.connected) {
+        return {ErrorKind::timeout, "connecting to " + where + " timed out after " +
+                                        std::to_string(f.connect_timeout_ms) + " ms"};
+      }
+      // The low-speed limit reports the same code; libcurl's text tells the two apart.
+      if (f.errbuf.find("too slow") != std::string_view::npos) {
+        return {ErrorKind::timeout, with_detail(where + " sent the response too slowly", f.errbuf)};
+      }
+      return {ErrorKind::timeout, "no complete response from " + where + " within " +
+                                      std::to_string(f.timeout_ms) + " ms"};
+    }
+
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_USE_SSL_FAILED:
+      return {ErrorKind::tls, with_detail("TLS handshake with " + where + " failed", f.errbuf)};
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return {ErrorKind::tls,
+              with_detail("the TLS certificate of " + where + " is not trusted", f.errbuf)};
+
+    case CURLE_RECV_ERROR:
+      return {ErrorKind::reset,
+              with_detail("connection to " + where + " was reset while receiving the response",
+                          f.errbuf)};
+    case CURLE_SEND_ERROR:
+      return {
+          ErrorKind::reset,
+          with_detail("connection to " + where + " was reset while sending the request", f.errbuf)};
+    case CURLE_GOT_NOTHING:
+      return {ErrorKind::reset, where + " closed the connection without sending a response"};
+    case CURLE_PARTIAL_FILE:
+      return {ErrorKind::reset, where + " closed the connection before the body was complete " +
+                                    "(received " + std::to_string(f.body_bytes) + " bytes)"};
+
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return {ErrorKind::invalid_url, with_detail("the URL cannot be fetched", f.errbuf)};
+
+    case CURLE_ABORTED_BY_CALLBACK:
+      return {ErrorKind::cancelled, "the transfer from " + where + " was cancelled"};
+
+    default:
+      // Everything else is a response we could not make sense of (bad headers, HTTP/2 framing,
+      // a corrupt compressed body) or a local failure libcurl reports in its own words.
+      return {
+          ErrorKind::protocol,
+          with_detail("bad response from " + where,
+                      f.errbuf.empty() ? std::string_view(curl_easy_strerror(f.code)) : f.errbuf)};
+  }
+}
+
+}  // namespace siteaudit::net::detail

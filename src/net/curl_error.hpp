@@ -1,0 +1,40 @@
+// curl_error.hpp — turns a failed libcurl transfer into an HttpError a user can act on.
+//
+// libcurl's own messages ("Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect
+// to server") are precise but written for curl users; ours name the host and what happened in
+// plain words ("connection refused by 127.0.0.1:9") and carry a stable ErrorKind.
+//
+// Example:
+//   CurlFailure f{.code = CURLE_COULDNT_CONNECT, .host = "127.0.0.1", .port = 9,
+//                 .os_errno = ECONNREFUSED};
+//   HttpError e = describe_curl_failure(f);  // {connect, "connection refused by 127.0.0.1:9"}
+//
+// Thread safety: a pure function; call it from anywhere.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <cstdint>
+#include <string_view>
+
+#include "siteaudit/net/http_error.hpp"
+
+namespace siteaudit::net::detail {
+
+// CurlFailure is what the transfer knew when it failed; every field but `code` is optional.
+struct CurlFailure {
+  CURLcode code = CURLE_OK;
+  std::string_view host;    // from the URL
+  long port = 0;            // from the URL (default port filled in)
+  std::string_view errbuf;  // CURLOPT_ERRORBUFFER, libcurl's detail
+  int os_errno = 0;         // CURLINFO_OS_ERRNO
+  bool connected = false;   // a connection was established (CURLINFO_CONNECT_TIME_T > 0)
+  long timeout_ms = 0;      // the total timeout that applied
+  long connect_timeout_ms = 0;
+  std::uint64_t body_bytes = 0;  // body bytes received before the failure
+};
+
+// describe_curl_failure() maps a CURLcode to an ErrorKind and a message naming host and cause.
+HttpError describe_curl_failure(const CurlFailure& failure);
+
+}  // namespace siteaudit::net::detail

@@ -1,0 +1,352 @@
+// multi_driver.cpp — the curl multi-socket loop, run by whichever thread finds it idle.
+#include "multi_driver.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+#include <utility>
+
+#include "siteaudit/runtime/runtime.hpp"
+
+namespace siteaudit::net::detail {
+namespace {
+
+// bump() counts in a stat only the driver writes: a plain load and store, no locked RMW on the
+// hot path, while stats() may still read it from another thread without a data race.
+void bump(std::atomic<std::uint64_t>& counter) noexcept {
+  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+void global_init_once() {
+  // curl_global_init is not thread-safe and must run once per process, before any handle.
+  static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (rc != CURLE_OK) {
+    std::fprintf(stderr, "siteaudit: curl_global_init failed: %s\n", curl_easy_strerror(rc));
+    std::abort();
+  }
+}
+
+void share_lock(CURL*, curl_lock_data data, curl_lock_access, void* self) noexcept {
+  static_cast<std::mutex*>(self)[data].lock();
+}
+void share_unlock(CURL*, curl_lock_data data, void* self) noexcept {
+  static_cast<std::mutex*>(self)[data].unlock();
+}
+
+}  // namespace
+
+struct MultiDriver::Counters {
+  std::atomic<std::uint64_t> drives{0}, ops{0}, socket_actions{0}, watches{0}, timers{0},
+      handles_created{0};
+};
+
+MultiDriver::MultiDriver(const ClientConfig& config)
+    : config_(config), counters_(std::make_unique<Counters>()) {
+  global_init_once();
+  multi_ = curl_multi_init();
+  share_ = curl_share_init();
+  if (multi_ == nullptr || share_ == nullptr) {
+    std::fprintf(stderr, "siteaudit: cannot create a libcurl multi/share handle (out of memory)\n");
+    std::abort();
+  }
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &MultiDriver::on_socket);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &MultiDriver::on_timer);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
+  // Over a limit, libcurl queues the transfer (PENDING) instead of failing it: back-pressure.
+  curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, config_.max_connections_per_host);
+  curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, config_.max_connections_total);
+
+  // One multi already shares its DNS cache among its handles; the share adds what a multi does
+  // not: TLS session resumption across handles, and one cookie jar.
+  curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &share_lock);
+  curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &share_unlock);
+  curl_share_setopt(share_, CURLSHOPT_USERDATA, share_locks_);
+  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  if (!config_.cookie_file.empty())
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+
+  token_ = std::make_shared<TimerToken>();
+  token_->driver = this;
+}
+
+MultiDriver::~MultiDriver() {
+  shutdown();
+}
+
+Transfer* MultiDriver::acquire() {
+  Transfer* t = nullptr;
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!free_.empty()) {
+      t = free_.back();
+      free_.pop_back();
+    }
+  }
+  if (t == nullptr) {
+    CURL* easy = curl_easy_init();
+    if (easy == nullptr) return nullptr;
+    auto owned = std::make_unique<Transfer>(this, easy);
+    configure_easy(*owned, config_, share_);
+    t = owned.get();
+    std::lock_guard lock(pool_mu_);
+    all_.push_back(std::move(owned));
+    counters_->handles_created.fetch_add(1, std::memory_order_relaxed);
+  }
+  t->reset_for_fetch();
+  return t;
+}
+
+void MultiDriver::release(Transfer* t) noexcept {
+  std::lock_guard lock(pool_mu_);
+  free_.push_back(t);
+}
+
+void MultiDriver::start(Transfer* t) noexcept {
+  post(Op{OpKind::add, AbortReason::none, t, t->generation.load(std::memory_order_relaxed)});
+}
+
+void MultiDriver::abort(Transfer* t, std::uint64_t generation, AbortReason reason) noexcept {
+  post(Op{OpKind::abort, reason, t, generation});
+}
+
+void MultiDriver::unpause(Transfer* t, std::uint64_t generation) noexcept {
+  post(Op{OpKind::unpause, AbortReason::none, t, generation});
+}
+
+void MultiDriver::post(const Op& op) noexcept {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (closed_) return;
+    ops_.push_back(op);
+    if (driving_) return;  // the driving thread picks it up before it stops driving
+    driving_ = true;
+  }
+  drive();
+}
+
+void MultiDriver::post_socket(std::uint64_t key, std::uint32_t events) noexcept {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (closed_) return;
+    auto [it, inserted] = socket_events_.try_emplace(key, events);
+    if (!inserted) it->second |= events;
+    if (driving_) return;
+    driving_ = true;
+  }
+  drive();
+}
+
+void MultiDriver::drive() noexcept {
+  bump(counters_->drives);
+  for (;;) {
+    {
+      std::lock_guard lock(queue_mu_);
+      // timeout_now_ is driver-owned; reading it here only decides whether to stop driving.
+      if (ops_.empty() && socket_events_.empty() && !timeout_now_) {
+        driving_ = false;
+        return;
+      }
+      batch_.swap(ops_);
+      socket_batch_.swap(socket_events_);
+    }
+    for (const Op& op : batch_) run_op(op);
+    batch_.clear();
+    for (const auto& [key, events] : socket_batch_) {
+      const int fd = static_cast<int>(static_cast<std::uint32_t>(key));
+      auto it = sockets_.find(fd);
+      // An event queued for a registration curl has since removed (and perhaps for a new
+      // socket that reuses the fd number) is stale: drop it.
+      if (it == sockets_.end() || it->second.serial != static_cast<std::uint32_t>(key >> 32)) {
+        continue;
+      }
+      int mask = 0;
+      if (events & rt::kReadable) mask |= CURL_CSELECT_IN;
+      if (events & rt::kWritable) mask |= CURL_CSELECT_OUT;
+      if (events & rt::kError) mask |= CURL_CSELECT_ERR;
+      socket_action(fd, mask);
+    }
+    socket_batch_.clear();
+    // on_timer(0) asked for an immediate timeout action from inside a curl call; run it now
+    // that we are outside that call, as often as curl keeps asking.
+    while (timeout_now_) {
+      timeout_now_ = false;
+      socket_action(CURL_SOCKET_TIMEOUT, 0);
+    }
+    drain_done();
+  }
+}
+
+void MultiDriver::run_op(const Op& op) noexcept {
+  bump(counters_->ops);
+  Transfer* t = op.transfer;
+  switch (op.kind) {
+    case OpKind::add:
+      if (t->cancelled.load(std::memory_order_acquire)) {
+        t->finish(CURLE_OK, AbortReason::cancelled);  // cancelled before it ever started
+        return;
+      }
+      if (curl_multi_add_handle(multi_, t->easy) != CURLM_OK) {
+        t->finish(CURLE_OUT_OF_MEMORY, AbortReason::add_failed);
+        return;
+      }
+      t->in_multi = true;
+      return;
+    case OpKind::abort:
+      if (t->generation.load(std::memory_order_relaxed) != op.generation || !t->in_multi) return;
+      // Removing a transfer mid-flight makes libcurl close its connection (its state is
+      // unknown), which unregisters the socket through on_socket: nothing stays watched.
+      curl_multi_remove_handle(multi_, t->easy);
+      t->in_multi = false;
+      t->finish(CURLE_OK, op.reason);
+      return;
+    case OpKind::unpause:
+      if (t->generation.load(std::memory_order_relaxed) != op.generation || !t->in_multi) return;
+      curl_easy_pause(t->easy, CURLPAUSE_CONT);
+      return;
+    case OpKind::timeout:
+      if (op.generation == timer_serial_) timer_ = 0;  // it fired: nothing left to cancel
+      socket_action(CURL_SOCKET_TIMEOUT, 0);
+      return;
+  }
+}
+
+void MultiDriver::socket_action(int fd, int mask) noexcept {
+  bump(counters_->socket_actions);
+  int running = 0;
+  curl_multi_socket_action(multi_, fd, mask, &running);
+}
+
+void MultiDriver::drain_done() noexcept {
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    CURL* easy = msg->easy_handle;
+    const CURLcode result = msg->data.result;  // msg dies with the remove below
+    Transfer* t = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &t);
+    curl_multi_remove_handle(multi_, easy);
+    t->in_multi = false;
+    t->finish(result, AbortReason::none);
+  }
+}
+
+int MultiDriver::on_socket(CURL*, curl_socket_t s, int what, void* self, void*) noexcept {
+  // Runs inside a curl_multi_* call on the driving thread: record, never call back into curl.
+  auto* d = static_cast<MultiDriver*>(self);
+  auto it = d->sockets_.find(s);
+  if (what == CURL_POLL_REMOVE) {
+    if (it != d->sockets_.end()) {
+      rt::unwatch(it->second.id);
+      d->sockets_.erase(it);
+    }
+    return 0;
+  }
+  std::uint32_t interest = 0;
+  if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) interest |= rt::kReadable;
+  if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) interest |= rt::kWritable;
+  if (it != d->sockets_.end()) {
+    if (it->second.interest != interest) {
+      rt::rewatch(it->second.id, interest);
+      it->second.interest = interest;
+    }
+    return 0;
+  }
+  const std::uint32_t serial = ++d->next_serial_;
+  const std::uint64_t key =
+      (static_cast<std::uint64_t>(serial) << 32) | static_cast<std::uint32_t>(s);
+  // Two words of capture fit std::function's inline buffer: no allocation per registration.
+  rt::WatchId id =
+      rt::watch(s, interest, [d, key](std::uint32_t events) { d->post_socket(key, events); });
+  if (id == 0) return -1;  // libcurl fails the transfers on this socket
+  bump(d->counters_->watches);
+  d->sockets_.emplace(s, SocketWatch{id, interest, serial});
+  return 0;
+}
+
+int MultiDriver::on_timer(CURLM*, long timeout_ms, void* self) noexcept {
+  // Runs inside a curl_multi_* call on the driving thread, like on_socket.
+  auto* d = static_cast<MultiDriver*>(self);
+  if (timeout_ms < 0 || timeout_ms == 0) {
+    if (d->timer_ != 0) rt::detail::cancel_timer(d->timer_);
+    d->timer_ = 0;
+    // 0 means "act now", not "disarm": drive() runs the timeout action after this call returns.
+    if (timeout_ms == 0) d->timeout_now_ = true;
+    return 0;
+  }
+  const auto when = rt::Clock::now() + std::chrono::milliseconds(timeout_ms);
+  // curl re-announces its timer on nearly every call; re-arming for a deadline within a
+  // millisecond of the armed one would only churn the timer heap.
+  if (d->timer_ != 0 && when - d->timer_when_ < std::chrono::milliseconds(1) &&
+      d->timer_when_ - when < std::chrono::milliseconds(1)) {
+    return 0;
+  }
+  if (d->timer_ != 0) rt::detail::cancel_timer(d->timer_);
+  const std::uint64_t serial = ++d->timer_serial_;
+  d->timer_ = rt::detail::add_timer(when, [token = d->token_, serial] {
+    std::lock_guard lock(token->mu);
+    if (token->driver != nullptr) {
+      token->driver->post(Op{OpKind::timeout, AbortReason::none, nullptr, serial});
+    }
+  });
+  d->timer_when_ = when;
+  bump(d->counters_->timers);
+  return 0;
+}
+
+void MultiDriver::shutdown() noexcept {
+  // Become the driver for good: wait out a thread that is driving right now (it finishes its
+  // queue and stops), then refuse every later post. Only stale aborts and socket events of idle
+  // connections can be queued by now; dropping them is what shutting down means.
+  for (;;) {
+    {
+      std::lock_guard lock(queue_mu_);
+      if (closed_) return;
+      if (!driving_) {
+        driving_ = true;
+        closed_ = true;
+        ops_.clear();
+        socket_events_.clear();
+        break;
+      }
+    }
+    if (rt::detail::current_fiber() != nullptr) {
+      rt::yield();
+    } else {
+      std::this_thread::yield();
+    }
+  }
+  {
+    // A timer firing right now finishes its post (a no-op: closed_) before we go on.
+    std::lock_guard lock(token_->mu);
+    token_->driver = nullptr;
+  }
+  // Closing the cached connections reports their sockets through on_socket(REMOVE).
+  curl_multi_cleanup(multi_);
+  multi_ = nullptr;
+  for (auto& [fd, watch] : sockets_) rt::unwatch(watch.id);
+  sockets_.clear();
+  if (timer_ != 0) rt::detail::cancel_timer(timer_);
+  timer_ = 0;
+  {
+    std::lock_guard lock(pool_mu_);
+    free_.clear();
+    all_.clear();  // curl_easy_cleanup of every pooled handle
+  }
+  curl_share_cleanup(share_);
+  share_ = nullptr;
+}
+
+DriverStats MultiDriver::stats() const {
+  const Counters& c = *counters_;
+  return DriverStats{c.drives.load(std::memory_order_relaxed),
+                     c.ops.load(std::memory_order_relaxed),
+                     c.socket_actions.load(std::memory_order_relaxed),
+                     c.watches.load(std::memory_order_relaxed),
+                     c.timers.load(std::memory_order_relaxed),
+                     c.handles_created.load(std::memory_order_relaxed)};
+}
+
+}  // namespace siteaudit::net::detail

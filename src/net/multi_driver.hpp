@@ -1,0 +1,133 @@
+// multi_driver.hpp — one libcurl multi handle driven by the runtime's poller and timers.
+//
+// The MultiDriver owns the CURLM (connection cache, per-host limits, HTTP/2 multiplexing), a
+// CURLSH (DNS cache, TLS sessions, cookies) and the pool of Transfers. Everything that would
+// touch the multi — adding or removing a transfer, socket readiness, curl's timer, unpausing —
+// is posted as an op; whichever thread finds nobody driving becomes the driver and runs ops
+// until the queue is empty. So exactly one thread at a time is inside curl_multi_*, no thread
+// ever waits for another to finish with it, and curl's callbacks never re-enter the multi:
+// they only record what to do next (src/net/README.md has the diagram).
+//
+// Example (see HttpClient::fetch):
+//   Transfer* t = driver.acquire();
+//   ... t->prepare_hop(...); driver.start(t); park until t->done ...
+//   driver.release(t);
+//
+// Thread safety: start/abort/unpause/acquire/release may be called from any fiber or thread.
+// shutdown() is called once, by the owner, when no fetch is in flight.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "siteaudit/net/http_client.hpp"
+#include "siteaudit/runtime/detail/park.hpp"
+#include "siteaudit/runtime/poller.hpp"
+#include "transfer.hpp"
+
+namespace siteaudit::net::detail {
+
+// DriverStats counts what the driver did; tests and the README's measurements read them.
+struct DriverStats {
+  std::uint64_t drives = 0;           // times a thread became the driver
+  std::uint64_t ops = 0;              // ops run (adds, aborts, socket events, timeouts)
+  std::uint64_t socket_actions = 0;   // curl_multi_socket_action calls
+  std::uint64_t watches = 0;          // rt::watch registrations made for curl sockets
+  std::uint64_t timers = 0;           // rt::detail::add_timer calls for curl's timer
+  std::uint64_t handles_created = 0;  // easy handles created (the pool's misses)
+};
+
+class MultiDriver {
+ public:
+  explicit MultiDriver(const ClientConfig& config);
+  ~MultiDriver();
+  MultiDriver(const MultiDriver&) = delete;
+  MultiDriver& operator=(const MultiDriver&) = delete;
+
+  // acquire() takes a Transfer from the pool (creating one when it is empty) for a new fetch.
+  Transfer* acquire();
+  // release() returns a Transfer whose hop has finished to the pool.
+  void release(Transfer* t) noexcept;
+
+  // start() hands a prepared Transfer to the multi. Its end is published through t->finish().
+  void start(Transfer* t) noexcept;
+  // abort() takes the transfer of fetch `generation` out of the multi, if it is still there,
+  // and finishes it with `reason`. Safe to call late: a finished or reused Transfer ignores it.
+  void abort(Transfer* t, std::uint64_t generation, AbortReason reason) noexcept;
+  // unpause() resumes a transfer the write callback paused, once the fiber drained its chunks.
+  void unpause(Transfer* t, std::uint64_t generation) noexcept;
+
+  // shutdown() closes every connection and removes every watch and timer, so the runtime sees
+  // nothing left behind. Requires that no fetch is in flight. Called by ~HttpClient.
+  void shutdown() noexcept;
+
+  DriverStats stats() const;
+
+ private:
+  enum class OpKind : std::uint8_t { add, abort, unpause, timeout };
+  struct Op {
+    OpKind kind;
+    AbortReason reason = AbortReason::none;
+    Transfer* transfer = nullptr;
+    std::uint64_t generation = 0;  // of the transfer, or the timer id for `timeout`
+  };
+  struct SocketWatch {
+    rt::WatchId id = 0;
+    std::uint32_t interest = 0;
+    std::uint32_t serial = 0;  // tells this registration from an earlier one of the same fd
+  };
+  // TimerToken outlives the driver when a timer fires during shutdown: the callback checks it.
+  struct TimerToken {
+    std::mutex mu;
+    MultiDriver* driver = nullptr;
+  };
+
+  void post(const Op& op) noexcept;
+  void post_socket(std::uint64_t key, std::uint32_t events) noexcept;
+  void drive() noexcept;
+  void run_op(const Op& op) noexcept;
+  void drain_done() noexcept;
+  void socket_action(int fd, int mask) noexcept;
+
+  static int on_socket(CURL* easy, curl_socket_t s, int what, void* self, void* socketp) noexcept;
+  static int on_timer(CURLM* multi, long timeout_ms, void* self) noexcept;
+
+  struct Counters;  // DriverStats as atomics, written by the driver only
+
+  const ClientConfig config_;
+  std::unique_ptr<Counters> counters_;
+  CURLM* multi_ = nullptr;
+  CURLSH* share_ = nullptr;
+  std::mutex share_locks_[CURL_LOCK_DATA_LAST];
+
+  // queue_mu_ guards the ops waiting for a driver and `driving_`.
+  std::mutex queue_mu_;
+  std::vector<Op> ops_;
+  // Socket events are merged per registration, so a level-triggered fd that fires again while
+  // another thread drives adds no second entry.
+  std::unordered_map<std::uint64_t, std::uint32_t> socket_events_;
+  bool driving_ = false;
+  bool closed_ = false;
+
+  // --- owned by the driving thread ---
+  std::vector<Op> batch_;
+  std::unordered_map<std::uint64_t, std::uint32_t> socket_batch_;
+  std::unordered_map<int, SocketWatch> sockets_;
+  std::uint32_t next_serial_ = 0;
+  rt::detail::TimerId timer_ = 0;
+  rt::Clock::time_point timer_when_{};
+  std::uint64_t timer_serial_ = 0;  // which add_timer a `timeout` op came from
+  bool timeout_now_ = false;
+  std::shared_ptr<TimerToken> token_;
+
+  std::mutex pool_mu_;
+  std::vector<Transfer*> free_;
+  std::vector<std::unique_ptr<Transfer>> all_;
+};
+
+}  // namespace siteaudit::net::detail

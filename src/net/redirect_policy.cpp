@@ -1,0 +1,120 @@
+// redirect_policy.cpp — redirect following decided by our code, not libcurl's.
+#include "redirect_policy.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "siteaudit/net/url.hpp"
+
+namespace siteaudit::net::detail {
+namespace {
+
+// has_foreign_scheme() is true when `ref` starts with a URI scheme (RFC 3986 §3.1) other than
+// http or https.
+bool has_foreign_scheme(std::string_view ref) {
+  std::size_t i = 0;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (ref.empty() || !alpha(ref[0])) return false;
+  while (i < ref.size() && (alpha(ref[i]) || (ref[i] >= '0' && ref[i] <= '9') || ref[i] == '+' ||
+                            ref[i] == '-' || ref[i] == '.')) {
+    ++i;
+  }
+  if (i == ref.size() || ref[i] != ':') return false;
+  std::string scheme(ref.substr(0, i));
+  for (char& c : scheme) c = static_cast<char>(c | 0x20);
+  return scheme != "http" && scheme != "https";
+}
+
+}  // namespace
+
+bool is_redirect_status(int status) noexcept {
+  // 300 (choices), 304 (not modified) and 305/306 carry no Location to follow.
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+bool is_credential_header(std::string_view line) noexcept {
+  std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view name = line.substr(0, colon);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+  auto equals_nocase = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+             return x == y;
+           });
+  };
+  return equals_nocase(name, "authorization") || equals_nocase(name, "cookie") ||
+         equals_nocase(name, "proxy-authorization");
+}
+
+RedirectPolicy::RedirectPolicy(const Request& request, std::string start_url)
+    : max_redirects_(std::max(request.max_redirects, 0)),
+      allow_cross_host_(request.allow_cross_host),
+      start_url_(std::move(start_url)) {
+  UrlParts parts;
+  if (split_url(start_url_, parts)) {
+    start_scheme_ = std::move(parts.scheme);
+    start_host_ = std::move(parts.host);
+    start_port_ = parts.port;
+  }
+  visited_.push_back(start_url_);
+}
+
+bool RedirectPolicy::send_credentials(std::string_view url) const {
+  if (url == start_url_) return true;
+  UrlParts parts;
+  if (!split_url(url, parts)) return false;
+  return parts.scheme == start_scheme_ && parts.host == start_host_ && parts.port == start_port_;
+}
+
+RedirectPolicy::Step RedirectPolicy::on_response(std::string_view url, int status,
+                                                 std::string_view location, std::uint32_t time_ms) {
+  Step step;
+  if (!is_redirect_status(status) || location.empty() || max_redirects_ == 0) return step;
+
+  UrlResult next = resolve_url(url, location);
+  Hop hop{std::string(url), status, next.ok() ? next.url : std::string(location), time_ms};
+  auto fail = [&](ErrorKind kind, std::string message) {
+    // The refused hop is recorded too: a report shows where the chain went wrong.
+    hops_.push_back(std::move(hop));
+    step.action = Action::fail;
+    step.error = {kind, std::move(message)};
+    return step;
+  };
+  if (!next.ok()) {
+    // A Location with a scheme we never fetch (ftp:, javascript:) is a policy refusal; one
+    // that does not parse at all is the server's protocol error.
+    return fail(has_foreign_scheme(location) ? ErrorKind::redirect_refused : ErrorKind::protocol,
+                std::string(url) + " redirects (" + std::to_string(status) + ") to '" +
+                    std::string(location) + "', which is not an http(s) URL we can follow");
+  }
+  if (static_cast<int>(hops_.size()) >= max_redirects_) {
+    return fail(ErrorKind::too_many_redirects, "more than " + std::to_string(max_redirects_) +
+                                                   " redirects; the last one, " + hop.url + " -> " +
+                                                   hop.location + ", was not followed");
+  }
+  if (std::find(visited_.begin(), visited_.end(), next.url) != visited_.end()) {
+    std::string chain;
+    bool in_loop = false;
+    for (const Hop& h : hops_) {
+      if (h.url == next.url) in_loop = true;
+      if (in_loop) chain += h.url + " -> ";
+    }
+    chain += hop.url + " -> " + next.url;
+    return fail(ErrorKind::redirect_loop, "redirect loop: " + chain);
+  }
+  if (!allow_cross_host_) {
+    UrlParts parts;
+    if (!split_url(next.url, parts) || parts.host != start_host_) {
+      return fail(ErrorKind::redirect_refused, hop.url + " redirects to another host (" + next.url +
+                                                   ") and cross-host redirects are not allowed");
+    }
+  }
+  visited_.push_back(next.url);
+  hops_.push_back(std::move(hop));
+  step.action = Action::follow;
+  step.next_url = std::move(next.url);
+  return step;
+}
+
+}  // namespace siteaudit::net::detail

@@ -1,0 +1,70 @@
+// redirect_policy.hpp — decides, hop by hop, whether a fetch follows a redirect.
+//
+// libcurl's CURLOPT_FOLLOWLOCATION is off: our code follows redirects so that every hop is
+// recorded with its status, Location and time, loops are caught on the first repeated URL,
+// a cross-host hop can be refused, and credential headers are dropped as soon as a hop leaves
+// the original origin (scheme, host and port).
+//
+// Example:
+//   RedirectPolicy policy(request, "http://a.test/");
+//   auto step = policy.on_response("http://a.test/", 301, "/b", 3);
+//   if (step.action == RedirectPolicy::Action::follow) fetch(step.next_url,
+//       policy.send_credentials(step.next_url));
+//
+// Thread safety: one policy per fetch; not shared.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "siteaudit/net/http_error.hpp"
+#include "siteaudit/net/request.hpp"
+#include "siteaudit/net/response.hpp"
+
+namespace siteaudit::net::detail {
+
+// is_redirect_status() is true for the statuses that carry a Location to follow.
+bool is_redirect_status(int status) noexcept;
+// is_credential_header() is true for a "Name: value" line whose name is Authorization, Cookie
+// or Proxy-Authorization (any case): the headers never sent to another origin.
+bool is_credential_header(std::string_view line) noexcept;
+
+class RedirectPolicy {
+ public:
+  enum class Action : std::uint8_t { final, follow, fail };
+  struct Step {
+    Action action = Action::final;
+    std::string next_url;  // normalised, when action == follow
+    HttpError error;       // when action == fail
+  };
+
+  // RedirectPolicy() starts a fetch of `start_url` (already normalised).
+  RedirectPolicy(const Request& request, std::string start_url);
+
+  // will_follow() is true when a redirect status with a Location would be followed (or fail
+  // the fetch), i.e. its body is not the final body. False when max_redirects == 0.
+  bool will_follow() const noexcept { return max_redirects_ > 0; }
+
+  // on_response() decides what a response at `url` with `status` and the raw `location`
+  // header means. A followed hop is appended to hops().
+  Step on_response(std::string_view url, int status, std::string_view location,
+                   std::uint32_t time_ms);
+
+  // send_credentials() is true when `url` has the origin the fetch started at.
+  bool send_credentials(std::string_view url) const;
+
+  std::vector<Hop>& hops() noexcept { return hops_; }
+
+ private:
+  int max_redirects_;
+  bool allow_cross_host_;
+  std::string start_url_;
+  std::string start_scheme_, start_host_;
+  int start_port_ = 0;
+  std::vector<std::string> visited_;
+  std::vector<Hop> hops_;
+};
+
+}  // namespace siteaudit::net::detail

@@ -1,0 +1,118 @@
+// transfer.hpp — one pooled libcurl easy handle and the state of the hop it is running.
+//
+// A Transfer is taken from the MultiDriver's pool by fetch(), configured for one hop at a time
+// (the same handle runs every hop of a redirect chain), handed to the driver, and returned to
+// the pool when the fetch ends. Reusing the handle keeps its buffers, and the multi handle
+// keeps the connections, so a warm fetch allocates almost nothing inside libcurl.
+//
+// Example (what fetch() does, see http_client.cpp):
+//   Transfer* t = driver.acquire();
+//   t->prepare_hop(url, request, policy.will_follow(), send_credentials);
+//   driver.start(t);  t->wait_for_end(...);  // parks the fiber
+//   driver.release(t);
+//
+// Thread safety: the fields under "driver side" are written by curl callbacks on whichever
+// thread drives the multi; the fiber reads them only after `done` is published under `lock_`.
+// The fiber touches the easy handle only while it is not in the multi.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "siteaudit/net/http_client.hpp"
+#include "siteaudit/runtime/detail/park.hpp"
+
+namespace siteaudit::net::detail {
+
+// SpinLock guards the few words shared by the driver and a fiber. Not std::mutex: the fiber
+// takes it, parks, and the scheduler releases it in park()'s unlock hook after the switch,
+// which for a sanitizer that models fibers as threads would be an unlock by another thread.
+class SpinLock {
+ public:
+  void lock() noexcept {
+    while (flag_.exchange(true, std::memory_order_acquire)) {
+      while (flag_.load(std::memory_order_relaxed)) {
+      }
+    }
+  }
+  void unlock() noexcept { flag_.store(false, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> flag_{false};
+};
+
+// AbortReason says why the driver took a transfer out of the multi before libcurl finished it.
+enum class AbortReason : std::uint8_t { none, cancelled, stopped, add_failed };
+
+class MultiDriver;
+
+struct Transfer {
+  Transfer(MultiDriver* driver, CURL* easy) : driver(driver), easy(easy) {}
+  ~Transfer();
+  Transfer(const Transfer&) = delete;
+  Transfer& operator=(const Transfer&) = delete;
+
+  MultiDriver* const driver;
+  CURL* const easy;
+  char errbuf[CURL_ERROR_SIZE] = {};
+
+  // generation identifies one fetch using this Transfer; ops queued for an older fetch (a late
+  // cancellation) compare it and are dropped.
+  std::atomic<std::uint64_t> generation{0};
+  // cancelled is set by the context's on_done callback before it queues the abort, so that an
+  // abort that overtakes the add is still seen when the add is processed.
+  std::atomic<bool> cancelled{false};
+
+  // --- set by fetch() for the hop, read by the callbacks ---
+  std::uint64_t max_body_bytes = 0;
+  bool streams_body = false;  // Request::on_body is set: chunks go to the fiber
+  bool follows_redirects = false;
+  curl_slist* hop_headers = nullptr;
+
+  // --- driver side: written by curl callbacks while the handle is in the multi ---
+  bool in_multi = false;
+  int status = 0;             // of the response being received
+  bool body_is_final = true;  // not the body of a redirect we will follow
+  std::string location;       // raw Location of that response
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::uint64_t body_bytes = 0;
+  bool truncated = false;
+
+  // --- shared with the fiber under lock_ ---
+  SpinLock lock_;
+  rt::detail::Fiber* waiter = nullptr;  // set while the fiber is parked
+  bool done = false;
+  bool paused = false;  // the write callback returned CURL_WRITEFUNC_PAUSE
+  std::string chunks;   // body bytes not yet handed to on_body
+  CURLcode result = CURLE_OK;
+  AbortReason abort = AbortReason::none;
+
+  // --- fiber side ---
+  std::string consumer_buffer;  // swapped with `chunks`, so neither side reallocates
+
+  // reset_for_fetch() starts a new fetch: new generation, no cancellation.
+  void reset_for_fetch() noexcept;
+  // prepare_hop() sets the per-hop options. Returns false when libcurl rejects the URL.
+  bool prepare_hop(const std::string& url, const Request& request, bool follows,
+                   bool send_credentials);
+  // finish() publishes the end of the hop and readies the fiber if it is parked. Called by the
+  // driver after the handle left the multi; the Transfer may be reused as soon as it returns.
+  void finish(CURLcode code, AbortReason reason) noexcept;
+
+  static size_t on_header(char* data, size_t size, size_t count, void* self) noexcept;
+  static size_t on_write(char* data, size_t size, size_t count, void* self) noexcept;
+};
+
+// kChunkHighWater is how many body bytes wait for a slow on_body before the transfer pauses.
+inline constexpr std::size_t kChunkHighWater = 256 * 1024;
+
+// configure_easy() sets the options every hop shares; called once per pooled handle.
+void configure_easy(Transfer& t, const ClientConfig& config, CURLSH* share) noexcept;
+
+}  // namespace siteaudit::net::detail

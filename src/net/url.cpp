@@ -1,0 +1,233 @@
+// url.cpp — URL parsing, resolution and normalisation on libcurl's curl_url API.
+//
+// curl_url does the parsing, reference resolution (RFC 3986 §5), dot-segment removal, default
+// port removal and IDN-to-punycode conversion. What it leaves undone and we finish: ASCII host
+// case, the case of percent-escape hex digits, escapes of unreserved characters, and the
+// fragment (never sent to a server, so two URLs differing only by it are the same resource).
+#include "siteaudit/net/url.hpp"
+
+#include <curl/curl.h>
+#include <locale.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace siteaudit::net {
+namespace {
+
+struct CurlUrlDeleter {
+  void operator()(CURLU* h) const noexcept { curl_url_cleanup(h); }
+};
+using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
+
+struct CurlStrDeleter {
+  void operator()(char* p) const noexcept { curl_free(p); }
+};
+using CurlStr = std::unique_ptr<char, CurlStrDeleter>;
+
+CurlStr get_part(CURLU* h, CURLUPart part, unsigned flags, CURLUcode* rc = nullptr) {
+  char* out = nullptr;
+  CURLUcode code = curl_url_get(h, part, &out, flags);
+  if (rc != nullptr) *rc = code;
+  if (code != CURLUE_OK) return CurlStr(nullptr);
+  return CurlStr(out);
+}
+
+bool has_non_ascii(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80) return true;
+  }
+  return false;
+}
+
+// libcurl hands IDN hosts to libidn2's idn2_lookup_ul, which decodes the host in the charset of
+// the *current locale*; in the "C" locale every non-ASCII host fails with "A memory function
+// failed". uselocale() switches only this thread, and nothing between here and the restore can
+// suspend the fiber, so the thread-local switch cannot leak to another fiber.
+class Utf8CtypeScope {
+ public:
+  Utf8CtypeScope() {
+    static locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+    if (utf8 != static_cast<locale_t>(nullptr)) previous_ = uselocale(utf8);
+  }
+  ~Utf8CtypeScope() {
+    if (previous_ != static_cast<locale_t>(nullptr)) uselocale(previous_);
+  }
+  Utf8CtypeScope(const Utf8CtypeScope&) = delete;
+  Utf8CtypeScope& operator=(const Utf8CtypeScope&) = delete;
+
+ private:
+  locale_t previous_ = static_cast<locale_t>(nullptr);
+};
+
+bool is_unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+int hex_value(unsigned char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// canonical_escapes() applies RFC 3986 §6.2.2.1–2 to an already-encoded path or query:
+// escapes of unreserved characters are decoded (%7E -> ~) and the rest get one hex case.
+// Neither changes which resource the URL names; both make equal URLs compare equal. The case is
+// lower, not the RFC's recommended upper: libcurl writes its own escapes (CURLU_URLENCODE) in
+// lower case and lower-cases escapes in any part set through curl_url_set, so upper case could
+// not survive the round trip.
+std::string canonical_escapes(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size()) {
+      int hi = hex_value(static_cast<unsigned char>(in[i + 1]));
+      int lo = hex_value(static_cast<unsigned char>(in[i + 2]));
+      if (hi >= 0 && lo >= 0) {
+        auto decoded = static_cast<unsigned char>(hi * 16 + lo);
+        if (is_unreserved(decoded)) {
+          out.push_back(static_cast<char>(decoded));
+        } else {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out.push_back('%');
+          out.push_back(kHex[hi]);
+          out.push_back(kHex[lo]);
+        }
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(in[i]);
+  }
+  return out;
+}
+
+std::string describe(std::string_view url, const char* why) {
+  std::string msg = "invalid URL '";
+  msg.append(url);
+  msg += "': ";
+  msg += why;
+  return msg;
+}
+
+// finish() turns a parsed handle into the normal form, or explains why it is not fetchable.
+UrlResult finish(CURLU* h, std::string_view original) {
+  UrlResult result;
+  CurlStr scheme = get_part(h, CURLUPART_SCHEME, 0);
+  std::string_view s = scheme ? std::string_view(scheme.get()) : std::string_view();
+  if (s != "http" && s != "https") {
+    result.error = describe(original, "only http and https URLs can be fetched");
+    return result;
+  }
+
+  CURLUcode rc = CURLUE_OK;
+  CurlStr raw_host = get_part(h, CURLUPART_HOST, 0, &rc);
+  if (!raw_host || *raw_host == '\0') {
+    result.error = describe(original, "no host name");
+    return result;
+  }
+  std::string host;
+  if (has_non_ascii(raw_host.get())) {
+    Utf8CtypeScope utf8;
+    CurlStr puny = get_part(h, CURLUPART_HOST, CURLU_PUNYCODE, &rc);
+    if (!puny) {
+      result.error = describe(original, "host name is not a valid international domain name");
+      return result;
+    }
+    host = puny.get();
+  } else {
+    host = raw_host.get();
+  }
+  for (char& c : host) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (host != raw_host.get() && curl_url_set(h, CURLUPART_HOST, host.c_str(), 0) != CURLUE_OK) {
+    result.error = describe(original, "bad host name");
+    return result;
+  }
+
+  curl_url_set(h, CURLUPART_FRAGMENT, nullptr, 0);
+  for (CURLUPart part : {CURLUPART_PATH, CURLUPART_QUERY}) {
+    CurlStr value = get_part(h, part, 0);
+    if (!value) continue;
+    std::string canonical = canonical_escapes(value.get());
+    if (canonical != value.get()) curl_url_set(h, part, canonical.c_str(), 0);
+  }
+
+  CurlStr url = get_part(h, CURLUPART_URL, CURLU_NO_DEFAULT_PORT, &rc);
+  if (!url) {
+    result.error = describe(original, curl_url_strerror(rc));
+    return result;
+  }
+  result.url = url.get();
+  return result;
+}
+
+// kParseFlags: CURLU_URLENCODE percent-encodes spaces and non-ASCII bytes that sitemaps often
+// carry raw, instead of rejecting the URL.
+constexpr unsigned kParseFlags = CURLU_URLENCODE;
+
+}  // namespace
+
+UrlResult normalize_url(std::string_view url) {
+  CurlUrl h(curl_url());
+  if (!h) return UrlResult{{}, "out of memory"};
+  std::string input(url);
+  CURLUcode rc = curl_url_set(h.get(), CURLUPART_URL, input.c_str(), kParseFlags);
+  if (rc != CURLUE_OK) return UrlResult{{}, describe(url, curl_url_strerror(rc))};
+  return finish(h.get(), url);
+}
+
+UrlResult resolve_url(std::string_view base, std::string_view reference) {
+  CurlUrl h(curl_url());
+  if (!h) return UrlResult{{}, "out of memory"};
+  std::string input(base);
+  CURLUcode rc = curl_url_set(h.get(), CURLUPART_URL, input.c_str(), kParseFlags);
+  if (rc != CURLUE_OK) return UrlResult{{}, describe(base, curl_url_strerror(rc))};
+  input.assign(reference);
+  // A curl handle that holds a URL resolves a relative reference against it (RFC 3986 §5.2).
+  rc = curl_url_set(h.get(), CURLUPART_URL, input.c_str(), kParseFlags);
+  if (rc != CURLUE_OK) return UrlResult{{}, describe(reference, curl_url_strerror(rc))};
+  return finish(h.get(), reference);
+}
+
+bool is_absolute_http_url(std::string_view url) {
+  auto starts_with_nocase = [&](std::string_view prefix) {
+    if (url.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+      char c = url[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != prefix[i]) return false;
+    }
+    return true;
+  };
+  if (!starts_with_nocase("http://") && !starts_with_nocase("https://")) return false;
+  CurlUrl h(curl_url());
+  if (!h) return false;
+  std::string input(url);
+  return curl_url_set(h.get(), CURLUPART_URL, input.c_str(), kParseFlags) == CURLUE_OK;
+}
+
+bool split_url(std::string_view url, UrlParts& out) {
+  CurlUrl h(curl_url());
+  if (!h) return false;
+  std::string input(url);
+  if (curl_url_set(h.get(), CURLUPART_URL, input.c_str(), kParseFlags) != CURLUE_OK) return false;
+  CurlStr scheme = get_part(h.get(), CURLUPART_SCHEME, 0);
+  CurlStr host = get_part(h.get(), CURLUPART_HOST, 0);
+  CurlStr port = get_part(h.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  if (!scheme || !host || !port) return false;
+  CurlStr path = get_part(h.get(), CURLUPART_PATH, 0);
+  CurlStr query = get_part(h.get(), CURLUPART_QUERY, 0);
+  out.scheme = scheme.get();
+  out.host = host.get();
+  out.path = path ? path.get() : "/";
+  out.query = query ? query.get() : "";
+  out.port = std::stoi(port.get());
+  return true;
+}
+
+}  // namespace siteaudit::net

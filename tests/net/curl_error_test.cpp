@@ -1,0 +1,80 @@
+// curl_error_test.cpp — CURLcode to ErrorKind, and messages that name host and cause.
+#include "net/curl_error.hpp"
+
+#include <catch2/catch.hpp>
+#include <cerrno>
+
+using siteaudit::net::ErrorKind;
+using siteaudit::net::detail::CurlFailure;
+using siteaudit::net::detail::describe_curl_failure;
+
+namespace {
+CurlFailure at(CURLcode code) {
+  CurlFailure f;
+  f.code = code;
+  f.host = "127.0.0.1";
+  f.port = 9;
+  return f;
+}
+}  // namespace
+
+TEST_CASE("connection failures name the endpoint and the cause", "[net][errors]") {
+  CurlFailure refused = at(CURLE_COULDNT_CONNECT);
+  refused.os_errno = ECONNREFUSED;
+  auto e = describe_curl_failure(refused);
+  CHECK(e.kind == ErrorKind::connect);
+  CHECK(e.message == "connection refused by 127.0.0.1:9");
+
+  CurlFailure unreachable = at(CURLE_COULDNT_CONNECT);
+  unreachable.os_errno = EHOSTUNREACH;
+  CHECK(describe_curl_failure(unreachable).message == "no route to host 127.0.0.1:9");
+
+  CurlFailure v6 = at(CURLE_COULDNT_CONNECT);
+  v6.host = "::1";
+  v6.os_errno = ECONNREFUSED;
+  CHECK(describe_curl_failure(v6).message == "connection refused by [::1]:9");
+}
+
+TEST_CASE("each CURLcode family maps to its ErrorKind", "[net][errors]") {
+  CHECK(describe_curl_failure(at(CURLE_COULDNT_RESOLVE_HOST)).kind == ErrorKind::dns);
+  CHECK(describe_curl_failure(at(CURLE_COULDNT_RESOLVE_HOST)).message ==
+        "could not resolve host name '127.0.0.1'");
+  CHECK(describe_curl_failure(at(CURLE_SSL_CONNECT_ERROR)).kind == ErrorKind::tls);
+  CHECK(describe_curl_failure(at(CURLE_PEER_FAILED_VERIFICATION)).kind == ErrorKind::tls);
+  CHECK(describe_curl_failure(at(CURLE_RECV_ERROR)).kind == ErrorKind::reset);
+  CHECK(describe_curl_failure(at(CURLE_GOT_NOTHING)).kind == ErrorKind::reset);
+  CHECK(describe_curl_failure(at(CURLE_PARTIAL_FILE)).kind == ErrorKind::reset);
+  CHECK(describe_curl_failure(at(CURLE_WEIRD_SERVER_REPLY)).kind == ErrorKind::protocol);
+  CHECK(describe_curl_failure(at(CURLE_HTTP2_STREAM)).kind == ErrorKind::protocol);
+  CHECK(describe_curl_failure(at(CURLE_BAD_CONTENT_ENCODING)).kind == ErrorKind::protocol);
+  CHECK(describe_curl_failure(at(CURLE_UNSUPPORTED_PROTOCOL)).kind == ErrorKind::invalid_url);
+  CHECK(describe_curl_failure(at(CURLE_OK)).kind == ErrorKind::none);
+}
+
+TEST_CASE("timeouts say which phase ran out of time", "[net][errors]") {
+  CurlFailure connecting = at(CURLE_OPERATION_TIMEDOUT);
+  connecting.connect_timeout_ms = 250;
+  auto e = describe_curl_failure(connecting);
+  CHECK(e.kind == ErrorKind::timeout);
+  CHECK(e.message == "connecting to 127.0.0.1:9 timed out after 250 ms");
+
+  CurlFailure total = at(CURLE_OPERATION_TIMEDOUT);
+  total.connected = true;
+  total.timeout_ms = 1000;
+  CHECK(describe_curl_failure(total).message ==
+        "no complete response from 127.0.0.1:9 within 1000 ms");
+
+  CurlFailure slow = at(CURLE_OPERATION_TIMEDOUT);
+  slow.connected = true;
+  slow.errbuf = "Operation too slow. Less than 1 bytes/sec transferred the last 2 seconds";
+  auto s = describe_curl_failure(slow);
+  CHECK(s.kind == ErrorKind::timeout);
+  CHECK_THAT(s.message, Catch::StartsWith("127.0.0.1:9 sent the response too slowly (Operation"));
+}
+
+TEST_CASE("a truncated body reports how much arrived", "[net][errors]") {
+  CurlFailure partial = at(CURLE_PARTIAL_FILE);
+  partial.body_bytes = 512;
+  CHECK(describe_curl_failure(partial).message ==
+        "127.0.0.1:9 closed the connection before the body was complete (received 512 bytes)");
+}

@@ -1,0 +1,72 @@
+// sitemap_lint_test.cpp — W3C datetimes, changefreq, priority, loc scope, the per-code cap.
+#include "siteaudit/audit/sitemap_lint.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "audit/sitemap_test_support.hpp"
+
+using namespace siteaudit::audit;
+using siteaudit::testing::count_code;
+
+TEST_CASE("W3C datetime forms", "[audit]") {
+  for (const char* ok :
+       {"2024", "2024-02", "2024-02-29", "2024-02-29T10:15+01:00", "2024-02-29T10:15:30Z",
+        "2024-05-14T08:21:37.512Z", "1997-07-16T19:20:30.45-05:00", "2016-12-31T23:59:60Z"}) {
+    INFO(ok);
+    CHECK(is_w3c_datetime(ok));
+  }
+  for (const char* bad :
+       {"", "24", "2024-2-1", "2023-02-29", "2024-13-01", "2024-04-31", "2024-01-01T10:00",
+        "2024-01-01 10:00:00Z", "2024-01-01T25:00Z", "2024-01-01T10:00:00+0100",
+        "2024-01-01T10:00:00.Z", "Tue, 05 Mar 2024", "2024-01-01Z", "2024-01-01T10:00:00Zjunk"}) {
+    INFO(bad);
+    CHECK_FALSE(is_w3c_datetime(bad));
+  }
+}
+
+TEST_CASE("changefreq and priority values", "[audit]") {
+  CHECK(is_valid_changefreq("weekly"));
+  CHECK(is_valid_changefreq("Never"));
+  CHECK_FALSE(is_valid_changefreq("fortnightly"));
+  CHECK(is_valid_priority("0"));
+  CHECK(is_valid_priority("0.5"));
+  CHECK(is_valid_priority("1.0"));
+  CHECK_FALSE(is_valid_priority("1.01"));
+  CHECK_FALSE(is_valid_priority("-0.1"));
+  CHECK_FALSE(is_valid_priority("high"));
+  CHECK_FALSE(is_valid_priority("0.5x"));
+}
+
+TEST_CASE("check_loc resolves, normalises and checks scope", "[audit]") {
+  SitemapLint lint("https://example.com/blog/sitemap.xml");
+  CHECK(lint.check_loc("  https://EXAMPLE.com/blog/a \n", 3) == "https://example.com/blog/a");
+  CHECK(lint.check_loc("https://example.com/blog", 4) == "https://example.com/blog");
+  CHECK(lint.check_loc("post/", 5) == "https://example.com/blog/post/");
+  CHECK(lint.check_loc("http://example.com/blog/b", 6) == "http://example.com/blog/b");
+  CHECK(lint.check_loc("https://example.com/shop/c", 7) == "https://example.com/shop/c");
+  CHECK(lint.check_loc("mailto:someone@example.com", 8).empty());
+  CHECK(lint.check_loc("", 9).empty());
+  auto findings = lint.finish(7, 100);
+  CHECK(count_code(findings, "relative_loc") == 1);
+  CHECK(count_code(findings, "loc_out_of_scope") == 2);
+  CHECK(count_code(findings, "non_http_loc") == 1);
+  CHECK(count_code(findings, "empty_loc") == 1);
+}
+
+TEST_CASE("A local file cannot resolve relative locs", "[audit]") {
+  SitemapLint lint("/tmp/sitemap.xml");
+  CHECK(lint.check_loc("/a", 1).empty());
+  CHECK(lint.check_loc("https://anywhere.example/a", 2) == "https://anywhere.example/a");
+  auto findings = lint.finish(1, 10);
+  CHECK(count_code(findings, "relative_loc") == 1);
+  CHECK(count_code(findings, "loc_out_of_scope") == 0);
+}
+
+TEST_CASE("Findings of one code are capped and summarised", "[audit]") {
+  SitemapLint lint("https://example.com/sitemap.xml");
+  for (std::uint32_t line = 1; line <= 100; ++line) lint.check_lastmod("yesterday", line);
+  auto findings = lint.finish(100, kMaxBytesPerSitemap + 1);
+  CHECK(count_code(findings, "invalid_lastmod") == kMaxFindingsPerCode + 1);
+  CHECK(findings.back().message == "80 more invalid_lastmod findings not listed");
+  CHECK(count_code(findings, "sitemap_too_large") == 1);
+}

@@ -1,0 +1,75 @@
+// checker.hpp — one Job in, one Result out: the HTTP check of one sitemap URL.
+//
+// The Checker requests the URL (HEAD by default, falling back to GET when the server refuses
+// HEAD with 405/501 or drops the connection), follows and records redirects, retries transient
+// failures with backoff (honouring Retry-After), applies the politeness limits (per-host rate,
+// robots.txt), and judges the outcome with the status policy, the redirect mode and the
+// hygiene rules. It never throws and never loses a Job: every call returns a Result, and a
+// cancelled context yields a `cancelled` Result.
+//
+// Example (inside a worker fiber):
+//   for (Job job : jobs) results.send(checker.check(ctx, job));
+//
+// Thread safety: check() may be called from any number of fibers at once; the Checker and the
+// objects it points to must outlive every call.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "siteaudit/audit/audit_config.hpp"
+#include "siteaudit/audit/job.hpp"
+#include "siteaudit/audit/result.hpp"
+#include "siteaudit/audit/retry_policy.hpp"
+#include "siteaudit/audit/status_policy.hpp"
+#include "siteaudit/audit/url_filter.hpp"
+
+namespace siteaudit::net {
+class HttpClient;
+}
+namespace siteaudit::rt {
+class Context;
+}
+
+namespace siteaudit::audit {
+
+class RateLimiter;
+class RobotsCache;
+
+// CheckSettings are the parts of AuditConfig the checker applies, already validated.
+struct CheckSettings {
+  bool use_get = false;  // --method get
+  std::vector<std::string> headers;
+  RedirectMode redirects = RedirectMode::warn;
+  std::chrono::milliseconds timeout{30'000};
+  std::chrono::milliseconds slow{0};
+  std::string content_type;
+  std::uint64_t max_body = 10ull << 20;
+  bool strict = false;
+};
+
+class Checker {
+ public:
+  // Checker() keeps references; `robots` and `rate` may be null (feature off).
+  Checker(net::HttpClient& client, CheckSettings settings, const StatusPolicy& status,
+          const UrlFilter& filter, const RetryPolicy& retry, RateLimiter* rate,
+          RobotsCache* robots);
+
+  // check() checks one job and returns its result (cancelled when `ctx` ends first).
+  Result check(const rt::Context& ctx, const Job& job) const;
+
+  // cancelled() is the result of a job that was never checked because the run was cancelled.
+  static Result cancelled(const Job& job, const char* why);
+
+ private:
+  net::HttpClient& client_;
+  CheckSettings settings_;
+  const StatusPolicy& status_;
+  const UrlFilter& filter_;
+  const RetryPolicy& retry_;
+  RateLimiter* rate_;
+  RobotsCache* robots_;
+};
+
+}  // namespace siteaudit::audit

@@ -1,0 +1,34 @@
+// interrupt_guard.hpp — SIGINT/SIGTERM for one audit run, turned into a readable fd.
+//
+// The first signal writes a byte to a pipe that a fiber waits on (rt::wait_readable), which
+// cancels the run's root context: in-flight requests abort, workers stop, and the report still
+// lists every URL. A second signal exits the process at once with status 130, for a user who
+// does not want to wait for the partial report. Signal handlers can only do async-signal-safe
+// work, hence the self-pipe rather than touching the runtime from the handler.
+//
+// Thread safety: one InterruptGuard at a time per process (it owns the handlers).
+#pragma once
+
+#include <csignal>
+
+namespace siteaudit::audit {
+
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+  // fd() becomes readable after the first signal.
+  int fd() const noexcept { return read_fd_; }
+  // signal_name() names the first signal received ("SIGINT", "SIGTERM"), or nullptr.
+  const char* signal_name() const noexcept;
+
+ private:
+  int read_fd_ = -1;
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+}  // namespace siteaudit::audit

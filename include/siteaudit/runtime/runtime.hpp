@@ -26,11 +26,15 @@
 
 namespace siteaudit::rt {
 
+namespace detail {
+struct RuntimeAccess;  // tests and diagnostics (src/runtime/introspection.hpp)
+}
+
 struct RuntimeConfig {
-  unsigned threads = 0;                 // OS threads; 0 = hardware concurrency
-  std::size_t stack_size = 64 * 1024;   // usable bytes per fiber stack (plus one guard page)
-  bool detect_deadlock = true;          // stop with "all fibers are asleep - deadlock!"
-  bool report_leaks = true;             // list fibers still alive when main returns
+  unsigned threads = 0;                // OS threads; 0 = hardware concurrency
+  std::size_t stack_size = 64 * 1024;  // usable bytes per fiber stack (plus one guard page)
+  bool detect_deadlock = true;         // stop with "all fibers are asleep - deadlock!"
+  bool report_leaks = true;            // list fibers still alive when main returns
 };
 
 enum class RunStatus { completed, deadlock, fiber_exception, resource_exhausted };
@@ -61,6 +65,7 @@ class Runtime {
 
  private:
   struct Impl;
+  friend struct detail::RuntimeAccess;
   Impl* impl_;
 };
 

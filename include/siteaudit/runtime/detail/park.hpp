@@ -46,6 +46,9 @@ enum class WaitReason : std::uint8_t {
   external,  // e.g. an HTTP transfer driven by poller callbacks
 };
 
+// to_string() names a wait reason as the deadlock and leak reports print it.
+const char* to_string(WaitReason reason) noexcept;
+
 // current_fiber() returns the running fiber, or nullptr when called off a fiber.
 // Never cache it across a suspension point on another fiber's behalf.
 Fiber* current_fiber() noexcept;

@@ -1,0 +1,145 @@
+// fiber.cpp — the fiber switch on boost::context::fiber (fcontext), with sanitizer annotations.
+//
+// Every fiber runs fiber_main(): an endless loop of "run the body, switch out as exited". The
+// scheduler recycles an exited fiber with its stack and suspended context intact, so reusing
+// one costs a resume, not a new context. A fiber switches only to its worker's scheduler loop
+// and back; the loop's own context is handed over by each resume (Worker::scheduler_context).
+//
+// Boost's fcontext backend does not annotate switches, so both sides do it here:
+//   * ASan: __sanitizer_start_switch_fiber before each jump, __sanitizer_finish_switch_fiber
+//     right after arriving; the fiber learns its worker's stack bounds from the latter.
+//   * TSan: one TSan fiber per stack; __tsan_switch_to_fiber before each jump.
+//   * Valgrind: each stack is registered (VALGRIND_STACK_REGISTER) when it is created.
+#include <cerrno>
+
+#include "runtime/scheduler.hpp"
+
+#if defined(SITEAUDIT_ASAN)
+#include <sanitizer/common_interface_defs.h>
+#endif
+#if defined(SITEAUDIT_TSAN)
+#include <sanitizer/tsan_interface.h>
+#endif
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define SITEAUDIT_HAS_VALGRIND 1
+#endif
+
+namespace siteaudit::rt::detail {
+
+namespace {
+
+thread_local Worker* t_worker = nullptr;
+
+// NoopStackAllocator satisfies boost's StackAllocator concept for a preallocated stack: the
+// stack belongs to the StackPool and outlives the boost context.
+struct NoopStackAllocator {
+  boost::context::stack_context allocate() { return {}; }
+  void deallocate(boost::context::stack_context&) noexcept {}
+};
+
+// errno is a thread-local behind a function GCC marks const, so within one function it may be
+// read on one thread and written on another after a migration; go through opaque calls.
+[[gnu::noipa]] int load_errno() noexcept {
+  return errno;
+}
+[[gnu::noipa]] void store_errno(int value) noexcept {
+  errno = value;
+}
+
+// arrive() is the first thing a fiber does on every switch in: finish the ASan switch and
+// give the scheduler loop's context to the worker it now runs on.
+void arrive(Fiber* fiber, boost::context::fiber&& from) noexcept {
+#if defined(SITEAUDIT_ASAN)
+  const void* bottom = nullptr;
+  std::size_t size = 0;
+  __sanitizer_finish_switch_fiber(fiber->asan_fake_stack, &bottom, &size);
+#else
+  (void)fiber;
+#endif
+  Worker* worker = current_worker();
+#if defined(SITEAUDIT_ASAN)
+  worker->asan_stack_bottom = bottom;
+  worker->asan_stack_size = size;
+#endif
+  worker->scheduler_context = std::move(from);
+}
+
+[[noreturn]] void fiber_main(Fiber* fiber, boost::context::fiber&& from) {
+  arrive(fiber, std::move(from));
+  for (;;) {
+    fiber->scheduler->run_body(fiber);
+    fiber->switch_reason = Fiber::Switch::exit;
+    switch_out(fiber);  // back in the pool; returns when the fiber is reused
+  }
+}
+
+}  // namespace
+
+[[gnu::noipa]] Worker* current_worker() noexcept {
+  return t_worker;
+}
+[[gnu::noipa]] void set_current_worker(Worker* worker) noexcept {
+  t_worker = worker;
+}
+
+void init_fiber_context(Fiber* fiber) {
+#if defined(SITEAUDIT_HAS_VALGRIND)
+  fiber->valgrind_stack_id =
+      VALGRIND_STACK_REGISTER(fiber->stack_low, fiber->stack_low + fiber->stack_size);
+#endif
+#if defined(SITEAUDIT_TSAN)
+  // Boost jumps into the new stack once to set it up; that jump runs instrumented code, so it
+  // happens on the new fiber's TSan context.
+  fiber->tsan_fiber = __tsan_create_fiber(0);
+  void* creator = __tsan_get_current_fiber();
+  __tsan_switch_to_fiber(fiber->tsan_fiber, 0);
+#endif
+  boost::context::stack_context whole;
+  whole.sp = reinterpret_cast<char*>(fiber);
+  whole.size = fiber->stack_size;
+  // The boost record goes just below the control block (boost places it under `sp`).
+  boost::context::preallocated top(fiber, fiber->stack_size, whole);
+  new (&fiber->context)
+      boost::context::fiber(std::allocator_arg, top, NoopStackAllocator{},
+                            [fiber](boost::context::fiber&& from) -> boost::context::fiber {
+                              fiber_main(fiber, std::move(from));
+                            });
+#if defined(SITEAUDIT_TSAN)
+  __tsan_switch_to_fiber(creator, 0);
+#endif
+}
+
+void switch_into(Worker& worker, Fiber* fiber) {
+  (void)worker;
+#if defined(SITEAUDIT_ASAN)
+  void* fake_stack = nullptr;
+  __sanitizer_start_switch_fiber(&fake_stack, fiber->stack_low, fiber->stack_size);
+#endif
+#if defined(SITEAUDIT_TSAN)
+  __tsan_switch_to_fiber(fiber->tsan_fiber, 0);
+#endif
+  boost::context::fiber back = std::move(fiber->context).resume();
+#if defined(SITEAUDIT_ASAN)
+  __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
+#endif
+  fiber->context = std::move(back);
+}
+
+[[gnu::noipa]] void switch_out(Fiber* fiber) {
+  Worker* worker = current_worker();
+  const int saved_errno = load_errno();
+#if defined(SITEAUDIT_ASAN)
+  __sanitizer_start_switch_fiber(&fiber->asan_fake_stack, worker->asan_stack_bottom,
+                                 worker->asan_stack_size);
+#endif
+#if defined(SITEAUDIT_TSAN)
+  __tsan_switch_to_fiber(worker->tsan_fiber, 0);
+#endif
+  boost::context::fiber from = std::move(worker->scheduler_context).resume();
+  // Possibly on another thread now: `worker` is stale; arrive() reads the current one.
+  arrive(fiber, std::move(from));
+  store_errno(saved_errno);
+}
+
+}  // namespace siteaudit::rt::detail

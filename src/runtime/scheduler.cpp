@@ -1,0 +1,920 @@
+// scheduler.cpp — the M:N scheduler: run loop, queues, idle protocol, park/ready, shutdown.
+//
+// Follows Go's runtime/proc.go: findRunnable (runnext, local ring, global queue every 61
+// ticks, netpoll, steal half from a random victim), spinning workers capped at half the busy
+// ones, wakep() waking one sleeper only when nobody spins, and the "drop spinning, then
+// recheck every queue" step that keeps a wake-up from being lost. See README.md.
+#include "runtime/scheduler.hpp"
+
+#include <fmt/format.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#if defined(SITEAUDIT_TSAN)
+#include <sanitizer/tsan_interface.h>
+#endif
+
+namespace siteaudit::rt::detail {
+
+namespace {
+
+constexpr std::uint32_t kWakeSpin = 1;  // woken by wakep(): start out spinning
+constexpr std::uint32_t kWakeStop = 2;  // woken because the run is over
+constexpr std::uint32_t kGlobalCheckTicks = 61;
+constexpr std::uint32_t kTimerCheckTicks = 16;
+constexpr std::uint32_t kMaxRunnextStreak = 32;
+constexpr std::size_t kCacheMax = 256;
+constexpr std::size_t kCacheRefill = 32;
+constexpr int kStealRounds = 4;
+
+std::atomic<Scheduler*> g_running{nullptr};
+
+std::size_t control_block_bytes() noexcept {
+  return (sizeof(Fiber) + 63) & ~std::size_t{63};
+}
+
+Fiber* fiber_at(const StackPool::Slot& slot) noexcept {
+  return reinterpret_cast<Fiber*>(slot.high - control_block_bytes());
+}
+
+void futex_wait(std::atomic<std::uint32_t>* word, std::uint32_t expected) noexcept {
+  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAIT_PRIVATE, expected,
+            nullptr, nullptr, 0);
+}
+
+void futex_wake(std::atomic<std::uint32_t>* word) noexcept {
+  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAKE_PRIVATE, 1, nullptr,
+            nullptr, 0);
+}
+
+std::uint64_t next_random(std::uint64_t& state) noexcept {
+  // xorshift64*: cheap, and good enough to spread victims.
+  state ^= state >> 12;
+  state ^= state << 25;
+  state ^= state >> 27;
+  return state * 0x2545F4914F6CDD1DULL;
+}
+
+[[noreturn]] void fatal(const char* message) noexcept {
+  std::fprintf(stderr, "siteaudit runtime: %s\n", message);
+  std::fflush(stderr);
+  std::abort();
+}
+
+bool is_wakeable(WaitReason reason) noexcept {
+  return reason >= WaitReason::sleep;
+}
+
+std::string fiber_label(const Fiber* fiber) {
+  if (fiber->name[0] == '\0') return fmt::format("fiber #{}", fiber->id);
+  return fmt::format("fiber #{} \"{}\"", fiber->id, fiber->name);
+}
+
+void copy_name(Fiber* fiber, const char* name) noexcept {
+  if (name == nullptr) {
+    fiber->name[0] = '\0';
+    return;
+  }
+  std::strncpy(fiber->name, name, sizeof(fiber->name) - 1);
+  fiber->name[sizeof(fiber->name) - 1] = '\0';
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Construction and run()
+
+Scheduler::Scheduler(RuntimeConfig config)
+    : config_(config),
+      nthreads_(config.threads != 0 ? config.threads
+                                    : std::max(1u, std::thread::hardware_concurrency())),
+#if defined(SITEAUDIT_ASAN)
+      // ASan's redzones make frames several times larger (folly multiplies by 16).
+      stacks_(config.stack_size * 4),
+#else
+      stacks_(config.stack_size),
+#endif
+      poller_(*this) {
+  workers_.reserve(nthreads_);
+  for (unsigned i = 0; i < nthreads_; ++i) {
+    auto worker = std::make_unique<Worker>();
+    worker->scheduler = this;
+    worker->index = i;
+    worker->rng = 0x9E3779B97F4A7C15ULL * (i + 1);
+    worker->cache.reserve(kCacheMax + 1);
+    workers_.push_back(std::move(worker));
+  }
+  sleepers_.reserve(nthreads_);
+}
+
+Scheduler::~Scheduler() {
+  if (running_.load()) fatal("Runtime destroyed while run() is in progress");
+}
+
+Scheduler* Scheduler::running() noexcept {
+  return g_running.load(std::memory_order_acquire);
+}
+
+Scheduler* Scheduler::current() noexcept {
+  Worker* worker = current_worker();
+  return worker != nullptr ? worker->scheduler : running();
+}
+
+RunResult Scheduler::run(std::function<void()> main) {
+  Scheduler* none = nullptr;
+  if (!g_running.compare_exchange_strong(none, this)) {
+    fatal(none == this ? "Runtime::run() called while it is already running"
+                       : "Runtime::run() called while another Runtime is running; runtimes "
+                         "run one at a time");
+  }
+  running_.store(true);
+  stop_.store(false);
+  {
+    std::lock_guard<std::mutex> lock(result_mutex_);
+    result_ = RunResult{};
+  }
+  if (Fiber* fiber = acquire_fiber(nullptr)) {
+    fiber->fn = std::move(main);
+    fiber->id = next_fiber_id_.fetch_add(1);
+    fiber->is_main = true;
+    copy_name(fiber, "main");
+    fiber->state.store(Fiber::kRunnable, std::memory_order_release);
+    push_global(fiber, fiber, 1);
+  }
+
+  std::vector<std::thread> threads;
+  threads.reserve(nthreads_);
+  for (unsigned i = 1; i < nthreads_; ++i) {
+    try {
+      threads.emplace_back([this, i] { worker_main(*workers_[i]); });
+    } catch (const std::system_error& error) {
+      request_stop(
+          RunStatus::resource_exhausted,
+          fmt::format("cannot start runtime thread {} of {}: {}", i + 1, nthreads_, error.what()),
+          nullptr);
+      break;
+    }
+  }
+  worker_main(*workers_[0]);
+  for (std::thread& thread : threads) thread.join();
+
+  shutdown(*workers_[0]);
+  running_.store(false);
+  g_running.store(nullptr, std::memory_order_release);
+  std::lock_guard<std::mutex> lock(result_mutex_);
+  return std::move(result_);
+}
+
+void Scheduler::worker_main(Worker& worker) {
+  set_current_worker(&worker);
+#if defined(SITEAUDIT_TSAN)
+  worker.tsan_fiber = __tsan_get_current_fiber();
+#endif
+  worker.spinning = false;
+  worker.tick = 0;
+  while (Fiber* fiber = find_runnable(worker)) execute(worker, fiber);
+  if (worker.spinning) {
+    worker.spinning = false;
+    nspinning_.fetch_sub(1);
+  }
+  set_current_worker(nullptr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spawning and recycling
+
+void Scheduler::spawn(std::function<void()> fn, const char* name) {
+  Worker* worker = current_worker();
+  if (worker != nullptr && worker->scheduler != this) worker = nullptr;
+  if (stop_.load(std::memory_order_relaxed) && running_.load()) return;  // shutting down
+  Fiber* fiber = acquire_fiber(worker);
+  if (fiber == nullptr) return;  // resource exhaustion already stopped the run
+  fiber->fn = std::move(fn);
+  fiber->id = next_fiber_id_.fetch_add(1, std::memory_order_relaxed);
+  copy_name(fiber, name);
+  fiber->state.store(Fiber::kRunnable, std::memory_order_release);
+  enqueue(fiber, /*from_spawn=*/true);
+}
+
+Fiber* Scheduler::acquire_fiber(Worker* worker) {
+  if (worker != nullptr && !worker->cache.empty()) {
+    Fiber* fiber = worker->cache.back();
+    worker->cache.pop_back();
+    return fiber;
+  }
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    if (pool_head_ != nullptr) {
+      Fiber* fiber = pool_head_;
+      pool_head_ = fiber->next;
+      --pool_size_;
+      if (worker != nullptr) {
+        for (std::size_t i = 1; i < kCacheRefill && pool_head_ != nullptr; ++i) {
+          worker->cache.push_back(pool_head_);
+          pool_head_ = pool_head_->next;
+          --pool_size_;
+        }
+      }
+      fiber->next = nullptr;
+      return fiber;
+    }
+  }
+  return create_fiber();
+}
+
+Fiber* Scheduler::create_fiber() {
+  std::string error;
+  std::optional<StackPool::Slot> slot = stacks_.allocate(&error);
+  if (!slot) {
+    request_stop(RunStatus::resource_exhausted, std::move(error), nullptr);
+    return nullptr;
+  }
+  Fiber* fiber = new (fiber_at(*slot)) Fiber();
+  fiber->scheduler = this;
+  fiber->stack_low = slot->low;
+  fiber->stack_size = static_cast<std::size_t>(reinterpret_cast<char*>(fiber) - slot->low);
+  init_fiber_context(fiber);
+  return fiber;
+}
+
+void Scheduler::release_fiber(Worker& worker, Fiber* fiber) {
+  fiber->id = 0;
+  fiber->name[0] = '\0';
+  fiber->started = false;
+  fiber->is_main = false;
+  fiber->unwinding = false;
+  fiber->unwind_safe = false;
+  fiber->wait_object = nullptr;
+  fiber->unlock = nullptr;
+  fiber->state.store(Fiber::kFree, std::memory_order_release);
+  worker.cache.push_back(fiber);
+  if (worker.cache.size() > kCacheMax) {
+    // Hand half to the global pool: a spawner on another worker can reuse them.
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    while (worker.cache.size() > kCacheMax / 2) {
+      Fiber* spare = worker.cache.back();
+      worker.cache.pop_back();
+      spare->next = pool_head_;
+      pool_head_ = spare;
+      ++pool_size_;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fiber body (runs on the fiber's stack)
+
+void Scheduler::run_body(Fiber* fiber) {
+  fiber->started = true;
+  bool threw = false;
+  try {
+    fiber->fn();
+  } catch (const boost::context::detail::forced_unwind&) {
+    throw;  // boost is unwinding this context; it must reach boost's entry frame
+  } catch (const FiberUnwind&) {
+    // Shutdown unwound the stack; nothing to report.
+  } catch (...) {
+    threw = true;
+    fiber_threw(fiber, std::current_exception());
+  }
+  fiber->fn = nullptr;  // captures die here, on the fiber, before it is recycled
+  if (fiber->is_main && !threw) request_stop(RunStatus::completed, {}, nullptr);
+}
+
+void Scheduler::fiber_threw(Fiber* fiber, std::exception_ptr exception) {
+  std::string what;
+  try {
+    std::rethrow_exception(exception);
+  } catch (const std::exception& error) {
+    what = error.what();
+  } catch (...) {
+    what = "an exception not derived from std::exception";
+  }
+  request_stop(RunStatus::fiber_exception,
+               fmt::format("{} exited with an uncaught exception: {}", fiber_label(fiber), what),
+               exception);
+}
+
+void Scheduler::request_stop(RunStatus status, std::string message, std::exception_ptr exception) {
+  {
+    std::lock_guard<std::mutex> lock(result_mutex_);
+    if (stop_.load()) return;  // the first reason to stop wins
+    result_.status = status;
+    result_.message = std::move(message);
+    result_.exception = std::move(exception);
+    stop_.store(true);
+  }
+  wake_all();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queues
+
+void Scheduler::push_local(Worker& worker, Fiber* fiber) {
+  for (;;) {
+    if (worker.queue.push(fiber)) return;
+    // Ring full: move half of it plus this fiber to the global queue (Go's runqputslow).
+    Fiber* batch[RunQueue::kCapacity / 2 + 1];
+    std::uint32_t n = worker.queue.take_half(batch);
+    if (n == 0) continue;
+    batch[n++] = fiber;
+    for (std::uint32_t i = 0; i + 1 < n; ++i) batch[i]->next = batch[i + 1];
+    batch[n - 1]->next = nullptr;
+    push_global(batch[0], batch[n - 1], n);
+    return;
+  }
+}
+
+void Scheduler::put_runnext(Worker& worker, Fiber* fiber) {
+  Fiber* old = worker.queue.runnext.exchange(fiber, std::memory_order_acq_rel);
+  if (old != nullptr) {
+    push_local(worker, old);
+    wakep();
+  }
+}
+
+void Scheduler::push_global(Fiber* first, Fiber* last, std::size_t count) {
+  std::lock_guard<std::mutex> lock(global_mutex_);
+  last->next = nullptr;
+  if (global_tail_ != nullptr) {
+    global_tail_->next = first;
+  } else {
+    global_head_ = first;
+  }
+  global_tail_ = last;
+  global_size_.fetch_add(count, std::memory_order_seq_cst);
+}
+
+Fiber* Scheduler::pop_global(Worker& worker, std::size_t max) {
+  if (global_size_.load(std::memory_order_acquire) == 0) return nullptr;
+  std::lock_guard<std::mutex> lock(global_mutex_);
+  const std::size_t size = global_size_.load(std::memory_order_relaxed);
+  if (size == 0) return nullptr;
+  std::size_t n = std::min(
+      {size, size / nthreads_ + 1, max, static_cast<std::size_t>(RunQueue::kCapacity / 2)});
+  Fiber* first = global_head_;
+  global_head_ = first->next;
+  for (std::size_t i = 1; i < n; ++i) {
+    Fiber* fiber = global_head_;
+    global_head_ = fiber->next;
+    fiber->next = nullptr;
+    if (!worker.queue.push(fiber)) {  // cannot happen: the ring has room when we get here
+      fiber->next = global_head_;
+      global_head_ = fiber;
+      n = i;
+      break;
+    }
+  }
+  if (global_head_ == nullptr) global_tail_ = nullptr;
+  global_size_.fetch_sub(n, std::memory_order_seq_cst);
+  first->next = nullptr;
+  return first;
+}
+
+void Scheduler::enqueue(Fiber* fiber, bool from_spawn) {
+  Worker* worker = current_worker();
+  if (worker != nullptr && worker->scheduler == this) {
+    if (worker->current != nullptr) {
+      // Readied or spawned by the running fiber: hand-off through runnext (Go's runqput with
+      // next=true). A plain ready needs no wake-up: the running fiber is about to block, and
+      // waking a thread for the partner of a ping-pong costs more than the round trip.
+      put_runnext(*worker, fiber);
+      if (from_spawn) wakep();
+      return;
+    }
+    push_local(*worker, fiber);  // a timer or poller callback on a worker thread
+  } else {
+    push_global(fiber, fiber, 1);  // a foreign thread
+  }
+  wakep();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding work
+
+Fiber* Scheduler::pop_local(Worker& worker) {
+  // runnext first, except that a long chain of hand-offs must not starve the ring.
+  if (worker.runnext_streak < kMaxRunnextStreak || worker.queue.ring_empty()) {
+    Fiber* next = worker.queue.runnext.load(std::memory_order_relaxed);
+    if (next != nullptr &&
+        worker.queue.runnext.compare_exchange_strong(next, nullptr, std::memory_order_acq_rel)) {
+      ++worker.runnext_streak;
+      return next;
+    }
+  }
+  worker.runnext_streak = 0;
+  if (Fiber* fiber = worker.queue.pop()) return fiber;
+  Fiber* next = worker.queue.runnext.load(std::memory_order_relaxed);
+  if (next != nullptr &&
+      worker.queue.runnext.compare_exchange_strong(next, nullptr, std::memory_order_acq_rel)) {
+    return next;
+  }
+  return nullptr;
+}
+
+Fiber* Scheduler::find_runnable(Worker& worker) {
+  for (;;) {
+    if (stop_.load(std::memory_order_acquire)) return nullptr;
+    ++worker.tick;
+    if (worker.tick % kGlobalCheckTicks == 0) {
+      // Fairness: without this, fibers that keep readying each other starve the global queue.
+      if (Fiber* fiber = pop_global(worker, 1)) return fiber;
+      if (poller_.has_registrations()) poll_io();
+    }
+    if (timers_.size() != 0 && (worker.tick % kTimerCheckTicks == 0 || worker.queue.empty())) {
+      run_due_timers();
+    }
+    if (Fiber* fiber = pop_local(worker)) {
+      found_work(worker);
+      return fiber;
+    }
+    if (Fiber* fiber = pop_global(worker, RunQueue::kCapacity / 2)) {
+      found_work(worker);
+      return fiber;
+    }
+    if (poller_.has_registrations()) {
+      poll_io();
+      if (Fiber* fiber = pop_local(worker)) {
+        found_work(worker);
+        return fiber;
+      }
+    }
+    if (Fiber* fiber = steal(worker)) {
+      found_work(worker);
+      return fiber;
+    }
+    idle(worker);
+  }
+}
+
+void Scheduler::found_work(Worker& worker) {
+  if (!worker.spinning) return;
+  worker.spinning = false;
+  // The last spinner to find work wakes another, so that new work keeps finding a thread
+  // (Go's resetspinning).
+  if (nspinning_.fetch_sub(1) == 1) wakep();
+}
+
+Fiber* Scheduler::steal(Worker& worker) {
+  if (nthreads_ == 1) return nullptr;
+  if (!worker.spinning) {
+    // At most half of the busy workers spin; the rest go to sleep straight away.
+    const unsigned busy = nthreads_ - nidle_.load();
+    if (2 * nspinning_.load() >= busy) return nullptr;
+    worker.spinning = true;
+    nspinning_.fetch_add(1);
+  }
+  for (int round = 0; round < kStealRounds; ++round) {
+    const bool last = round == kStealRounds - 1;
+    const unsigned start = static_cast<unsigned>(next_random(worker.rng) % nthreads_);
+    for (unsigned i = 0; i < nthreads_; ++i) {
+      Worker& victim = *workers_[(start + i) % nthreads_];
+      if (&victim == &worker) continue;
+      if (Fiber* fiber = worker.queue.steal_from(victim.queue, last)) return fiber;
+    }
+    if (Fiber* fiber = pop_global(worker, RunQueue::kCapacity / 2)) return fiber;
+    if (stop_.load(std::memory_order_relaxed)) return nullptr;
+  }
+  return nullptr;
+}
+
+bool Scheduler::work_visible() const noexcept {
+  if (global_size_.load(std::memory_order_seq_cst) != 0) return true;
+  for (const auto& worker : workers_) {
+    if (!worker->queue.empty()) return true;
+  }
+  return false;
+}
+
+void Scheduler::idle(Worker& worker) {
+  bool polling = false;
+  bool was_spinning = false;
+  bool deadlock = false;
+  {
+    std::unique_lock<std::mutex> lock(idle_mutex_);
+    // Count this worker idle before looking at the global queue: a foreign thread pushes
+    // first and reads nidle_ second (wakep), so one of the two sees the other.
+    const unsigned idle_now = nidle_.fetch_add(1) + 1;
+    if (stop_.load() || global_size_.load() != 0) {
+      nidle_.fetch_sub(1);
+      return;
+    }
+    if (worker.spinning) {
+      worker.spinning = false;
+      was_spinning = true;
+      nspinning_.fetch_sub(1);
+    }
+    if (idle_now == nthreads_ && config_.detect_deadlock && deadlocked_locked()) {
+      nidle_.fetch_sub(1);
+      deadlock = true;
+    } else if ((timers_.size() != 0 || poller_.has_registrations()) &&
+               !poller_busy_.exchange(true)) {
+      polling = true;
+      poller_blocked_.store(true);
+    } else {
+      worker.wake_word.store(0, std::memory_order_relaxed);
+      sleepers_.push_back(&worker);
+    }
+  }
+  if (deadlock) {
+    request_stop(RunStatus::deadlock,
+                 describe_fibers("all fibers are asleep - deadlock!", /*parked_only=*/true),
+                 nullptr);
+    return;
+  }
+  if (was_spinning || polling) {
+    // A producer that saw a spinner did not wake anyone; now that this worker stopped
+    // spinning, look once more before sleeping (Go's findRunnable after dropping the P).
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (work_visible()) {
+      cancel_idle(worker, polling);
+      return;
+    }
+  }
+  if (polling) {
+    std::int64_t timeout_ns = -1;
+    if (std::optional<Clock::time_point> next = timers_.next_deadline()) {
+      timeout_ns = std::max<std::int64_t>(
+          0, std::chrono::duration_cast<std::chrono::nanoseconds>(*next - Clock::now()).count());
+    }
+    const int events = stop_.load() ? 0 : poller_.wait(timeout_ns);
+    {
+      std::lock_guard<std::mutex> lock(idle_mutex_);
+      nidle_.fetch_sub(1);
+      poller_blocked_.store(false);
+    }
+    poller_.dispatch(events);
+    run_due_timers();
+    poller_busy_.store(false, std::memory_order_release);
+    return;
+  }
+  for (;;) {
+    const std::uint32_t word = worker.wake_word.load(std::memory_order_acquire);
+    if (word != 0) {
+      worker.wake_word.store(0, std::memory_order_relaxed);
+      if (word == kWakeSpin) worker.spinning = true;  // wakep() counted us as spinning
+      return;
+    }
+    futex_wait(&worker.wake_word, 0);
+  }
+}
+
+void Scheduler::cancel_idle(Worker& worker, bool polling) {
+  {
+    std::lock_guard<std::mutex> lock(idle_mutex_);
+    if (polling) {
+      nidle_.fetch_sub(1);
+      poller_blocked_.store(false);
+    } else {
+      auto it = std::find(sleepers_.begin(), sleepers_.end(), &worker);
+      if (it != sleepers_.end()) {
+        sleepers_.erase(it);
+        nidle_.fetch_sub(1);
+      } else {
+        // wakep() popped this worker already, decremented nidle_ and counted it spinning.
+        const std::uint32_t word = worker.wake_word.exchange(0);
+        if (word == kWakeSpin) worker.spinning = true;
+      }
+    }
+  }
+  if (polling) poller_busy_.store(false, std::memory_order_release);
+  if (!worker.spinning) {
+    worker.spinning = true;
+    nspinning_.fetch_add(1);
+  }
+}
+
+void Scheduler::wakep() noexcept {
+  std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with idle()'s recheck
+  if (nspinning_.load() != 0 || nidle_.load() == 0) return;
+  unsigned expected = 0;
+  if (!nspinning_.compare_exchange_strong(expected, 1)) return;
+  Worker* sleeper = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(idle_mutex_);
+    if (!sleepers_.empty()) {
+      sleeper = sleepers_.back();
+      sleepers_.pop_back();
+      nidle_.fetch_sub(1);
+      sleeper->wake_word.store(kWakeSpin, std::memory_order_release);
+    }
+  }
+  if (sleeper != nullptr) {
+    futex_wake(&sleeper->wake_word);
+    return;
+  }
+  nspinning_.fetch_sub(1);
+  // Nobody sleeps on a futex; the only idle worker is blocked in epoll_wait.
+  if (poller_blocked_.load()) poller_.interrupt();
+}
+
+void Scheduler::wake_all() noexcept {
+  std::vector<Worker*> woken;
+  {
+    std::lock_guard<std::mutex> lock(idle_mutex_);
+    woken.swap(sleepers_);
+    for (Worker* worker : woken) {
+      nidle_.fetch_sub(1);
+      worker->wake_word.store(kWakeStop, std::memory_order_release);
+    }
+  }
+  for (Worker* worker : woken) futex_wake(&worker->wake_word);
+  poller_.interrupt();
+}
+
+void Scheduler::registration_added() noexcept {
+  if (poller_blocked_.load()) return;  // epoll_ctl reaches a blocked epoll_wait directly
+  wakep();                             // an idle worker becomes the poller
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a fiber and finishing its switch
+
+void Scheduler::execute(Worker& worker, Fiber* fiber) {
+  std::uint32_t state = Fiber::kRunnable;
+  // A pending wake-up (kNotified) stays: the fiber's next park() returns at once.
+  fiber->state.compare_exchange_strong(state, Fiber::kRunning, std::memory_order_acquire);
+  worker.current = fiber;
+  switch_into(worker, fiber);
+  worker.current = nullptr;
+  switch (fiber->switch_reason) {
+    case Fiber::Switch::park:
+      finish_park(worker, fiber);
+      break;
+    case Fiber::Switch::yield: {
+      std::uint32_t running = Fiber::kRunning;
+      fiber->state.compare_exchange_strong(running, Fiber::kRunnable, std::memory_order_release);
+      push_local(worker, fiber);
+      break;
+    }
+    case Fiber::Switch::exit:
+      release_fiber(worker, fiber);
+      break;
+  }
+}
+
+void Scheduler::finish_park(Worker& worker, Fiber* fiber) {
+  // park-then-publish: the fiber is off its stack, so whoever takes the lock the hook releases
+  // may resume it at once.
+  if (fiber->unlock != nullptr) fiber->unlock(fiber->unlock_arg);
+  std::uint32_t state = Fiber::kParking;
+  if (fiber->state.compare_exchange_strong(state, Fiber::kParked, std::memory_order_acq_rel,
+                                           std::memory_order_acquire)) {
+    return;  // from here on the fiber belongs to whoever readies it
+  }
+  // ready() arrived while the fiber was switching out (state is kNotified): run it again.
+  fiber->state.store(Fiber::kRunnable, std::memory_order_relaxed);
+  push_local(worker, fiber);
+  wakep();
+}
+
+// ---------------------------------------------------------------------------------------------
+// park / ready / yield / sleep
+
+void Scheduler::park(Fiber* fiber, WaitReason reason, const void* object, void (*unlock)(void*),
+                     void* arg) noexcept {
+  std::uint32_t state = Fiber::kRunning;
+  if (!fiber->state.compare_exchange_strong(state, Fiber::kParking, std::memory_order_acq_rel)) {
+    if (state != Fiber::kNotified) fatal("park() called by a fiber that is not running");
+    // Woken before it parked: consume the wake-up and keep running.
+    fiber->state.store(Fiber::kRunning, std::memory_order_relaxed);
+    if (unlock != nullptr) unlock(arg);
+    return;
+  }
+  fiber->wait_reason = reason;
+  fiber->wait_object = object;
+  fiber->unlock = unlock;
+  fiber->unlock_arg = arg;
+  fiber->switch_reason = Fiber::Switch::park;
+  const bool wakeable = is_wakeable(reason);
+  if (wakeable) wakeable_parked_.fetch_add(1);
+  switch_out(fiber);
+  if (wakeable) wakeable_parked_.fetch_sub(1);
+  fiber->unlock = nullptr;
+}
+
+void Scheduler::ready(Fiber* fiber) noexcept {
+  std::uint32_t state = fiber->state.load(std::memory_order_acquire);
+  for (;;) {
+    switch (state) {
+      case Fiber::kParked:
+        if (fiber->state.compare_exchange_weak(state, Fiber::kRunnable,
+                                               std::memory_order_acq_rel)) {
+          enqueue(fiber, /*from_spawn=*/false);
+          return;
+        }
+        break;
+      case Fiber::kRunning:
+      case Fiber::kParking:
+      case Fiber::kRunnable:
+        if (fiber->state.compare_exchange_weak(state, Fiber::kNotified,
+                                               std::memory_order_acq_rel)) {
+          return;  // whoever switches it next sees the note
+        }
+        break;
+      case Fiber::kNotified:
+        fatal("ready() called twice for one park");
+      default:
+        fatal("ready() called on a fiber that is not alive");
+    }
+  }
+}
+
+void Scheduler::yield(Fiber* fiber) {
+  fiber->switch_reason = Fiber::Switch::yield;
+  fiber->unwind_safe = true;
+  switch_out(fiber);
+  fiber->unwind_safe = false;
+  if (fiber->unwinding) throw FiberUnwind{};
+}
+
+void Scheduler::sleep_until(Fiber* fiber, Clock::time_point deadline) {
+  if (deadline <= Clock::now()) {
+    yield(fiber);
+    return;
+  }
+  struct Request {
+    Scheduler* scheduler;
+    Fiber* fiber;
+    Clock::time_point deadline;
+  } request{this, fiber, deadline};
+  fiber->unwind_safe = true;
+  // The timer is armed in the unlock hook, once the fiber is off its stack.
+  park(
+      fiber, WaitReason::sleep, nullptr,
+      [](void* arg) {
+        auto* r = static_cast<Request*>(arg);
+        Fiber* sleeper = r->fiber;
+        r->scheduler->add_timer(r->deadline, [sleeper] { sleeper->scheduler->ready(sleeper); });
+      },
+      &request);
+  fiber->unwind_safe = false;
+  if (fiber->unwinding) throw FiberUnwind{};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timers and the poller
+
+TimerId Scheduler::add_timer(Clock::time_point when, std::function<void()> fire) {
+  bool earliest = false;
+  const TimerId id = timers_.add(when, std::move(fire), &earliest);
+  if (earliest) {
+    if (poller_blocked_.load()) {
+      poller_.interrupt();  // it sleeps until a later deadline
+    } else {
+      wakep();  // make sure an idle worker becomes the poller
+    }
+  }
+  return id;
+}
+
+bool Scheduler::cancel_timer(TimerId id) noexcept {
+  return timers_.cancel(id);
+}
+
+void Scheduler::run_due_timers() {
+  const Clock::time_point now = Clock::now();
+  if (!timers_.due(now)) return;
+  std::vector<std::function<void()>> due;
+  timers_.take_due(now, due);
+  for (auto& fire : due) fire();
+}
+
+void Scheduler::poll_io() {
+  if (poller_busy_.exchange(true)) return;  // someone else holds the poller token
+  const int events = poller_.wait(0);
+  poller_.dispatch(events);
+  poller_busy_.store(false, std::memory_order_release);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlock detection, reports and shutdown
+
+bool Scheduler::deadlocked_locked() const noexcept {
+  // Every worker is idle. Nothing queued, no timer, no fd registration and no fiber parked on
+  // something outside the fibers: no one can ever wake the parked fibers (Go's checkdead).
+  return !stop_.load() && global_size_.load() == 0 && timers_.size() == 0 &&
+         !poller_.has_registrations() && wakeable_parked_.load() == 0;
+}
+
+template <typename Fn>
+void Scheduler::for_each_fiber(Fn&& fn) const {
+  stacks_.for_each([&](const StackPool::Slot& slot) { fn(fiber_at(slot)); });
+}
+
+std::string Scheduler::describe_fibers(const char* heading, bool parked_only) const {
+  std::vector<const Fiber*> fibers;
+  for_each_fiber([&](const Fiber* fiber) {
+    const std::uint32_t state = fiber->state.load(std::memory_order_acquire);
+    if (state == Fiber::kFree || state == Fiber::kAbandoned) return;
+    if (parked_only && state != Fiber::kParked) return;
+    fibers.push_back(fiber);
+  });
+  std::sort(fibers.begin(), fibers.end(),
+            [](const Fiber* a, const Fiber* b) { return a->id < b->id; });
+  std::string text = heading;
+  text += '\n';
+  for (const Fiber* fiber : fibers) {
+    const std::uint32_t state = fiber->state.load(std::memory_order_acquire);
+    text += "  ";
+    text += fiber_label(fiber);
+    if (!fiber->started) {
+      text += ": not started\n";
+    } else if (state == Fiber::kParked) {
+      text +=
+          fmt::format(": waiting on {} ({})\n", to_string(fiber->wait_reason), fiber->wait_object);
+    } else {
+      text += ": runnable\n";
+    }
+  }
+  return text;
+}
+
+void Scheduler::shutdown(Worker& worker) {
+  // Every worker thread has exited; this thread acts as worker 0 for the unwinding.
+  std::vector<Fiber*> live;
+  for_each_fiber([&](Fiber* fiber) {
+    const std::uint32_t state = fiber->state.load(std::memory_order_acquire);
+    if (state != Fiber::kFree && state != Fiber::kAbandoned) live.push_back(fiber);
+  });
+  {
+    std::lock_guard<std::mutex> lock(result_mutex_);
+    if (!live.empty() && config_.report_leaks && result_.status == RunStatus::completed) {
+      result_.message = describe_fibers("fibers still alive when main returned:", false);
+    }
+  }
+  // Nothing may fire into the fibers being torn down.
+  timers_.clear();
+  poller_.clear();
+  for (auto& w : workers_) w->queue.clear();
+  {
+    std::lock_guard<std::mutex> lock(global_mutex_);
+    global_head_ = global_tail_ = nullptr;
+    global_size_.store(0);
+  }
+
+  // Youngest first: a fiber usually waits on objects owned by the fiber that spawned it.
+  std::sort(live.begin(), live.end(), [](Fiber* a, Fiber* b) { return a->id > b->id; });
+  set_current_worker(&worker);
+  std::size_t abandoned = 0;
+  for (Fiber* fiber : live) {
+    if (!fiber->started) {
+      fiber->fn = nullptr;
+      release_fiber(worker, fiber);
+    } else if (fiber->unwind_safe) {
+      // Suspended in yield(), sleep or an fd wait: resume it to throw FiberUnwind there.
+      fiber->unwinding = true;
+      fiber->state.store(Fiber::kRunnable, std::memory_order_relaxed);
+      execute(worker, fiber);
+    }
+    const std::uint32_t state = fiber->state.load(std::memory_order_acquire);
+    if (state != Fiber::kFree) {
+      // Parked inside a primitive (park() cannot throw) or blocked again while unwinding:
+      // its frames are left as they are, its captures released, its stack never reused.
+      fiber->fn = nullptr;
+      fiber->state.store(Fiber::kAbandoned, std::memory_order_release);
+      ++abandoned;
+    }
+  }
+  set_current_worker(nullptr);
+  timers_.clear();
+  poller_.clear();
+  for (auto& w : workers_) w->queue.clear();
+  {
+    std::lock_guard<std::mutex> lock(global_mutex_);
+    global_head_ = global_tail_ = nullptr;
+    global_size_.store(0);
+  }
+  abandoned_ += abandoned;
+  nidle_.store(0);
+  nspinning_.store(0);
+  sleepers_.clear();
+  poller_busy_.store(false);
+  poller_blocked_.store(false);
+  wakeable_parked_.store(0);
+}
+
+RuntimeSnapshot Scheduler::snapshot() const {
+  RuntimeSnapshot snapshot;
+  for_each_fiber([&](const Fiber* fiber) {
+    const std::uint32_t state = fiber->state.load(std::memory_order_acquire);
+    if (state != Fiber::kFree && state != Fiber::kAbandoned) ++snapshot.live_fibers;
+  });
+  snapshot.timers = timers_.size();
+  snapshot.watches = poller_.watch_count();
+  snapshot.fd_waits = poller_.fd_wait_count();
+  snapshot.stack_slots = stacks_.slot_count();
+  snapshot.abandoned = abandoned_;
+  snapshot.guard_uses_madvise = stacks_.guard_uses_madvise();
+  return snapshot;
+}
+
+}  // namespace siteaudit::rt::detail

@@ -1,0 +1,222 @@
+// scheduler.hpp — internals of the M:N scheduler: fibers, workers, queues, the idle protocol.
+//
+// Runtime (runtime.hpp) is a handle to a Scheduler. Each of the N workers is an OS thread
+// (worker 0 is the thread that called run()) running a scheduler loop on its own stack:
+// find a runnable fiber, switch to it, and when it switches back, finish what it asked for
+// (park: run its unlock hook then publish it as parked; yield: queue it; exit: recycle it).
+// src/runtime/README.md has the state diagram and the protocols.
+//
+// Thread safety: see each member; the hot paths are lock-free, the idle list and the global
+// queue take short mutexes.
+#pragma once
+
+#include <atomic>
+#include <boost/context/fiber.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "runtime/introspection.hpp"
+#include "runtime/io_poller.hpp"
+#include "runtime/run_queue.hpp"
+#include "runtime/stack_pool.hpp"
+#include "runtime/timer_heap.hpp"
+#include "siteaudit/runtime/detail/park.hpp"
+#include "siteaudit/runtime/runtime.hpp"
+
+namespace siteaudit::rt::detail {
+
+class Scheduler;
+
+// FiberUnwind is thrown at a fiber's yield(), sleep or fd wait when the runtime shuts down
+// while the fiber is still alive, so its stack unwinds and its destructors run. A catch(...)
+// inside a fiber must rethrow it.
+struct FiberUnwind {};
+
+// Fiber is the control block of one fiber. It lives at the top of the fiber's own stack
+// mapping, so a spawn from the pool allocates nothing but the std::function's captures.
+struct Fiber {
+  // State is the park/ready state word; see README.md for the transitions.
+  enum State : std::uint32_t {
+    kFree,       // in a pool, waiting to be reused
+    kRunnable,   // in a run queue
+    kRunning,    // on a worker
+    kParking,    // in park(), switching out; ready() now only leaves a note
+    kParked,     // switched out and published; ready() queues it
+    kNotified,   // a wake-up arrived while running/parking/runnable: the next park returns
+    kAbandoned,  // left suspended at shutdown (parked in a primitive); never reused
+  };
+  enum class Switch : std::uint8_t { park, yield, exit };
+
+  Fiber() {}
+  ~Fiber() {}  // never run: the memory is the stack mapping
+
+  // context is the suspended fiber while it is off a worker. Constructed in place once; never
+  // destroyed, because destroying a suspended boost fiber would unwind it (see README.md).
+  union {
+    boost::context::fiber context;
+  };
+  std::atomic<std::uint32_t> state{kFree};
+  Switch switch_reason = Switch::exit;
+  WaitReason wait_reason = WaitReason::sleep;
+  bool started = false;      // fn has begun running
+  bool unwind_safe = false;  // suspended in yield()/sleep/fd wait, which may throw FiberUnwind
+  bool unwinding = false;    // resumed at shutdown to throw FiberUnwind
+  bool is_main = false;
+  const void* wait_object = nullptr;
+  void (*unlock)(void*) = nullptr;
+  void* unlock_arg = nullptr;
+  Fiber* next = nullptr;  // link in the global run queue and the global fiber pool
+  std::uint64_t id = 0;
+  Scheduler* scheduler = nullptr;
+  std::function<void()> fn;
+  char* stack_low = nullptr;  // usable stack is [stack_low, this)
+  std::size_t stack_size = 0;
+  void* asan_fake_stack = nullptr;
+  void* tsan_fiber = nullptr;
+  unsigned valgrind_stack_id = 0;
+  char name[48] = {};
+};
+
+// Worker is one OS thread's scheduling state (Go's M and P in one).
+struct Worker {
+  Scheduler* scheduler = nullptr;
+  unsigned index = 0;
+  RunQueue queue;
+  Fiber* current = nullptr;  // the fiber running on this worker, if any
+  // scheduler_context is the suspended scheduler loop while a fiber runs on this worker.
+  boost::context::fiber scheduler_context;
+  std::uint32_t tick = 0;
+  std::uint32_t runnext_streak = 0;
+  bool spinning = false;
+  std::atomic<std::uint32_t> wake_word{0};  // futex word while asleep
+  std::uint64_t rng = 0;
+  std::vector<Fiber*> cache;  // recycled fibers, used by this worker's spawns first
+  const void* asan_stack_bottom = nullptr;
+  std::size_t asan_stack_size = 0;
+  void* tsan_fiber = nullptr;
+};
+
+// current_worker() reads the thread's worker through a call the compiler cannot see into, so
+// a fiber that resumed on another thread never uses a stale thread-local address.
+Worker* current_worker() noexcept;
+void set_current_worker(Worker* worker) noexcept;
+
+// The switch (fiber.cpp). Each side announces the change of stacks to ASan and TSan.
+// init_fiber_context() builds a fresh fiber's suspended context on its stack.
+void init_fiber_context(Fiber* fiber);
+// switch_into() runs `fiber` on the calling worker until it switches out.
+void switch_into(Worker& worker, Fiber* fiber);
+// switch_out() suspends the calling fiber, returning to its worker's scheduler loop; it
+// returns when some worker resumes the fiber.
+void switch_out(Fiber* fiber);
+
+class Scheduler {
+ public:
+  explicit Scheduler(RuntimeConfig config);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  RunResult run(std::function<void()> main);
+  // spawn() starts a fiber from any thread; from a fiber of this runtime it goes to runnext.
+  void spawn(std::function<void()> fn, const char* name);
+  unsigned threads() const noexcept { return nthreads_; }
+
+  void park(Fiber* fiber, WaitReason reason, const void* object, void (*unlock)(void*),
+            void* arg) noexcept;
+  void ready(Fiber* fiber) noexcept;
+  void yield(Fiber* fiber);
+  void sleep_until(Fiber* fiber, Clock::time_point deadline);
+  TimerId add_timer(Clock::time_point when, std::function<void()> fire);
+  bool cancel_timer(TimerId id) noexcept;
+  IoPoller& poller() noexcept { return poller_; }
+  // registration_added() makes sure some worker polls after a new fd wait or watch.
+  void registration_added() noexcept;
+
+  RuntimeSnapshot snapshot() const;
+
+  // running() is the scheduler whose run() is in progress in this process, if any.
+  static Scheduler* running() noexcept;
+  // current() is the scheduler of the calling worker thread, else running().
+  static Scheduler* current() noexcept;
+
+  // Called on the fiber's own stack (fiber.cpp).
+  void run_body(Fiber* fiber);
+
+ private:
+  friend struct FiberAccess;
+
+  void worker_main(Worker& worker);
+  Fiber* find_runnable(Worker& worker);
+  Fiber* pop_local(Worker& worker);
+  Fiber* steal(Worker& worker);
+  void idle(Worker& worker);
+  void cancel_idle(Worker& worker, bool polling);
+  bool work_visible() const noexcept;
+  void found_work(Worker& worker);
+  void execute(Worker& worker, Fiber* fiber);
+  void finish_park(Worker& worker, Fiber* fiber);
+
+  void push_local(Worker& worker, Fiber* fiber);
+  void put_runnext(Worker& worker, Fiber* fiber);
+  void push_global(Fiber* first, Fiber* last, std::size_t count);
+  Fiber* pop_global(Worker& worker, std::size_t max);
+  void enqueue(Fiber* fiber, bool from_spawn);
+  void wakep() noexcept;
+  void wake_all() noexcept;
+
+  void run_due_timers();
+  void poll_io();  // non-blocking, if the poller token is free
+
+  Fiber* acquire_fiber(Worker* worker);
+  Fiber* create_fiber();
+  void release_fiber(Worker& worker, Fiber* fiber);
+
+  void request_stop(RunStatus status, std::string message, std::exception_ptr exception);
+  void fiber_threw(Fiber* fiber, std::exception_ptr exception);
+  bool deadlocked_locked() const noexcept;
+  std::string describe_fibers(const char* heading, bool parked_only) const;
+  void shutdown(Worker& worker);
+  template <typename Fn>
+  void for_each_fiber(Fn&& fn) const;
+
+  RuntimeConfig config_;
+  unsigned nthreads_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  StackPool stacks_;
+
+  std::mutex pool_mutex_;  // the global pool of recycled fibers
+  Fiber* pool_head_ = nullptr;
+  std::size_t pool_size_ = 0;
+
+  std::mutex global_mutex_;  // the global run queue
+  Fiber* global_head_ = nullptr;
+  Fiber* global_tail_ = nullptr;
+  std::atomic<std::size_t> global_size_{0};
+
+  std::mutex idle_mutex_;  // sleepers_ and the transitions of nidle_
+  std::vector<Worker*> sleepers_;
+  std::atomic<unsigned> nidle_{0};
+  std::atomic<unsigned> nspinning_{0};
+  std::atomic<bool> poller_busy_{false};     // the poller token
+  std::atomic<bool> poller_blocked_{false};  // its holder sleeps in epoll_wait
+
+  std::atomic<bool> running_{false};
+  std::atomic<bool> stop_{false};
+  std::mutex result_mutex_;
+  RunResult result_;
+  std::atomic<std::uint64_t> next_fiber_id_{1};
+  std::atomic<std::int64_t> wakeable_parked_{0};  // parked on sleep / io / external
+  std::size_t abandoned_ = 0;
+
+  TimerHeap timers_;
+  IoPoller poller_;
+};
+
+}  // namespace siteaudit::rt::detail

@@ -7,45 +7,11 @@
 #include <cctype>
 #include <charconv>
 
+#include "siteaudit/audit/datetime.hpp"
+
 namespace siteaudit::audit {
 
 namespace {
-
-// Reader walks a lastmod string; every accessor fails (returns false) rather than reading past
-// the end, so a truncated value is simply invalid.
-struct Reader {
-  std::string_view s;
-  std::size_t i = 0;
-
-  bool digits(std::size_t n, int& out) {
-    if (s.size() - i < n) return false;
-    out = 0;
-    for (std::size_t k = 0; k < n; ++k) {
-      char c = s[i + k];
-      if (c < '0' || c > '9') return false;
-      out = out * 10 + (c - '0');
-    }
-    i += n;
-    return true;
-  }
-  bool literal(char c) {
-    if (i < s.size() && s[i] == c) {
-      ++i;
-      return true;
-    }
-    return false;
-  }
-  bool at_end() const { return i == s.size(); }
-};
-
-bool is_leap(int y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-int days_in_month(int y, int m) {
-  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : kDays[static_cast<std::size_t>(m - 1)];
-}
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -75,35 +41,7 @@ std::string_view trim(std::string_view text) {
 }
 
 bool is_w3c_datetime(std::string_view text) {
-  Reader r{text};
-  int year = 0, month = 0, day = 0;
-  if (!r.digits(4, year)) return false;
-  if (r.at_end()) return true;
-  if (!r.literal('-') || !r.digits(2, month) || month < 1 || month > 12) return false;
-  if (r.at_end()) return true;
-  if (!r.literal('-') || !r.digits(2, day) || day < 1 || day > days_in_month(year, month))
-    return false;
-  if (r.at_end()) return true;
-  int hour = 0, minute = 0, second = 0;
-  if (!r.literal('T') || !r.digits(2, hour) || hour > 23) return false;
-  if (!r.literal(':') || !r.digits(2, minute) || minute > 59) return false;
-  if (r.literal(':')) {
-    // 60 admits a leap second.
-    if (!r.digits(2, second) || second > 60) return false;
-    if (r.literal('.')) {
-      int digit = 0;
-      if (!r.digits(1, digit)) return false;
-      while (r.digits(1, digit)) {
-      }
-    }
-  }
-  // The time forms require a time zone designator.
-  if (r.literal('Z')) return r.at_end();
-  if (!r.literal('+') && !r.literal('-')) return false;
-  int tz_hour = 0, tz_minute = 0;
-  if (!r.digits(2, tz_hour) || tz_hour > 23) return false;
-  if (!r.literal(':') || !r.digits(2, tz_minute) || tz_minute > 59) return false;
-  return r.at_end();
+  return parse_w3c_datetime(text).has_value();
 }
 
 bool is_valid_changefreq(std::string_view text) {

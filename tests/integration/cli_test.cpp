@@ -1,0 +1,489 @@
+// cli_test.cpp — the siteaudit command line, run as a subprocess: --help against the man page,
+// --version, usage errors, the TOML config file, durations and sizes.
+//
+// Nothing here needs the network or the pipeline: --help, --version, --print-config and usage
+// errors all end before run_audit() is called.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+// TempDir is a fresh directory under the system temp directory, removed with its contents.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "siteaudit-cli-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const fs::path& path() const { return path_; }
+  fs::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  fs::path path_;
+};
+
+// run() runs siteaudit with `args` in directory `cwd`, stdin from /dev/null, and returns its
+// exit code and everything it wrote. Output goes to files, so a chatty child cannot block on a
+// full pipe while the parent waits for it.
+RunResult run(const std::vector<std::string>& args, const fs::path& cwd = {}) {
+  TempDir capture;
+  const std::string out_path = (capture / "stdout").string();
+  const std::string err_path = (capture / "stderr").string();
+  std::vector<char*> argv;
+  std::string binary = SITEAUDIT_BINARY;
+  argv.push_back(binary.data());
+  std::vector<std::string> copies = args;
+  for (std::string& arg : copies) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int in = ::open("/dev/null", O_RDONLY);
+    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (in < 0 || out < 0 || err < 0) ::_exit(126);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  RunResult result;
+  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = read_file(out_path);
+  result.err = read_file(err_path);
+  return result;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string collapse_spaces(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// roff_to_text() undoes the escapes man/siteaudit.1 uses in running text.
+std::string roff_to_text(std::string text) {
+  static const std::vector<std::pair<std::string, std::string>> kEscapes{
+      {"\\fB", ""},   {"\\fI", ""},   {"\\fR", ""}, {"\\fP", ""}, {"\\-", "-"},
+      {"\\(em", "-"}, {"\\(aq", "'"}, {"\\&", ""},  {"\\e", "\\"}};
+  for (const auto& [escape, plain] : kEscapes) {
+    for (auto at = text.find(escape); at != std::string::npos; at = text.find(escape, at)) {
+      text.replace(at, escape.size(), plain);
+      at += plain.size();
+    }
+  }
+  return text;
+}
+
+std::string man_page() {
+  return read_file(fs::path(SITEAUDIT_SOURCE_DIR) / "man/siteaudit.1");
+}
+
+// man_section() is the roff source of one .SH section, without its heading.
+std::string man_section(const std::string& name) {
+  std::string page = man_page();
+  std::string heading = ".SH " + name + "\n";
+  auto start = page.find(heading);
+  REQUIRE(start != std::string::npos);
+  start += heading.size();
+  auto end = page.find("\n.SH ", start);
+  return page.substr(start, end == std::string::npos ? std::string::npos : end - start + 1);
+}
+
+// HelpEntry is one option of --help: its names ("-q,--quiet") and description.
+struct HelpEntry {
+  std::string names;
+  std::string description;
+};
+
+// help_entries() reads the option lines of --help: "  NAMES [TYPE]   DESCRIPTION".
+std::vector<HelpEntry> help_entries(const std::string& help) {
+  static const std::regex kEntry(R"(^  (\S+)(?: \S.*?)?\s{2,}(\S.*)$)");
+  std::vector<HelpEntry> entries;
+  for (const std::string& line : lines_of(help)) {
+    std::smatch match;
+    if (std::regex_match(line, match, kEntry)) entries.push_back({match[1], match[2]});
+  }
+  return entries;
+}
+
+std::set<std::string> long_options_in(const std::string& text) {
+  static const std::regex kLong(R"((?:^|[\s,])--([a-z][a-z-]*))");
+  std::set<std::string> names;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kLong);
+       it != std::sregex_iterator(); ++it) {
+    names.insert((*it)[1]);
+  }
+  return names;
+}
+
+std::set<std::string> help_long_options() {
+  RunResult help = run({"--help"});
+  REQUIRE(help.code == 0);
+  std::set<std::string> names;
+  for (const HelpEntry& entry : help_entries(help.out)) {
+    for (const std::string& name : long_options_in(entry.names)) names.insert(name);
+  }
+  return names;
+}
+
+// man_long_options() is every long option named in a tag (the line after .TP) of OPTIONS.
+std::set<std::string> man_long_options() {
+  std::vector<std::string> lines = lines_of(man_section("OPTIONS"));
+  std::set<std::string> names;
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+    if (lines[i] != ".TP") continue;
+    for (const std::string& name : long_options_in(roff_to_text(lines[i + 1]))) names.insert(name);
+  }
+  return names;
+}
+
+// config_value() is the value of `key` in --print-config output ("" when absent or unset).
+std::string config_value(const std::string& toml, const std::string& key) {
+  for (const std::string& line : lines_of(toml)) {
+    if (line.rfind(key + " = ", 0) == 0) return line.substr(key.size() + 3);
+  }
+  return {};
+}
+
+std::string print_config_value(std::vector<std::string> args, const std::string& key) {
+  args.push_back("--print-config");
+  RunResult result = run(args);
+  INFO(result.err);
+  REQUIRE(result.code == 0);
+  return config_value(result.out, key);
+}
+
+// require_usage_error() checks the contract for a command line that cannot run: exit 2,
+// nothing on stdout, and on stderr one line "siteaudit: OPTION: ..." plus the pointer to --help.
+void require_usage_error(const RunResult& result, const std::string& option) {
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 2);
+  CHECK(result.out.empty());
+  std::vector<std::string> lines = lines_of(result.err);
+  REQUIRE(!lines.empty());
+  CHECK(lines.size() <= 2);
+  CHECK(lines[0].rfind("siteaudit: " + option + ": ", 0) == 0);
+  if (lines.size() == 2) CHECK(lines[1] == "Run 'siteaudit --help' for usage.");
+}
+
+}  // namespace
+
+TEST_CASE("--help and the man page list the same long options", "[integration][cli]") {
+  std::set<std::string> help = help_long_options();
+  std::set<std::string> man = man_long_options();
+  REQUIRE(help.size() > 40);
+  for (const std::string& name : help) {
+    INFO("--" << name << " is in --help but not in OPTIONS of man/siteaudit.1");
+    CHECK(man.count(name) == 1);
+  }
+  for (const std::string& name : man) {
+    INFO("--" << name << " is in OPTIONS of man/siteaudit.1 but not in --help");
+    CHECK(help.count(name) == 1);
+  }
+}
+
+TEST_CASE("every --help description is in the man page word for word", "[integration][cli]") {
+  RunResult help = run({"--help"});
+  REQUIRE(help.code == 0);
+  const std::string options = collapse_spaces(roff_to_text(man_section("OPTIONS")));
+  std::vector<HelpEntry> entries = help_entries(help.out);
+  REQUIRE(entries.size() > 40);
+  for (const HelpEntry& entry : entries) {
+    INFO(entry.names << ": " << entry.description);
+    CHECK(options.find(collapse_spaces(entry.description)) != std::string::npos);
+  }
+  // The --help groups are the man page's subsections, in the same order.
+  std::vector<std::string> groups;
+  for (const std::string& line : lines_of(help.out)) {
+    if (!line.empty() && line.back() == ':' && line.find(' ') != 0 && line.rfind("Usage", 0) != 0 &&
+        line != "Positionals:") {
+      groups.push_back(".SS \"" + line.substr(0, line.size() - 1) + "\"");
+    }
+  }
+  REQUIRE(groups.size() == 7);
+  std::size_t at = 0;
+  for (const std::string& group : groups) {
+    INFO(group);
+    at = options.find(group, at);
+    CHECK(at != std::string::npos);
+  }
+}
+
+TEST_CASE("--help shows usage, groups and the exit statuses", "[integration][cli]") {
+  RunResult help = run({"--help"});
+  CHECK(help.code == 0);
+  CHECK(help.err.empty());
+  CHECK(help.out.find("Usage: siteaudit [OPTIONS] [INPUT...]") != std::string::npos);
+  for (const char* group :
+       {"Input:", "Concurrency and politeness:", "Checks:", "Sitemaps:", "Routes:", "Output:"}) {
+    INFO(group);
+    CHECK(help.out.find(std::string("\n") + group + "\n") != std::string::npos);
+  }
+  CHECK(help.out.find("Exit status: 0 all checks passed, 1 the audit found failures, 2 usage, "
+                      "configuration or input error, 130 interrupted.") != std::string::npos);
+  CHECK(run({"-h"}).out == help.out);
+}
+
+TEST_CASE("--version prints the name and version", "[integration][cli]") {
+  for (const char* flag : {"--version", "-V"}) {
+    RunResult version = run({flag});
+    CHECK(version.code == 0);
+    CHECK(version.out == "siteaudit 0.1.0\n");
+    CHECK(version.err.empty());
+  }
+}
+
+TEST_CASE("bad options and values exit 2 with one line naming the option", "[integration][cli]") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string option;
+    std::string says;
+  };
+  const std::vector<Case> cases{
+      {{"--frobnicate", "https://example.com/"}, "--frobnicate", "unknown option"},
+      {{"--frob=1", "https://example.com/"}, "--frob", "unknown option"},
+      {{"-z", "https://example.com/"}, "-z", "unknown option"},
+      {{"--workers", "0", "https://example.com/"}, "--workers", "out of range"},
+      {{"--workers", "abc", "https://example.com/"}, "--workers", "'abc' is not a whole number"},
+      {{"--workers", "-4", "https://example.com/"}, "--workers", "not a whole number"},
+      {{"--workers", "99999999999999999999", "x"}, "--workers", "out of range"},
+      {{"--threads", "2000", "x"}, "--threads", "out of range"},
+      {{"--color", "purple", "x"}, "--color", "'purple' is not one of auto, always, never"},
+      {{"--method", "post", "x"}, "--method", "'post' is not one of head, get"},
+      {{"--redirects", "maybe", "x"}, "--redirects", "not one of follow, warn, fail"},
+      {{"--timeout", "5parsecs", "x"}, "--timeout", "'5parsecs' is not a duration"},
+      {{"--timeout", "0", "x"}, "--timeout", "must be longer than 0"},
+      {{"--slow", "500", "x"}, "--slow", "is not a duration"},
+      {{"--max-body", "10XB", "x"}, "--max-body", "'10XB' is not a size"},
+      {{"--max-sitemap-size", "0", "x"}, "--max-sitemap-size", "must be larger than 0"},
+      {{"--rate", "-1", "x"}, "--rate", "negative"},
+      {{"--rate", "fast", "x"}, "--rate", "'fast' is not a number"},
+      {{"--strict=perhaps", "x"}, "--strict", "'perhaps' is not true or false"},
+      {{"x", "--workers"}, "--workers", "a value is missing"},
+      {{"--expect", "/nonexistent/routes.txt", "x"}, "--expect", "cannot read"},
+      {{"--cookies", "/nonexistent/cookies.txt", "x"}, "--cookies", "cannot read"},
+      {{"--ca-file", "/", "x"}, "--ca-file", "it is a directory"},
+      {{"--quiet", "--verbose", "x"}, "--quiet", "cannot be combined with --verbose"},
+  };
+  for (const Case& c : cases) {
+    std::string command;
+    for (const std::string& arg : c.args) command += " " + arg;
+    INFO("siteaudit" << command);
+    RunResult result = run(c.args);
+    require_usage_error(result, c.option);
+    CHECK(result.err.find(c.says) != std::string::npos);
+  }
+}
+
+TEST_CASE("no input is a usage error", "[integration][cli]") {
+  RunResult result = run({});
+  require_usage_error(result, "INPUT");
+  CHECK(result.err.find("no input given") != std::string::npos);
+  require_usage_error(run({"--workers", "4"}), "INPUT");
+}
+
+TEST_CASE("inputs, repeatable options and - are collected in order", "[integration][cli]") {
+  RunResult result = run({"https://a.example/sitemap.xml", "--include", "/blog/", "-", "--include",
+                          "/docs/", "sitemap.xml", "--header", "X-A: 1", "--print-config"});
+  REQUIRE(result.code == 0);
+  CHECK(config_value(result.out, "input") ==
+        "['https://a.example/sitemap.xml', '-', 'sitemap.xml']");
+  CHECK(config_value(result.out, "include") == "['/blog/', '/docs/']");
+  CHECK(config_value(result.out, "header") == "['X-A: 1']");
+  // A single-valued option given twice takes the last value.
+  CHECK(print_config_value({"--workers", "3", "--workers=5"}, "workers") == "5");
+}
+
+TEST_CASE("durations and sizes are read with their units", "[integration][cli]") {
+  const std::map<std::string, std::string> durations{
+      {"500ms", "'500ms'"}, {"10s", "'10s'"},      {"2m", "'2m'"},       {"1h30m", "'1h30m'"},
+      {"90s", "'1m30s'"},   {"1.5s", "'1s500ms'"}, {"0.25s", "'250ms'"}, {"1h", "'1h'"}};
+  for (const auto& [given, printed] : durations) {
+    INFO("--timeout " << given);
+    CHECK(print_config_value({"--timeout", given}, "timeout") == printed);
+  }
+  CHECK(print_config_value({"--slow", "0"}, "slow") == "'0'");
+  CHECK(print_config_value({"--max-time", "0s"}, "max-time") == "'0'");
+  CHECK(print_config_value({}, "connect-timeout") == "'10s'");
+
+  const std::map<std::string, std::string> sizes{
+      {"10MiB", "'10MiB'"}, {"1024KiB", "'1MiB'"}, {"1.5MiB", "'1536KiB'"},
+      {"2gib", "'2GiB'"},   {"512", "'512'"},      {"512B", "'512'"},
+      {"1MB", "'1000000'"}, {"4kB", "'4000'"},     {"1TiB", "'1TiB'"}};
+  for (const auto& [given, printed] : sizes) {
+    INFO("--max-body " << given);
+    CHECK(print_config_value({"--max-body", given}, "max-body") == printed);
+  }
+  CHECK(print_config_value({}, "max-sitemap-size") == "'100MiB'");
+
+  for (const char* bad : {"10", "1.5", "ms", "-1s", "1s-", "1x", "1e3s", "99999999999999999h"}) {
+    INFO("--retry-max-wait " << bad);
+    require_usage_error(run({"--retry-max-wait", bad, "x"}), "--retry-max-wait");
+  }
+  for (const char* bad : {"MiB", "-1", "1.5.5MiB", "10 MiB", "99999999999999999999", "20000PiB"}) {
+    INFO("--max-body " << bad);
+    require_usage_error(run({"--max-body", bad, "x"}), "--max-body");
+  }
+}
+
+TEST_CASE("--print-config writes every option, and --config reads it back", "[integration][cli]") {
+  TempDir dir;
+  write_file(dir / "routes.txt", "/\n");
+  write_file(dir / "in.toml", R"(# a config file
+input = ["https://example.com/sitemap.xml", "-"]
+workers = 8
+rate = 2.5
+timeout = "1.5s"
+max-time = "1m30s"
+include = ['\d+/x{2,3}', "b"]
+status-rule = ["host=cdn.example.com 429=warn"]
+header = ["Cookie: a=b; c=d"]
+redirects = 'FAIL'
+color = "never"
+max-body = "1.5MiB"
+expect = "routes.txt"
+strict = true
+quiet = true
+no-progress = true
+)");
+  RunResult first = run({"--config", "in.toml", "--print-config"}, dir.path());
+  INFO(first.err);
+  REQUIRE(first.code == 0);
+  CHECK(config_value(first.out, "input") == "['https://example.com/sitemap.xml', '-']");
+  CHECK(config_value(first.out, "workers") == "8");
+  CHECK(config_value(first.out, "rate") == "2.5");
+  CHECK(config_value(first.out, "timeout") == "'1s500ms'");
+  CHECK(config_value(first.out, "max-time") == "'1m30s'");
+  CHECK(config_value(first.out, "include") == R"(['\d+/x{2,3}', 'b'])");
+  CHECK(config_value(first.out, "status-rule") == "['host=cdn.example.com 429=warn']");
+  CHECK(config_value(first.out, "header") == "['Cookie: a=b; c=d']");
+  CHECK(config_value(first.out, "redirects") == "'fail'");
+  CHECK(config_value(first.out, "color") == "'never'");
+  CHECK(config_value(first.out, "max-body") == "'1536KiB'");
+  CHECK(config_value(first.out, "expect") == "'routes.txt'");
+  CHECK(config_value(first.out, "strict") == "true");
+  CHECK(config_value(first.out, "quiet") == "true");
+  CHECK(config_value(first.out, "no-progress") == "true");
+  CHECK(config_value(first.out, "per-host") == "64");  // defaults are printed too
+
+  // Every option --help lists is a key of the printed file (set, or commented out when unset).
+  for (const std::string& name : help_long_options()) {
+    if (name == "help" || name == "version" || name == "config" || name == "print-config") continue;
+    INFO("--" << name << " is missing from --print-config");
+    CHECK((first.out.find("\n" + name + " = ") != std::string::npos ||
+           first.out.find("\n# " + name + " = ") != std::string::npos));
+  }
+
+  write_file(dir / "printed.toml", first.out);
+  RunResult second = run({"--config", "printed.toml", "--print-config"}, dir.path());
+  INFO(second.err);
+  REQUIRE(second.code == 0);
+  CHECK(second.out == first.out);
+
+  // The command line takes precedence over the file, a repeatable option's list included.
+  RunResult overridden =
+      run({"-c", "in.toml", "--workers", "3", "--include", "z", "--print-config"}, dir.path());
+  REQUIRE(overridden.code == 0);
+  CHECK(config_value(overridden.out, "workers") == "3");
+  CHECK(config_value(overridden.out, "include") == "['z']");
+  CHECK(config_value(overridden.out, "rate") == "2.5");
+}
+
+TEST_CASE("config file errors exit 2 naming --config or the option", "[integration][cli]") {
+  TempDir dir;
+  RunResult missing = run({"--config", "nope.toml", "x"}, dir.path());
+  require_usage_error(missing, "--config");
+  CHECK(missing.err.find("cannot read 'nope.toml'") != std::string::npos);
+
+  RunResult directory = run({"--config", dir.path().string(), "x"});
+  require_usage_error(directory, "--config");
+  CHECK(directory.err.find("it is a directory") != std::string::npos);
+
+  write_file(dir / "typo.toml", "wrkers = 3\n");
+  RunResult typo = run({"--config", "typo.toml", "x"}, dir.path());
+  require_usage_error(typo, "--config");
+  CHECK(typo.err.find("typo.toml: unknown option 'wrkers'") != std::string::npos);
+
+  write_file(dir / "zero.toml", "workers = 0\n");
+  require_usage_error(run({"--config", "zero.toml", "x"}, dir.path()), "--workers");
+  write_file(dir / "maybe.toml", "strict = maybe\n");
+  require_usage_error(run({"--config", "maybe.toml", "x"}, dir.path()), "--strict");
+  write_file(dir / "duration.toml", "timeout = '5parsecs'\n");
+  require_usage_error(run({"--config", "duration.toml", "x"}, dir.path()), "--timeout");
+}
+
+TEST_CASE("the man page's config file example is a valid config file", "[integration][cli]") {
+  const std::string section = man_section("CONFIGURATION FILE");
+  auto start = section.find("# siteaudit.toml");
+  REQUIRE(start != std::string::npos);
+  auto end = section.find("\n.fi", start);
+  REQUIRE(end != std::string::npos);
+  TempDir dir;
+  write_file(dir / "routes.txt", "/\n");
+  write_file(dir / "siteaudit.toml", roff_to_text(section.substr(start, end - start + 1)));
+  RunResult result = run({"--config", "siteaudit.toml", "--print-config"}, dir.path());
+  INFO(result.err);
+  REQUIRE(result.code == 0);
+  CHECK(config_value(result.out, "workers") == "32");
+  CHECK(config_value(result.out, "exclude") == R"(['/drafts/', '\.pdf$'])");
+  CHECK(config_value(result.out, "max-time") == "'10m'");
+}

@@ -119,7 +119,15 @@ FixtureServer::FixtureServer(std::string root, std::vector<std::string> extra_ar
   // O_CLOEXEC: servers spawned by other threads must not inherit our pipe ends.
   if (pipe2(out, O_CLOEXEC) != 0) FAIL("FixtureServer: pipe2: " << std::strerror(errno));
 
-  std::vector<std::string> args = {"python3", script, "--root", root_dir, "--quiet"};
+  // The system interpreter first: a version-manager shim (pyenv) on PATH costs seconds per
+  // start on a loaded machine. SITEAUDIT_PYTHON overrides both.
+  std::string python = "python3";
+  if (const char* env = std::getenv("SITEAUDIT_PYTHON"); env != nullptr && *env != '\0') {
+    python = env;
+  } else if (access("/usr/bin/python3", X_OK) == 0) {
+    python = "/usr/bin/python3";
+  }
+  std::vector<std::string> args = {python, script, "--root", root_dir, "--quiet"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -130,17 +138,18 @@ FixtureServer::FixtureServer(std::string root, std::vector<std::string> extra_ar
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_adddup2(&actions, stderr_fd_, 2);
-  int rc = posix_spawnp(&pid_, "python3", &actions, nullptr, argv.data(), environ);
+  int rc = posix_spawnp(&pid_, python.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(out[1]);
   if (rc != 0) {
     close(out[0]);
     pid_ = -1;
-    FAIL("FixtureServer: cannot spawn python3 " << script << ": " << std::strerror(rc));
+    FAIL("FixtureServer: cannot spawn " << python << " " << script << ": " << std::strerror(rc));
   }
 
   // Read until "PORT n\n", the child exits (EOF), or the deadline passes.
   std::string seen;
+  const char* why = "did not print `PORT n` within 10 s";
   const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   while (port_ == 0) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -153,7 +162,10 @@ FixtureServer::FixtureServer(std::string root, std::vector<std::string> extra_ar
     char buf[256];
     ssize_t n = read(out[0], buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
+    if (n <= 0) {
+      why = "exited (or closed stdout) before printing `PORT n`";
+      break;
+    }
     seen.append(buf, static_cast<size_t>(n));
     size_t eol = seen.find('\n');
     if (eol != std::string::npos) {
@@ -169,9 +181,8 @@ FixtureServer::FixtureServer(std::string root, std::vector<std::string> extra_ar
     close(stderr_fd_);
     stderr_fd_ = -1;
     port_ = 0;
-    FAIL("FixtureServer: " << script << " --root " << root_dir
-                           << " did not print `PORT n` within 10 s; stdout: \"" << seen
-                           << "\"; stderr:\n"
+    FAIL("FixtureServer: " << script << " --root " << root_dir << " " << why << "; stdout: \""
+                           << seen << "\"; stderr:\n"
                            << err);
   }
 }

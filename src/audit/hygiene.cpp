@@ -1,0 +1,228 @@
+#include "siteaudit/audit/hygiene.hpp"
+
+#include <algorithm>
+
+#include "audit/rule_text.hpp"
+#include "siteaudit/audit/audit_config.hpp"
+
+namespace siteaudit::audit {
+
+namespace {
+
+using namespace rules_detail;
+
+Finding make(std::string code, std::string message, std::string_view url,
+             const HygieneRules& rules) {
+  return Finding{std::move(code), std::move(message), std::string(url), 0,
+                 rules.strict ? Severity::failure : Severity::warning};
+}
+
+// media_type() is the type/subtype of a Content-Type value, lower-case, parameters dropped.
+std::string media_type(std::string_view value) {
+  return lowercase(strip(value.substr(0, value.find(';'))));
+}
+
+bool is_token_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         std::string_view("!#$&-^_.+").find(c) != std::string_view::npos;
+}
+
+bool is_media_type(std::string_view type) {
+  std::size_t slash = type.find('/');
+  if (slash == 0 || slash == std::string_view::npos || slash + 1 == type.size()) return false;
+  for (std::size_t i = 0; i < type.size(); ++i) {
+    if (i != slash && !is_token_char(type[i])) return false;
+  }
+  return true;
+}
+
+// Directives of X-Robots-Tag that take a value after ':' and so are not user agents.
+bool is_valued_directive(std::string_view name) {
+  return name == "unavailable_after" || name == "max-snippet" || name == "max-image-preview" ||
+         name == "max-video-preview";
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
+  return out;
+}
+
+}  // namespace
+
+ParseResult<HygieneRules> HygieneRules::from_config(const AuditConfig& config) {
+  using Result = ParseResult<HygieneRules>;
+  HygieneRules rules;
+  rules.strict = config.strict;
+  if (config.slow < std::chrono::milliseconds(0)) {
+    return Result::failure("--slow: must not be negative (0 turns it off)");
+  }
+  rules.slow = config.slow;
+  std::string_view rest = config.content_type;
+  if (!strip(rest).empty()) {
+    while (true) {
+      std::size_t comma = rest.find(',');
+      std::string type = media_type(rest.substr(0, comma));
+      if (!is_media_type(type)) {
+        std::string given(strip(rest.substr(0, comma)));
+        return Result::failure("--content-type: '" + given +
+                               "' is not a media type (expected e.g. text/html or "
+                               "text/html,application/xhtml+xml)");
+      }
+      rules.content_types.push_back(std::move(type));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return Result::success(std::move(rules));
+}
+
+std::optional<Finding> redirected_url_finding(std::string_view url, const net::Response& response,
+                                              const HygieneRules& rules) {
+  if (!response.redirects.empty()) {
+    std::string statuses;
+    for (const net::Hop& hop : response.redirects) {
+      if (!statuses.empty()) statuses += ", ";
+      statuses += std::to_string(hop.status);
+    }
+    std::string final_url =
+        response.url.empty() ? response.redirects.back().location : response.url;
+    std::string how = response.redirects.size() == 1
+                          ? "redirects (" + statuses + ")"
+                          : "redirects " + std::to_string(response.redirects.size()) + " times (" +
+                                statuses + ")";
+    return make(
+        "redirected_url",
+        "listed URL " + how + " to " + final_url + ": list the final URL in the sitemap instead",
+        url, rules);
+  }
+  if (response.status >= 300 && response.status <= 399) {
+    for (const auto& [name, value] : response.headers) {
+      if (name != "location") continue;
+      return make("redirected_url",
+                  "listed URL redirects (" + std::to_string(response.status) + ") to " +
+                      std::string(strip(value)) + ": list the final URL in the sitemap instead",
+                  url, rules);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Finding> noindex_finding(std::string_view url, const net::Response& response,
+                                       const HygieneRules& rules) {
+  std::vector<std::string> agents;  // "" stands for every crawler
+  for (const auto& [name, value] : response.headers) {
+    if (name != "x-robots-tag") continue;
+    std::string agent;
+    std::string_view rest = value;
+    while (true) {
+      std::size_t comma = rest.find(',');
+      std::string_view directive = strip(rest.substr(0, comma));
+      std::size_t colon = directive.find(':');
+      if (colon != std::string_view::npos) {
+        std::string head = lowercase(strip(directive.substr(0, colon)));
+        if (!is_valued_directive(head)) {
+          agent = head;
+          directive = strip(directive.substr(colon + 1));
+        }
+      }
+      std::string word = lowercase(directive);
+      if ((word == "noindex" || word == "none") &&
+          std::find(agents.begin(), agents.end(), agent) == agents.end()) {
+        agents.push_back(agent);
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  if (agents.empty()) return std::nullopt;
+  bool everyone = std::find(agents.begin(), agents.end(), "") != agents.end();
+  std::string whom = everyone ? "search engines" : join(agents);
+  return make("noindex",
+              "X-Robots-Tag tells " + whom +
+                  " not to index this page, yet the sitemap lists it: remove it from the "
+                  "sitemap or drop the noindex",
+              url, rules);
+}
+
+std::optional<Finding> robots_disallowed_finding(std::string_view url, bool disallowed,
+                                                 const HygieneRules& rules) {
+  if (!disallowed) return std::nullopt;
+  return make("robots_disallowed",
+              "robots.txt disallows this URL, yet the sitemap lists it: remove it from the "
+              "sitemap or allow it in robots.txt",
+              url, rules);
+}
+
+std::optional<Finding> lastmod_finding(std::string_view url, std::string_view lastmod,
+                                       const net::Response& response, const HygieneRules& rules,
+                                       UtcSeconds now) {
+  if (strip(lastmod).empty()) return std::nullopt;
+  std::optional<W3cDatetime> listed = parse_w3c_datetime(lastmod);
+  if (!listed) return std::nullopt;
+  for (const auto& [name, value] : response.headers) {
+    if (name != "last-modified") continue;
+    std::optional<UtcSeconds> served = parse_http_date(value, now);
+    if (!served || listed->earliest <= *served) return std::nullopt;
+    return make("lastmod_after_last_modified",
+                "sitemap lastmod " + std::string(strip(lastmod)) +
+                    " is later than the page's Last-Modified (" + std::string(strip(value)) +
+                    "): set lastmod to when the page last changed, not when the sitemap was "
+                    "generated",
+                url, rules);
+  }
+  return std::nullopt;
+}
+
+std::optional<Finding> content_type_finding(std::string_view url, const net::Response& response,
+                                            const HygieneRules& rules) {
+  if (rules.content_types.empty()) return std::nullopt;
+  const std::string expected = join(rules.content_types);
+  for (const auto& [name, value] : response.headers) {
+    if (name != "content-type") continue;
+    std::string type = media_type(value);
+    for (const std::string& accepted : rules.content_types) {
+      if (type == accepted) return std::nullopt;
+    }
+    return make("content_type",
+                "content type is " + (type.empty() ? std::string("empty") : type) + ", expected " +
+                    expected + " (--content-type)",
+                url, rules);
+  }
+  return make("content_type",
+              "the response has no Content-Type, expected " + expected + " (--content-type)", url,
+              rules);
+}
+
+std::optional<Finding> slow_finding(std::string_view url, const net::Response& response,
+                                    const HygieneRules& rules) {
+  if (rules.slow.count() <= 0 || response.time_ms <= rules.slow.count()) return std::nullopt;
+  return make("slow",
+              "took " + std::to_string(response.time_ms) + " ms, more than --slow " +
+                  std::to_string(rules.slow.count()) + " ms",
+              url, rules);
+}
+
+std::vector<Finding> hygiene_findings(const Job& job, const net::Response& response,
+                                      bool robots_disallowed, const HygieneRules& rules,
+                                      UtcSeconds now) {
+  std::vector<Finding> out;
+  auto add = [&out](std::optional<Finding> finding) {
+    if (finding) out.push_back(std::move(*finding));
+  };
+  add(redirected_url_finding(job.url, response, rules));
+  add(robots_disallowed_finding(job.url, robots_disallowed, rules));
+  // Headers of an error page say nothing about the page the sitemap means.
+  if (response.status >= 200 && response.status <= 299) {
+    add(noindex_finding(job.url, response, rules));
+    add(lastmod_finding(job.url, job.lastmod, response, rules, now));
+    add(content_type_finding(job.url, response, rules));
+  }
+  add(slow_finding(job.url, response, rules));
+  return out;
+}
+
+}  // namespace siteaudit::audit

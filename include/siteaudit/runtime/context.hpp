@@ -21,7 +21,9 @@
 // Deadlines use the runtime's timer heap: with_deadline / with_timeout need a running Runtime.
 //
 // Thread safety: all members may be called from any fiber or thread. wait() must be called
-// from a fiber.
+// from a fiber. A CancelFunc may run on a plain thread (a signal watcher), but the deadlock
+// detector sees only fibers, timers and I/O: a run whose fibers all wait for such a thread
+// must keep a timer or I/O watch pending, or it is reported as deadlocked.
 #pragma once
 
 #include <chrono>

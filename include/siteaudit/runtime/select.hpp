@@ -6,8 +6,9 @@
 //   on_receive(ch, fn)      receive from a Channel/Receiver. fn takes std::optional<T> (empty
 //                           when the channel is closed and drained: Go's `v, ok := <-ch`), or
 //                           T (a default T when closed: Go's `v := <-ch`), or nothing.
-//   on_send(ch, value, fn)  send `value` on a Channel/Sender, then call fn(). `value` is moved
-//                           only if this case is chosen.
+//   on_send(ch, value, fn)  send `value` on a Channel/Sender, then call fn(). The case holds
+//                           `value` (moved in when the case is built, as Go evaluates it on
+//                           entering the select); it is dropped if another case is chosen.
 //   on_timeout(d, fn)       chosen when nothing else became ready within d (Go's
 //                           `case <-time.After(d)`); fn takes nothing or the firing time.
 //   otherwise(fn)           Go's `default`: chosen at once when no other case is ready, which

@@ -20,7 +20,9 @@
 //
 // Thread safety: add() and done() may be called from any fiber or thread; wait() from any
 // fiber, by any number of fibers at once. The destructor waits for fibers that were woken from
-// wait() to leave it, and aborts if fibers are still parked in wait().
+// wait() to leave it, and aborts if fibers are still parked in wait(). The deadlock detector
+// sees fibers, timers and I/O only: a fiber whose sole waker is a plain thread is reported as
+// asleep unless something else (a timer, an I/O watch) keeps the run alive meanwhile.
 #pragma once
 
 #include <cstddef>

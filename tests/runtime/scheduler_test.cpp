@@ -1,8 +1,5 @@
-// scheduler_test.cpp — Runtime, go(), yield(), park/ready, runnext, migration, exceptions,
-// deadlock and leak reports, under 1, 2 and 8 threads.
-#include <sys/syscall.h>
-#include <unistd.h>
-
+// scheduler_test.cpp — Runtime, go(), yield(), park/ready, runnext, migration and exceptions,
+// under 1, 2 and 8 threads. Deadlock and leak reports are in deadlock_test.cpp.
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -14,76 +11,18 @@
 #include <vector>
 
 #include "runtime/introspection.hpp"
+#include "runtime/scheduler_support.hpp"
 #include "siteaudit/runtime/detail/park.hpp"
 #include "siteaudit/runtime/runtime.hpp"
 
 namespace rt = siteaudit::rt;
 using namespace std::chrono_literals;
 
-namespace {
-
-#if defined(SITEAUDIT_TSAN) || defined(SITEAUDIT_ASAN)
-constexpr int kStressFibers = 20'000;
-#else
-constexpr int kStressFibers = 200'000;
-#endif
-
-// Parker is a minimal blocking primitive on the park/ready seam: one fiber waits, one wakes.
-struct Parker {
-  std::mutex mutex;
-  rt::detail::Fiber* waiter = nullptr;
-  bool signalled = false;
-
-  static void unlock(void* arg) { static_cast<Parker*>(arg)->mutex.unlock(); }
-
-  void wait(rt::detail::WaitReason reason = rt::detail::WaitReason::channel_receive) {
-    mutex.lock();
-    if (signalled) {
-      mutex.unlock();
-      return;
-    }
-    waiter = rt::detail::current_fiber();
-    rt::detail::park(reason, this, &Parker::unlock, this);  // unlocks after switching out
-  }
-  void signal() {
-    rt::detail::Fiber* wake = nullptr;
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      signalled = true;
-      wake = waiter;
-      waiter = nullptr;
-    }
-    if (wake != nullptr) rt::detail::ready(wake);
-  }
-};
-
-// Latch counts down; the fiber in wait() parks until the count reaches zero.
-struct Latch {
-  explicit Latch(int n) : count(n) {}
-  std::atomic<int> count;
-  Parker parker;
-  void done() {
-    if (count.fetch_sub(1) == 1) parker.signal();
-  }
-  void wait() { parker.wait(rt::detail::WaitReason::wait_group); }
-};
-
-// os_thread_id() asks the kernel: std::this_thread::get_id() is pthread_self(), which glibc
-// declares const, so the compiler may reuse one thread's answer after the fiber migrated —
-// the very TLS pitfall the runtime guards against (DESIGN.md).
-long os_thread_id() {
-  return ::syscall(SYS_gettid);
-}
-
-void check_clean(const rt::Runtime& runtime) {
-  const auto snapshot = rt::detail::snapshot(runtime);
-  CHECK(snapshot.live_fibers == 0);
-  CHECK(snapshot.timers == 0);
-  CHECK(snapshot.watches == 0);
-  CHECK(snapshot.fd_waits == 0);
-}
-
-}  // namespace
+using siteaudit_test::check_clean;
+using siteaudit_test::kStressFibers;
+using siteaudit_test::Latch;
+using siteaudit_test::os_thread_id;
+using siteaudit_test::Parker;
 
 TEST_CASE("run() runs main as a fiber and returns completed", "[runtime]") {
   const unsigned threads = GENERATE(1u, 2u, 8u);
@@ -355,99 +294,6 @@ TEST_CASE("an exception escaping main is surfaced", "[runtime]") {
   CHECK_THAT(result.message, Catch::Contains("not derived from std::exception"));
 }
 
-TEST_CASE("all fibers asleep on a channel is reported as a deadlock", "[runtime]") {
-  const unsigned threads = GENERATE(1u, 2u, 8u);
-  rt::Runtime runtime({.threads = threads});
-  Parker nobody_signals;  // outlives the run: the abandoned fibers still point at it
-  Parker nobody_signals_either;
-  const auto result = runtime.run([&] {
-    rt::go([&] { nobody_signals_either.wait(rt::detail::WaitReason::wait_group); }, "helper");
-    nobody_signals.wait(rt::detail::WaitReason::channel_receive);
-  });
-  CHECK(result.status == rt::RunStatus::deadlock);
-  CHECK_THAT(result.message, Catch::StartsWith("all fibers are asleep - deadlock!"));
-  CHECK_THAT(result.message, Catch::Contains("\"main\": waiting on channel receive"));
-  CHECK_THAT(result.message, Catch::Contains("\"helper\": waiting on WaitGroup"));
-  CHECK(rt::detail::snapshot(runtime).abandoned == 2);
-  CHECK(rt::detail::snapshot(runtime).live_fibers == 0);
-}
-
-TEST_CASE("a fiber parked on an external event is not a deadlock", "[runtime]") {
-  rt::Runtime runtime({.threads = 2});
-  const auto result = runtime.run([&] {
-    Parker parker;
-    std::thread helper([&] {
-      std::this_thread::sleep_for(20ms);
-      parker.signal();
-    });
-    parker.wait(rt::detail::WaitReason::external);
-    helper.join();
-  });
-  CHECK(result.ok());
-}
-
-TEST_CASE("deadlock detection can be turned off", "[runtime]") {
-  rt::Runtime runtime({.threads = 1, .detect_deadlock = false});
-  const auto result = runtime.run([&] {
-    Parker parker;
-    std::thread helper([&] {
-      std::this_thread::sleep_for(10ms);
-      parker.signal();  // a foreign thread the detector could not know about
-    });
-    parker.wait(rt::detail::WaitReason::channel_receive);
-    helper.join();
-  });
-  CHECK(result.ok());
-}
-
-TEST_CASE("fibers alive when main returns are reported and unwound", "[runtime]") {
-  const unsigned threads = GENERATE(1u, 2u, 8u);
-  rt::Runtime runtime({.threads = threads});
-  std::atomic<int> destroyed{0};
-  struct Guard {
-    std::atomic<int>* counter;
-    ~Guard() { counter->fetch_add(1); }
-  };
-  Parker forever;
-  const auto result = runtime.run([&] {
-    rt::go(
-        [&] {
-          Guard guard{&destroyed};
-          for (;;) rt::sleep_for(1h);
-        },
-        "sleeper");
-    rt::go(
-        [&] {
-          Guard guard{&destroyed};
-          for (;;) rt::yield();
-        },
-        "spinner");
-    rt::go([&] { forever.wait(); }, "stuck");
-    rt::sleep_for(2ms);  // let them start and settle
-  });
-  CHECK(result.ok());
-  CHECK_THAT(result.message, Catch::StartsWith("fibers still alive when main returned:"));
-  CHECK_THAT(result.message, Catch::Contains("\"sleeper\""));
-  CHECK_THAT(result.message, Catch::Contains("\"spinner\""));
-  CHECK_THAT(result.message, Catch::Contains("\"stuck\": waiting on channel receive"));
-  CHECK(destroyed == 2);  // sleeper and spinner unwound: their destructors ran
-  const auto snapshot = rt::detail::snapshot(runtime);
-  CHECK(snapshot.live_fibers == 0);
-  CHECK(snapshot.abandoned == 1);  // parked in a primitive: left as it is
-  CHECK(snapshot.timers == 0);
-}
-
-TEST_CASE("leak reports can be turned off", "[runtime]") {
-  rt::Runtime runtime({.threads = 1, .report_leaks = false});
-  const auto result = runtime.run([] {
-    rt::go([] {
-      for (;;) rt::sleep_for(1h);
-    });
-  });
-  CHECK(result.ok());
-  CHECK(result.message.empty());
-}
-
 TEST_CASE("Runtime::go() spawns from a foreign thread", "[runtime]") {
   const unsigned threads = GENERATE(1u, 2u);
   rt::Runtime runtime({.threads = threads});
@@ -468,15 +314,4 @@ TEST_CASE("Runtime::go() spawns from a foreign thread", "[runtime]") {
   });
   CHECK(result.ok());
   CHECK(ran == 100);
-}
-
-TEST_CASE("set_fiber_name() names the fiber in reports", "[runtime]") {
-  rt::Runtime runtime({.threads = 1});
-  Parker parker;
-  const auto result = runtime.run([&] {
-    rt::set_fiber_name("renamed main with a rather long name that gets truncated somewhere");
-    parker.wait();
-  });
-  CHECK(result.status == rt::RunStatus::deadlock);
-  CHECK_THAT(result.message, Catch::Contains("\"renamed main with a rather long name"));
 }

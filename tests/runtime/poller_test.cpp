@@ -1,0 +1,390 @@
+// poller_test.cpp — wait_readable/wait_writable with pipes and sockets, cancellation and
+// deadlines, and watch/rewatch/unwatch callbacks (level-triggered, never concurrent with
+// themselves, removable from inside).
+#include "siteaudit/runtime/poller.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "runtime/introspection.hpp"
+#include "runtime/scheduler_support.hpp"
+#include "siteaudit/runtime/context.hpp"
+#include "siteaudit/runtime/detail/park.hpp"
+#include "siteaudit/runtime/runtime.hpp"
+
+namespace rt = siteaudit::rt;
+using namespace std::chrono_literals;
+using siteaudit_test::check_clean;
+using siteaudit_test::Latch;
+using siteaudit_test::MaxTracker;
+using siteaudit_test::Parker;
+
+namespace {
+
+// Pipe is a non-blocking pipe closed at scope exit.
+struct Pipe {
+  int read_end = -1;
+  int write_end = -1;
+  Pipe() {
+    int fds[2];
+    REQUIRE(::pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0);
+    read_end = fds[0];
+    write_end = fds[1];
+  }
+  ~Pipe() {
+    if (read_end >= 0) ::close(read_end);
+    if (write_end >= 0) ::close(write_end);
+  }
+  Pipe(const Pipe&) = delete;
+  Pipe& operator=(const Pipe&) = delete;
+  void put(char c = 'x') const { REQUIRE(::write(write_end, &c, 1) == 1); }
+  int drain() const {
+    char buffer[256];
+    int total = 0;
+    for (ssize_t n; (n = ::read(read_end, buffer, sizeof(buffer))) > 0;)
+      total += static_cast<int>(n);
+    return total;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("wait_readable() parks until a pipe has data", "[runtime]") {
+  const unsigned threads = GENERATE(1u, 2u, 8u);
+  rt::Runtime runtime({.threads = threads});
+  const auto result = runtime.run([] {
+    Pipe pipe;
+    bool writer_ran = false;
+    rt::go([&] {
+      rt::sleep_for(5ms);
+      writer_ran = true;
+      pipe.put();
+    });
+    CHECK(rt::wait_readable(pipe.read_end, rt::background()) == rt::IoStatus::ready);
+    CHECK(writer_ran);
+    CHECK(pipe.drain() == 1);
+    CHECK(rt::detail::current_snapshot().fd_waits == 0);
+  });
+  CHECK(result.ok());
+  check_clean(runtime);
+}
+
+TEST_CASE("wait_writable() returns at once when there is room", "[runtime]") {
+  rt::Runtime runtime({.threads = 2});
+  const auto result = runtime.run([] {
+    Pipe pipe;
+    CHECK(rt::wait_writable(pipe.write_end, rt::background()) == rt::IoStatus::ready);
+  });
+  CHECK(result.ok());
+  check_clean(runtime);
+}
+
+TEST_CASE("wait_writable() parks while a pipe is full", "[runtime]") {
+  rt::Runtime runtime({.threads = 2});
+  const auto result = runtime.run([] {
+    Pipe pipe;
+    char chunk[4096] = {};
+    while (::write(pipe.write_end, chunk, sizeof(chunk)) > 0) {
+    }
+    std::atomic<bool> drained{false};
+    rt::go([&] {
+      rt::sleep_for(5ms);
+      drained = true;
+      pipe.drain();
+    });
+    CHECK(rt::wait_writable(pipe.write_end, rt::background()) == rt::IoStatus::ready);
+    CHECK(drained);
+  });
+  CHECK(result.ok());
+}
+
+TEST_CASE("a reader and a writer wait on the same socket at once", "[runtime]") {
+  rt::Runtime runtime({.threads = 2});
+  const auto result = runtime.run([] {
+    int fds[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds) == 0);
+    // Fill fds[0]'s send buffer so a writer has to wait, and have a reader wait on it too.
+    char chunk[4096] = {};
+    while (::write(fds[0], chunk, sizeof(chunk)) > 0) {
+    }
+    Latch latch(2);
+    rt::IoStatus read_status{}, write_status{};
+    rt::go([&] {
+      read_status = rt::wait_readable(fds[0], rt::background());
+      latch.done();
+    });
+    rt::go([&] {
+      write_status = rt::wait_writable(fds[0], rt::background());
+      latch.done();
+    });
+    rt::sleep_for(5ms);
+    CHECK(rt::detail::current_snapshot().fd_waits == 2);
+    std::vector<char> buffer(65536);  // not on the stack: fiber stacks are 64 KiB
+    while (::read(fds[1], buffer.data(), buffer.size()) > 0) {
+    }
+    CHECK(::write(fds[1], "r", 1) == 1);
+    latch.wait();
+    CHECK(read_status == rt::IoStatus::ready);
+    CHECK(write_status == rt::IoStatus::ready);
+    ::close(fds[0]);
+    ::close(fds[1]);
+  });
+  CHECK(result.ok());
+  check_clean(runtime);
+}
+
+TEST_CASE("an fd wait ends when its context is cancelled", "[runtime]") {
+  const unsigned threads = GENERATE(1u, 2u, 8u);
+  rt::Runtime runtime({.threads = threads});
+  const auto result = runtime.run([] {
+    Pipe pipe;
+    auto [ctx, cancel] = rt::with_cancel(rt::background());
+    rt::go([cancel = cancel] {
+      rt::sleep_for(5ms);
+      cancel();
+    });
+    CHECK(rt::wait_readable(pipe.read_end, ctx) == rt::IoStatus::cancelled);
+    // Already cancelled: no parking at all.
+    CHECK(rt::wait_writable(pipe.write_end, ctx) == rt::IoStatus::cancelled);
+  });
+  CHECK(result.ok());
+  check_clean(runtime);
+}
+
+TEST_CASE("an fd wait ends at its context's deadline", "[runtime]") {
+  const unsigned threads = GENERATE(1u, 2u);
+  rt::Runtime runtime({.threads = threads});
+  const auto result = runtime.run([] {
+    Pipe pipe;
+    auto [ctx, cancel] = rt::with_timeout(rt::background(), 10ms);
+    const auto start = rt::Clock::now();
+    CHECK(rt::wait_readable(pipe.read_end, ctx) == rt::IoStatus::deadline_exceeded);
+    CHECK(rt::Clock::now() - start >= 10ms);
+    cancel();
+  });
+  CHECK(result.ok());
+  check_clean(runtime);
+}
+
+TEST_CASE("data racing a cancellation: exactly one outcome, nothing left registered", "[runtime]") {
+  const unsigned threads = GENERATE(2u, 8u);
+  rt::Runtime runtime({.threads = threads});
+  int ready = 0;
+  int cancelled = 0;
+  const auto result = runtime.run([&] {
+    for (int i = 0; i < 200; ++i) {
+      Pipe pipe;
+      auto [ctx, cancel] = rt::with_cancel(rt::background());
+      Latch latch(2);
+      rt::go([&, cancel = cancel] {
+        cancel();
+        latch.done();
+      });
+      rt::go([&] {
+        pipe.put();
+        latch.done();
+      });
+      const rt::IoStatus status = rt::wait_readable(pipe.read_end, ctx);
+      (status == rt::IoStatus::ready ? ready : cancelled) += 1;
+      latch.wait();
+    }
+  });
+  CHECK(result.ok());
+  CHECK(ready + cancelled == 200);
+  check_clean(runtime);
+}
+
+TEST_CASE("a regular file is always ready", "[runtime]") {
+  rt::Runtime runtime({.threads = 1});
+  const auto result = runtime.run([] {
+    std::FILE* file = std::tmpfile();
+    REQUIRE(file != nullptr);
+    CHECK(rt::wait_readable(::fileno(file), rt::background()) == rt::IoStatus::ready);
+    std::fclose(file);
+  });
+  CHECK(result.ok());
+  check_clean(runtime);
+}
+
+TEST_CASE("many fibers wait on many pipes at once", "[runtime]") {
+  const unsigned threads = GENERATE(1u, 2u, 8u);
+  rt::Runtime runtime({.threads = threads});
+  constexpr int kPipes = 200;
+  MaxTracker waiting;
+  const auto result = runtime.run([&] {
+    std::vector<Pipe> pipes(kPipes);
+    Latch latch(kPipes);
+    for (int i = 0; i < kPipes; ++i) {
+      rt::go([&, i] {
+        waiting.enter();
+        CHECK(rt::wait_readable(pipes[i].read_end, rt::background()) == rt::IoStatus::ready);
+        waiting.leave();
+        CHECK(pipes[i].drain() == 1);
+        latch.done();
+      });
+    }
+    while (waiting.inside.load() < kPipes) rt::sleep_for(1ms);
+    for (auto& pipe : pipes) pipe.put();
+    latch.wait();
+  });
+  CHECK(result.ok());
+  CHECK(waiting.most == kPipes);
+  check_clean(runtime);
+}
+
+TEST_CASE("watch() calls back, level-triggered, until unwatched", "[runtime]") {
+  const unsigned threads = GENERATE(1u, 2u, 8u);
+  rt::Runtime runtime({.threads = threads});
+  const auto result = runtime.run([] {
+    Pipe pipe;
+    std::atomic<int> calls{0};
+    std::atomic<std::uint32_t> last_events{0};
+    Parker twice;
+    const rt::WatchId id = rt::watch(pipe.read_end, rt::kReadable, [&](std::uint32_t events) {
+      CHECK(rt::detail::current_fiber() == nullptr);  // on a scheduler thread, off any fiber
+      last_events = events;
+      if (calls.fetch_add(1) == 1) twice.signal();
+    });
+    REQUIRE(id != 0);
+    CHECK(rt::detail::current_snapshot().watches == 1);
+    pipe.put();  // not drained: level-triggered, so it keeps firing
+    twice.wait(rt::detail::WaitReason::external);
+    CHECK((last_events.load() & rt::kReadable) != 0);
+    rt::unwatch(id);
+    const int after = calls.load();
+    rt::sleep_for(5ms);
+    CHECK(calls.load() == after);  // unwatch() returned: no more callbacks
+    CHECK(rt::detail::current_snapshot().watches == 0);
+  });
+  CHECK(result.ok());
+  check_clean(runtime);
+}
+
+TEST_CASE("rewatch() changes the interest set", "[runtime]") {
+  rt::Runtime runtime({.threads = 2});
+  const auto result = runtime.run([] {
+    Pipe pipe;
+    std::atomic<int> readable{0};
+    std::atomic<int> writable{0};
+    Parker got_write;
+    // Interest in nothing: registered, silent.
+    const rt::WatchId id = rt::watch(pipe.write_end, 0, [&](std::uint32_t events) {
+      if ((events & rt::kWritable) != 0 && writable.fetch_add(1) == 0) got_write.signal();
+      if ((events & rt::kReadable) != 0) readable.fetch_add(1);
+    });
+    REQUIRE(id != 0);
+    rt::sleep_for(3ms);
+    CHECK(writable == 0);
+    rt::rewatch(id, rt::kWritable);
+    got_write.wait(rt::detail::WaitReason::external);
+    rt::unwatch(id);
+    CHECK(readable == 0);
+  });
+  CHECK(result.ok());
+  check_clean(runtime);
+}
+
+TEST_CASE("unwatch() from inside its own callback", "[runtime]") {
+  const unsigned threads = GENERATE(1u, 2u);
+  rt::Runtime runtime({.threads = threads});
+  const auto result = runtime.run([] {
+    Pipe pipe;
+    std::atomic<int> calls{0};
+    Parker removed;
+    rt::WatchId id = 0;
+    std::atomic<bool> id_set{false};
+    id = rt::watch(pipe.read_end, rt::kReadable, [&](std::uint32_t) {
+      calls.fetch_add(1);
+      while (!id_set.load()) std::this_thread::yield();
+      rt::unwatch(id);
+      removed.signal();
+    });
+    id_set = true;
+    pipe.put();
+    removed.wait(rt::detail::WaitReason::external);
+    rt::sleep_for(3ms);
+    CHECK(calls == 1);
+  });
+  CHECK(result.ok());
+  check_clean(runtime);
+}
+
+TEST_CASE("a watch callback never runs on two threads at once", "[runtime]") {
+  rt::Runtime runtime({.threads = 8});
+  const auto result = runtime.run([] {
+    Pipe pipe;
+    MaxTracker inside;
+    std::atomic<int> calls{0};
+    Parker enough;
+    const rt::WatchId id = rt::watch(pipe.read_end, rt::kReadable, [&](std::uint32_t) {
+      inside.enter();
+      std::this_thread::yield();
+      inside.leave();
+      if (calls.fetch_add(1) == 500) enough.signal();
+    });
+    pipe.put();  // stays readable: every poll on every thread sees it
+    // Keep the other workers busy and polling.
+    std::atomic<bool> stop{false};
+    Latch latch(8);
+    for (int i = 0; i < 8; ++i) {
+      rt::go([&] {
+        while (!stop.load()) rt::yield();
+        latch.done();
+      });
+    }
+    enough.wait(rt::detail::WaitReason::external);
+    stop = true;
+    latch.wait();
+    rt::unwatch(id);
+    CHECK(inside.most == 1);
+  });
+  CHECK(result.ok());
+}
+
+TEST_CASE("a registered watch keeps the runtime from declaring a deadlock", "[runtime]") {
+  rt::Runtime runtime({.threads = 1});
+  const auto result = runtime.run([] {
+    Pipe pipe;
+    Parker parker;
+    const rt::WatchId id = rt::watch(pipe.read_end, rt::kReadable, [&](std::uint32_t) {
+      pipe.drain();
+      parker.signal();
+    });
+    std::thread writer([&] {
+      std::this_thread::sleep_for(20ms);
+      pipe.put();
+    });
+    // Parked on a "channel" that only the watch callback signals: not a deadlock, because
+    // the watch can still fire.
+    parker.wait(rt::detail::WaitReason::channel_receive);
+    writer.join();
+    rt::unwatch(id);
+  });
+  CHECK(result.ok());
+  check_clean(runtime);
+}
+
+TEST_CASE("watch() reports an fd that cannot be registered", "[runtime]") {
+  rt::Runtime runtime({.threads = 1});
+  const auto result = runtime.run([] {
+    errno = 0;
+    CHECK(rt::watch(-1, rt::kReadable, [](std::uint32_t) {}) == 0);
+    CHECK(errno == EBADF);
+    Pipe pipe;
+    const rt::WatchId id = rt::watch(pipe.read_end, rt::kReadable, [](std::uint32_t) {});
+    CHECK(id != 0);
+    CHECK(rt::watch(pipe.read_end, rt::kReadable, [](std::uint32_t) {}) == 0);  // one per fd
+    CHECK(errno == EEXIST);
+    rt::unwatch(id);
+  });
+  CHECK(result.ok());
+  check_clean(runtime);
+}

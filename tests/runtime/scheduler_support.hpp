@@ -1,0 +1,98 @@
+// scheduler_support.hpp — small blocking helpers built straight on the park/ready seam, so the
+// scheduler's tests do not depend on the channel and WaitGroup implementations.
+#pragma once
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <mutex>
+
+#include "runtime/introspection.hpp"
+#include "siteaudit/runtime/detail/park.hpp"
+#include "siteaudit/runtime/runtime.hpp"
+
+namespace siteaudit_test {
+
+namespace rt = siteaudit::rt;
+
+#if defined(SITEAUDIT_TSAN) || defined(SITEAUDIT_ASAN)
+inline constexpr int kStressFibers = 20'000;
+#else
+inline constexpr int kStressFibers = 200'000;
+#endif
+
+// Parker lets one fiber wait until signal() is called (before or after it parks).
+struct Parker {
+  std::mutex mutex;
+  rt::detail::Fiber* waiter = nullptr;
+  bool signalled = false;
+
+  static void unlock(void* arg) { static_cast<Parker*>(arg)->mutex.unlock(); }
+
+  // wait() parks until signal(); the mutex is released only once the fiber is off its stack.
+  void wait(rt::detail::WaitReason reason = rt::detail::WaitReason::channel_receive) {
+    mutex.lock();
+    if (signalled) {
+      mutex.unlock();
+      return;
+    }
+    waiter = rt::detail::current_fiber();
+    rt::detail::park(reason, this, &Parker::unlock, this);
+  }
+  // signal() wakes the waiter, if any, from any fiber or thread.
+  void signal() {
+    rt::detail::Fiber* wake = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      signalled = true;
+      wake = waiter;
+      waiter = nullptr;
+    }
+    if (wake != nullptr) rt::detail::ready(wake);
+  }
+};
+
+// Latch counts down from n; one fiber's wait() parks until it reaches zero.
+struct Latch {
+  explicit Latch(int n) : count(n) {}
+  std::atomic<int> count;
+  Parker parker;
+  void done() {
+    if (count.fetch_sub(1) == 1) parker.signal();
+  }
+  void wait() { parker.wait(rt::detail::WaitReason::wait_group); }
+};
+
+// MaxTracker records the largest number of fibers inside a section at once: concurrency is
+// proven by overlap, never by timing.
+struct MaxTracker {
+  std::atomic<int> inside{0};
+  std::atomic<int> most{0};
+  void enter() {
+    const int now = inside.fetch_add(1) + 1;
+    int seen = most.load();
+    while (now > seen && !most.compare_exchange_weak(seen, now)) {
+    }
+  }
+  void leave() { inside.fetch_sub(1); }
+};
+
+// os_thread_id() asks the kernel: std::this_thread::get_id() is pthread_self(), which glibc
+// declares const, so the compiler may reuse one thread's answer after the fiber migrated —
+// the very TLS pitfall the runtime guards against (DESIGN.md).
+inline long os_thread_id() {
+  return ::syscall(SYS_gettid);
+}
+
+// check_clean() asserts that a finished runtime left no fiber, timer, watch or fd wait.
+inline void check_clean(const rt::Runtime& runtime) {
+  const auto snapshot = rt::detail::snapshot(runtime);
+  CHECK(snapshot.live_fibers == 0);
+  CHECK(snapshot.timers == 0);
+  CHECK(snapshot.watches == 0);
+  CHECK(snapshot.fd_waits == 0);
+}
+
+}  // namespace siteaudit_test

@@ -30,6 +30,7 @@ struct Source {
 struct RouteReport {
   bool enabled = false;       // --expect was given
   std::string file;           // the routes file
+  std::vector<std::string> expected;    // every route of the routes file, in file order
   std::vector<std::string> missing;     // expected routes no sitemap URL matched (failures)
   std::vector<std::string> unexpected;  // sitemap URLs matching no expected route
 };

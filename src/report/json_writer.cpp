@@ -1,0 +1,338 @@
+// json_writer.cpp — the JSON report, streamed one element at a time.
+//
+// The document has a fixed shape, so it is emitted directly rather than built as a tree:
+// each source and result is rendered into one reused buffer and written out before the next,
+// which keeps memory flat for a million results and keeps allocation out of the loop. (An
+// nlohmann::ordered_json object per result spent two thirds of the writer's time building and
+// tearing down maps; the tests parse every byte we emit with nlohmann and validate it against
+// the schema, so the emitter is held to the same standard.)
+#include "siteaudit/report/json_writer.hpp"
+
+#include <charconv>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "text.hpp"
+
+namespace siteaudit::report {
+
+namespace {
+
+// append_string() appends `s` as a JSON string. Invalid UTF-8 becomes U+FFFD: JSON text must
+// be Unicode, and a sitemap may list any bytes; one bad URL must not cost the whole report.
+void append_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  while (!s.empty()) {
+    const auto c = static_cast<unsigned char>(s.front());
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      out += static_cast<char>(c);
+      s.remove_prefix(1);
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+          break;
+        }
+        auto [cp, len] = text::decode_utf8(s);
+        if (cp == text::kInvalidCodePoint) {
+          out += text::kReplacementUtf8;
+        } else {
+          out.append(s.data(), len);
+        }
+        s.remove_prefix(len);
+        continue;
+    }
+    s.remove_prefix(1);
+  }
+  out += '"';
+}
+
+template <typename Int>
+void append_int(std::string& out, Int n) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, end);
+}
+
+// Object appends one JSON object's members in call order; the order of the calls is the
+// documented key order. Values the model marks absent by emptiness or zero go through the
+// *_or_null members, the one place the null-versus-empty rule of the schema is applied.
+class Object {
+ public:
+  explicit Object(std::string& out) : out_(out) { out_ += '{'; }
+  Object(const Object&) = delete;
+  Object& operator=(const Object&) = delete;
+  ~Object() { out_ += '}'; }
+
+  Object& string(std::string_view key, std::string_view value) {
+    name(key);
+    append_string(out_, value);
+    return *this;
+  }
+  Object& string_or_null(std::string_view key, std::string_view value) {
+    return value.empty() ? null(key) : string(key, value);
+  }
+  template <typename Int>
+  Object& number(std::string_view key, Int value) {
+    name(key);
+    append_int(out_, value);
+    return *this;
+  }
+  template <typename Int>
+  Object& number_or_null(std::string_view key, Int value) {
+    return value == 0 ? null(key) : number(key, value);
+  }
+  Object& boolean(std::string_view key, bool value) {
+    name(key);
+    out_ += value ? "true" : "false";
+    return *this;
+  }
+  Object& null(std::string_view key) {
+    name(key);
+    out_ += "null";
+    return *this;
+  }
+  // nested() writes the key, then lets `write` append the value.
+  template <typename Write>
+  Object& nested(std::string_view key, Write write) {
+    name(key);
+    write(out_);
+    return *this;
+  }
+
+ private:
+  void name(std::string_view key) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    append_string(out_, key);
+    out_ += ':';
+  }
+
+  std::string& out_;
+  bool first_ = true;
+};
+
+// append_array() appends `items` as a JSON array, each rendered by `write(out, item)`.
+template <typename Items, typename Write>
+void append_array(std::string& out, const Items& items, Write write) {
+  out += '[';
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += ',';
+    first = false;
+    write(out, item);
+  }
+  out += ']';
+}
+
+void append_strings(std::string& out, const std::vector<std::string>& items) {
+  append_array(out, items, [](std::string& o, const std::string& s) { append_string(o, s); });
+}
+
+void append_findings(std::string& out, const std::vector<audit::Finding>& findings) {
+  append_array(out, findings, [](std::string& o, const audit::Finding& f) {
+    Object(o)
+        .string("code", f.code)
+        .string("message", f.message)
+        .string_or_null("where", f.where)
+        .number_or_null("line", f.line)
+        .string("severity", audit::to_string(f.severity));
+  });
+}
+
+void append_source(std::string& out, const audit::Report& report, const audit::Source& s) {
+  const bool has_parent =
+      s.parent >= 0 && static_cast<std::size_t>(s.parent) < report.sources.size();
+  Object o(out);
+  o.string("url", s.url).string("kind", audit::to_string(s.kind)).number("urls", s.urls);
+  o.boolean("gzip", s.gzip);
+  if (has_parent) {
+    o.string("parent", report.sources[static_cast<std::size_t>(s.parent)].url);
+  } else {
+    o.null("parent");
+  }
+  o.string_or_null("error", s.error);
+  o.nested("warnings", [&](std::string& w) { append_findings(w, s.warnings); });
+}
+
+void append_result(std::string& out, const audit::Report& report, const audit::Result& r) {
+  static const audit::ResultDetail kNoDetail;
+  const audit::ResultDetail& d = r.detail ? *r.detail : kNoDetail;
+  Object o(out);
+  o.string("url", r.url);
+  if (r.status > 0) {
+    o.number("status", r.status);
+  } else {
+    o.null("status");
+  }
+  o.boolean("ok", r.outcome == audit::Outcome::ok);
+  o.string("outcome", audit::to_string(r.outcome));
+  if (r.method == audit::CheckMethod::none) {
+    o.null("method");
+  } else {
+    o.string("method", audit::to_string(r.method));
+  }
+  o.number("time_ms", r.time_ms).number("attempts", unsigned{r.attempts});
+  o.nested("redirects", [&](std::string& a) {
+    append_array(a, d.redirects, [](std::string& h, const audit::RedirectHop& hop) {
+      Object(h)
+          .string("url", hop.url)
+          .number("status", hop.status)
+          .string_or_null("location", hop.location)
+          .number("time_ms", hop.time_ms);
+    });
+  });
+  o.string_or_null("final_url", d.final_url);
+  o.string_or_null("error", d.error);
+  o.string_or_null("error_kind", d.error_kind);
+  o.string_or_null("source", text::source_url(report, r.source));
+  o.number_or_null("line", r.line);
+  o.string("check_url", d.check_url.empty() ? r.url : d.check_url);
+  o.string_or_null("content_type", d.content_type);
+  o.string_or_null("lastmod", d.lastmod);
+  o.nested("findings", [&](std::string& f) { append_findings(f, d.findings); });
+  o.boolean("fell_back_to_get", d.fell_back_to_get);
+  o.boolean("slow", d.slow);
+  o.number("bytes", d.bytes);
+}
+
+// append_config() keeps --help order; an option given several times (--header, --include)
+// becomes an array of its values, since a JSON object must not repeat a key.
+void append_config(std::string& out, const audit::Report& report) {
+  std::vector<std::string_view> names;  // first-seen order
+  for (const auto& [option, value] : report.config) {
+    bool seen = false;
+    for (std::string_view n : names) seen = seen || n == option;
+    if (!seen) names.push_back(option);
+  }
+  Object o(out);
+  for (std::string_view name : names) {
+    std::vector<std::string_view> values;
+    for (const auto& [option, value] : report.config) {
+      if (option == name) values.push_back(value);
+    }
+    if (values.size() == 1) {
+      o.string(name, values.front());
+      continue;
+    }
+    o.nested(name, [&](std::string& a) {
+      append_array(a, values, [](std::string& v, std::string_view s) { append_string(v, s); });
+    });
+  }
+}
+
+void append_summary(std::string& out, const audit::Summary& s) {
+  Object(out)
+      .number("total", s.total)
+      .number("ok", s.ok)
+      .number("failed", s.failed)
+      .number("skipped", s.skipped)
+      .number("cancelled", s.cancelled)
+      .number("warnings", s.warnings)
+      .number("duplicates", s.duplicates)
+      .nested("status",
+              [&](std::string& st) {
+                Object(st)
+                    .number("2xx", s.status_2xx)
+                    .number("3xx", s.status_3xx)
+                    .number("4xx", s.status_4xx)
+                    .number("5xx", s.status_5xx)
+                    .number("none", s.no_status);
+              })
+      .nested("latency_ms", [&](std::string& l) {
+        Object(l)
+            .number("p50", s.latency.p50)
+            .number("p90", s.latency.p90)
+            .number("p99", s.latency.p99)
+            .number("max", s.latency.max);
+      });
+}
+
+// write_lines() writes `items` as a JSON array with one element per line, rendering each into
+// the reused `buf` just before writing it; it stops as soon as the stream fails.
+template <typename Items, typename Render>
+void write_lines(std::ostream& out, std::string& buf, const Items& items, Render render) {
+  if (items.empty()) {
+    out << "[]";
+    return;
+  }
+  out << '[';
+  bool first = true;
+  for (const auto& item : items) {
+    if (!out) return;
+    buf.assign(first ? "\n    " : ",\n    ");
+    first = false;
+    render(buf, item);
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+  }
+  out << "\n  ]";
+}
+
+}  // namespace
+
+void write_json(const audit::Report& report, std::ostream& out) {
+  std::string buf;
+  buf += "{\n  \"schema\": ";
+  append_string(buf, kJsonSchemaId);
+  buf += ",\n  \"tool\": ";
+  Object(buf).string("name", report.tool.name).string("version", report.tool.version);
+  buf += ",\n  \"config\": ";
+  append_config(buf, report);
+  buf += ",\n  \"run\": ";
+  Object(buf)
+      .string_or_null("started_at", report.run.started_at)
+      .number("duration_ms", report.run.duration_ms)
+      .boolean("interrupted", report.run.interrupted)
+      .string_or_null("interrupt_reason", report.run.interrupt_reason)
+      .number("exit_code", report.run.exit_code);
+  buf += ",\n  \"summary\": ";
+  append_summary(buf, report.summary);
+  buf += ",\n  \"sources\": ";
+  out << buf;
+
+  write_lines(out, buf, report.sources,
+              [&](std::string& b, const audit::Source& s) { append_source(b, report, s); });
+  buf.assign(",\n  \"routes\": ");
+  Object(buf)
+      .boolean("enabled", report.routes.enabled)
+      .string_or_null("file", report.routes.file)
+      .nested("expected", [&](std::string& a) { append_strings(a, report.routes.expected); })
+      .nested("missing", [&](std::string& a) { append_strings(a, report.routes.missing); })
+      .nested("unexpected", [&](std::string& a) { append_strings(a, report.routes.unexpected); });
+  buf += ",\n  \"results\": ";
+  if (!out) return;
+  out << buf;
+  write_lines(out, buf, report.results,
+              [&](std::string& b, const audit::Result& r) { append_result(b, report, r); });
+  if (out) out << "\n}\n";
+}
+
+}  // namespace siteaudit::report

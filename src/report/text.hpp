@@ -1,0 +1,91 @@
+// text.hpp — what every report writer says the same way: escaping untrusted text for each
+// output language, the reason a URL failed, where it came from, durations and the verdict.
+//
+// Every string in a Report that came from the network or a sitemap (URLs, error texts,
+// Location headers) is untrusted: it may hold invalid UTF-8, control characters or an ANSI
+// escape sequence planted in a sitemap. The escapers here make such text safe for XML, for
+// Markdown and for a terminal; the writers never print a Report string without one of them.
+//
+// Not part of the public API: only src/report/*.cpp include this file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "siteaudit/audit/report.hpp"
+
+namespace siteaudit::report::text {
+
+// kInvalidCodePoint is what decode_utf8() returns for a byte that starts no valid sequence.
+inline constexpr char32_t kInvalidCodePoint = 0xFFFFFFFF;
+
+// kReplacementUtf8 is U+FFFD, the character that stands in for whatever cannot be written.
+inline constexpr std::string_view kReplacementUtf8 = "\xEF\xBF\xBD";
+
+// decode_utf8() reads one UTF-8 sequence at the front of non-empty `in` and returns its code
+// point and length, or (kInvalidCodePoint, 1) so that a bad byte is replaced on its own and
+// decoding resynchronises on the next byte. Overlong forms and surrogates are invalid.
+std::pair<char32_t, std::size_t> decode_utf8(std::string_view in);
+
+// xml_escape() returns `in` as XML 1.0 character data or attribute value text: markup
+// characters become entities, invalid UTF-8 and the characters XML 1.0 forbids (C0 controls
+// other than tab, newline and carriage return, U+FFFE, U+FFFF) become U+FFFD. In attributes
+// tab, newline and carriage return become character references so that attribute-value
+// normalisation does not turn them into spaces.
+std::string xml_escape(std::string_view in, bool attribute);
+
+// terminal_safe() returns `in` with invalid UTF-8 and every C0/C1 control character
+// (ESC, CSI, BEL, newline, ...) replaced by U+FFFD, so that a sitemap cannot move the cursor,
+// recolour or retitle the user's terminal.
+std::string terminal_safe(std::string_view in);
+
+// markdown_text() returns `in` safe as inline GitHub-flavoured Markdown, including inside a
+// table cell: control characters are replaced, ASCII punctuation that Markdown or HTML would
+// interpret is backslash-escaped.
+std::string markdown_text(std::string_view in);
+
+// markdown_code() returns `in` as an inline code span, safe inside a table cell. URLs read
+// best this way: no autolinking, no emphasis from `_` or `*`.
+std::string markdown_code(std::string_view in);
+
+// status_reason() returns the standard reason phrase of an HTTP status ("Not Found"), or an
+// empty view for codes without one.
+std::string_view status_reason(int status);
+
+// status_text() returns "404 Not Found", "599" for unknown codes and "" for 0 (no response).
+std::string status_text(int status);
+
+// failure_reason() says in one line why a result is not ok: the status, the error text, or
+// the first failing finding. For skipped and cancelled results it says why it was not checked.
+std::string failure_reason(const audit::Result& result);
+
+// source_url() returns the URL of the sitemap at `index`, or "" when the index is out of range.
+std::string_view source_url(const audit::Report& report, std::uint32_t index);
+
+// location() returns "sitemap-url:line" (or just the sitemap URL when the line is unknown)
+// for the sitemap that listed `result`.
+std::string location(const audit::Report& report, const audit::Result& result);
+
+// format_ms() renders a duration for people: "850ms", "1.2s", "2m05s", "1h02m".
+std::string format_ms(std::uint64_t ms);
+
+// seconds() renders milliseconds as decimal seconds with three decimals ("1.234"), the form
+// JUnit's time attributes use.
+std::string seconds(std::uint64_t ms);
+
+enum class VerdictKind : std::uint8_t { passed, failed, interrupted, error };
+
+// verdict_kind() classifies the run the way its exit code does: run.interrupted, then exit
+// code 2, then any failure (exit code 1, failed URLs, missing routes, unloadable sitemaps).
+VerdictKind verdict_kind(const audit::Report& report);
+
+// verdict() returns one line saying how the run went, e.g.
+// "FAILED: 3 of 120 URLs failed, 2 expected routes missing".
+std::string verdict(const audit::Report& report);
+
+// failed_sources() counts sources with a load or parse error.
+std::size_t failed_sources(const audit::Report& report);
+
+}  // namespace siteaudit::report::text

@@ -1,0 +1,298 @@
+// json_writer_test.cpp — the JSON report: schema validity, field values, key order, streaming.
+#include "siteaudit/report/json_writer.hpp"
+
+#include <sys/resource.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <streambuf>
+#include <string>
+#include <vector>
+
+#include "report/sample_report.hpp"
+
+namespace {
+
+using namespace siteaudit;
+using nlohmann::json;
+
+constexpr const char* kValidate =
+    "import json,jsonschema,sys; "
+    "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))";
+
+std::string schema_path() {
+  return SITEAUDIT_SOURCE_DIR "/man/siteaudit-report.schema.json";
+}
+
+std::string to_json(const audit::Report& report) {
+  std::ostringstream out;
+  report::write_json(report, out);
+  return out.str();
+}
+
+std::vector<std::string> keys(const nlohmann::ordered_json& j) {
+  std::vector<std::string> k;
+  for (auto it = j.begin(); it != j.end(); ++it) k.push_back(it.key());
+  return k;
+}
+
+// ResultLineChecker is a streambuf that sees the report line by line, parses every results[]
+// line on its own and checks it is the next URL in order, without ever holding the document.
+class ResultLineChecker : public std::streambuf {
+ public:
+  std::size_t results = 0;
+  std::size_t bad = 0;
+  std::uint64_t bytes = 0;
+  bool closed = false;  // saw the final "}" line
+
+ protected:
+  int_type overflow(int_type ch) override {
+    if (ch == traits_type::eof()) return traits_type::not_eof(ch);
+    ++bytes;
+    if (ch != '\n') {
+      line_ += static_cast<char>(ch);
+      return ch;
+    }
+    on_line();
+    line_.clear();
+    return ch;
+  }
+
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    std::string_view rest(s, static_cast<std::size_t>(n));
+    bytes += rest.size();
+    for (std::size_t nl; (nl = rest.find('\n')) != std::string_view::npos;) {
+      line_.append(rest.substr(0, nl));
+      on_line();
+      line_.clear();
+      rest.remove_prefix(nl + 1);
+    }
+    line_.append(rest);
+    return n;
+  }
+
+ private:
+  void on_line() {
+    if (line_ == "}") closed = true;
+    if (line_ == "  \"results\": [") in_results_ = true;
+    if (!in_results_ || line_.rfind("    {\"url\":", 0) != 0) return;
+    std::string_view body = line_;
+    if (body.back() == ',') body.remove_suffix(1);
+    const std::string url = "https://example.com/page/" + std::to_string(results);
+    // Every line names the next URL; a sample is parsed in full (all would be slow in Debug).
+    if (body.rfind("    {\"url\":\"" + url + "\",", 0) != 0) ++bad;
+    if (results % 1000 == 0 && json::parse(body)["url"] != url) ++bad;
+    ++results;
+  }
+
+  std::string line_;
+  bool in_results_ = false;
+};
+
+long max_rss_kib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+}  // namespace
+
+TEST_CASE("json report validates against the shipped schema", "[report]") {
+  test::TempFile file(".json");
+  file.write(to_json(test::sample_report()));
+  CHECK(test::run_python(kValidate, file.path().string(), schema_path()) == 0);
+}
+
+TEST_CASE("json report of an empty run validates against the schema", "[report]") {
+  audit::Report empty;
+  empty.tool.version = "0.1.0";
+  test::TempFile file(".json");
+  file.write(to_json(empty));
+  CHECK(test::run_python(kValidate, file.path().string(), schema_path()) == 0);
+  json j = json::parse(to_json(empty));
+  CHECK(j["results"].empty());
+  CHECK(j["sources"].empty());
+  CHECK(j["routes"]["file"].is_null());
+  CHECK(j["run"]["started_at"].is_null());
+}
+
+TEST_CASE("the schema rejects a report that breaks it", "[report]") {
+  // Proves the validation step can fail: a result with an unknown outcome must not pass.
+  json j = json::parse(to_json(test::sample_report()));
+  j["results"][0]["outcome"] = "maybe";
+  test::TempFile file(".json");
+  file.write(j.dump());
+  CHECK(test::run_python(kValidate, file.path().string(), schema_path()) != 0);
+}
+
+TEST_CASE("json report has the documented keys in the documented order", "[report]") {
+  auto j = nlohmann::ordered_json::parse(to_json(test::sample_report()));
+  CHECK(keys(j) == std::vector<std::string>{"schema", "tool", "config", "run", "summary", "sources",
+                                            "routes", "results"});
+  CHECK(keys(j["results"][0]) ==
+        std::vector<std::string>{
+            "url",      "status",    "ok",           "outcome", "method",     "time_ms",
+            "attempts", "redirects", "final_url",    "error",   "error_kind", "source",
+            "line",     "check_url", "content_type", "lastmod", "findings",   "fell_back_to_get",
+            "slow",     "bytes"});
+  CHECK(keys(j["sources"][0]) ==
+        std::vector<std::string>{"url", "kind", "urls", "gzip", "parent", "error", "warnings"});
+  CHECK(keys(j["summary"]) == std::vector<std::string>{"total", "ok", "failed", "skipped",
+                                                       "cancelled", "warnings", "duplicates",
+                                                       "status", "latency_ms"});
+  CHECK(keys(j["summary"]["status"]) ==
+        std::vector<std::string>{"2xx", "3xx", "4xx", "5xx", "none"});
+  CHECK(keys(j["config"]) == std::vector<std::string>{"workers", "header", "accept"});
+}
+
+TEST_CASE("json report carries every field of the report", "[report]") {
+  const audit::Report report = test::sample_report();
+  json j = json::parse(to_json(report));
+
+  CHECK(j["schema"] == "siteaudit.report/1");
+  CHECK(j["tool"] == json{{"name", "siteaudit"}, {"version", "0.1.0"}});
+  CHECK(j["config"]["workers"] == "64");
+  CHECK(j["config"]["header"] == json{"X-A: 1", "X-B: 2", "X-C: 3"});
+  CHECK(j["run"]["duration_ms"] == 3210);
+  CHECK(j["run"]["exit_code"] == 1);
+  CHECK(j["run"]["interrupted"] == false);
+  CHECK(j["run"]["interrupt_reason"].is_null());
+
+  const json& s = j["summary"];
+  CHECK(s["total"] == 8);
+  CHECK(s["ok"] == 3);
+  CHECK(s["failed"] == 3);
+  CHECK(s["skipped"] == 1);
+  CHECK(s["cancelled"] == 1);
+  CHECK(s["duplicates"] == 1);
+  CHECK(s["status"]["2xx"] == 3);
+  CHECK(s["status"]["4xx"] == 1);
+  CHECK(s["status"]["5xx"] == 1);
+  CHECK(s["status"]["none"] == 1);
+  CHECK(s["latency_ms"]["max"] == 30000);
+
+  REQUIRE(j["sources"].size() == 4);
+  CHECK(j["sources"][0]["kind"] == "sitemapindex");
+  CHECK(j["sources"][0]["parent"].is_null());
+  CHECK(j["sources"][1]["parent"] == "https://example.com/sitemap.xml");
+  CHECK(j["sources"][1]["warnings"][0]["code"] == "invalid_lastmod");
+  CHECK(j["sources"][1]["warnings"][0]["line"] == 7);
+  CHECK(j["sources"][2]["gzip"] == true);
+  CHECK(j["sources"][3]["error"] ==
+        "https://example.com/broken.xml:3:1: expected <urlset>, found <html>");
+  CHECK(j["sources"][3]["kind"] == "unknown");
+
+  CHECK(j["routes"]["enabled"] == true);
+  CHECK(j["routes"]["file"] == "routes.txt");
+  CHECK(j["routes"]["expected"].size() == 4);
+  CHECK(j["routes"]["missing"] == json{"/blog/**", "/about"});
+  CHECK(j["routes"]["unexpected"] == json{"https://example.com/get-only"});
+
+  const json& r = j["results"];
+  REQUIRE(r.size() == report.results.size());
+  for (std::size_t i = 0; i + 1 < report.results.size(); ++i) {
+    CHECK(r[i]["url"] == report.results[i].url);  // exactly as listed
+  }
+
+  // A plain 200: nothing optional is set.
+  CHECK(r[0]["status"] == 200);
+  CHECK(r[0]["ok"] == true);
+  CHECK(r[0]["method"] == "HEAD");
+  CHECK(r[0]["source"] == "https://example.com/pages.xml");
+  CHECK(r[0]["line"] == 3);
+  CHECK(r[0]["check_url"] == "https://example.com/");
+  CHECK(r[0]["final_url"].is_null());
+  CHECK(r[0]["error"].is_null());
+  CHECK(r[0]["redirects"] == json::array());
+  CHECK(r[0]["findings"] == json::array());
+
+  // Redirect chain with a finding.
+  REQUIRE(r[1]["redirects"].size() == 2);
+  CHECK(r[1]["redirects"][0] == json{{"url", "https://example.com/old"},
+                                     {"status", 301},
+                                     {"location", "/new"},
+                                     {"time_ms", 30}});
+  CHECK(r[1]["final_url"] == "https://example.com/new/");
+  CHECK(r[1]["content_type"] == "text/html; charset=utf-8");
+  CHECK(r[1]["lastmod"] == "2024-04-01");
+  CHECK(r[1]["findings"][0]["code"] == "redirected_url");
+  CHECK(r[1]["findings"][0]["line"].is_null());
+  CHECK(r[1]["findings"][0]["severity"] == "warning");
+
+  CHECK(r[2]["outcome"] == "failed");
+  CHECK(r[2]["ok"] == false);
+  CHECK(r[2]["status"] == 404);
+  CHECK(r[2]["error_kind"] == "status");
+
+  CHECK(r[3]["status"].is_null());
+  CHECK(r[3]["attempts"] == 3);
+  CHECK(r[3]["error"] == "timeout: no response after 10000 ms");
+  CHECK(r[3]["slow"] == true);
+
+  CHECK(r[4]["method"] == "GET");
+  CHECK(r[4]["fell_back_to_get"] == true);
+  CHECK(r[4]["bytes"] == 5120);
+  CHECK(r[4]["check_url"] == "https://preview.example.com/get-only");
+
+  CHECK(r[5]["outcome"] == "skipped");
+  CHECK(r[5]["method"].is_null());
+  CHECK(r[5]["source"] == "https://example.com/posts.xml.gz");
+  CHECK(r[6]["outcome"] == "cancelled");
+  CHECK(r[6]["status"].is_null());
+  CHECK(r[6]["time_ms"] == 0);
+
+  // Invalid UTF-8 becomes U+FFFD; control characters survive as JSON escapes.
+  CHECK(r[7]["url"] == "https://example.com/\x1b[31mred\x07\x01\xEF\xBF\xBD|`x`");
+}
+
+TEST_CASE("json report puts each result on its own line", "[report]") {
+  std::istringstream in(to_json(test::sample_report()));
+  std::size_t element_lines = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("    {\"url\":", 0) == 0) ++element_lines;
+  }
+  CHECK(element_lines == 4 + 8);  // sources, then results
+}
+
+TEST_CASE("json report stops writing when the stream fails", "[report]") {
+  std::ostringstream out;
+  out.setstate(std::ios::badbit);
+  report::write_json(test::sample_report(), out);
+  CHECK(out.str().empty());
+}
+
+TEST_CASE("json report of 200k results streams one result at a time", "[report]") {
+  constexpr std::size_t kCount = 200'000;
+  audit::Report report;
+  report.tool.version = "0.1.0";
+  audit::Source src;
+  src.url = "https://example.com/sitemap.xml";
+  src.kind = audit::SourceKind::urlset;
+  src.urls = kCount;
+  report.sources.push_back(src);
+  report.results.reserve(kCount);
+  for (std::size_t i = 0; i < kCount; ++i) {
+    audit::Result r =
+        test::make_result("https://example.com/page/" + std::to_string(i), audit::Outcome::ok, 200,
+                          0, static_cast<std::uint32_t>(i + 2));
+    if (i % 10 == 0) r.details().redirects.push_back({r.url, 301, r.url + "/", 5});
+    report.results.push_back(std::move(r));
+  }
+  report.summary = audit::summarize(report);
+
+  const long rss_before = max_rss_kib();
+  ResultLineChecker checker;
+  std::ostream out(&checker);
+  report::write_json(report, out);
+  const long rss_growth_kib = max_rss_kib() - rss_before;
+
+  CHECK(checker.results == kCount);
+  CHECK(checker.bad == 0);
+  CHECK(checker.closed);
+  // One nlohmann tree of 200,000 results would take hundreds of MiB; streaming adds almost
+  // nothing beyond the Report (peak RSS can only under-count, never flake upward).
+  CHECK(rss_growth_kib < 64 * 1024);
+  INFO("bytes written: " << checker.bytes);
+  CHECK(checker.bytes > kCount * 300);
+}

@@ -1,0 +1,183 @@
+// sample_report.hpp — Report values the report-layer tests share.
+//
+// sample_report() holds one of everything a writer must render: every outcome, a redirect
+// chain, a transport error, findings, a failed source, source warnings, missing and unexpected
+// routes, a repeated config option, and hostile text (markup, quotes, control characters,
+// invalid UTF-8) in the places untrusted input reaches.
+//
+// Example:
+//   audit::Report report = test::sample_report();
+//   report::write_json(report, out);
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "siteaudit/audit/report.hpp"
+
+namespace siteaudit::test {
+
+inline audit::Result make_result(std::string url, audit::Outcome outcome, int status,
+                                 std::uint32_t source, std::uint32_t line) {
+  audit::Result r;
+  r.url = std::move(url);
+  r.outcome = outcome;
+  r.status = static_cast<std::int16_t>(status);
+  r.source = source;
+  r.line = line;
+  if (outcome == audit::Outcome::ok || outcome == audit::Outcome::failed) {
+    r.method = audit::CheckMethod::head;
+    r.attempts = 1;
+    r.time_ms = 40;
+  }
+  return r;
+}
+
+// sample_report() — sources: 0 index (top level), 1 pages.xml, 2 posts.xml.gz, 3 broken.xml.
+inline audit::Report sample_report() {
+  using audit::Outcome;
+  audit::Report report;
+  report.tool.version = "0.1.0";
+  report.config = {{"workers", "64"},
+                   {"header", "X-A: 1"},
+                   {"header", "X-B: 2"},
+                   {"accept", "200-299"},
+                   {"header", "X-C: 3"}};
+  report.run.started_at = "2024-05-01T12:00:00Z";
+  report.run.duration_ms = 3210;
+  report.run.exit_code = 1;
+
+  audit::Source index;
+  index.url = "https://example.com/sitemap.xml";
+  index.kind = audit::SourceKind::sitemap_index;
+  index.urls = 3;
+  audit::Source pages;
+  pages.url = "https://example.com/pages.xml";
+  pages.kind = audit::SourceKind::urlset;
+  pages.urls = 8;
+  pages.parent = 0;
+  pages.warnings.push_back({"invalid_lastmod", "lastmod \"yesterday\" is not a W3C datetime",
+                            "https://example.com/pages.xml", 7, audit::Severity::warning});
+  audit::Source posts;
+  posts.url = "https://example.com/posts.xml.gz";
+  posts.kind = audit::SourceKind::urlset;
+  posts.urls = 2;
+  posts.gzip = true;
+  posts.parent = 0;
+  audit::Source broken;
+  broken.url = "https://example.com/broken.xml";
+  broken.parent = 0;
+  broken.error = "https://example.com/broken.xml:3:1: expected <urlset>, found <html>";
+  report.sources = {index, pages, posts, broken};
+
+  report.results.push_back(make_result("https://example.com/", Outcome::ok, 200, 1, 3));
+
+  audit::Result redirected = make_result("https://example.com/old", Outcome::ok, 200, 1, 6);
+  redirected.time_ms = 120;
+  {
+    audit::ResultDetail& d = redirected.details();
+    d.redirects.push_back({"https://example.com/old", 301, "/new", 30});
+    d.redirects.push_back({"https://example.com/new", 302, "https://example.com/new/", 25});
+    d.final_url = "https://example.com/new/";
+    d.content_type = "text/html; charset=utf-8";
+    d.lastmod = "2024-04-01";
+    d.findings.push_back({"redirected_url", "listed URL redirects to https://example.com/new/",
+                          "https://example.com/old", 0, audit::Severity::warning});
+  }
+  report.results.push_back(std::move(redirected));
+
+  audit::Result missing =
+      make_result("https://example.com/a&b<c>\"q\"", Outcome::failed, 404, 1, 9);
+  missing.details().error_kind = "status";
+  report.results.push_back(std::move(missing));
+
+  audit::Result timeout = make_result("https://example.com/slow", Outcome::failed, 0, 1, 12);
+  timeout.attempts = 3;
+  timeout.time_ms = 30000;
+  timeout.details().error = "timeout: no response after 10000 ms";
+  timeout.details().error_kind = "timeout";
+  timeout.details().slow = true;
+  report.results.push_back(std::move(timeout));
+
+  audit::Result fallback = make_result("https://example.com/get-only", Outcome::ok, 200, 1, 15);
+  fallback.method = audit::CheckMethod::get;
+  fallback.attempts = 1;
+  fallback.details().fell_back_to_get = true;
+  fallback.details().bytes = 5120;
+  fallback.details().check_url = "https://preview.example.com/get-only";
+  report.results.push_back(std::move(fallback));
+
+  audit::Result excluded = make_result("https://example.com/admin", Outcome::skipped, 0, 2, 2);
+  excluded.details().error = "excluded by --exclude /admin";
+  excluded.details().error_kind = "excluded";
+  report.results.push_back(std::move(excluded));
+
+  audit::Result cancelled = make_result("https://example.com/late", Outcome::cancelled, 0, 2, 4);
+  report.results.push_back(std::move(cancelled));
+
+  // Hostile text: an ANSI escape, a bell, a control char and an invalid UTF-8 byte.
+  audit::Result hostile =
+      make_result("https://example.com/\x1b[31mred\x07\x01\xff|`x`", Outcome::failed, 500, 1, 20);
+  hostile.details().error = "server said \"<boom>\"\n\x1b]0;title\x07";
+  hostile.details().error_kind = "status";
+  report.results.push_back(std::move(hostile));
+
+  report.routes.enabled = true;
+  report.routes.file = "routes.txt";
+  report.routes.expected = {"/", "/new/", "/blog/**", "/about"};
+  report.routes.missing = {"/blog/**", "/about"};
+  report.routes.unexpected = {"https://example.com/get-only"};
+
+  report.summary = audit::summarize(report);
+  report.summary.duplicates = 1;
+  return report;
+}
+
+// TempFile is a file under the temp directory, removed when it goes out of scope.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& suffix) {
+    static int counter = 0;
+    path_ =
+        std::filesystem::temp_directory_path() / ("siteaudit-report-" + std::to_string(::getpid()) +
+                                                  "-" + std::to_string(++counter) + suffix);
+  }
+  ~TempFile() {
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+  void write(const std::string& content) const {
+    std::ofstream(path_, std::ios::binary) << content;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// run_python() runs `python3 -c script args...` and returns its exit status (0 = success).
+inline int run_python(const std::string& script, const std::string& arg1,
+                      const std::string& arg2 = "") {
+  auto quote = [](const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  };
+  std::string cmd = "python3 -c " + quote(script) + " " + quote(arg1);
+  if (!arg2.empty()) cmd += " " + quote(arg2);
+  int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+}  // namespace siteaudit::test

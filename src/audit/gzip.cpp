@@ -5,12 +5,14 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <array>
+#include <vector>
 
 namespace siteaudit::audit {
 
 struct GzipInflater::Stream {
   z_stream z{};
+  // window is on the heap: inflaters run on fibers, whose stacks are 64 KiB.
+  std::vector<char> window = std::vector<char>(64 * 1024);
 };
 
 bool has_gzip_magic(std::string_view bytes) noexcept {
@@ -37,7 +39,7 @@ bool GzipInflater::feed(std::string_view chunk, std::string& out) {
   z.avail_in = static_cast<uInt>(chunk.size());
   // Inflate through a fixed window so the cap is checked every 64 KiB, never after a
   // multi-GiB expansion of one input chunk.
-  std::array<char, 64 * 1024> window;
+  std::vector<char>& window = stream_->window;
   while (z.avail_in > 0) {
     if (member_done_) {
       // Trailing zero padding after the last member is common (tape-block writers); anything

@@ -70,3 +70,39 @@ TEST_CASE("Findings of one code are capped and summarised", "[audit]") {
   CHECK(findings.back().message == "80 more invalid_lastmod findings not listed");
   CHECK(count_code(findings, "sitemap_too_large") == 1);
 }
+
+TEST_CASE("check_loc agrees with normalize_url on every shape of URL", "[audit]") {
+  // check_loc skips curl for URLs already in normal form; it must return what curl would.
+  for (const char* url : {"https://example.com/a",
+                          "https://example.com/a?b=c&d=e",
+                          "https://example.com:8443/x",
+                          "https://example.com:443/x",
+                          "http://example.com:80/x",
+                          "HTTPS://Example.com/A",
+                          "https://example.com/a/./b",
+                          "https://example.com/a/../b",
+                          "https://example.com/%7Ea",
+                          "https://example.com/a%2fb",
+                          "https://example.com/a#frag",
+                          "https://example.com/a b",
+                          "https://example.com",
+                          "https://example.com./a",
+                          "https://ex_ample.com/a",
+                          "https://example.com/caf\xC3\xA9",
+                          "https://example.com/a:b@c!$'()*+,;=~",
+                          "http://127.0.0.1:8080/p/1/2",
+                          "https://example.com/a/.",
+                          "https://example.com/.hidden",
+                          "https://example.com:0/a",
+                          "https://example.com:/a"}) {
+    INFO(url);
+    SitemapLint lint("https://example.com/sitemap.xml");
+    siteaudit::net::UrlResult expected = siteaudit::net::normalize_url(url);
+    std::string got = lint.check_loc(url, 1);
+    if (expected.ok()) {
+      CHECK(got == expected.url);
+    } else {
+      CHECK(got.empty());
+    }
+  }
+}

@@ -71,7 +71,8 @@ class SitemapLint {
  private:
   std::string document_url_;
   bool http_document_ = false;
-  net::UrlParts scope_;  // scheme, host, port and directory path of the document
+  net::UrlParts scope_;       // scheme, host, port and directory path of the document
+  std::string scope_origin_;  // "scheme://host[:port]" as a normalised URL starts
   std::vector<Finding> findings_;
   std::map<std::string, std::uint64_t, std::less<>> counts_;
 };

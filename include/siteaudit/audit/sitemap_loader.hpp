@@ -1,0 +1,123 @@
+// sitemap_loader.hpp — turns what the user named into a stream of Jobs on the jobs channel.
+//
+// A SitemapLoader takes the inputs of one run — sitemap URLs, robots.txt URLs, site roots
+// (their /robots.txt Sitemap: lines, else /sitemap.xml, with a finding saying so), local file
+// paths and "-" for standard input — and loads each one: it fetches with a streaming GET capped
+// at max_sitemap_bytes, inflates gzip bodies (detected by magic bytes, never by name or by
+// Content-Encoding, which libcurl has already undone) under the same cap, tells robots.txt,
+// XML and text apart by content, parses, and sends one Job per listed page AS SOON AS that
+// document is parsed, blocking while the channel is full (back-pressure). Index children are
+// followed depth-first with a depth limit, a sitemap count limit and cycle detection on
+// normalised URLs (a redirect landing on a sitemap already loaded counts as seen).
+//
+// Memory is bounded by one document: URLs are never collected. Page URLs are de-duplicated
+// with an open-addressing set of 64-bit hashes (at most 32 bytes per URL, 16 on average);
+// duplicates are counted and flagged, and only the first is checked.
+//
+// Every document loaded becomes a Source (report.hpp) that Job::source indexes. A broken
+// child sitemap is recorded in its Source::error and the rest continues; an unreachable or
+// malformed top-level input ends run() with an input error naming the URL (and line:col for
+// XML), which the pipeline reports with exit code 2.
+//
+// Example (inside a fiber):
+//   net::HttpClient client;
+//   SitemapLoader loader(client, LoaderOptions::from(config, [&](std::string_view u) {
+//     return rules.apply(u); }));
+//   LoadResult r = loader.run(ctx, config.inputs, rt::Sender<Job>(jobs));
+//   jobs.close();
+//   if (!r.ok()) { err << r.error << '\n'; return kExitUsage; }
+//
+// Thread safety: one fiber calls run(); the accessors may be read after it returned.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "siteaudit/audit/audit_config.hpp"
+#include "siteaudit/audit/job.hpp"
+#include "siteaudit/audit/report.hpp"
+#include "siteaudit/audit/robots.hpp"
+#include "siteaudit/runtime/channel.hpp"
+
+namespace siteaudit::net {
+class HttpClient;
+}
+namespace siteaudit::rt {
+class Context;
+}
+
+namespace siteaudit::audit {
+
+// RewriteFunction maps a URL before it is checked (--rewrite); empty = unchanged.
+using RewriteFunction = std::function<std::string(std::string_view)>;
+
+struct LoaderOptions {
+  unsigned max_depth = 5;                          // index nesting followed below a top-level input
+  unsigned max_sitemaps = 1000;                    // documents loaded in all
+  std::uint64_t max_sitemap_bytes = 100ull << 20;  // download and inflated size, per document
+  std::uint64_t max_urls = 0;                      // jobs sent in all; 0 = no limit
+  std::chrono::milliseconds timeout{30'000};       // per sitemap fetch
+  std::vector<std::string> headers;                // sent with every sitemap request
+  RewriteFunction rewrite;
+
+  // from() takes the loader's settings from the run's configuration.
+  static LoaderOptions from(const AuditConfig& config, RewriteFunction rewrite = {});
+};
+
+// LoadResult says how run() ended. An input error is a failure in normal use: the message
+// names the input, e.g. "https://x/sitemap.xml:12:5: expected </url>, found </uri>".
+struct [[nodiscard]] LoadResult {
+  std::string error;               // non-empty: a top-level input could not be loaded (exit 2)
+  bool cancelled = false;          // the context ended the load early
+  bool url_limit_reached = false;  // max_urls stopped the load
+  bool ok() const noexcept { return error.empty(); }
+};
+
+class SitemapLoader {
+ public:
+  // SitemapLoader() fetches with `client`, which must outlive it.
+  SitemapLoader(net::HttpClient& client, LoaderOptions options);
+  ~SitemapLoader();
+  SitemapLoader(const SitemapLoader&) = delete;
+  SitemapLoader& operator=(const SitemapLoader&) = delete;
+
+  // run() loads `inputs` in order and sends their pages to `jobs` (Job::seq counts from 0).
+  // It never closes `jobs`: the caller does once run() returns. It returns early when `ctx`
+  // ends (cancelled = true) and at the first top-level input error.
+  LoadResult run(const rt::Context& ctx, const std::vector<std::string>& inputs,
+                 rt::Sender<Job> jobs);
+
+  // sources() lists every document loaded or attempted, in load order; Job::source indexes it.
+  const std::vector<Source>& sources() const noexcept;
+  // take_sources() moves the sources out (for the Report).
+  std::vector<Source> take_sources();
+  // duplicates() counts page URLs listed again after their first listing (not sent).
+  std::uint64_t duplicates() const noexcept;
+  // jobs_sent() counts the Jobs sent.
+  std::uint64_t jobs_sent() const noexcept;
+  // peak_document_bytes() is the most document bytes held at once (download buffer plus
+  // inflated text): the loader's memory bound, independent of the URL count.
+  std::uint64_t peak_document_bytes() const noexcept;
+  // robots() holds the robots.txt files loaded as inputs, by origin ("https://host:port").
+  const std::map<std::string, RobotsTxt>& robots() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// DocumentFormat is what a loaded body is, decided by content.
+enum class DocumentFormat : std::uint8_t { xml, robots, text };
+
+// detect_format() tells XML (urlset, index or feed: parse_sitemap() says which), robots.txt
+// and text sitemaps apart by their bytes (after inflation). `location` is consulted only when
+// the content cannot decide: an empty body named .../robots.txt is an empty robots.txt.
+DocumentFormat detect_format(std::string_view bytes, std::string_view location);
+
+}  // namespace siteaudit::audit

@@ -1,0 +1,544 @@
+// sitemap_loader.cpp — fetching, format detection, recursion and job emission.
+//
+// Lifetime of one document: load() fetches it into a DocumentBuffer (inflating on the fly),
+// parses it while the parser's callback sends Jobs, then frees the bytes BEFORE following the
+// children of an index, so at most one document is held however deep the recursion goes.
+// Everything here runs on the one fiber that called run(); HttpClient calls on_body on that
+// fiber too, so no state needs a lock.
+#include "siteaudit/audit/sitemap_loader.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <unordered_set>
+
+#include "siteaudit/audit/gzip.hpp"
+#include "siteaudit/audit/sitemap_lint.hpp"
+#include "siteaudit/audit/sitemap_parser.hpp"
+#include "siteaudit/audit/text_sitemap_parser.hpp"
+#include "siteaudit/net/http_client.hpp"
+#include "siteaudit/net/url.hpp"
+#include "siteaudit/runtime/context.hpp"
+#include "siteaudit/runtime/select.hpp"
+
+namespace siteaudit::audit {
+
+namespace {
+
+// UrlHashSet remembers 64-bit hashes of page URLs in one open-addressing table (linear
+// probing, 0 = empty): 8 bytes a slot at a load of at most 0.7, instead of a node and a string
+// per URL. A 64-bit collision between two of a million URLs has odds of about 3e-8.
+class UrlHashSet {
+ public:
+  // insert() returns false when `url` was seen before.
+  bool insert(std::string_view url) {
+    std::uint64_t h = std::hash<std::string_view>{}(url);
+    if (h == 0) h = 1;
+    if ((size_ + 1) * 10 > slots_.size() * 7) grow();
+    if (!place(slots_, h)) return false;
+    ++size_;
+    return true;
+  }
+  std::size_t bytes() const noexcept { return slots_.size() * sizeof(std::uint64_t); }
+
+ private:
+  static bool place(std::vector<std::uint64_t>& table, std::uint64_t h) {
+    std::size_t mask = table.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      if (table[i] == h) return false;
+      if (table[i] == 0) {
+        table[i] = h;
+        return true;
+      }
+    }
+  }
+  void grow() {
+    std::vector<std::uint64_t> bigger(slots_.empty() ? 1024 : slots_.size() * 2, 0);
+    for (std::uint64_t h : slots_) {
+      if (h != 0) place(bigger, h);
+    }
+    slots_.swap(bigger);
+  }
+
+  std::vector<std::uint64_t> slots_;
+  std::size_t size_ = 0;
+};
+
+// DocumentBuffer receives a body chunk by chunk. The first two bytes decide whether it is
+// gzip; a gzip body is inflated as it arrives so the compressed bytes are never kept.
+class DocumentBuffer {
+ public:
+  DocumentBuffer(std::uint64_t cap, std::uint64_t& current, std::uint64_t& peak)
+      : cap_(cap), current_(current), peak_(peak) {}
+  ~DocumentBuffer() { current_ = 0; }
+
+  bool append(std::string_view chunk) {
+    if (!error_.empty()) return false;
+    if (!decided_) {
+      head_.append(chunk);
+      if (head_.size() < 2) return true;
+      decided_ = true;
+      if (has_gzip_magic(head_)) inflater_.emplace(cap_);
+      std::string first = std::move(head_);
+      return consume(first);
+    }
+    return consume(chunk);
+  }
+
+  // finish() ends the body; a one-byte body is plain text.
+  bool finish() {
+    if (!decided_) {
+      decided_ = true;
+      std::string first = std::move(head_);
+      if (!consume(first)) return false;
+    }
+    if (inflater_ && !inflater_->finish()) {
+      error_ = inflater_->error();
+      return false;
+    }
+    return error_.empty();
+  }
+
+  bool gzip() const noexcept { return inflater_.has_value(); }
+  const std::string& error() const noexcept { return error_; }
+  std::string take() { return std::move(bytes_); }
+
+ private:
+  bool consume(std::string_view chunk) {
+    if (inflater_) {
+      if (!inflater_->feed(chunk, bytes_)) error_ = inflater_->error();
+    } else if (cap_ != 0 && bytes_.size() + chunk.size() > cap_) {
+      error_ = fmt::format("larger than the {}-byte limit (--max-sitemap-size)", cap_);
+    } else {
+      bytes_.append(chunk);
+    }
+    current_ = bytes_.size();
+    peak_ = std::max(peak_, current_);
+    return error_.empty();
+  }
+
+  std::uint64_t cap_;
+  std::uint64_t& current_;
+  std::uint64_t& peak_;
+  bool decided_ = false;
+  std::string head_;
+  std::string bytes_;
+  std::optional<GzipInflater> inflater_;
+  std::string error_;
+};
+
+struct Fetched {
+  std::string bytes;
+  std::string final_url;  // where the document was found (after redirects); the parse base
+  bool gzip = false;
+  int status = 0;     // HTTP status; 0 for files and transport failures
+  std::string error;  // non-empty: no usable document
+  bool cancelled = false;
+};
+
+bool is_robots_location(std::string_view location) {
+  auto q = location.find_first_of("?#");
+  return location.substr(0, q).ends_with("/robots.txt");
+}
+
+// origin_of() is "scheme://host:port" of an http(s) URL, empty otherwise.
+std::string origin_of(std::string_view url) {
+  net::UrlParts parts;
+  if (!net::is_absolute_http_url(url) || !net::split_url(url, parts)) return {};
+  return fmt::format("{}://{}:{}", parts.scheme, parts.host, parts.port);
+}
+
+Finding make_finding(std::string code, std::string message, std::string where,
+                     std::uint32_t line = 0) {
+  return Finding{.code = std::move(code),
+                 .message = std::move(message),
+                 .where = std::move(where),
+                 .line = line,
+                 .severity = Severity::warning};
+}
+
+}  // namespace
+
+DocumentFormat detect_format(std::string_view bytes, std::string_view location) {
+  std::string_view rest = bytes;
+  if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);
+  rest = trim(rest);
+  if (rest.starts_with('<')) return DocumentFormat::xml;
+  if (rest.empty()) {
+    return is_robots_location(location) ? DocumentFormat::robots : DocumentFormat::text;
+  }
+  // A text sitemap's lines are URLs; a robots.txt has field lines. Parsing the (capped)
+  // robots prefix is cheap next to fetching it.
+  if (RobotsTxt::parse(rest.substr(0, 64 * 1024), "").looks_like_robots()) {
+    return DocumentFormat::robots;
+  }
+  return is_robots_location(location) &&
+                 !net::is_absolute_http_url(trim(rest.substr(0, rest.find('\n'))))
+             ? DocumentFormat::robots
+             : DocumentFormat::text;
+}
+
+LoaderOptions LoaderOptions::from(const AuditConfig& config, RewriteFunction rewrite) {
+  LoaderOptions o;
+  o.max_depth = config.max_depth;
+  o.max_sitemaps = config.max_sitemaps;
+  o.max_sitemap_bytes = config.max_sitemap_bytes;
+  o.max_urls = config.max_urls;
+  o.timeout = config.timeout;
+  o.headers = config.headers;
+  o.rewrite = std::move(rewrite);
+  return o;
+}
+
+struct SitemapLoader::Impl {
+  Impl(net::HttpClient& c, LoaderOptions o) : client(c), options(std::move(o)) {}
+
+  net::HttpClient& client;
+  LoaderOptions options;
+  std::vector<Source> sources;
+  std::map<std::string, RobotsTxt> robots;
+  UrlHashSet pages;
+  std::unordered_set<std::string> sitemaps;  // normalised URLs (and file paths) loaded
+  std::uint64_t duplicates = 0;
+  std::uint64_t sent = 0;
+  std::uint64_t current_bytes = 0;
+  std::uint64_t peak_bytes = 0;
+
+  const rt::Context* ctx = nullptr;
+  rt::Sender<Job> jobs;
+  LoadResult result;
+  bool stop = false;
+
+  // ---- fetching ----
+
+  Fetched fetch(const std::string& location) {
+    Fetched f;
+    f.final_url = location;
+    DocumentBuffer buffer(options.max_sitemap_bytes, current_bytes, peak_bytes);
+    if (net::is_absolute_http_url(location)) {
+      net::Request request;
+      request.method = net::Method::get;
+      request.url = location;
+      request.headers = options.headers;
+      request.max_body_bytes = options.max_sitemap_bytes;
+      request.timeout = options.timeout;
+      request.on_body = [&](std::string_view chunk) { return buffer.append(chunk); };
+      net::FetchResult r = client.fetch(*ctx, request);
+      f.status = r.response.status;
+      if (!r.response.url.empty()) f.final_url = r.response.url;
+      if (!r.ok()) {
+        f.cancelled = r.error.kind == net::ErrorKind::cancelled;
+        f.error = r.error.kind == net::ErrorKind::body_too_large
+                      ? fmt::format("larger than the {}-byte limit (--max-sitemap-size)",
+                                    options.max_sitemap_bytes)
+                      : r.error.message;
+        return f;
+      }
+      if (f.status < 200 || f.status > 299) {
+        f.error = fmt::format("HTTP status {}", f.status);
+        return f;
+      }
+    } else if (location.find("://") != std::string::npos) {
+      f.error = "only http and https URLs, local files and - (standard input) can be loaded";
+      return f;
+    } else {
+      // Local files are read with blocking stdio: they are the user's own input, small
+      // next to the network, and the runtime has other threads for the other fibers.
+      bool stdin_input = location == "-";
+      std::FILE* file = stdin_input ? stdin : std::fopen(location.c_str(), "rb");
+      if (file == nullptr) {
+        f.error = fmt::format("cannot open: {}", std::strerror(errno));
+        return f;
+      }
+      std::vector<char> chunk(64 * 1024);
+      bool ok = true;
+      while (ok) {
+        std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file);
+        if (n == 0) break;
+        ok = buffer.append(std::string_view(chunk.data(), n));
+      }
+      bool read_error = std::ferror(file) != 0;
+      if (!stdin_input) std::fclose(file);
+      if (read_error) {
+        f.error = "read error";
+        return f;
+      }
+    }
+    if (!buffer.finish()) {
+      f.error = buffer.error();
+      return f;
+    }
+    f.gzip = buffer.gzip();
+    f.bytes = buffer.take();
+    return f;
+  }
+
+  // ---- jobs ----
+
+  void emit(SitemapEntry&& entry, std::uint32_t source, std::uint64_t& source_duplicates) {
+    if (stop) return;
+    if (!pages.insert(entry.url)) {
+      ++duplicates;
+      if (++source_duplicates <= kMaxFindingsPerCode) {
+        sources[source].warnings.push_back(make_finding(
+            "duplicate_url", fmt::format("{} is listed more than once; checked once", entry.loc),
+            sources[source].url, entry.line));
+      }
+      return;
+    }
+    if (options.max_urls != 0 && sent >= options.max_urls) {
+      stop = true;
+      result.url_limit_reached = true;
+      sources[source].warnings.push_back(
+          make_finding("max_urls_reached",
+                       fmt::format("--max-urls {} reached; the remaining URLs are not checked",
+                                   options.max_urls),
+                       sources[source].url, entry.line));
+      return;
+    }
+    Job job;
+    job.check_url = options.rewrite ? options.rewrite(entry.url) : entry.url;
+    job.url = std::move(entry.loc);
+    job.lastmod = std::move(entry.lastmod);
+    job.source = source;
+    job.line = entry.line;
+    job.seq = sent;
+    // Back-pressure: park while the channel is full, but never past cancellation (workers
+    // stop draining then, and a plain send would wait forever).
+    bool delivered = false;
+    rt::select(rt::on_send(jobs, std::move(job), [&] { delivered = true; }),
+               rt::on_receive(ctx->done()));
+    if (!delivered) {
+      stop = true;
+      result.cancelled = true;
+      return;
+    }
+    ++sent;
+  }
+
+  // ---- documents ----
+
+  // add_source() starts the record of a document; `named` is how the input or parent named it.
+  std::uint32_t add_source(std::string named, int parent) {
+    Source s;
+    s.url = std::move(named);
+    s.parent = parent;
+    sources.push_back(std::move(s));
+    return static_cast<std::uint32_t>(sources.size() - 1);
+  }
+
+  // follow() loads a child sitemap unless a limit, a cycle or a duplicate says no.
+  void follow(const std::string& url, const std::string& named, std::uint32_t parent,
+              std::uint32_t line, unsigned depth) {
+    if (stop) return;
+    Source& p = sources[parent];
+    if (sitemaps.contains(url)) {
+      p.warnings.push_back(make_finding(
+          "sitemap_already_loaded",
+          fmt::format("{} was already loaded (a cycle or a duplicate listing); not loaded again",
+                      named),
+          p.url, line));
+      return;
+    }
+    if (depth > options.max_depth) {
+      p.warnings.push_back(
+          make_finding("max_depth_reached",
+                       fmt::format("{} not loaded: sitemap indexes nest deeper than --max-depth {}",
+                                   named, options.max_depth),
+                       p.url, line));
+      return;
+    }
+    if (sources.size() >= options.max_sitemaps) {
+      p.warnings.push_back(
+          make_finding("max_sitemaps_reached",
+                       fmt::format("{} not loaded: more than --max-sitemaps {} sitemaps", named,
+                                   options.max_sitemaps),
+                       p.url, line));
+      return;
+    }
+    sitemaps.insert(url);
+    load(url, add_source(named, static_cast<int>(parent)), depth, false);
+  }
+
+  // load() fetches, parses and emits one document, then follows its children. Returns false
+  // when a top-level input failed (result.error says why).
+  bool load(const std::string& location, std::uint32_t idx, unsigned depth, bool top) {
+    Fetched f = fetch(location);
+    if (f.cancelled || ctx->is_done()) {
+      stop = true;
+      result.cancelled = true;
+      sources[idx].error = f.error.empty() ? "cancelled" : f.error;
+      return true;
+    }
+    bool robots_name = is_robots_location(location);
+    if (!f.error.empty()) {
+      sources[idx].error = fmt::format("{}: {}", location, f.error);
+      // A robots.txt that is not there (4xx) or fails (5xx) has no Sitemap: lines: look at
+      // /sitemap.xml instead. A host that does not answer at all is an input error.
+      if (robots_name && f.status != 0) {
+        sources[idx].kind = SourceKind::robots;
+        fall_back(location, idx, depth, "robots.txt could not be read");
+        return true;
+      }
+      if (top) {
+        result.error = sources[idx].error;
+        return false;
+      }
+      return true;
+    }
+    // A redirect onto a sitemap already loaded is that sitemap: stop here (this is how
+    // index -> redirect -> index loops end).
+    if (f.final_url != location) {
+      net::UrlResult final_url = net::normalize_url(f.final_url);
+      std::string key = final_url.ok() ? final_url.url : f.final_url;
+      if (!sitemaps.insert(key).second) {
+        sources[idx].warnings.push_back(make_finding(
+            "sitemap_already_loaded",
+            fmt::format("redirects to {}, which was already loaded; not loaded again", key),
+            sources[idx].url));
+        return true;
+      }
+    }
+    sources[idx].gzip = f.gzip;
+    std::uint64_t source_duplicates = 0;
+    EntryCallback on_url = [&](SitemapEntry&& e) { emit(std::move(e), idx, source_duplicates); };
+    DocumentFormat format = detect_format(f.bytes, f.final_url);
+    SitemapDocument doc;
+    std::vector<std::pair<std::string, std::uint32_t>> children;  // (url, line)
+    if (format == DocumentFormat::robots) {
+      RobotsTxt rules = RobotsTxt::parse(f.bytes, net::is_absolute_http_url(f.final_url)
+                                                      ? std::string_view(f.final_url)
+                                                      : std::string_view());
+      doc.kind = SourceKind::robots;
+      doc.findings = rules.findings();
+      for (const RobotsSitemap& s : rules.sitemaps()) children.emplace_back(s.url, s.line);
+      if (std::string origin = origin_of(f.final_url); !origin.empty()) {
+        robots.insert_or_assign(origin, std::move(rules));
+      }
+    } else if (format == DocumentFormat::text) {
+      doc = parse_text_sitemap(f.bytes, f.final_url, on_url);
+    } else {
+      doc = parse_sitemap(f.bytes, f.final_url, on_url);
+      for (SitemapEntry& child : doc.children)
+        children.emplace_back(std::move(child.url), child.line);
+      doc.children.clear();
+    }
+    // The document's bytes go before any child is fetched: one document at a time.
+    std::string().swap(f.bytes);
+    current_bytes = 0;
+
+    Source& source = sources[idx];
+    source.kind = doc.kind;
+    source.urls =
+        doc.kind == SourceKind::sitemap_index || doc.kind == SourceKind::robots ? 0 : doc.entries;
+    for (Finding& finding : doc.findings) source.warnings.push_back(std::move(finding));
+    if (source_duplicates > kMaxFindingsPerCode) {
+      source.warnings.push_back(
+          make_finding("duplicate_url",
+                       fmt::format("{} more duplicate_url findings not listed",
+                                   source_duplicates - kMaxFindingsPerCode),
+                       source.url));
+    }
+    if (!doc.error.empty()) {
+      source.error = doc.error;
+      if (top) {
+        result.error = doc.error;
+        return false;
+      }
+    }
+    if (doc.kind == SourceKind::sitemap_index && source.parent >= 0 &&
+        sources[static_cast<std::size_t>(source.parent)].kind == SourceKind::sitemap_index) {
+      source.warnings.push_back(make_finding(
+          "nested_index",
+          "a sitemap index lists another sitemap index; the protocol does not allow nesting "
+          "(followed within --max-depth)",
+          source.url));
+    }
+    if (doc.kind == SourceKind::robots) {
+      if (children.empty()) {
+        fall_back(f.final_url, idx, depth, "robots.txt has no Sitemap: lines");
+        return true;
+      }
+      // A robots.txt's sitemaps are its listings, not a level of index nesting.
+      for (auto& [url, line] : children) follow(url, url, idx, line, depth);
+      return true;
+    }
+    for (auto& [url, line] : children) follow(url, url, idx, line, depth + 1);
+    return true;
+  }
+
+  // fall_back() tries /sitemap.xml of the robots.txt's origin, saying so.
+  void fall_back(const std::string& robots_url, std::uint32_t idx, unsigned depth,
+                 std::string_view why) {
+    net::UrlResult fallback = net::resolve_url(robots_url, "/sitemap.xml");
+    if (!fallback.ok()) return;
+    sources[idx].warnings.push_back(make_finding(
+        "sitemap_fallback", fmt::format("{}; trying {}", why, fallback.url), sources[idx].url));
+    follow(fallback.url, fallback.url, idx, 0, depth);
+  }
+
+  LoadResult run(const std::vector<std::string>& inputs) {
+    for (const std::string& input : inputs) {
+      if (stop) break;
+      std::string location = input;
+      if (net::is_absolute_http_url(input)) {
+        net::UrlResult normal = net::normalize_url(input);
+        if (!normal.ok()) {
+          result.error = fmt::format("{}: {}", input, normal.error);
+          return std::move(result);
+        }
+        location = normal.url;
+        // A site root means "find its sitemaps": read its robots.txt.
+        net::UrlParts parts;
+        if (net::split_url(location, parts) && parts.path == "/" && parts.query.empty()) {
+          location = net::resolve_url(location, "/robots.txt").url;
+        }
+      }
+      if (!sitemaps.insert(location).second) continue;  // named twice
+      std::uint32_t idx = add_source(input, -1);
+      if (!load(location, idx, 0, true)) return std::move(result);
+    }
+    return std::move(result);
+  }
+};
+
+SitemapLoader::SitemapLoader(net::HttpClient& client, LoaderOptions options)
+    : impl_(std::make_unique<Impl>(client, std::move(options))) {}
+
+SitemapLoader::~SitemapLoader() = default;
+
+LoadResult SitemapLoader::run(const rt::Context& ctx, const std::vector<std::string>& inputs,
+                              rt::Sender<Job> jobs) {
+  impl_->ctx = &ctx;
+  impl_->jobs = std::move(jobs);
+  LoadResult result = impl_->run(inputs);
+  impl_->jobs = rt::Sender<Job>();
+  impl_->ctx = nullptr;
+  return result;
+}
+
+const std::vector<Source>& SitemapLoader::sources() const noexcept {
+  return impl_->sources;
+}
+std::vector<Source> SitemapLoader::take_sources() {
+  return std::move(impl_->sources);
+}
+std::uint64_t SitemapLoader::duplicates() const noexcept {
+  return impl_->duplicates;
+}
+std::uint64_t SitemapLoader::jobs_sent() const noexcept {
+  return impl_->sent;
+}
+std::uint64_t SitemapLoader::peak_document_bytes() const noexcept {
+  return impl_->peak_bytes;
+}
+const std::map<std::string, RobotsTxt>& SitemapLoader::robots() const noexcept {
+  return impl_->robots;
+}
+
+}  // namespace siteaudit::audit

@@ -1,0 +1,3 @@
+module siteaudit/bench
+
+go 1.19

@@ -1,0 +1,227 @@
+// junit_writer.cpp — JUnit XML: one suite per sitemap, one testcase per URL and route.
+#include "siteaudit/report/junit_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "text.hpp"
+
+namespace siteaudit::report {
+
+namespace {
+
+std::string attr(std::string_view s) {
+  return text::xml_escape(s, true);
+}
+std::string body(std::string_view s) {
+  return text::xml_escape(s, false);
+}
+
+// Suite holds what a <testsuite> start tag needs, which must be known before its testcases.
+struct Suite {
+  std::uint64_t tests = 0, failures = 0, skipped = 0, time_ms = 0;
+};
+
+// failure_details() is the <failure> body: everything a person needs to reproduce the check.
+std::string failure_details(const audit::Report& report, const audit::Result& r) {
+  std::string out = fmt::format("url: {}\n", r.url);
+  const audit::ResultDetail* d = r.detail.get();
+  if (d && !d->check_url.empty() && d->check_url != r.url) {
+    out += fmt::format("requested: {}\n", d->check_url);
+  }
+  if (std::string where = text::location(report, r); !where.empty()) {
+    out += fmt::format("sitemap: {}\n", where);
+  }
+  if (r.status) out += fmt::format("status: {}\n", text::status_text(r.status));
+  if (r.method != audit::CheckMethod::none) {
+    out += fmt::format("method: {}, attempts: {}, time: {}ms\n", audit::to_string(r.method),
+                       unsigned{r.attempts}, r.time_ms);
+  }
+  if (d) {
+    if (!d->error.empty()) out += fmt::format("error: {}\n", d->error);
+    for (const audit::RedirectHop& hop : d->redirects) {
+      out += fmt::format("redirect: {} {} -> {}\n", hop.status, hop.url, hop.location);
+    }
+    for (const audit::Finding& f : d->findings) {
+      out += fmt::format("{}: {}: {}\n", audit::to_string(f.severity), f.code, f.message);
+    }
+  }
+  return out;
+}
+
+void write_testcase(std::ostream& out, const audit::Report& report, const audit::Result& r,
+                    std::string_view classname) {
+  out << "    <testcase name=\"" << attr(r.url) << "\" classname=\"" << attr(classname)
+      << "\" time=\"" << text::seconds(r.time_ms) << '"';
+  const audit::ResultDetail* d = r.detail.get();
+  const bool has_findings = d && !d->findings.empty();
+  switch (r.outcome) {
+    case audit::Outcome::ok:
+      if (!has_findings) {
+        out << "/>\n";
+        return;
+      }
+      out << ">\n";
+      break;
+    case audit::Outcome::failed:
+      out << ">\n      <failure message=\"" << attr(text::failure_reason(r)) << "\" type=\""
+          << attr(d && !d->error_kind.empty() ? d->error_kind : "failed") << "\">"
+          << body(failure_details(report, r)) << "</failure>\n";
+      break;
+    case audit::Outcome::skipped:
+    case audit::Outcome::cancelled:
+      out << ">\n      <skipped message=\"" << attr(text::failure_reason(r)) << "\"/>\n";
+      break;
+  }
+  if (has_findings && r.outcome != audit::Outcome::failed) {
+    out << "      <system-out>";
+    for (const audit::Finding& f : d->findings) {
+      out << body(fmt::format("{}: {}: {}\n", audit::to_string(f.severity), f.code, f.message));
+    }
+    out << "</system-out>\n";
+  }
+  out << "    </testcase>\n";
+}
+
+// contains() is a linear search: route lists are as short as a hand-written routes file.
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  for (const std::string& s : list) {
+    if (s == item) return true;
+  }
+  return false;
+}
+
+void write_suite_start(std::ostream& out, std::string_view name, const Suite& s,
+                       std::string_view timestamp) {
+  out << "  <testsuite name=\"" << attr(name) << "\" tests=\"" << s.tests << "\" failures=\""
+      << s.failures << "\" errors=\"0\" skipped=\"" << s.skipped << "\" time=\""
+      << text::seconds(s.time_ms) << '"';
+  if (!timestamp.empty()) out << " timestamp=\"" << attr(timestamp) << '"';
+  out << ">\n";
+}
+
+void write_source_warnings(std::ostream& out, const audit::Source& src) {
+  if (src.warnings.empty()) return;
+  out << "    <system-out>";
+  for (const audit::Finding& f : src.warnings) {
+    std::string where = f.line ? fmt::format("{}:{}", f.where, f.line) : f.where;
+    out << body(
+        fmt::format("{}: {}: {}: {}\n", where, audit::to_string(f.severity), f.code, f.message));
+  }
+  out << "</system-out>\n";
+}
+
+}  // namespace
+
+void write_junit(const audit::Report& report, std::ostream& out) {
+  const std::size_t n_sources = report.sources.size();
+  // Results arrive in load order, interleaved across sitemaps; a stable counting sort by
+  // source groups them with one index per result instead of copying results.
+  // Slot n_sources collects results whose source index is out of range.
+  std::vector<Suite> suites(n_sources + 1);
+  std::vector<std::size_t> begin(n_sources + 2, 0);
+  for (const audit::Result& r : report.results) {
+    const std::size_t s = r.source < n_sources ? r.source : n_sources;
+    Suite& suite = suites[s];
+    ++suite.tests;
+    suite.time_ms += r.time_ms;
+    if (r.outcome == audit::Outcome::failed) ++suite.failures;
+    if (r.outcome == audit::Outcome::skipped || r.outcome == audit::Outcome::cancelled) {
+      ++suite.skipped;
+    }
+    ++begin[s + 1];
+  }
+  for (std::size_t s = 1; s < begin.size(); ++s) begin[s] += begin[s - 1];
+  std::vector<std::uint32_t> order(report.results.size());
+  {
+    std::vector<std::size_t> next(begin.begin(), begin.end() - 1);
+    for (std::size_t i = 0; i < report.results.size(); ++i) {
+      const std::uint32_t src = report.results[i].source;
+      order[next[src < n_sources ? src : n_sources]++] = static_cast<std::uint32_t>(i);
+    }
+  }
+  // A source that failed to load is one failing testcase of its own.
+  for (std::size_t s = 0; s < n_sources; ++s) {
+    if (!report.sources[s].error.empty()) {
+      ++suites[s].tests;
+      ++suites[s].failures;
+    }
+  }
+  Suite routes;
+  if (report.routes.enabled) {
+    routes.tests = report.routes.expected.size();
+    routes.failures = report.routes.missing.size();
+    // A missing route that is not among `expected` still gets its failing testcase.
+    for (const std::string& m : report.routes.missing) {
+      if (!contains(report.routes.expected, m)) ++routes.tests;
+    }
+  }
+  Suite total = routes;
+  for (const Suite& s : suites) {
+    total.tests += s.tests;
+    total.failures += s.failures;
+    total.skipped += s.skipped;
+  }
+
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<testsuites name=\"siteaudit\" tests=\"" << total.tests << "\" failures=\""
+      << total.failures << "\" errors=\"0\" skipped=\"" << total.skipped << "\" time=\""
+      << text::seconds(report.run.duration_ms) << "\">\n";
+
+  for (std::size_t s = 0; s <= n_sources; ++s) {
+    const bool unknown = s == n_sources;
+    const audit::Source* src = unknown ? nullptr : &report.sources[s];
+    if (suites[s].tests == 0) continue;  // indexes and robots.txt list sitemaps, not pages
+    if (!out) return;
+    const std::string_view name = unknown ? std::string_view("(unknown sitemap)") : src->url;
+    write_suite_start(out, name, suites[s], report.run.started_at);
+    if (src && !src->error.empty()) {
+      out << "    <testcase name=\"" << attr(src->url)
+          << "\" classname=\"sitemap\" time=\"0.000\">\n"
+          << "      <failure message=\"sitemap could not be loaded\" type=\"sitemap\">"
+          << body(src->error) << "</failure>\n    </testcase>\n";
+    }
+    for (std::size_t k = begin[s]; k < begin[s + 1]; ++k) {
+      if (!out) return;
+      write_testcase(out, report, report.results[order[k]], name);
+    }
+    if (src) write_source_warnings(out, *src);
+    out << "  </testsuite>\n";
+  }
+
+  if (report.routes.enabled) {
+    const audit::RouteReport& rr = report.routes;
+    const std::string name = rr.file.empty() ? "routes" : "routes (" + rr.file + ")";
+    write_suite_start(out, name, routes, report.run.started_at);
+    auto write_route = [&](const std::string& route, bool missing) {
+      out << "    <testcase name=\"" << attr(route) << "\" classname=\"routes\" time=\"0.000\"";
+      if (!missing) {
+        out << "/>\n";
+        return;
+      }
+      out << ">\n      <failure message=\"expected route is not in any sitemap\" "
+             "type=\"missing_route\">"
+          << body(fmt::format("route {} (from {}) matched no sitemap URL\n", route, rr.file))
+          << "</failure>\n    </testcase>\n";
+    };
+    for (const std::string& route : rr.expected) write_route(route, contains(rr.missing, route));
+    for (const std::string& m : rr.missing) {
+      if (!contains(rr.expected, m)) write_route(m, true);
+    }
+    if (!rr.unexpected.empty()) {
+      out << "    <system-out>";
+      for (const std::string& u : rr.unexpected) {
+        out << body(fmt::format("unexpected: {} matches no expected route\n", u));
+      }
+      out << "</system-out>\n";
+    }
+    out << "  </testsuite>\n";
+  }
+  out << "</testsuites>\n";
+}
+
+}  // namespace siteaudit::report

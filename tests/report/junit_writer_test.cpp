@@ -1,0 +1,181 @@
+// junit_writer_test.cpp — JUnit XML: well-formed, one suite per sitemap, the right counts.
+#include "siteaudit/report/junit_writer.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "report/sample_report.hpp"
+
+namespace {
+
+using namespace siteaudit;
+using nlohmann::json;
+
+// kDigest parses the XML with Python's minidom (a conforming, non-lenient parser: it rejects
+// control characters, bad UTF-8 and unescaped markup) and writes its structure as JSON.
+constexpr const char* kDigest = R"(
+import json, sys, xml.dom.minidom
+doc = xml.dom.minidom.parse(sys.argv[1])
+root = doc.documentElement
+def attrs(e): return {k: v for k, v in e.attributes.items()}
+def text(e): return ''.join(n.data for n in e.childNodes if n.nodeType == n.TEXT_NODE)
+out = {'root': root.tagName, 'attrs': attrs(root), 'suites': []}
+for s in root.getElementsByTagName('testsuite'):
+    suite = {'attrs': attrs(s), 'cases': [], 'system_out': ''}
+    for c in s.childNodes:
+        if c.nodeType != c.ELEMENT_NODE: continue
+        if c.tagName == 'system-out': suite['system_out'] = text(c); continue
+        case = {'attrs': attrs(c), 'failure': None, 'failure_type': None, 'failure_text': None,
+                'skipped': None, 'system_out': None}
+        for k in c.childNodes:
+            if k.nodeType != k.ELEMENT_NODE: continue
+            if k.tagName == 'failure':
+                case['failure'] = k.getAttribute('message')
+                case['failure_type'] = k.getAttribute('type')
+                case['failure_text'] = text(k)
+            if k.tagName == 'skipped': case['skipped'] = k.getAttribute('message')
+            if k.tagName == 'system-out': case['system_out'] = text(k)
+        suite['cases'].append(case)
+    out['suites'].append(suite)
+json.dump(out, open(sys.argv[2], 'w'))
+)";
+
+// digest() writes the report as JUnit, parses it with minidom and returns its structure.
+json digest(const audit::Report& report) {
+  std::ostringstream xml;
+  report::write_junit(report, xml);
+  test::TempFile in(".xml");
+  test::TempFile out(".json");
+  in.write(xml.str());
+  REQUIRE(test::run_python(kDigest, in.path().string(), out.path().string()) == 0);
+  std::ifstream digest_file(out.path());
+  return json::parse(digest_file);
+}
+
+}  // namespace
+
+TEST_CASE("junit report parses and has one suite per sitemap plus routes", "[report]") {
+  const json d = digest(test::sample_report());
+  CHECK(d["root"] == "testsuites");
+  // 6 + 2 URLs, 1 unloadable sitemap, 4 expected routes; the index lists no pages.
+  CHECK(d["attrs"]["tests"] == "13");
+  CHECK(d["attrs"]["failures"] == "6");
+  CHECK(d["attrs"]["skipped"] == "2");
+  CHECK(d["attrs"]["errors"] == "0");
+  CHECK(d["attrs"]["time"] == "3.210");
+
+  const json& suites = d["suites"];
+  REQUIRE(suites.size() == 4);
+  CHECK(suites[0]["attrs"]["name"] == "https://example.com/pages.xml");
+  CHECK(suites[0]["attrs"]["tests"] == "6");
+  CHECK(suites[0]["attrs"]["failures"] == "3");
+  CHECK(suites[0]["attrs"]["timestamp"] == "2024-05-01T12:00:00Z");
+  CHECK(suites[1]["attrs"]["name"] == "https://example.com/posts.xml.gz");
+  CHECK(suites[1]["attrs"]["skipped"] == "2");
+  CHECK(suites[2]["attrs"]["name"] == "https://example.com/broken.xml");
+  CHECK(suites[3]["attrs"]["name"] == "routes (routes.txt)");
+
+  // Each suite's counts agree with its testcases.
+  for (const json& s : suites) {
+    std::size_t failures = 0, skipped = 0;
+    for (const json& c : s["cases"]) {
+      failures += c["failure"].is_null() ? 0 : 1;
+      skipped += c["skipped"].is_null() ? 0 : 1;
+    }
+    CHECK(s["attrs"]["tests"] == std::to_string(s["cases"].size()));
+    CHECK(s["attrs"]["failures"] == std::to_string(failures));
+    CHECK(s["attrs"]["skipped"] == std::to_string(skipped));
+  }
+}
+
+TEST_CASE("junit testcases carry the reason of each outcome", "[report]") {
+  const json d = digest(test::sample_report());
+  const json& pages = d["suites"][0]["cases"];
+  REQUIRE(pages.size() == 6);
+
+  CHECK(pages[0]["attrs"]["name"] == "https://example.com/");
+  CHECK(pages[0]["attrs"]["classname"] == "https://example.com/pages.xml");
+  CHECK(pages[0]["attrs"]["time"] == "0.040");
+  CHECK(pages[0]["failure"].is_null());
+
+  // ok with a finding: passes, the warning is in its output.
+  CHECK(pages[1]["failure"].is_null());
+  CHECK(pages[1]["system_out"].get<std::string>().find("redirected_url") != std::string::npos);
+
+  // Markup and quotes in the URL survive escaping.
+  CHECK(pages[2]["attrs"]["name"] == "https://example.com/a&b<c>\"q\"");
+  CHECK(pages[2]["failure"] == "404 Not Found");
+  CHECK(pages[2]["failure_type"] == "status");
+  const std::string details = pages[2]["failure_text"];
+  CHECK(details.find("sitemap: https://example.com/pages.xml:9") != std::string::npos);
+
+  CHECK(pages[3]["failure"] == "timeout: no response after 10000 ms");
+  CHECK(pages[3]["failure_type"] == "timeout");
+
+  // Control characters and invalid UTF-8 become U+FFFD; the newline survives in the attribute.
+  CHECK(pages[5]["attrs"]["name"] ==
+        "https://example.com/\xEF\xBF\xBD[31mred\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD|`x`");
+  CHECK(pages[5]["failure"] ==
+        "500 Internal Server Error: server said \"<boom>\"\n\xEF\xBF\xBD]0;title\xEF\xBF\xBD");
+
+  const json& posts = d["suites"][1]["cases"];
+  CHECK(posts[0]["skipped"] == "excluded by --exclude /admin");
+  CHECK(posts[1]["skipped"] == "cancelled before it was checked");
+
+  const json& broken = d["suites"][2]["cases"];
+  REQUIRE(broken.size() == 1);
+  CHECK(broken[0]["failure"] == "sitemap could not be loaded");
+  CHECK(broken[0]["failure_text"] ==
+        "https://example.com/broken.xml:3:1: expected <urlset>, found <html>");
+
+  CHECK(d["suites"][0]["system_out"].get<std::string>().find("invalid_lastmod") !=
+        std::string::npos);
+}
+
+TEST_CASE("junit routes suite fails missing routes and lists unexpected URLs", "[report]") {
+  const json d = digest(test::sample_report());
+  const json& routes = d["suites"][3];
+  REQUIRE(routes["cases"].size() == 4);
+  CHECK(routes["cases"][0]["attrs"]["name"] == "/");
+  CHECK(routes["cases"][0]["failure"].is_null());
+  CHECK(routes["cases"][2]["attrs"]["name"] == "/blog/**");
+  CHECK(routes["cases"][2]["failure"] == "expected route is not in any sitemap");
+  CHECK(routes["cases"][2]["failure_type"] == "missing_route");
+  CHECK(routes["cases"][3]["failure"] == "expected route is not in any sitemap");
+  CHECK(routes["system_out"].get<std::string>().find("unexpected: https://example.com/get-only") !=
+        std::string::npos);
+}
+
+TEST_CASE("junit groups interleaved results by sitemap and keeps stray ones", "[report]") {
+  audit::Report report;
+  audit::Source a, b;
+  a.url = "https://example.com/a.xml";
+  b.url = "https://example.com/b.xml";
+  report.sources = {a, b};
+  for (int i = 0; i < 6; ++i) {
+    report.results.push_back(test::make_result("https://example.com/" + std::to_string(i),
+                                               audit::Outcome::ok, 200,
+                                               static_cast<std::uint32_t>(i % 2), 0));
+  }
+  report.results.push_back(
+      test::make_result("https://example.com/stray", audit::Outcome::failed, 404, 7, 0));
+  report.summary = audit::summarize(report);
+  const json d = digest(report);
+  REQUIRE(d["suites"].size() == 3);
+  CHECK(d["suites"][0]["cases"][1]["attrs"]["name"] == "https://example.com/2");
+  CHECK(d["suites"][1]["cases"][0]["attrs"]["name"] == "https://example.com/1");
+  CHECK(d["suites"][1]["cases"][2]["attrs"]["name"] == "https://example.com/5");
+  CHECK(d["suites"][2]["attrs"]["name"] == "(unknown sitemap)");
+  CHECK(d["suites"][2]["cases"][0]["failure"] == "404 Not Found");
+  CHECK(d["attrs"]["tests"] == "7");
+}
+
+TEST_CASE("junit report of an empty run is a valid empty testsuites", "[report]") {
+  const json d = digest(audit::Report{});
+  CHECK(d["root"] == "testsuites");
+  CHECK(d["attrs"]["tests"] == "0");
+  CHECK(d["suites"].empty());
+}

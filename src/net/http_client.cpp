@@ -129,6 +129,10 @@ HttpClient::~HttpClient() {
   impl_->driver.shutdown();
 }
 
+ClientStats HttpClient::stats() const {
+  return impl_->driver.stats();
+}
+
 FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
   const auto started = rt::Clock::now();
   FetchResult out;

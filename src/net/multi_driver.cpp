@@ -339,14 +339,14 @@ void MultiDriver::shutdown() noexcept {
   share_ = nullptr;
 }
 
-DriverStats MultiDriver::stats() const {
+ClientStats MultiDriver::stats() const {
   const Counters& c = *counters_;
-  return DriverStats{c.drives.load(std::memory_order_relaxed),
+  return ClientStats{c.handles_created.load(std::memory_order_relaxed),
+                     c.drives.load(std::memory_order_relaxed),
                      c.ops.load(std::memory_order_relaxed),
                      c.socket_actions.load(std::memory_order_relaxed),
                      c.watches.load(std::memory_order_relaxed),
-                     c.timers.load(std::memory_order_relaxed),
-                     c.handles_created.load(std::memory_order_relaxed)};
+                     c.timers.load(std::memory_order_relaxed)};
 }
 
 }  // namespace siteaudit::net::detail

@@ -32,16 +32,6 @@
 
 namespace siteaudit::net::detail {
 
-// DriverStats counts what the driver did; tests and the README's measurements read them.
-struct DriverStats {
-  std::uint64_t drives = 0;           // times a thread became the driver
-  std::uint64_t ops = 0;              // ops run (adds, aborts, socket events, timeouts)
-  std::uint64_t socket_actions = 0;   // curl_multi_socket_action calls
-  std::uint64_t watches = 0;          // rt::watch registrations made for curl sockets
-  std::uint64_t timers = 0;           // rt::detail::add_timer calls for curl's timer
-  std::uint64_t handles_created = 0;  // easy handles created (the pool's misses)
-};
-
 class MultiDriver {
  public:
   explicit MultiDriver(const ClientConfig& config);
@@ -66,7 +56,7 @@ class MultiDriver {
   // nothing left behind. Requires that no fetch is in flight. Called by ~HttpClient.
   void shutdown() noexcept;
 
-  DriverStats stats() const;
+  ClientStats stats() const;
 
  private:
   enum class OpKind : std::uint8_t { add, abort, unpause, timeout };
@@ -97,7 +87,7 @@ class MultiDriver {
   static int on_socket(CURL* easy, curl_socket_t s, int what, void* self, void* socketp) noexcept;
   static int on_timer(CURLM* multi, long timeout_ms, void* self) noexcept;
 
-  struct Counters;  // DriverStats as atomics, written by the driver only
+  struct Counters;  // ClientStats as atomics, written by the driver only
 
   const ClientConfig config_;
   std::unique_ptr<Counters> counters_;

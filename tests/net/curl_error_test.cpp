@@ -58,6 +58,12 @@ TEST_CASE("timeouts say which phase ran out of time", "[net][errors]") {
   CHECK(e.kind == ErrorKind::timeout);
   CHECK(e.message == "connecting to 127.0.0.1:9 timed out after 250 ms");
 
+  CurlFailure handshake = at(CURLE_OPERATION_TIMEDOUT);
+  handshake.connect_timeout_ms = 250;
+  handshake.errbuf = "SSL connection timeout";
+  CHECK(describe_curl_failure(handshake).message ==
+        "TLS handshake with 127.0.0.1:9 timed out after 250 ms");
+
   CurlFailure total = at(CURLE_OPERATION_TIMEDOUT);
   total.connected = true;
   total.timeout_ms = 1000;

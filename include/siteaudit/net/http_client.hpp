@@ -29,17 +29,28 @@ namespace siteaudit::net {
 enum class HttpVersion : std::uint8_t { any, http1_1, http2 };
 
 struct ClientConfig {
-  long max_connections_total = 0;       // 0 = unlimited
-  long max_connections_per_host = 0;    // 0 = unlimited
+  long max_connections_total = 0;     // 0 = unlimited
+  long max_connections_per_host = 0;  // 0 = unlimited
   std::chrono::milliseconds connect_timeout{10'000};
-  long low_speed_limit_bytes = 1;       // abort below this many bytes/s ...
+  long low_speed_limit_bytes = 1;           // abort below this many bytes/s ...
   std::chrono::seconds low_speed_time{30};  // ... for this long; 0 = off
   bool verify_tls = true;
-  std::string ca_file;                  // empty = system store
-  std::string user_agent;               // empty = "siteaudit/<version>"
-  std::string cookie_file;              // Netscape cookie file sent with requests; empty = none
+  std::string ca_file;      // empty = system store
+  std::string user_agent;   // empty = "siteaudit/<version>"
+  std::string cookie_file;  // Netscape cookie file sent with requests; empty = none
   HttpVersion http_version = HttpVersion::any;
   bool accept_compression = true;
+};
+
+// ClientStats counts what the client did since it was created, for tests and benchmarks:
+// whether handles were pooled, how often curl was driven and what that cost in registrations.
+struct ClientStats {
+  std::uint64_t handles_created = 0;  // easy handles created; the pool's misses
+  std::uint64_t drives = 0;           // times a thread took over driving the multi handle
+  std::uint64_t ops = 0;              // queued operations run (start, abort, unpause, timeout)
+  std::uint64_t socket_actions = 0;   // curl_multi_socket_action calls
+  std::uint64_t watches = 0;          // poller registrations made for curl's sockets
+  std::uint64_t timers = 0;           // runtime timers armed for curl's timeout
 };
 
 class HttpClient {
@@ -53,6 +64,9 @@ class HttpClient {
   // fetch() performs one request, following redirects by our own code, and parks the calling
   // fiber until it ends, `ctx` is cancelled (error kind `cancelled`) or a limit stops it.
   [[nodiscard]] FetchResult fetch(const rt::Context& ctx, const Request& request);
+
+  // stats() reads the counters; exact once no fetch is running, approximate during one.
+  ClientStats stats() const;
 
  private:
   struct Impl;

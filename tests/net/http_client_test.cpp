@@ -1,0 +1,533 @@
+// http_client_test.cpp — HttpClient against the fixture server on 127.0.0.1.
+//
+// Catch2 v2 is not thread-safe, so fibers only record what they saw; assertions run on the
+// test's own thread after Runtime::run returned. run() failing (deadlock, leaked fibers,
+// watches or timers left by the client) fails the test too.
+#include "siteaudit/net/http_client.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "siteaudit/net/url.hpp"
+#include "siteaudit/runtime/context.hpp"
+#include "siteaudit/runtime/runtime.hpp"
+#include "siteaudit/runtime/wait_group.hpp"
+#include "support/fixture_server.hpp"
+
+namespace net = siteaudit::net;
+namespace rt = siteaudit::rt;
+using net::ErrorKind;
+using net::FetchResult;
+using net::Method;
+using net::Request;
+using siteaudit::testing::FixtureServer;
+
+namespace {
+
+// run_fibers() runs `main` on a fresh runtime and requires a clean finish.
+void run_fibers(unsigned threads, std::function<void()> main) {
+  rt::Runtime runtime({.threads = threads});
+  rt::RunResult result = runtime.run(std::move(main));
+  INFO(result.message);
+  REQUIRE(result.ok());
+}
+
+// Stats is one GET /stats. Reading it opens a connection of its own, which the server counts
+// in connections_accepted before it answers; `connections` leaves that one out.
+struct Stats {
+  std::string body;
+  long get(const std::string& name) const {
+    const std::string key = "\"" + name + "\": ";
+    auto at = body.find(key);  // the top-level counter comes before by_prefix
+    if (at == std::string::npos) FAIL("no " << name << " in /stats: " << body);
+    return std::strtol(body.c_str() + at + key.size(), nullptr, 10);
+  }
+  long connections() const { return get("connections_accepted") - 1; }
+};
+Stats stats(const FixtureServer& server) {
+  return Stats{server.get("/stats")};
+}
+
+// closed_port() returns a port on 127.0.0.1 that nothing listens on.
+int closed_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);  // bound but never listening, then closed: connecting is refused
+  return ntohs(addr.sin_port);
+}
+
+// NotTlsServer accepts connections on 127.0.0.1 and answers whatever arrives with a plain
+// HTTP error, as a misconfigured https port would: the client's TLS handshake must fail fast.
+class NotTlsServer {
+ public:
+  NotTlsServer() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(listen(fd_, 16) == 0);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] {
+      for (;;) {
+        int c = accept(fd_, nullptr, nullptr);
+        if (c < 0) return;  // shutdown() below
+        char buf[512];
+        if (read(c, buf, sizeof buf) > 0) {
+          static const char kReply[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+          (void)!write(c, kReply, sizeof kReply - 1);
+        }
+        close(c);
+      }
+    });
+  }
+  ~NotTlsServer() {
+    shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    close(fd_);
+  }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+Request get(std::string url) {
+  Request r;
+  r.method = Method::get;
+  r.url = std::move(url);
+  return r;
+}
+
+Request head(std::string url) {
+  Request r;
+  r.url = std::move(url);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("status routes: final status, headers, body size, version", "[net][client]") {
+  FixtureServer server;
+  std::vector<FetchResult> results;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    for (int status : {200, 204, 404, 500, 503}) {
+      results.push_back(
+          client.fetch(rt::background(), head(server.url("/status/" + std::to_string(status)))));
+      results.push_back(
+          client.fetch(rt::background(), get(server.url("/status/" + std::to_string(status)))));
+    }
+  });
+  std::size_t i = 0;
+  for (int status : {200, 204, 404, 500, 503}) {
+    for (Method m : {Method::head, Method::get}) {
+      const FetchResult& r = results[i++];
+      INFO("status " << status << " method " << static_cast<int>(m) << ": " << r.error.message);
+      CHECK(r.ok());
+      CHECK(r.response.status == status);
+      CHECK(r.response.url == server.url("/status/" + std::to_string(status)));
+      CHECK(r.response.http_version == "1.1");
+      CHECK(r.response.redirects.empty());
+      if (status != 204) {
+        CHECK(r.response.header("content-type") == std::optional<std::string_view>("text/plain"));
+      }
+      CHECK(r.response.header("server") == std::optional<std::string_view>("siteaudit-fixture"));
+      const std::uint64_t body = status == 204 ? 0 : std::string("status 404\n").size();
+      CHECK(r.response.body_bytes == (m == Method::head ? 0 : body));
+    }
+  }
+}
+
+TEST_CASE("GET streams the body to on_body on the calling fiber", "[net][client]") {
+  FixtureServer server;
+  std::string body;
+  FetchResult r;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    Request req = get(server.url("/robots.txt"));
+    req.on_body = [&](std::string_view chunk) {
+      body.append(chunk);
+      return true;
+    };
+    r = client.fetch(rt::background(), req);
+  });
+  REQUIRE(r.ok());
+  CHECK(r.response.status == 200);
+  CHECK(body.size() == r.response.body_bytes);
+  CHECK(body.find("Sitemap:") != std::string::npos);
+}
+
+TEST_CASE("other fixture routes: delay, retry-after, flaky, no-head, headers, echo",
+          "[net][client]") {
+  FixtureServer server;
+  std::vector<FetchResult> r;
+  std::string echo;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    auto ctx = rt::background();
+    r.push_back(client.fetch(ctx, get(server.url("/delay/50"))));
+    r.push_back(client.fetch(ctx, head(server.url("/retry-after/7"))));
+    r.push_back(client.fetch(ctx, head(server.url("/retry-after/7"))));
+    for (int k = 0; k < 3; ++k) r.push_back(client.fetch(ctx, head(server.url("/flaky/2"))));
+    r.push_back(client.fetch(ctx, head(server.url("/no-head"))));
+    r.push_back(client.fetch(ctx, get(server.url("/no-head"))));
+    r.push_back(client.fetch(
+        ctx, head(server.url("/headers?X-Robots-Tag=noindex&Last-Modified=Mon,%2001%20Jan%202024"
+                             "%2000:00:00%20GMT&Content-Type=application/xml"))));
+    Request e = get(server.url("/echo"));
+    e.headers = {"X-Custom: yes", "Accept: application/json"};
+    e.on_body = [&](std::string_view chunk) {
+      echo.append(chunk);
+      return true;
+    };
+    r.push_back(client.fetch(ctx, e));
+  });
+  for (const auto& x : r) {
+    INFO(x.error.message);
+    CHECK(x.ok());
+  }
+  CHECK(r[0].response.status == 200);
+  CHECK(r[0].response.body_bytes == std::string("delayed 50 ms\n").size());
+  CHECK(r[1].response.status == 429);
+  CHECK(r[1].response.header("retry-after") == std::optional<std::string_view>("7"));
+  CHECK(r[2].response.status == 200);
+  CHECK(r[3].response.status == 500);
+  CHECK(r[4].response.status == 500);
+  CHECK(r[5].response.status == 200);
+  CHECK(r[6].response.status == 405);
+  CHECK(r[7].response.status == 200);
+  CHECK(r[8].response.header("x-robots-tag") == std::optional<std::string_view>("noindex"));
+  CHECK(r[8].response.header("last-modified") ==
+        std::optional<std::string_view>("Mon, 01 Jan 2024 00:00:00 GMT"));
+  CHECK(r[8].response.header("content-type") == std::optional<std::string_view>("application/xml"));
+  CHECK(echo.find("\"X-Custom\": \"yes\"") != std::string::npos);
+  CHECK(echo.find("siteaudit/") != std::string::npos);  // the default User-Agent
+  CHECK(echo.find("gzip") != std::string::npos);        // Accept-Encoding offered
+}
+
+TEST_CASE("redirect chains are followed and every hop recorded", "[net][client][redirect]") {
+  FixtureServer server;
+  FetchResult chain, capped, zero, loop;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    chain = client.fetch(rt::background(), head(server.url("/redirect/3")));
+    Request many = head(server.url("/redirect/20"));
+    many.max_redirects = 5;
+    capped = client.fetch(rt::background(), many);
+    Request none = head(server.url("/redirect/2"));
+    none.max_redirects = 0;
+    zero = client.fetch(rt::background(), none);
+    loop = client.fetch(rt::background(), get(server.url("/redirect-loop")));
+  });
+  INFO(chain.error.message);
+  REQUIRE(chain.ok());
+  CHECK(chain.response.status == 200);
+  CHECK(chain.response.url == server.url("/redirect/0"));
+  REQUIRE(chain.response.redirects.size() == 3);
+  CHECK(chain.response.redirects[0].url == server.url("/redirect/3"));
+  CHECK(chain.response.redirects[0].status == 302);
+  CHECK(chain.response.redirects[0].location == server.url("/redirect/2"));
+  CHECK(chain.response.redirects[2].location == server.url("/redirect/0"));
+
+  CHECK(capped.error.kind == ErrorKind::too_many_redirects);
+  CHECK(capped.response.status == 302);
+  CHECK(capped.response.redirects.size() == 6);
+
+  CHECK(zero.ok());
+  CHECK(zero.response.status == 302);
+  CHECK(zero.response.header("location") ==
+        std::optional<std::string_view>(server.url("/redirect/1")));
+
+  CHECK(loop.error.kind == ErrorKind::redirect_loop);
+  CHECK(loop.error.message == "redirect loop: " + server.url("/redirect-loop") + " -> " +
+                                  server.url("/redirect-loop/b") + " -> " +
+                                  server.url("/redirect-loop"));
+}
+
+TEST_CASE("cross-host redirects: refused on request, credentials never forwarded",
+          "[net][client][redirect]") {
+  FixtureServer server;
+  // 127.0.0.1 and localhost are different hosts to the policy, the same server to the test.
+  const std::string other = "http://localhost:" + std::to_string(server.port());
+  FetchResult refused, allowed, same_host;
+  std::string echo_other, echo_same;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    Request r = head(server.url("/redirect-to?url=" + other + "/status/200"));
+    r.allow_cross_host = false;
+    refused = client.fetch(rt::background(), r);
+
+    auto with_credentials = [](Request req, std::string& sink) {
+      req.headers = {"Authorization: Bearer secret", "Cookie: session=1",
+                     "Proxy-Authorization: Basic eA==", "X-Trace: kept"};
+      req.on_body = [&sink](std::string_view chunk) {
+        sink.append(chunk);
+        return true;
+      };
+      return req;
+    };
+    allowed = client.fetch(
+        rt::background(),
+        with_credentials(get(server.url("/redirect-to?url=" + other + "/echo")), echo_other));
+    same_host = client.fetch(
+        rt::background(),
+        with_credentials(get(server.url("/redirect-to?url=" + server.url("/echo"))), echo_same));
+  });
+  CHECK(refused.error.kind == ErrorKind::redirect_refused);
+  CHECK(refused.response.status == 302);
+  CHECK_THAT(refused.error.message, Catch::Contains("localhost"));
+
+  INFO(allowed.error.message);
+  REQUIRE(allowed.ok());
+  CHECK(allowed.response.url == other + "/echo");
+  CHECK(echo_other.find("X-Trace") != std::string::npos);
+  CHECK(echo_other.find("Authorization") == std::string::npos);
+  CHECK(echo_other.find("Cookie") == std::string::npos);
+  CHECK(echo_other.find("secret") == std::string::npos);
+
+  REQUIRE(same_host.ok());
+  CHECK(echo_same.find("\"Authorization\": \"Bearer secret\"") != std::string::npos);
+  CHECK(echo_same.find("\"Cookie\": \"session=1\"") != std::string::npos);
+}
+
+TEST_CASE("the body cap stops /huge and keeps the partial response", "[net][client][limits]") {
+  FixtureServer server;
+  FetchResult counted, streamed, bomb;
+  std::uint64_t delivered = 0;
+  int chunks = 0;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    Request r = get(server.url("/huge"));
+    r.max_body_bytes = 1 << 20;
+    counted = client.fetch(rt::background(), r);
+
+    // A slow consumer: the transfer pauses at the high-water mark and resumes when drained.
+    Request s = get(server.url("/huge"));
+    s.max_body_bytes = 3 << 20;
+    s.on_body = [&](std::string_view chunk) {
+      delivered += chunk.size();
+      ++chunks;
+      rt::sleep_for(std::chrono::milliseconds(1));
+      return true;
+    };
+    streamed = client.fetch(rt::background(), s);
+
+    Request b = get(server.url("/gzip-bomb?encoding=1"));
+    b.max_body_bytes = 8 << 20;
+    bomb = client.fetch(rt::background(), b);
+  });
+  CHECK(counted.error.kind == ErrorKind::body_too_large);
+  CHECK(counted.response.status == 200);
+  CHECK(counted.response.body_truncated);
+  CHECK(counted.response.body_bytes == (1u << 20));
+  CHECK(counted.response.header("content-type") ==
+        std::optional<std::string_view>("application/octet-stream"));
+
+  CHECK(streamed.error.kind == ErrorKind::body_too_large);
+  CHECK(streamed.response.body_bytes == (3u << 20));
+  CHECK(delivered == (3u << 20));
+  CHECK(chunks > 1);
+
+  // The cap counts decoded bytes, so a gzip bomb is stopped at the cap, not at 4 GiB.
+  CHECK(bomb.error.kind == ErrorKind::body_too_large);
+  CHECK(bomb.response.body_bytes == (8u << 20));
+}
+
+TEST_CASE("on_body returning false ends the fetch without an error", "[net][client]") {
+  FixtureServer server;
+  FetchResult r;
+  std::uint64_t seen = 0;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    Request s = get(server.url("/huge"));
+    s.on_body = [&](std::string_view chunk) {
+      seen += chunk.size();
+      return seen < (2u << 20);
+    };
+    r = client.fetch(rt::background(), s);
+  });
+  INFO(r.error.message);
+  CHECK(r.ok());
+  CHECK(r.response.status == 200);
+  CHECK(seen >= (2u << 20));
+  CHECK_FALSE(r.response.body_truncated);
+}
+
+TEST_CASE("each error kind that can be produced locally", "[net][client][errors]") {
+  FixtureServer server;
+  const int closed = closed_port();
+  NotTlsServer not_tls;
+  std::vector<FetchResult> r;
+  run_fibers(2, [&] {
+    net::ClientConfig config;
+    config.low_speed_limit_bytes = 1000;
+    config.low_speed_time = std::chrono::seconds(1);
+    net::HttpClient client(config);
+    auto ctx = rt::background();
+    r.push_back(client.fetch(ctx, head("http://no-such-host.invalid/")));
+    r.push_back(client.fetch(ctx, head("http://127.0.0.1:" + std::to_string(closed) + "/")));
+    r.push_back(
+        client.fetch(ctx, head("https://127.0.0.1:" + std::to_string(not_tls.port()) + "/")));
+    r.push_back(client.fetch(ctx, get(server.url("/reset"))));
+    r.push_back(client.fetch(ctx, get(server.url("/truncate"))));
+    Request slow = get(server.url("/slow-body?bytes=50&interval_ms=300"));
+    r.push_back(client.fetch(ctx, slow));
+    Request late = get(server.url("/delay/3000"));
+    late.timeout = std::chrono::milliseconds(200);
+    r.push_back(client.fetch(ctx, late));
+    r.push_back(client.fetch(ctx, head("ftp://127.0.0.1/")));
+    r.push_back(client.fetch(ctx, head(server.url("/redirect-to?url=ftp://127.0.0.1/x"))));
+  });
+  REQUIRE(r.size() == 9);
+  CHECK(r[0].error.kind == ErrorKind::dns);
+  CHECK(r[0].error.message == "could not resolve host name 'no-such-host.invalid'");
+  CHECK(r[1].error.kind == ErrorKind::connect);
+  CHECK(r[1].error.message == "connection refused by 127.0.0.1:" + std::to_string(closed));
+  CHECK(r[2].error.kind == ErrorKind::tls);
+  CHECK_THAT(r[2].error.message, Catch::StartsWith("TLS handshake with 127.0.0.1:"));
+  CHECK(r[3].error.kind == ErrorKind::reset);
+  CHECK(r[3].response.status == 200);
+  CHECK(r[4].error.kind == ErrorKind::reset);
+  CHECK(r[4].response.body_bytes == 100);
+  CHECK(r[5].error.kind == ErrorKind::timeout);
+  CHECK_THAT(r[5].error.message, Catch::Contains("too slowly"));
+  CHECK(r[6].error.kind == ErrorKind::timeout);
+  CHECK(r[6].error.message ==
+        "no complete response from 127.0.0.1:" + std::to_string(server.port()) + " within 200 ms");
+  CHECK(r[7].error.kind == ErrorKind::invalid_url);
+  CHECK(r[8].error.kind == ErrorKind::redirect_refused);
+}
+
+TEST_CASE("cancellation aborts an in-flight transfer at once", "[net][client][cancel]") {
+  FixtureServer server;
+  FetchResult in_flight, before, deadline;
+  std::atomic<int> completed{0};
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    auto [ctx, cancel] = rt::with_cancel(rt::background());
+    rt::WaitGroup wg;
+    wg.add(1);
+    rt::go([&, ctx = ctx] {
+      in_flight = client.fetch(ctx, get(server.url("/delay/20000")));
+      completed.fetch_add(1);
+      wg.done();
+    });
+    // Cancel only once the server holds the request, so the abort hits a live transfer.
+    while (stats(server).get("in_flight") == 0) rt::sleep_for(std::chrono::milliseconds(5));
+    cancel();
+    wg.wait();
+
+    before = client.fetch(ctx, get(server.url("/status/200")));
+    auto [short_ctx, short_cancel] =
+        rt::with_timeout(rt::background(), std::chrono::milliseconds(100));
+    deadline = client.fetch(short_ctx, get(server.url("/delay/20000")));
+    short_cancel();
+  });
+  CHECK(completed.load() == 1);
+  CHECK(in_flight.error.kind == ErrorKind::cancelled);
+  CHECK(before.error.kind == ErrorKind::cancelled);
+  CHECK(deadline.error.kind == ErrorKind::cancelled);
+  CHECK_THAT(deadline.error.message, Catch::StartsWith("deadline exceeded"));
+  // The aborted connections were closed; the pre-cancelled fetch never reached the server.
+  const Stats after = stats(server);
+  CHECK(after.get("requests") == 2);
+  CHECK(after.get("in_flight") == 0);
+}
+
+TEST_CASE("1,000 sequential requests from one fiber use one connection", "[net][client][reuse]") {
+  FixtureServer server;
+  int ok = 0;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    for (int i = 0; i < 1000; ++i) {
+      Request r = (i % 2 == 0) ? head(server.url("/status/200")) : get(server.url("/status/200"));
+      if (client.fetch(rt::background(), r).ok()) ++ok;
+    }
+  });
+  CHECK(ok == 1000);
+  const Stats after = stats(server);
+  CHECK(after.get("requests") == 1000);
+  CHECK(after.connections() == 1);
+}
+
+TEST_CASE("per-host connection limit queues transfers instead of opening more",
+          "[net][client][limits]") {
+  FixtureServer server;
+  int ok = 0;
+  run_fibers(2, [&] {
+    net::HttpClient client({.max_connections_per_host = 4});
+    rt::WaitGroup wg;
+    std::atomic<int> good{0};
+    for (int i = 0; i < 40; ++i) {
+      wg.add(1);
+      rt::go([&] {
+        if (client.fetch(rt::background(), get(server.url("/delay/20"))).ok()) good.fetch_add(1);
+        wg.done();
+      });
+    }
+    wg.wait();
+    ok = good.load();
+  });
+  CHECK(ok == 40);
+  const Stats after = stats(server);
+  CHECK(after.get("peak_in_flight") <= 4);
+  CHECK(after.connections() <= 4);
+}
+
+TEST_CASE("2,000 fibers on 2 threads wait for /delay/1000 at once", "[net][client][parking]") {
+  rlimit lim{};
+  getrlimit(RLIMIT_NOFILE, &lim);
+  if (lim.rlim_cur < 8192 && lim.rlim_max >= 8192) {
+    lim.rlim_cur = 8192;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+  FixtureServer server;
+  constexpr int kFibers = 2000;
+  std::atomic<int> ok{0};
+  std::atomic<bool> error_claimed{false};
+  std::string first_error;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    rt::WaitGroup wg;
+    for (int i = 0; i < kFibers; ++i) {
+      wg.add(1);
+      rt::go([&] {
+        FetchResult r = client.fetch(rt::background(), head(server.url("/delay/1000")));
+        if (r.ok() && r.response.status == 200) {
+          ok.fetch_add(1);
+        } else if (!error_claimed.exchange(true)) {
+          first_error = r.error.message;
+        }
+        wg.done();
+      });
+    }
+    wg.wait();
+  });
+  INFO(first_error);
+  CHECK(ok.load() == kFibers);
+  const long peak = stats(server).get("peak_in_flight");
+  INFO("peak requests held open at once: " << peak);
+  CHECK(peak >= 1900);
+}

@@ -4,11 +4,11 @@
 #include <iostream>
 
 #include "cli/command_line.hpp"
-#include "siteaudit/audit/pipeline.hpp"
+#include "cli/run_audit.hpp"
 
 int main(int argc, char** argv) {
   siteaudit::cli::ParseOutcome parsed =
       siteaudit::cli::parse_command_line(argc, argv, std::cout, std::cerr);
   if (parsed.exit_code) return *parsed.exit_code;  // --help, --version, --print-config, usage
-  return siteaudit::audit::run_audit(parsed.options.config, std::cout, std::cerr);
+  return siteaudit::cli::run_audit(parsed.options.config, std::cout, std::cerr);
 }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "siteaudit/audit/audit_config.hpp"
+#include "siteaudit/audit/hygiene.hpp"
 #include "siteaudit/audit/job.hpp"
 #include "siteaudit/audit/result.hpp"
 #include "siteaudit/audit/retry_policy.hpp"
@@ -27,7 +28,8 @@
 
 namespace siteaudit::net {
 class HttpClient;
-}
+struct Response;
+}  // namespace siteaudit::net
 namespace siteaudit::rt {
 class Context;
 }
@@ -43,10 +45,8 @@ struct CheckSettings {
   std::vector<std::string> headers;
   RedirectMode redirects = RedirectMode::warn;
   std::chrono::milliseconds timeout{30'000};
-  std::chrono::milliseconds slow{0};
-  std::string content_type;
   std::uint64_t max_body = 10ull << 20;
-  bool strict = false;
+  HygieneRules hygiene;  // --content-type, --slow, --strict
 };
 
 class Checker {
@@ -63,6 +63,9 @@ class Checker {
   static Result cancelled(const Job& job, const char* why);
 
  private:
+  // judge() turns a response into the result's outcome and findings.
+  void judge(Result& result, const Job& job, const net::Response& response) const;
+
   net::HttpClient& client_;
   CheckSettings settings_;
   const StatusPolicy& status_;

@@ -1,0 +1,207 @@
+// checker.cpp — HEAD with GET fallback, retries with backoff, and the verdict of one URL.
+#include "siteaudit/audit/checker.hpp"
+
+#include <string_view>
+#include <utility>
+
+#include "siteaudit/audit/hygiene.hpp"
+#include "siteaudit/audit/rate_limiter.hpp"
+#include "siteaudit/audit/robots_cache.hpp"
+#include "siteaudit/net/http_client.hpp"
+#include "siteaudit/net/url.hpp"
+#include "siteaudit/runtime/context.hpp"
+#include "siteaudit/runtime/runtime.hpp"
+#include "siteaudit/runtime/select.hpp"
+
+namespace siteaudit::audit {
+
+namespace {
+
+using Millis = std::chrono::milliseconds;
+
+// head_refused() is true when a HEAD answer says nothing about the page: the server does not
+// implement HEAD (405, 501) or dropped the connection instead of answering it.
+bool head_refused(const net::FetchResult& fetched) {
+  if (fetched.ok()) return fetched.response.status == 405 || fetched.response.status == 501;
+  return fetched.error.kind == net::ErrorKind::reset ||
+         fetched.error.kind == net::ErrorKind::protocol;
+}
+
+std::string host_of(std::string_view url) {
+  net::UrlParts parts;
+  if (!net::split_url(url, parts)) return {};
+  return parts.host;
+}
+
+// sleep_unless_done() waits `d` and returns true when `ctx` ended first.
+bool sleep_unless_done(const rt::Context& ctx, Millis d) {
+  return rt::select(rt::on_receive(ctx.done()), rt::on_timeout(d)) == 0;
+}
+
+void add_finding(Result& result, Finding finding) {
+  result.details().findings.push_back(std::move(finding));
+}
+
+}  // namespace
+
+Checker::Checker(net::HttpClient& client, CheckSettings settings, const StatusPolicy& status,
+                 const UrlFilter& filter, const RetryPolicy& retry, RateLimiter* rate,
+                 RobotsCache* robots)
+    : client_(client),
+      settings_(std::move(settings)),
+      status_(status),
+      filter_(filter),
+      retry_(retry),
+      rate_(rate),
+      robots_(robots) {}
+
+Result Checker::cancelled(const Job& job, const char* why) {
+  Result result;
+  result.url = job.url;
+  result.seq = job.seq;
+  result.source = job.source;
+  result.line = job.line;
+  result.outcome = Outcome::cancelled;
+  ResultDetail& detail = result.details();
+  detail.error = why;
+  detail.error_kind = "cancelled";
+  if (job.check_url != job.url) detail.check_url = job.check_url;
+  if (!job.lastmod.empty()) detail.lastmod = job.lastmod;
+  return result;
+}
+
+Result Checker::check(const rt::Context& ctx, const Job& job) const {
+  Result result;
+  result.url = job.url;
+  result.seq = job.seq;
+  result.source = job.source;
+  result.line = job.line;
+  if (job.check_url != job.url) result.details().check_url = job.check_url;
+  if (!job.lastmod.empty()) result.details().lastmod = job.lastmod;
+
+  if (FilterDecision decision = filter_.check(job.url); !decision.checked) {
+    result.outcome = Outcome::skipped;
+    result.details().error = decision.reason;
+    result.details().error_kind = "excluded";
+    return result;
+  }
+  if (robots_ != nullptr && !robots_->allowed(ctx, job.check_url)) {
+    // Never requested: --respect-robots promises the site that.
+    result.outcome = Outcome::skipped;
+    result.details().error = "robots.txt disallows this URL for siteaudit (--respect-robots)";
+    result.details().error_kind = "robots";
+    if (auto finding = robots_disallowed_finding(job.url, true, settings_.hygiene)) {
+      add_finding(result, std::move(*finding));
+    }
+    return result;
+  }
+
+  const std::string host = host_of(job.check_url);
+  net::Request request;
+  request.method = settings_.use_get ? net::Method::get : net::Method::head;
+  request.url = job.check_url;
+  request.headers = settings_.headers;
+  request.max_body_bytes = settings_.max_body;
+  request.timeout = settings_.timeout;
+
+  net::FetchResult fetched;
+  std::uint32_t total_ms = 0;
+  unsigned attempts = 0;
+  for (;;) {
+    if (rate_ != nullptr && rate_->wait(ctx, host) != rt::ContextError::none) {
+      return cancelled(job, "the run was cancelled");
+    }
+    ++attempts;
+    fetched = client_.fetch(ctx, request);
+    total_ms += fetched.response.time_ms;
+    if (fetched.error.kind == net::ErrorKind::cancelled || ctx.is_done()) {
+      Result gone = cancelled(job, "the run was cancelled while this URL was being checked");
+      gone.attempts = static_cast<std::uint8_t>(std::min(attempts, 255u));
+      return gone;
+    }
+    if (request.method == net::Method::head && head_refused(fetched)) {
+      // A server that cannot answer HEAD says nothing about the page; GET decides.
+      request.method = net::Method::get;
+      result.details().fell_back_to_get = true;
+      continue;
+    }
+    RetryDecision retry = retry_.decide(fetched, attempts, std::chrono::system_clock::now());
+    if (!retry.retry) break;
+    if (sleep_unless_done(ctx, retry.delay)) {
+      return cancelled(job, "the run was cancelled while waiting to retry");
+    }
+  }
+
+  const net::Response& response = fetched.response;
+  result.attempts = static_cast<std::uint8_t>(std::min(attempts, 255u));
+  result.time_ms = total_ms;
+  result.status = static_cast<std::int16_t>(response.status);
+  result.method = request.method == net::Method::get ? CheckMethod::get : CheckMethod::head;
+  if (!response.redirects.empty()) {
+    ResultDetail& detail = result.details();
+    detail.final_url = response.url;
+    for (const net::Hop& hop : response.redirects) {
+      detail.redirects.push_back({hop.url, hop.status, hop.location, hop.time_ms});
+    }
+  }
+  if (auto type = response.header("content-type")) result.details().content_type = *type;
+  if (request.method == net::Method::get) result.details().bytes = response.body_bytes;
+
+  if (!fetched.ok()) {
+    result.outcome = Outcome::failed;
+    result.details().error = fetched.error.message;
+    result.details().error_kind = net::to_string(fetched.error.kind);
+    return result;
+  }
+  judge(result, job, response);
+  return result;
+}
+
+void Checker::judge(Result& result, const Job& job, const net::Response& response) const {
+  // The status policy judges the final status of the URL as listed (rules name the listed
+  // host; a cross-host redirect target is judged by the same rule).
+  StatusVerdict verdict = status_.judge(job.check_url, response.status);
+  auto fail = [&](std::string reason, const char* kind) {
+    result.outcome = Outcome::failed;
+    result.details().error = std::move(reason);
+    result.details().error_kind = kind;
+  };
+  switch (verdict.kind) {
+    case StatusVerdict::Kind::ok:
+      break;
+    case StatusVerdict::Kind::warning:
+      add_finding(result, Finding{"status", verdict.reason, job.url, job.line, Severity::warning});
+      break;
+    case StatusVerdict::Kind::failure:
+      fail(verdict.reason, "status");
+      break;
+    case StatusVerdict::Kind::skipped:
+      result.outcome = Outcome::skipped;
+      result.details().error = verdict.reason;
+      result.details().error_kind = "status_rule";
+      return;
+  }
+
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  for (Finding& finding : hygiene_findings(job, response, false, settings_.hygiene, now)) {
+    if (finding.code == "redirected_url") {
+      // --redirects decides what a listed URL that redirects means.
+      if (settings_.redirects == RedirectMode::follow) continue;
+      if (settings_.redirects == RedirectMode::fail) finding.severity = Severity::failure;
+    }
+    if (finding.code == "slow") result.details().slow = true;
+    add_finding(result, std::move(finding));
+  }
+  // A finding of failure severity (--strict, --redirects fail) fails an otherwise good page.
+  if (result.outcome == Outcome::ok && result.detail) {
+    for (const Finding& finding : result.detail->findings) {
+      if (finding.severity == Severity::failure) {
+        fail(finding.message, finding.code.c_str());
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace siteaudit::audit

@@ -50,21 +50,23 @@ bool is_credential_header(std::string_view line) noexcept {
 RedirectPolicy::RedirectPolicy(const Request& request, std::string start_url)
     : max_redirects_(std::max(request.max_redirects, 0)),
       allow_cross_host_(request.allow_cross_host),
-      start_url_(std::move(start_url)) {
-  UrlParts parts;
-  if (split_url(start_url_, parts)) {
-    start_scheme_ = std::move(parts.scheme);
-    start_host_ = std::move(parts.host);
-    start_port_ = parts.port;
+      start_url_(std::move(start_url)) {}
+
+const UrlParts& RedirectPolicy::start_parts() const {
+  // Split lazily: most fetches never redirect, and then the origin is never compared.
+  if (!start_split_) {
+    split_url(start_url_, start_parts_);
+    start_split_ = true;
   }
-  visited_.push_back(start_url_);
+  return start_parts_;
 }
 
 bool RedirectPolicy::send_credentials(std::string_view url) const {
   if (url == start_url_) return true;
   UrlParts parts;
   if (!split_url(url, parts)) return false;
-  return parts.scheme == start_scheme_ && parts.host == start_host_ && parts.port == start_port_;
+  const UrlParts& start = start_parts();
+  return parts.scheme == start.scheme && parts.host == start.host && parts.port == start.port;
 }
 
 RedirectPolicy::Step RedirectPolicy::on_response(std::string_view url, int status,
@@ -93,7 +95,8 @@ RedirectPolicy::Step RedirectPolicy::on_response(std::string_view url, int statu
                                                    " redirects; the last one, " + hop.url + " -> " +
                                                    hop.location + ", was not followed");
   }
-  if (std::find(visited_.begin(), visited_.end(), next.url) != visited_.end()) {
+  if (next.url == start_url_ ||
+      std::find(visited_.begin(), visited_.end(), next.url) != visited_.end()) {
     std::string chain;
     bool in_loop = false;
     for (const Hop& h : hops_) {
@@ -105,7 +108,7 @@ RedirectPolicy::Step RedirectPolicy::on_response(std::string_view url, int statu
   }
   if (!allow_cross_host_) {
     UrlParts parts;
-    if (!split_url(next.url, parts) || parts.host != start_host_) {
+    if (!split_url(next.url, parts) || parts.host != start_parts().host) {
       return fail(ErrorKind::redirect_refused, hop.url + " redirects to another host (" + next.url +
                                                    ") and cross-host redirects are not allowed");
     }

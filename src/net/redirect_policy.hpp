@@ -22,6 +22,7 @@
 #include "siteaudit/net/http_error.hpp"
 #include "siteaudit/net/request.hpp"
 #include "siteaudit/net/response.hpp"
+#include "siteaudit/net/url.hpp"
 
 namespace siteaudit::net::detail {
 
@@ -58,12 +59,14 @@ class RedirectPolicy {
   std::vector<Hop>& hops() noexcept { return hops_; }
 
  private:
+  const UrlParts& start_parts() const;
+
   int max_redirects_;
   bool allow_cross_host_;
   std::string start_url_;
-  std::string start_scheme_, start_host_;
-  int start_port_ = 0;
-  std::vector<std::string> visited_;
+  mutable UrlParts start_parts_;
+  mutable bool start_split_ = false;
+  std::vector<std::string> visited_;  // URLs redirected to (the start URL is not copied here)
   std::vector<Hop> hops_;
 };
 

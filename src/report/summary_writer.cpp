@@ -1,0 +1,225 @@
+// summary_writer.cpp — the end-of-run terminal summary.
+#include "siteaudit/report/summary_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+
+#include "text.hpp"
+
+namespace siteaudit::report {
+
+namespace {
+
+// Paint wraps text in an SGR sequence when colour is on, and is the identity otherwise, so
+// the layout code reads the same either way.
+class Paint {
+ public:
+  explicit Paint(bool on) : on_(on) {}
+
+  std::string operator()(std::string_view sgr, std::string_view s) const {
+    if (!on_ || s.empty()) return std::string(s);
+    return fmt::format("\x1b[{}m{}\x1b[0m", sgr, s);
+  }
+  // count() colours a number only when it is non-zero: a red "0 failed" is noise.
+  std::string count(std::string_view sgr, std::uint64_t n) const {
+    return n == 0 ? fmt::format("{}", n) : (*this)(sgr, fmt::format("{}", n));
+  }
+
+ private:
+  bool on_;
+};
+
+constexpr std::string_view kRed = "31";
+constexpr std::string_view kGreen = "32";
+constexpr std::string_view kYellow = "33";
+constexpr std::string_view kBold = "1";
+constexpr std::string_view kDim = "2";
+constexpr std::string_view kBoldRed = "1;31";
+constexpr std::string_view kBoldGreen = "1;32";
+constexpr std::string_view kBoldYellow = "1;33";
+
+// Lister prints the first entries of a list and the "... and N more" line for the rest.
+class Lister {
+ public:
+  Lister(std::ostream& out, const SummaryStyle& style, std::uint64_t total)
+      : out_(out), limit_(style.verbose ? total : style.max_listed), total_(total) {}
+
+  // take() says whether the next entry should be printed.
+  bool take() {
+    if (shown_ >= limit_) return false;
+    ++shown_;
+    return true;
+  }
+
+  void finish(const Paint& paint) {
+    if (total_ > shown_) {
+      out_ << "  "
+           << paint(kDim, fmt::format("... and {} more (--verbose lists all)", total_ - shown_))
+           << '\n';
+    }
+  }
+
+ private:
+  std::ostream& out_;
+  std::uint64_t limit_, total_, shown_ = 0;
+};
+
+void write_counts(const audit::Report& report, std::ostream& out, const Paint& paint) {
+  const audit::Summary& s = report.summary;
+  out << fmt::format(
+      "{} {}: {} from {} in {}\n\n", paint(kBold, report.tool.name),
+      text::terminal_safe(report.tool.version),
+      s.total == 1 ? "1 URL" : fmt::format("{} URLs", s.total),
+      report.sources.size() == 1 ? "1 source" : fmt::format("{} sources", report.sources.size()),
+      text::format_ms(report.run.duration_ms));
+  out << fmt::format("  {:<9} ok {}   failed {}   skipped {}   cancelled {}", "outcome",
+                     paint.count(kGreen, s.ok), paint.count(kRed, s.failed),
+                     paint.count(kYellow, s.skipped), paint.count(kYellow, s.cancelled));
+  if (s.warnings) out << "   warnings " << paint.count(kYellow, s.warnings);
+  if (s.duplicates) out << "   duplicates " << s.duplicates;
+  out << '\n';
+  out << fmt::format("  {:<9} 2xx {}   3xx {}   4xx {}   5xx {}   none {}\n", "status",
+                     s.status_2xx, s.status_3xx, paint.count(kRed, s.status_4xx),
+                     paint.count(kRed, s.status_5xx), s.no_status);
+  out << fmt::format("  {:<9} p50 {}   p90 {}   p99 {}   max {}\n", "latency",
+                     text::format_ms(s.latency.p50), text::format_ms(s.latency.p90),
+                     text::format_ms(s.latency.p99), text::format_ms(s.latency.max));
+}
+
+void write_failures(const audit::Report& report, std::ostream& out, const SummaryStyle& style,
+                    const Paint& paint) {
+  if (report.summary.failed == 0) return;
+  out << '\n' << paint(kBold, fmt::format("Failures ({}):", report.summary.failed)) << '\n';
+  Lister list(out, style, report.summary.failed);
+  for (const audit::Result& r : report.results) {
+    if (r.outcome != audit::Outcome::failed) continue;
+    if (!list.take()) break;
+    out << "  " << text::terminal_safe(r.url) << '\n'
+        << "      " << paint(kRed, text::terminal_safe(text::failure_reason(r)));
+    if (std::string where = text::location(report, r); !where.empty()) {
+      out << "  " << paint(kDim, "(" + text::terminal_safe(where) + ")");
+    }
+    out << '\n';
+  }
+  list.finish(paint);
+}
+
+void write_failed_sources(const audit::Report& report, std::ostream& out, const Paint& paint) {
+  const std::size_t n = text::failed_sources(report);
+  if (n == 0) return;
+  out << '\n' << paint(kBold, fmt::format("Sitemaps that could not be loaded ({}):", n)) << '\n';
+  for (const audit::Source& s : report.sources) {
+    if (s.error.empty()) continue;
+    out << "  " << text::terminal_safe(s.url) << "\n      "
+        << paint(kRed, text::terminal_safe(s.error)) << '\n';
+  }
+}
+
+void write_routes(const audit::Report& report, std::ostream& out, const SummaryStyle& style,
+                  const Paint& paint) {
+  const audit::RouteReport& rr = report.routes;
+  if (!rr.enabled) return;
+  const std::string file = text::terminal_safe(rr.file);
+  if (!rr.missing.empty()) {
+    out << '\n'
+        << paint(kBold, fmt::format("Missing routes ({}), expected by {} but in no sitemap:",
+                                    rr.missing.size(), file))
+        << '\n';
+    Lister list(out, style, rr.missing.size());
+    for (const std::string& route : rr.missing) {
+      if (!list.take()) break;
+      out << "  " << paint(kRed, text::terminal_safe(route)) << '\n';
+    }
+    list.finish(paint);
+  }
+  if (rr.unexpected.empty()) return;
+  if (!style.verbose) {
+    out << '\n'
+        << fmt::format("{} {} no route in {} (--verbose lists them)\n",
+                       paint(kYellow, fmt::format("{}", rr.unexpected.size())),
+                       rr.unexpected.size() == 1 ? "sitemap URL matches" : "sitemap URLs match",
+                       file);
+    return;
+  }
+  out << '\n'
+      << paint(kBold, fmt::format("Unexpected URLs ({}), matching no route in {}:",
+                                  rr.unexpected.size(), file))
+      << '\n';
+  for (const std::string& url : rr.unexpected) {
+    out << "  " << paint(kYellow, text::terminal_safe(url)) << '\n';
+  }
+}
+
+// write_warnings() lists source lint and result findings; only in verbose mode, since a big
+// sitemap can carry thousands and the verdict line already counts them.
+void write_warnings(const audit::Report& report, std::ostream& out, const Paint& paint) {
+  if (report.summary.warnings == 0) return;
+  out << '\n' << paint(kBold, fmt::format("Warnings ({}):", report.summary.warnings)) << '\n';
+  auto line = [&](std::string_view where, std::uint32_t line_no, const audit::Finding& f) {
+    std::string place = line_no ? fmt::format("{}:{}", where, line_no) : std::string(where);
+    const std::string_view sgr = f.severity == audit::Severity::failure ? kRed : kYellow;
+    out << "  " << text::terminal_safe(place) << "\n      "
+        << paint(sgr, text::terminal_safe(f.code)) << ": " << text::terminal_safe(f.message)
+        << '\n';
+  };
+  for (const audit::Source& s : report.sources) {
+    for (const audit::Finding& f : s.warnings) line(f.where.empty() ? s.url : f.where, f.line, f);
+  }
+  for (const audit::Result& r : report.results) {
+    if (!r.detail) continue;
+    for (const audit::Finding& f : r.detail->findings) {
+      line(f.where.empty() ? r.url : f.where, f.line, f);
+    }
+  }
+}
+
+}  // namespace
+
+void write_summary(const audit::Report& report, std::ostream& out, const SummaryStyle& style) {
+  const Paint paint(style.color);
+  write_counts(report, out, paint);
+  write_failures(report, out, style, paint);
+  write_failed_sources(report, out, paint);
+  write_routes(report, out, style, paint);
+  if (style.verbose) {
+    write_warnings(report, out, paint);
+  } else if (report.summary.warnings) {
+    out << '\n'
+        << fmt::format("{} (--verbose lists them)\n",
+                       paint(kYellow, report.summary.warnings == 1
+                                          ? std::string("1 warning")
+                                          : fmt::format("{} warnings", report.summary.warnings)));
+  }
+  std::string_view sgr = kBoldGreen;
+  switch (text::verdict_kind(report)) {
+    case text::VerdictKind::passed:
+      sgr = kBoldGreen;
+      break;
+    case text::VerdictKind::failed:
+    case text::VerdictKind::error:
+      sgr = kBoldRed;
+      break;
+    case text::VerdictKind::interrupted:
+      sgr = kBoldYellow;
+      break;
+  }
+  out << '\n' << paint(sgr, text::verdict(report)) << '\n';
+}
+
+bool color_enabled(audit::ColorMode mode, bool is_tty, const char* no_color_env) {
+  switch (mode) {
+    case audit::ColorMode::always:
+      return true;
+    case audit::ColorMode::never:
+      return false;
+    case audit::ColorMode::auto_detect:
+      break;
+  }
+  // no-color.org: "when present and not an empty string" colour is off, whatever its value.
+  const bool no_color = no_color_env != nullptr && no_color_env[0] != '\0';
+  return is_tty && !no_color;
+}
+
+}  // namespace siteaudit::report

@@ -1,0 +1,142 @@
+// summary_writer_test.cpp — the terminal summary: contents, caps, colour and NO_COLOR.
+#include "siteaudit/report/summary_writer.hpp"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+#include <string>
+
+#include "report/sample_report.hpp"
+
+namespace {
+
+using namespace siteaudit;
+
+std::string summary(const audit::Report& report, report::SummaryStyle style = {}) {
+  std::ostringstream out;
+  report::write_summary(report, out, style);
+  return out.str();
+}
+
+bool has(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// last_line() is the verdict: the final non-empty line.
+std::string last_line(const std::string& s) {
+  std::string body = s.substr(0, s.find_last_not_of('\n') + 1);
+  return body.substr(body.rfind('\n') + 1);
+}
+
+}  // namespace
+
+TEST_CASE("summary shows counts, latency, failures with their sitemap, routes, verdict",
+          "[report]") {
+  const std::string s = summary(test::sample_report());
+  CHECK(has(s, "siteaudit 0.1.0: 8 URLs from 4 sources in 3.2s"));
+  CHECK(has(s, "ok 3   failed 3   skipped 1   cancelled 1   warnings 2   duplicates 1"));
+  CHECK(has(s, "2xx 3   3xx 0   4xx 1   5xx 1   none 1"));
+  CHECK(has(s, "p50 40ms   p90 30.0s   p99 30.0s   max 30.0s"));
+  CHECK(has(s, "Failures (3):"));
+  CHECK(has(s,
+            "  https://example.com/a&b<c>\"q\"\n      404 Not Found  "
+            "(https://example.com/pages.xml:9)\n"));
+  CHECK(has(s, "timeout: no response after 10000 ms  (https://example.com/pages.xml:12)"));
+  CHECK(has(s, "Sitemaps that could not be loaded (1):\n  https://example.com/broken.xml\n"));
+  CHECK(has(
+      s, "Missing routes (2), expected by routes.txt but in no sitemap:\n  /blog/**\n  /about\n"));
+  CHECK(has(s, "1 sitemap URL matches no route in routes.txt (--verbose lists them)"));
+  CHECK(has(s, "2 warnings (--verbose lists them)"));
+  CHECK_FALSE(has(s, "invalid_lastmod"));  // warnings are listed only when verbose
+  CHECK(last_line(s) ==
+        "FAILED: 3 of 8 URLs failed, 1 cancelled, 1 skipped, 2 expected routes missing, "
+        "1 sitemap could not be loaded, 2 warnings");
+}
+
+TEST_CASE("summary without colour has no escape sequences, even from hostile URLs", "[report]") {
+  const std::string s = summary(test::sample_report(), {.color = false});
+  CHECK_FALSE(has(s, "\x1b"));
+  CHECK_FALSE(has(s, "\x07"));
+  CHECK_FALSE(has(s, "\xff"));
+  // The hostile URL is shown with its control characters replaced by U+FFFD.
+  CHECK(has(s, "https://example.com/\xEF\xBF\xBD[31mred\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD|`x`"));
+}
+
+TEST_CASE("summary with colour paints failures red and the verdict bold", "[report]") {
+  const std::string s = summary(test::sample_report(), {.color = true});
+  CHECK(has(s, "failed \x1b[31m3\x1b[0m"));
+  CHECK(has(s, "\x1b[31m404 Not Found\x1b[0m"));
+  CHECK(last_line(s).rfind("\x1b[1;31mFAILED: 3 of 8 URLs failed", 0) == 0);
+  CHECK(has(s, "ok \x1b[32m3\x1b[0m"));
+  CHECK(has(s, "4xx \x1b[31m1\x1b[0m"));
+  CHECK(has(s, "3xx 0"));  // zero counts stay plain
+  // Colour comes only from us: the URL's own ESC is still replaced.
+  CHECK_FALSE(has(s, "\x1b[31mred"));
+}
+
+TEST_CASE("summary caps the failure list unless verbose", "[report]") {
+  audit::Report report;
+  audit::Source src;
+  src.url = "https://example.com/sitemap.xml";
+  report.sources.push_back(src);
+  for (int i = 0; i < 25; ++i) {
+    report.results.push_back(test::make_result("https://example.com/broken/" + std::to_string(i),
+                                               audit::Outcome::failed, 404, 0, i + 1));
+  }
+  report.summary = audit::summarize(report);
+  report.run.exit_code = 1;
+
+  const std::string normal = summary(report, {.max_listed = 10});
+  CHECK(has(normal, "https://example.com/broken/9\n"));
+  CHECK_FALSE(has(normal, "https://example.com/broken/10\n"));
+  CHECK(has(normal, "... and 15 more (--verbose lists all)"));
+
+  const std::string verbose = summary(report, {.verbose = true, .max_listed = 10});
+  CHECK(has(verbose, "https://example.com/broken/24\n"));
+  CHECK_FALSE(has(verbose, "more (--verbose"));
+}
+
+TEST_CASE("verbose summary lists warnings and unexpected URLs", "[report]") {
+  const std::string s = summary(test::sample_report(), {.verbose = true});
+  CHECK(has(s, "Warnings (2):"));
+  CHECK(has(s, "  https://example.com/pages.xml:7\n      invalid_lastmod: lastmod \"yesterday\""));
+  CHECK(has(s, "  https://example.com/old\n      redirected_url: listed URL redirects"));
+  CHECK(has(s,
+            "Unexpected URLs (1), matching no route in routes.txt:\n"
+            "  https://example.com/get-only\n"));
+}
+
+TEST_CASE("summary verdict for a clean run and an interrupted one", "[report]") {
+  audit::Report report;
+  audit::Source src;
+  src.url = "https://example.com/sitemap.xml";
+  report.sources.push_back(src);
+  report.results.push_back(
+      test::make_result("https://example.com/", audit::Outcome::ok, 200, 0, 1));
+  report.results.push_back(
+      test::make_result("https://example.com/b", audit::Outcome::ok, 200, 0, 2));
+  report.summary = audit::summarize(report);
+  std::string s = summary(report, {.color = true});
+  CHECK(last_line(s) == "\x1b[1;32mPASSED: all 2 URLs ok\x1b[0m");
+  CHECK_FALSE(has(s, "Failures"));
+
+  report.results.push_back(
+      test::make_result("https://example.com/c", audit::Outcome::cancelled, 0, 0, 3));
+  report.summary = audit::summarize(report);
+  report.run.interrupted = true;
+  report.run.interrupt_reason = "SIGINT";
+  report.run.exit_code = 130;
+  s = summary(report);
+  CHECK(last_line(s) == "INTERRUPTED (SIGINT): 0 of 3 URLs failed, 1 cancelled");
+}
+
+TEST_CASE("color_enabled follows --color, the terminal and NO_COLOR", "[report]") {
+  using audit::ColorMode;
+  CHECK(report::color_enabled(ColorMode::always, false, "1"));
+  CHECK(report::color_enabled(ColorMode::always, false, nullptr));
+  CHECK_FALSE(report::color_enabled(ColorMode::never, true, nullptr));
+  CHECK(report::color_enabled(ColorMode::auto_detect, true, nullptr));
+  CHECK(report::color_enabled(ColorMode::auto_detect, true, ""));  // empty = unset
+  CHECK_FALSE(report::color_enabled(ColorMode::auto_detect, true, "1"));
+  CHECK_FALSE(report::color_enabled(ColorMode::auto_detect, true, "0"));  // any value counts
+  CHECK_FALSE(report::color_enabled(ColorMode::auto_detect, false, nullptr));
+}

@@ -1,0 +1,156 @@
+// markdown_writer.cpp — the CI job summary.
+#include "siteaudit/report/markdown_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+
+#include "text.hpp"
+
+namespace siteaudit::report {
+
+namespace {
+
+// more() is the line after a capped list; an empty string when nothing was cut.
+std::string more(std::uint64_t total, std::uint64_t shown) {
+  return total > shown ? fmt::format("\n... and {} more\n", total - shown) : std::string();
+}
+
+void write_header(const audit::Report& report, std::ostream& out) {
+  const audit::Summary& s = report.summary;
+  std::string_view icon;
+  switch (text::verdict_kind(report)) {
+    case text::VerdictKind::passed:
+      icon = "\xE2\x9C\x85";
+      break;  // check mark
+    case text::VerdictKind::failed:
+      icon = "\xE2\x9D\x8C";
+      break;  // cross mark
+    case text::VerdictKind::error:
+      icon = "\xE2\x9D\x8C";
+      break;  // cross mark
+    case text::VerdictKind::interrupted:
+      icon = "\xE2\x9A\xA0\xEF\xB8\x8F";
+      break;  // warning
+  }
+  out << "## siteaudit report\n\n"
+      << icon << " **" << text::markdown_text(text::verdict(report)) << "**\n\n";
+  out << "siteaudit " << text::markdown_text(report.tool.version);
+  if (!report.run.started_at.empty()) {
+    out << " \xC2\xB7 started " << text::markdown_text(report.run.started_at);
+  }
+  out << " \xC2\xB7 " << text::format_ms(report.run.duration_ms) << " \xC2\xB7 "
+      << report.sources.size() << (report.sources.size() == 1 ? " source" : " sources") << "\n\n";
+
+  out << "| Outcome | URLs |\n|:--|--:|\n"
+      << fmt::format("| ok | {} |\n| failed | {} |\n| skipped | {} |\n| cancelled | {} |\n", s.ok,
+                     s.failed, s.skipped, s.cancelled)
+      << fmt::format("| **total** | **{}** |\n", s.total);
+  if (s.warnings) out << fmt::format("| warnings | {} |\n", s.warnings);
+  if (s.duplicates) out << fmt::format("| duplicates | {} |\n", s.duplicates);
+  out << '\n';
+
+  out << "| 2xx | 3xx | 4xx | 5xx | no response | p50 | p90 | p99 | max |\n"
+      << "|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+      << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n\n", s.status_2xx,
+                     s.status_3xx, s.status_4xx, s.status_5xx, s.no_status,
+                     text::format_ms(s.latency.p50), text::format_ms(s.latency.p90),
+                     text::format_ms(s.latency.p99), text::format_ms(s.latency.max));
+}
+
+void write_failures(const audit::Report& report, std::ostream& out, std::size_t max_rows) {
+  if (report.summary.failed == 0) return;
+  out << fmt::format("### Failures ({})\n\n", report.summary.failed)
+      << "| URL | Status or error | Sitemap |\n|:--|:--|:--|\n";
+  std::uint64_t shown = 0;
+  for (const audit::Result& r : report.results) {
+    if (r.outcome != audit::Outcome::failed) continue;
+    if (shown == max_rows) break;
+    ++shown;
+    const std::string where = text::location(report, r);
+    out << "| " << text::markdown_code(r.url) << " | "
+        << text::markdown_text(text::failure_reason(r)) << " | "
+        << (where.empty() ? std::string() : text::markdown_code(where)) << " |\n";
+  }
+  out << more(report.summary.failed, shown) << '\n';
+}
+
+void write_failed_sources(const audit::Report& report, std::ostream& out, std::size_t max_rows) {
+  const std::size_t n = text::failed_sources(report);
+  if (n == 0) return;
+  out << fmt::format("### Sitemaps that could not be loaded ({})\n\n", n)
+      << "| Sitemap | Error |\n|:--|:--|\n";
+  std::size_t shown = 0;
+  for (const audit::Source& s : report.sources) {
+    if (s.error.empty()) continue;
+    if (shown == max_rows) break;
+    ++shown;
+    out << "| " << text::markdown_code(s.url) << " | " << text::markdown_text(s.error) << " |\n";
+  }
+  out << more(n, shown) << '\n';
+}
+
+void write_list(std::ostream& out, const std::vector<std::string>& items, std::size_t max_rows) {
+  std::size_t shown = 0;
+  for (const std::string& item : items) {
+    if (shown == max_rows) break;
+    ++shown;
+    out << "- " << text::markdown_code(item) << '\n';
+  }
+  out << more(items.size(), shown) << '\n';
+}
+
+void write_routes(const audit::Report& report, std::ostream& out, std::size_t max_rows) {
+  const audit::RouteReport& rr = report.routes;
+  if (!rr.enabled) return;
+  const std::string file = text::markdown_code(rr.file);
+  if (!rr.missing.empty()) {
+    out << fmt::format("### Missing routes ({})\n\nExpected by {} but in no sitemap:\n\n",
+                       rr.missing.size(), file);
+    write_list(out, rr.missing, max_rows);
+  }
+  if (!rr.unexpected.empty()) {
+    out << fmt::format("### Unexpected URLs ({})\n\nIn a sitemap but matching no route in {}:\n\n",
+                       rr.unexpected.size(), file);
+    write_list(out, rr.unexpected, max_rows);
+  }
+}
+
+void write_warnings(const audit::Report& report, std::ostream& out, std::size_t max_rows) {
+  if (report.summary.warnings == 0) return;
+  out << fmt::format("### Warnings ({})\n\n", report.summary.warnings)
+      << "| Where | Code | Message |\n|:--|:--|:--|\n";
+  std::uint64_t rows = 0, shown = 0;
+  auto row = [&](std::string_view where, std::uint32_t line, const audit::Finding& f) {
+    ++rows;
+    if (shown == max_rows) return;
+    ++shown;
+    const std::string place = line ? fmt::format("{}:{}", where, line) : std::string(where);
+    out << "| " << text::markdown_code(place) << " | " << text::markdown_code(f.code) << " | "
+        << text::markdown_text(f.message) << " |\n";
+  };
+  for (const audit::Source& s : report.sources) {
+    for (const audit::Finding& f : s.warnings) row(f.where.empty() ? s.url : f.where, f.line, f);
+  }
+  for (const audit::Result& r : report.results) {
+    if (!r.detail) continue;
+    for (const audit::Finding& f : r.detail->findings) {
+      row(f.where.empty() ? r.url : f.where, f.line, f);
+    }
+  }
+  out << more(rows, shown) << '\n';
+}
+
+}  // namespace
+
+void write_markdown(const audit::Report& report, std::ostream& out,
+                    const MarkdownOptions& options) {
+  write_header(report, out);
+  write_failures(report, out, options.max_rows);
+  write_failed_sources(report, out, options.max_rows);
+  write_routes(report, out, options.max_rows);
+  write_warnings(report, out, options.max_rows);
+}
+
+}  // namespace siteaudit::report

@@ -2,6 +2,8 @@
 // ("Go Goroutines: What They Are and How to Use Them", ../shared/000_e4b61343295539c9.txt),
 // rewritten with rt:: and turned into checks. Printing becomes recording; time.Sleep-based
 // waiting becomes a WaitGroup; concurrency is proven by counting overlap, never by timing.
+// Where overlap is counted, the fibers pass a StartGate first (test scaffolding, not part of
+// the example) so that the count does not depend on how fast fibers spawn.
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -52,10 +54,12 @@ TEST_CASE("article: five endpoint calls run concurrently", "[runtime][article]")
                                               "analytics"};
   std::multiset<std::string> answered;
   rt::testing::OverlapCounter in_flight;
+  rt::testing::StartGate start(static_cast<int>(endpoints.size()));
   run_ok(threads, [&] {
     rt::Channel<std::string> results(endpoints.size());
     for (const std::string& endpoint : endpoints) {
       rt::go([&, endpoint] {
+        start.arrive_and_wait();
         in_flight.enter();
         rt::sleep_for(20ms);  // the network call
         in_flight.leave();
@@ -75,9 +79,11 @@ TEST_CASE("article: notifications fan out and a WaitGroup waits for them", "[run
   const unsigned threads = GENERATE(1u, 2u, 8u);
   Log log;
   rt::testing::OverlapCounter asleep;
+  rt::testing::StartGate start(5);
   run_ok(threads, [&] {
     rt::WaitGroup wg;
     auto send_notification = [&](int user_id) {
+      start.arrive_and_wait();
       asleep.enter();
       rt::sleep_for(50ms);  // simulate a network call
       asleep.leave();

@@ -21,12 +21,14 @@ TEST_CASE("Mutex excludes under contention and loses no increment", "[runtime][m
   long long counter = 0;  // plain: only the mutex protects it
   rt::testing::OverlapCounter inside;
   std::atomic<int> contended{0};
+  rt::testing::StartGate start(kFibers);
   run_ok(threads, [&] {
     rt::Mutex mu;
     rt::WaitGroup wg;
     for (int f = 0; f < kFibers; ++f) {
       wg.add(1);
       rt::go([&] {
+        start.arrive_and_wait();  // all compete from the first iteration on
         for (int i = 0; i < per_fiber; ++i) {
           if (!mu.try_lock()) {
             contended.fetch_add(1);

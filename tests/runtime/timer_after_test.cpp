@@ -81,11 +81,13 @@ TEST_CASE("many fibers wait on timers at once", "[runtime][timer]") {
   const int fibers = 500 / rt::testing::kStressScale;
   std::atomic<int> fired{0};
   rt::testing::OverlapCounter waiting;
+  rt::testing::StartGate start(fibers);
   run_ok(threads, [&] {
     rt::WaitGroup wg;
     for (int i = 0; i < fibers; ++i) {
       wg.add(1);
       rt::go([&, i] {
+        start.arrive_and_wait();
         waiting.enter();
         if (rt::after(std::chrono::milliseconds(1 + i % 7)).receive()) fired.fetch_add(1);
         waiting.leave();

@@ -28,11 +28,13 @@ TEST_CASE("wait returns once every fiber called done, and they overlapped",
   std::atomic<int> finished{0};
   int finished_at_wait = 0;
   rt::testing::OverlapCounter asleep;
+  rt::testing::StartGate start(kFibers);
   run_ok(threads, [&] {
     rt::WaitGroup wg;
     for (int i = 0; i < kFibers; ++i) {
       wg.add(1);
       rt::go([&] {
+        start.arrive_and_wait();
         asleep.enter();
         rt::sleep_for(20ms);
         asleep.leave();

@@ -149,11 +149,12 @@ FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
     out.error = {ErrorKind::invalid_url, std::move(start.error)};
     return out;
   }
+  bool started_any = false;  // a hop was handed to the driver: "while" rather than "before"
   auto cancelled_error = [&] {
     const bool deadline = ctx.err() == rt::ContextError::deadline_exceeded;
     return HttpError{ErrorKind::cancelled,
-                     std::string(deadline ? "deadline exceeded" : "cancelled") + " before " +
-                         response.url + " was fetched"};
+                     std::string(deadline ? "deadline exceeded" : "cancelled") +
+                         (started_any ? " while fetching " : " before fetching ") + response.url};
   };
   if (ctx.is_done()) {
     out.error = cancelled_error();
@@ -191,6 +192,7 @@ FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
     }
     run_hop(driver, *t, request, stopped, failure);
     ran = true;
+    started_any = true;
 
     curl_off_t hop_us = 0;
     curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME_T, &hop_us);

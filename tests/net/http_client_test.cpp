@@ -447,7 +447,9 @@ TEST_CASE("cancellation aborts an in-flight transfer at once", "[net][client][ca
   });
   CHECK(completed.load() == 1);
   CHECK(in_flight.error.kind == ErrorKind::cancelled);
+  CHECK(in_flight.error.message == "cancelled while fetching " + server.url("/delay/20000"));
   CHECK(before.error.kind == ErrorKind::cancelled);
+  CHECK(before.error.message == "cancelled before fetching " + server.url("/status/200"));
   CHECK(deadline.error.kind == ErrorKind::cancelled);
   CHECK_THAT(deadline.error.message, Catch::StartsWith("deadline exceeded"));
   // The aborted connections were closed; the pre-cancelled fetch never reached the server.

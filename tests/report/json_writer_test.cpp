@@ -296,3 +296,20 @@ TEST_CASE("json report of 200k results streams one result at a time", "[report]"
   INFO("bytes written: " << checker.bytes);
   CHECK(checker.bytes > kCount * 300);
 }
+
+TEST_CASE("json strings escape every control character and repair bad UTF-8", "[report]") {
+  std::string url = "https://example.com/";
+  for (char c = 1; c < 0x20; ++c) url += c;
+  url += "\x7f\"\\/ \xC3\xA9 \xF0\x9F\x98\x80";  // DEL, quote, backslash, é, an emoji
+  const std::string bad = "\xC0\x80|\xED\xA0\x80|\xE2\x82|\xF5\x80\x80\x80|\x80";
+  audit::Report report;
+  report.results.push_back(test::make_result(url + bad, audit::Outcome::ok, 200, 0, 1));
+  const std::string out = to_json(report);
+  json j = json::parse(out);  // throws on any escaping mistake
+  // Overlong, surrogate, truncated, out-of-range and stray bytes: one U+FFFD per bad byte.
+  const std::string r = "\xEF\xBF\xBD";
+  CHECK(j["results"][0]["url"] ==
+        url + r + r + "|" + r + r + r + "|" + r + r + "|" + r + r + r + r + "|" + r);
+  CHECK(out.find("\\u0001") != std::string::npos);
+  CHECK(out.find("\\n") != std::string::npos);
+}

@@ -1,0 +1,791 @@
+#!/usr/bin/env python3
+"""bench.py — siteaudit's benchmark suite; run it through scripts/bench/run, which installs
+the packages and builds the programs first.
+
+  scripts/bench/run [SECTION ...] [--quick] [--reps N] [options]
+
+Sections (default: all but audit1m):
+  runtime   runtime microbenchmarks, C++ (runtime_bench) next to Go 1.19 (go/runtime)
+  http      HttpClient (http_bench) vs curl --parallel vs wrk against nginx, N = 16/64/256
+  audit     siteaudit vs the Go pool vs curl vs wget2 vs wrk, 20,000 and 100,000 URLs
+  audit1m   siteaudit and the Go pool on 1,000,000 URLs (sitemap index) and 100,000 for growth
+  slow      fixture server answering after 1 s, 10,000 URLs, 10,000 workers
+  all       every section above
+
+Every comparison alternates its contestants run by run (A B C A B C ...), so drift on a busy
+machine hits all of them alike; figures are medians. Raw figures go to
+scripts/bench/out/results-<time>.json (and latest.json); the Markdown tables to latest.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BUILD = os.path.join(ROOT, "build", "bench")
+OUT = os.path.join(HERE, "out")
+SITES = os.path.join(HERE, "sites")
+sys.path.insert(0, HERE)
+import gen_site  # noqa: E402
+
+BIN = {
+    "siteaudit": os.path.join(BUILD, "siteaudit"),
+    "runtime_bench": os.path.join(BUILD, "scripts", "bench", "runtime_bench"),
+    "http_bench": os.path.join(BUILD, "scripts", "bench", "http_bench"),
+    "go_runtime": os.path.join(BUILD, "go", "runtime"),
+    "go_pool": os.path.join(BUILD, "go", "pool"),
+}
+GO_ENV = {"GOMAXPROCS": "2"}
+KIB = 1024
+MIB = 1024 * 1024
+
+
+def log(*args):
+    print("bench:", *args, file=sys.stderr, flush=True)
+
+
+# --- measuring one process -------------------------------------------------------------------
+
+class Run:
+    """One measured process: wall seconds, CPU seconds, peak RSS, exit status, output."""
+
+    def __init__(self, wall, user, sys_, rss_kib, status, stdout, stderr):
+        self.wall, self.user, self.sys, self.rss_kib = wall, user, sys_, rss_kib
+        self.status, self.stdout, self.stderr = status, stdout, stderr
+
+    @property
+    def cpu(self):
+        return self.user + self.sys
+
+
+def measure(cmd, env=None, cwd=None, timeout=3600):
+    """Runs `cmd` under /usr/bin/time -v; wall time is measured here (time -v rounds to 10 ms)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tfile:
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        start = time.perf_counter()
+        p = subprocess.run(["/usr/bin/time", "-v", "-o", tfile.name] + cmd, env=full_env, cwd=cwd,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+        wall = time.perf_counter() - start
+        text = tfile.read()
+
+    def field(name):
+        m = re.search(re.escape(name) + r":\s*([0-9.]+)", text)
+        return float(m.group(1)) if m else float("nan")
+
+    return Run(wall, field("User time (seconds)"), field("System time (seconds)"),
+               int(field("Maximum resident set size (kbytes)")), p.returncode,
+               p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"))
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def rotate(items, k):
+    k %= len(items)
+    return items[k:] + items[:k]
+
+
+# --- servers, started here and stopped by PID ------------------------------------------------
+
+def free_port(preferred):
+    for port in [preferred] + list(range(preferred + 1, preferred + 50)):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise SystemExit("bench: no free port near %d" % preferred)
+
+
+def wait_for_port(port, proc, what):
+    for _ in range(200):  # 10 s
+        if proc.poll() is not None:
+            raise SystemExit(f"bench: {what} exited with {proc.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise SystemExit(f"bench: {what} did not listen on {port}")
+
+
+def stop(proc, sig=signal.SIGTERM):
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+class Nginx:
+    """nginx serving `root` on 127.0.0.1:port: one worker, keep-alive, no access log."""
+
+    def __init__(self, root, port):
+        self.root, self.port = root, port
+        self.prefix = tempfile.mkdtemp(prefix="siteaudit-nginx-")
+        template = open(os.path.join(HERE, "nginx.conf.in")).read()
+        nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        conf = (template.replace("@ROOT@", root).replace("@PORT@", str(port))
+                .replace("@PREFIX@", self.prefix).replace("@NOFILE@", str(min(nofile, 65536))))
+        self.conf = os.path.join(self.prefix, "nginx.conf")
+        with open(self.conf, "w") as f:
+            f.write(conf)
+        for d in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            os.makedirs(os.path.join(self.prefix, d), exist_ok=True)
+        self.proc = None
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(["nginx", "-p", self.prefix, "-c", self.conf],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port, self.proc, "nginx")
+        log(f"nginx pid {self.proc.pid} serving {self.root} on 127.0.0.1:{self.port}")
+        return self
+
+    def __exit__(self, *exc):
+        stop(self.proc, signal.SIGQUIT)  # graceful: the master waits for its worker
+        shutil.rmtree(self.prefix, ignore_errors=True)
+
+
+class FixtureServer:
+    """fixtures/server/server.py with --delay-all; stopped by PID."""
+
+    def __init__(self, root, delay_ms):
+        self.root, self.delay_ms, self.proc, self.port = root, delay_ms, None, None
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(ROOT, "fixtures", "server", "server.py"), "--quiet",
+             "--root", self.root, "--delay-all", str(self.delay_ms)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        line = self.proc.stdout.readline().decode()
+        if not line.startswith("PORT "):
+            stop(self.proc)
+            raise SystemExit("bench: fixture server did not print its port")
+        self.port = int(line.split()[1])
+        log(f"fixture server pid {self.proc.pid} on 127.0.0.1:{self.port}, "
+            f"delay {self.delay_ms} ms")
+        return self
+
+    def __exit__(self, *exc):
+        stop(self.proc)
+
+
+def site(n, origin):
+    root = os.path.join(SITES, str(n))
+    if gen_site.write_pages(root, n):
+        log(f"generated {n} pages in {root}")
+    gen_site.write_sitemaps(root, n, origin)
+    return root
+
+
+# --- contestants: each returns a record with its outcome counted ------------------------------
+
+def outcome_ok(total, ok, expected):
+    return total == expected and ok == expected
+
+
+def run_siteaudit(sitemap, n, workers, method="head", extra=()):
+    with tempfile.NamedTemporaryFile(suffix=".json", dir=OUT, delete=False) as f:
+        report = f.name
+    try:
+        cmd = [BIN["siteaudit"], sitemap, "--workers", str(workers), "--per-host", str(workers),
+               "--method", method, "--json", report, "--no-progress", "--quiet", *extra]
+        r = measure(cmd)
+        total = ok = 0
+        statuses, urls = {}, set()
+        try:
+            with open(report) as f:
+                data = json.load(f)
+            for res in data.get("results", []):
+                total += 1
+                urls.add(res.get("url"))
+                ok += bool(res.get("ok"))
+                key = str(res.get("status") or res.get("error") or "none")
+                statuses[key] = statuses.get(key, 0) + 1
+        except (OSError, ValueError) as e:
+            statuses["report-unreadable"] = str(e)
+        return record(r, total, ok, n, statuses, unique=len(urls), cmd=cmd)
+    finally:
+        if os.path.exists(report):
+            os.unlink(report)
+
+
+def run_go_pool(sitemap, n, workers, method="head"):
+    cmd = [BIN["go_pool"], "-workers", str(workers), "-method", method, sitemap]
+    r = measure(cmd, env=GO_ENV)
+    try:
+        data = json.loads(r.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        data = {"total": 0, "ok": 0, "statuses": {"unparsable": r.stderr[-300:]}}
+    statuses = dict(data.get("statuses", {}))
+    if data.get("errors"):
+        statuses["error"] = data["errors"]
+    return record(r, data.get("total", 0), data.get("ok", 0), n, statuses, cmd=cmd)
+
+
+def curl_config(urls, path, head):
+    with open(path, "w") as f:
+        for u in urls:
+            f.write(f'url = "{u}"\noutput = "/dev/null"\n')
+    return path
+
+
+def run_curl(config, n, parallel, head=True):
+    cmd = ["curl", "--silent", "--parallel", "--parallel-max", str(parallel), "--config", config,
+           "--write-out", "%{http_code}\\n"]
+    if head:
+        cmd.insert(1, "--head")
+    r = measure(cmd)
+    codes = r.stdout.split()
+    statuses = {}
+    for c in codes:
+        statuses[c] = statuses.get(c, 0) + 1
+    ok = sum(v for k, v in statuses.items() if k.startswith("2"))
+    return record(r, len(codes), ok, n, statuses, cmd=cmd)
+
+
+def run_wget2(urls_file, n, threads):
+    work = tempfile.mkdtemp(prefix="siteaudit-wget2-", dir=OUT)
+    stats = os.path.join(work, "site.csv")
+    try:
+        cmd = ["wget2", "--spider", "--max-threads", str(threads), "--input-file", urls_file,
+               "--quiet", "--progress=none", "--no-robots", "--stats-site=csv:" + stats]
+        r = measure(cmd, cwd=work)
+        total = ok = 0
+        statuses = {}
+        if os.path.exists(stats):
+            with open(stats) as f:
+                next(f, None)  # ID,ParentID,URL,Status,...
+                for line in f:
+                    fields = line.rstrip("\n").split(",")
+                    if len(fields) < 4:
+                        continue
+                    total += 1
+                    statuses[fields[3]] = statuses.get(fields[3], 0) + 1
+                    ok += fields[3].startswith("2")
+        return record(r, total, ok, n, statuses, cmd=cmd)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_wrk(url, connections, seconds, n, paths_file=None):
+    """wrk's rate over `seconds`; wall and CPU are scaled to n requests for comparison."""
+    cmd = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    if paths_file:
+        cmd += ["-s", os.path.join(HERE, "wrk_urls.lua"), url, "--", paths_file]
+    else:
+        cmd += [url]
+    r = measure(cmd, timeout=seconds + 60)
+    m = re.search(r"(\d+) requests in ([0-9.]+)(m?s)", r.stdout)
+    done = int(m.group(1)) if m else 0
+    secs = float(m.group(2)) / (1000 if m and m.group(3) == "ms" else 1) if m else float("nan")
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", r.stdout)
+    errs = re.search(r"Socket errors: (.*)", r.stdout)
+    bad_n = int(bad.group(1)) if bad else 0
+    rate = done / secs if done else 0.0
+    rec = record(r, done, done - bad_n, done, {"2xx": done - bad_n, "other": bad_n}, cmd=cmd)
+    # Equivalent figures for n URLs at wrk's rate, so the row reads like the others.
+    scale = n / done if done else float("nan")
+    rec.update(requests=done, seconds=secs, rate=rate, wall=n / rate if rate else None,
+               cpu=r.cpu * scale, user=r.user * scale, sys=r.sys * scale,
+               socket_errors=errs.group(1) if errs else "")
+    return rec
+
+
+def record(r, total, ok, expected, statuses, unique=None, cmd=()):
+    rec = {"wall": r.wall, "user": r.user, "sys": r.sys, "cpu": r.cpu, "rss_kib": r.rss_kib,
+           "exit": r.status, "total": total, "ok": ok, "expected": expected,
+           "complete": outcome_ok(total, ok, expected), "statuses": statuses,
+           "rate": total / r.wall if r.wall else 0.0, "cmd": " ".join(cmd)}
+    if unique is not None:
+        rec["unique_urls"] = unique
+        rec["complete"] = rec["complete"] and unique == expected
+    if not rec["complete"]:
+        rec["stderr_tail"] = r.stderr[-500:]
+    return rec
+
+
+# --- sections --------------------------------------------------------------------------------
+
+RUNTIME_BENCHES = ["spawn", "yield", "pingpong", "buffered1", "buffered4", "pool", "parked"]
+RUNTIME_TARGET = {"spawn": 0.5, "pingpong": 0.5}
+
+
+def section_runtime(args, results):
+    out = results.setdefault("runtime", {"runs": [], "summary": []})
+    for rep in range(args.reps):
+        for bench in RUNTIME_BENCHES:
+            if bench == "parked" and rep >= args.parked_reps:
+                continue
+            pair = [("cpp", [BIN["runtime_bench"], bench], {}),
+                    ("go", [BIN["go_runtime"], bench], GO_ENV)]
+            for lang, cmd, env in rotate(pair, rep):
+                r = measure(cmd, env=env, timeout=900)
+                try:
+                    data = json.loads(r.stdout.strip().splitlines()[-1])
+                except (ValueError, IndexError):
+                    data = {"error": (r.stderr or r.stdout)[-500:] or f"exit {r.status}"}
+                data.update(lang=lang, bench=bench, rep=rep, wall=r.wall, rss_kib=r.rss_kib,
+                            cpu=r.cpu, exit=r.status)
+                out["runs"].append(data)
+                log(f"runtime rep {rep} {bench} {lang}: "
+                    + (f"{data['ns_per_op']:.1f} ns/op" if "ns_per_op" in data
+                       else data.get("error", "?")[:200]))
+    for bench in RUNTIME_BENCHES:
+        row = {"bench": bench}
+        for lang in ("cpp", "go"):
+            runs = [d for d in out["runs"] if d["bench"] == bench and d["lang"] == lang]
+            row[lang] = median([d.get("ns_per_op") for d in runs])
+            row[lang + "_runs"] = len(runs)
+            row[lang + "_errors"] = [d["error"] for d in runs if "error" in d]
+            if bench == "parked":
+                row[lang + "_bytes_per_fiber"] = median([d.get("bytes_per_fiber") for d in runs])
+        if row["cpp"] and row["go"]:
+            row["ratio"] = row["cpp"] / row["go"]
+        if bench == "parked":
+            b = row.get("cpp_bytes_per_fiber")
+            row["target"] = "≤ 5 KiB per parked fiber"
+            row["met"] = b is not None and b <= 5 * KIB
+        else:
+            limit = RUNTIME_TARGET.get(bench, 1.0)
+            row["target"] = f"ratio ≤ {limit}"
+            row["met"] = row.get("ratio") is not None and row["ratio"] <= limit
+        out["summary"].append(row)
+
+
+def section_http(args, results):
+    out = results.setdefault("http", {"runs": [], "summary": []})
+    n_site = 20_000
+    port = free_port(args.port)
+    origin = f"http://127.0.0.1:{port}"
+    root = site(n_site, origin)
+    urls = open(os.path.join(root, "urls.txt")).read().split()
+    requests = args.http_requests
+    looped = [urls[i % len(urls)] for i in range(requests)]
+    urls_file = os.path.join(root, "urls.txt")
+    head_cfg = curl_config(looped, os.path.join(OUT, "http-curl.cfg"), True)
+    with Nginx(root, port):
+        for rep in range(args.reps):
+            for conns in args.connections:
+                for method in ("head", "get"):
+                    tools = ["ours", "curl", "wrk"]
+                    for tool in rotate(tools, rep):
+                        if tool == "ours":
+                            cmd = [BIN["http_bench"], urls_file, "--fibers", str(conns),
+                                   "--requests", str(requests), "--method", method]
+                            r = measure(cmd)
+                            try:
+                                data = json.loads(r.stdout.strip().splitlines()[-1])
+                                ok = data.get("ok", 0)
+                                statuses = data.get("statuses", {})
+                                statuses.update(data.get("error_kinds", {}))
+                            except (ValueError, IndexError):
+                                ok, statuses = 0, {"unparsable": r.stderr[-300:]}
+                            rec = record(r, sum(v for v in statuses.values()
+                                                if isinstance(v, int)), ok, requests, statuses,
+                                         cmd=cmd)
+                            rec["requests"] = requests
+                        elif tool == "curl":
+                            rec = run_curl(head_cfg, requests, conns, head=(method == "head"))
+                            rec["requests"] = requests
+                        else:
+                            rec = run_wrk(origin, conns, args.wrk_seconds, requests,
+                                          os.path.join(root, "paths.txt"))
+                            rec["note"] = "GET (wrk cannot HEAD)"
+                        rec["cpu_per_request_us"] = (rec["cpu"] / rec["requests"] * 1e6
+                                                     if rec.get("requests") else None)
+                        rec.update(tool=tool, connections=conns, method=method, rep=rep)
+                        out["runs"].append(rec)
+                        log(f"http rep {rep} N={conns} {method} {tool}: {rec['rate']:.0f} req/s "
+                            f"{rec['cpu_per_request_us'] or 0:.1f} µs CPU/req "
+                            f"{'ok' if rec['complete'] else 'INCOMPLETE ' + str(rec['statuses'])}")
+    for conns in args.connections:
+        for method in ("head", "get"):
+            row = {"connections": conns, "method": method}
+            for tool in ("ours", "curl", "wrk"):
+                runs = [d for d in out["runs"] if d["tool"] == tool and
+                        d["connections"] == conns and d["method"] == method]
+                row[tool + "_rps"] = median([d["rate"] for d in runs])
+                row[tool + "_cpu_us"] = median([d["cpu_per_request_us"] for d in runs])
+                row[tool + "_complete"] = all(d["complete"] for d in runs)
+                row[tool + "_runs"] = len(runs)
+            if row["curl_rps"] and row["ours_rps"]:
+                row["vs_curl"] = row["ours_rps"] / row["curl_rps"]
+            if row["wrk_rps"] and row["ours_rps"]:
+                row["vs_wrk"] = row["ours_rps"] / row["wrk_rps"]
+            if row["curl_cpu_us"] and row["ours_cpu_us"]:
+                row["cpu_vs_curl"] = row["ours_cpu_us"] / row["curl_cpu_us"]
+            row["met"] = (row.get("vs_curl", 0) >= 1.3 and row.get("vs_wrk", 0) >= 0.8 and
+                          row.get("cpu_vs_curl", 9) < 1.0 and row["ours_complete"])
+            out["summary"].append(row)
+
+
+AUDIT_TOOLS = ["siteaudit", "go-pool", "curl", "wget2", "wrk-all", "wrk-one"]
+
+
+def audit_contest(sizes, workers_list, tools, reps, args, out, label):
+    for n in sizes:
+        port = free_port(args.port)
+        origin = f"http://127.0.0.1:{port}"
+        root = site(n, origin)
+        sitemap = origin + "/sitemap.xml"
+        urls_file = os.path.join(root, "urls.txt")
+        cfg = None
+        if "curl" in tools:
+            cfg = curl_config(open(urls_file).read().split(), os.path.join(OUT, f"audit-{n}.cfg"),
+                              True)
+        with Nginx(root, port):
+            for rep in range(reps):
+                for workers in workers_list:
+                    for tool in rotate(tools, rep):
+                        if tool == "siteaudit":
+                            rec = run_siteaudit(sitemap, n, workers)
+                        elif tool == "go-pool":
+                            rec = run_go_pool(sitemap, n, workers)
+                        elif tool == "curl":
+                            rec = run_curl(cfg, n, min(workers, 300))
+                        elif tool == "wget2":
+                            rec = run_wget2(urls_file, n, workers)
+                        elif tool == "wrk-all":
+                            rec = run_wrk(origin, workers, args.wrk_seconds, n,
+                                          os.path.join(root, "paths.txt"))
+                        else:
+                            rec = run_wrk(origin + "/p/0/1.html", workers, args.wrk_seconds, n)
+                        rec.update(tool=tool, urls=n, workers=workers, rep=rep)
+                        out["runs"].append(rec)
+                        log(f"{label} rep {rep} n={n} w={workers} {tool}: {rec['wall']:.2f} s "
+                            f"{rec['rate']:.0f}/s cpu {rec['cpu']:.2f} s "
+                            f"rss {rec['rss_kib'] / 1024:.1f} MiB "
+                            f"{'ok' if rec['complete'] else 'INCOMPLETE ' + json.dumps(rec['statuses'])[:300]}")
+        if cfg:
+            os.unlink(cfg)
+
+
+def summarize_audit(out, label):
+    rows = []
+    keys = sorted({(d["urls"], d["workers"]) for d in out["runs"]})
+    for n, workers in keys:
+        for tool in AUDIT_TOOLS:
+            runs = [d for d in out["runs"] if d["tool"] == tool and d["urls"] == n
+                    and d["workers"] == workers]
+            if not runs:
+                continue
+            rows.append({"urls": n, "workers": workers, "tool": tool, "runs": len(runs),
+                         "wall": median([d["wall"] for d in runs]),
+                         "rate": median([d["rate"] for d in runs]),
+                         "cpu": median([d["cpu"] for d in runs]),
+                         "rss_mib": median([d["rss_kib"] / 1024 for d in runs]),
+                         "complete_runs": sum(d["complete"] for d in runs),
+                         "ok": median([d["ok"] for d in runs]),
+                         "total": median([d["total"] for d in runs])})
+    out["summary"] = rows
+    return rows
+
+
+def audit_targets(rows, results):
+    """The issue-7 targets for 20k/100k rows, from medians of the same invocation."""
+    checks = []
+    by = {(r["urls"], r["workers"], r["tool"]): r for r in rows}
+    for (n, workers, tool), r in sorted(by.items()):
+        if tool != "siteaudit" or n > 100_000:
+            continue
+        go, wrk = by.get((n, workers, "go-pool")), by.get((n, workers, "wrk-all"))
+        if go:
+            checks.append((f"{n} URLs, {workers} workers: URLs/s ≥ 1.3× Go pool",
+                           r["rate"] / go["rate"], r["rate"] / go["rate"] >= 1.3))
+            checks.append((f"{n} URLs, {workers} workers: CPU ≤ 0.7× Go pool",
+                           r["cpu"] / go["cpu"], r["cpu"] / go["cpu"] <= 0.7))
+            checks.append((f"{n} URLs, {workers} workers: peak RSS ≤ Go pool",
+                           r["rss_mib"] / go["rss_mib"], r["rss_mib"] <= go["rss_mib"]))
+        if wrk:
+            checks.append((f"{n} URLs, {workers} workers: URLs/s ≥ 0.8× wrk (all URLs)",
+                           r["rate"] / wrk["rate"], r["rate"] / wrk["rate"] >= 0.8))
+        checks.append((f"{n} URLs, {workers} workers: every URL reported ok, every run",
+                       r["complete_runs"] / r["runs"], r["complete_runs"] == r["runs"]))
+    return checks
+
+
+def section_audit(args, results):
+    out = results.setdefault("audit", {"runs": []})
+    audit_contest(args.sizes, args.workers, AUDIT_TOOLS, args.reps, args, out, "audit")
+    rows = summarize_audit(out, "audit")
+    out["targets"] = [{"target": t, "ratio": v, "met": m} for t, v, m in audit_targets(rows, results)]
+
+
+def section_audit1m(args, results):
+    out = results.setdefault("audit1m", {"runs": []})
+    audit_contest([100_000, 1_000_000], [args.workers[0]], ["siteaudit", "go-pool"],
+                  args.reps_1m, args, out, "audit1m")
+    rows = summarize_audit(out, "audit1m")
+    by = {(r["urls"], r["tool"]): r for r in rows}
+    big, small = by.get((1_000_000, "siteaudit")), by.get((100_000, "siteaudit"))
+    targets = []
+    if big:
+        targets.append({"target": "1,000,000 URLs: every URL reported, every run",
+                        "ratio": big["complete_runs"] / big["runs"],
+                        "met": big["complete_runs"] == big["runs"]})
+        targets.append({"target": "1,000,000 URLs: peak RSS ≤ 256 MiB", "ratio": big["rss_mib"],
+                        "met": big["rss_mib"] <= 256})
+    if big and small:
+        growth = (big["rss_mib"] - small["rss_mib"]) * MIB / 900_000
+        targets.append({"target": "RSS growth 100k→1M ≤ 150 bytes/URL", "ratio": growth,
+                        "met": growth <= 150})
+    out["targets"] = targets
+
+
+def section_slow(args, results):
+    out = results.setdefault("slow", {"runs": []})
+    n = args.slow_urls
+    root = site(20_000, f"http://127.0.0.1:{args.port}")  # pages only; URLs name the fixture port
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # inherited by the clients
+    if hard < n + 1000:
+        log(f"warning: fd hard limit {hard} is below {n} connections + slack")
+    with FixtureServer(root, args.delay_ms) as server:
+        origin = f"http://127.0.0.1:{server.port}"
+        # The sitemap is a local file so that only the checks, not the sitemap fetch, wait.
+        sitemap = os.path.join(OUT, "slow-sitemap.xml")
+        with open(sitemap, "w") as f:
+            f.write(gen_site.urlset(origin + gen_site.page_path(i) for i in range(n)))
+        for rep in range(args.reps):
+            for tool in rotate(["siteaudit", "go-pool"], rep):
+                if tool == "siteaudit":
+                    rec = run_siteaudit(sitemap, n, args.slow_workers,
+                                        extra=("--timeout", "60s"))
+                else:
+                    rec = run_go_pool(sitemap, n, args.slow_workers)
+                rec.update(tool=tool, urls=n, workers=args.slow_workers, rep=rep,
+                           delay_ms=args.delay_ms)
+                out["runs"].append(rec)
+                log(f"slow rep {rep} {tool}: {rec['wall']:.2f} s rss "
+                    f"{rec['rss_kib'] / 1024:.1f} MiB "
+                    f"{'ok' if rec['complete'] else 'INCOMPLETE ' + json.dumps(rec['statuses'])[:300]}")
+    rows = []
+    for tool in ("siteaudit", "go-pool"):
+        runs = [d for d in out["runs"] if d["tool"] == tool]
+        rows.append({"tool": tool, "runs": len(runs), "wall": median([d["wall"] for d in runs]),
+                     "cpu": median([d["cpu"] for d in runs]),
+                     "rss_mib": median([d["rss_kib"] / 1024 for d in runs]),
+                     "complete_runs": sum(d["complete"] for d in runs)})
+    out["summary"] = rows
+    ours, go = rows
+    limit = 1.5 + args.delay_ms / 1000
+    out["targets"] = [
+        {"target": f"slow site: wall ≤ {limit:.1f} s", "ratio": ours["wall"],
+         "met": ours["wall"] is not None and ours["wall"] <= limit},
+        {"target": "slow site: peak RSS ≤ Go pool", "ratio": (ours["rss_mib"] / go["rss_mib"])
+         if ours["rss_mib"] and go["rss_mib"] else None,
+         "met": bool(ours["rss_mib"] and go["rss_mib"] and ours["rss_mib"] <= go["rss_mib"])},
+        {"target": "slow site: every URL reported ok, every run",
+         "ratio": ours["complete_runs"], "met": ours["complete_runs"] == ours["runs"]}]
+
+
+# --- report ----------------------------------------------------------------------------------
+
+def fmt(v, spec=".2f", none="—"):
+    return none if v is None else format(v, spec)
+
+
+def yes(b):
+    return "**met**" if b else "**missed**"
+
+
+def markdown(results, meta):
+    lines = [f"Machine: {meta['machine']}; {meta['date']}; load average at start "
+             f"{meta['load_start']}, at end {meta['load_end']}.",
+             f"Command: `{meta['command']}`", ""]
+    if "runtime" in results:
+        lines += ["### Runtime (ns per op, medians; 2 threads / GOMAXPROCS=2)", "",
+                  "| benchmark | siteaudit rt | Go 1.19 | ratio | target | |",
+                  "|---|---:|---:|---:|---|---|"]
+        for r in results["runtime"]["summary"]:
+            if r["bench"] == "parked":
+                errs = r.get("cpp_errors") or []
+                lines.append(
+                    f"| parked 1,000,000 (bytes/fiber, peak RSS / N) "
+                    f"| {fmt(r.get('cpp_bytes_per_fiber'), '.0f')} "
+                    f"| {fmt(r.get('go_bytes_per_fiber'), '.0f')} "
+                    f"| {fmt(ratio(r.get('cpp_bytes_per_fiber'), r.get('go_bytes_per_fiber')))} "
+                    f"| {r['target']} | {yes(r['met'])}{' — ' + errs[0][:120] if errs else ''} |")
+                lines.append(f"| parked 1,000,000 (ns per spawn+park) | {fmt(r['cpp'], '.0f')} "
+                             f"| {fmt(r['go'], '.0f')} | {fmt(r.get('ratio'))} | — | |")
+            else:
+                lines.append(f"| {r['bench']} | {fmt(r['cpp'], '.1f')} | {fmt(r['go'], '.1f')} "
+                             f"| {fmt(r.get('ratio'))} | {r['target']} | {yes(r['met'])} |")
+        lines.append("")
+    if "http" in results:
+        lines += ["### HTTP client vs curl --parallel vs wrk (nginx, 20,000-page site; req/s and "
+                  "µs CPU per request, medians)", "",
+                  "| N | method | ours req/s | curl req/s | wrk GET req/s | ours/curl | ours/wrk "
+                  "| ours µs CPU/req | curl µs CPU/req | wrk µs CPU/req | targets |",
+                  "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for r in results["http"]["summary"]:
+            lines.append(
+                f"| {r['connections']} | {r['method'].upper()} | {fmt(r['ours_rps'], '.0f')} "
+                f"| {fmt(r['curl_rps'], '.0f')} | {fmt(r['wrk_rps'], '.0f')} "
+                f"| {fmt(r.get('vs_curl'))} | {fmt(r.get('vs_wrk'))} "
+                f"| {fmt(r['ours_cpu_us'], '.1f')} | {fmt(r['curl_cpu_us'], '.1f')} "
+                f"| {fmt(r['wrk_cpu_us'], '.1f')} | {yes(r['met'])} |")
+        lines.append("")
+    for key, title in (("audit", "Audit (nginx, HEAD; medians)"),
+                       ("audit1m", "Audit, 1,000,000 URLs through a sitemap index (medians)")):
+        if key not in results:
+            continue
+        lines += [f"### {title}", "",
+                  "| URLs | workers | tool | runs | wall s | URLs/s | CPU s | peak RSS MiB "
+                  "| outcome (ok / total, median) | complete runs |",
+                  "|---:|---:|---|---:|---:|---:|---:|---:|---|---:|"]
+        for r in results[key]["summary"]:
+            lines.append(
+                f"| {r['urls']:,} | {r['workers']} | {r['tool']} | {r['runs']} | {fmt(r['wall'])} "
+                f"| {fmt(r['rate'], ',.0f')} | {fmt(r['cpu'])} | {fmt(r['rss_mib'], '.1f')} "
+                f"| {fmt(r['ok'], ',.0f')} / {fmt(r['total'], ',.0f')} "
+                f"| {r['complete_runs']}/{r['runs']} |")
+        lines.append("")
+    if "slow" in results:
+        lines += ["### Slow site (fixture server, every answer after 1 s; 10,000 URLs, 10,000 "
+                  "workers; medians)", "",
+                  "| tool | runs | wall s | CPU s | peak RSS MiB | complete runs |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for r in results["slow"]["summary"]:
+            lines.append(f"| {r['tool']} | {r['runs']} | {fmt(r['wall'])} | {fmt(r['cpu'])} "
+                         f"| {fmt(r['rss_mib'], '.1f')} | {r['complete_runs']}/{r['runs']} |")
+        lines.append("")
+    targets = []
+    for key in ("audit", "audit1m", "slow"):
+        targets += results.get(key, {}).get("targets", [])
+    if targets:
+        lines += ["### Audit targets", "", "| target | measured | |", "|---|---:|---|"]
+        for t in targets:
+            lines.append(f"| {t['target']} | {fmt(t['ratio'])} | {yes(t['met'])} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def ratio(a, b):
+    return a / b if a and b else None
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{model}, {os.cpu_count()} cores, {mem:.0f} GiB, Linux {platform.release()}, "
+            f"{platform.freedesktop_os_release().get('PRETTY_NAME', '')}")
+
+
+def versions():
+    def first(cmd):
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
+            return (p.stdout or p.stderr).strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.SubprocessError):
+            return "unavailable"
+    return {"go": first(["/usr/lib/go-1.19/bin/go", "version"]), "curl": first(["curl", "-V"]),
+            "wget2": first(["wget2", "--version"]), "wrk": first(["wrk", "-v"]),
+            "nginx": first(["nginx", "-v"])}
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="scripts/bench/run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sections", nargs="*", default=[],
+                        help="runtime http audit audit1m slow all (default: all but audit1m)")
+    parser.add_argument("--quick", action="store_true",
+                        help="2 repetitions, shorter runs (a smoke test, not a figure to quote)")
+    parser.add_argument("--reps", type=int, help="repetitions per contestant (default 5)")
+    parser.add_argument("--reps-1m", type=int, help="repetitions at 1,000,000 URLs (default 3)")
+    parser.add_argument("--parked-reps", type=int, help="repetitions of the 1,000,000-fiber "
+                        "memory benchmark (default 3)")
+    parser.add_argument("--sizes", default="20000,100000", help="audit site sizes")
+    parser.add_argument("--workers", default="64,256", help="audit worker counts")
+    parser.add_argument("--connections", default="16,64,256", help="HTTP benchmark N")
+    parser.add_argument("--http-requests", type=int, help="requests per HTTP run (default 60000)")
+    parser.add_argument("--wrk-seconds", type=int, help="wrk run length (default 5)")
+    parser.add_argument("--slow-urls", type=int, default=10_000)
+    parser.add_argument("--slow-workers", type=int, default=10_000)
+    parser.add_argument("--delay-ms", type=int, default=1000)
+    parser.add_argument("--port", type=int, default=18080, help="nginx port (default 18080)")
+    args = parser.parse_args()
+
+    sections = args.sections or ["runtime", "http", "audit", "slow"]
+    if "all" in sections:
+        sections = ["runtime", "http", "audit", "audit1m", "slow"]
+    known = {"runtime", "http", "audit", "audit1m", "slow"}
+    for s in sections:
+        if s not in known:
+            parser.error(f"unknown section {s!r}")
+    q = args.quick
+    args.reps = args.reps or (2 if q else 5)
+    args.reps_1m = args.reps_1m or (1 if q else 3)
+    args.parked_reps = args.parked_reps or (1 if q else 3)
+    args.http_requests = args.http_requests or (20_000 if q else 60_000)
+    args.wrk_seconds = args.wrk_seconds or (2 if q else 5)
+    args.sizes = [int(s) for s in args.sizes.split(",")]
+    args.workers = [int(s) for s in args.workers.split(",")]
+    args.connections = [int(s) for s in args.connections.split(",")]
+
+    needs = {"runtime": ["runtime_bench", "go_runtime"], "http": ["http_bench"],
+             "audit": ["siteaudit", "go_pool"], "audit1m": ["siteaudit", "go_pool"],
+             "slow": ["siteaudit", "go_pool"]}
+    for s in sections:
+        for b in needs[s]:
+            if not os.access(BIN[b], os.X_OK):
+                raise SystemExit(f"bench: {BIN[b]} is missing; run scripts/bench/run (it builds)")
+
+    os.makedirs(OUT, exist_ok=True)
+    meta = {"machine": machine(), "date": datetime.datetime.now().astimezone().isoformat(
+        timespec="seconds"), "command": "scripts/bench/run " + " ".join(sys.argv[1:]),
+        "load_start": " ".join(open("/proc/loadavg").read().split()[:3]),
+        "versions": versions(), "sections": sections, "reps": args.reps}
+    results = {}
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = os.path.join(OUT, f"results-{stamp}.json")
+    functions = {"runtime": section_runtime, "http": section_http, "audit": section_audit,
+                 "audit1m": section_audit1m, "slow": section_slow}
+    try:
+        for s in sections:
+            log(f"== {s}")
+            functions[s](args, results)
+            # Raw figures are saved after every section, so a long run interrupted keeps them.
+            with open(path, "w") as f:
+                json.dump({"meta": meta, "results": results}, f, indent=1)
+    finally:
+        meta["load_end"] = " ".join(open("/proc/loadavg").read().split()[:3])
+        with open(path, "w") as f:
+            json.dump({"meta": meta, "results": results}, f, indent=1)
+        shutil.copyfile(path, os.path.join(OUT, "latest.json"))
+    table = markdown(results, meta)
+    with open(os.path.join(OUT, "latest.md"), "w") as f:
+        f.write(table + "\n")
+    print(table)
+    log(f"raw figures: {path}; tables: {os.path.join(OUT, 'latest.md')}")
+
+
+if __name__ == "__main__":
+    main()

@@ -85,18 +85,23 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
     result.details().error_kind = "excluded";
     return result;
   }
-  if (robots_ != nullptr && !robots_->allowed(ctx, job.check_url)) {
-    // Never requested: --respect-robots promises the site that.
-    result.outcome = Outcome::skipped;
-    result.details().error = "robots.txt disallows this URL for siteaudit (--respect-robots)";
-    result.details().error_kind = "robots";
-    if (auto finding = robots_disallowed_finding(job.url, true, settings_.hygiene)) {
-      add_finding(result, std::move(*finding));
-    }
-    return result;
-  }
-
   const std::string host = host_of(job.check_url);
+  if (robots_ != nullptr) {
+    std::shared_ptr<const RobotsTxt> rules = robots_->rules(ctx, job.check_url);
+    if (rules && !rules->allowed(kRobotsUserAgent, job.check_url)) {
+      // Never requested: --respect-robots promises the site that.
+      result.outcome = Outcome::skipped;
+      result.details().error = "robots.txt disallows this URL for siteaudit (--respect-robots)";
+      result.details().error_kind = "robots";
+      if (auto finding = robots_disallowed_finding(job.url, true, settings_.hygiene)) {
+        add_finding(result, std::move(*finding));
+      }
+      return result;
+    }
+    if (rules && rate_ != nullptr) {
+      if (auto delay = rules->crawl_delay(kRobotsUserAgent)) rate_->set_crawl_delay(host, *delay);
+    }
+  }
   net::Request request;
   request.method = settings_.use_get ? net::Method::get : net::Method::head;
   request.url = job.check_url;

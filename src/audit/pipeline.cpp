@@ -26,6 +26,7 @@
 #include "siteaudit/audit/rate_limiter.hpp"
 #include "siteaudit/audit/report.hpp"
 #include "siteaudit/audit/retry_policy.hpp"
+#include "siteaudit/audit/robots_cache.hpp"
 #include "siteaudit/audit/sitemap_loader.hpp"
 #include "siteaudit/audit/status_policy.hpp"
 #include "siteaudit/audit/url_filter.hpp"
@@ -234,8 +235,10 @@ PipelineResult run_pipeline(const AuditConfig& config,
     settings.timeout = config.timeout;
     settings.max_body = config.max_body;
     settings.hygiene = plan->hygiene;
+    std::unique_ptr<RobotsCache> robots;
+    if (config.respect_robots) robots = std::make_unique<RobotsCache>(client, config.timeout);
     Checker checker(client, settings, plan->status, plan->filter, *plan->retry, plan->rate.get(),
-                    nullptr);
+                    robots.get());
 
     // Bounded channels: the loader blocks when workers fall behind (back-pressure), and
     // workers block when the collector does.

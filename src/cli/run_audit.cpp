@@ -1,6 +1,7 @@
 // run_audit.cpp — report destinations, progress, writers and the exit code.
 #include "cli/run_audit.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,6 +12,10 @@
 
 #include "siteaudit/audit/pipeline.hpp"
 #include "siteaudit/report/json_writer.hpp"
+#include "siteaudit/report/junit_writer.hpp"
+#include "siteaudit/report/markdown_writer.hpp"
+#include "siteaudit/report/progress_printer.hpp"
+#include "siteaudit/report/summary_writer.hpp"
 
 namespace siteaudit::cli {
 
@@ -53,6 +58,13 @@ class ReportFile {
   std::ostream* stream_ = nullptr;
 };
 
+// terminal_width() is the width of the terminal on `fd`, or 80 when it is not one.
+std::size_t terminal_width(int fd) {
+  struct winsize size {};
+  if (ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
+}
+
 }  // namespace
 
 int run_audit(const audit::AuditConfig& config, std::ostream& out, std::ostream& err) {
@@ -67,15 +79,34 @@ int run_audit(const audit::AuditConfig& config, std::ostream& out, std::ostream&
   const bool report_on_stdout = config.json == "-" || config.junit == "-" || config.markdown == "-";
   std::ostream& human = report_on_stdout ? err : out;
 
-  audit::PipelineResult run = audit::run_pipeline(config);
+  // The progress line is for a person watching a terminal; CI logs get the summary only.
+  const bool progress_on =
+      config.progress && config.verbosity != audit::Verbosity::quiet && isatty(STDERR_FILENO) == 1;
+  report::ProgressPrinter progress(err, progress_on, terminal_width(STDERR_FILENO));
+  auto on_progress = [&progress](const audit::ProgressSample& sample) {
+    progress.update({.done = sample.done,
+                     .total = sample.listed,
+                     .failed = sample.failed,
+                     .loading = sample.loading,
+                     .elapsed = sample.elapsed});
+  };
+  audit::PipelineResult run =
+      progress_on ? audit::run_pipeline(config, on_progress) : audit::run_pipeline(config);
+  progress.finish();
   if (!run.error.empty()) err << "siteaudit: " << run.error << '\n';
   if (!run.ran) return run.exit_code;
 
   const audit::Report& report = run.report;
   if (json.stream() != nullptr) report::write_json(report, *json.stream());
+  if (junit.stream() != nullptr) report::write_junit(report, *junit.stream());
+  if (markdown.stream() != nullptr) report::write_markdown(report, *markdown.stream());
   if (config.verbosity != audit::Verbosity::quiet) {
-    human << "siteaudit: " << report.summary.total << " URLs, " << report.summary.ok << " ok, "
-          << report.summary.failed << " failed\n";
+    report::SummaryStyle style;
+    const int human_fd = &human == &err ? STDERR_FILENO : STDOUT_FILENO;
+    style.color =
+        report::color_enabled(config.color, isatty(human_fd) == 1, std::getenv("NO_COLOR"));
+    style.verbose = config.verbosity == audit::Verbosity::verbose;
+    report::write_summary(report, human, style);
   }
   for (ReportFile* file : {&json, &junit, &markdown}) {
     if (!file->finish(error)) {

@@ -229,7 +229,7 @@ TEST_CASE("Loader: top-level failures are input errors naming the place", "[audi
   CHECK(file.result.error == "/nonexistent/sitemap.xml: cannot open: No such file or directory");
 }
 
-TEST_CASE("Loader: gzip by magic bytes, plain bodies under .gz, transport encoding", "[audit]") {
+TEST_CASE("Loader: gzip by magic bytes, not by name", "[audit]") {
   TempDir dir;
   dir.write("robots.txt",
             "Sitemap: {{BASE}}/s1.dat\nSitemap: {{BASE}}/plain.xml.gz\nSitemap: "

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <thread>
 #include <utility>
 
@@ -127,16 +128,38 @@ void MultiDriver::post(const Op& op) noexcept {
   drive();
 }
 
-void MultiDriver::post_socket(std::uint64_t key, std::uint32_t events) noexcept {
+void MultiDriver::post_socket(SocketWatch* w, std::uint32_t events) noexcept {
   {
     std::lock_guard lock(queue_mu_);
     if (closed_) return;
-    auto [it, inserted] = socket_events_.try_emplace(key, events);
+    auto [it, inserted] = socket_events_.try_emplace(w, events);
     if (!inserted) it->second |= events;
-    if (driving_) return;
+    if (driving_) {
+      // Another thread drives and will handle this event. Level-triggered, the fd would be
+      // reported again on every poll until then, and this thread would spin re-posting it
+      // (measured: a quarter of the client's CPU). Mute it; the driver restores the interest
+      // when it takes the event. Muting under queue_mu_ orders it before that restore.
+      const rt::WatchId id = w->id.load(std::memory_order_acquire);
+      if (id != 0 && !w->muted.load(std::memory_order_relaxed)) {
+        w->muted.store(true, std::memory_order_relaxed);
+        rt::rewatch(id, 0);
+      }
+      return;
+    }
     driving_ = true;
   }
   drive();
+}
+
+void MultiDriver::free_retired() noexcept {
+  {
+    // unwatch() returned for each of them, so no callback will post them again; drop what
+    // they posted before.
+    std::lock_guard lock(queue_mu_);
+    for (SocketWatch* w : retired_) socket_events_.erase(w);
+  }
+  for (SocketWatch* w : retired_) delete w;
+  retired_.clear();
 }
 
 void MultiDriver::drive() noexcept {
@@ -154,19 +177,17 @@ void MultiDriver::drive() noexcept {
     }
     for (const Op& op : batch_) run_op(op);
     batch_.clear();
-    for (const auto& [key, events] : socket_batch_) {
-      const int fd = static_cast<int>(static_cast<std::uint32_t>(key));
-      auto it = sockets_.find(fd);
-      // An event queued for a registration curl has since removed (and perhaps for a new
-      // socket that reuses the fd number) is stale: drop it.
-      if (it == sockets_.end() || it->second.serial != static_cast<std::uint32_t>(key >> 32)) {
-        continue;
+    for (const auto& [w, events] : socket_batch_) {
+      if (w->removed) continue;  // curl removed the socket after this event was queued
+      // Restore a muted interest before the action, so readiness left after it is reported.
+      if (w->muted.exchange(false, std::memory_order_relaxed)) {
+        rt::rewatch(w->id.load(std::memory_order_relaxed), w->interest);
       }
       int mask = 0;
       if (events & rt::kReadable) mask |= CURL_CSELECT_IN;
       if (events & rt::kWritable) mask |= CURL_CSELECT_OUT;
       if (events & rt::kError) mask |= CURL_CSELECT_ERR;
-      socket_action(fd, mask);
+      socket_action(w->fd, mask);
     }
     socket_batch_.clear();
     // on_timer(0) asked for an immediate timeout action from inside a curl call; run it now
@@ -176,6 +197,7 @@ void MultiDriver::drive() noexcept {
       socket_action(CURL_SOCKET_TIMEOUT, 0);
     }
     drain_done();
+    if (!retired_.empty()) free_retired();
   }
 }
 
@@ -237,32 +259,43 @@ int MultiDriver::on_socket(CURL*, curl_socket_t s, int what, void* self, void*) 
   // Runs inside a curl_multi_* call on the driving thread: record, never call back into curl.
   auto* d = static_cast<MultiDriver*>(self);
   auto it = d->sockets_.find(s);
+  SocketWatch* w = it == d->sockets_.end() ? nullptr : it->second;
   if (what == CURL_POLL_REMOVE) {
-    if (it != d->sockets_.end()) {
-      rt::unwatch(it->second.id);
+    if (w != nullptr) {
+      rt::unwatch(w->id.load(std::memory_order_relaxed));
+      w->removed = true;
       d->sockets_.erase(it);
+      d->retired_.push_back(w);
     }
     return 0;
   }
   std::uint32_t interest = 0;
   if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) interest |= rt::kReadable;
   if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) interest |= rt::kWritable;
-  if (it != d->sockets_.end()) {
-    if (it->second.interest != interest) {
-      rt::rewatch(it->second.id, interest);
-      it->second.interest = interest;
+  if (w != nullptr) {
+    if (w->interest != interest) {
+      w->interest = interest;
+      // A muted watch stays muted: the driver restores `interest` when it takes the event.
+      if (!w->muted.load(std::memory_order_relaxed)) {
+        rt::rewatch(w->id.load(std::memory_order_relaxed), interest);
+      }
     }
     return 0;
   }
-  const std::uint32_t serial = ++d->next_serial_;
-  const std::uint64_t key =
-      (static_cast<std::uint64_t>(serial) << 32) | static_cast<std::uint32_t>(s);
+  w = new (std::nothrow) SocketWatch;
+  if (w == nullptr) return -1;
+  w->fd = s;
+  w->interest = interest;
   // Two words of capture fit std::function's inline buffer: no allocation per registration.
-  rt::WatchId id =
-      rt::watch(s, interest, [d, key](std::uint32_t events) { d->post_socket(key, events); });
-  if (id == 0) return -1;  // libcurl fails the transfers on this socket
+  const rt::WatchId id =
+      rt::watch(s, interest, [d, w](std::uint32_t events) { d->post_socket(w, events); });
+  if (id == 0) {
+    delete w;
+    return -1;  // libcurl fails the transfers on this socket
+  }
+  w->id.store(id, std::memory_order_release);
   bump(d->counters_->watches);
-  d->sockets_.emplace(s, SocketWatch{id, interest, serial});
+  d->sockets_.emplace(s, w);
   return 0;
 }
 
@@ -326,8 +359,13 @@ void MultiDriver::shutdown() noexcept {
   // Closing the cached connections reports their sockets through on_socket(REMOVE).
   curl_multi_cleanup(multi_);
   multi_ = nullptr;
-  for (auto& [fd, watch] : sockets_) rt::unwatch(watch.id);
+  for (auto& [fd, w] : sockets_) {
+    rt::unwatch(w->id.load(std::memory_order_relaxed));
+    delete w;
+  }
   sockets_.clear();
+  for (SocketWatch* w : retired_) delete w;
+  retired_.clear();
   if (timer_ != 0) rt::detail::cancel_timer(timer_);
   timer_ = 0;
   {

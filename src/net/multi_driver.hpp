@@ -19,6 +19,7 @@
 
 #include <curl/curl.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -66,10 +67,15 @@ class MultiDriver {
     Transfer* transfer = nullptr;
     std::uint64_t generation = 0;  // of the transfer, or the timer id for `timeout`
   };
+  // SocketWatch is our state for one socket curl asked us to watch. Heap-allocated so the
+  // watch callback can name it; retired (not freed) when curl removes the socket, and freed by
+  // the driver once no queued event can point at it any more.
   struct SocketWatch {
-    rt::WatchId id = 0;
-    std::uint32_t interest = 0;
-    std::uint32_t serial = 0;  // tells this registration from an earlier one of the same fd
+    int fd = -1;
+    std::uint32_t interest = 0;      // what curl wants (driver only)
+    bool removed = false;            // curl said CURL_POLL_REMOVE (driver only)
+    std::atomic<rt::WatchId> id{0};  // 0 until rt::watch() returned
+    std::atomic<bool> muted{false};  // interest set to 0 until the driver handles its event
   };
   // TimerToken outlives the driver when a timer fires during shutdown: the callback checks it.
   struct TimerToken {
@@ -78,7 +84,8 @@ class MultiDriver {
   };
 
   void post(const Op& op) noexcept;
-  void post_socket(std::uint64_t key, std::uint32_t events) noexcept;
+  void post_socket(SocketWatch* w, std::uint32_t events) noexcept;
+  void free_retired() noexcept;
   void drive() noexcept;
   void run_op(const Op& op) noexcept;
   void drain_done() noexcept;
@@ -100,15 +107,15 @@ class MultiDriver {
   std::vector<Op> ops_;
   // Socket events are merged per registration, so a level-triggered fd that fires again while
   // another thread drives adds no second entry.
-  std::unordered_map<std::uint64_t, std::uint32_t> socket_events_;
+  std::unordered_map<SocketWatch*, std::uint32_t> socket_events_;
   bool driving_ = false;
   bool closed_ = false;
 
   // --- owned by the driving thread ---
   std::vector<Op> batch_;
-  std::unordered_map<std::uint64_t, std::uint32_t> socket_batch_;
-  std::unordered_map<int, SocketWatch> sockets_;
-  std::uint32_t next_serial_ = 0;
+  std::unordered_map<SocketWatch*, std::uint32_t> socket_batch_;
+  std::unordered_map<int, SocketWatch*> sockets_;
+  std::vector<SocketWatch*> retired_;
   rt::detail::TimerId timer_ = 0;
   rt::Clock::time_point timer_when_{};
   std::uint64_t timer_serial_ = 0;  // which add_timer a `timeout` op came from

@@ -9,7 +9,12 @@
 //   net::FetchResult r = client.fetch(ctx, {.method = net::Method::head, .url = url});
 //   if (!r.ok()) log(r.error.message); else use(r.response.status);
 //
+// Limits: connections over max_connections_total / _per_host wait inside libcurl (they are not
+// errors); connect_timeout and the low-speed limit come from ClientConfig, the total timeout
+// per hop and the body cap from Request. src/net/README.md explains the machinery.
+//
 // Thread safety: fetch() may be called from any number of fibers on any threads at once.
+// The destructor requires that no fetch is running.
 #pragma once
 
 #include <chrono>
@@ -38,8 +43,10 @@ struct ClientConfig {
   std::string ca_file;      // empty = system store
   std::string user_agent;   // empty = "siteaudit/<version>"
   std::string cookie_file;  // Netscape cookie file sent with requests; empty = none
+  // http_version: any = HTTP/2 over TLS when the server offers it, else 1.1; http1_1 = never
+  // HTTP/2; http2 = HTTP/2 also for http:// (h2c upgrade). HTTP/2 streams share connections.
   HttpVersion http_version = HttpVersion::any;
-  bool accept_compression = true;
+  bool accept_compression = true;  // send Accept-Encoding for every decoder libcurl has
 };
 
 // ClientStats counts what the client did since it was created, for tests and benchmarks:
@@ -55,14 +62,19 @@ struct ClientStats {
 
 class HttpClient {
  public:
-  // HttpClient() must be constructed inside a running rt::Runtime (it registers with its poller).
+  // HttpClient() must be used inside a running rt::Runtime (it registers with its poller).
   explicit HttpClient(ClientConfig config = {});
+  // ~HttpClient() closes every connection and removes its watches and timers, so it may end
+  // the main fiber of Runtime::run without leaving anything for the leak report. No fetch may
+  // be running.
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
   // fetch() performs one request, following redirects by our own code, and parks the calling
-  // fiber until it ends, `ctx` is cancelled (error kind `cancelled`) or a limit stops it.
+  // fiber until it ends, `ctx` is cancelled (error kind `cancelled`: the transfer is removed
+  // from libcurl at once and its connection closed) or a limit stops it. Must be called on a
+  // fiber; aborts with a message otherwise. An invalid URL is an `invalid_url` result.
   [[nodiscard]] FetchResult fetch(const rt::Context& ctx, const Request& request);
 
   // stats() reads the counters; exact once no fetch is running, approximate during one.

@@ -1,5 +1,14 @@
 // http_error.hpp — why an HTTP fetch produced no usable response, in words and as a stable kind.
-#pragma once
+//
+// An HttpError is the third kind of error in STYLE.md: a value with a stable kind for machines
+// (JSON reports, retry decisions) and a message for people that names the host and the cause.
+//
+// Example:
+//   if (r.error.kind == net::ErrorKind::connect) retry_later();
+//   std::cerr << url << ": " << r.error.message << " (" << net::to_string(r.error.kind) << ")\n";
+//   // https://x.test/: connection refused by 127.0.0.1:9 (connect)
+//
+// Thread safety: plain values; to_string() is pure.
 
 #include <cstdint>
 #include <string>
@@ -27,7 +36,7 @@ const char* to_string(ErrorKind kind) noexcept;
 
 struct HttpError {
   ErrorKind kind = ErrorKind::none;
-  std::string message;  // e.g. "connection refused by 127.0.0.1:9 (connect)"
+  std::string message;  // e.g. "connection refused by 127.0.0.1:9"
 };
 
 }  // namespace siteaudit::net

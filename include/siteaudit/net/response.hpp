@@ -1,5 +1,15 @@
 // response.hpp — what a fetch found: final status, redirect hops, headers, body size, timing.
-#pragma once
+//
+// A FetchResult is a value: `error.kind == none` means a response arrived and was read as far
+// as the request wanted; otherwise `error` says why not, and `response` still holds what was
+// learnt (the status and headers of a body cut by the cap, the hops before a redirect loop).
+//
+// Example:
+//   net::FetchResult r = client.fetch(ctx, request);
+//   if (r.ok() && r.response.status == 200) use(r.response.header("content-type"));
+//   for (const net::Hop& hop : r.response.redirects) log(hop.url, hop.status, hop.location);
+//
+// Thread safety: plain values; no sharing.
 
 #include <cstdint>
 #include <optional>
@@ -20,8 +30,8 @@ struct Hop {
 };
 
 struct Response {
-  int status = 0;          // final status; 0 when no response arrived
-  std::string url;         // final URL (after redirects)
+  int status = 0;   // final status; 0 when no response arrived
+  std::string url;  // final URL (after redirects)
   std::vector<Hop> redirects;
   std::vector<std::pair<std::string, std::string>> headers;  // final response, names lower-case
   std::uint64_t body_bytes = 0;

@@ -1,8 +1,16 @@
 // url.hpp — URL parsing, resolution and normalisation with libcurl's curl_url API.
 //
 // Normalisation: scheme and host lower-cased, IDN hosts to punycode, default ports dropped,
-// dot segments removed, percent-encoding made canonical. Never done by hand.
-#pragma once
+// dot segments removed, the fragment dropped, raw spaces and non-ASCII bytes percent-encoded,
+// escapes of unreserved characters decoded and other escapes given lower-case hex (libcurl's
+// case). Parsing and resolution are libcurl's, never done by hand.
+//
+// Example:
+//   normalize_url("HTTP://Example.COM:80/a/./b/../%7Ec#top").url  // "http://example.com/a/~c"
+//   resolve_url("https://a.test/docs/x.html", "../img.png").url   // "https://a.test/img.png"
+//   normalize_url("ftp://a.test/").error  // "invalid URL 'ftp://a.test/': only http and https ..."
+//
+// Thread safety: every function may be called from any fiber or thread at once.
 
 #include <string>
 #include <string_view>

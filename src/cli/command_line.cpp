@@ -457,14 +457,14 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
         switches.quiet = on;
         if (on) o.config.verbosity = Verbosity::quiet;
       },
-      "Print only failures and errors.");
+      "Print nothing but errors; the exit status and report files carry the result.");
   table.flag(
       "-v,--verbose", [](const Options& o) { return o.config.verbosity == Verbosity::verbose; },
       [&switches](Options& o, bool on) {
         switches.verbose = on;
         if (on) o.config.verbosity = Verbosity::verbose;
       },
-      "Also print every URL as it is checked.");
+      "List every failure, warning and unexpected URL in the summary, not only the first ten.");
   table.flag(
       "--no-progress", [](const Options& o) { return !o.config.progress; },
       [](Options& o, bool on) { o.config.progress = !on; },

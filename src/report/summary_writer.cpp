@@ -99,7 +99,11 @@ void write_failures(const audit::Report& report, std::ostream& out, const Summar
     out << "  " << text::terminal_safe(r.url) << '\n'
         << "      " << paint(kRed, text::terminal_safe(text::failure_reason(r)));
     if (std::string where = text::location(report, r); !where.empty()) {
-      out << "  " << paint(kDim, "(" + text::terminal_safe(where) + ")");
+      // Built by appending: GCC 12's -Wrestrict misfires on `"(" + std::string&&` at -O3.
+      std::string shown = "(";
+      shown += text::terminal_safe(where);
+      shown += ')';
+      out << "  " << paint(kDim, shown);
     }
     out << '\n';
   }

@@ -9,6 +9,7 @@
 //   // https://x.test/: connection refused by 127.0.0.1:9 (connect)
 //
 // Thread safety: plain values; to_string() is pure.
+#pragma once
 
 #include <cstdint>
 #include <string>

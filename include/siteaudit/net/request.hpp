@@ -10,6 +10,7 @@
 //
 // Thread safety: a Request is read by fetch() on the calling fiber and must outlive the call;
 // on_body is invoked only on that fiber.
+#pragma once
 
 #include <chrono>
 #include <cstdint>

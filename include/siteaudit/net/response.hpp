@@ -10,6 +10,7 @@
 //   for (const net::Hop& hop : r.response.redirects) log(hop.url, hop.status, hop.location);
 //
 // Thread safety: plain values; no sharing.
+#pragma once
 
 #include <cstdint>
 #include <optional>

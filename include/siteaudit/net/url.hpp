@@ -11,6 +11,7 @@
 //   normalize_url("ftp://a.test/").error  // "invalid URL 'ftp://a.test/': only http and https ..."
 //
 // Thread safety: every function may be called from any fiber or thread at once.
+#pragma once
 
 #include <string>
 #include <string_view>

@@ -262,10 +262,10 @@ TEST_CASE("children unregister when cancelled or destroyed", "[runtime][context]
 }
 
 TEST_CASE("a fiber waiting on a context nobody cancels is a deadlock", "[runtime][context]") {
+  // Objects a deadlocked fiber waits on live outside it: the runtime abandons such fibers
+  // without unwinding them (README: Shutdown), so what their frames own would leak.
+  auto [ctx, cancel] = rt::with_cancel(rt::background());
   rt::Runtime runtime({.threads = 2});
-  const rt::RunResult result = runtime.run([] {
-    auto [ctx, cancel] = rt::with_cancel(rt::background());
-    (void)ctx.wait();
-  });
+  const rt::RunResult result = runtime.run([&ctx = ctx] { (void)ctx.wait(); });
   CHECK(result.status == rt::RunStatus::deadlock);
 }

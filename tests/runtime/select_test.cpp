@@ -325,9 +325,11 @@ TEST_CASE("a select send case on a closed channel aborts", "[runtime][select]") 
 }
 
 TEST_CASE("select with no ready case and nobody to wake it deadlocks", "[runtime][select]") {
+  // Objects a deadlocked fiber waits on live outside it: the runtime abandons such fibers
+  // without unwinding them (README: Shutdown), so what their frames own would leak.
+  rt::Channel<int> a(0, "a");
   rt::Runtime runtime({.threads = 2});
-  const rt::RunResult result = runtime.run([] {
-    rt::Channel<int> a(0, "a");
+  const rt::RunResult result = runtime.run([&] {
     rt::Receiver<int> nil;
     rt::select(rt::on_receive(a), rt::on_receive(nil));
   });

@@ -314,6 +314,55 @@ TEST_CASE("many producers and consumers lose and duplicate nothing", "[runtime][
   CHECK(sum.load() == n * (n - 1) / 2);
 }
 
+TEST_CASE("a daisy chain of fibers passes a value end to end", "[runtime][channel]") {
+  // Go's "Chinese whispers": N fibers linked by unbuffered channels, all parked at once until
+  // the value travels through them, each adding one.
+  const unsigned threads = GENERATE(1u, 2u, 8u);
+  const int links = 10000 / (rt::testing::kStressScale * rt::testing::kStressScale);
+  int result = 0;
+  run_ok(threads, [&] {
+    rt::Channel<int> leftmost;
+    rt::Channel<int> left = leftmost;
+    for (int i = 0; i < links; ++i) {
+      rt::Channel<int> right;
+      rt::go([left, right] { left.send(1 + *right.receive()); });
+      left = right;
+    }
+    left.send(0);
+    result = *leftmost.receive();
+  });
+  CHECK(result == links);
+}
+
+TEST_CASE("a hundred thousand short fibers per run report through one channel",
+          "[runtime][channel]") {
+  const unsigned threads = GENERATE(1u, 2u, 8u);
+  const int fibers = 100000 / (rt::testing::kStressScale * rt::testing::kStressScale);
+  long long sum = 0;
+  int count = 0;
+  run_ok(threads, [&] {
+    rt::Channel<int> results(256, "results");
+    rt::go([results, fibers] {
+      rt::WaitGroup wg;
+      for (int i = 0; i < fibers; ++i) {
+        wg.add(1);
+        rt::go([results, &wg, i] {
+          results.send(i);
+          wg.done();
+        });
+      }
+      wg.wait();
+      results.close();
+    });
+    for (int v : results) {
+      sum += v;
+      ++count;
+    }
+  });
+  CHECK(count == fibers);
+  CHECK(sum == static_cast<long long>(fibers) * (fibers - 1) / 2);
+}
+
 TEST_CASE("send on a closed channel aborts naming the channel", "[runtime][channel]") {
   rt::testing::expect_abort(
       1,

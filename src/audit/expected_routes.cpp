@@ -340,6 +340,9 @@ std::vector<std::string> RouteMatcher::missing() const {
 void RouteMatcher::fill(RouteReport& report) const {
   report.enabled = true;
   report.file = routes_.file();
+  report.expected.clear();
+  report.expected.reserve(routes_.routes_.size());
+  for (const ExpectedRoutes::Route& route : routes_.routes_) report.expected.push_back(route.text);
   report.missing = missing();
   report.unexpected = unexpected_;
 }

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -205,7 +206,8 @@ struct SitemapLoader::Impl {
   UrlHashSet pages;
   std::unordered_set<std::string> sitemaps;  // normalised URLs (and file paths) loaded
   std::uint64_t duplicates = 0;
-  std::uint64_t sent = 0;
+  // sent is read by the collector for the progress line while the loader runs.
+  std::atomic<std::uint64_t> sent{0};
   std::uint64_t current_bytes = 0;
   std::uint64_t peak_bytes = 0;
 
@@ -532,7 +534,7 @@ std::uint64_t SitemapLoader::duplicates() const noexcept {
   return impl_->duplicates;
 }
 std::uint64_t SitemapLoader::jobs_sent() const noexcept {
-  return impl_->sent;
+  return impl_->sent.load(std::memory_order_relaxed);
 }
 std::uint64_t SitemapLoader::peak_document_bytes() const noexcept {
   return impl_->peak_bytes;

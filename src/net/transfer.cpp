@@ -6,11 +6,6 @@
 
 #include "redirect_policy.hpp"
 
-#ifndef SITEAUDIT_VERSION
-// The build defines it for the CLI; the library falls back to the project's release.
-#define SITEAUDIT_VERSION "0.1.0"
-#endif
-
 namespace siteaudit::net::detail {
 namespace {
 

@@ -77,6 +77,10 @@ TEST_CASE("RouteMatcher: literal routes, missing and unexpected", "[audit]") {
   CHECK(report.file == "routes.txt");
   CHECK(report.missing == std::vector<std::string>{"/contact"});
   CHECK(report.unexpected.size() == 2);
+  // Every route of the file, as written, in file order (JUnit has one testcase per route).
+  REQUIRE(report.expected.size() == 4);
+  CHECK(report.expected.front() == "/");
+  CHECK(report.expected.back() == "/contact");
 }
 
 TEST_CASE("RouteMatcher: '*' is within one segment, '**' any number of segments", "[audit]") {

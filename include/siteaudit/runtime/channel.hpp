@@ -309,7 +309,9 @@ struct ChannelAccess {
 }  // namespace detail
 
 // ChannelIterator drives range-for over a channel: each step receives; the loop ends when the
-// channel is closed and drained.
+// channel is closed and drained. *it is the received value, owned by the iterator until the
+// next step: bind it by reference (`for (Job& job : jobs)`) to avoid a copy, and move from it
+// freely; move-only types need the reference form.
 template <typename T>
 class ChannelIterator {
  public:

@@ -110,6 +110,30 @@ void init_fiber_context(Fiber* fiber) {
 #endif
 }
 
+void destroy_fiber_context(Fiber* fiber) noexcept {
+#if defined(SITEAUDIT_HAS_VALGRIND)
+  VALGRIND_STACK_DEREGISTER(fiber->valgrind_stack_id);
+#endif
+#if defined(SITEAUDIT_TSAN)
+  if (fiber->tsan_fiber != nullptr) __tsan_destroy_fiber(fiber->tsan_fiber);
+  fiber->tsan_fiber = nullptr;
+#endif
+  (void)fiber;
+}
+
+void run_unlock_hook(Worker& worker, Fiber* fiber) {
+#if defined(SITEAUDIT_TSAN)
+  // The hook finishes the fiber's park (it releases a lock the fiber took), so TSan must see
+  // it as the fiber's own action, or a pthread mutex looks unlocked by the wrong thread.
+  __tsan_switch_to_fiber(fiber->tsan_fiber, 0);
+  fiber->unlock(fiber->unlock_arg);
+  __tsan_switch_to_fiber(worker.tsan_fiber, 0);
+#else
+  (void)worker;
+  fiber->unlock(fiber->unlock_arg);
+#endif
+}
+
 void switch_into(Worker& worker, Fiber* fiber) {
   (void)worker;
 #if defined(SITEAUDIT_ASAN)

@@ -73,6 +73,22 @@ bool is_wakeable(WaitReason reason) noexcept {
   return reason >= WaitReason::sleep;
 }
 
+#if defined(SITEAUDIT_TSAN)
+std::atomic<std::uint64_t> g_barrier_word{0};
+#endif
+
+// store_load_barrier() orders a producer's "push work, then read nidle_" against an idle
+// worker's "nidle_++, then look at the queues" (a Dekker pair): one of them sees the other.
+// TSan does not model fences; there, both sides do a read-modify-write of one shared word,
+// which orders them just as well (the later one synchronises with the earlier).
+void store_load_barrier() noexcept {
+#if defined(SITEAUDIT_TSAN)
+  g_barrier_word.fetch_add(1, std::memory_order_seq_cst);
+#else
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+#endif
+}
+
 std::string fiber_label(const Fiber* fiber) {
   if (fiber->name[0] == '\0') return fmt::format("fiber #{}", fiber->id);
   return fmt::format("fiber #{} \"{}\"", fiber->id, fiber->name);
@@ -117,6 +133,7 @@ Scheduler::Scheduler(RuntimeConfig config)
 
 Scheduler::~Scheduler() {
   if (running_.load()) fatal("Runtime destroyed while run() is in progress");
+  for_each_fiber([](Fiber* fiber) { destroy_fiber_context(fiber); });
 }
 
 Scheduler* Scheduler::running() noexcept {
@@ -533,7 +550,7 @@ void Scheduler::idle(Worker& worker) {
   if (was_spinning || polling) {
     // A producer that saw a spinner did not wake anyone; now that this worker stopped
     // spinning, look once more before sleeping (Go's findRunnable after dropping the P).
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    store_load_barrier();
     if (work_visible()) {
       cancel_idle(worker, polling);
       return;
@@ -593,7 +610,7 @@ void Scheduler::cancel_idle(Worker& worker, bool polling) {
 }
 
 void Scheduler::wakep() noexcept {
-  std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with idle()'s recheck
+  store_load_barrier();  // pairs with idle()'s recheck
   if (nspinning_.load() != 0 || nidle_.load() == 0) return;
   unsigned expected = 0;
   if (!nspinning_.compare_exchange_strong(expected, 1)) return;
@@ -664,7 +681,7 @@ void Scheduler::execute(Worker& worker, Fiber* fiber) {
 void Scheduler::finish_park(Worker& worker, Fiber* fiber) {
   // park-then-publish: the fiber is off its stack, so whoever takes the lock the hook releases
   // may resume it at once.
-  if (fiber->unlock != nullptr) fiber->unlock(fiber->unlock_arg);
+  if (fiber->unlock != nullptr) run_unlock_hook(worker, fiber);
   std::uint32_t state = Fiber::kParking;
   if (fiber->state.compare_exchange_strong(state, Fiber::kParked, std::memory_order_acq_rel,
                                            std::memory_order_acquire)) {

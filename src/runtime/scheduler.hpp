@@ -110,6 +110,11 @@ void set_current_worker(Worker* worker) noexcept;
 // The switch (fiber.cpp). Each side announces the change of stacks to ASan and TSan.
 // init_fiber_context() builds a fresh fiber's suspended context on its stack.
 void init_fiber_context(Fiber* fiber);
+// destroy_fiber_context() releases what init_fiber_context() registered with the tools
+// (TSan fiber, valgrind stack); the context itself is never destroyed.
+void destroy_fiber_context(Fiber* fiber) noexcept;
+// run_unlock_hook() runs a parked fiber's unlock hook, as the fiber for TSan's purposes.
+void run_unlock_hook(Worker& worker, Fiber* fiber);
 // switch_into() runs `fiber` on the calling worker until it switches out.
 void switch_into(Worker& worker, Fiber* fiber);
 // switch_out() suspends the calling fiber, returning to its worker's scheduler loop; it

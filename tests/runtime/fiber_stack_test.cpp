@@ -94,7 +94,9 @@ TEST_CASE("stacks are pooled: sequential fibers reuse a handful of stacks", "[ru
     }
   });
   CHECK(result.ok());
-  CHECK(rt::detail::snapshot(runtime).stack_slots <= 8);
+  // One thread reuses one stack. With two, a fiber that exits on the other worker lands in
+  // that worker's cache (up to 256) before spilling to the shared pool.
+  CHECK(rt::detail::snapshot(runtime).stack_slots <= (threads == 1 ? 4u : 400u));
   check_clean(runtime);
 }
 
@@ -130,7 +132,7 @@ TEST_CASE("guard pages do not cost a memory mapping per stack", "[runtime]") {
   CHECK(rt::detail::snapshot(runtime).guard_uses_madvise);
   // mprotect guards would add 2 * kParked mappings; carved chunks add a few dozen.
   INFO("mappings before " << before << ", with " << kParked << " parked fibers " << during);
-  CHECK(during - before < 200);
+  CHECK(static_cast<long>(during) - static_cast<long>(before) < 200);
 }
 
 TEST_CASE("running out of address space stops the run with a clear message", "[runtime]") {

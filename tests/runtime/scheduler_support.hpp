@@ -17,10 +17,16 @@ namespace siteaudit_test {
 
 namespace rt = siteaudit::rt;
 
-#if defined(SITEAUDIT_TSAN) || defined(SITEAUDIT_ASAN)
+// TSan counts every fiber as a thread and allows about 8,000 at once; ASan is just slow.
+#if defined(SITEAUDIT_TSAN)
+inline constexpr int kStressFibers = 5'000;
+inline constexpr int kManyFibers = 2'000;
+#elif defined(SITEAUDIT_ASAN)
 inline constexpr int kStressFibers = 20'000;
+inline constexpr int kManyFibers = 10'000;
 #else
 inline constexpr int kStressFibers = 200'000;
+inline constexpr int kManyFibers = 10'000;
 #endif
 
 // Parker lets one fiber wait until signal() is called (before or after it parks).

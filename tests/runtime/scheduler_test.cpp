@@ -68,7 +68,7 @@ TEST_CASE("a runtime runs several times, and runtimes run one after another", "[
 TEST_CASE("go() spawns and joins many fibers", "[runtime]") {
   const unsigned threads = GENERATE(1u, 2u, 8u);
   rt::Runtime runtime({.threads = threads});
-  constexpr int kFibers = 10'000;
+  constexpr int kFibers = siteaudit_test::kManyFibers;
   std::atomic<int> done{0};
   const auto result = runtime.run([&] {
     Latch latch(kFibers);

@@ -12,11 +12,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "interrupt_guard.hpp"
@@ -63,6 +65,22 @@ std::optional<AuditPlan> compile_plan(const AuditConfig& config, std::string& er
   if (config.method != "head" && config.method != "get") {
     error = "--method: '" + config.method + "' is not head or get";
     return std::nullopt;
+  }
+  for (const std::string& header : config.headers) {
+    // "Name: value" with an RFC 9110 token as the name; anything else would be sent mangled.
+    const std::size_t colon = header.find(':');
+    const bool token_name =
+        colon != std::string::npos && colon > 0 &&
+        std::all_of(header.begin(), header.begin() + static_cast<std::ptrdiff_t>(colon),
+                    [](unsigned char c) {
+                      return std::isalnum(c) != 0 ||
+                             std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
+                                 std::string_view::npos;
+                    });
+    if (!token_name || header.find_first_of("\r\n") != std::string::npos) {
+      error = "--header: '" + header + "' is not a header (expected \"Name: value\")";
+      return std::nullopt;
+    }
   }
   AuditPlan plan;
   auto status = StatusPolicy::parse(config.accept, config.status_rules);

@@ -310,17 +310,12 @@ struct SitemapLoader::Impl {
     job.source = source;
     job.line = entry.line;
     job.seq = sent;
-    // Back-pressure: park while the channel is full, but never past cancellation (workers
-    // stop draining then, and a plain send would wait forever).
-    bool delivered = false;
-    rt::select(rt::on_send(jobs, std::move(job), [&] { delivered = true; }),
-               rt::on_receive(ctx->done()));
-    if (!delivered) {
-      stop = true;
-      result.cancelled = true;
-      return;
-    }
+    // Back-pressure: park while the channel is full. The consumer drains `jobs` until it is
+    // closed, even after cancellation (workers report what is left as cancelled), so every
+    // URL of a document already read is delivered: nothing the sitemaps listed is lost.
+    jobs.send(std::move(job));
     ++sent;
+    if (ctx->is_done()) result.cancelled = true;
   }
 
   // ---- documents ----
@@ -436,8 +431,10 @@ struct SitemapLoader::Impl {
 
     Source& source = sources[idx];
     source.kind = doc.kind;
-    source.urls =
-        doc.kind == SourceKind::sitemap_index || doc.kind == SourceKind::robots ? 0 : doc.entries;
+    // An index or robots.txt lists sitemaps, not pages: its count is the child sitemaps.
+    source.urls = doc.kind == SourceKind::sitemap_index || doc.kind == SourceKind::robots
+                      ? children.size()
+                      : doc.entries;
     for (Finding& finding : doc.findings) source.warnings.push_back(std::move(finding));
     if (source_duplicates > kMaxFindingsPerCode) {
       source.warnings.push_back(

@@ -457,7 +457,7 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
         switches.quiet = on;
         if (on) o.config.verbosity = Verbosity::quiet;
       },
-      "Print nothing but errors; the exit status and report files carry the result.");
+      "Print only failures and errors.");
   table.flag(
       "-v,--verbose", [](const Options& o) { return o.config.verbosity == Verbosity::verbose; },
       [&switches](Options& o, bool on) {

@@ -100,8 +100,9 @@ int run_audit(const audit::AuditConfig& config, std::ostream& out, std::ostream&
   if (json.stream() != nullptr) report::write_json(report, *json.stream());
   if (junit.stream() != nullptr) report::write_junit(report, *junit.stream());
   if (markdown.stream() != nullptr) report::write_markdown(report, *markdown.stream());
-  if (config.verbosity != audit::Verbosity::quiet) {
+  {
     report::SummaryStyle style;
+    style.failures_only = config.verbosity == audit::Verbosity::quiet;
     const int human_fd = &human == &err ? STDERR_FILENO : STDOUT_FILENO;
     style.color =
         report::color_enabled(config.color, isatty(human_fd) == 1, std::getenv("NO_COLOR"));

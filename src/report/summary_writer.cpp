@@ -183,6 +183,12 @@ void write_warnings(const audit::Report& report, std::ostream& out, const Paint&
 
 void write_summary(const audit::Report& report, std::ostream& out, const SummaryStyle& style) {
   const Paint paint(style.color);
+  if (style.failures_only) {
+    write_failures(report, out, style, paint);
+    write_failed_sources(report, out, paint);
+    write_routes(report, out, style, paint);
+    return;
+  }
   write_counts(report, out, paint);
   write_failures(report, out, style, paint);
   write_failed_sources(report, out, paint);

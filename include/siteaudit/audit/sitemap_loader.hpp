@@ -88,8 +88,10 @@ class SitemapLoader {
   SitemapLoader& operator=(const SitemapLoader&) = delete;
 
   // run() loads `inputs` in order and sends their pages to `jobs` (Job::seq counts from 0).
-  // It never closes `jobs`: the caller does once run() returns. It returns early when `ctx`
-  // ends (cancelled = true) and at the first top-level input error.
+  // It never closes `jobs`: the caller does once run() returns. The caller must drain `jobs`
+  // until it is closed, even after `ctx` ends: the URLs of a document already read are still
+  // sent (the pipeline reports them as cancelled), while documents not yet fetched are not
+  // (cancelled = true). It returns at the first top-level input error.
   LoadResult run(const rt::Context& ctx, const std::vector<std::string>& inputs,
                  rt::Sender<Job> jobs);
 

@@ -30,6 +30,7 @@ struct SummaryStyle {
   bool color = false;           // ANSI colours and bold
   bool verbose = false;         // list everything: all failures, warnings, unexpected URLs
   std::size_t max_listed = 10;  // entries per list when not verbose
+  bool failures_only = false;   // --quiet: only what failed (URLs, sitemaps, missing routes)
 };
 
 // write_summary() writes the terminal summary of `report` to `out`. The summary is read from

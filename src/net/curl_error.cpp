@@ -76,9 +76,15 @@ HttpError describe_curl_failure(const CurlFailure& f) {
       if (!f.connected) {
         // libcurl counts the TLS handshake as part of connecting and says so in its text.
         const bool handshake = f.errbuf.find("SSL") != std::string_view::npos;
-        return {ErrorKind::timeout, (handshake ? "TLS handshake with " : "connecting to ") + where +
-                                        " timed out after " + std::to_string(f.connect_timeout_ms) +
-                                        " ms"};
+        const std::string phase = (handshake ? "TLS handshake with " : "connecting to ") + where;
+        // Whichever limit is shorter fired: the whole-request timeout can end a connect that
+        // the connect timeout would still have allowed (a retry late in its budget).
+        if (f.timeout_ms > 0 && f.timeout_ms < f.connect_timeout_ms) {
+          return {ErrorKind::timeout, phase + " did not finish within the " +
+                                          std::to_string(f.timeout_ms) + " ms request timeout"};
+        }
+        return {ErrorKind::timeout,
+                phase + " timed out after " + std::to_string(f.connect_timeout_ms) + " ms"};
       }
       // The low-speed limit reports the same code; libcurl's text tells the two apart.
       if (f.errbuf.find("too slow") != std::string_view::npos) {

@@ -64,6 +64,13 @@ TEST_CASE("timeouts say which phase ran out of time", "[net][errors]") {
   CHECK(describe_curl_failure(handshake).message ==
         "TLS handshake with 127.0.0.1:9 timed out after 250 ms");
 
+  // The request timeout can run out while connecting: name the limit that fired.
+  CurlFailure late_connect = at(CURLE_OPERATION_TIMEDOUT);
+  late_connect.connect_timeout_ms = 10'000;
+  late_connect.timeout_ms = 500;
+  CHECK(describe_curl_failure(late_connect).message ==
+        "connecting to 127.0.0.1:9 did not finish within the 500 ms request timeout");
+
   CurlFailure total = at(CURLE_OPERATION_TIMEDOUT);
   total.connected = true;
   total.timeout_ms = 1000;

@@ -34,6 +34,7 @@ constexpr std::uint32_t kMaxRunnextStreak = 32;
 constexpr std::size_t kCacheMax = 256;
 constexpr std::size_t kCacheRefill = 32;
 constexpr int kStealRounds = 4;
+constexpr int kIdleSpinRounds = 32;
 
 std::atomic<Scheduler*> g_running{nullptr};
 
@@ -61,6 +62,16 @@ std::uint64_t next_random(std::uint64_t& state) noexcept {
   state ^= state << 25;
   state ^= state >> 27;
   return state * 0x2545F4914F6CDD1DULL;
+}
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#else
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+#endif
 }
 
 [[noreturn]] void fatal(const char* message) noexcept {
@@ -126,6 +137,7 @@ Scheduler::Scheduler(RuntimeConfig config)
     worker->index = i;
     worker->rng = 0x9E3779B97F4A7C15ULL * (i + 1);
     worker->cache.reserve(kCacheMax + 1);
+    worker->seen_ticks.resize(nthreads_);
     workers_.push_back(std::move(worker));
   }
   sleepers_.reserve(nthreads_);
@@ -164,7 +176,7 @@ RunResult Scheduler::run(std::function<void()> main) {
     fiber->is_main = true;
     copy_name(fiber, "main");
     fiber->state.store(Fiber::kRunnable, std::memory_order_release);
-    push_global(fiber, fiber, 1);
+    push_global(&fiber, 1);
   }
 
   std::vector<std::thread> threads;
@@ -218,7 +230,15 @@ void Scheduler::spawn(std::function<void()> fn, const char* name) {
   fiber->id = next_fiber_id_.fetch_add(1, std::memory_order_relaxed);
   copy_name(fiber, name);
   fiber->state.store(Fiber::kRunnable, std::memory_order_release);
-  enqueue(fiber, /*from_spawn=*/true);
+  if (enqueue(fiber, /*from_spawn=*/true) && worker != nullptr && worker->current != nullptr) {
+    // The spawner filled its run queue. Go would preempt a loop like this after its time
+    // slice; without preemption, let the queued fibers run now, so a spawning loop keeps a
+    // few hundred warm fibers in flight instead of a million cold ones. Behind the global
+    // queue (Go's Gosched), where the overflow went, so that gets drained first too.
+    Fiber* spawner = worker->current;
+    spawner->requeue_global = true;
+    yield(spawner);
+  }
 }
 
 Fiber* Scheduler::acquire_fiber(Worker* worker) {
@@ -228,19 +248,18 @@ Fiber* Scheduler::acquire_fiber(Worker* worker) {
     return fiber;
   }
   {
+    // An array, not a list through the fibers: each control block is on its own page, and
+    // chasing links through them is a TLB miss per fiber.
     std::lock_guard<std::mutex> lock(pool_mutex_);
-    if (pool_head_ != nullptr) {
-      Fiber* fiber = pool_head_;
-      pool_head_ = fiber->next;
-      --pool_size_;
+    if (!pool_.empty()) {
+      Fiber* fiber = pool_.back();
+      pool_.pop_back();
       if (worker != nullptr) {
-        for (std::size_t i = 1; i < kCacheRefill && pool_head_ != nullptr; ++i) {
-          worker->cache.push_back(pool_head_);
-          pool_head_ = pool_head_->next;
-          --pool_size_;
-        }
+        const std::size_t n = std::min(pool_.size(), kCacheRefill);
+        worker->cache.insert(worker->cache.end(), pool_.end() - static_cast<std::ptrdiff_t>(n),
+                             pool_.end());
+        pool_.resize(pool_.size() - n);
       }
-      fiber->next = nullptr;
       return fiber;
     }
   }
@@ -276,13 +295,9 @@ void Scheduler::release_fiber(Worker& worker, Fiber* fiber) {
   if (worker.cache.size() > kCacheMax) {
     // Hand half to the global pool: a spawner on another worker can reuse them.
     std::lock_guard<std::mutex> lock(pool_mutex_);
-    while (worker.cache.size() > kCacheMax / 2) {
-      Fiber* spare = worker.cache.back();
-      worker.cache.pop_back();
-      spare->next = pool_head_;
-      pool_head_ = spare;
-      ++pool_size_;
-    }
+    const auto keep = static_cast<std::ptrdiff_t>(kCacheMax / 2);
+    pool_.insert(pool_.end(), worker.cache.begin() + keep, worker.cache.end());
+    worker.cache.resize(kCacheMax / 2);
   }
 }
 
@@ -335,83 +350,70 @@ void Scheduler::request_stop(RunStatus status, std::string message, std::excepti
 // ---------------------------------------------------------------------------------------------
 // Queues
 
-void Scheduler::push_local(Worker& worker, Fiber* fiber) {
+bool Scheduler::push_local(Worker& worker, Fiber* fiber) {
   for (;;) {
-    if (worker.queue.push(fiber)) return;
+    if (worker.queue.push(fiber)) return false;
     // Ring full: move half of it plus this fiber to the global queue (Go's runqputslow).
     Fiber* batch[RunQueue::kCapacity / 2 + 1];
     std::uint32_t n = worker.queue.take_half(batch);
     if (n == 0) continue;
     batch[n++] = fiber;
-    for (std::uint32_t i = 0; i + 1 < n; ++i) batch[i]->next = batch[i + 1];
-    batch[n - 1]->next = nullptr;
-    push_global(batch[0], batch[n - 1], n);
-    return;
+    push_global(batch, n);
+    return true;
   }
 }
 
-void Scheduler::put_runnext(Worker& worker, Fiber* fiber) {
+Scheduler::Displaced Scheduler::put_runnext(Worker& worker, Fiber* fiber) {
   Fiber* old = worker.queue.runnext.exchange(fiber, std::memory_order_acq_rel);
-  if (old != nullptr) {
-    push_local(worker, old);
-    wakep();
-  }
+  if (old == nullptr) return Displaced::nothing;
+  return push_local(worker, old) ? Displaced::overflowed : Displaced::queued;
 }
 
-void Scheduler::push_global(Fiber* first, Fiber* last, std::size_t count) {
+void Scheduler::push_global(Fiber* const* fibers, std::size_t count) {
   std::lock_guard<std::mutex> lock(global_mutex_);
-  last->next = nullptr;
-  if (global_tail_ != nullptr) {
-    global_tail_->next = first;
-  } else {
-    global_head_ = first;
-  }
-  global_tail_ = last;
+  global_queue_.insert(global_queue_.end(), fibers, fibers + count);
   global_size_.fetch_add(count, std::memory_order_seq_cst);
 }
 
 Fiber* Scheduler::pop_global(Worker& worker, std::size_t max) {
   if (global_size_.load(std::memory_order_acquire) == 0) return nullptr;
   std::lock_guard<std::mutex> lock(global_mutex_);
-  const std::size_t size = global_size_.load(std::memory_order_relaxed);
+  const std::size_t size = global_queue_.size();
   if (size == 0) return nullptr;
+  // Take a fair share, not everything: the other workers want some too.
   std::size_t n = std::min(
       {size, size / nthreads_ + 1, max, static_cast<std::size_t>(RunQueue::kCapacity / 2)});
-  Fiber* first = global_head_;
-  global_head_ = first->next;
-  for (std::size_t i = 1; i < n; ++i) {
-    Fiber* fiber = global_head_;
-    global_head_ = fiber->next;
-    fiber->next = nullptr;
-    if (!worker.queue.push(fiber)) {  // cannot happen: the ring has room when we get here
-      fiber->next = global_head_;
-      global_head_ = fiber;
-      n = i;
-      break;
-    }
+  Fiber* first = global_queue_.front();
+  global_queue_.pop_front();
+  std::size_t taken = 1;
+  for (; taken < n; ++taken) {
+    if (!worker.queue.push(global_queue_.front())) break;  // only when called with a full ring
+    global_queue_.pop_front();
   }
-  if (global_head_ == nullptr) global_tail_ = nullptr;
-  global_size_.fetch_sub(n, std::memory_order_seq_cst);
-  first->next = nullptr;
+  global_size_.fetch_sub(taken, std::memory_order_seq_cst);
   return first;
 }
 
-void Scheduler::enqueue(Fiber* fiber, bool from_spawn) {
+bool Scheduler::enqueue(Fiber* fiber, bool from_spawn) {
   Worker* worker = current_worker();
+  bool overflowed = false;
   if (worker != nullptr && worker->scheduler == this) {
     if (worker->current != nullptr) {
       // Readied or spawned by the running fiber: hand-off through runnext (Go's runqput with
       // next=true). A plain ready needs no wake-up: the running fiber is about to block, and
       // waking a thread for the partner of a ping-pong costs more than the round trip.
-      put_runnext(*worker, fiber);
-      if (from_spawn) wakep();
-      return;
+      const Displaced displaced = put_runnext(*worker, fiber);
+      // A displaced fiber (or a new one) is work another thread could take.
+      if (from_spawn || displaced != Displaced::nothing) wakep(/*fence=*/false);
+      return displaced == Displaced::overflowed;
     }
-    push_local(*worker, fiber);  // a timer or poller callback on a worker thread
+    overflowed = push_local(*worker, fiber);  // a timer or poller callback on a worker thread
+    wakep(/*fence=*/false);
   } else {
-    push_global(fiber, fiber, 1);  // a foreign thread
+    push_global(&fiber, 1);  // a foreign thread
+    wakep(/*fence=*/true);
   }
-  wakep();
+  return overflowed;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -441,6 +443,7 @@ Fiber* Scheduler::find_runnable(Worker& worker) {
   for (;;) {
     if (stop_.load(std::memory_order_acquire)) return nullptr;
     ++worker.tick;
+    worker.sched_tick.store(worker.tick, std::memory_order_relaxed);
     if (worker.tick % kGlobalCheckTicks == 0) {
       // Fairness: without this, fibers that keep readying each other starve the global queue.
       if (Fiber* fiber = pop_global(worker, 1)) return fiber;
@@ -468,8 +471,45 @@ Fiber* Scheduler::find_runnable(Worker& worker) {
       found_work(worker);
       return fiber;
     }
+    if (worker.spinning) {
+      // Remember where every worker is, spin a little, and only then consider taking a
+      // victim's runnext — if the victim has not scheduled since: its fiber is the partner of
+      // a hand-off the victim is about to run (Go waits 3 us before stealing runnext).
+      for (unsigned i = 0; i < nthreads_; ++i) {
+        worker.seen_ticks[i] = workers_[i]->sched_tick.load(std::memory_order_relaxed);
+      }
+      if (spin_for_work()) continue;
+      if (Fiber* fiber = steal_stuck_runnext(worker)) {
+        found_work(worker);
+        return fiber;
+      }
+    }
     idle(worker);
   }
+}
+
+bool Scheduler::spin_for_work() noexcept {
+  // Bounded (tens of microseconds): cheaper than a futex sleep and wake-up when work keeps
+  // arriving, and short enough not to matter when it does not.
+  for (int round = 0; round < kIdleSpinRounds; ++round) {
+    for (int i = 0; i < 32; ++i) cpu_relax();
+    if (stop_.load(std::memory_order_relaxed) || work_visible()) return true;
+  }
+  return false;
+}
+
+Fiber* Scheduler::steal_stuck_runnext(Worker& worker) noexcept {
+  for (unsigned i = 0; i < nthreads_; ++i) {
+    Worker& victim = *workers_[i];
+    if (&victim == &worker ||
+        victim.sched_tick.load(std::memory_order_relaxed) != worker.seen_ticks[i]) {
+      continue;
+    }
+    if (Fiber* fiber = worker.queue.steal_from(victim.queue, /*take_runnext=*/true)) {
+      return fiber;
+    }
+  }
+  return nullptr;
 }
 
 void Scheduler::found_work(Worker& worker) {
@@ -477,7 +517,7 @@ void Scheduler::found_work(Worker& worker) {
   worker.spinning = false;
   // The last spinner to find work wakes another, so that new work keeps finding a thread
   // (Go's resetspinning).
-  if (nspinning_.fetch_sub(1) == 1) wakep();
+  if (nspinning_.fetch_sub(1) == 1) wakep(/*fence=*/false);
 }
 
 Fiber* Scheduler::steal(Worker& worker) {
@@ -490,12 +530,13 @@ Fiber* Scheduler::steal(Worker& worker) {
     nspinning_.fetch_add(1);
   }
   for (int round = 0; round < kStealRounds; ++round) {
-    const bool last = round == kStealRounds - 1;
     const unsigned start = static_cast<unsigned>(next_random(worker.rng) % nthreads_);
     for (unsigned i = 0; i < nthreads_; ++i) {
       Worker& victim = *workers_[(start + i) % nthreads_];
       if (&victim == &worker) continue;
-      if (Fiber* fiber = worker.queue.steal_from(victim.queue, last)) return fiber;
+      if (Fiber* fiber = worker.queue.steal_from(victim.queue, /*take_runnext=*/false)) {
+        return fiber;
+      }
     }
     if (Fiber* fiber = pop_global(worker, RunQueue::kCapacity / 2)) return fiber;
     if (stop_.load(std::memory_order_relaxed)) return nullptr;
@@ -504,9 +545,10 @@ Fiber* Scheduler::steal(Worker& worker) {
 }
 
 bool Scheduler::work_visible() const noexcept {
+  // runnext does not count: only its owner fills it, and the owner runs it.
   if (global_size_.load(std::memory_order_seq_cst) != 0) return true;
   for (const auto& worker : workers_) {
-    if (!worker->queue.empty()) return true;
+    if (!worker->queue.ring_empty()) return true;
   }
   return false;
 }
@@ -609,8 +651,12 @@ void Scheduler::cancel_idle(Worker& worker, bool polling) {
   }
 }
 
-void Scheduler::wakep() noexcept {
-  store_load_barrier();  // pairs with idle()'s recheck
+void Scheduler::wakep(bool fence) noexcept {
+  // The fence pairs with idle()'s recheck: a spinner that stops spinning then looks at every
+  // queue once more. Work pushed into the caller's own queue needs no fence — if no one sees
+  // it, the caller runs it itself (Go's runqput + wakep has none on x86 either); work for the
+  // global queue or a new timer does.
+  if (fence) store_load_barrier();
   if (nspinning_.load() != 0 || nidle_.load() == 0) return;
   unsigned expected = 0;
   if (!nspinning_.compare_exchange_strong(expected, 1)) return;
@@ -656,9 +702,8 @@ void Scheduler::registration_added() noexcept {
 // Running a fiber and finishing its switch
 
 void Scheduler::execute(Worker& worker, Fiber* fiber) {
-  std::uint32_t state = Fiber::kRunnable;
-  // A pending wake-up (kNotified) stays: the fiber's next park() returns at once.
-  fiber->state.compare_exchange_strong(state, Fiber::kRunning, std::memory_order_acquire);
+  // No state change: kRunnable covers "queued" and "running" (one atomic less per switch); a
+  // pending wake-up (kNotified) stays, and the fiber's next park() returns at once.
   worker.current = fiber;
   switch_into(worker, fiber);
   worker.current = nullptr;
@@ -667,9 +712,12 @@ void Scheduler::execute(Worker& worker, Fiber* fiber) {
       finish_park(worker, fiber);
       break;
     case Fiber::Switch::yield: {
-      std::uint32_t running = Fiber::kRunning;
-      fiber->state.compare_exchange_strong(running, Fiber::kRunnable, std::memory_order_release);
-      push_local(worker, fiber);
+      if (fiber->requeue_global) {
+        fiber->requeue_global = false;
+        push_global(&fiber, 1);
+      } else {
+        push_local(worker, fiber);
+      }
       break;
     }
     case Fiber::Switch::exit:
@@ -698,11 +746,11 @@ void Scheduler::finish_park(Worker& worker, Fiber* fiber) {
 
 void Scheduler::park(Fiber* fiber, WaitReason reason, const void* object, void (*unlock)(void*),
                      void* arg) noexcept {
-  std::uint32_t state = Fiber::kRunning;
+  std::uint32_t state = Fiber::kRunnable;
   if (!fiber->state.compare_exchange_strong(state, Fiber::kParking, std::memory_order_acq_rel)) {
     if (state != Fiber::kNotified) fatal("park() called by a fiber that is not running");
     // Woken before it parked: consume the wake-up and keep running.
-    fiber->state.store(Fiber::kRunning, std::memory_order_relaxed);
+    fiber->state.store(Fiber::kRunnable, std::memory_order_relaxed);
     if (unlock != nullptr) unlock(arg);
     return;
   }
@@ -729,7 +777,6 @@ void Scheduler::ready(Fiber* fiber) noexcept {
           return;
         }
         break;
-      case Fiber::kRunning:
       case Fiber::kParking:
       case Fiber::kRunnable:
         if (fiber->state.compare_exchange_weak(state, Fiber::kNotified,
@@ -874,7 +921,7 @@ void Scheduler::shutdown(Worker& worker) {
   for (auto& w : workers_) w->queue.clear();
   {
     std::lock_guard<std::mutex> lock(global_mutex_);
-    global_head_ = global_tail_ = nullptr;
+    global_queue_.clear();
     global_size_.store(0);
   }
 
@@ -907,7 +954,7 @@ void Scheduler::shutdown(Worker& worker) {
   for (auto& w : workers_) w->queue.clear();
   {
     std::lock_guard<std::mutex> lock(global_mutex_);
-    global_head_ = global_tail_ = nullptr;
+    global_queue_.clear();
     global_size_.store(0);
   }
   abandoned_ += abandoned;

@@ -14,6 +14,7 @@
 #include <boost/context/fiber.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -44,11 +45,10 @@ struct Fiber {
   // State is the park/ready state word; see README.md for the transitions.
   enum State : std::uint32_t {
     kFree,       // in a pool, waiting to be reused
-    kRunnable,   // in a run queue
-    kRunning,    // on a worker
+    kRunnable,   // in a run queue or running on a worker
     kParking,    // in park(), switching out; ready() now only leaves a note
     kParked,     // switched out and published; ready() queues it
-    kNotified,   // a wake-up arrived while running/parking/runnable: the next park returns
+    kNotified,   // a wake-up arrived while runnable or parking: the next park returns
     kAbandoned,  // left suspended at shutdown (parked in a primitive); never reused
   };
   enum class Switch : std::uint8_t { park, yield, exit };
@@ -68,10 +68,10 @@ struct Fiber {
   bool unwind_safe = false;  // suspended in yield()/sleep/fd wait, which may throw FiberUnwind
   bool unwinding = false;    // resumed at shutdown to throw FiberUnwind
   bool is_main = false;
+  bool requeue_global = false;  // the next yield goes behind the global queue
   const void* wait_object = nullptr;
   void (*unlock)(void*) = nullptr;
   void* unlock_arg = nullptr;
-  Fiber* next = nullptr;  // link in the global run queue and the global fiber pool
   std::uint64_t id = 0;
   Scheduler* scheduler = nullptr;
   std::function<void()> fn;
@@ -92,6 +92,8 @@ struct Worker {
   // scheduler_context is the suspended scheduler loop while a fiber runs on this worker.
   boost::context::fiber scheduler_context;
   std::uint32_t tick = 0;
+  std::atomic<std::uint32_t> sched_tick{0};  // tick, readable by thieves
+  std::vector<std::uint32_t> seen_ticks;     // others' sched_tick when this worker began to spin
   std::uint32_t runnext_streak = 0;
   bool spinning = false;
   std::atomic<std::uint32_t> wake_word{0};  // futex word while asleep
@@ -168,12 +170,17 @@ class Scheduler {
   void execute(Worker& worker, Fiber* fiber);
   void finish_park(Worker& worker, Fiber* fiber);
 
-  void push_local(Worker& worker, Fiber* fiber);
-  void put_runnext(Worker& worker, Fiber* fiber);
-  void push_global(Fiber* first, Fiber* last, std::size_t count);
+  // push_local() returns true when the ring overflowed into the global queue.
+  bool push_local(Worker& worker, Fiber* fiber);
+  enum class Displaced { nothing, queued, overflowed };
+  // put_runnext() says what became of the fiber it displaced from runnext.
+  Displaced put_runnext(Worker& worker, Fiber* fiber);
+  void push_global(Fiber* const* fibers, std::size_t count);
   Fiber* pop_global(Worker& worker, std::size_t max);
-  void enqueue(Fiber* fiber, bool from_spawn);
-  void wakep() noexcept;
+  bool enqueue(Fiber* fiber, bool from_spawn);  // true: the local ring overflowed
+  void wakep(bool fence = true) noexcept;
+  bool spin_for_work() noexcept;
+  Fiber* steal_stuck_runnext(Worker& worker) noexcept;
   void wake_all() noexcept;
 
   void run_due_timers();
@@ -197,12 +204,10 @@ class Scheduler {
   StackPool stacks_;
 
   std::mutex pool_mutex_;  // the global pool of recycled fibers
-  Fiber* pool_head_ = nullptr;
-  std::size_t pool_size_ = 0;
+  std::vector<Fiber*> pool_;
 
   std::mutex global_mutex_;  // the global run queue
-  Fiber* global_head_ = nullptr;
-  Fiber* global_tail_ = nullptr;
+  std::deque<Fiber*> global_queue_;
   std::atomic<std::size_t> global_size_{0};
 
   std::mutex idle_mutex_;  // sleepers_ and the transitions of nidle_

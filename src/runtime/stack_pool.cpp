@@ -21,6 +21,7 @@ namespace {
 // Linux 6.13's madvise(MADV_GUARD_INSTALL) turns pages into guard regions without splitting
 // the mapping. Older headers do not define it.
 constexpr int kMadvGuardInstall = 102;
+constexpr int kMadvPopulateWrite = 23;  // Linux 5.14
 constexpr std::size_t kMinChunkSlots = 16;
 constexpr std::size_t kMaxChunkSlots = 1024;
 
@@ -72,6 +73,10 @@ std::optional<StackPool::Slot> StackPool::allocate(std::string* error) {
   Chunk& chunk = chunks_.back();
   const Slot slot = slot_at(chunk, chunk.used);
   if (!install_guard(slot.low - page_, error)) return std::nullopt;
+  // The top page holds the control block and the first frames; every fiber touches it at
+  // once. Populating it with one madvise is several times cheaper than taking the page fault,
+  // notably in virtual machines. Best effort: kernels before 5.14 say EINVAL.
+  ::madvise(slot.high - page_, page_, kMadvPopulateWrite);
   ++chunk.used;
   ++total_slots_;
   return slot;

@@ -1,0 +1,270 @@
+// audit_bad_input_test.cpp — bad input gets a clear error and the right exit code, never a
+// crash, a hang or a silent skip: bad flags, unreadable files, unreachable and malformed
+// top-level sitemaps (exit 2, one line naming the place), broken children of an index, gzip
+// bombs, index cycles, and pages that loop, reset, truncate, stall or never end (exit 1, the
+// rest still checked, no URL lost).
+#include <string>
+#include <vector>
+
+#include "integration/audit_support.hpp"
+
+namespace {
+
+using namespace siteaudit::integration;
+
+FixtureServer& fixture_server() {
+  static FixtureServer server("fixtures/audit");
+  return server;
+}
+
+// expect_usage_error() checks exit 2 with exactly one line on stderr that contains `needle`,
+// and that no report was written.
+void expect_usage_error(const AuditRun& run, const std::string& needle) {
+  INFO("stderr: " << run.err << "stdout: " << run.out);
+  CHECK(run.code == 2);
+  CHECK_FALSE(run.signaled);
+  CHECK(one_line(run.err));
+  CHECK(run.err.find(needle) != std::string::npos);
+}
+
+TEST_CASE("bad flags exit 2 with one line naming the option", "[integration][audit][input]") {
+  FixtureServer server("fixtures/audit");  // fresh: its /log must hold this test alone
+  const std::string sitemap = server.url("/clean.xml");
+  struct Case {
+    std::vector<std::string> args;
+    std::string needle;
+  };
+  const std::vector<Case> cases{
+      {{sitemap, "--workers", "0"}, "--workers"},
+      {{sitemap, "--timeout", "soon"}, "--timeout"},
+      {{sitemap, "--redirects", "maybe"}, "--redirects"},
+      {{sitemap, "--accept", "200-abc"}, "--accept"},
+      {{sitemap, "--accept", "299-200"}, "--accept"},
+      {{sitemap, "--status-rule", "host=x 429=perhaps"}, "--status-rule"},
+      {{sitemap, "--include", "(unclosed"}, "--include"},
+      {{sitemap, "--exclude", "[z-a]"}, "--exclude"},
+      {{sitemap, "--rewrite", "no-equals-sign"}, "--rewrite"},
+      {{sitemap, "--header", "no colon here"}, "--header"},
+      {{sitemap, "--no-such-flag"}, "--no-such-flag"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.args[1] << " " << (c.args.size() > 2 ? c.args[2] : ""));
+    expect_usage_error(run_siteaudit(with_common(c.args)), c.needle);
+  }
+  // Nothing was requested: the options are checked before the first request.
+  CHECK(count_requests(server, "/clean.xml") == 0);
+}
+
+TEST_CASE("unreadable files exit 2 with one line naming the file", "[integration][audit][input]") {
+  FixtureServer& server = fixture_server();
+  TempDir dir;
+  const std::string nowhere = dir / "no-such-file.txt";
+  expect_usage_error(run_siteaudit(with_common({server.url("/clean.xml"), "--expect", nowhere})),
+                     nowhere);
+  expect_usage_error(run_siteaudit(with_common({server.url("/clean.xml"), "--config", nowhere})),
+                     nowhere);
+  expect_usage_error(run_siteaudit(with_common({server.url("/clean.xml"), "--cookies", nowhere})),
+                     nowhere);
+  // A local sitemap that does not exist is an input error.
+  expect_usage_error(run_siteaudit(with_common({nowhere})), nowhere);
+  // A report that cannot be written is refused before the audit starts.
+  const std::string unwritable = dir / "no-such-dir/report.json";
+  expect_usage_error(run_siteaudit(with_common({server.url("/clean.xml"), "--json", unwritable})),
+                     unwritable);
+}
+
+TEST_CASE("an unreachable or missing top-level sitemap exits 2 naming the URL",
+          "[integration][audit][input]") {
+  FixtureServer& server = fixture_server();
+  TempDir dir;
+  // Port 1 on 127.0.0.1: nothing listens, the connection is refused at once.
+  const std::string refused = "http://127.0.0.1:1/sitemap.xml";
+  AuditRun run =
+      run_siteaudit(with_common({refused, "--retries", "0", "--json", dir / "report.json"}));
+  expect_usage_error(run, refused);
+  CHECK(run.err.find("refused") != std::string::npos);
+
+  const std::string missing = server.url("/no-such-sitemap.xml");
+  run = run_siteaudit(with_common({missing, "--json", dir / "report.json"}));
+  expect_usage_error(run, missing);
+  CHECK(run.err.find("404") != std::string::npos);
+  // The report is still written, with the failed source.
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  CHECK(report["results"].empty());
+  REQUIRE(report["sources"].size() == 1);
+  CHECK(report["sources"][0]["url"] == missing);
+  CHECK(report["sources"][0]["error"].is_string());
+  CHECK(report["run"]["exit_code"] == 2);
+}
+
+TEST_CASE("malformed and truncated top-level XML exit 2 with file:line:col",
+          "[integration][audit][input]") {
+  FixtureServer& server = fixture_server();
+  TempDir dir;
+  SECTION("a mismatched end tag") {
+    // malformed.xml: line 5 closes </urlset> while <url> of line 4 is still open.
+    const std::string url = server.url("/malformed.xml");
+    AuditRun run = run_siteaudit(with_common({url, "--json", dir / "report.json"}));
+    expect_usage_error(run, url + ":5:");
+  }
+  SECTION("a document cut off in the middle") {
+    const std::string url = server.url("/truncated.xml");
+    AuditRun run = run_siteaudit(with_common({url, "--json", dir / "report.json"}));
+    expect_usage_error(run, url + ":");
+  }
+  SECTION("a local file names the path, line and column") {
+    const std::string path = dir / "local.xml";
+    write_text(path, replace_all(
+                         read_text(siteaudit::testing::source_path("fixtures/audit/malformed.xml")),
+                         "{{BASE}}", server.base()));
+    AuditRun run = run_siteaudit(with_common({path}));
+    expect_usage_error(run, path + ":5:");
+  }
+}
+
+TEST_CASE("a gzip bomb stops at the size cap", "[integration][audit][input]") {
+  FixtureServer& server = fixture_server();
+  TempDir dir;
+  SECTION("as the top-level sitemap: exit 2 naming the cap") {
+    const std::string url = server.url("/gzip-bomb.xml.gz");
+    AuditRun run = run_siteaudit(with_common({url, "--max-sitemap-size", "1MiB"}));
+    expect_usage_error(run, url);
+    CHECK(run.err.find("1048576") != std::string::npos);
+  }
+  SECTION("as a child of an index: a failed source, the rest checked, exit 1") {
+    AuditRun run =
+        run_siteaudit(with_common({server.url("/index-bomb-child.xml"), "--max-sitemap-size",
+                                   "1MiB", "--json", dir / "report.json"}));
+    INFO("stderr: " << run.err);
+    CHECK(run.code == 1);
+    json report = load_json(dir / "report.json");
+    check_report_invariants(report);
+    bool found = false;
+    for (const json& source : report["sources"]) {
+      if (source["url"] == server.url("/gzip-bomb.xml.gz")) {
+        found = true;
+        REQUIRE(source["error"].is_string());
+        CHECK(source["error"].get<std::string>().find("1048576") != std::string::npos);
+        CHECK(source["parent"] == server.url("/index-bomb-child.xml"));
+      }
+    }
+    CHECK(found);
+    check_listed_once(report, {server.url("/status/200"), server.url("/status/204"),
+                               server.url("/headers?Content-Type=text/html"), server.url("/echo")});
+    CHECK(report["summary"]["ok"] == 4);
+  }
+}
+
+TEST_CASE("a broken child sitemap in an index fails its source; the rest are checked",
+          "[integration][audit][input]") {
+  FixtureServer& server = fixture_server();
+  TempDir dir;
+  AuditRun run = run_siteaudit(
+      with_common({server.url("/index-broken-child.xml"), "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  std::map<std::string, json> sources;
+  for (const json& source : report["sources"]) sources[source["url"]] = source;
+  REQUIRE(sources.count(server.url("/malformed.xml")) == 1);
+  REQUIRE(sources.count(server.url("/no-such-sitemap.xml")) == 1);
+  const json& malformed = sources[server.url("/malformed.xml")];
+  REQUIRE(malformed["error"].is_string());
+  CHECK(malformed["error"].get<std::string>().find(":5:") != std::string::npos);
+  CHECK(sources[server.url("/no-such-sitemap.xml")]["error"].is_string());
+  CHECK(sources[server.url("/clean.xml")]["error"].is_null());
+  CHECK(sources[server.url("/one-404.xml")]["error"].is_null());
+  // clean.xml and one-404.xml share /status/200 and /status/204: each is reported once. The
+  // URL malformed.xml listed before its error is reported too, or not at all, but never twice.
+  std::vector<std::string> listed{server.url("/status/200"), server.url("/status/204"),
+                                  server.url("/headers?Content-Type=text/html"),
+                                  server.url("/echo"), server.url("/status/404")};
+  auto results = results_by_url(report);
+  CHECK(results.size() == listed.size());
+  for (const std::string& url : listed) CHECK(results.count(url) == 1);
+  CHECK(report["summary"]["duplicates"].get<int>() >= 2);
+}
+
+TEST_CASE("a sitemap index cycle is reported and every page checked once",
+          "[integration][audit][input]") {
+  FixtureServer server("fixtures/audit");
+  TempDir dir;
+  AuditRun run =
+      run_siteaudit(with_common({server.url("/cycle-a.xml"), "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);  // one-404.xml's 404
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  check_listed_once(report, {server.url("/status/200"), server.url("/status/204"),
+                             server.url("/headers?Content-Type=text/html"), server.url("/echo"),
+                             server.url("/status/404")});
+  // Each index was fetched once: the cycle was cut, not followed.
+  CHECK(count_requests(server, "/cycle-a.xml") == 1);
+  CHECK(count_requests(server, "/cycle-b.xml") == 1);
+  // cycle-b.xml's link back to cycle-a.xml is a warning naming the cycle, not an error.
+  bool named = false;
+  for (const json& source : report["sources"]) {
+    CHECK(source["error"].is_null());
+    for (const json& warning : source["warnings"]) {
+      if (warning["code"] != "sitemap_already_loaded") continue;
+      named = true;
+      CHECK(warning["where"] == server.url("/cycle-b.xml"));
+      CHECK(warning["message"].get<std::string>().find(server.url("/cycle-a.xml")) !=
+            std::string::npos);
+    }
+  }
+  CHECK(named);
+  // An index counts the sitemaps it lists.
+  CHECK(report["sources"][0]["url"] == server.url("/cycle-a.xml"));
+  CHECK(report["sources"][0]["urls"] == 2);
+}
+
+TEST_CASE("pages that loop, reset, truncate, stall or never end fail; nothing is lost",
+          "[integration][audit][input]") {
+  FixtureServer server;
+  TempDir dir;
+  const std::vector<std::string> urls{server.url("/redirect-loop"),
+                                      server.url("/reset"),
+                                      server.url("/truncate"),
+                                      server.url("/delay/5000"),
+                                      server.url("/huge"),
+                                      server.url("/status/200"),
+                                      server.url("/slow-body?bytes=20&interval_ms=200")};
+  std::string text;
+  for (const std::string& url : urls) text += url + "\n";
+  write_text(dir / "urls.txt", text);
+  AuditRun run = run_siteaudit(
+      with_common({dir / "urls.txt", "--method", "get", "--timeout", "1s", "--retries", "0",
+                   "--max-body", "256KiB", "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  check_listed_once(report, urls);
+  auto results = results_by_url(report);
+  auto expect_failed = [&](const std::string& path, const std::string& kind) {
+    const json& result = results.at(server.url(path));
+    INFO(path << ": " << result.dump());
+    CHECK(result["outcome"] == "failed");
+    CHECK(result["error_kind"] == kind);
+    CHECK(result["error"].is_string());
+  };
+  expect_failed("/redirect-loop", "redirect_loop");
+  expect_failed("/reset", "reset");
+  expect_failed("/truncate", "reset");
+  expect_failed("/delay/5000", "timeout");
+  expect_failed("/slow-body?bytes=20&interval_ms=200", "timeout");
+  expect_failed("/huge", "body_too_large");
+  CHECK(results.at(server.url("/huge"))["bytes"].get<std::uint64_t>() <= 256 * 1024);
+  CHECK(results.at(server.url("/status/200"))["outcome"] == "ok");
+  // A timed-out request says how long it waited: the --timeout, not another limit (not failing
+  // yet: see the open connect-phase message bug in audit_timeout_test.cpp).
+  CHECK_NOFAIL(results.at(server.url("/delay/5000"))["error"].get<std::string>().find("1000 ms") !=
+               std::string::npos);
+  // The client hung up on /huge: nothing is left in flight on the server.
+  CHECK(wait_until([&] { return server_json(server, "/stats")["in_flight"] == 0; }));
+}
+
+}  // namespace

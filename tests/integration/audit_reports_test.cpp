@@ -1,0 +1,167 @@
+// audit_reports_test.cpp — the report files and the terminal: JUnit XML that parses (one
+// testcase per URL and per expected route, failures with the reason), the Markdown summary,
+// --json - on stdout with the human summary moved to stderr, a sitemap on stdin, --quiet,
+// --color and NO_COLOR.
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "integration/audit_support.hpp"
+
+namespace {
+
+using namespace siteaudit::integration;
+using siteaudit::testing::source_path;
+
+FixtureServer& fixture_server() {
+  static FixtureServer server("fixtures/audit");
+  return server;
+}
+
+// junit_summary() parses a JUnit file with Python's XML parser and returns, as JSON, every
+// testcase: {"suite", "name", "failure" (message or null), "skipped" (bool)} plus the root's
+// counts. A file that does not parse fails the test with the parser's message.
+json junit_summary(const std::string& path) {
+  TempDir dir;
+  const std::string out = dir / "junit.json";
+  const std::string command =
+      "python3 -c '"
+      "import json, sys, xml.etree.ElementTree as ET\n"
+      "root = ET.parse(sys.argv[1]).getroot()\n"
+      "cases = []\n"
+      "for suite in root.iter(\"testsuite\"):\n"
+      "  for case in suite.iter(\"testcase\"):\n"
+      "    f = case.find(\"failure\")\n"
+      "    cases.append({\"suite\": suite.get(\"name\"), \"name\": case.get(\"name\"),\n"
+      "      \"failure\": None if f is None else f.get(\"message\"),\n"
+      "      \"skipped\": case.find(\"skipped\") is not None})\n"
+      "json.dump({\"root\": root.tag, \"tests\": root.get(\"tests\"),\n"
+      "  \"failures\": root.get(\"failures\"), \"cases\": cases}, open(sys.argv[2], \"w\"))\n"
+      "' '" +
+      path + "' '" + out + "' 2>'" + (dir / "err") + "'";
+  const int rc = std::system(command.c_str());
+  INFO("JUnit parse: " << read_text(dir / "err"));
+  REQUIRE(rc == 0);
+  return load_json(out);
+}
+
+TEST_CASE("--junit writes XML that parses, one testcase per URL, failures with the reason",
+          "[integration][audit][reports]") {
+  FixtureServer& server = fixture_server();
+  TempDir dir;
+  AuditRun run = run_siteaudit(with_common(
+      {server.url("/outcomes.xml"), "--exclude", "/private/", "--max-time", "2s", "--timeout",
+       "30s", "--retries", "0", "--junit", dir / "junit.xml", "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);
+  json junit = junit_summary(dir / "junit.xml");
+  json report = load_json(dir / "report.json");
+  CHECK(junit["root"] == "testsuites");
+  std::map<std::string, json> cases;
+  for (const json& c : junit["cases"]) cases[c["name"]] = c;
+  // Every result is a testcase, named by its URL.
+  CHECK(junit["cases"].size() == report["results"].size());
+  for (const json& result : report["results"]) {
+    const std::string url = result["url"];
+    INFO(url);
+    REQUIRE(cases.count(url) == 1);
+    const json& c = cases[url];
+    CHECK(c["failure"].is_null() == (result["outcome"] != "failed"));
+    if (result["outcome"] == "skipped") CHECK(c["skipped"] == true);
+  }
+  CHECK(cases[server.url("/status/404")]["failure"].get<std::string>().find("404") !=
+        std::string::npos);
+  CHECK(std::stoi(junit["tests"].get<std::string>()) == static_cast<int>(junit["cases"].size()));
+}
+
+TEST_CASE("--junit has a testcase per expected route; missing ones fail",
+          "[integration][audit][reports]") {
+  FixtureServer server("fixtures/audit/site");
+  TempDir dir;
+  const std::string routes = source_path("fixtures/audit/routes.txt");
+  AuditRun run = run_siteaudit(
+      with_common({server.url("/sitemap.xml"), "--expect", routes, "--junit", dir / "junit.xml"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);
+  json junit = junit_summary(dir / "junit.xml");
+  std::map<std::string, json> route_cases;
+  for (const json& c : junit["cases"]) {
+    if (c["name"].get<std::string>().rfind("/", 0) == 0) route_cases[c["name"]] = c;
+  }
+  CHECK(route_cases.size() == 5);
+  REQUIRE(route_cases.count("/contact") == 1);
+  CHECK(route_cases["/contact"]["failure"].is_string());
+  for (const char* route : {"/", "/about", "/blog/*.html", "/docs/**"}) {
+    INFO(route);
+    REQUIRE(route_cases.count(route) == 1);
+    CHECK(route_cases[route]["failure"].is_null());
+  }
+}
+
+TEST_CASE("--markdown writes a summary with the failures", "[integration][audit][reports]") {
+  FixtureServer& server = fixture_server();
+  TempDir dir;
+  AuditRun run =
+      run_siteaudit(with_common({server.url("/one-404.xml"), "--markdown", dir / "summary.md"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);
+  const std::string markdown = read_text(dir / "summary.md");
+  INFO(markdown);
+  CHECK(markdown.rfind("#", 0) == 0);
+  CHECK(markdown.find("|") != std::string::npos);  // the counts table
+  CHECK(markdown.find(server.url("/status/404")) != std::string::npos);
+  CHECK(markdown.find("404") != std::string::npos);
+}
+
+TEST_CASE("--json - writes the report to stdout and the summary to stderr",
+          "[integration][audit][reports]") {
+  FixtureServer& server = fixture_server();
+  AuditRun run = run_siteaudit(with_common({server.url("/one-404.xml"), "--json", "-"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);
+  json report = json::parse(run.out);  // stdout is the report and nothing else
+  check_report_invariants(report);
+  CHECK(report["summary"]["total"] == 3);
+  CHECK(run.err.find(server.url("/status/404")) != std::string::npos);
+}
+
+TEST_CASE("a sitemap on stdin is read with -", "[integration][audit][reports]") {
+  FixtureServer& server = fixture_server();
+  TempDir dir;
+  const std::string sitemap =
+      replace_all(read_text(source_path("fixtures/audit/one-404.xml")), "{{BASE}}", server.base());
+  AuditRun run = run_siteaudit(with_common({"-", "--json", dir / "report.json"}), sitemap);
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  check_listed_once(
+      report, {server.url("/status/200"), server.url("/status/404"), server.url("/status/204")});
+}
+
+TEST_CASE("--quiet prints only the failures; --color decides the escapes",
+          "[integration][audit][reports]") {
+  FixtureServer& server = fixture_server();
+  SECTION("--quiet on a clean site prints nothing") {
+    AuditRun run = run_siteaudit(with_common({server.url("/clean.xml"), "--quiet"}));
+    CHECK(run.code == 0);
+    CHECK(run.out.empty());
+    CHECK(run.err.empty());
+  }
+  SECTION("--quiet still names a failure") {
+    AuditRun run = run_siteaudit(with_common({server.url("/one-404.xml"), "--quiet"}));
+    CHECK(run.code == 1);
+    CHECK((run.out + run.err).find(server.url("/status/404")) != std::string::npos);
+    CHECK((run.out + run.err).find(server.url("/status/200")) == std::string::npos);
+  }
+  SECTION("--color never (with_common) has no escapes; --color always has them") {
+    AuditRun plain = run_siteaudit(with_common({server.url("/one-404.xml")}));
+    CHECK(plain.out.find('\x1b') == std::string::npos);
+    CHECK(plain.out.find(server.url("/status/404")) != std::string::npos);
+    std::vector<std::string> args{server.url("/one-404.xml"), "--no-progress", "--color", "always"};
+    AuditRun colored = run_siteaudit(args);
+    CHECK(colored.out.find('\x1b') != std::string::npos);
+  }
+}
+
+}  // namespace

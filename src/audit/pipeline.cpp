@@ -217,7 +217,11 @@ PipelineResult run_pipeline(const AuditConfig& config,
 
   rt::Runtime runtime({.threads = threads});
   rt::RunResult run = runtime.run([&] {
-    auto [root, cancel_root] = rt::with_cancel(rt::background());
+    // Plain variables, not structured bindings: lambdas below capture them, which clang
+    // (the fuzz and tidy builds) does not allow for bindings before C++20's P1091 lands.
+    auto root_and_cancel = rt::with_cancel(rt::background());
+    const rt::Context root = root_and_cancel.first;
+    const rt::CancelFunc cancel_root = root_and_cancel.second;
     rt::Context ctx = root;
     rt::CancelFunc cancel_deadline = [] {};
     if (config.max_time.count() > 0) {
@@ -227,9 +231,11 @@ PipelineResult run_pipeline(const AuditConfig& config,
     }
 
     // The signal watcher ends with the run: `watch_ctx` is cancelled once results are in.
-    auto [watch_ctx, stop_watching] = rt::with_cancel(rt::background());
+    auto watch = rt::with_cancel(rt::background());
+    const rt::Context watch_ctx = watch.first;
+    const rt::CancelFunc stop_watching = watch.second;
     rt::go(
-        [&, watch_ctx = watch_ctx] {
+        [&] {
           if (rt::wait_readable(interrupt.fd(), watch_ctx) == rt::IoStatus::ready) {
             interrupted_by_signal = true;
             cancel_root();

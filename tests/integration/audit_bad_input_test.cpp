@@ -98,7 +98,7 @@ TEST_CASE("an unreachable or missing top-level sitemap exits 2 naming the URL",
   CHECK(report["run"]["exit_code"] == 2);
 }
 
-TEST_CASE("malformed and truncated top-level XML exit 2 with file:line:col",
+TEST_CASE("malformed and truncated top-level XML exit 2 with file and line and column",
           "[integration][audit][input]") {
   FixtureServer& server = fixture_server();
   TempDir dir;
@@ -156,7 +156,7 @@ TEST_CASE("a gzip bomb stops at the size cap", "[integration][audit][input]") {
   }
 }
 
-TEST_CASE("a broken child sitemap in an index fails its source; the rest are checked",
+TEST_CASE("a broken child sitemap in an index fails its source and the rest are checked",
           "[integration][audit][input]") {
   FixtureServer& server = fixture_server();
   TempDir dir;
@@ -221,7 +221,7 @@ TEST_CASE("a sitemap index cycle is reported and every page checked once",
   CHECK(report["sources"][0]["urls"] == 2);
 }
 
-TEST_CASE("pages that loop, reset, truncate, stall or never end fail; nothing is lost",
+TEST_CASE("pages that loop or reset or truncate or stall or never end fail and nothing is lost",
           "[integration][audit][input]") {
   FixtureServer server;
   TempDir dir;

@@ -94,12 +94,12 @@ void interrupt_mid_run(int sig, const char* name) {
   }
 }
 
-TEST_CASE("SIGINT in the middle of a 5,000-URL run: exit 130 and a complete report",
+TEST_CASE("SIGINT in the middle of a 5000-URL run gives exit 130 and a complete report",
           "[integration][audit][signals]") {
   interrupt_mid_run(SIGINT, "SIGINT");
 }
 
-TEST_CASE("SIGTERM in the middle of a 5,000-URL run: exit 130 and a complete report",
+TEST_CASE("SIGTERM in the middle of a 5000-URL run gives exit 130 and a complete report",
           "[integration][audit][signals]") {
   interrupt_mid_run(SIGTERM, "SIGTERM");
 }
@@ -121,7 +121,7 @@ TEST_CASE("a second SIGINT exits 130 at once", "[integration][audit][signals]") 
   CHECK(run.code == 130);
 }
 
-TEST_CASE("--max-time stops the run; unchecked URLs are cancelled, none is lost",
+TEST_CASE("option max-time stops the run with unchecked URLs cancelled and none lost",
           "[integration][audit][signals]") {
   TempDir root;
   FixtureServer server(root.path().string());

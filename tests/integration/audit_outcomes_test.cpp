@@ -68,7 +68,7 @@ TEST_CASE("a clean site exits 0 with every URL ok", "[integration][audit]") {
   validate_schema(dir / "report.json");
 }
 
-TEST_CASE("a 404 exits 1 and names the URL, status and sitemap", "[integration][audit]") {
+TEST_CASE("a 404 exits 1 and names the URL and status and sitemap", "[integration][audit]") {
   FixtureServer& server = fixture_server();
   TempDir dir;
   AuditRun run =
@@ -235,7 +235,7 @@ TEST_CASE("transient failures are retried and the attempts counted", "[integrati
   }
 }
 
-TEST_CASE("--redirects follow, warn and fail decide what a redirected URL is",
+TEST_CASE("option redirects follow or warn or fail decides what a redirected URL is",
           "[integration][audit]") {
   FixtureServer& server = fixture_server();
   TempDir dir;
@@ -273,7 +273,7 @@ TEST_CASE("--redirects follow, warn and fail decide what a redirected URL is",
   }
 }
 
-TEST_CASE("--accept and --status-rule judge statuses", "[integration][audit]") {
+TEST_CASE("options accept and status-rule judge statuses", "[integration][audit]") {
   FixtureServer& server = fixture_server();
   TempDir dir;
 
@@ -324,7 +324,7 @@ TEST_CASE("--accept and --status-rule judge statuses", "[integration][audit]") {
   }
 }
 
-TEST_CASE("--method get checks with GET and counts the body bytes", "[integration][audit]") {
+TEST_CASE("option method get checks with GET and counts the body bytes", "[integration][audit]") {
   FixtureServer server;
   TempDir dir;
   Audited audited =
@@ -338,7 +338,7 @@ TEST_CASE("--method get checks with GET and counts the body bytes", "[integratio
   for (const std::string& request : requested(server)) CHECK(request.rfind("GET ", 0) == 0);
 }
 
-TEST_CASE("--slow flags pages slower than the limit", "[integration][audit]") {
+TEST_CASE("option slow flags pages slower than the limit", "[integration][audit]") {
   FixtureServer& server = fixture_server();
   TempDir dir;
   const std::vector<std::string> urls{server.url("/delay/400"), server.url("/status/200")};
@@ -357,7 +357,7 @@ TEST_CASE("--slow flags pages slower than the limit", "[integration][audit]") {
   CHECK(results_by_url(strict.report).at(server.url("/delay/400"))["outcome"] == "failed");
 }
 
-TEST_CASE("--content-type flags pages of another type", "[integration][audit]") {
+TEST_CASE("option content-type flags pages of another type", "[integration][audit]") {
   FixtureServer& server = fixture_server();
   TempDir dir;
   Audited audited = audit_urls(
@@ -378,7 +378,7 @@ TEST_CASE("--content-type flags pages of another type", "[integration][audit]") 
   CHECK(strict.report["results"][0]["outcome"] == "failed");
 }
 
-TEST_CASE("--header, --user-agent and --cookies are sent with every check",
+TEST_CASE("options header and user-agent and cookies are sent with every check",
           "[integration][audit]") {
   RecordingServer server;
   TempDir dir;

@@ -30,7 +30,7 @@ std::vector<double> page_times(const FixtureServer& server, std::string_view pre
   return times;
 }
 
-TEST_CASE("--rate spaces the requests to one host", "[integration][audit][politeness]") {
+TEST_CASE("option rate spaces the requests to one host", "[integration][audit][politeness]") {
   FixtureServer server;
   TempDir dir;
   constexpr double kRate = 20;
@@ -58,7 +58,7 @@ TEST_CASE("--rate spaces the requests to one host", "[integration][audit][polite
   }
 }
 
-TEST_CASE("--workers bounds the requests in flight", "[integration][audit][politeness]") {
+TEST_CASE("option workers bounds the requests in flight", "[integration][audit][politeness]") {
   FixtureServer server;
   TempDir dir;
   std::vector<std::string> urls;
@@ -83,7 +83,7 @@ TEST_CASE("--workers bounds the requests in flight", "[integration][audit][polit
   }
 }
 
-TEST_CASE("--max-urls stops loading after N URLs", "[integration][audit][politeness]") {
+TEST_CASE("option max-urls stops loading after N URLs", "[integration][audit][politeness]") {
   FixtureServer server;
   TempDir dir;
   std::vector<std::string> urls;
@@ -98,7 +98,7 @@ TEST_CASE("--max-urls stops loading after N URLs", "[integration][audit][politen
   CHECK(count_requests(server, "/status/") == 10);
 }
 
-TEST_CASE("--include and --exclude skip URLs without requesting them",
+TEST_CASE("options include and exclude skip URLs without requesting them",
           "[integration][audit][politeness]") {
   FixtureServer server;
   TempDir dir;
@@ -128,7 +128,7 @@ TEST_CASE("--include and --exclude skip URLs without requesting them",
   CHECK(requested(server) == std::vector<std::string>{"HEAD /status/200"});
 }
 
-TEST_CASE("--rewrite sends the checks to another origin and reports the listed URLs",
+TEST_CASE("option rewrite sends the checks to another origin and reports the listed URLs",
           "[integration][audit][politeness]") {
   FixtureServer production;
   FixtureServer preview;
@@ -157,7 +157,7 @@ TEST_CASE("--rewrite sends the checks to another origin and reports the listed U
         std::vector<std::string>{"HEAD /status/200", "HEAD /status/204", "HEAD /status/404"});
 }
 
-TEST_CASE("--config reads options from TOML; the command line wins",
+TEST_CASE("option config reads options from TOML and the command line wins",
           "[integration][audit][politeness]") {
   FixtureServer server;
   TempDir dir;
@@ -206,3 +206,30 @@ TEST_CASE("--config reads options from TOML; the command line wins",
 }
 
 }  // namespace
+
+TEST_CASE("option respect-robots skips disallowed URLs unrequested and honours Crawl-delay",
+          "[integration][audit][politeness]") {
+  FixtureServer server("fixtures/audit/robots-site");
+  TempDir dir;
+  // The site root: robots.txt names the sitemap, disallows /status/404, Crawl-delay: 0.5.
+  AuditRun run = run_siteaudit(
+      with_common({server.url("/"), "--respect-robots", "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 0);  // the 404 is skipped, never judged
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  check_listed_once(report, {server.url("/status/200?n=1"), server.url("/status/404"),
+                             server.url("/status/200?n=2"), server.url("/status/200?n=3")});
+  const json disallowed = result_for(report, server.url("/status/404"));
+  CHECK(disallowed["outcome"] == "skipped");
+  CHECK(disallowed["error_kind"] == "robots");
+  CHECK(count_requests(server, "/status/404") == 0);
+
+  std::vector<double> times = page_times(server, "/status/200");
+  REQUIRE(times.size() == 3);
+  std::sort(times.begin(), times.end());
+  for (std::size_t i = 1; i < times.size(); ++i) {
+    INFO("gap " << i << ": " << times[i] - times[i - 1]);
+    CHECK(times[i] - times[i - 1] >= 0.5 - 0.03);
+  }
+}

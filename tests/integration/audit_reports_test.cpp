@@ -45,7 +45,7 @@ json junit_summary(const std::string& path) {
   return load_json(out);
 }
 
-TEST_CASE("--junit writes XML that parses, one testcase per URL, failures with the reason",
+TEST_CASE("option junit writes XML that parses with one testcase per URL and failure reasons",
           "[integration][audit][reports]") {
   FixtureServer& server = fixture_server();
   TempDir dir;
@@ -74,7 +74,7 @@ TEST_CASE("--junit writes XML that parses, one testcase per URL, failures with t
   CHECK(std::stoi(junit["tests"].get<std::string>()) == static_cast<int>(junit["cases"].size()));
 }
 
-TEST_CASE("--junit has a testcase per expected route; missing ones fail",
+TEST_CASE("option junit has a testcase per expected route and missing ones fail",
           "[integration][audit][reports]") {
   FixtureServer server("fixtures/audit/site");
   TempDir dir;
@@ -98,7 +98,7 @@ TEST_CASE("--junit has a testcase per expected route; missing ones fail",
   }
 }
 
-TEST_CASE("--markdown writes a summary with the failures", "[integration][audit][reports]") {
+TEST_CASE("option markdown writes a summary with the failures", "[integration][audit][reports]") {
   FixtureServer& server = fixture_server();
   TempDir dir;
   AuditRun run =
@@ -113,7 +113,7 @@ TEST_CASE("--markdown writes a summary with the failures", "[integration][audit]
   CHECK(markdown.find("404") != std::string::npos);
 }
 
-TEST_CASE("--json - writes the report to stdout and the summary to stderr",
+TEST_CASE("option json with - writes the report to stdout and the summary to stderr",
           "[integration][audit][reports]") {
   FixtureServer& server = fixture_server();
   AuditRun run = run_siteaudit(with_common({server.url("/one-404.xml"), "--json", "-"}));
@@ -139,7 +139,7 @@ TEST_CASE("a sitemap on stdin is read with -", "[integration][audit][reports]") 
       report, {server.url("/status/200"), server.url("/status/404"), server.url("/status/204")});
 }
 
-TEST_CASE("--quiet prints only the failures; --color decides the escapes",
+TEST_CASE("option quiet prints only the failures and option color decides the escapes",
           "[integration][audit][reports]") {
   FixtureServer& server = fixture_server();
   SECTION("--quiet on a clean site prints nothing") {

@@ -35,7 +35,7 @@ std::vector<std::string> site_pages(const FixtureServer& server) {
           server.url("/legacy/old.html")};
 }
 
-TEST_CASE("--expect: globs match, a missing route fails, an unexpected URL warns",
+TEST_CASE("option expect with globs fails a missing route and warns of an unexpected URL",
           "[integration][audit][routes]") {
   FixtureServer& server = site_server();
   TempDir dir;
@@ -60,7 +60,7 @@ TEST_CASE("--expect: globs match, a missing route fails, an unexpected URL warns
   CHECK(strings(checked["unexpected"]) == std::vector<std::string>{server.url("/legacy/old.html")});
 }
 
-TEST_CASE("--expect: unexpected URLs alone pass, and fail with --strict",
+TEST_CASE("option expect passes with unexpected URLs alone and fails them with strict",
           "[integration][audit][routes]") {
   FixtureServer& server = site_server();
   TempDir dir;
@@ -84,7 +84,7 @@ TEST_CASE("--expect: unexpected URLs alone pass, and fail with --strict",
   CHECK(report["run"]["exit_code"] == 1);
 }
 
-TEST_CASE("--expect: `*` stays within one segment, `**` spans any depth",
+TEST_CASE("option expect globs with one star stay within one segment",
           "[integration][audit][routes]") {
   FixtureServer& server = site_server();
   TempDir dir;

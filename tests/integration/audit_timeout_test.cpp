@@ -9,7 +9,7 @@ namespace {
 
 using namespace siteaudit::integration;
 
-TEST_CASE("a --timeout on /delay pages with HEAD names the request timeout",
+TEST_CASE("a timeout on delay pages with HEAD names the request timeout",
           "[integration][audit][input]") {
   FixtureServer server;
   TempDir dir;

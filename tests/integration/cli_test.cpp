@@ -227,7 +227,7 @@ void require_usage_error(const RunResult& result, const std::string& option) {
 
 }  // namespace
 
-TEST_CASE("--help and the man page list the same long options", "[integration][cli]") {
+TEST_CASE("siteaudit --help and the man page list the same long options", "[integration][cli]") {
   std::set<std::string> help = help_long_options();
   std::set<std::string> man = man_long_options();
   REQUIRE(help.size() > 40);
@@ -268,7 +268,7 @@ TEST_CASE("every --help description is in the man page word for word", "[integra
   }
 }
 
-TEST_CASE("--help shows usage, groups and the exit statuses", "[integration][cli]") {
+TEST_CASE("siteaudit --help shows usage, groups and the exit statuses", "[integration][cli]") {
   RunResult help = run({"--help"});
   CHECK(help.code == 0);
   CHECK(help.err.empty());
@@ -283,7 +283,7 @@ TEST_CASE("--help shows usage, groups and the exit statuses", "[integration][cli
   CHECK(run({"-h"}).out == help.out);
 }
 
-TEST_CASE("--version prints the name and version", "[integration][cli]") {
+TEST_CASE("siteaudit --version prints the name and version", "[integration][cli]") {
   for (const char* flag : {"--version", "-V"}) {
     RunResult version = run({flag});
     CHECK(version.code == 0);
@@ -385,7 +385,8 @@ TEST_CASE("durations and sizes are read with their units", "[integration][cli]")
   }
 }
 
-TEST_CASE("--print-config writes every option, and --config reads it back", "[integration][cli]") {
+TEST_CASE("siteaudit --print-config writes every option, and --config reads it back",
+          "[integration][cli]") {
   TempDir dir;
   write_file(dir / "routes.txt", "/\n");
   write_file(dir / "in.toml", R"(# a config file

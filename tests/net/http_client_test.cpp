@@ -499,11 +499,13 @@ TEST_CASE("per-host connection limit queues transfers instead of opening more",
 }
 
 // The proof that fibers park, not threads: 2,000 requests held open at once on 2 OS threads.
-// Each request is held for 3 s rather than the issue's 1 s: opening 2,000 fresh connections
+// Each request is held for 6 s rather than the issue's 1 s: opening 2,000 fresh connections
 // costs the client and the Python server about a CPU-second each, so on 2 shared cores the
-// arrivals spread over more than a second and a 1 s hold would measure the machine, not the
-// design. A thread-per-request design still cannot get past 2 requests in flight.
-TEST_CASE("2,000 fibers on 2 threads wait for /delay/3000 at once", "[net][client][parking]") {
+// arrivals spread over seconds and a 1 s hold would measure the machine, not the design. A
+// thread-per-request design still cannot get past 2 requests in flight. Hidden from test
+// discovery ([.]): tests/CMakeLists.txt runs it alone (RUN_SERIAL), since a test running
+// beside it on the same two cores slows the arrivals.
+TEST_CASE("2,000 fibers on 2 threads wait for /delay/6000 at once", "[.][net][client][parking]") {
   rlimit lim{};
   getrlimit(RLIMIT_NOFILE, &lim);
   if (lim.rlim_cur < 8192 && lim.rlim_max >= 8192) {
@@ -521,7 +523,7 @@ TEST_CASE("2,000 fibers on 2 threads wait for /delay/3000 at once", "[net][clien
     for (int i = 0; i < kFibers; ++i) {
       wg.add(1);
       rt::go([&] {
-        FetchResult r = client.fetch(rt::background(), head(server.url("/delay/3000")));
+        FetchResult r = client.fetch(rt::background(), head(server.url("/delay/6000")));
         if (r.ok() && r.response.status == 200) {
           ok.fetch_add(1);
         } else if (!error_claimed.exchange(true)) {

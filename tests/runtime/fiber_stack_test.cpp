@@ -35,7 +35,7 @@ namespace {
   return recurse(depth - 1) + frame[sizeof(frame) - 1];
 }
 
-std::size_t mapping_count() {
+[[maybe_unused]] std::size_t mapping_count() {
   std::ifstream maps("/proc/self/maps");
   std::size_t lines = 0;
   for (std::string line; std::getline(maps, line);) ++lines;
@@ -106,10 +106,9 @@ TEST_CASE("guard pages do not cost a memory mapping per stack", "[runtime]") {
     return;
   }
 #if defined(SITEAUDIT_TSAN)
-  constexpr int kParked = 2'000;
+  WARN("skipped under TSan: it adds shadow mappings of its own as stack memory grows");
 #else
   constexpr int kParked = 20'000;
-#endif
   rt::Runtime runtime({.threads = 2});
   std::size_t before = 0;
   std::size_t during = 0;
@@ -133,6 +132,7 @@ TEST_CASE("guard pages do not cost a memory mapping per stack", "[runtime]") {
   // mprotect guards would add 2 * kParked mappings; carved chunks add a few dozen.
   INFO("mappings before " << before << ", with " << kParked << " parked fibers " << during);
   CHECK(static_cast<long>(during) - static_cast<long>(before) < 200);
+#endif
 }
 
 TEST_CASE("running out of address space stops the run with a clear message", "[runtime]") {

@@ -15,6 +15,10 @@
 // Every park names what it waits on, so the deadlock detector can tell a fiber that no one
 // can wake (channel, sync) from one that a timer or I/O event will wake.
 //
+// A ready() may also arrive before the fiber is fully parked — from the unlock hook, from a
+// callback registered just before park(), even before park() was called: the scheduler notes
+// it, and that park() returns at once. A second ready() for the same park aborts.
+//
 // Thread safety: ready() may be called from any thread, exactly once per park.
 #pragma once
 

@@ -364,6 +364,13 @@ bool Scheduler::push_local(Worker& worker, Fiber* fiber) {
 }
 
 Scheduler::Displaced Scheduler::put_runnext(Worker& worker, Fiber* fiber) {
+  // Thieves only ever swap a non-null runnext for null, so an empty slot cannot change under
+  // the owner: fill it with a plain store (the common case of a hand-off) and save a locked
+  // instruction. Otherwise exchange, racing a possible thief.
+  if (worker.queue.runnext.load(std::memory_order_relaxed) == nullptr) {
+    worker.queue.runnext.store(fiber, std::memory_order_release);
+    return Displaced::nothing;
+  }
   Fiber* old = worker.queue.runnext.exchange(fiber, std::memory_order_acq_rel);
   if (old == nullptr) return Displaced::nothing;
   return push_local(worker, old) ? Displaced::overflowed : Displaced::queued;

@@ -149,7 +149,6 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
       detail.redirects.push_back({hop.url, hop.status, hop.location, hop.time_ms});
     }
   }
-  if (auto type = response.header("content-type")) result.details().content_type = *type;
   if (request.method == net::Method::get) result.details().bytes = response.body_bytes;
 
   if (!fetched.ok()) {
@@ -159,6 +158,12 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
     return result;
   }
   judge(result, job, response);
+  // The content type is kept for results that carry details anyway (failures, warnings,
+  // redirects): a plain "200, nothing to say" result stays without a detail block, which is
+  // what keeps a 1,000,000-URL run's memory small.
+  if (result.detail) {
+    if (auto type = response.header("content-type")) result.detail->content_type = *type;
+  }
   return result;
 }
 

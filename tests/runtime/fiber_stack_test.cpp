@@ -95,8 +95,9 @@ TEST_CASE("stacks are pooled: sequential fibers reuse a handful of stacks", "[ru
   });
   CHECK(result.ok());
   // One thread reuses one stack. With two, a fiber that exits on the other worker lands in
-  // that worker's cache (up to 256) before spilling to the shared pool.
-  CHECK(rt::detail::snapshot(runtime).stack_slots <= (threads == 1 ? 4u : 400u));
+  // that worker's cache (up to 256) before half of it spills to the shared pool; still far
+  // fewer stacks than the 2,000 fibers.
+  CHECK(rt::detail::snapshot(runtime).stack_slots <= (threads == 1 ? 4u : 600u));
   check_clean(runtime);
 }
 

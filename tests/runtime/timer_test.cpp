@@ -198,7 +198,7 @@ TEST_CASE("an idle runtime sleeps until its next timer instead of spinning", "[r
   });
   CHECK(result.ok());
   // Eight spinning threads would burn about 8x the wall time; sleeping ones almost nothing.
-  // (A ratio, not a time limit: a loaded machine stretches both sides alike.)
+  // (A ratio, not a time limit: a loaded machine stretches the wall time, not the CPU time.)
   INFO("cpu " << cpu.count() << " us over wall " << wall.count() << " us");
-  CHECK(cpu < wall / 4);
+  CHECK(cpu < wall / 2);
 }

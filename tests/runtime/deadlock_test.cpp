@@ -138,7 +138,7 @@ TEST_CASE("the deadlock report names what each fiber waits on, by address", "[ru
                                                          static_cast<void*>(&second))));
 }
 
-TEST_CASE("a pending timer is not a deadlock; the deadlock comes when it is gone", "[runtime]") {
+TEST_CASE("a pending timer is not a deadlock, until it has fired", "[runtime]") {
   const unsigned threads = GENERATE(1u, 2u);
   rt::Runtime runtime({.threads = threads});
   Parker never;

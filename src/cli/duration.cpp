@@ -75,7 +75,7 @@ std::string format_duration(std::chrono::milliseconds value) {
   std::string text;
   if (ms < 0) {
     // Not produced by parse_duration(); written so that a caller's bug is visible, not hidden.
-    text = "-";
+    text.push_back('-');
     ms = -ms;
   }
   // Largest unit first, unlike kUnits, which is ordered for matching.

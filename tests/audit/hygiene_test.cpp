@@ -216,7 +216,7 @@ TEST_CASE("hygiene: slow pages over --slow", "[audit]") {
   CHECK(f->message == "took 2300 ms, more than --slow 1000 ms");
 }
 
-TEST_CASE("hygiene_findings applies every rule; page rules only to 2xx; --strict fails",
+TEST_CASE("hygiene_findings applies every rule, page rules only to 2xx, --strict fails",
           "[audit]") {
   Job job{.url = kUrl, .check_url = kUrl, .lastmod = "2024-06-01"};
   HygieneRules rules = rules_for("text/html", milliseconds(100), true);

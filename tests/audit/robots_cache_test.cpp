@@ -74,7 +74,7 @@ TEST_CASE("RobotsCache: concurrent askers share one fetch", "[audit]") {
   std::filesystem::remove_all(site);
 }
 
-TEST_CASE("RobotsCache: a missing robots.txt allows all; inserted rules are used", "[audit]") {
+TEST_CASE("RobotsCache: a missing robots.txt allows all and inserted rules are used", "[audit]") {
   auto site = make_site(false);
   FixtureServer server(site.string());
   bool missing_allows = false, inserted_disallows = false, other_scheme = false;

@@ -105,7 +105,7 @@ TEST_CASE("next-sitemap index and urlset with millisecond lastmods", "[audit]") 
   CHECK(doc.findings.empty());
 }
 
-TEST_CASE("WordPress core sitemaps: stylesheet PI, percent-encoding, &amp;", "[audit]") {
+TEST_CASE("WordPress core sitemaps: stylesheet PI, percent-encoding and entities", "[audit]") {
   Collected index_got;
   auto index = parse(fixture("wordpress/wp-sitemap.xml"), index_got,
                      "https://example.com/wordpress/wp-sitemap.xml");
@@ -134,7 +134,7 @@ TEST_CASE("Yoast index and urlset: image:loc is not a page, trailing comment ok"
                                                "https://example.com/yoast/hello-world/"});
 }
 
-TEST_CASE("A namespace prefix on the sitemap elements; whitespace around loc", "[audit]") {
+TEST_CASE("A namespace prefix on the sitemap elements, whitespace around loc", "[audit]") {
   Collected got;
   auto doc = parse(fixture("index/prefixed.xml"), got, "https://example.com/index/prefixed.xml");
   REQUIRE(doc.ok());

@@ -28,7 +28,7 @@ TEST_CASE("background is never done and has no deadline", "[runtime][context]") 
   CHECK(std::string(rt::to_string(ContextError::deadline_exceeded)) == "deadline exceeded");
 }
 
-TEST_CASE("cancel ends the context once; done() is closed", "[runtime][context]") {
+TEST_CASE("cancel ends the context once, and done() is closed", "[runtime][context]") {
   auto [ctx, cancel] = rt::with_cancel(rt::background());
   CHECK(ctx.err() == ContextError::none);
   CHECK(ctx.done().try_receive().status == rt::ChannelStatus::empty);

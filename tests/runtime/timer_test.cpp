@@ -197,8 +197,10 @@ TEST_CASE("an idle runtime sleeps until its next timer instead of spinning", "[r
     wall = std::chrono::duration_cast<std::chrono::microseconds>(rt::Clock::now() - wall_start);
   });
   CHECK(result.ok());
-  // Eight spinning threads would burn about 8x the wall time; sleeping ones almost nothing.
+  // Eight spinning threads would keep every core busy (on CI's two cores, 2x the wall time);
+  // sleeping ones use almost nothing. The bound is the wall time itself, so sanitizer
+  // overhead (TSan measured 0.4x) cannot fail it while a spinning runtime still does.
   // (A ratio, not a time limit: a loaded machine stretches the wall time, not the CPU time.)
   INFO("cpu " << cpu.count() << " us over wall " << wall.count() << " us");
-  CHECK(cpu < wall / 2);
+  CHECK(cpu < wall);
 }

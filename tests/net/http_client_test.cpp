@@ -513,7 +513,13 @@ TEST_CASE("2,000 fibers on 2 threads wait for /delay/6000 at once", "[.][net][cl
     setrlimit(RLIMIT_NOFILE, &lim);
   }
   FixtureServer server;
+#if defined(SITEAUDIT_TSAN) || defined(SITEAUDIT_ASAN)
+  // Sanitizers slow connection setup about tenfold; 500 fibers held at once on 2 threads
+  // still proves parking (a thread per request could hold 2), without measuring TSan.
+  constexpr int kFibers = 500;
+#else
   constexpr int kFibers = 2000;
+#endif
   std::atomic<int> ok{0};
   std::atomic<bool> error_claimed{false};
   std::string first_error;
@@ -538,5 +544,5 @@ TEST_CASE("2,000 fibers on 2 threads wait for /delay/6000 at once", "[.][net][cl
   CHECK(ok.load() == kFibers);
   const long peak = stats(server).get("peak_in_flight");
   INFO("peak requests held open at once: " << peak);
-  CHECK(peak >= 1900);
+  CHECK(peak >= kFibers * 95 / 100);
 }

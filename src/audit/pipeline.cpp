@@ -234,12 +234,16 @@ PipelineResult run_pipeline(const AuditConfig& config,
     auto watch = rt::with_cancel(rt::background());
     const rt::Context watch_ctx = watch.first;
     const rt::CancelFunc stop_watching = watch.second;
+    // The watcher must be gone before this fiber's locals are: main waits for it below.
+    rt::WaitGroup watcher_done;
+    watcher_done.add(1);
     rt::go(
-        [&] {
+        [&, watch_ctx] {
           if (rt::wait_readable(interrupt.fd(), watch_ctx) == rt::IoStatus::ready) {
             interrupted_by_signal = true;
             cancel_root();
           }
+          watcher_done.done();
         },
         "signal-watcher");
 
@@ -331,6 +335,7 @@ PipelineResult run_pipeline(const AuditConfig& config,
       }
     }
     stop_watching();
+    watcher_done.wait();
     timed_out = !interrupted_by_signal && ctx.err() == rt::ContextError::deadline_exceeded;
     cancel_deadline();
     cancel_root();

@@ -149,7 +149,8 @@ TEST_CASE("Loader: a site root without Sitemap: lines falls back to /sitemap.xml
   CHECK(count_code(run.sources[0].warnings, "sitemap_fallback") == 1);
 }
 
-TEST_CASE("Loader: robots.txt 404 falls back and the missing sitemap is a child failure", "[audit]") {
+TEST_CASE("Loader: robots.txt 404 falls back and the missing sitemap is a child failure",
+          "[audit]") {
   TempDir dir;
   dir.write("index.html", "<html></html>");
   FixtureServer server(dir.path.string());

@@ -22,51 +22,51 @@ struct AuditConfig {
   std::vector<std::string> inputs;
 
   // --- concurrency and politeness ---
-  unsigned workers = 64;         // --workers: worker fibers draining the jobs channel
-  unsigned threads = 0;          // --threads: OS threads; 0 = hardware cores
-  unsigned per_host = 64;        // --per-host: connections per host
-  double rate = 0;               // --rate: requests per second per host; 0 = unlimited
-  std::chrono::milliseconds timeout{30'000};          // --timeout: per request
+  unsigned workers = 64;                      // --workers: worker fibers draining the jobs channel
+  unsigned threads = 0;                       // --threads: OS threads; 0 = hardware cores
+  unsigned per_host = 64;                     // --per-host: connections per host
+  double rate = 0;                            // --rate: requests per second per host; 0 = unlimited
+  std::chrono::milliseconds timeout{30'000};  // --timeout: per request
   std::chrono::milliseconds connect_timeout{10'000};  // --connect-timeout
-  unsigned retries = 2;          // --retries: extra attempts for transient failures
-  std::chrono::milliseconds retry_max_wait{30'000};   // --retry-max-wait: cap on Retry-After/backoff
-  std::chrono::milliseconds max_time{0};              // --max-time: whole run; 0 = none
-  std::uint64_t max_urls = 0;    // --max-urls: stop loading after this many URLs; 0 = none
-  bool respect_robots = false;   // --respect-robots
+  unsigned retries = 2;  // --retries: extra attempts for transient failures
+  std::chrono::milliseconds retry_max_wait{30'000};  // --retry-max-wait: cap on Retry-After/backoff
+  std::chrono::milliseconds max_time{0};             // --max-time: whole run; 0 = none
+  std::uint64_t max_urls = 0;   // --max-urls: stop loading after this many URLs; 0 = none
+  bool respect_robots = false;  // --respect-robots
 
   // --- what to check and how to judge it ---
-  std::string method = "head";   // --method head|get
-  std::string accept = "200-299";           // --accept: status list/ranges that are ok
-  std::vector<std::string> status_rules;    // --status-rule: per-host/pattern overrides
+  std::string method = "head";                  // --method head|get
+  std::string accept = "200-299";               // --accept: status list/ranges that are ok
+  std::vector<std::string> status_rules;        // --status-rule: per-host/pattern overrides
   RedirectMode redirects = RedirectMode::warn;  // --redirects follow|warn|fail
-  std::chrono::milliseconds slow{0};        // --slow: flag pages slower than this; 0 = off
-  std::string content_type;                 // --content-type: expected type of pages
-  std::vector<std::string> include;         // --include: regexes; URLs must match one
-  std::vector<std::string> exclude;         // --exclude: regexes; matching URLs are skipped
-  std::vector<std::string> headers;         // --header "Name: value"
-  std::string user_agent;                   // --user-agent; empty = siteaudit/<version>
-  bool insecure = false;                    // --insecure: skip TLS verification
-  std::string ca_file;                      // --ca-file
-  std::string cookies;                      // --cookies: Netscape cookie file
-  std::uint64_t max_body = 10ull << 20;     // --max-body: bytes read per checked page (GET)
+  std::chrono::milliseconds slow{0};            // --slow: flag pages slower than this; 0 = off
+  std::string content_type;                     // --content-type: expected type of pages
+  std::vector<std::string> include;             // --include: regexes; URLs must match one
+  std::vector<std::string> exclude;             // --exclude: regexes; matching URLs are skipped
+  std::vector<std::string> headers;             // --header "Name: value"
+  std::string user_agent;                       // --user-agent; empty = siteaudit/<version>
+  bool insecure = false;                        // --insecure: skip TLS verification
+  std::string ca_file;                          // --ca-file
+  std::string cookies;                          // --cookies: Netscape cookie file
+  std::uint64_t max_body = 10ull << 20;         // --max-body: bytes read per checked page (GET)
 
   // --- sitemaps ---
-  std::vector<std::string> rewrite;          // --rewrite FROM=TO
-  unsigned max_depth = 5;                    // --max-depth: sitemap index nesting
-  unsigned max_sitemaps = 1000;              // --max-sitemaps
+  std::vector<std::string> rewrite;                // --rewrite FROM=TO
+  unsigned max_depth = 5;                          // --max-depth: sitemap index nesting
+  unsigned max_sitemaps = 1000;                    // --max-sitemaps
   std::uint64_t max_sitemap_bytes = 100ull << 20;  // --max-sitemap-size: download and inflated
 
   // --- routes and strictness ---
-  std::string expect;            // --expect: routes file
-  bool strict = false;           // --strict: warnings fail the run
+  std::string expect;   // --expect: routes file
+  bool strict = false;  // --strict: warnings fail the run
 
   // --- output ---
-  std::string json;              // --json FILE ("-" = stdout)
-  std::string junit;             // --junit FILE
-  std::string markdown;          // --markdown FILE
+  std::string json;                          // --json FILE ("-" = stdout)
+  std::string junit;                         // --junit FILE
+  std::string markdown;                      // --markdown FILE
   ColorMode color = ColorMode::auto_detect;  // --color auto|always|never (NO_COLOR honoured)
   Verbosity verbosity = Verbosity::normal;   // --quiet / --verbose
-  bool progress = true;          // --no-progress
+  bool progress = true;                      // --no-progress
 };
 
 }  // namespace siteaudit::audit

@@ -23,14 +23,14 @@ struct Source {
   SourceKind kind = SourceKind::unknown;
   std::uint64_t urls = 0;  // URLs this source listed (before de-duplication)
   bool gzip = false;
-  int parent = -1;  // index of the index/robots.txt that listed it, -1 for a top-level input
+  int parent = -1;    // index of the index/robots.txt that listed it, -1 for a top-level input
   std::string error;  // non-empty when the source could not be loaded or parsed
   std::vector<Finding> warnings;
 };
 
 struct RouteReport {
-  bool enabled = false;       // --expect was given
-  std::string file;           // the routes file
+  bool enabled = false;                 // --expect was given
+  std::string file;                     // the routes file
   std::vector<std::string> expected;    // every route of the routes file, in file order
   std::vector<std::string> missing;     // expected routes no sitemap URL matched (failures)
   std::vector<std::string> unexpected;  // sitemap URLs matching no expected route
@@ -42,7 +42,7 @@ struct LatencySummary {
 
 struct Summary {
   std::uint64_t total = 0, ok = 0, failed = 0, skipped = 0, cancelled = 0;
-  std::uint64_t warnings = 0;  // results with at least one finding, plus source warnings
+  std::uint64_t warnings = 0;    // results with at least one finding, plus source warnings
   std::uint64_t duplicates = 0;  // URLs listed more than once (checked once)
   std::uint64_t status_2xx = 0, status_3xx = 0, status_4xx = 0, status_5xx = 0, no_status = 0;
   LatencySummary latency;

@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 extern char** environ;
 
@@ -106,9 +107,18 @@ std::string source_path(std::string_view relative) {
   return path;
 }
 
-FixtureServer::FixtureServer(std::string root, std::vector<std::string> extra_args) {
+FixtureServer::FixtureServer(std::string root, std::vector<std::string> extra_args)
+    : FixtureServer(Scheme::http, std::move(root), std::move(extra_args)) {}
+
+FixtureServer::FixtureServer(Scheme scheme, std::string root, std::vector<std::string> extra_args)
+    : scheme_(scheme) {
   const std::string root_dir = root.starts_with('/') ? root : source_path(root);
   const std::string script = source_path("fixtures/server/server.py");
+  if (scheme_ == Scheme::https) {
+    extra_args.insert(extra_args.begin(),
+                      {"--tls-cert", source_path("fixtures/tls/server.pem"), "--tls-key",
+                       source_path("fixtures/tls/server-key.pem")});
+  }
 
   char err_name[] = "/tmp/siteaudit-fixture-stderr-XXXXXX";
   stderr_fd_ = mkostemp(err_name, O_CLOEXEC);
@@ -193,7 +203,12 @@ FixtureServer::~FixtureServer() {
 }
 
 std::string FixtureServer::base() const {
-  return "http://127.0.0.1:" + std::to_string(port_);
+  return (scheme_ == Scheme::https ? "https://127.0.0.1:" : "http://127.0.0.1:") +
+         std::to_string(port_);
+}
+
+std::string FixtureServer::ca_file() {
+  return source_path("fixtures/tls/ca.pem");
 }
 
 std::string FixtureServer::url(std::string_view path) const {
@@ -205,6 +220,10 @@ std::string FixtureServer::stderr_text() const {
 }
 
 FixtureReply FixtureServer::fetch(std::string_view method, std::string_view path) const {
+  if (scheme_ == Scheme::https) {
+    FAIL("FixtureServer::fetch(" << method << " " << path << "): " << base()
+                                 << " speaks TLS, and fetch() plain HTTP only");
+  }
   FixtureReply reply;
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return reply;

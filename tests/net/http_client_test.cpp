@@ -420,6 +420,68 @@ TEST_CASE("each error kind that can be produced locally", "[net][client][errors]
   CHECK(r[8].error.kind == ErrorKind::redirect_refused);
 }
 
+TEST_CASE("https: ca_file trusts the test CA, verify_tls off skips the check, else a tls error",
+          "[net][client][tls]") {
+  FixtureServer server(siteaudit::testing::Scheme::https, "fixtures/audit");
+  const std::string where = "127.0.0.1:" + std::to_string(server.port());
+  FetchResult trusted, by_name, unverified, untrusted, no_ca_file;
+  std::string sitemap;
+  run_fibers(2, [&] {
+    auto ctx = rt::background();
+    {
+      net::ClientConfig config;
+      config.ca_file = FixtureServer::ca_file();
+      net::HttpClient client(config);
+      trusted = client.fetch(ctx, get(server.url("/status/200")));
+      // The certificate names localhost too, so host name verification passes either way.
+      by_name = client.fetch(
+          ctx, head("https://localhost:" + std::to_string(server.port()) + "/status/200"));
+      Request body = get(server.url("/clean.xml"));
+      body.on_body = [&](std::string_view chunk) {
+        sitemap.append(chunk);
+        return true;
+      };
+      (void)client.fetch(ctx, body);
+    }
+    {
+      net::ClientConfig config;
+      config.verify_tls = false;
+      net::HttpClient client(config);
+      unverified = client.fetch(ctx, get(server.url("/status/200")));
+    }
+    {
+      net::HttpClient client;  // the system's CA store, which never holds the test CA
+      untrusted = client.fetch(ctx, get(server.url("/status/200")));
+    }
+    {
+      net::ClientConfig config;
+      config.ca_file = FixtureServer::ca_file() + ".missing";
+      net::HttpClient client(config);
+      no_ca_file = client.fetch(ctx, get(server.url("/status/200")));
+    }
+  });
+  INFO(trusted.error.message);
+  CHECK(trusted.ok());
+  CHECK(trusted.response.status == 200);
+  CHECK(trusted.response.url == server.url("/status/200"));
+  CHECK(trusted.response.url.starts_with("https://"));
+  INFO(by_name.error.message);
+  CHECK(by_name.ok());
+  CHECK(by_name.response.status == 200);
+  // {{BASE}} in served files carries the https scheme.
+  CHECK(sitemap.find("<loc>" + server.url("/status/200") + "</loc>") != std::string::npos);
+  INFO(unverified.error.message);
+  CHECK(unverified.ok());
+  CHECK(unverified.response.status == 200);
+
+  CHECK(untrusted.error.kind == ErrorKind::tls);
+  CHECK_THAT(untrusted.error.message,
+             Catch::StartsWith("the TLS certificate of " + where + " is not trusted ("));
+  CHECK(untrusted.response.status == 0);
+  CHECK(no_ca_file.error.kind == ErrorKind::tls);
+  CHECK(no_ca_file.response.status == 0);
+}
+
 TEST_CASE("cancellation aborts an in-flight transfer at once", "[net][client][cancel]") {
   FixtureServer server;
   FetchResult in_flight, before, deadline;

@@ -73,7 +73,10 @@ TEST_CASE("many fibers sleep at once", "[runtime]") {
     for (int i = 0; i < kSleepers; ++i) {
       rt::go([&, i] {
         asleep.enter();
-        while (!release.load()) rt::sleep_for(std::chrono::microseconds(500 + i));
+        // Naps of 20-30 ms: short enough that release is seen soon, long enough that a
+        // thousand sleepers do not keep every thread busy with wake-ups (under TSan, naps
+        // of 0.5 ms made the spawner wait two minutes for its turn).
+        while (!release.load()) rt::sleep_for(20ms + std::chrono::microseconds(10 * i));
         asleep.leave();
         latch.done();
       });

@@ -2,8 +2,10 @@
 //
 // Every fiber runs fiber_main(): an endless loop of "run the body, switch out as exited". The
 // scheduler recycles an exited fiber with its stack and suspended context intact, so reusing
-// one costs a resume, not a new context. A fiber switches only to its worker's scheduler loop
-// and back; the loop's own context is handed over by each resume (Worker::scheduler_context).
+// one costs a resume, not a new context. A fiber that switches out goes straight to the next
+// fiber of its worker's local queue when there is one (Scheduler::take_next), else to the
+// worker's scheduler loop, whose context is handed over by each resume from the loop
+// (Worker::scheduler_context). The fiber switched to finishes the previous one's switch.
 //
 // Boost's fcontext backend does not annotate switches, so both sides do it here:
 //   * ASan: __sanitizer_start_switch_fiber before each jump, __sanitizer_finish_switch_fiber
@@ -47,17 +49,27 @@ struct NoopStackAllocator {
   errno = value;
 }
 
-// arrive() is the first thing a fiber does on every switch in: finish the ASan switch and
-// give the scheduler loop's context to the worker it now runs on.
-void arrive(Fiber* fiber, boost::context::fiber&& from) noexcept {
+// arrive() is the first thing a fiber does on every switch in. From the scheduler loop: finish
+// the ASan switch and keep the loop's context for the worker it now runs on. From a fiber
+// that switched to it directly: give that fiber back its context and finish its switch (run
+// its unlock hook, queue or recycle it) now that it is off its stack — as the loop would.
+void arrive(Fiber* fiber, boost::context::fiber&& from) {
 #if defined(SITEAUDIT_ASAN)
   const void* bottom = nullptr;
   std::size_t size = 0;
   __sanitizer_finish_switch_fiber(fiber->asan_fake_stack, &bottom, &size);
-#else
-  (void)fiber;
 #endif
   Worker* worker = current_worker();
+  if (Fiber* previous = worker->switched_from) {
+    worker->switched_from = nullptr;
+    previous->context = std::move(from);
+    // Off any fiber while finishing, exactly like the loop: a ready() from the unlock hook
+    // queues on the ring instead of this fiber's runnext.
+    worker->current = nullptr;
+    fiber->scheduler->finish_switch(*worker, previous);
+    worker->current = fiber;
+    return;
+  }
 #if defined(SITEAUDIT_ASAN)
   worker->asan_stack_bottom = bottom;
   worker->asan_stack_size = size;
@@ -124,18 +136,20 @@ void destroy_fiber_context(Fiber* fiber) noexcept {
 void run_unlock_hook(Worker& worker, Fiber* fiber) {
 #if defined(SITEAUDIT_TSAN)
   // The hook finishes the fiber's park (it releases a lock the fiber took), so TSan must see
-  // it as the fiber's own action, or a pthread mutex looks unlocked by the wrong thread.
+  // it as the fiber's own action, or a pthread mutex looks unlocked by the wrong thread. We
+  // run on the scheduler loop or, after a direct switch, on the next fiber.
+  (void)worker;
+  void* running = __tsan_get_current_fiber();
   __tsan_switch_to_fiber(fiber->tsan_fiber, 0);
   fiber->unlock(fiber->unlock_arg);
-  __tsan_switch_to_fiber(worker.tsan_fiber, 0);
+  __tsan_switch_to_fiber(running, 0);
 #else
   (void)worker;
   fiber->unlock(fiber->unlock_arg);
 #endif
 }
 
-void switch_into(Worker& worker, Fiber* fiber) {
-  (void)worker;
+Fiber* switch_into(Worker& worker, Fiber* fiber) {
 #if defined(SITEAUDIT_ASAN)
   void* fake_stack = nullptr;
   __sanitizer_start_switch_fiber(&fake_stack, fiber->stack_low, fiber->stack_size);
@@ -147,20 +161,38 @@ void switch_into(Worker& worker, Fiber* fiber) {
 #if defined(SITEAUDIT_ASAN)
   __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
 #endif
-  fiber->context = std::move(back);
+  // Fibers may have switched to one another directly; the one that came back is current.
+  Fiber* last = worker.current;
+  last->context = std::move(back);
+  return last;
 }
 
 [[gnu::noipa]] void switch_out(Fiber* fiber) {
   Worker* worker = current_worker();
   const int saved_errno = load_errno();
+  boost::context::fiber from;
+  if (Fiber* next = fiber->scheduler->take_next(*worker)) {
+    // Straight to the next fiber: one jump instead of two. `next` finishes our switch in
+    // arrive(), once we are off this stack (park-then-publish holds).
+    worker->switched_from = fiber;
+    worker->current = next;
 #if defined(SITEAUDIT_ASAN)
-  __sanitizer_start_switch_fiber(&fiber->asan_fake_stack, worker->asan_stack_bottom,
-                                 worker->asan_stack_size);
+    __sanitizer_start_switch_fiber(&fiber->asan_fake_stack, next->stack_low, next->stack_size);
 #endif
 #if defined(SITEAUDIT_TSAN)
-  __tsan_switch_to_fiber(worker->tsan_fiber, 0);
+    __tsan_switch_to_fiber(next->tsan_fiber, 0);
 #endif
-  boost::context::fiber from = std::move(worker->scheduler_context).resume();
+    from = std::move(next->context).resume();
+  } else {
+#if defined(SITEAUDIT_ASAN)
+    __sanitizer_start_switch_fiber(&fiber->asan_fake_stack, worker->asan_stack_bottom,
+                                   worker->asan_stack_size);
+#endif
+#if defined(SITEAUDIT_TSAN)
+    __tsan_switch_to_fiber(worker->tsan_fiber, 0);
+#endif
+    from = std::move(worker->scheduler_context).resume();
+  }
   // Possibly on another thread now: `worker` is stale; arrive() reads the current one.
   arrive(fiber, std::move(from));
   store_errno(saved_errno);

@@ -712,8 +712,26 @@ void Scheduler::execute(Worker& worker, Fiber* fiber) {
   // No state change: kRunnable covers "queued" and "running" (one atomic less per switch); a
   // pending wake-up (kNotified) stays, and the fiber's next park() returns at once.
   worker.current = fiber;
-  switch_into(worker, fiber);
+  Fiber* last = switch_into(worker, fiber);
   worker.current = nullptr;
+  finish_switch(worker, last);
+}
+
+Fiber* Scheduler::take_next(Worker& worker) noexcept {
+  if (stop_.load(std::memory_order_relaxed)) return nullptr;
+  // The same tick find_runnable() would count; on the ticks where it checks the global queue,
+  // the poller or the timers, let it.
+  const std::uint32_t tick = worker.tick + 1;
+  if (tick % kGlobalCheckTicks == 0) return nullptr;
+  if (tick % kTimerCheckTicks == 0 && timers_.size() != 0) return nullptr;
+  Fiber* next = pop_local(worker);
+  if (next == nullptr) return nullptr;
+  worker.tick = tick;
+  worker.sched_tick.store(tick, std::memory_order_relaxed);
+  return next;
+}
+
+void Scheduler::finish_switch(Worker& worker, Fiber* fiber) {
   switch (fiber->switch_reason) {
     case Fiber::Switch::park:
       finish_park(worker, fiber);

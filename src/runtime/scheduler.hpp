@@ -89,6 +89,9 @@ struct Worker {
   unsigned index = 0;
   RunQueue queue;
   Fiber* current = nullptr;  // the fiber running on this worker, if any
+  // switched_from is the fiber that just switched directly to `current` (no trip through the
+  // scheduler loop); the arriving fiber finishes its switch (README.md, "The switch").
+  Fiber* switched_from = nullptr;
   // scheduler_context is the suspended scheduler loop while a fiber runs on this worker.
   boost::context::fiber scheduler_context;
   std::uint32_t tick = 0;
@@ -117,10 +120,12 @@ void init_fiber_context(Fiber* fiber);
 void destroy_fiber_context(Fiber* fiber) noexcept;
 // run_unlock_hook() runs a parked fiber's unlock hook, as the fiber for TSan's purposes.
 void run_unlock_hook(Worker& worker, Fiber* fiber);
-// switch_into() runs `fiber` on the calling worker until it switches out.
-void switch_into(Worker& worker, Fiber* fiber);
-// switch_out() suspends the calling fiber, returning to its worker's scheduler loop; it
-// returns when some worker resumes the fiber.
+// switch_into() runs `fiber` on the calling worker until a fiber switches back to the loop,
+// and returns that fiber: `fiber` itself, or one that it (or a successor) switched to directly.
+Fiber* switch_into(Worker& worker, Fiber* fiber);
+// switch_out() suspends the calling fiber: straight into the next local fiber when
+// Scheduler::take_next() has one, else back to its worker's scheduler loop. It returns when
+// some worker resumes the fiber.
 void switch_out(Fiber* fiber);
 
 class Scheduler {
@@ -155,6 +160,13 @@ class Scheduler {
 
   // Called on the fiber's own stack (fiber.cpp).
   void run_body(Fiber* fiber);
+  // take_next() is the fiber a switching-out fiber may switch to directly: runnext or the
+  // ring's head, unless this tick is one on which find_runnable() has more to do (global
+  // queue, poller, timers) or the run is stopping. nullptr: go through the scheduler loop.
+  Fiber* take_next(Worker& worker) noexcept;
+  // finish_switch() completes what a fiber that switched out asked for (park, yield, exit),
+  // once it is off its stack: on the scheduler loop, or on the fiber it switched to.
+  void finish_switch(Worker& worker, Fiber* fiber);
 
  private:
   friend struct FiberAccess;

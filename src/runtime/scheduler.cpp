@@ -755,7 +755,7 @@ void Scheduler::finish_park(Worker& worker, Fiber* fiber) {
   // park-then-publish: the fiber is off its stack, so whoever takes the lock the hook releases
   // may resume it at once.
   if (fiber->unlock != nullptr) run_unlock_hook(worker, fiber);
-  std::uint32_t state = Fiber::kParking;
+  std::uint32_t state = Fiber::kRunnable;
   if (fiber->state.compare_exchange_strong(state, Fiber::kParked, std::memory_order_acq_rel,
                                            std::memory_order_acquire)) {
     return;  // from here on the fiber belongs to whoever readies it
@@ -771,10 +771,14 @@ void Scheduler::finish_park(Worker& worker, Fiber* fiber) {
 
 void Scheduler::park(Fiber* fiber, WaitReason reason, const void* object, void (*unlock)(void*),
                      void* arg) noexcept {
-  std::uint32_t state = Fiber::kRunnable;
-  if (!fiber->state.compare_exchange_strong(state, Fiber::kParking, std::memory_order_acq_rel)) {
+  // No locked instruction here: the fiber stays kRunnable until finish_park() publishes it
+  // with a CAS, and a ready() arriving in between turns kRunnable into kNotified, which that
+  // CAS sees. A plain load is enough to catch the wake-up that came before park().
+  const std::uint32_t state = fiber->state.load(std::memory_order_acquire);
+  if (state != Fiber::kRunnable) {
     if (state != Fiber::kNotified) fatal("park() called by a fiber that is not running");
-    // Woken before it parked: consume the wake-up and keep running.
+    // Woken before it parked: consume the wake-up and keep running. No ready() can race with
+    // this store: the one for this park has arrived, and a second one is a misuse.
     fiber->state.store(Fiber::kRunnable, std::memory_order_relaxed);
     if (unlock != nullptr) unlock(arg);
     return;
@@ -802,8 +806,7 @@ void Scheduler::ready(Fiber* fiber) noexcept {
           return;
         }
         break;
-      case Fiber::kParking:
-      case Fiber::kRunnable:
+      case Fiber::kRunnable:  // queued, running, or in park() before finish_park()
         if (fiber->state.compare_exchange_weak(state, Fiber::kNotified,
                                                std::memory_order_acq_rel)) {
           return;  // whoever switches it next sees the note

@@ -45,10 +45,9 @@ struct Fiber {
   // State is the park/ready state word; see README.md for the transitions.
   enum State : std::uint32_t {
     kFree,       // in a pool, waiting to be reused
-    kRunnable,   // in a run queue or running on a worker
-    kParking,    // in park(), switching out; ready() now only leaves a note
+    kRunnable,   // in a run queue, running, or in park() until the switch is finished
     kParked,     // switched out and published; ready() queues it
-    kNotified,   // a wake-up arrived while runnable or parking: the next park returns
+    kNotified,   // a wake-up arrived while runnable (or parking): the next park returns
     kAbandoned,  // left suspended at shutdown (parked in a primitive); never reused
   };
   enum class Switch : std::uint8_t { park, yield, exit };

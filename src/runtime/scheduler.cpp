@@ -34,6 +34,7 @@ constexpr std::uint32_t kMaxRunnextStreak = 32;
 constexpr std::size_t kCacheMax = 256;
 constexpr std::size_t kCacheRefill = 32;
 constexpr int kStealRounds = 4;
+constexpr std::uint64_t kIdBatch = 16;
 constexpr int kIdleSpinRounds = 32;
 
 std::atomic<Scheduler*> g_running{nullptr};
@@ -227,7 +228,7 @@ void Scheduler::spawn(std::function<void()> fn, const char* name) {
   Fiber* fiber = acquire_fiber(worker);
   if (fiber == nullptr) return;  // resource exhaustion already stopped the run
   fiber->fn = std::move(fn);
-  fiber->id = next_fiber_id_.fetch_add(1, std::memory_order_relaxed);
+  fiber->id = new_fiber_id(worker);
   copy_name(fiber, name);
   fiber->state.store(Fiber::kRunnable, std::memory_order_release);
   if (enqueue(fiber, /*from_spawn=*/true) && worker != nullptr && worker->current != nullptr) {
@@ -239,6 +240,17 @@ void Scheduler::spawn(std::function<void()> fn, const char* name) {
     spawner->requeue_global = true;
     yield(spawner);
   }
+}
+
+std::uint64_t Scheduler::new_fiber_id(Worker* worker) noexcept {
+  // Ids name fibers in reports and order the shutdown unwinding (youngest first). Batched per
+  // worker like Go's goids, so ids from different threads interleave by batch, not by spawn.
+  if (worker == nullptr) return next_fiber_id_.fetch_add(1, std::memory_order_relaxed);
+  if (worker->next_id == worker->id_limit) {
+    worker->next_id = next_fiber_id_.fetch_add(kIdBatch, std::memory_order_relaxed);
+    worker->id_limit = worker->next_id + kIdBatch;
+  }
+  return worker->next_id++;
 }
 
 Fiber* Scheduler::acquire_fiber(Worker* worker) {

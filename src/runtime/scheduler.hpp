@@ -101,6 +101,10 @@ struct Worker {
   std::atomic<std::uint32_t> wake_word{0};  // futex word while asleep
   std::uint64_t rng = 0;
   std::vector<Fiber*> cache;  // recycled fibers, used by this worker's spawns first
+  // Fiber ids for this worker's spawns, taken from Scheduler::next_fiber_id_ in batches (Go's
+  // goidcache): one shared atomic per batch instead of per spawn.
+  std::uint64_t next_id = 0;
+  std::uint64_t id_limit = 0;
   const void* asan_stack_bottom = nullptr;
   std::size_t asan_stack_size = 0;
   void* tsan_fiber = nullptr;
@@ -197,6 +201,7 @@ class Scheduler {
   void run_due_timers();
   void poll_io();  // non-blocking, if the poller token is free
 
+  std::uint64_t new_fiber_id(Worker* worker) noexcept;
   Fiber* acquire_fiber(Worker* worker);
   Fiber* create_fiber();
   void release_fiber(Worker& worker, Fiber* fiber);
@@ -232,9 +237,11 @@ class Scheduler {
   std::atomic<bool> stop_{false};
   std::mutex result_mutex_;
   RunResult result_;
-  std::atomic<std::uint64_t> next_fiber_id_{1};
-  std::atomic<std::int64_t> wakeable_parked_{0};  // parked on sleep / io / external
-  std::size_t abandoned_ = 0;
+  // Written by spawns and parks on every thread: each on its own cache line, away from stop_
+  // and the idle counters that every worker reads on each switch.
+  alignas(64) std::atomic<std::uint64_t> next_fiber_id_{1};
+  alignas(64) std::atomic<std::int64_t> wakeable_parked_{0};  // parked on sleep / io / external
+  alignas(64) std::size_t abandoned_ = 0;
 
   TimerHeap timers_;
   IoPoller poller_;

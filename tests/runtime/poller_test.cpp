@@ -167,8 +167,10 @@ TEST_CASE("an fd wait ends at its context's deadline", "[runtime]") {
   rt::Runtime runtime({.threads = threads});
   const auto result = runtime.run([] {
     Pipe pipe;
-    auto [ctx, cancel] = rt::with_timeout(rt::background(), 10ms);
+    // Before the context: its deadline is 10 ms after with_timeout() reads the clock, and a
+    // thread preempted between that read and a later `start` made the wait look shorter.
     const auto start = rt::Clock::now();
+    auto [ctx, cancel] = rt::with_timeout(rt::background(), 10ms);
     CHECK(rt::wait_readable(pipe.read_end, ctx) == rt::IoStatus::deadline_exceeded);
     CHECK(rt::Clock::now() - start >= 10ms);
     cancel();

@@ -1,6 +1,9 @@
 // multi_driver.cpp — the curl multi-socket loop, run by whichever thread finds it idle.
 #include "multi_driver.hpp"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -91,6 +94,10 @@ Transfer* MultiDriver::acquire() {
     if (easy == nullptr) return nullptr;
     auto owned = std::make_unique<Transfer>(this, easy);
     configure_easy(*owned, config_, share_);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &MultiDriver::on_open);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &MultiDriver::on_close);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
     t = owned.get();
     std::lock_guard lock(pool_mu_);
     all_.push_back(std::move(owned));
@@ -178,10 +185,19 @@ void MultiDriver::drive() noexcept {
     for (const Op& op : batch_) run_op(op);
     batch_.clear();
     for (const auto& [w, events] : socket_batch_) {
-      if (w->removed) continue;  // curl removed the socket after this event was queued
+      if (w->removed) continue;  // the watch ended after this event was queued
+      const bool was_muted = w->muted.exchange(false, std::memory_order_relaxed);
+      if (w->idle) {
+        // Readiness of a connection curl does not watch (the server closed an idle keep-alive
+        // connection, or a stale event): disarm it until curl asks for it again.
+        if (!was_muted && w->told != 0) rt::rewatch(w->id.load(std::memory_order_relaxed), 0);
+        w->told = 0;
+        continue;
+      }
       // Restore a muted interest before the action, so readiness left after it is reported.
-      if (w->muted.exchange(false, std::memory_order_relaxed)) {
+      if (was_muted) {
         rt::rewatch(w->id.load(std::memory_order_relaxed), w->interest);
+        w->told = w->interest;
       }
       int mask = 0;
       if (events & rt::kReadable) mask |= CURL_CSELECT_IN;
@@ -262,10 +278,12 @@ int MultiDriver::on_socket(CURL*, curl_socket_t s, int what, void* self, void*) 
   SocketWatch* w = it == d->sockets_.end() ? nullptr : it->second;
   if (what == CURL_POLL_REMOVE) {
     if (w != nullptr) {
-      rt::unwatch(w->id.load(std::memory_order_relaxed));
-      w->removed = true;
-      d->sockets_.erase(it);
-      d->retired_.push_back(w);
+      if (d->opened_.count(s) != 0) {
+        w->idle = true;  // kept registered for the connection's next transfer
+        w->interest = 0;
+      } else {
+        d->end_watch(s);
+      }
     }
     return 0;
   }
@@ -273,12 +291,12 @@ int MultiDriver::on_socket(CURL*, curl_socket_t s, int what, void* self, void*) 
   if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) interest |= rt::kReadable;
   if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) interest |= rt::kWritable;
   if (w != nullptr) {
-    if (w->interest != interest) {
-      w->interest = interest;
-      // A muted watch stays muted: the driver restores `interest` when it takes the event.
-      if (!w->muted.load(std::memory_order_relaxed)) {
-        rt::rewatch(w->id.load(std::memory_order_relaxed), interest);
-      }
+    w->idle = false;
+    w->interest = interest;
+    // A muted watch stays muted: the driver restores `interest` when it takes the event.
+    if (w->told != interest && !w->muted.load(std::memory_order_relaxed)) {
+      rt::rewatch(w->id.load(std::memory_order_relaxed), interest);
+      w->told = interest;
     }
     return 0;
   }
@@ -286,6 +304,7 @@ int MultiDriver::on_socket(CURL*, curl_socket_t s, int what, void* self, void*) 
   if (w == nullptr) return -1;
   w->fd = s;
   w->interest = interest;
+  w->told = interest;
   // Two words of capture fit std::function's inline buffer: no allocation per registration.
   const rt::WatchId id =
       rt::watch(s, interest, [d, w](std::uint32_t events) { d->post_socket(w, events); });
@@ -297,6 +316,35 @@ int MultiDriver::on_socket(CURL*, curl_socket_t s, int what, void* self, void*) 
   bump(d->counters_->watches);
   d->sockets_.emplace(s, w);
   return 0;
+}
+
+void MultiDriver::end_watch(int fd) noexcept {
+  auto it = sockets_.find(fd);
+  if (it == sockets_.end()) return;
+  SocketWatch* w = it->second;
+  rt::unwatch(w->id.load(std::memory_order_relaxed));
+  w->removed = true;
+  sockets_.erase(it);
+  retired_.push_back(w);  // events queued for it may still name it: freed by the driver
+}
+
+curl_socket_t MultiDriver::on_open(void* self, curlsocktype, curl_sockaddr* address) noexcept {
+  // Runs inside a curl call on the driving thread. Close-on-exec, as curl's own sockets.
+  auto* d = static_cast<MultiDriver*>(self);
+  const int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd < 0) return CURL_SOCKET_BAD;
+  // A socket curl closed itself may have had this number: its watch is stale.
+  d->end_watch(fd);
+  d->opened_.insert(fd);
+  return fd;
+}
+
+int MultiDriver::on_close(void* self, curl_socket_t fd) noexcept {
+  // Unwatch before close: once closed, the number can be reused by the next socket.
+  auto* d = static_cast<MultiDriver*>(self);
+  d->end_watch(fd);
+  d->opened_.erase(fd);
+  return ::close(fd);
 }
 
 int MultiDriver::on_timer(CURLM*, long timeout_ms, void* self) noexcept {

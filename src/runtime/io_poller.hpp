@@ -70,7 +70,9 @@ class IoPoller {
   static void arm(void* request);
   static void complete(Waiter& waiter, IoStatus status) noexcept;
   FdEntry* entry_for(int fd);
-  int update_interest(FdEntry* entry);  // returns 0 or an errno value
+  // update_interest() tells the kernel what `entry` needs; `lazy` keeps a wider registration
+  // of a watch until it reports something unwanted. Returns 0 or an errno value.
+  int update_interest(FdEntry* entry, bool lazy = true);
   void erase_if_unused(FdEntry* entry);
 
   Scheduler& scheduler_;

@@ -43,7 +43,9 @@ using WatchId = std::uint64_t;
 // rewatch() changes the interest set of a registration.
 void rewatch(WatchId id, std::uint32_t interest);
 // unwatch() removes a registration; after it returns, the callback is not running and will not
-// run again (call it from inside the callback to remove itself).
+// run again (call it from inside the callback to remove itself). Unwatch an fd before closing
+// it: the kernel registration of a watch whose interest was lowered may be kept (rewatch is
+// lazy), and a closed fd's number can be reused by the next open.
 void unwatch(WatchId id);
 
 }  // namespace siteaudit::rt

@@ -170,9 +170,10 @@ FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
   const std::uint64_t generation = t->generation.load(std::memory_order_relaxed);
   // The callback may run on any thread at any time until remove_on_done() returns; it only
   // flags the Transfer and queues an abort, which the driver matches against `generation`.
-  const rt::Context::CallbackId on_cancel = ctx.on_done([t, generation, &driver] {
+  // Two words of capture fit std::function's inline buffer: no allocation per fetch.
+  const rt::Context::CallbackId on_cancel = ctx.on_done([t, generation] {
     t->cancelled.store(true, std::memory_order_release);
-    driver.abort(t, generation, AbortReason::cancelled);
+    t->driver->abort(t, generation, AbortReason::cancelled);
   });
 
   detail::RedirectPolicy policy(request, start.url);

@@ -139,8 +139,8 @@ void MultiDriver::post_socket(SocketWatch* w, std::uint32_t events) noexcept {
   {
     std::lock_guard lock(queue_mu_);
     if (closed_) return;
-    auto [it, inserted] = socket_events_.try_emplace(w, events);
-    if (!inserted) it->second |= events;
+    if (w->pending == 0) socket_events_.push_back(w);
+    w->pending |= events;
     if (driving_) {
       // Another thread drives and will handle this event. Level-triggered, the fd would be
       // reported again on every poll until then, and this thread would spin re-posting it
@@ -163,7 +163,7 @@ void MultiDriver::free_retired() noexcept {
     // unwatch() returned for each of them, so no callback will post them again; drop what
     // they posted before.
     std::lock_guard lock(queue_mu_);
-    for (SocketWatch* w : retired_) socket_events_.erase(w);
+    std::erase_if(socket_events_, [](const SocketWatch* w) { return w->removed; });
   }
   for (SocketWatch* w : retired_) delete w;
   retired_.clear();
@@ -180,7 +180,10 @@ void MultiDriver::drive() noexcept {
         return;
       }
       batch_.swap(ops_);
-      socket_batch_.swap(socket_events_);
+      for (SocketWatch* w : socket_events_) {
+        socket_batch_.emplace_back(w, std::exchange(w->pending, 0));
+      }
+      socket_events_.clear();
     }
     for (const Op& op : batch_) run_op(op);
     batch_.clear();

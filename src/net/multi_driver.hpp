@@ -25,6 +25,7 @@
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "siteaudit/net/http_client.hpp"
@@ -88,6 +89,7 @@ class MultiDriver {
     bool removed = false;            // the watch ended; queued events are dropped (driver)
     std::atomic<rt::WatchId> id{0};  // 0 until rt::watch() returned
     std::atomic<bool> muted{false};  // interest set to 0 until the driver handles its event
+    std::uint32_t pending = 0;       // events queued for the driver (under queue_mu_)
   };
   // TimerToken outlives the driver when a timer fires during shutdown: the callback checks it.
   struct TimerToken {
@@ -123,13 +125,15 @@ class MultiDriver {
   std::vector<Op> ops_;
   // Socket events are merged per registration, so a level-triggered fd that fires again while
   // another thread drives adds no second entry.
-  std::unordered_map<SocketWatch*, std::uint32_t> socket_events_;
+  // Each watch is queued once with its events OR-ed into `pending`; a vector that keeps its
+  // capacity costs no allocation per event (a map node did, once per request).
+  std::vector<SocketWatch*> socket_events_;
   bool driving_ = false;
   bool closed_ = false;
 
   // --- owned by the driving thread ---
   std::vector<Op> batch_;
-  std::unordered_map<SocketWatch*, std::uint32_t> socket_batch_;
+  std::vector<std::pair<SocketWatch*, std::uint32_t>> socket_batch_;
   std::unordered_map<int, SocketWatch*> sockets_;
   std::unordered_set<int> opened_;  // sockets curl opened through on_open, not yet closed
   std::vector<SocketWatch*> retired_;

@@ -10,9 +10,11 @@
 
 #include <sched.h>
 
+#include <algorithm>
 #include <atomic>
-#include <map>
+#include <iterator>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "siteaudit/runtime/runtime.hpp"
@@ -137,7 +139,7 @@ struct ContextNode : std::enable_shared_from_this<ContextNode> {
       auto first = callbacks.begin();
       const Context::CallbackId id = first->first;
       std::function<void()> fn = std::move(first->second);
-      callbacks.erase(first);
+      callbacks.erase(first);  // once per callback, at cancellation only
       running_callback = id;
       running_thread = std::this_thread::get_id();
       lock.unlock();
@@ -154,7 +156,7 @@ struct ContextNode : std::enable_shared_from_this<ContextNode> {
     if (is_background()) return id;
     lock.lock();
     if (err.load(std::memory_order_relaxed) == ContextError::none) {
-      callbacks.emplace(id, std::move(fn));
+      callbacks.emplace_back(id, std::move(fn));
       lock.unlock();
       return id;
     }
@@ -167,7 +169,11 @@ struct ContextNode : std::enable_shared_from_this<ContextNode> {
     if (is_background()) return id != 0;
     for (;;) {
       lock.lock();
-      if (callbacks.erase(id) > 0) {
+      // The newest are at the back, and they are the ones usually removed (a fetch ends).
+      auto found = std::find_if(callbacks.rbegin(), callbacks.rend(),
+                                [id](const auto& entry) { return entry.first == id; });
+      if (found != callbacks.rend()) {
+        callbacks.erase(std::next(found).base());
         lock.unlock();
         return true;
       }
@@ -190,7 +196,9 @@ struct ContextNode : std::enable_shared_from_this<ContextNode> {
   ContextNode* prev_sibling = nullptr;  // guarded by parent->lock
   ContextNode* next_sibling = nullptr;  // guarded by parent->lock
   bool linked = false;                  // guarded by parent->lock
-  std::map<Context::CallbackId, std::function<void()>> callbacks;
+  // In registration order (ids grow). A vector, not a map: every fetch registers one and
+  // removes it again, and a map node was an allocation each time; a context has few at once.
+  std::vector<std::pair<Context::CallbackId, std::function<void()>>> callbacks;
   Context::CallbackId running_callback = 0;
   std::thread::id running_thread;
   TimerId timer = 0;

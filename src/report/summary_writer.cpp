@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -108,6 +109,17 @@ void write_failures(const audit::Report& report, std::ostream& out, const Summar
     out << '\n';
   }
   list.finish(paint);
+  // The usual cause of a certificate failure is a private CA (a staging or preview deploy):
+  // say what fixes it rather than leave the user to search the manual.
+  const bool untrusted =
+      std::any_of(report.results.begin(), report.results.end(), [](const auto& r) {
+        return r.outcome == audit::Outcome::failed && r.detail && r.detail->error_kind == "tls";
+      });
+  if (untrusted) {
+    out << "  "
+        << paint(kDim, "hint: --ca-file FILE trusts a private CA; --insecure skips TLS checks")
+        << '\n';
+  }
 }
 
 void write_failed_sources(const audit::Report& report, std::ostream& out, const Paint& paint) {

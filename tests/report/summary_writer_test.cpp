@@ -140,3 +140,17 @@ TEST_CASE("color_enabled follows --color, the terminal and NO_COLOR", "[report]"
   CHECK_FALSE(report::color_enabled(ColorMode::auto_detect, true, "0"));  // any value counts
   CHECK_FALSE(report::color_enabled(ColorMode::auto_detect, false, nullptr));
 }
+
+TEST_CASE("summary hints at --ca-file and --insecure when a certificate was not trusted",
+          "[report]") {
+  audit::Report report = test::sample_report();
+  CHECK_FALSE(has(summary(report), "--ca-file"));
+  for (audit::Result& r : report.results) {
+    if (r.outcome != audit::Outcome::failed) continue;
+    r.details().error_kind = "tls";
+    r.details().error = "the TLS certificate of example.com:443 is not trusted";
+    break;
+  }
+  const std::string s = summary(report);
+  CHECK(has(s, "hint: --ca-file FILE trusts a private CA; --insecure skips TLS checks"));
+}

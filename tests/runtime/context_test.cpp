@@ -142,12 +142,17 @@ TEST_CASE("cancel from a thread that is not a fiber wakes fibers", "[runtime][co
     auto [ctx, cancel] = rt::with_cancel(rt::background());
     rt::WaitGroup keeper;
     keeper.add(1);
-    rt::go([&, ctx = ctx] {
-      while (!ctx.is_done()) rt::sleep_for(1ms);
+    // The keeper lives until main has woken, as the signal watch lives until the run ends:
+    // stopping when the context reads done left a window (seen under TSan) in which the
+    // thread had set the error but not yet readied main, and nothing kept the run alive.
+    std::atomic<bool> main_woke{false};
+    rt::go([&] {
+      while (!main_woke.load()) rt::sleep_for(1ms);
       keeper.done();
     });
     std::thread canceller([cancel = cancel] { cancel(); });
     cause = ctx.wait();
+    main_woke = true;
     canceller.join();
     keeper.wait();
   });

@@ -43,11 +43,14 @@ endfunction()
 # siteaudit_add_test_suite(NAME layer SOURCES ... LIBS ...) builds one Catch2 executable for a
 # layer and registers each TEST_CASE with CTest under the layer's label (ctest -L runtime).
 #
+# PRECOMPILE names headers besides catch.hpp that most of the suite's files include (parsed
+# once per suite instead of once per file).
+#
 # OUT_OF_PROCESS marks a suite that only drives other processes (the siteaudit binary, the
 # fixture server): the binary under test carries the sanitizers, so the suite itself is built
 # without them (and links siteaudit_catch_main_plain), which halves its compile time.
 function(siteaudit_add_test_suite layer)
-  cmake_parse_arguments(ARG "OUT_OF_PROCESS" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "OUT_OF_PROCESS" "" "SOURCES;LIBS;PRECOMPILE" ${ARGN})
   set(target ${layer}_tests)
   add_executable(${target} ${ARG_SOURCES})
   if(ARG_OUT_OF_PROCESS)
@@ -57,7 +60,7 @@ function(siteaudit_add_test_suite layer)
   endif()
   # catch.hpp is 17,000 lines: parsing it once per suite instead of once per test file keeps
   # the three builds of scripts/test within budget on two cores.
-  target_precompile_headers(${target} PRIVATE <catch2/catch.hpp>)
+  target_precompile_headers(${target} PRIVATE <catch2/catch.hpp> ${ARG_PRECOMPILE})
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${target} PRIVATE
     SITEAUDIT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"

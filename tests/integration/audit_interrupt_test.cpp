@@ -6,6 +6,7 @@
 // test does not depend on how fast this machine is.
 #include <signal.h>
 
+#include <set>
 #include <string>
 #include <vector>
 

@@ -3,14 +3,6 @@
 //
 // Nothing here needs the network or the pipeline: --help, --version, --print-config and usage
 // errors all end before run_audit() is called.
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <catch2/catch.hpp>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -18,85 +10,17 @@
 #include <string>
 #include <vector>
 
+#include "integration/audit_support.hpp"
+
 namespace {
 
-namespace fs = std::filesystem;
+using namespace siteaudit::integration;
 
-struct RunResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
-// TempDir is a fresh directory under the system temp directory, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "siteaudit-cli-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
-
-// run() runs siteaudit with `args` in directory `cwd`, stdin from /dev/null, and returns its
-// exit code and everything it wrote. Output goes to files, so a chatty child cannot block on a
-// full pipe while the parent waits for it.
-RunResult run(const std::vector<std::string>& args, const fs::path& cwd = {}) {
-  TempDir capture;
-  const std::string out_path = (capture / "stdout").string();
-  const std::string err_path = (capture / "stderr").string();
-  std::vector<char*> argv;
-  std::string binary = SITEAUDIT_BINARY;
-  argv.push_back(binary.data());
-  std::vector<std::string> copies = args;
-  for (std::string& arg : copies) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int in = ::open("/dev/null", O_RDONLY);
-    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (in < 0 || out < 0 || err < 0) ::_exit(126);
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  REQUIRE(::waitpid(pid, &status, 0) == pid);
-  RunResult result;
-  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = read_file(out_path);
-  result.err = read_file(err_path);
-  return result;
+// run() runs siteaudit with `args` in directory `cwd`, with empty stdin, and returns its exit
+// code and everything it wrote.
+AuditRun run(const std::vector<std::string>& args, const fs::path& cwd = {}) {
+  AuditProcess process(args, {}, cwd);
+  return process.wait();
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -134,7 +58,7 @@ std::string roff_to_text(std::string text) {
 }
 
 std::string man_page() {
-  return read_file(fs::path(SITEAUDIT_SOURCE_DIR) / "man/siteaudit.1");
+  return read_text(fs::path(SITEAUDIT_SOURCE_DIR) / "man/siteaudit.1");
 }
 
 // man_section() is the roff source of one .SH section, without its heading.
@@ -176,7 +100,7 @@ std::set<std::string> long_options_in(const std::string& text) {
 }
 
 std::set<std::string> help_long_options() {
-  RunResult help = run({"--help"});
+  AuditRun help = run({"--help"});
   REQUIRE(help.code == 0);
   std::set<std::string> names;
   for (const HelpEntry& entry : help_entries(help.out)) {
@@ -206,7 +130,7 @@ std::string config_value(const std::string& toml, const std::string& key) {
 
 std::string print_config_value(std::vector<std::string> args, const std::string& key) {
   args.push_back("--print-config");
-  RunResult result = run(args);
+  AuditRun result = run(args);
   INFO(result.err);
   REQUIRE(result.code == 0);
   return config_value(result.out, key);
@@ -214,7 +138,7 @@ std::string print_config_value(std::vector<std::string> args, const std::string&
 
 // require_usage_error() checks the contract for a command line that cannot run: exit 2,
 // nothing on stdout, and on stderr one line "siteaudit: OPTION: ..." plus the pointer to --help.
-void require_usage_error(const RunResult& result, const std::string& option) {
+void require_usage_error(const AuditRun& result, const std::string& option) {
   INFO("stderr: " << result.err);
   CHECK(result.code == 2);
   CHECK(result.out.empty());
@@ -242,7 +166,7 @@ TEST_CASE("siteaudit --help and the man page list the same long options", "[inte
 }
 
 TEST_CASE("every --help description is in the man page word for word", "[integration][cli]") {
-  RunResult help = run({"--help"});
+  AuditRun help = run({"--help"});
   REQUIRE(help.code == 0);
   const std::string options = collapse_spaces(roff_to_text(man_section("OPTIONS")));
   std::vector<HelpEntry> entries = help_entries(help.out);
@@ -269,7 +193,7 @@ TEST_CASE("every --help description is in the man page word for word", "[integra
 }
 
 TEST_CASE("siteaudit --help shows usage, groups and the exit statuses", "[integration][cli]") {
-  RunResult help = run({"--help"});
+  AuditRun help = run({"--help"});
   CHECK(help.code == 0);
   CHECK(help.err.empty());
   CHECK(help.out.find("Usage: siteaudit [OPTIONS] [INPUT...]") != std::string::npos);
@@ -285,7 +209,7 @@ TEST_CASE("siteaudit --help shows usage, groups and the exit statuses", "[integr
 
 TEST_CASE("siteaudit --version prints the name and version", "[integration][cli]") {
   for (const char* flag : {"--version", "-V"}) {
-    RunResult version = run({flag});
+    AuditRun version = run({flag});
     CHECK(version.code == 0);
     CHECK(version.out == "siteaudit 0.1.0\n");
     CHECK(version.err.empty());
@@ -328,22 +252,22 @@ TEST_CASE("bad options and values exit 2 with one line naming the option", "[int
     std::string command;
     for (const std::string& arg : c.args) command += " " + arg;
     INFO("siteaudit" << command);
-    RunResult result = run(c.args);
+    AuditRun result = run(c.args);
     require_usage_error(result, c.option);
     CHECK(result.err.find(c.says) != std::string::npos);
   }
 }
 
 TEST_CASE("no input is a usage error", "[integration][cli]") {
-  RunResult result = run({});
+  AuditRun result = run({});
   require_usage_error(result, "INPUT");
   CHECK(result.err.find("no input given") != std::string::npos);
   require_usage_error(run({"--workers", "4"}), "INPUT");
 }
 
 TEST_CASE("inputs, repeatable options and - are collected in order", "[integration][cli]") {
-  RunResult result = run({"https://a.example/sitemap.xml", "--include", "/blog/", "-", "--include",
-                          "/docs/", "sitemap.xml", "--header", "X-A: 1", "--print-config"});
+  AuditRun result = run({"https://a.example/sitemap.xml", "--include", "/blog/", "-", "--include",
+                         "/docs/", "sitemap.xml", "--header", "X-A: 1", "--print-config"});
   REQUIRE(result.code == 0);
   CHECK(config_value(result.out, "input") ==
         "['https://a.example/sitemap.xml', '-', 'sitemap.xml']");
@@ -388,8 +312,8 @@ TEST_CASE("durations and sizes are read with their units", "[integration][cli]")
 TEST_CASE("siteaudit --print-config writes every option, and --config reads it back",
           "[integration][cli]") {
   TempDir dir;
-  write_file(dir / "routes.txt", "/\n");
-  write_file(dir / "in.toml", R"(# a config file
+  write_text(dir / "routes.txt", "/\n");
+  write_text(dir / "in.toml", R"(# a config file
 input = ["https://example.com/sitemap.xml", "-"]
 workers = 8
 rate = 2.5
@@ -406,7 +330,7 @@ strict = true
 quiet = true
 no-progress = true
 )");
-  RunResult first = run({"--config", "in.toml", "--print-config"}, dir.path());
+  AuditRun first = run({"--config", "in.toml", "--print-config"}, dir.path());
   INFO(first.err);
   REQUIRE(first.code == 0);
   CHECK(config_value(first.out, "input") == "['https://example.com/sitemap.xml', '-']");
@@ -434,14 +358,14 @@ no-progress = true
            first.out.find("\n# " + name + " = ") != std::string::npos));
   }
 
-  write_file(dir / "printed.toml", first.out);
-  RunResult second = run({"--config", "printed.toml", "--print-config"}, dir.path());
+  write_text(dir / "printed.toml", first.out);
+  AuditRun second = run({"--config", "printed.toml", "--print-config"}, dir.path());
   INFO(second.err);
   REQUIRE(second.code == 0);
   CHECK(second.out == first.out);
 
   // The command line takes precedence over the file, a repeatable option's list included.
-  RunResult overridden =
+  AuditRun overridden =
       run({"-c", "in.toml", "--workers", "3", "--include", "z", "--print-config"}, dir.path());
   REQUIRE(overridden.code == 0);
   CHECK(config_value(overridden.out, "workers") == "3");
@@ -451,24 +375,24 @@ no-progress = true
 
 TEST_CASE("config file errors exit 2 naming --config or the option", "[integration][cli]") {
   TempDir dir;
-  RunResult missing = run({"--config", "nope.toml", "x"}, dir.path());
+  AuditRun missing = run({"--config", "nope.toml", "x"}, dir.path());
   require_usage_error(missing, "--config");
   CHECK(missing.err.find("cannot read 'nope.toml'") != std::string::npos);
 
-  RunResult directory = run({"--config", dir.path().string(), "x"});
+  AuditRun directory = run({"--config", dir.path().string(), "x"});
   require_usage_error(directory, "--config");
   CHECK(directory.err.find("it is a directory") != std::string::npos);
 
-  write_file(dir / "typo.toml", "wrkers = 3\n");
-  RunResult typo = run({"--config", "typo.toml", "x"}, dir.path());
+  write_text(dir / "typo.toml", "wrkers = 3\n");
+  AuditRun typo = run({"--config", "typo.toml", "x"}, dir.path());
   require_usage_error(typo, "--config");
   CHECK(typo.err.find("typo.toml: unknown option 'wrkers'") != std::string::npos);
 
-  write_file(dir / "zero.toml", "workers = 0\n");
+  write_text(dir / "zero.toml", "workers = 0\n");
   require_usage_error(run({"--config", "zero.toml", "x"}, dir.path()), "--workers");
-  write_file(dir / "maybe.toml", "strict = maybe\n");
+  write_text(dir / "maybe.toml", "strict = maybe\n");
   require_usage_error(run({"--config", "maybe.toml", "x"}, dir.path()), "--strict");
-  write_file(dir / "duration.toml", "timeout = '5parsecs'\n");
+  write_text(dir / "duration.toml", "timeout = '5parsecs'\n");
   require_usage_error(run({"--config", "duration.toml", "x"}, dir.path()), "--timeout");
 }
 
@@ -479,9 +403,9 @@ TEST_CASE("the man page's config file example is a valid config file", "[integra
   auto end = section.find("\n.fi", start);
   REQUIRE(end != std::string::npos);
   TempDir dir;
-  write_file(dir / "routes.txt", "/\n");
-  write_file(dir / "siteaudit.toml", roff_to_text(section.substr(start, end - start + 1)));
-  RunResult result = run({"--config", "siteaudit.toml", "--print-config"}, dir.path());
+  write_text(dir / "routes.txt", "/\n");
+  write_text(dir / "siteaudit.toml", roff_to_text(section.substr(start, end - start + 1)));
+  AuditRun result = run({"--config", "siteaudit.toml", "--print-config"}, dir.path());
   INFO(result.err);
   REQUIRE(result.code == 0);
   CHECK(config_value(result.out, "workers") == "32");

@@ -1,0 +1,359 @@
+// audit_support.cpp — the bodies of audit_support.hpp, compiled once for the whole suite.
+#include "integration/audit_support.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace siteaudit::integration {
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_text(const fs::path& path, std::string_view text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  REQUIRE(out.good());
+}
+
+std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+std::string siteaudit_binary() {
+  const char* chosen = std::getenv("SITEAUDIT_BINARY");
+  return chosen != nullptr && *chosen != '\0' ? std::string(chosen) : std::string(SITEAUDIT_BINARY);
+}
+
+TempDir::TempDir() {
+  std::string pattern = (fs::temp_directory_path() / "siteaudit-audit-XXXXXX").string();
+  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  fs::remove_all(path_, ignored);
+}
+
+AuditProcess::AuditProcess(const std::vector<std::string>& args, const std::string& stdin_text,
+                           const fs::path& cwd) {
+  out_path_ = capture_ / "stdout";
+  err_path_ = capture_ / "stderr";
+  const std::string in_path = capture_ / "stdin";
+  write_text(in_path, stdin_text);
+  std::vector<std::string> copies;
+  copies.push_back(siteaudit_binary());
+  copies.insert(copies.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : copies) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  pid_ = ::fork();
+  REQUIRE(pid_ >= 0);
+  if (pid_ == 0) {
+    int in = ::open(in_path.c_str(), O_RDONLY);
+    int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (in < 0 || out < 0 || err < 0) ::_exit(126);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
+    // The test binary may have blocked or ignored signals; the child starts clean.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+}
+
+AuditProcess::~AuditProcess() {
+  if (pid_ > 0 && !reaped_) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+}
+
+void AuditProcess::signal(int sig) const {
+  REQUIRE(::kill(pid_, sig) == 0);
+}
+
+bool AuditProcess::running() {
+  if (reaped_) return false;
+  int status = 0;
+  pid_t got = ::waitpid(pid_, &status, WNOHANG);
+  if (got == pid_) {
+    finish(status);
+    return false;
+  }
+  return true;
+}
+
+AuditRun AuditProcess::wait(std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (running()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid_, SIGKILL);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+      reaped_ = true;
+      FAIL("siteaudit did not exit (hang); stderr: " << read_text(err_path_));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  run_.out = read_text(out_path_);
+  run_.err = read_text(err_path_);
+  return run_;
+}
+
+void AuditProcess::finish(int status) {
+  reaped_ = true;
+  if (WIFEXITED(status)) {
+    run_.code = WEXITSTATUS(status);
+  } else {
+    run_.signaled = true;
+    run_.code = 128 + WTERMSIG(status);
+  }
+}
+
+AuditRun run_siteaudit(const std::vector<std::string>& args, const std::string& stdin_text) {
+  AuditProcess process(args, stdin_text);
+  return process.wait();
+}
+
+std::vector<std::string> with_common(const std::vector<std::string>& args) {
+  std::vector<std::string> all{"--no-progress", "--color", "never", "--timeout", "5s"};
+  all.insert(all.end(), args.begin(), args.end());
+  return all;
+}
+
+json load_json(const fs::path& path) {
+  std::string text = read_text(path);
+  INFO("report " << path);
+  REQUIRE_FALSE(text.empty());
+  return json::parse(text);
+}
+
+json server_json(const FixtureServer& server, std::string_view path) {
+  std::string body = server.get(path);
+  REQUIRE_FALSE(body.empty());
+  return json::parse(body);
+}
+
+std::vector<std::string> requested(const FixtureServer& server) {
+  std::vector<std::string> out;
+  for (const json& entry : server_json(server, "/log")) {
+    out.push_back(entry["method"].get<std::string>() + " " + entry["path"].get<std::string>());
+  }
+  return out;
+}
+
+std::size_t count_requests(const FixtureServer& server, std::string_view prefix) {
+  std::size_t n = 0;
+  for (const json& entry : server_json(server, "/log")) {
+    if (entry["path"].get<std::string>().rfind(prefix, 0) == 0) ++n;
+  }
+  return n;
+}
+
+std::map<std::string, json> results_by_url(const json& report) {
+  std::map<std::string, json> out;
+  for (const json& result : report.at("results")) {
+    const std::string url = result.at("url").get<std::string>();
+    INFO("results[].url " << url);
+    CHECK(out.count(url) == 0);
+    out[url] = result;
+  }
+  return out;
+}
+
+json result_for(const json& report, const std::string& url) {
+  for (const json& result : report.at("results")) {
+    if (result.at("url") == url) return result;
+  }
+  FAIL("no result for " << url);
+  return {};
+}
+
+void check_report_invariants(const json& report) {
+  REQUIRE(report.at("schema") == "siteaudit.report/1");
+  const json& summary = report.at("summary");
+  const json& results = report.at("results");
+  std::map<std::string, std::uint64_t> outcomes;
+  for (const json& result : results) {
+    const std::string outcome = result.at("outcome").get<std::string>();
+    ++outcomes[outcome];
+    CHECK(result.at("ok").get<bool>() == (outcome == "ok"));
+  }
+  const auto total = summary.at("total").get<std::uint64_t>();
+  CHECK(total == results.size());
+  CHECK(summary.at("ok").get<std::uint64_t>() == outcomes["ok"]);
+  CHECK(summary.at("failed").get<std::uint64_t>() == outcomes["failed"]);
+  CHECK(summary.at("skipped").get<std::uint64_t>() == outcomes["skipped"]);
+  CHECK(summary.at("cancelled").get<std::uint64_t>() == outcomes["cancelled"]);
+  CHECK(outcomes["ok"] + outcomes["failed"] + outcomes["skipped"] + outcomes["cancelled"] == total);
+  (void)results_by_url(report);
+}
+
+void check_listed_once(const json& report, const std::vector<std::string>& listed) {
+  const std::set<std::string> expected(listed.begin(), listed.end());
+  std::set<std::string> got;
+  for (const json& result : report.at("results")) {
+    const std::string url = result.at("url").get<std::string>();
+    INFO("results[].url " << url);
+    CHECK(got.insert(url).second);
+  }
+  CHECK(got.size() == expected.size());
+  std::vector<std::string> lost;
+  for (const std::string& url : expected) {
+    if (got.count(url) == 0) lost.push_back(url);
+  }
+  std::vector<std::string> extra;
+  for (const std::string& url : got) {
+    if (expected.count(url) == 0) extra.push_back(url);
+  }
+  CHECK(lost.empty());
+  CHECK(extra.empty());
+}
+
+void validate_schema(const fs::path& report) {
+  const std::string schema = siteaudit::testing::source_path("man/siteaudit-report.schema.json");
+  TempDir dir;
+  const std::string log = dir / "validate.log";
+  const std::string command =
+      "python3 -c 'import json,sys,jsonschema; "
+      "jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' '" +
+      schema + "' '" + report.string() + "' >'" + log + "' 2>&1";
+  const int rc = std::system(command.c_str());
+  INFO(read_text(log));
+  CHECK(rc == 0);
+}
+
+std::string urlset(const std::vector<std::string>& urls) {
+  std::string text =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+  for (const std::string& url : urls) text += "  <url><loc>" + url + "</loc></url>\n";
+  text += "</urlset>\n";
+  return text;
+}
+
+bool one_line(const std::string& text) {
+  if (text.empty() || text.back() != '\n') return false;
+  const std::size_t first_end = text.find('\n');
+  if (first_end == text.size() - 1) return first_end > 0;
+  return first_end > 0 && text.substr(first_end + 1) == "Run 'siteaudit --help' for usage.\n";
+}
+
+RecordingServer::RecordingServer() {
+  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(listener_ >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener_, 64) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  port_ = ntohs(addr.sin_port);
+  thread_ = std::thread([this] { serve(); });
+}
+
+RecordingServer::~RecordingServer() {
+  stop_ = true;
+  thread_.join();
+  ::close(listener_);
+}
+
+std::string RecordingServer::url(std::string_view path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+}
+
+std::vector<std::string> RecordingServer::heads() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return heads_;
+}
+
+void RecordingServer::serve() {
+  while (!stop_) {
+    pollfd pfd{listener_, POLLIN, 0};
+    if (::poll(&pfd, 1, 50) <= 0) continue;
+    int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) continue;
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string head;
+    char buf[4096];
+    while (head.find("\r\n\r\n") == std::string::npos) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      head.append(buf, static_cast<std::size_t>(n));
+    }
+    if (auto end = head.find("\r\n\r\n"); end != std::string::npos) {
+      head.resize(end);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        heads_.push_back(head);
+      }
+      static constexpr std::string_view kReply =
+          "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 0\r\n"
+          "Connection: close\r\n\r\n";
+      (void)!::send(fd, kReply.data(), kReply.size(), MSG_NOSIGNAL);
+    }
+    ::close(fd);
+  }
+}
+
+std::string header_value(const std::string& head, std::string_view name) {
+  std::istringstream lines(head);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    auto colon = line.find(':');
+    if (colon == std::string::npos || colon != name.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < colon; ++i) {
+      same = same && std::tolower(static_cast<unsigned char>(line[i])) ==
+                         std::tolower(static_cast<unsigned char>(name[i]));
+    }
+    if (!same) continue;
+    std::size_t start = line.find_first_not_of(' ', colon + 1);
+    return start == std::string::npos ? std::string() : line.substr(start);
+  }
+  return {};
+}
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return condition();
+}
+
+}  // namespace siteaudit::integration

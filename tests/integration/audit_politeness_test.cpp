@@ -49,11 +49,13 @@ TEST_CASE("option rate spaces the requests to one host", "[integration][audit][p
   std::sort(times.begin(), times.end());
   // The first request spends the bucket's one token; each later one waits 1/rate for its own,
   // so any k + 1 consecutive requests span at least k / rate on the server's clock. The server
-  // stamps a request when it has read it, so allow 30 ms of scheduling jitter, never more.
+  // stamps a request when it has read it, and on a loaded 2-core machine that read can come
+  // late and shorten the next gap (a 30 ms allowance failed so): allow 100 ms, two request
+  // slots. Without the limit all 21 requests would land within a few milliseconds.
   for (std::size_t i = 0; i < times.size(); ++i) {
     for (std::size_t j = i + 1; j < times.size(); ++j) {
       INFO("requests " << i << " and " << j << " are " << times[j] - times[i] << " s apart");
-      CHECK(times[j] - times[i] >= static_cast<double>(j - i) / kRate - 0.03);
+      CHECK(times[j] - times[i] >= static_cast<double>(j - i) / kRate - 0.1);
     }
   }
 }

@@ -65,7 +65,7 @@ TEST_CASE("sleeping and timers in the past return promptly", "[runtime]") {
 TEST_CASE("many fibers sleep at once", "[runtime]") {
   const unsigned threads = GENERATE(1u, 2u, 8u);
   rt::Runtime runtime({.threads = threads});
-  constexpr int kSleepers = 1000;
+  constexpr int kSleepers = siteaudit_test::kManySleepers;
   MaxTracker asleep;
   std::atomic<bool> release{false};
   const auto result = runtime.run([&] {

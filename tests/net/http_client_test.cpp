@@ -536,6 +536,39 @@ TEST_CASE("1,000 sequential requests from one fiber use one connection", "[net][
   CHECK(after.connections() == 1);
 }
 
+TEST_CASE("idle connections survive a lull in concurrency", "[net][client][reuse]") {
+  // libcurl's default cache keeps 4 idle connections per transfer in flight when one ends; a
+  // lull of one transfer at a time used to close all but 4 of the 16 opened by a burst.
+  FixtureServer server;
+  constexpr int kBurst = 16;
+  int ok = 0;
+  run_fibers(2, [&] {
+    net::HttpClient client({.max_connections_per_host = kBurst});
+    std::atomic<int> good{0};
+    auto burst = [&] {
+      rt::WaitGroup wg;
+      for (int i = 0; i < kBurst; ++i) {
+        wg.add(1);
+        rt::go([&] {
+          if (client.fetch(rt::background(), head(server.url("/delay/100"))).ok()) {
+            good.fetch_add(1);
+          }
+          wg.done();
+        });
+      }
+      wg.wait();
+    };
+    burst();
+    for (int i = 0; i < 10; ++i) {
+      if (client.fetch(rt::background(), head(server.url("/status/200"))).ok()) good.fetch_add(1);
+    }
+    burst();
+    ok = good.load();
+  });
+  CHECK(ok == 2 * kBurst + 10);
+  CHECK(stats(server).connections() == kBurst);
+}
+
 TEST_CASE("per-host connection limit queues transfers instead of opening more",
           "[net][client][limits]") {
   FixtureServer server;

@@ -180,7 +180,8 @@ void Checker::judge(Result& result, const Job& job, const net::Response& respons
     case StatusVerdict::Kind::ok:
       break;
     case StatusVerdict::Kind::warning:
-      add_finding(result, Finding{"status", verdict.reason, job.url, job.line, Severity::warning});
+      add_finding(result, Finding{"status", verdict.reason, std::string(job.url), job.line,
+                                  Severity::warning});
       break;
     case StatusVerdict::Kind::failure:
       fail(verdict.reason, "status");

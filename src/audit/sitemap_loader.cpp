@@ -197,10 +197,12 @@ LoaderOptions LoaderOptions::from(const AuditConfig& config, RewriteFunction rew
 }
 
 struct SitemapLoader::Impl {
-  Impl(net::HttpClient& c, LoaderOptions o) : client(c), options(std::move(o)) {}
+  Impl(net::HttpClient& c, LoaderOptions o, TextArena& text)
+      : client(c), options(std::move(o)), url_text(text) {}
 
   net::HttpClient& client;
   LoaderOptions options;
+  TextArena& url_text;
   std::vector<Source> sources;
   std::map<std::string, RobotsTxt> robots;
   UrlHashSet pages;
@@ -304,8 +306,8 @@ struct SitemapLoader::Impl {
       return;
     }
     Job job;
-    job.check_url = options.rewrite ? options.rewrite(entry.url) : entry.url;
-    job.url = std::move(entry.loc);
+    job.check_url = options.rewrite ? options.rewrite(entry.url) : std::move(entry.url);
+    job.url = url_text.store(entry.loc);
     job.lastmod = std::move(entry.lastmod);
     job.source = source;
     job.line = entry.line;
@@ -506,8 +508,8 @@ struct SitemapLoader::Impl {
   }
 };
 
-SitemapLoader::SitemapLoader(net::HttpClient& client, LoaderOptions options)
-    : impl_(std::make_unique<Impl>(client, std::move(options))) {}
+SitemapLoader::SitemapLoader(net::HttpClient& client, LoaderOptions options, TextArena& url_text)
+    : impl_(std::make_unique<Impl>(client, std::move(options), url_text)) {}
 
 SitemapLoader::~SitemapLoader() = default;
 

@@ -26,6 +26,7 @@ namespace {
 
 struct LoaderRun {
   LoadResult result;
+  TextArena url_text;  // what jobs[].url views; moving the run keeps the views valid
   std::vector<Job> jobs;
   std::uint64_t job_count = 0;
   std::vector<Source> sources;
@@ -52,7 +53,7 @@ LoaderRun run_loader(const std::vector<std::string>& inputs, LoaderOptions optio
       }
       wg.done();
     });
-    SitemapLoader loader(client, std::move(options));
+    SitemapLoader loader(client, std::move(options), out.url_text);
     out.result = loader.run(rt::background(), inputs, rt::Sender<Job>(jobs));
     jobs.close();
     wg.wait();

@@ -281,12 +281,13 @@ TEST_CASE("json report of 200k results streams one result at a time", "[report]"
   src.kind = audit::SourceKind::urlset;
   src.urls = kCount;
   report.sources.push_back(src);
-  report.results.reserve(kCount);
   for (std::size_t i = 0; i < kCount; ++i) {
     audit::Result r =
-        test::make_result("https://example.com/page/" + std::to_string(i), audit::Outcome::ok, 200,
-                          0, static_cast<std::uint32_t>(i + 2));
-    if (i % 10 == 0) r.details().redirects.push_back({r.url, 301, r.url + "/", 5});
+        test::make_result(report, "https://example.com/page/" + std::to_string(i),
+                          audit::Outcome::ok, 200, 0, static_cast<std::uint32_t>(i + 2));
+    if (i % 10 == 0) {
+      r.details().redirects.push_back({std::string(r.url), 301, std::string(r.url) + "/", 5});
+    }
     report.results.push_back(std::move(r));
   }
   report.summary = audit::summarize(report);
@@ -313,7 +314,7 @@ TEST_CASE("json strings escape every control character and repair bad UTF-8", "[
   url += "\x7f\"\\/ \xC3\xA9 \xF0\x9F\x98\x80";  // DEL, quote, backslash, é, an emoji
   const std::string bad = "\xC0\x80|\xED\xA0\x80|\xE2\x82|\xF5\x80\x80\x80|\x80";
   audit::Report report;
-  report.results.push_back(test::make_result(url + bad, audit::Outcome::ok, 200, 0, 1));
+  report.results.push_back(test::make_result(report, url + bad, audit::Outcome::ok, 200, 0, 1));
   const std::string out = to_json(report);
   json j = json::parse(out);  // throws on any escaping mistake
   // Overlong, surrogate, truncated, out-of-range and stray bytes: one U+FFFD per bad byte.

@@ -156,12 +156,12 @@ TEST_CASE("junit groups interleaved results by sitemap and keeps stray ones", "[
   b.url = "https://example.com/b.xml";
   report.sources = {a, b};
   for (int i = 0; i < 6; ++i) {
-    report.results.push_back(test::make_result("https://example.com/" + std::to_string(i),
+    report.results.push_back(test::make_result(report, "https://example.com/" + std::to_string(i),
                                                audit::Outcome::ok, 200,
                                                static_cast<std::uint32_t>(i % 2), 0));
   }
   report.results.push_back(
-      test::make_result("https://example.com/stray", audit::Outcome::failed, 404, 7, 0));
+      test::make_result(report, "https://example.com/stray", audit::Outcome::failed, 404, 7, 0));
   report.summary = audit::summarize(report);
   const json d = digest(report);
   REQUIRE(d["suites"].size() == 3);

@@ -90,7 +90,8 @@ TEST_CASE("markdown caps long lists with and N more", "[report]") {
   src.url = "https://example.com/sitemap.xml";
   report.sources.push_back(src);
   for (int i = 0; i < 120; ++i) {
-    report.results.push_back(test::make_result("https://example.com/gone/" + std::to_string(i),
+    report.results.push_back(test::make_result(report,
+                                               "https://example.com/gone/" + std::to_string(i),
                                                audit::Outcome::failed, 410, 0, i + 1));
   }
   report.routes.enabled = true;
@@ -117,7 +118,7 @@ TEST_CASE("markdown for a clean run has a check mark and no failure sections", "
   src.url = "https://example.com/sitemap.xml";
   report.sources.push_back(src);
   report.results.push_back(
-      test::make_result("https://example.com/", audit::Outcome::ok, 200, 0, 1));
+      test::make_result(report, "https://example.com/", audit::Outcome::ok, 200, 0, 1));
   report.summary = audit::summarize(report);
   const std::string md = markdown(report);
   CHECK(has(md, "\xE2\x9C\x85 **PASSED: all 1 URL ok**"));

@@ -19,15 +19,19 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 #include "siteaudit/audit/report.hpp"
 
 namespace siteaudit::test {
 
-inline audit::Result make_result(std::string url, audit::Outcome outcome, int status,
-                                 std::uint32_t source, std::uint32_t line) {
+// make_result() is a Result for `url`, whose text it stores in `report`'s url_text (as the
+// loader does for a run), so the Result may go into that report's results.
+inline audit::Result make_result(audit::Report& report, std::string_view url,
+                                 audit::Outcome outcome, int status, std::uint32_t source,
+                                 std::uint32_t line) {
   audit::Result r;
-  r.url = std::move(url);
+  r.url = report.url_text.store(url);
   r.outcome = outcome;
   r.status = static_cast<std::int16_t>(status);
   r.source = source;
@@ -77,9 +81,9 @@ inline audit::Report sample_report() {
   broken.error = "https://example.com/broken.xml:3:1: expected <urlset>, found <html>";
   report.sources = {index, pages, posts, broken};
 
-  report.results.push_back(make_result("https://example.com/", Outcome::ok, 200, 1, 3));
+  report.results.push_back(make_result(report, "https://example.com/", Outcome::ok, 200, 1, 3));
 
-  audit::Result redirected = make_result("https://example.com/old", Outcome::ok, 200, 1, 6);
+  audit::Result redirected = make_result(report, "https://example.com/old", Outcome::ok, 200, 1, 6);
   redirected.time_ms = 120;
   {
     audit::ResultDetail& d = redirected.details();
@@ -94,11 +98,12 @@ inline audit::Report sample_report() {
   report.results.push_back(std::move(redirected));
 
   audit::Result missing =
-      make_result("https://example.com/a&b<c>\"q\"", Outcome::failed, 404, 1, 9);
+      make_result(report, "https://example.com/a&b<c>\"q\"", Outcome::failed, 404, 1, 9);
   missing.details().error_kind = "status";
   report.results.push_back(std::move(missing));
 
-  audit::Result timeout = make_result("https://example.com/slow", Outcome::failed, 0, 1, 12);
+  audit::Result timeout =
+      make_result(report, "https://example.com/slow", Outcome::failed, 0, 1, 12);
   timeout.attempts = 3;
   timeout.time_ms = 30000;
   timeout.details().error = "timeout: no response after 10000 ms";
@@ -106,7 +111,8 @@ inline audit::Report sample_report() {
   timeout.details().slow = true;
   report.results.push_back(std::move(timeout));
 
-  audit::Result fallback = make_result("https://example.com/get-only", Outcome::ok, 200, 1, 15);
+  audit::Result fallback =
+      make_result(report, "https://example.com/get-only", Outcome::ok, 200, 1, 15);
   fallback.method = audit::CheckMethod::get;
   fallback.attempts = 1;
   fallback.details().fell_back_to_get = true;
@@ -114,17 +120,19 @@ inline audit::Report sample_report() {
   fallback.details().check_url = "https://preview.example.com/get-only";
   report.results.push_back(std::move(fallback));
 
-  audit::Result excluded = make_result("https://example.com/admin", Outcome::skipped, 0, 2, 2);
+  audit::Result excluded =
+      make_result(report, "https://example.com/admin", Outcome::skipped, 0, 2, 2);
   excluded.details().error = "excluded by --exclude /admin";
   excluded.details().error_kind = "excluded";
   report.results.push_back(std::move(excluded));
 
-  audit::Result cancelled = make_result("https://example.com/late", Outcome::cancelled, 0, 2, 4);
+  audit::Result cancelled =
+      make_result(report, "https://example.com/late", Outcome::cancelled, 0, 2, 4);
   report.results.push_back(std::move(cancelled));
 
   // Hostile text: an ANSI escape, a bell, a control char and an invalid UTF-8 byte.
-  audit::Result hostile =
-      make_result("https://example.com/\x1b[31mred\x07\x01\xff|`x`", Outcome::failed, 500, 1, 20);
+  audit::Result hostile = make_result(report, "https://example.com/\x1b[31mred\x07\x01\xff|`x`",
+                                      Outcome::failed, 500, 1, 20);
   hostile.details().error = "server said \"<boom>\"\n\x1b]0;title\x07";
   hostile.details().error_kind = "status";
   report.results.push_back(std::move(hostile));

@@ -79,7 +79,8 @@ TEST_CASE("summary caps the failure list unless verbose", "[report]") {
   src.url = "https://example.com/sitemap.xml";
   report.sources.push_back(src);
   for (int i = 0; i < 25; ++i) {
-    report.results.push_back(test::make_result("https://example.com/broken/" + std::to_string(i),
+    report.results.push_back(test::make_result(report,
+                                               "https://example.com/broken/" + std::to_string(i),
                                                audit::Outcome::failed, 404, 0, i + 1));
   }
   report.summary = audit::summarize(report);
@@ -111,16 +112,16 @@ TEST_CASE("summary verdict for a clean run and an interrupted one", "[report]") 
   src.url = "https://example.com/sitemap.xml";
   report.sources.push_back(src);
   report.results.push_back(
-      test::make_result("https://example.com/", audit::Outcome::ok, 200, 0, 1));
+      test::make_result(report, "https://example.com/", audit::Outcome::ok, 200, 0, 1));
   report.results.push_back(
-      test::make_result("https://example.com/b", audit::Outcome::ok, 200, 0, 2));
+      test::make_result(report, "https://example.com/b", audit::Outcome::ok, 200, 0, 2));
   report.summary = audit::summarize(report);
   std::string s = summary(report, {.color = true});
   CHECK(last_line(s) == "\x1b[1;32mPASSED: all 2 URLs ok\x1b[0m");
   CHECK_FALSE(has(s, "Failures"));
 
   report.results.push_back(
-      test::make_result("https://example.com/c", audit::Outcome::cancelled, 0, 0, 3));
+      test::make_result(report, "https://example.com/c", audit::Outcome::cancelled, 0, 0, 3));
   report.summary = audit::summarize(report);
   report.run.interrupted = true;
   report.run.interrupt_reason = "SIGINT";

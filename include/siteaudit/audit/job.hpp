@@ -5,6 +5,9 @@
 // metadata the hygiene rules need. Jobs are small and move-only in spirit; the loader
 // creates one per listed URL and never keeps them.
 //
+// `url` is a view: its text lives in the TextArena the loader was given (the report's
+// url_text), so the Result made from the Job can keep the same view without a copy.
+//
 // Example:
 //   Job job{.url = "https://example.com/a", .check_url = "https://preview.example.com/a",
 //           .source = 0, .line = 12};
@@ -12,13 +15,14 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace siteaudit::audit {
 
 struct Job {
   // url is the URL exactly as the sitemap listed it (after entity decoding and trimming);
-  // the report's results[].url is this string.
-  std::string url;
+  // the report's results[].url is this text. It must outlive the Job and its Result.
+  std::string_view url;
   // check_url is the absolute URL requested: `url` resolved against the sitemap, normalised,
   // and mapped by --rewrite. Equal to `url` in the common case.
   std::string check_url;

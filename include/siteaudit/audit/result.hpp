@@ -1,9 +1,10 @@
 // result.hpp — the outcome of checking one Job, as the collector receives it.
 //
 // A Result is kept for every listed URL until the report is written, so the common case is
-// kept small (a 1,000,000-URL run keeps a million of them): the rare parts — redirect hops,
-// error text, findings, the rewritten URL — live behind `detail`, which is null for a plain
-// "200 OK, no redirects, no warnings" page.
+// kept small (a 1,000,000-URL run keeps a million of them): the URL is a view of text the
+// report owns (Report::url_text), and the rare parts — redirect hops, error text, findings,
+// the rewritten URL — live behind `detail`, which is null for a plain "200 OK, no redirects,
+// no warnings" page.
 //
 // Outcomes add up: ok + failed + skipped + cancelled == total. A page with warnings (slow,
 // redirected under --redirects warn, hygiene findings) is `ok` and carries its findings.
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "siteaudit/audit/finding.hpp"
@@ -32,9 +34,9 @@ struct RedirectHop {
 
 // ResultDetail holds what most results do not have.
 struct ResultDetail {
-  std::string check_url;  // the requested URL when --rewrite changed it
-  std::string final_url;  // where redirects ended, when they did
-  std::string error;      // human-readable reason for a failure, skip or transport error
+  std::string check_url;   // the requested URL when --rewrite changed it
+  std::string final_url;   // where redirects ended, when they did
+  std::string error;       // human-readable reason for a failure, skip or transport error
   std::string error_kind;  // stable kind: "dns", "timeout", "status", "robots", "excluded", ...
   std::string content_type;
   std::string lastmod;  // from the sitemap
@@ -46,15 +48,16 @@ struct ResultDetail {
 };
 
 struct Result {
-  std::string url;  // exactly as the sitemap listed it
+  std::string_view url;  // exactly as the sitemap listed it; the text is Job::url's
   std::unique_ptr<ResultDetail> detail;
-  std::uint64_t seq = 0;  // Job::seq
+  std::uint64_t seq = 0;     // Job::seq
   std::uint32_t source = 0;  // index into Report::sources
   std::uint32_t line = 0;
   std::uint32_t time_ms = 0;  // total time across attempts and redirects
   std::int16_t status = 0;    // final HTTP status, 0 when no response
-  Outcome outcome = Outcome::ok;
-  CheckMethod method = CheckMethod::none;
+  // Two bits each: with both in one byte a Result is 48 bytes instead of 56.
+  Outcome outcome : 2 = Outcome::ok;
+  CheckMethod method : 2 = CheckMethod::none;
   std::uint8_t attempts = 0;
 
   // details() returns the detail block, creating it on first use.
@@ -63,5 +66,8 @@ struct Result {
     return *detail;
   }
 };
+
+// A million Results are held until the report is written: each byte here is a megabyte there.
+static_assert(sizeof(Result) <= 48, "Result grew: see the note at the top of result.hpp");
 
 }  // namespace siteaudit::audit

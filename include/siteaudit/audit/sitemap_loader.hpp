@@ -10,9 +10,10 @@
 // followed depth-first with a depth limit, a sitemap count limit and cycle detection on
 // normalised URLs (a redirect landing on a sitemap already loaded counts as seen).
 //
-// Memory is bounded by one document: URLs are never collected. Page URLs are de-duplicated
-// with an open-addressing set of 64-bit hashes (at most 32 bytes per URL, 16 on average);
-// duplicates are counted and flagged, and only the first is checked.
+// Memory is bounded by one document, plus what the report keeps anyway: the text of each
+// page URL sent, stored once in the caller's TextArena (Job::url views it). Page URLs are
+// de-duplicated with an open-addressing set of 64-bit hashes (at most 32 bytes per URL, 16 on
+// average); duplicates are counted and flagged, and only the first is checked.
 //
 // Every document loaded becomes a Source (report.hpp) that Job::source indexes. A broken
 // child sitemap is recorded in its Source::error and the rest continues; an unreachable or
@@ -22,7 +23,7 @@
 // Example (inside a fiber):
 //   net::HttpClient client;
 //   SitemapLoader loader(client, LoaderOptions::from(config, [&](std::string_view u) {
-//     return rules.apply(u); }));
+//     return rules.apply(u); }), report.url_text);
 //   LoadResult r = loader.run(ctx, config.inputs, rt::Sender<Job>(jobs));
 //   jobs.close();
 //   if (!r.ok()) { err << r.error << '\n'; return kExitUsage; }
@@ -43,6 +44,7 @@
 #include "siteaudit/audit/job.hpp"
 #include "siteaudit/audit/report.hpp"
 #include "siteaudit/audit/robots.hpp"
+#include "siteaudit/audit/text_arena.hpp"
 #include "siteaudit/runtime/channel.hpp"
 
 namespace siteaudit::net {
@@ -81,8 +83,9 @@ struct [[nodiscard]] LoadResult {
 
 class SitemapLoader {
  public:
-  // SitemapLoader() fetches with `client`, which must outlive it.
-  SitemapLoader(net::HttpClient& client, LoaderOptions options);
+  // SitemapLoader() fetches with `client` and stores the text of each Job::url it sends in
+  // `url_text`; both must outlive it, and `url_text` every Job and Result made from its Jobs.
+  SitemapLoader(net::HttpClient& client, LoaderOptions options, TextArena& url_text);
   ~SitemapLoader();
   SitemapLoader(const SitemapLoader&) = delete;
   SitemapLoader& operator=(const SitemapLoader&) = delete;

@@ -550,7 +550,9 @@ TEST_CASE("idle connections survive a lull in concurrency", "[net][client][reuse
       for (int i = 0; i < kBurst; ++i) {
         wg.add(1);
         rt::go([&] {
-          if (client.fetch(rt::background(), head(server.url("/delay/100"))).ok()) {
+          // Held 1 s, so that all 16 are in flight at once even under TSan on a busy
+          // machine (at 100 ms, a TSan run reused connections within the burst).
+          if (client.fetch(rt::background(), head(server.url("/delay/1000"))).ok()) {
             good.fetch_add(1);
           }
           wg.done();

@@ -50,8 +50,13 @@ InterruptGuard::InterruptGuard() {
 }
 
 InterruptGuard::~InterruptGuard() {
-  sigaction(SIGINT, &old_int_, nullptr);
-  sigaction(SIGTERM, &old_term_, nullptr);
+  // After a first signal the handlers stay: the run is over but the partial report is still
+  // being written, and a second Ctrl-C must exit 130 at once rather than kill the process by
+  // the default action (which the integration test saw about one run in 30).
+  if (g_first_signal.load() == 0) {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
   int write_fd = g_write_fd.exchange(-1);
   if (write_fd >= 0) close(write_fd);
   if (read_fd_ >= 0) close(read_fd_);

@@ -3,8 +3,10 @@
 // The first signal writes a byte to a pipe that a fiber waits on (rt::wait_readable), which
 // cancels the run's root context: in-flight requests abort, workers stop, and the report still
 // lists every URL. A second signal exits the process at once with status 130, for a user who
-// does not want to wait for the partial report. Signal handlers can only do async-signal-safe
-// work, hence the self-pipe rather than touching the runtime from the handler.
+// does not want to wait for the partial report; after a first signal the handlers stay
+// installed past the guard's life, so this holds while the report is written too. Signal
+// handlers can only do async-signal-safe work, hence the self-pipe rather than touching the
+// runtime from the handler.
 //
 // Thread safety: one InterruptGuard at a time per process (it owns the handlers).
 #pragma once

@@ -5,7 +5,6 @@
 // locale, which a library must not depend on.
 #pragma once
 
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,65 +73,6 @@ inline std::string url_host(std::string_view url) {
         authority.substr(1, close == std::string_view::npos ? authority.size() - 1 : close - 1));
   }
   return lowercase(authority.substr(0, authority.find(':')));
-}
-
-// describe_regex_error() says in words what std::regex rejected; the library's what() strings
-// differ between standard libraries and are rarely helpful.
-inline const char* describe_regex_error(std::regex_constants::error_type code) noexcept {
-  namespace rc = std::regex_constants;
-  switch (code) {
-    case rc::error_collate:
-      return "invalid collating element";
-    case rc::error_ctype:
-      return "invalid character class";
-    case rc::error_escape:
-      return "invalid escape or trailing backslash";
-    case rc::error_backref:
-      return "invalid back reference";
-    case rc::error_brack:
-      return "unmatched '[' or ']'";
-    case rc::error_paren:
-      return "unmatched '(' or ')'";
-    case rc::error_brace:
-      return "unmatched '{' or '}'";
-    case rc::error_badbrace:
-      return "invalid count in '{}'";
-    case rc::error_range:
-      return "invalid character range in '[]'";
-    case rc::error_space:
-      return "out of memory compiling it";
-    case rc::error_badrepeat:
-      return "'*', '+', '?' or '{' with nothing to repeat";
-    case rc::error_complexity:
-      return "too complex to match";
-    case rc::error_stack:
-      return "too complex to match (stack)";
-    default:
-      return "invalid syntax";
-  }
-}
-
-// compile_regex() compiles an ECMAScript regex; on failure it returns false and sets `error`
-// to "OPTION: 'PATTERN' is not a valid regular expression: WHY". std::regex reports errors
-// only by throwing, so this is the one place that catches regex_error.
-inline bool compile_regex(std::string_view option, const std::string& pattern, std::regex& out,
-                          std::string& error) {
-  // A leading quantifier is the commonest mistake (a glob such as "*.pdf"); libstdc++ reports
-  // it as a mismatched parenthesis, so it is recognised here first.
-  if (!pattern.empty() && (pattern.front() == '*' || pattern.front() == '+' ||
-                           pattern.front() == '?' || pattern.front() == '{')) {
-    error = std::string(option) + ": '" + pattern + "' is not a valid regular expression: '" +
-            pattern.front() + "' at the start has nothing to repeat (for any text write .*)";
-    return false;
-  }
-  try {
-    out = std::regex(pattern, std::regex::ECMAScript | std::regex::optimize);
-    return true;
-  } catch (const std::regex_error& e) {
-    error = std::string(option) + ": '" + pattern +
-            "' is not a valid regular expression: " + describe_regex_error(e.code());
-    return false;
-  }
 }
 
 }  // namespace siteaudit::audit::rules_detail

@@ -69,7 +69,7 @@ ParseResult<StatusSet> StatusSet::parse(std::string_view text, std::string_view 
 StatusSet StatusSet::all() {
   StatusSet set;
   set.ranges_.emplace_back(kMinStatus, kMaxStatus);
-  set.text_ = "*";
+  set.text_.push_back('*');  // not = "*": GCC 12 -O3 reports a false -Wrestrict (bug 105329)
   return set;
 }
 
@@ -135,7 +135,7 @@ bool StatusPolicy::parse_rule(std::string_view text, Rule& rule, std::string& er
       return false;
     }
     rule.selector = wildcard ? Rule::Selector::host_suffix : Rule::Selector::host;
-    rule.host = wildcard ? "." + std::string(name) : std::string(name);
+    rule.host = wildcard ? std::string(1, '.').append(name) : std::string(name);
     first_clause = 1;
   } else if (istarts_with(head, "url=")) {
     std::string pattern(head.substr(4));
@@ -143,7 +143,12 @@ bool StatusPolicy::parse_rule(std::string_view text, Rule& rule, std::string& er
       error = where + ": url= needs a regular expression (e.g. url=^https://x/api/)";
       return false;
     }
-    if (!compile_regex(where, pattern, rule.url, error)) return false;
+    ParseResult<UrlPattern> compiled = UrlPattern::compile(where, std::move(pattern));
+    if (!compiled.ok()) {
+      error = compiled.error();
+      return false;
+    }
+    rule.url = std::move(compiled).value();
     rule.selector = Rule::Selector::url_regex;
     first_clause = 1;
   }
@@ -205,7 +210,7 @@ bool StatusPolicy::selects(const Rule& rule, std::string_view url, std::string_v
     case Rule::Selector::host_suffix:
       return host.size() > rule.host.size() && host.ends_with(rule.host);
     case Rule::Selector::url_regex:
-      return std::regex_search(url.begin(), url.end(), rule.url);
+      return rule.url->search(url);
   }
   return false;
 }

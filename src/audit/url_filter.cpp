@@ -1,11 +1,11 @@
 #include "siteaudit/audit/url_filter.hpp"
 
-#include "audit/rule_text.hpp"
+#include <utility>
 
 namespace siteaudit::audit {
 
 bool UrlFilter::compile(const char* option, const std::vector<std::string>& patterns,
-                        std::vector<Pattern>& out, std::string& error) {
+                        std::vector<UrlPattern>& out, std::string& error) {
   for (const std::string& text : patterns) {
     // An empty pattern matches every URL; that is never what someone who typed the option
     // meant (usually an unset shell variable), so it is refused rather than silently applied.
@@ -13,9 +13,12 @@ bool UrlFilter::compile(const char* option, const std::vector<std::string>& patt
       error = std::string(option) + ": empty pattern (it would match every URL)";
       return false;
     }
-    Pattern pattern{text, {}};
-    if (!rules_detail::compile_regex(option, text, pattern.regex, error)) return false;
-    out.push_back(std::move(pattern));
+    ParseResult<UrlPattern> pattern = UrlPattern::compile(option, text);
+    if (!pattern.ok()) {
+      error = pattern.error();
+      return false;
+    }
+    out.push_back(std::move(pattern).value());
   }
   return true;
 }
@@ -33,13 +36,10 @@ ParseResult<UrlFilter> UrlFilter::parse(const std::vector<std::string>& include,
 
 FilterDecision UrlFilter::check(std::string_view url) const {
   FilterDecision decision;
-  auto matches = [url](const Pattern& p) {
-    return std::regex_search(url.begin(), url.end(), p.regex);
-  };
   if (!include_.empty()) {
     bool included = false;
-    for (const Pattern& p : include_) {
-      if (matches(p)) {
+    for (const UrlPattern& p : include_) {
+      if (p.search(url)) {
         included = true;
         break;
       }
@@ -48,15 +48,15 @@ FilterDecision UrlFilter::check(std::string_view url) const {
       decision.checked = false;
       decision.reason =
           include_.size() == 1
-              ? "not matched by --include '" + include_.front().text + "'"
+              ? "not matched by --include '" + include_.front().text() + "'"
               : "matched by none of the " + std::to_string(include_.size()) + " --include patterns";
       return decision;
     }
   }
-  for (const Pattern& p : exclude_) {
-    if (matches(p)) {
+  for (const UrlPattern& p : exclude_) {
+    if (p.search(url)) {
       decision.checked = false;
-      decision.reason = "excluded by --exclude '" + p.text + "'";
+      decision.reason = "excluded by --exclude '" + p.text() + "'";
       return decision;
     }
   }

@@ -44,13 +44,14 @@
 #pragma once
 
 #include <cstdint>
-#include <regex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "siteaudit/audit/parse_result.hpp"
+#include "siteaudit/audit/url_pattern.hpp"
 
 namespace siteaudit::audit {
 
@@ -110,8 +111,8 @@ class StatusPolicy {
   struct Rule {
     enum class Selector : std::uint8_t { any, host, host_suffix, url_regex };
     Selector selector = Selector::any;
-    std::string host;  // exact host, or ".suffix" for host_suffix
-    std::regex url;
+    std::string host;               // exact host, or ".suffix" for host_suffix
+    std::optional<UrlPattern> url;  // set for url_regex
     std::vector<Clause> clauses;
     std::string text;  // the rule as written, for reasons
   };

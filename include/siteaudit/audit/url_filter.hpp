@@ -17,12 +17,12 @@
 // Thread safety: immutable after parse(); check() may be called from any number of threads.
 #pragma once
 
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "siteaudit/audit/parse_result.hpp"
+#include "siteaudit/audit/url_pattern.hpp"
 
 namespace siteaudit::audit {
 
@@ -49,15 +49,11 @@ class UrlFilter {
   bool empty() const noexcept { return include_.empty() && exclude_.empty(); }
 
  private:
-  struct Pattern {
-    std::string text;
-    std::regex regex;
-  };
   static bool compile(const char* option, const std::vector<std::string>& patterns,
-                      std::vector<Pattern>& out, std::string& error);
+                      std::vector<UrlPattern>& out, std::string& error);
 
-  std::vector<Pattern> include_;
-  std::vector<Pattern> exclude_;
+  std::vector<UrlPattern> include_;
+  std::vector<UrlPattern> exclude_;
 };
 
 }  // namespace siteaudit::audit

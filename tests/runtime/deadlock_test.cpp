@@ -161,7 +161,7 @@ TEST_CASE("a pending timer is not a deadlock, until it has fired", "[runtime]") 
 TEST_CASE("a deadlock with many fibers on all threads is detected", "[runtime]") {
   const unsigned threads = GENERATE(1u, 2u, 8u);
   rt::Runtime runtime({.threads = threads});
-  constexpr int kFibers = 200;
+  constexpr int kFibers = siteaudit_test::kCrowd;
   std::vector<Parker> parkers(kFibers);
   const auto result = runtime.run([&] {
     Latch started(kFibers);

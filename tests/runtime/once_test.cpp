@@ -15,7 +15,7 @@ using rt::testing::run_ok;
 
 TEST_CASE("Once runs its function once for many concurrent callers", "[runtime][once]") {
   const unsigned threads = GENERATE(1u, 2u, 8u);
-  constexpr int kCallers = 200;
+  constexpr int kCallers = rt::testing::kStressScale == 1 ? 200 : 64;  // TSan: see kStressScale
   std::atomic<int> runs{0};
   std::atomic<int> saw_uninitialised{0};
   run_ok(threads, [&] {

@@ -222,7 +222,7 @@ TEST_CASE("a regular file is always ready", "[runtime]") {
 TEST_CASE("many fibers wait on many pipes at once", "[runtime]") {
   const unsigned threads = GENERATE(1u, 2u, 8u);
   rt::Runtime runtime({.threads = threads});
-  constexpr int kPipes = 200;
+  constexpr int kPipes = siteaudit_test::kCrowd;
   MaxTracker waiting;
   std::atomic<int> good{0};  // Catch's CHECK is not thread-safe: count, check afterwards
   const auto result = runtime.run([&] {

@@ -1,8 +1,14 @@
 # Warnings, -Werror and sanitizers apply to our targets only, never globally (fmt's style).
 
 function(siteaudit_configure_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
-                                           -Wnon-virtual-dtor -Wno-missing-field-initializers)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wnon-virtual-dtor
+                                           -Wno-missing-field-initializers)
+  # A local that shadows another local is a bug waiting; fields and lambdas' captures are not.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(${target} PRIVATE -Wshadow=local)
+  else()
+    target_compile_options(${target} PRIVATE -Wshadow-uncaptured-local)
+  endif()
   if(SITEAUDIT_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

@@ -40,12 +40,22 @@ struct NoopStackAllocator {
   void deallocate(boost::context::stack_context&) noexcept {}
 };
 
+// SITEAUDIT_OPAQUE keeps a function out of interprocedural analysis, so that what it reads
+// from thread-local storage is read again at every call, never cached by a caller across a
+// switch that may have moved it to another thread. GCC says so with noipa; clang has no such
+// attribute, and infers no attributes for an optnone function, nor inlines a noinline one.
+#if defined(__clang__)
+#define SITEAUDIT_OPAQUE [[gnu::noinline, clang::optnone]]
+#else
+#define SITEAUDIT_OPAQUE [[gnu::noipa]]
+#endif
+
 // errno is a thread-local behind a function GCC marks const, so within one function it may be
 // read on one thread and written on another after a migration; go through opaque calls.
-[[gnu::noipa]] int load_errno() noexcept {
+SITEAUDIT_OPAQUE int load_errno() noexcept {
   return errno;
 }
-[[gnu::noipa]] void store_errno(int value) noexcept {
+SITEAUDIT_OPAQUE void store_errno(int value) noexcept {
   errno = value;
 }
 
@@ -88,10 +98,10 @@ void arrive(Fiber* fiber, boost::context::fiber&& from) {
 
 }  // namespace
 
-[[gnu::noipa]] Worker* current_worker() noexcept {
+SITEAUDIT_OPAQUE Worker* current_worker() noexcept {
   return t_worker;
 }
-[[gnu::noipa]] void set_current_worker(Worker* worker) noexcept {
+SITEAUDIT_OPAQUE void set_current_worker(Worker* worker) noexcept {
   t_worker = worker;
 }
 
@@ -167,7 +177,7 @@ Fiber* switch_into(Worker& worker, Fiber* fiber) {
   return last;
 }
 
-[[gnu::noipa]] void switch_out(Fiber* fiber) {
+SITEAUDIT_OPAQUE void switch_out(Fiber* fiber) {
   Worker* worker = current_worker();
   const int saved_errno = load_errno();
   boost::context::fiber from;

@@ -331,7 +331,7 @@ TEST_CASE("article: a worker exits on ctx.done() or a closed channel", "[runtime
     auto [ctx, cancel] = rt::with_cancel(rt::background());
     rt::Channel<std::string> jobs_a;
     rt::Channel<std::string> jobs_b;
-    rt::go([=] { worker(ctx, jobs_a); });
+    rt::go([=, ctx = ctx] { worker(ctx, jobs_a); });  // clang 14 cannot capture a binding
     rt::go([=] { worker(rt::background(), jobs_b); });
     jobs_a.send("resize");
     jobs_b.send("thumbnail");

@@ -337,12 +337,12 @@ TEST_CASE("a daisy chain of fibers passes a value end to end", "[runtime][channe
 TEST_CASE("a hundred thousand short fibers per run report through one channel",
           "[runtime][channel]") {
   const unsigned threads = GENERATE(1u, 2u, 8u);
-  const int fibers = 100000 / (rt::testing::kStressScale * rt::testing::kStressScale);
+  constexpr int fibers = 100000 / (rt::testing::kStressScale * rt::testing::kStressScale);
   long long sum = 0;
   int count = 0;
   run_ok(threads, [&] {
     rt::Channel<int> results(256, "results");
-    rt::go([results, fibers] {
+    rt::go([results] {
       rt::WaitGroup wg;
       for (int i = 0; i < fibers; ++i) {
         wg.add(1);

@@ -93,10 +93,10 @@ TEST_CASE("stress: hundreds of thousands of fibers spawning fibers on all thread
   std::atomic<int> leaves{0};
   const auto result = runtime.run([&] {
     constexpr int kParents = 100;
-    const int children = kStressFibers / kParents;
+    constexpr int children = kStressFibers / kParents;
     Latch latch(kParents * children);
     for (int p = 0; p < kParents; ++p) {
-      rt::go([&, children] {
+      rt::go([&] {
         for (int c = 0; c < children; ++c) {
           rt::go([&] {
             if (leaves.fetch_add(1) % 7 == 0) rt::yield();

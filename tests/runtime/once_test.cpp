@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "runtime/primitives_support.hpp"
+#include "runtime/scheduler_support.hpp"
 #include "siteaudit/runtime/channel.hpp"
 #include "siteaudit/runtime/runtime.hpp"
 #include "siteaudit/runtime/wait_group.hpp"
@@ -15,7 +16,7 @@ using rt::testing::run_ok;
 
 TEST_CASE("Once runs its function once for many concurrent callers", "[runtime][once]") {
   const unsigned threads = GENERATE(1u, 2u, 8u);
-  constexpr int kCallers = rt::testing::kStressScale == 1 ? 200 : 64;  // TSan: see kStressScale
+  constexpr int kCallers = siteaudit_test::kCrowd;
   std::atomic<int> runs{0};
   std::atomic<int> saw_uninitialised{0};
   run_ok(threads, [&] {

@@ -182,6 +182,32 @@ TEST_CASE("on_done callbacks run once, immediately when already done", "[runtime
   CHECK(never == 0);
 }
 
+TEST_CASE("thousands of on_done callbacks: removed in any order, the rest run in order",
+          "[runtime][context]") {
+  // One per fetch in flight on a shared context: removals come in completion order, which is
+  // neither registration order nor its reverse.
+  auto [ctx, cancel] = rt::with_cancel(rt::background());
+  constexpr int kCallbacks = 5000;
+  std::vector<int> ran;
+  std::vector<rt::Context::CallbackId> ids;
+  for (int i = 0; i < kCallbacks; ++i) ids.push_back(ctx.on_done([&ran, i] { ran.push_back(i); }));
+  int removed = 0;
+  for (int i = 0; i < kCallbacks; ++i) {
+    // Every index not ≡ 0 (mod 7), visited in a scrambled order (3001 is coprime to 5000).
+    const int k = static_cast<int>((static_cast<long>(i) * 3001) % kCallbacks);
+    if (k % 7 != 0) {
+      CHECK(ctx.remove_on_done(ids[k]));
+      CHECK_FALSE(ctx.remove_on_done(ids[k]));  // a second removal finds nothing
+      ++removed;
+    }
+  }
+  cancel();
+  std::vector<int> expected;
+  for (int i = 0; i < kCallbacks; i += 7) expected.push_back(i);
+  CHECK(static_cast<int>(ran.size()) == kCallbacks - removed);
+  CHECK(ran == expected);
+}
+
 TEST_CASE("remove_on_done racing cancel: afterwards the callback is not running",
           "[runtime][context]") {
   const int rounds = 2000 / rt::testing::kStressScale;

@@ -7,13 +7,17 @@
 // block (send on a channel) without stalling curl for everyone else.
 #include "siteaudit/net/http_client.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "curl_error.hpp"
+#include "curl_share.hpp"
 #include "multi_driver.hpp"
 #include "redirect_policy.hpp"
 #include "siteaudit/net/url.hpp"
@@ -23,13 +27,69 @@
 namespace siteaudit::net {
 
 using detail::AbortReason;
+using detail::CurlShare;
 using detail::MultiDriver;
 using detail::Transfer;
 
+namespace {
+
+// connection_limit() is the most connections the limits allow to one host at once; 0 when
+// nothing limits them.
+long connection_limit(const ClientConfig& c) {
+  if (c.max_connections_per_host > 0 && c.max_connections_total > 0) {
+    return std::min(c.max_connections_per_host, c.max_connections_total);
+  }
+  return std::max(c.max_connections_per_host, c.max_connections_total);
+}
+
+// multi_count() is how many multi handles the client runs: what the config asks for, never
+// more than the limits allow connections (each multi needs one), and at least one.
+unsigned multi_count(const ClientConfig& c) {
+  const long limit = connection_limit(c);
+  long n = c.multi_handles != 0 ? static_cast<long>(c.multi_handles)
+                                : std::min<long>(kMaxMultiHandles, limit / kConnectionsPerMulti);
+  if (limit > 0) n = std::min(n, limit);
+  return static_cast<unsigned>(std::max(1L, n));
+}
+
+// share_of() splits a limit among `count` multis, the remainder to the first ones, so that the
+// shares add up to the limit exactly. 0 (unlimited) stays 0.
+long share_of(long limit, unsigned index, unsigned count) {
+  if (limit <= 0) return limit;
+  return limit / count + (static_cast<long>(index) < limit % count ? 1 : 0);
+}
+
+}  // namespace
+
 struct HttpClient::Impl {
-  explicit Impl(const ClientConfig& c) : config(c), driver(c) {}
+  explicit Impl(const ClientConfig& c) : config(c), share(c) {
+    const unsigned count = multi_count(c);
+    for (unsigned i = 0; i < count; ++i) {
+      ClientConfig part = c;
+      part.max_connections_per_host = share_of(c.max_connections_per_host, i, count);
+      part.max_connections_total = share_of(c.max_connections_total, i, count);
+      drivers.push_back(std::make_unique<MultiDriver>(part, share.get()));
+    }
+  }
+
+  // pick() gives a new fetch to the multi with the fewest transfers in use; ties go to the first,
+  // so one fiber's sequential fetches on an idle client keep reusing one connection.
+  MultiDriver& pick() {
+    MultiDriver* best = drivers.front().get();
+    long least = best->in_use();
+    for (std::size_t i = 1; i < drivers.size() && least > 0; ++i) {
+      const long n = drivers[i]->in_use();
+      if (n < least) {
+        least = n;
+        best = drivers[i].get();
+      }
+    }
+    return *best;
+  }
+
   const ClientConfig config;
-  MultiDriver driver;
+  CurlShare share;  // declared before the drivers: their easy handles use it until they go
+  std::vector<std::unique_ptr<MultiDriver>> drivers;
 };
 
 namespace {
@@ -126,11 +186,22 @@ HttpError failure_of(Transfer& t, const std::string& url, const Request& request
 HttpClient::HttpClient(ClientConfig config) : impl_(std::make_unique<Impl>(config)) {}
 
 HttpClient::~HttpClient() {
-  impl_->driver.shutdown();
+  for (auto& driver : impl_->drivers) driver->shutdown();
 }
 
 ClientStats HttpClient::stats() const {
-  return impl_->driver.stats();
+  ClientStats sum;
+  for (const auto& driver : impl_->drivers) {
+    const ClientStats s = driver->stats();
+    sum.handles_created += s.handles_created;
+    sum.drives += s.drives;
+    sum.ops += s.ops;
+    sum.socket_actions += s.socket_actions;
+    sum.watches += s.watches;
+    sum.timers += s.timers;
+  }
+  sum.multi_handles = static_cast<unsigned>(impl_->drivers.size());
+  return sum;
 }
 
 FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
@@ -161,7 +232,7 @@ FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
     return out;
   }
 
-  MultiDriver& driver = impl_->driver;
+  MultiDriver& driver = impl_->pick();
   Transfer* t = driver.acquire();
   if (t == nullptr) {
     out.error = {ErrorKind::protocol, "cannot create an HTTP transfer (out of memory)"};

@@ -11,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "curl_share.hpp"
 #include "siteaudit/runtime/runtime.hpp"
 
 namespace siteaudit::net::detail {
@@ -22,28 +23,12 @@ void bump(std::atomic<std::uint64_t>& counter) noexcept {
   counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
-void global_init_once() {
-  // curl_global_init is not thread-safe and must run once per process, before any handle.
-  static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (rc != CURLE_OK) {
-    std::fprintf(stderr, "siteaudit: curl_global_init failed: %s\n", curl_easy_strerror(rc));
-    std::abort();
-  }
-}
-
 // idle_connection_cap() is how many connections libcurl may keep open between transfers: all
 // that the total limit allows, else enough for several hosts at the per-host limit (256
 // descriptors at least, far below any fd limit we raise to).
 long idle_connection_cap(const ClientConfig& config) noexcept {
   if (config.max_connections_total > 0) return config.max_connections_total;
   return std::max(256L, 4 * config.max_connections_per_host);
-}
-
-void share_lock(CURL*, curl_lock_data data, curl_lock_access, void* self) noexcept {
-  static_cast<std::mutex*>(self)[data].lock();
-}
-void share_unlock(CURL*, curl_lock_data data, void* self) noexcept {
-  static_cast<std::mutex*>(self)[data].unlock();
 }
 
 }  // namespace
@@ -53,13 +38,12 @@ struct MultiDriver::Counters {
       handles_created{0};
 };
 
-MultiDriver::MultiDriver(const ClientConfig& config)
-    : config_(config), counters_(std::make_unique<Counters>()) {
-  global_init_once();
+MultiDriver::MultiDriver(const ClientConfig& config, CURLSH* share)
+    : config_(config), counters_(std::make_unique<Counters>()), share_(share) {
+  curl_global_init_once();
   multi_ = curl_multi_init();
-  share_ = curl_share_init();
-  if (multi_ == nullptr || share_ == nullptr) {
-    std::fprintf(stderr, "siteaudit: cannot create a libcurl multi/share handle (out of memory)\n");
+  if (multi_ == nullptr) {
+    std::fprintf(stderr, "siteaudit: cannot create a libcurl multi handle (out of memory)\n");
     std::abort();
   }
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &MultiDriver::on_socket);
@@ -75,16 +59,6 @@ MultiDriver::MultiDriver(const ClientConfig& config)
   // two fetches), it closed keep-alive connections it needed a moment later: 2,583 connects
   // for 20,000 HEADs at 64 per host. The cache now holds every connection the limits allow.
   curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, idle_connection_cap(config_));
-
-  // One multi already shares its DNS cache among its handles; the share adds what a multi does
-  // not: TLS session resumption across handles, and one cookie jar.
-  curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &share_lock);
-  curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &share_unlock);
-  curl_share_setopt(share_, CURLSHOPT_USERDATA, share_locks_);
-  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-  if (!config_.cookie_file.empty())
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
 
   token_ = std::make_shared<TimerToken>();
   token_->driver = this;
@@ -118,10 +92,12 @@ Transfer* MultiDriver::acquire() {
     counters_->handles_created.fetch_add(1, std::memory_order_relaxed);
   }
   t->reset_for_fetch();
+  in_use_.fetch_add(1, std::memory_order_relaxed);
   return t;
 }
 
 void MultiDriver::release(Transfer* t) noexcept {
+  in_use_.fetch_sub(1, std::memory_order_relaxed);
   std::lock_guard lock(pool_mu_);
   free_.push_back(t);
 }
@@ -436,10 +412,8 @@ void MultiDriver::shutdown() noexcept {
   {
     std::lock_guard lock(pool_mu_);
     free_.clear();
-    all_.clear();  // curl_easy_cleanup of every pooled handle
+    all_.clear();  // curl_easy_cleanup of every pooled handle: none uses the share any more
   }
-  curl_share_cleanup(share_);
-  share_ = nullptr;
 }
 
 ClientStats MultiDriver::stats() const {

@@ -1,7 +1,8 @@
 // multi_driver.hpp — one libcurl multi handle driven by the runtime's poller and timers.
 //
-// The MultiDriver owns the CURLM (connection cache, per-host limits, HTTP/2 multiplexing), a
-// CURLSH (DNS cache, TLS sessions, cookies) and the pool of Transfers. Everything that would
+// The MultiDriver owns the CURLM (connection cache, per-host limits, HTTP/2 multiplexing) and
+// the pool of Transfers; the CURLSH (DNS cache, TLS sessions, cookies) is the client's, shared
+// by all its drivers. Everything that would
 // touch the multi — adding or removing a transfer, socket readiness, curl's timer, unpausing —
 // is posted as an op; whichever thread finds nobody driving becomes the driver and runs ops
 // until the queue is empty. So exactly one thread at a time is inside curl_multi_*, no thread
@@ -37,7 +38,8 @@ namespace siteaudit::net::detail {
 
 class MultiDriver {
  public:
-  explicit MultiDriver(const ClientConfig& config);
+  // MultiDriver() applies `config`'s connection limits to this multi; `share` outlives it.
+  MultiDriver(const ClientConfig& config, CURLSH* share);
   ~MultiDriver();
   MultiDriver(const MultiDriver&) = delete;
   MultiDriver& operator=(const MultiDriver&) = delete;
@@ -60,6 +62,10 @@ class MultiDriver {
   void shutdown() noexcept;
 
   ClientStats stats() const;
+
+  // in_use() is how many Transfers are acquired and not yet released: the client gives a new
+  // fetch to the driver with the fewest.
+  long in_use() const noexcept { return in_use_.load(std::memory_order_relaxed); }
 
  private:
   enum class OpKind : std::uint8_t { add, abort, unpause, timeout };
@@ -116,9 +122,9 @@ class MultiDriver {
 
   const ClientConfig config_;
   std::unique_ptr<Counters> counters_;
+  CURLSH* const share_;
   CURLM* multi_ = nullptr;
-  CURLSH* share_ = nullptr;
-  std::mutex share_locks_[CURL_LOCK_DATA_LAST];
+  std::atomic<long> in_use_{0};
 
   // queue_mu_ guards the ops waiting for a driver and `driving_`.
   std::mutex queue_mu_;

@@ -595,6 +595,67 @@ TEST_CASE("per-host connection limit queues transfers instead of opening more",
   CHECK(after.connections() <= 4);
 }
 
+TEST_CASE("several multi handles share the per-host limit and stay within it",
+          "[net][client][limits][multi]") {
+  FixtureServer server;
+  int ok = 0;
+  net::ClientStats client_stats;
+  run_fibers(2, [&] {
+    // Two connections per multi; 30 fetches of 200 ms each keep all three busy.
+    net::HttpClient client({.max_connections_per_host = 6, .multi_handles = 3});
+    rt::WaitGroup wg;
+    std::atomic<int> good{0};
+    for (int i = 0; i < 30; ++i) {
+      wg.add(1);
+      rt::go([&] {
+        if (client.fetch(rt::background(), get(server.url("/delay/200"))).ok()) good.fetch_add(1);
+        wg.done();
+      });
+    }
+    wg.wait();
+    ok = good.load();
+    client_stats = client.stats();
+  });
+  CHECK(ok == 30);
+  CHECK(client_stats.multi_handles == 3);
+  const Stats after = stats(server);
+  CHECK(after.get("peak_in_flight") <= 6);
+  CHECK(after.connections() <= 6);
+  // More than one multi's two connections were in use at once: the fetches were spread.
+  CHECK(after.get("peak_in_flight") > 2);
+}
+
+TEST_CASE("one fiber's sequential fetches stay on one multi and one connection",
+          "[net][client][reuse][multi]") {
+  FixtureServer server;
+  int ok = 0;
+  run_fibers(2, [&] {
+    net::HttpClient client({.max_connections_per_host = 8, .multi_handles = 4});
+    for (int i = 0; i < 100; ++i) {
+      if (client.fetch(rt::background(), head(server.url("/status/200"))).ok()) ++ok;
+    }
+  });
+  CHECK(ok == 100);
+  CHECK(stats(server).connections() == 1);
+}
+
+TEST_CASE("the client runs one multi handle per 1,024 connections its limits allow",
+          "[net][client][multi]") {
+  run_fibers(1, [&] {
+    auto count = [](net::ClientConfig config) {
+      return net::HttpClient(std::move(config)).stats().multi_handles;
+    };
+    CHECK(count({}) == 1);  // unlimited: nothing says how many connections there will be
+    CHECK(count({.max_connections_per_host = 64}) == 1);
+    CHECK(count({.max_connections_per_host = 2048}) == 2);
+    CHECK(count({.max_connections_per_host = 10'000}) == net::kMaxMultiHandles);
+    CHECK(count({.max_connections_total = 3072, .max_connections_per_host = 10'000}) == 3);
+    CHECK(count({.max_connections_per_host = 64, .multi_handles = 2}) == 2);
+    // Each multi needs a connection of its own.
+    CHECK(count({.max_connections_per_host = 3, .multi_handles = 8}) == 3);
+  });
+}
+
 // The proof that fibers park, not threads: 2,000 requests held open at once on 2 OS threads.
 // The server's /hold/N is a barrier: it answers none of them until N are open at once, so a
 // design that blocks a thread per request never gets past 2 and every fetch fails with the

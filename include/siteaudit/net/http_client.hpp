@@ -47,7 +47,18 @@ struct ClientConfig {
   // HTTP/2; http2 = HTTP/2 also for http:// (h2c upgrade). HTTP/2 streams share connections.
   HttpVersion http_version = HttpVersion::any;
   bool accept_compression = true;  // send Accept-Encoding for every decoder libcurl has
+  // multi_handles: how many libcurl multi handles share the work; 0 = one per
+  // kConnectionsPerMulti connections the limits allow (at most kMaxMultiHandles; one when
+  // unlimited). libcurl 7.88 walks every cached connection of a multi once or twice per
+  // transfer, so one multi with thousands of connections spends more time walking than
+  // transferring; several split the walk and are driven in parallel. Each gets an equal share
+  // of the connection limits and its own connection cache; DNS, TLS sessions and cookies stay
+  // one per client. More handles than the limits allow connections are clamped to that number.
+  unsigned multi_handles = 0;
 };
+
+inline constexpr long kConnectionsPerMulti = 1024;
+inline constexpr unsigned kMaxMultiHandles = 8;
 
 // ClientStats counts what the client did since it was created, for tests and benchmarks:
 // whether handles were pooled, how often curl was driven and what that cost in registrations.
@@ -58,6 +69,7 @@ struct ClientStats {
   std::uint64_t socket_actions = 0;   // curl_multi_socket_action calls
   std::uint64_t watches = 0;          // poller registrations made for curl's sockets
   std::uint64_t timers = 0;           // runtime timers armed for curl's timeout
+  unsigned multi_handles = 0;         // libcurl multi handles the client runs
 };
 
 class HttpClient {

@@ -22,6 +22,7 @@
 #include "redirect_policy.hpp"
 #include "siteaudit/net/url.hpp"
 #include "siteaudit/runtime/context.hpp"
+#include "siteaudit/runtime/runtime.hpp"
 #include "transfer.hpp"
 
 namespace siteaudit::net {
@@ -42,12 +43,14 @@ long connection_limit(const ClientConfig& c) {
   return std::max(c.max_connections_per_host, c.max_connections_total);
 }
 
-// multi_count() is how many multi handles the client runs: what the config asks for, never
-// more than the limits allow connections (each multi needs one), and at least one.
+// multi_count() is how many multi handles the client runs: what the config asks for, else one
+// per runtime thread or per kConnectionsPerMulti connections, whichever is more; never more
+// than the limits allow connections (each multi needs one), and at least one.
 unsigned multi_count(const ClientConfig& c) {
   const long limit = connection_limit(c);
+  const long wanted = std::max<long>(rt::threads(), limit / kConnectionsPerMulti);
   long n = c.multi_handles != 0 ? static_cast<long>(c.multi_handles)
-                                : std::min<long>(kMaxMultiHandles, limit / kConnectionsPerMulti);
+                                : std::min<long>(kMaxMultiHandles, wanted);
   if (limit > 0) n = std::min(n, limit);
   return static_cast<unsigned>(std::max(1L, n));
 }

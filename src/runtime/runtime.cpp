@@ -55,6 +55,11 @@ void go(std::function<void()> fn, const char* name) {
   worker->scheduler->spawn(std::move(fn), name);
 }
 
+unsigned threads() noexcept {
+  const detail::Scheduler* scheduler = detail::Scheduler::current();
+  return scheduler != nullptr ? scheduler->threads() : 0;
+}
+
 void yield() {
   if (detail::Fiber* fiber = running_fiber()) {
     fiber->scheduler->yield(fiber);

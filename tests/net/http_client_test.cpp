@@ -639,13 +639,13 @@ TEST_CASE("one fiber's sequential fetches stay on one multi and one connection",
   CHECK(stats(server).connections() == 1);
 }
 
-TEST_CASE("the client runs one multi handle per 1,024 connections its limits allow",
+TEST_CASE("the client runs a multi handle per thread, or per 1,024 connections if more",
           "[net][client][multi]") {
+  auto count = [](net::ClientConfig config) {
+    return net::HttpClient(std::move(config)).stats().multi_handles;
+  };
   run_fibers(1, [&] {
-    auto count = [](net::ClientConfig config) {
-      return net::HttpClient(std::move(config)).stats().multi_handles;
-    };
-    CHECK(count({}) == 1);  // unlimited: nothing says how many connections there will be
+    CHECK(count({}) == 1);
     CHECK(count({.max_connections_per_host = 64}) == 1);
     CHECK(count({.max_connections_per_host = 2048}) == 2);
     CHECK(count({.max_connections_per_host = 10'000}) == net::kMaxMultiHandles);
@@ -653,6 +653,12 @@ TEST_CASE("the client runs one multi handle per 1,024 connections its limits all
     CHECK(count({.max_connections_per_host = 64, .multi_handles = 2}) == 2);
     // Each multi needs a connection of its own.
     CHECK(count({.max_connections_per_host = 3, .multi_handles = 8}) == 3);
+  });
+  run_fibers(2, [&] {
+    CHECK(count({}) == 2);  // one per thread
+    CHECK(count({.max_connections_per_host = 64}) == 2);
+    CHECK(count({.max_connections_per_host = 1}) == 1);  // --per-host 1 means one connection
+    CHECK(count({.max_connections_per_host = 4096}) == 4);
   });
 }
 

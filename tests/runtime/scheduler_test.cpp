@@ -28,16 +28,20 @@ TEST_CASE("run() runs main as a fiber and returns completed", "[runtime]") {
   const unsigned threads = GENERATE(1u, 2u, 8u);
   rt::Runtime runtime({.threads = threads});
   CHECK(runtime.threads() == threads);
+  CHECK(rt::threads() == 0);  // no runtime is running
   bool ran = false;
   bool on_fiber = false;
+  unsigned threads_inside = 0;
   const auto result = runtime.run([&] {
     ran = true;
     on_fiber = rt::detail::current_fiber() != nullptr;
+    threads_inside = rt::threads();
   });
   CHECK(result.ok());
   CHECK(result.message.empty());
   CHECK(ran);
   CHECK(on_fiber);
+  CHECK(threads_inside == threads);
   CHECK(rt::detail::current_fiber() == nullptr);
   check_clean(runtime);
 }

@@ -47,13 +47,14 @@ struct ClientConfig {
   // HTTP/2; http2 = HTTP/2 also for http:// (h2c upgrade). HTTP/2 streams share connections.
   HttpVersion http_version = HttpVersion::any;
   bool accept_compression = true;  // send Accept-Encoding for every decoder libcurl has
-  // multi_handles: how many libcurl multi handles share the work; 0 = one per
-  // kConnectionsPerMulti connections the limits allow (at most kMaxMultiHandles; one when
-  // unlimited). libcurl 7.88 walks every cached connection of a multi once or twice per
-  // transfer, so one multi with thousands of connections spends more time walking than
-  // transferring; several split the walk and are driven in parallel. Each gets an equal share
-  // of the connection limits and its own connection cache; DNS, TLS sessions and cookies stay
-  // one per client. More handles than the limits allow connections are clamped to that number.
+  // multi_handles: how many libcurl multi handles share the work; 0 = one per OS thread of
+  // the runtime, or one per kConnectionsPerMulti connections the limits allow if that is more
+  // (at most kMaxMultiHandles), and never more than the limits allow connections. Each multi
+  // is driven by one thread at a time, so one per thread lets the threads run curl in
+  // parallel; and libcurl 7.88 walks every cached connection of a multi once or twice per
+  // transfer, so thousands of connections are split among several. Each multi gets an equal
+  // share of the connection limits and its own connection cache; DNS, TLS sessions and
+  // cookies stay one per client.
   unsigned multi_handles = 0;
 };
 

@@ -101,6 +101,9 @@ void yield();
 // the past just yields. Off a fiber they block the OS thread.
 void sleep_for(Clock::duration d);
 void sleep_until(Clock::time_point t);
+// threads() is how many OS threads run the caller's runtime (Go's runtime.GOMAXPROCS(0)); 0
+// outside a running runtime.
+unsigned threads() noexcept;
 // set_fiber_name() names the current fiber (copied, up to 47 bytes) for deadlock and leak
 // reports.
 void set_fiber_name(const char* name);

@@ -50,6 +50,17 @@ struct NoopStackAllocator {
 #define SITEAUDIT_OPAQUE [[gnu::noipa]]
 #endif
 
+// SITEAUDIT_SWITCHER is SITEAUDIT_OPAQUE for switch_out(), minus clang's optnone: optnone also
+// keeps boost's fiber::resume() out of line, and an out-of-line resume() is entered on one TSan
+// fiber and left on another, which corrupts TSan's shadow stack (clang's TSan crashed or hung
+// a dozen runtime tests that way). switch_out() itself reads thread-local storage only through
+// the opaque functions above, so nothing it could be inferred to do makes a caller cache it.
+#if defined(__clang__)
+#define SITEAUDIT_SWITCHER [[gnu::noinline]]
+#else
+#define SITEAUDIT_SWITCHER [[gnu::noipa]]
+#endif
+
 // errno is a thread-local behind a function GCC marks const, so within one function it may be
 // read on one thread and written on another after a migration; go through opaque calls.
 SITEAUDIT_OPAQUE int load_errno() noexcept {
@@ -177,7 +188,7 @@ Fiber* switch_into(Worker& worker, Fiber* fiber) {
   return last;
 }
 
-SITEAUDIT_OPAQUE void switch_out(Fiber* fiber) {
+SITEAUDIT_SWITCHER void switch_out(Fiber* fiber) {
   Worker* worker = current_worker();
   const int saved_errno = load_errno();
   boost::context::fiber from;

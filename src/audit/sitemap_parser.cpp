@@ -72,9 +72,10 @@ class LineCounter {
 };
 
 // text_of() concatenates the character data of an element (pcdata and CDATA pieces; a comment
-// may split them).
+// may split them). Parsed with parse_embed_pcdata, the first pcdata piece is the element's own
+// value rather than a child node.
 std::string text_of(pugi::xml_node element) {
-  std::string out;
+  std::string out = element.value();
   for (pugi::xml_node c : element.children()) {
     if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
   }
@@ -136,6 +137,11 @@ class Damage {
   pugi::xml_node innermost_open_;
 };
 
+// parse_embed_pcdata keeps an element's text in the element's node instead of a child node of
+// its own: 64 bytes less per <loc> and per <lastmod>, a third or more of the DOM of a sitemap
+// (20,000 <url><loc> entries: 40,000 nodes instead of 60,000).
+constexpr unsigned kParseOptions = pugi::parse_default | pugi::parse_embed_pcdata;
+
 class Parser {
  public:
   Parser(std::string_view bytes, std::string_view url, const EntryCallback& on_url)
@@ -143,7 +149,7 @@ class Parser {
 
   SitemapDocument run() {
     pugi::xml_parse_result result =
-        doc_.load_buffer(bytes_.data(), bytes_.size(), pugi::parse_default, pugi::encoding_auto);
+        doc_.load_buffer(bytes_.data(), bytes_.size(), kParseOptions, pugi::encoding_auto);
     if (!result) {
       damage_.emplace(doc_, bytes_,
                       static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0)));

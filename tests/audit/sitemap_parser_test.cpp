@@ -158,6 +158,20 @@ TEST_CASE("No namespace, BOM, CDATA, upper-case scheme and host", "[audit]") {
   CHECK(got.entries[1].line == 4);
 }
 
+TEST_CASE("a <loc> split by a comment and CDATA is read whole", "[audit]") {
+  // The first piece of text is the element's own value in the DOM (parse_embed_pcdata); the
+  // pieces after the comment and the CDATA section are child nodes.
+  Collected got;
+  auto doc = parse(
+      "<urlset><url><loc> https://example.com/a<!-- note -->b<![CDATA[c?x=1&y=2]]>d </loc>"
+      "<lastmod>2026-<!-- - -->11-27</lastmod></url></urlset>",
+      got);
+  REQUIRE(doc.ok());
+  REQUIRE(got.entries.size() == 1);
+  CHECK(got.entries[0].url == "https://example.com/abc?x=1&y=2d");
+  CHECK(got.entries[0].lastmod == "2026-11-27");
+}
+
 TEST_CASE("RSS 2.0: item links are pages, the channel link is not", "[audit]") {
   Collected got;
   auto doc = parse(fixture("feeds/rss.xml"), got, "https://example.com/feeds/rss.xml");

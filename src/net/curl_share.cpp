@@ -14,8 +14,6 @@ void share_unlock(CURL*, curl_lock_data data, void* self) noexcept {
   static_cast<std::mutex*>(self)[data].unlock();
 }
 
-}  // namespace
-
 void curl_global_init_once() {
   // curl_global_init is not thread-safe and must run once per process, before any handle.
   static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -24,6 +22,8 @@ void curl_global_init_once() {
     std::abort();
   }
 }
+
+}  // namespace
 
 CurlShare::CurlShare(const ClientConfig& config) {
   curl_global_init_once();

@@ -22,11 +22,10 @@
 
 namespace siteaudit::net::detail {
 
-// curl_global_init_once() runs curl_global_init the first time it is called in the process.
-void curl_global_init_once();
-
 class CurlShare {
  public:
+  // CurlShare() runs curl_global_init first, once per process: every handle of a client is
+  // made after its share.
   explicit CurlShare(const ClientConfig& config);
   ~CurlShare();
   CurlShare(const CurlShare&) = delete;

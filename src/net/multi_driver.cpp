@@ -11,7 +11,6 @@
 #include <thread>
 #include <utility>
 
-#include "curl_share.hpp"
 #include "siteaudit/runtime/runtime.hpp"
 
 namespace siteaudit::net::detail {
@@ -40,7 +39,7 @@ struct MultiDriver::Counters {
 
 MultiDriver::MultiDriver(const ClientConfig& config, CURLSH* share)
     : config_(config), counters_(std::make_unique<Counters>()), share_(share) {
-  curl_global_init_once();
+  // curl_global_init ran when `share` was made (CurlShare), before any handle.
   multi_ = curl_multi_init();
   if (multi_ == nullptr) {
     std::fprintf(stderr, "siteaudit: cannot create a libcurl multi handle (out of memory)\n");

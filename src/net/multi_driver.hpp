@@ -2,12 +2,12 @@
 //
 // The MultiDriver owns the CURLM (connection cache, per-host limits, HTTP/2 multiplexing) and
 // the pool of Transfers; the CURLSH (DNS cache, TLS sessions, cookies) is the client's, shared
-// by all its drivers. Everything that would
-// touch the multi — adding or removing a transfer, socket readiness, curl's timer, unpausing —
-// is posted as an op; whichever thread finds nobody driving becomes the driver and runs ops
-// until the queue is empty. So exactly one thread at a time is inside curl_multi_*, no thread
-// ever waits for another to finish with it, and curl's callbacks never re-enter the multi:
-// they only record what to do next (src/net/README.md has the diagram).
+// by all its drivers. Everything that would touch the multi — adding or removing a transfer,
+// socket readiness, curl's timer, unpausing — is posted as an op; whichever thread finds
+// nobody driving becomes the driver and runs ops until the queue is empty. So exactly one
+// thread at a time is inside curl_multi_*, no thread ever waits for another to finish with
+// it, and curl's callbacks never re-enter the multi: they only record what to do next
+// (src/net/README.md has the diagram).
 //
 // Example (see HttpClient::fetch):
 //   Transfer* t = driver.acquire();

@@ -236,7 +236,7 @@ FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
   }
 
   MultiDriver& driver = impl_->pick();
-  Transfer* t = driver.acquire();
+  Transfer* t = driver.acquire(request.method);
   if (t == nullptr) {
     out.error = {ErrorKind::protocol, "cannot create an HTTP transfer (out of memory)"};
     return out;

@@ -67,19 +67,20 @@ MultiDriver::~MultiDriver() {
   shutdown();
 }
 
-Transfer* MultiDriver::acquire() {
+Transfer* MultiDriver::acquire(Method method) {
   Transfer* t = nullptr;
+  std::vector<Transfer*>& pool = free_[static_cast<int>(method)];
   {
     std::lock_guard lock(pool_mu_);
-    if (!free_.empty()) {
-      t = free_.back();
-      free_.pop_back();
+    if (!pool.empty()) {
+      t = pool.back();
+      pool.pop_back();
     }
   }
   if (t == nullptr) {
     CURL* easy = curl_easy_init();
     if (easy == nullptr) return nullptr;
-    auto owned = std::make_unique<Transfer>(this, easy);
+    auto owned = std::make_unique<Transfer>(this, easy, method);
     configure_easy(*owned, config_, share_);
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &MultiDriver::on_open);
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
@@ -98,7 +99,7 @@ Transfer* MultiDriver::acquire() {
 void MultiDriver::release(Transfer* t) noexcept {
   in_use_.fetch_sub(1, std::memory_order_relaxed);
   std::lock_guard lock(pool_mu_);
-  free_.push_back(t);
+  free_[static_cast<int>(t->method)].push_back(t);
 }
 
 void MultiDriver::start(Transfer* t) noexcept {
@@ -410,7 +411,7 @@ void MultiDriver::shutdown() noexcept {
   timer_ = 0;
   {
     std::lock_guard lock(pool_mu_);
-    free_.clear();
+    for (std::vector<Transfer*>& pool : free_) pool.clear();
     all_.clear();  // curl_easy_cleanup of every pooled handle: none uses the share any more
   }
 }

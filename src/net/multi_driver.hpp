@@ -10,7 +10,7 @@
 // (src/net/README.md has the diagram).
 //
 // Example (see HttpClient::fetch):
-//   Transfer* t = driver.acquire();
+//   Transfer* t = driver.acquire(Method::head);
 //   ... t->prepare_hop(...); driver.start(t); park until t->done ...
 //   driver.release(t);
 //
@@ -44,8 +44,10 @@ class MultiDriver {
   MultiDriver(const MultiDriver&) = delete;
   MultiDriver& operator=(const MultiDriver&) = delete;
 
-  // acquire() takes a Transfer from the pool (creating one when it is empty) for a new fetch.
-  Transfer* acquire();
+  // acquire() takes a Transfer for a new fetch with `method` from that method's pool, creating
+  // one when the pool is empty. HEAD and GET keep separate pools because their handles differ
+  // in receive buffer size (configure_easy), which a handle must keep for its whole life.
+  Transfer* acquire(Method method);
   // release() returns a Transfer whose hop has finished to the pool.
   void release(Transfer* t) noexcept;
 
@@ -150,7 +152,7 @@ class MultiDriver {
   std::shared_ptr<TimerToken> token_;
 
   std::mutex pool_mu_;
-  std::vector<Transfer*> free_;
+  std::vector<Transfer*> free_[2];  // by Method: [head], [get]
   std::vector<std::unique_ptr<Transfer>> all_;
 };
 

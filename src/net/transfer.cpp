@@ -194,6 +194,7 @@ void configure_easy(Transfer& t, const ClientConfig& config, CURLSH* share) noex
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::on_write);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+  if (t.method == Method::head) curl_easy_setopt(e, CURLOPT_BUFFERSIZE, kHeadBufferBytes);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config.connect_timeout.count()));
   if (config.low_speed_time.count() > 0) {
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, config.low_speed_limit_bytes);

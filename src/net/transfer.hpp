@@ -6,7 +6,7 @@
 // keeps the connections, so a warm fetch allocates almost nothing inside libcurl.
 //
 // Example (what fetch() does, see http_client.cpp):
-//   Transfer* t = driver.acquire();
+//   Transfer* t = driver.acquire(request.method);
 //   t->prepare_hop(url, request, policy.will_follow(), send_credentials);
 //   driver.start(t);  t->wait_for_end(...);  // parks the fiber
 //   driver.release(t);
@@ -53,13 +53,15 @@ enum class AbortReason : std::uint8_t { none, cancelled, stopped, add_failed };
 class MultiDriver;
 
 struct Transfer {
-  Transfer(MultiDriver* driver, CURL* easy) : driver(driver), easy(easy) {}
+  Transfer(MultiDriver* driver, CURL* easy, Method method)
+      : driver(driver), easy(easy), method(method) {}
   ~Transfer();
   Transfer(const Transfer&) = delete;
   Transfer& operator=(const Transfer&) = delete;
 
   MultiDriver* const driver;
   CURL* const easy;
+  const Method method;  // every fetch on this handle uses it; it sizes the receive buffer
   char errbuf[CURL_ERROR_SIZE] = {};
 
   // generation identifies one fetch using this Transfer; ops queued for an older fetch (a late
@@ -112,7 +114,16 @@ struct Transfer {
 // kChunkHighWater is how many body bytes wait for a slow on_body before the transfer pauses.
 inline constexpr std::size_t kChunkHighWater = 256 * 1024;
 
-// configure_easy() sets the options every hop shares; called once per pooled handle.
+// kHeadBufferBytes is the receive buffer of a HEAD handle: libcurl's minimum. A HEAD response
+// is a few hundred bytes of headers, and libcurl allocates its buffer (16 KB by default) afresh
+// for every transfer: with 10,000 HEADs in flight that was 160 MB, and at 16 KB each
+// allocation took glibc's slow path (a fastbin consolidation) once per request.
+inline constexpr long kHeadBufferBytes = 1024;
+
+// configure_easy() sets the options every hop shares; called once per pooled handle. The
+// buffer size is among them: libcurl 7.88 keeps a buffer it did not free (a transfer removed
+// before it connected) and reuses it without checking its size, so a handle's size never
+// changes.
 void configure_easy(Transfer& t, const ClientConfig& config, CURLSH* share) noexcept;
 
 }  // namespace siteaudit::net::detail

@@ -227,6 +227,38 @@ TEST_CASE("other fixture routes: delay, retry-after, flaky, no-head, headers, ec
   CHECK(echo.find("gzip") != std::string::npos);        // Accept-Encoding offered
 }
 
+TEST_CASE("HEAD handles read headers far larger than their 1 KB buffer; GET keeps its own",
+          "[net][client][limits]") {
+  FixtureServer server;
+  const std::string big(1500, 'x');
+  std::vector<FetchResult> r;
+  net::ClientStats client_stats;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    auto ctx = rt::background();
+    const std::string url = server.url("/headers?X-A=" + big + "&X-B=" + big + "&X-C=" + big);
+    r.push_back(client.fetch(ctx, head(url)));
+    Request g = get(server.url("/huge"));
+    g.max_body_bytes = 200'000;
+    r.push_back(client.fetch(ctx, g));
+    r.push_back(client.fetch(ctx, head(url)));
+    r.push_back(client.fetch(ctx, get(url)));
+    client_stats = client.stats();
+  });
+  REQUIRE(r.size() == 4);
+  for (std::size_t i : {0, 2, 3}) {
+    INFO(i << ": " << r[i].error.message);
+    CHECK(r[i].ok());
+    CHECK(r[i].response.header("x-a") == std::optional<std::string_view>(big));
+    CHECK(r[i].response.header("x-c") == std::optional<std::string_view>(big));
+  }
+  CHECK(r[1].error.kind == net::ErrorKind::body_too_large);
+  CHECK(r[1].response.body_bytes == 200'000);
+  CHECK(r[3].response.body_bytes == std::string("headers as requested\n").size());
+  // One pooled handle per method, each reused.
+  CHECK(client_stats.handles_created == 2);
+}
+
 TEST_CASE("redirect chains are followed and every hop recorded", "[net][client][redirect]") {
   FixtureServer server;
   FetchResult chain, capped, zero, loop;

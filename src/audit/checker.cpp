@@ -85,7 +85,8 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
     result.details().error_kind = "excluded";
     return result;
   }
-  const std::string host = host_of(job.check_url);
+  // Only the rate limiter keys on the host: without one, no URL is split for it.
+  const std::string host = rate_ != nullptr ? host_of(job.check_url) : std::string();
   if (robots_ != nullptr) {
     std::shared_ptr<const RobotsTxt> rules = robots_->rules(ctx, job.check_url);
     if (rules && !rules->allowed(kRobotsUserAgent, job.check_url)) {

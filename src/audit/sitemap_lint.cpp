@@ -30,57 +30,6 @@ std::string directory_of(const std::string& path) {
   return slash == std::string::npos ? std::string("/") : path.substr(0, slash + 1);
 }
 
-// already_normal() recognises the common URL that normalisation would return unchanged:
-// lower-case http(s) scheme and host, no default port, no escapes, dot segments, fragment or
-// characters curl would encode. Parsing with curl_url costs microseconds per URL, and a run
-// may list millions, nearly all of this shape; anything unusual still goes through curl.
-// On success `origin_end` is where the path starts.
-bool already_normal(std::string_view url, std::size_t& origin_end) {
-  std::size_t start;
-  std::string_view default_port;
-  if (url.starts_with("https://")) {
-    start = 8;
-    default_port = ":443";
-  } else if (url.starts_with("http://")) {
-    start = 7;
-    default_port = ":80";
-  } else {
-    return false;
-  }
-  std::size_t slash = url.find('/', start);
-  if (slash == std::string_view::npos || slash == start) return false;
-  std::string_view authority = url.substr(start, slash - start);
-  auto colon = authority.find(':');
-  std::string_view host = authority.substr(0, colon);
-  if (host.empty() || host.front() == '.' || host.back() == '.') return false;
-  for (char c : host) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) return false;
-  }
-  if (colon != std::string_view::npos) {
-    std::string_view port = authority.substr(colon + 1);
-    if (port.empty() || port.size() > 5 || port.front() == '0' ||
-        authority.substr(colon) == default_port) {
-      return false;
-    }
-    for (char c : port) {
-      if (c < '0' || c > '9') return false;
-    }
-  }
-  std::string_view rest = url.substr(slash);
-  for (char c : rest) {
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 std::string_view("-._~/?!$&'()*+,;=:@").find(c) != std::string_view::npos;
-    if (!plain) return false;
-  }
-  std::string_view path = rest.substr(0, rest.find('?'));
-  if (path.find("/./") != std::string_view::npos || path.find("/../") != std::string_view::npos ||
-      path.ends_with("/.") || path.ends_with("/..")) {
-    return false;
-  }
-  origin_end = slash;
-  return true;
-}
-
 }  // namespace
 
 std::string_view trim(std::string_view text) {
@@ -143,7 +92,7 @@ std::string SitemapLint::check_loc(std::string_view raw, std::uint32_t line) {
     return {};
   }
   std::size_t origin_end = 0;
-  if (http_document_ && already_normal(loc, origin_end)) {
+  if (http_document_ && net::is_normal_url(loc, &origin_end)) {
     std::string_view path = loc.substr(origin_end);
     path = path.substr(0, path.find('?'));
     if (loc.substr(0, origin_end) != scope_origin_) {

@@ -166,13 +166,97 @@ UrlResult finish(CURLU* h, std::string_view original) {
   return result;
 }
 
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// is_dotted_quad() is true for "a.b.c.d" with each part 0-255 written without leading zeros:
+// the only numeric host curl leaves as it is ("127.1", "0x7f.1" and "0177.0.0.1" are all
+// rewritten to 127.0.0.1).
+bool is_dotted_quad(std::string_view host) {
+  int parts = 0;
+  std::size_t i = 0;
+  while (i <= host.size()) {
+    std::size_t end = host.find('.', i);
+    if (end == std::string_view::npos) end = host.size();
+    std::string_view part = host.substr(i, end - i);
+    if (part.empty() || part.size() > 3 || (part.size() > 1 && part.front() == '0')) return false;
+    int value = 0;
+    for (char c : part) {
+      if (!is_digit(c)) return false;
+      value = value * 10 + (c - '0');
+    }
+    if (value > 255 || ++parts > 4) return false;
+    i = end + 1;
+  }
+  return parts == 4;
+}
+
+// is_plain_host() is true for a host name curl would leave as it is: lower-case letters,
+// digits, dots and hyphens, or an IPv4 address in its canonical form.
+bool is_plain_host(std::string_view host) {
+  if (host.empty() || host.front() == '.' || host.back() == '.') return false;
+  if (is_digit(host.front())) return is_dotted_quad(host);
+  for (char c : host) {
+    if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '.' || c == '-')) return false;
+  }
+  return true;
+}
+
 // kParseFlags: CURLU_URLENCODE percent-encodes spaces and non-ASCII bytes that sitemaps often
 // carry raw, instead of rejecting the URL.
 constexpr unsigned kParseFlags = CURLU_URLENCODE;
 
 }  // namespace
 
+bool is_normal_url(std::string_view url, std::size_t* path_start) {
+  std::size_t start;
+  std::string_view default_port;
+  if (url.starts_with("https://")) {
+    start = 8;
+    default_port = "443";
+  } else if (url.starts_with("http://")) {
+    start = 7;
+    default_port = "80";
+  } else {
+    return false;
+  }
+  const std::size_t slash = url.find('/', start);
+  if (slash == std::string_view::npos) return false;
+  const std::string_view authority = url.substr(start, slash - start);
+  const std::size_t colon = authority.find(':');
+  if (!is_plain_host(authority.substr(0, colon))) return false;
+  if (colon != std::string_view::npos) {
+    const std::string_view port = authority.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.front() == '0' || port == default_port) {
+      return false;
+    }
+    int value = 0;
+    for (char c : port) {
+      if (!is_digit(c)) return false;
+      value = value * 10 + (c - '0');
+    }
+    if (value > 65535) return false;
+  }
+  const std::string_view rest = url.substr(slash);
+  for (char c : rest) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
+                       std::string_view("-._~/?!$&'()*+,;=:@").find(c) != std::string_view::npos;
+    if (!plain) return false;
+  }
+  // curl drops a "?" with nothing after it.
+  if (rest.back() == '?') return false;
+  const std::string_view path = rest.substr(0, rest.find('?'));
+  if (path.find("/./") != std::string_view::npos || path.find("/../") != std::string_view::npos ||
+      path.ends_with("/.") || path.ends_with("/..")) {
+    return false;
+  }
+  if (path_start != nullptr) *path_start = slash;
+  return true;
+}
+
 UrlResult normalize_url(std::string_view url) {
+  if (is_normal_url(url)) return UrlResult{std::string(url), {}};
   CurlUrl h(curl_url());
   if (!h) return UrlResult{{}, "out of memory"};
   std::string input(url);
@@ -212,6 +296,21 @@ bool is_absolute_http_url(std::string_view url) {
 }
 
 bool split_url(std::string_view url, UrlParts& out) {
+  if (std::size_t path_start = 0; is_normal_url(url, &path_start)) {
+    const std::size_t scheme_end = url.find(':');
+    out.scheme = url.substr(0, scheme_end);
+    const std::string_view authority = url.substr(scheme_end + 3, path_start - (scheme_end + 3));
+    const std::size_t colon = authority.find(':');
+    out.host = authority.substr(0, colon);
+    out.port = colon == std::string_view::npos
+                   ? (out.scheme == "https" ? 443 : 80)
+                   : std::stoi(std::string(authority.substr(colon + 1)));
+    const std::string_view rest = url.substr(path_start);
+    const std::size_t question = rest.find('?');
+    out.path = rest.substr(0, question);
+    out.query = question == std::string_view::npos ? std::string_view() : rest.substr(question + 1);
+    return true;
+  }
   CurlUrl h(curl_url());
   if (!h) return false;
   std::string input(url);

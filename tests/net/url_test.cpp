@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 using siteaudit::net::is_absolute_http_url;
+using siteaudit::net::is_normal_url;
 using siteaudit::net::normalize_url;
 using siteaudit::net::resolve_url;
 using siteaudit::net::split_url;
@@ -89,4 +90,91 @@ TEST_CASE("split_url gives scheme, host, port, path and query", "[net][url]") {
   CHECK(p.path == "/");
   CHECK(p.query.empty());
   CHECK_FALSE(split_url("nonsense", p));
+}
+
+// The URLs below probe every rule of is_normal_url(): for each, the shortcut must give what
+// curl_url gives. resolve_url(u, u) is curl's answer: it never takes the shortcut.
+const char* const kShortcutProbes[] = {"http://a.test/",
+                                       "https://a.test/x/y?k=v&l=w",
+                                       "http://a.test:8080/p",
+                                       "http://a.test:80/p",
+                                       "https://a.test:443/",
+                                       "http://a.test:0/",
+                                       "http://a.test:65535/",
+                                       "http://a.test:65536/",
+                                       "http://a.test:99999/",
+                                       "http://a.test:08080/",
+                                       "http://A.test/",
+                                       "HTTP://a.test/",
+                                       "http://a.test",
+                                       "http://a.test?q",
+                                       "http://a.test/p?",
+                                       "http://a.test/p??",
+                                       "http://a.test/p?x?y",
+                                       "http://a.test/./p",
+                                       "http://a.test/p/.",
+                                       "http://a.test/p/..",
+                                       "http://a.test/p/../q",
+                                       "http://a.test/.well-known/x",
+                                       "http://a.test/..p/q.",
+                                       "http://a.test//double//slash",
+                                       "http://a.test/p#frag",
+                                       "http://a.test/%7Ex",
+                                       "http://a.test/a b",
+                                       "http://a.test/\xc3\xa4",
+                                       "http://127.0.0.1/",
+                                       "http://127.0.0.1:18092/x",
+                                       "http://127.1/",
+                                       "http://0x7f.0.0.1/",
+                                       "http://0177.0.0.1/",
+                                       "http://256.1.1.1/",
+                                       "http://1.2.3.4.5/",
+                                       "http://1.2.3/",
+                                       "http://1password.test/",
+                                       "http://a..test/",
+                                       "http://-a.test/",
+                                       "http://a.test./",
+                                       "http://.a.test/",
+                                       "http://user@a.test/",
+                                       "http://a.test/p;q=1,2*(x)!$'",
+                                       "http://a.test/@:~+",
+                                       "http://[::1]/",
+                                       "http://xn--d1a.test/",
+                                       "http://a_b.test/",
+                                       "http://a.test/p?q=%41"};
+
+TEST_CASE("is_normal_url's shortcut gives what curl_url gives", "[net][url]") {
+  for (const char* url : kShortcutProbes) {
+    INFO(url);
+    const auto fast = normalize_url(url);
+    const auto curl = resolve_url(url, url);
+    CHECK(fast.ok() == curl.ok());
+    CHECK(fast.url == curl.url);
+    if (is_normal_url(url)) CHECK(curl.url == url);
+    UrlParts quick, parsed;
+    // A fragment keeps split_url off the shortcut without changing the parts.
+    const bool split_fast = split_url(url, quick);
+    const bool split_curl = split_url(std::string(url) + "#f", parsed);
+    CHECK(split_fast == split_curl);
+    CHECK(quick.scheme == parsed.scheme);
+    CHECK(quick.host == parsed.host);
+    CHECK(quick.port == parsed.port);
+    CHECK(quick.path == parsed.path);
+    CHECK(quick.query == parsed.query);
+  }
+}
+
+TEST_CASE("is_normal_url takes the common URL and leaves the rest to curl", "[net][url]") {
+  std::size_t path_start = 0;
+  CHECK(is_normal_url("https://a.test/x?y", &path_start));
+  CHECK(path_start == 14);
+  CHECK(is_normal_url("http://127.0.0.1:18092/page/1.html"));
+  CHECK_FALSE(is_normal_url("http://127.1/"));         // curl rewrites the address
+  CHECK_FALSE(is_normal_url("http://a.test:80/"));     // default port
+  CHECK_FALSE(is_normal_url("http://A.test/"));        // upper-case host
+  CHECK_FALSE(is_normal_url("http://a.test/%7e"));     // an escape to make canonical
+  CHECK_FALSE(is_normal_url("http://a.test/a/../b"));  // a dot segment
+  CHECK_FALSE(is_normal_url("http://a.test/#top"));    // a fragment
+  CHECK_FALSE(is_normal_url("http://a.test"));         // no path
+  CHECK_FALSE(is_normal_url("http://a.test:70000/"));  // no such port
 }

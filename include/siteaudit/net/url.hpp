@@ -30,6 +30,13 @@ UrlResult normalize_url(std::string_view url);
 UrlResult resolve_url(std::string_view base, std::string_view reference);
 // is_absolute_http_url() is true for an absolute http:// or https:// URL (any case).
 bool is_absolute_http_url(std::string_view url);
+// is_normal_url() recognises, without parsing, the common URL that normalize_url() returns
+// unchanged: lower-case http(s) scheme and host name (or a dotted-quad IPv4 address), no
+// default port, only characters that need no escaping, no dot segments, no fragment. False
+// says nothing: the URL may still be normal. On true, `path_start` is where the path begins.
+// Parsing with curl_url costs microseconds and a run may list millions of URLs, nearly all of
+// this shape; normalize_url() and split_url() take this path first.
+bool is_normal_url(std::string_view url, std::size_t* path_start = nullptr);
 
 // UrlParts are the pieces the rules and lint need, from a normalised URL.
 struct UrlParts {

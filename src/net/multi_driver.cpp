@@ -240,6 +240,12 @@ void MultiDriver::run_op(const Op& op) noexcept {
     case OpKind::timeout:
       if (op.generation == timer_serial_) timer_ = 0;  // it fired: nothing left to cancel
       socket_action(CURL_SOCKET_TIMEOUT, 0);
+      // curl calls on_timer only when its earliest deadline changes. A timer that fired
+      // before the deadline curl last announced (on_timer kept it) finds nothing due, and curl
+      // stays silent: arm for that deadline now, or it would never be acted on.
+      if (timer_ == 0 && wants_timeout_) {
+        arm_timer(std::max(wanted_, rt::Clock::now() + std::chrono::milliseconds(1)));
+      }
       return;
   }
 }
@@ -343,31 +349,42 @@ int MultiDriver::on_close(void* self, curl_socket_t fd) noexcept {
 int MultiDriver::on_timer(CURLM*, long timeout_ms, void* self) noexcept {
   // Runs inside a curl_multi_* call on the driving thread, like on_socket.
   auto* d = static_cast<MultiDriver*>(self);
-  if (timeout_ms < 0 || timeout_ms == 0) {
-    if (d->timer_ != 0) rt::detail::cancel_timer(d->timer_);
-    d->timer_ = 0;
-    // 0 means "act now", not "disarm": drive() runs the timeout action after this call returns.
-    if (timeout_ms == 0) d->timeout_now_ = true;
+  // An armed timer outlives both of these. 0 means "act now" (drive() runs the timeout action
+  // after this call returns), and curl says it for every new transfer; -1 means "no deadline",
+  // and curl says it whenever its last transfer ends. Either way the next deadline comes soon,
+  // and a timer that fires with nothing due costs one action.
+  if (timeout_ms == 0) {
+    d->timeout_now_ = true;
+    return 0;
+  }
+  if (timeout_ms < 0) {
+    d->wants_timeout_ = false;
     return 0;
   }
   const auto when = rt::Clock::now() + std::chrono::milliseconds(timeout_ms);
-  // curl re-announces its timer on nearly every call; re-arming for a deadline within a
-  // millisecond of the armed one would only churn the timer heap.
-  if (d->timer_ != 0 && when - d->timer_when_ < std::chrono::milliseconds(1) &&
-      d->timer_when_ - when < std::chrono::milliseconds(1)) {
-    return 0;
-  }
-  if (d->timer_ != 0) rt::detail::cancel_timer(d->timer_);
-  const std::uint64_t serial = ++d->timer_serial_;
-  d->timer_ = rt::detail::add_timer(when, [token = d->token_, serial] {
+  d->wanted_ = when;
+  d->wants_timeout_ = true;
+  // curl re-announces its deadline on nearly every call, and as transfers end it moves later
+  // (the earliest per-transfer deadline, such as a timeout, goes with its transfer). A timer
+  // armed for an earlier deadline, or one within a millisecond, stays: when it fires early,
+  // run_op() arms the next one for what curl wants by then. Re-arming each time cost a timer
+  // heap insert, a cancel and three allocations for nearly every request.
+  if (d->timer_ != 0 && d->timer_when_ - when < std::chrono::milliseconds(1)) return 0;
+  d->arm_timer(when);
+  return 0;
+}
+
+void MultiDriver::arm_timer(rt::Clock::time_point when) noexcept {
+  if (timer_ != 0) rt::detail::cancel_timer(timer_);
+  const std::uint64_t serial = ++timer_serial_;
+  timer_ = rt::detail::add_timer(when, [token = token_, serial] {
     std::lock_guard lock(token->mu);
     if (token->driver != nullptr) {
       token->driver->post(Op{OpKind::timeout, AbortReason::none, nullptr, serial});
     }
   });
-  d->timer_when_ = when;
-  bump(d->counters_->timers);
-  return 0;
+  timer_when_ = when;
+  bump(counters_->timers);
 }
 
 void MultiDriver::shutdown() noexcept {

@@ -114,6 +114,7 @@ class MultiDriver {
   void socket_action(int fd, int mask) noexcept;
 
   void end_watch(int fd) noexcept;
+  void arm_timer(rt::Clock::time_point when) noexcept;
 
   static int on_socket(CURL* easy, curl_socket_t s, int what, void* self, void* socketp) noexcept;
   static curl_socket_t on_open(void* self, curlsocktype purpose, curl_sockaddr* address) noexcept;
@@ -146,8 +147,10 @@ class MultiDriver {
   std::unordered_set<int> opened_;  // sockets curl opened through on_open, not yet closed
   std::vector<SocketWatch*> retired_;
   rt::detail::TimerId timer_ = 0;
-  rt::Clock::time_point timer_when_{};
-  std::uint64_t timer_serial_ = 0;  // which add_timer a `timeout` op came from
+  rt::Clock::time_point timer_when_{};  // when the armed timer fires
+  rt::Clock::time_point wanted_{};      // curl's last announced deadline ...
+  bool wants_timeout_ = false;          // ... if it has one
+  std::uint64_t timer_serial_ = 0;      // which add_timer a `timeout` op came from
   bool timeout_now_ = false;
   std::shared_ptr<TimerToken> token_;
 

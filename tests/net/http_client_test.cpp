@@ -568,6 +568,32 @@ TEST_CASE("1,000 sequential requests from one fiber use one connection", "[net][
   CHECK(after.connections() == 1);
 }
 
+TEST_CASE("curl's timer is not re-armed per request, and its deadlines still hold",
+          "[net][client][timer]") {
+  FixtureServer server;
+  int ok = 0;
+  net::ClientStats before, after;
+  FetchResult late;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    for (int i = 0; i < 200; ++i) {
+      if (client.fetch(rt::background(), head(server.url("/status/200"))).ok()) ++ok;
+    }
+    before = client.stats();
+    // The timer armed for earlier deadlines fires first; the 300 ms timeout must still end
+    // this fetch long before the server's 3 s delay would.
+    Request slow = head(server.url("/delay/3000"));
+    slow.timeout = std::chrono::milliseconds(300);
+    late = client.fetch(rt::background(), slow);
+    after = client.stats();
+  });
+  CHECK(ok == 200);
+  // Before: one or two timers armed per request.
+  CHECK(before.timers < 20);
+  CHECK(late.error.kind == net::ErrorKind::timeout);
+  CHECK(after.timers > before.timers);
+}
+
 TEST_CASE("idle connections survive a lull in concurrency", "[net][client][reuse]") {
   // libcurl's default cache keeps 4 idle connections per transfer in flight when one ends; a
   // lull of one transfer at a time used to close all but 4 of the 16 opened by a burst.

@@ -46,7 +46,7 @@ double seconds_of(const timeval& tv) {
 int usage() {
   std::fprintf(stderr,
                "usage: http_bench URLS_FILE --fibers N --requests M [--method head|get] "
-               "[--threads T]\n");
+               "[--threads T] [--multis K]\n");
   return 2;
 }
 
@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   int fibers = 64;
   std::int64_t requests = 100'000;
   unsigned threads = 2;
+  unsigned multis = 0;  // 0: the client's own choice
   net::Method method = net::Method::head;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const bool has_value = i + 1 < args.size();
@@ -67,6 +68,8 @@ int main(int argc, char** argv) {
       requests = std::atoll(args[++i].data());
     } else if (args[i] == "--threads" && has_value) {
       threads = static_cast<unsigned>(std::atoi(args[++i].data()));
+    } else if (args[i] == "--multis" && has_value) {
+      multis = static_cast<unsigned>(std::atoi(args[++i].data()));
     } else if (args[i] == "--method" && has_value) {
       method = args[++i] == "get" ? net::Method::get : net::Method::head;
     } else if (urls_file.empty() && !args[i].starts_with("--")) {
@@ -95,7 +98,7 @@ int main(int argc, char** argv) {
   double seconds = 0;
   rt::Runtime runtime({.threads = threads});
   const auto result = runtime.run([&] {
-    net::HttpClient client;
+    net::HttpClient client({.multi_handles = multis});
     const rt::Context ctx = rt::background();
     rt::WaitGroup wg;
     const auto start = std::chrono::steady_clock::now();

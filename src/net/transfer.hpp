@@ -116,7 +116,7 @@ inline constexpr std::size_t kChunkHighWater = 256 * 1024;
 
 // kHeadBufferBytes is the receive buffer of a HEAD handle: libcurl's minimum. A HEAD response
 // is a few hundred bytes of headers, and libcurl allocates its buffer (16 KB by default) afresh
-// for every transfer: with 10,000 HEADs in flight that was 160 MB, and at 16 KB each
+// for every transfer: with 10,000 HEADs in flight that was 160 MB of heap, and at 16 KB each
 // allocation took glibc's slow path (a fastbin consolidation) once per request.
 inline constexpr long kHeadBufferBytes = 1024;
 

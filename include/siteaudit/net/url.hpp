@@ -3,7 +3,10 @@
 // Normalisation: scheme and host lower-cased, IDN hosts to punycode, default ports dropped,
 // dot segments removed, the fragment dropped, raw spaces and non-ASCII bytes percent-encoded,
 // escapes of unreserved characters decoded and other escapes given lower-case hex (libcurl's
-// case). Parsing and resolution are libcurl's, never done by hand.
+// case). Parsing and resolution are libcurl's, never done by hand. The one shortcut: a URL
+// is_normal_url() recognises is one curl would return unchanged, so normalize_url() returns it
+// and split_url() cuts it at its ':', '/' and '?' without curl (tests hold both to curl_url's
+// answers).
 //
 // Example:
 //   normalize_url("HTTP://Example.COM:80/a/./b/../%7Ec#top").url  // "http://example.com/a/~c"

@@ -122,7 +122,9 @@ void MultiDriver::post(const Op& op) noexcept {
     if (driving_) return;  // the driving thread picks it up before it stops driving
     driving_ = true;
   }
-  drive();
+  // libcurl's call chains are deep; on a fiber's small stack they would stay resident for the
+  // fiber's life (10-30 KB of every worker's stack). The thread's own stack takes them.
+  rt::detail::on_system_stack([](void* self) { static_cast<MultiDriver*>(self)->drive(); }, this);
 }
 
 void MultiDriver::post_socket(SocketWatch* w, std::uint32_t events) noexcept {

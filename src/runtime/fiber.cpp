@@ -192,7 +192,10 @@ SITEAUDIT_SWITCHER void switch_out(Fiber* fiber) {
   Worker* worker = current_worker();
   const int saved_errno = load_errno();
   boost::context::fiber from;
-  if (Fiber* next = fiber->scheduler->take_next(*worker)) {
+  // on_system_stack() must reach the loop, whose stack runs the call: no direct switch then.
+  Fiber* next =
+      fiber->switch_reason == Fiber::Switch::call ? nullptr : fiber->scheduler->take_next(*worker);
+  if (next != nullptr) {
     // Straight to the next fiber: one jump instead of two. `next` finishes our switch in
     // arrive(), once we are off this stack (park-then-publish holds).
     worker->switched_from = fiber;

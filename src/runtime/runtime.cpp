@@ -130,6 +130,15 @@ void ready(Fiber* fiber) noexcept {
   fiber->scheduler->ready(fiber);
 }
 
+void on_system_stack(void (*fn)(void*), void* arg) {
+  Fiber* fiber = running_fiber();
+  if (fiber == nullptr) {
+    fn(arg);
+    return;
+  }
+  fiber->scheduler->call_on_system_stack(fiber, fn, arg);
+}
+
 TimerId add_timer(Clock::time_point when, std::function<void()> fire) {
   Scheduler* scheduler = Scheduler::current();
   if (scheduler == nullptr) fatal("add_timer() called while no Runtime is running");

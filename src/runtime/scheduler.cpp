@@ -726,10 +726,26 @@ void Scheduler::registration_added() noexcept {
 void Scheduler::execute(Worker& worker, Fiber* fiber) {
   // No state change: kRunnable covers "queued" and "running" (one atomic less per switch); a
   // pending wake-up (kNotified) stays, and the fiber's next park() returns at once.
-  worker.current = fiber;
-  Fiber* last = switch_into(worker, fiber);
-  worker.current = nullptr;
-  finish_switch(worker, last);
+  for (;;) {
+    worker.current = fiber;
+    Fiber* last = switch_into(worker, fiber);
+    worker.current = nullptr;
+    if (last->switch_reason != Fiber::Switch::call) {
+      finish_switch(worker, last);
+      return;
+    }
+    // on_system_stack(): run the call here, on the loop's stack and off any fiber, then
+    // resume the caller at once, on this thread.
+    last->call_fn(last->call_arg);
+    fiber = last;
+  }
+}
+
+void Scheduler::call_on_system_stack(Fiber* fiber, void (*fn)(void*), void* arg) {
+  fiber->call_fn = fn;
+  fiber->call_arg = arg;
+  fiber->switch_reason = Fiber::Switch::call;
+  switch_out(fiber);  // to the loop, never straight into another fiber (see switch_out)
 }
 
 Fiber* Scheduler::take_next(Worker& worker) noexcept {
@@ -763,6 +779,8 @@ void Scheduler::finish_switch(Worker& worker, Fiber* fiber) {
     case Fiber::Switch::exit:
       release_fiber(worker, fiber);
       break;
+    case Fiber::Switch::call:
+      fatal("a fiber switched to another in on_system_stack()");  // execute() handles calls
   }
 }
 

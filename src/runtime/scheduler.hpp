@@ -50,7 +50,7 @@ struct Fiber {
     kNotified,   // a wake-up arrived while runnable (or parking): the next park returns
     kAbandoned,  // left suspended at shutdown (parked in a primitive); never reused
   };
-  enum class Switch : std::uint8_t { park, yield, exit };
+  enum class Switch : std::uint8_t { park, yield, exit, call };
 
   Fiber() {}
   ~Fiber() {}  // never run: the memory is the stack mapping
@@ -71,6 +71,8 @@ struct Fiber {
   const void* wait_object = nullptr;
   void (*unlock)(void*) = nullptr;
   void* unlock_arg = nullptr;
+  void (*call_fn)(void*) = nullptr;  // Switch::call: what the loop runs before resuming it
+  void* call_arg = nullptr;
   std::uint64_t id = 0;
   Scheduler* scheduler = nullptr;
   std::function<void()> fn;
@@ -147,6 +149,9 @@ class Scheduler {
             void* arg) noexcept;
   void ready(Fiber* fiber) noexcept;
   void yield(Fiber* fiber);
+  // call_on_system_stack() runs fn(arg) on the worker's loop stack between two switches of
+  // `fiber`, the running fiber (on_system_stack in park.hpp).
+  void call_on_system_stack(Fiber* fiber, void (*fn)(void*), void* arg);
   void sleep_until(Fiber* fiber, Clock::time_point deadline);
   TimerId add_timer(Clock::time_point when, std::function<void()> fire);
   bool cancel_timer(TimerId id) noexcept;

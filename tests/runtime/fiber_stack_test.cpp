@@ -1,6 +1,6 @@
 // fiber_stack_test.cpp — fiber stacks: guard page faults on overflow, configurable size, pooling,
-// mapping count (guard pages must not cost a mapping each), and a clean failure when the
-// address space runs out.
+// mapping count (guard pages must not cost a mapping each), a clean failure when the address
+// space runs out, and on_system_stack() for work too deep for them.
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -22,6 +22,7 @@ namespace rt = siteaudit::rt;
 using namespace std::chrono_literals;
 using siteaudit_test::check_clean;
 using siteaudit_test::Latch;
+using siteaudit_test::os_thread_id;
 using siteaudit_test::Parker;
 
 namespace {
@@ -180,4 +181,79 @@ TEST_CASE("running out of address space stops the run with a clear message", "[r
                          std::to_string(static_cast<int>(rt::RunStatus::resource_exhausted))));
   CHECK_THAT(report, Catch::Contains("fiber stacks"));
 #endif
+}
+
+namespace {
+
+struct SystemStackProbe {
+  std::atomic<int> calls{0};
+  std::atomic<int> off_fiber{0};
+  std::atomic<int> same_thread{0};
+  Parker* to_wake = nullptr;
+};
+
+void deep_call(void* arg) {
+  auto* probe = static_cast<SystemStackProbe*>(arg);
+  // About 200 KiB deep: the 64 KiB fiber stack would hit its guard page.
+  (void)recurse(200);
+  if (rt::detail::current_fiber() == nullptr) probe->off_fiber.fetch_add(1);
+  probe->calls.fetch_add(1);
+  if (probe->to_wake != nullptr) probe->to_wake->signal();
+}
+
+}  // namespace
+
+TEST_CASE("on_system_stack runs deep work off the fiber's stack and resumes it on that thread",
+          "[runtime]") {
+  constexpr int kFibers = 8;
+  constexpr int kCallsEach = 50;
+  rt::Runtime runtime({.threads = 2});
+  SystemStackProbe probe;
+  const auto result = runtime.run([&] {
+    Latch all(kFibers);
+    for (int f = 0; f < kFibers; ++f) {
+      rt::go([&] {
+        for (int i = 0; i < kCallsEach; ++i) {
+          const long before = os_thread_id();
+          rt::detail::on_system_stack(&deep_call, &probe);
+          if (os_thread_id() == before) probe.same_thread.fetch_add(1);
+          if (i % 8 == 0) rt::yield();  // let the fibers move between the threads
+        }
+        all.done();
+      });
+    }
+    all.wait();
+  });
+  REQUIRE(result.ok());
+  CHECK(probe.calls == kFibers * kCallsEach);
+  CHECK(probe.off_fiber == kFibers * kCallsEach);
+  CHECK(probe.same_thread == kFibers * kCallsEach);
+  check_clean(runtime);
+}
+
+TEST_CASE("on_system_stack may ready a fiber, and off a fiber it just calls", "[runtime]") {
+  SystemStackProbe direct;
+  rt::detail::on_system_stack(&deep_call, &direct);  // no runtime, no fiber
+  CHECK(direct.calls == 1);
+  CHECK(direct.off_fiber == 1);
+
+  rt::Runtime runtime({.threads = 2});
+  Parker parked;
+  SystemStackProbe probe;
+  probe.to_wake = &parked;
+  bool woken = false;
+  const auto result = runtime.run([&] {
+    Latch done(1);
+    rt::go([&] {
+      parked.wait();
+      woken = true;
+      done.done();
+    });
+    rt::detail::on_system_stack(&deep_call, &probe);
+    done.wait();
+  });
+  REQUIRE(result.ok());
+  CHECK(woken);
+  CHECK(probe.calls == 1);
+  check_clean(runtime);
 }

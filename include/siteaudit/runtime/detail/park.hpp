@@ -65,6 +65,15 @@ void park(WaitReason reason, const void* object, void (*unlock)(void*), void* ar
 // ready() makes a fiber parked by park() runnable again. Exactly once per park.
 void ready(Fiber* fiber) noexcept;
 
+// on_system_stack() runs fn(arg) on the current thread's own stack, outside any fiber, and
+// returns when it is done (Go's systemstack). Called from a fiber, the fiber switches to its
+// worker's scheduler loop, which calls fn and resumes the fiber on the same thread at once;
+// called off a fiber, it just calls fn. For work with deep call chains that any fiber may end
+// up doing, such as driving libcurl: run on fiber stacks, it touched 10-30 KB of every one of
+// them, which stays resident for the fiber's life. fn runs as scheduler code does in a poller
+// callback: it must not block or park, and a ready() from it queues the woken fiber.
+void on_system_stack(void (*fn)(void*), void* arg);
+
 // TimerId names a timer registered with add_timer(); 0 is never a valid id.
 using TimerId = std::uint64_t;
 

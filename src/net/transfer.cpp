@@ -43,6 +43,11 @@ void Transfer::reset_for_fetch() noexcept {
   cancelled.store(false, std::memory_order_relaxed);
 }
 
+void Transfer::trim_buffers() noexcept {
+  if (chunks.capacity() > kKeptBufferBytes) std::string().swap(chunks);
+  if (consumer_buffer.capacity() > kKeptBufferBytes) std::string().swap(consumer_buffer);
+}
+
 bool Transfer::prepare_hop(const std::string& url, const Request& request, bool follows,
                            bool send_credentials) {
   max_body_bytes = request.method == Method::get ? request.max_body_bytes : 0;

@@ -100,6 +100,11 @@ struct Transfer {
 
   // reset_for_fetch() starts a new fetch: new generation, no cancellation.
   void reset_for_fetch() noexcept;
+  // trim_buffers() frees the body buffers when a streamed body grew them past
+  // kKeptBufferBytes: up to kChunkHighWater each, which a pooled handle would otherwise hold
+  // for the client's life (the sitemap's GET handle held 512 KB through the whole audit).
+  // Called by fetch() once the hop is over, when only the fiber touches them.
+  void trim_buffers() noexcept;
   // prepare_hop() sets the per-hop options. Returns false when libcurl rejects the URL.
   bool prepare_hop(const std::string& url, const Request& request, bool follows,
                    bool send_credentials);
@@ -113,6 +118,9 @@ struct Transfer {
 
 // kChunkHighWater is how many body bytes wait for a slow on_body before the transfer pauses.
 inline constexpr std::size_t kChunkHighWater = 256 * 1024;
+
+// kKeptBufferBytes is the most capacity a pooled handle keeps in each body buffer.
+inline constexpr std::size_t kKeptBufferBytes = 64 * 1024;
 
 // kHeadBufferBytes is the receive buffer of a HEAD handle: libcurl's minimum. A HEAD response
 // is a few hundred bytes of headers, and libcurl allocates its buffer (16 KB by default) afresh

@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 #include <locale.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -170,26 +171,41 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+// decimal() reads 1 to 5 digits written without a leading zero (a lone "0" is fine), as curl
+// prints a port or an IPv4 part; -1 for anything else.
+int decimal(std::string_view digits) {
+  if (digits.empty() || digits.size() > 5 || (digits.size() > 1 && digits.front() == '0')) {
+    return -1;
+  }
+  int value = 0;
+  for (char c : digits) {
+    if (!is_digit(c)) return -1;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
 // is_dotted_quad() is true for "a.b.c.d" with each part 0-255 written without leading zeros:
 // the only numeric host curl leaves as it is ("127.1", "0x7f.1" and "0177.0.0.1" are all
 // rewritten to 127.0.0.1).
 bool is_dotted_quad(std::string_view host) {
   int parts = 0;
-  std::size_t i = 0;
-  while (i <= host.size()) {
-    std::size_t end = host.find('.', i);
-    if (end == std::string_view::npos) end = host.size();
-    std::string_view part = host.substr(i, end - i);
-    if (part.empty() || part.size() > 3 || (part.size() > 1 && part.front() == '0')) return false;
-    int value = 0;
-    for (char c : part) {
-      if (!is_digit(c)) return false;
-      value = value * 10 + (c - '0');
-    }
-    if (value > 255 || ++parts > 4) return false;
+  for (std::size_t i = 0; i <= host.size(); ++parts) {
+    std::size_t end = std::min(host.find('.', i), host.size());
+    const int value = decimal(host.substr(i, end - i));
+    if (value < 0 || value > 255 || parts == 4) return false;
     i = end + 1;
   }
   return parts == 4;
+}
+
+// port_of() is the explicit port of a URL's authority ("host:port"), 0 when it has none, or
+// -1 when the port is not one curl would print as it is (leading zero, 0, above 65535).
+int port_of(std::string_view authority) {
+  const std::size_t colon = authority.find(':');
+  if (colon == std::string_view::npos) return 0;
+  const int port = decimal(authority.substr(colon + 1));
+  return port > 0 && port <= 65535 ? port : -1;
 }
 
 // is_plain_host() is true for a host name curl would leave as it is: lower-case letters,
@@ -211,33 +227,22 @@ constexpr unsigned kParseFlags = CURLU_URLENCODE;
 
 bool is_normal_url(std::string_view url, std::size_t* path_start) {
   std::size_t start;
-  std::string_view default_port;
+  int default_port;
   if (url.starts_with("https://")) {
     start = 8;
-    default_port = "443";
+    default_port = 443;
   } else if (url.starts_with("http://")) {
     start = 7;
-    default_port = "80";
+    default_port = 80;
   } else {
     return false;
   }
   const std::size_t slash = url.find('/', start);
   if (slash == std::string_view::npos) return false;
   const std::string_view authority = url.substr(start, slash - start);
-  const std::size_t colon = authority.find(':');
-  if (!is_plain_host(authority.substr(0, colon))) return false;
-  if (colon != std::string_view::npos) {
-    const std::string_view port = authority.substr(colon + 1);
-    if (port.empty() || port.size() > 5 || port.front() == '0' || port == default_port) {
-      return false;
-    }
-    int value = 0;
-    for (char c : port) {
-      if (!is_digit(c)) return false;
-      value = value * 10 + (c - '0');
-    }
-    if (value > 65535) return false;
-  }
+  if (!is_plain_host(authority.substr(0, authority.find(':')))) return false;
+  const int port = port_of(authority);
+  if (port < 0 || port == default_port) return false;
   const std::string_view rest = url.substr(slash);
   for (char c : rest) {
     const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
@@ -300,11 +305,9 @@ bool split_url(std::string_view url, UrlParts& out) {
     const std::size_t scheme_end = url.find(':');
     out.scheme = url.substr(0, scheme_end);
     const std::string_view authority = url.substr(scheme_end + 3, path_start - (scheme_end + 3));
-    const std::size_t colon = authority.find(':');
-    out.host = authority.substr(0, colon);
-    out.port = colon == std::string_view::npos
-                   ? (out.scheme == "https" ? 443 : 80)
-                   : std::stoi(std::string(authority.substr(colon + 1)));
+    out.host = authority.substr(0, authority.find(':'));
+    const int port = port_of(authority);
+    out.port = port != 0 ? port : (out.scheme == "https" ? 443 : 80);
     const std::string_view rest = url.substr(path_start);
     const std::size_t question = rest.find('?');
     out.path = rest.substr(0, question);

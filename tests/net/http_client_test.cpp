@@ -697,17 +697,19 @@ TEST_CASE("one fiber's sequential fetches stay on one multi and one connection",
   CHECK(stats(server).connections() == 1);
 }
 
-TEST_CASE("the client runs a multi handle per thread, or per 1,024 connections if more",
+TEST_CASE("the client runs a multi handle per thread, or per 128 connections if more",
           "[net][client][multi]") {
   auto count = [](net::ClientConfig config) {
     return net::HttpClient(std::move(config)).stats().multi_handles;
   };
+  static_assert(net::kConnectionsPerMulti == 128);
   run_fibers(1, [&] {
     CHECK(count({}) == 1);
     CHECK(count({.max_connections_per_host = 64}) == 1);
-    CHECK(count({.max_connections_per_host = 2048}) == 2);
-    CHECK(count({.max_connections_per_host = 10'000}) == net::kMaxMultiHandles);
-    CHECK(count({.max_connections_total = 3072, .max_connections_per_host = 10'000}) == 3);
+    CHECK(count({.max_connections_per_host = 256}) == 2);
+    CHECK(count({.max_connections_per_host = 10'000}) == 78);
+    CHECK(count({.max_connections_per_host = 100'000}) == net::kMaxMultiHandles);
+    CHECK(count({.max_connections_total = 3072, .max_connections_per_host = 10'000}) == 24);
     CHECK(count({.max_connections_per_host = 64, .multi_handles = 2}) == 2);
     // Each multi needs a connection of its own.
     CHECK(count({.max_connections_per_host = 3, .multi_handles = 8}) == 3);
@@ -715,8 +717,9 @@ TEST_CASE("the client runs a multi handle per thread, or per 1,024 connections i
   run_fibers(2, [&] {
     CHECK(count({}) == 2);  // one per thread
     CHECK(count({.max_connections_per_host = 64}) == 2);
+    CHECK(count({.max_connections_per_host = 256}) == 2);
     CHECK(count({.max_connections_per_host = 1}) == 1);  // --per-host 1 means one connection
-    CHECK(count({.max_connections_per_host = 4096}) == 4);
+    CHECK(count({.max_connections_per_host = 4096}) == 32);
   });
 }
 

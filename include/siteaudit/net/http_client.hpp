@@ -58,8 +58,8 @@ struct ClientConfig {
   unsigned multi_handles = 0;
 };
 
-inline constexpr long kConnectionsPerMulti = 1024;
-inline constexpr unsigned kMaxMultiHandles = 8;
+inline constexpr long kConnectionsPerMulti = 128;
+inline constexpr unsigned kMaxMultiHandles = 128;
 
 // ClientStats counts what the client did since it was created, for tests and benchmarks:
 // whether handles were pooled, how often curl was driven and what that cost in registrations.

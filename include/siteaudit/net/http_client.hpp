@@ -52,9 +52,9 @@ struct ClientConfig {
   // (at most kMaxMultiHandles), and never more than the limits allow connections. Each multi
   // is driven by one thread at a time, so one per thread lets the threads run curl in
   // parallel; and libcurl 7.88 walks every cached connection of a multi once or twice per
-  // transfer, so thousands of connections are split among several. Each multi gets an equal
-  // share of the connection limits and its own connection cache; DNS, TLS sessions and
-  // cookies stay one per client.
+  // transfer, so more than a few hundred connections are split among several. Each multi gets
+  // an equal share of the connection limits and its own connection cache; DNS, TLS sessions
+  // and cookies stay one per client.
   unsigned multi_handles = 0;
 };
 

@@ -11,13 +11,10 @@
 #include "siteaudit/net/url.hpp"
 #include "siteaudit/runtime/context.hpp"
 #include "siteaudit/runtime/runtime.hpp"
-#include "siteaudit/runtime/select.hpp"
 
 namespace siteaudit::audit {
 
 namespace {
-
-using Millis = std::chrono::milliseconds;
 
 // head_refused() is true when a HEAD answer says nothing about the page: the server does not
 // implement HEAD (405, 501) or dropped the connection instead of answering it.
@@ -31,11 +28,6 @@ std::string host_of(std::string_view url) {
   net::UrlParts parts;
   if (!net::split_url(url, parts)) return {};
   return parts.host;
-}
-
-// sleep_unless_done() waits `d` and returns true when `ctx` ended first.
-bool sleep_unless_done(const rt::Context& ctx, Millis d) {
-  return rt::select(rt::on_receive(ctx.done()), rt::on_timeout(d)) == 0;
 }
 
 void add_finding(Result& result, Finding finding) {
@@ -133,7 +125,7 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
     }
     RetryDecision retry = retry_.decide(fetched, attempts, std::chrono::system_clock::now());
     if (!retry.retry) break;
-    if (sleep_unless_done(ctx, retry.delay)) {
+    if (wait_before_retry(ctx, retry.delay)) {
       return cancelled(job, "the run was cancelled while waiting to retry");
     }
   }

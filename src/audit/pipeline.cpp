@@ -280,6 +280,7 @@ PipelineResult run_pipeline(const AuditConfig& config,
         rewrite.empty() ? RewriteFunction{} : RewriteFunction([&rewrite](std::string_view url) {
           return rewrite.apply(url);
         }));
+    loader_options.retry = &*plan->retry;
     SitemapLoader loader(client, std::move(loader_options), report.url_text);
     LoadResult load;
     std::atomic<bool> loader_done{false};

@@ -6,6 +6,8 @@
 #include "audit/rule_text.hpp"
 #include "siteaudit/audit/audit_config.hpp"
 #include "siteaudit/audit/datetime.hpp"
+#include "siteaudit/runtime/context.hpp"
+#include "siteaudit/runtime/select.hpp"
 
 namespace siteaudit::audit {
 
@@ -141,6 +143,10 @@ RetryDecision RetryPolicy::decide(const net::FetchResult& result, unsigned attem
   decision.delay = backoff(attempts);
   decision.reason = what + retry_of + std::to_string(decision.delay.count()) + " ms (backoff)";
   return decision;
+}
+
+bool wait_before_retry(const rt::Context& ctx, milliseconds delay) {
+  return rt::select(rt::on_receive(ctx.done()), rt::on_timeout(delay)) == 0;
 }
 
 }  // namespace siteaudit::audit

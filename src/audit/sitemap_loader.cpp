@@ -19,6 +19,7 @@
 #include <unordered_set>
 
 #include "siteaudit/audit/gzip.hpp"
+#include "siteaudit/audit/retry_policy.hpp"
 #include "siteaudit/audit/sitemap_lint.hpp"
 #include "siteaudit/audit/sitemap_parser.hpp"
 #include "siteaudit/audit/text_sitemap_parser.hpp"
@@ -228,10 +229,46 @@ struct SitemapLoader::Impl {
   // ---- fetching ----
 
   Fetched fetch(const std::string& location) {
+    if (net::is_absolute_http_url(location)) return download(location);
     Fetched f;
     f.final_url = location;
+    if (location.find("://") != std::string::npos) {
+      f.error = "only http and https URLs, local files and - (standard input) can be loaded";
+      return f;
+    }
     DocumentBuffer buffer(options.max_sitemap_bytes, current_bytes, peak_bytes);
-    if (net::is_absolute_http_url(location)) {
+    // Local files are read with blocking stdio: they are the user's own input, small next to
+    // the network, and the runtime has other threads for the other fibers.
+    bool stdin_input = location == "-";
+    std::FILE* file = stdin_input ? stdin : std::fopen(location.c_str(), "rb");
+    if (file == nullptr) {
+      f.error = fmt::format("cannot open: {}", std::strerror(errno));
+      return f;
+    }
+    std::vector<char> chunk(64 * 1024);
+    bool ok = true;
+    while (ok) {
+      std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file);
+      if (n == 0) break;
+      ok = buffer.append(std::string_view(chunk.data(), n));
+    }
+    bool read_error = std::ferror(file) != 0;
+    if (!stdin_input) std::fclose(file);
+    if (read_error) {
+      f.error = "read error";
+      return f;
+    }
+    take_document(buffer, f);
+    return f;
+  }
+
+  // download() GETs an http(s) document, trying again after a transient failure when
+  // options.retry allows; each attempt streams into a fresh buffer.
+  Fetched download(const std::string& location) {
+    for (unsigned attempt = 1;; ++attempt) {
+      Fetched f;
+      f.final_url = location;
+      DocumentBuffer buffer(options.max_sitemap_bytes, current_bytes, peak_bytes);
       net::Request request;
       request.method = net::Method::get;
       request.url = location;
@@ -242,51 +279,43 @@ struct SitemapLoader::Impl {
       net::FetchResult r = client.fetch(*ctx, request);
       f.status = r.response.status;
       if (!r.response.url.empty()) f.final_url = r.response.url;
+      f.cancelled = r.error.kind == net::ErrorKind::cancelled;
+      std::string gave_up;
+      if (options.retry != nullptr && !f.cancelled && !ctx->is_done()) {
+        RetryDecision decision =
+            options.retry->decide(r, attempt, std::chrono::system_clock::now());
+        if (decision.retry) {
+          if (!wait_before_retry(*ctx, decision.delay)) continue;
+          f.cancelled = true;
+          f.error = "cancelled while waiting to retry";
+          return f;
+        }
+        if (attempt > 1) gave_up = fmt::format(" (gave up after {} attempts)", attempt);
+      }
       if (!r.ok()) {
-        f.cancelled = r.error.kind == net::ErrorKind::cancelled;
         f.error = r.error.kind == net::ErrorKind::body_too_large
                       ? fmt::format("larger than the {}-byte limit (--max-sitemap-size)",
                                     options.max_sitemap_bytes)
-                      : r.error.message;
+                      : r.error.message + gave_up;
         return f;
       }
       if (f.status < 200 || f.status > 299) {
-        f.error = fmt::format("HTTP status {}", f.status);
+        f.error = fmt::format("HTTP status {}{}", f.status, gave_up);
         return f;
       }
-    } else if (location.find("://") != std::string::npos) {
-      f.error = "only http and https URLs, local files and - (standard input) can be loaded";
+      take_document(buffer, f);
       return f;
-    } else {
-      // Local files are read with blocking stdio: they are the user's own input, small
-      // next to the network, and the runtime has other threads for the other fibers.
-      bool stdin_input = location == "-";
-      std::FILE* file = stdin_input ? stdin : std::fopen(location.c_str(), "rb");
-      if (file == nullptr) {
-        f.error = fmt::format("cannot open: {}", std::strerror(errno));
-        return f;
-      }
-      std::vector<char> chunk(64 * 1024);
-      bool ok = true;
-      while (ok) {
-        std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file);
-        if (n == 0) break;
-        ok = buffer.append(std::string_view(chunk.data(), n));
-      }
-      bool read_error = std::ferror(file) != 0;
-      if (!stdin_input) std::fclose(file);
-      if (read_error) {
-        f.error = "read error";
-        return f;
-      }
     }
+  }
+
+  // take_document() ends `buffer` and moves the document into `f`, or says why there is none.
+  static void take_document(DocumentBuffer& buffer, Fetched& f) {
     if (!buffer.finish()) {
       f.error = buffer.error();
-      return f;
+      return;
     }
     f.gzip = buffer.gzip();
     f.bytes = buffer.take();
-    return f;
   }
 
   // ---- jobs ----

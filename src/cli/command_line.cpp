@@ -366,8 +366,8 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
   table.duration_option("--connect-timeout", &AuditConfig::connect_timeout, false,
                         "Time limit for connecting to a host (default 10s).");
   table.number("--retries", &AuditConfig::retries, 0u, 100u,
-               "Extra attempts after a transient failure: a connection error, a timeout, or "
-               "status 429, 502, 503 or 504 (default 2).");
+               "Extra attempts after a transient failure of a check or a sitemap fetch: a "
+               "connection error, a timeout, or status 429, 502, 503 or 504 (default 2).");
   table.duration_option("--retry-max-wait", &AuditConfig::retry_max_wait, true,
                         "Longest wait before a retry, for backoff and Retry-After (default 30s).");
   table.duration_option("--max-time", &AuditConfig::max_time, true,

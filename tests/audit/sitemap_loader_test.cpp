@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "audit/sitemap_test_support.hpp"
+#include "siteaudit/audit/retry_policy.hpp"
 #include "siteaudit/net/http_client.hpp"
 #include "siteaudit/runtime/channel.hpp"
 #include "siteaudit/runtime/context.hpp"
@@ -115,6 +116,16 @@ std::string urlset(std::string_view base, const std::vector<std::string>& paths)
       "<?xml version=\"1.0\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
   for (const auto& p : paths) xml += "<url><loc>" + std::string(base) + p + "</loc></url>\n";
   return xml + "</urlset>\n";
+}
+
+// occurrences() counts `needle` in `haystack`.
+std::size_t occurrences(std::string_view haystack, std::string_view needle) {
+  std::size_t n = 0;
+  for (auto at = haystack.find(needle); at != std::string_view::npos;
+       at = haystack.find(needle, at + needle.size())) {
+    ++n;
+  }
+  return n;
 }
 
 }  // namespace
@@ -229,6 +240,61 @@ TEST_CASE("Loader: top-level failures are input errors naming the place", "[audi
   CHECK(refused.result.error.starts_with("http://127.0.0.1:9/sitemap.xml: "));
   auto file = run_loader({"/nonexistent/sitemap.xml"});
   CHECK(file.result.error == "/nonexistent/sitemap.xml: cannot open: No such file or directory");
+}
+
+TEST_CASE("Loader: a transient failure of a sitemap fetch is tried again, like a page's",
+          "[audit]") {
+  FixtureServer server;
+  TempDir dir;
+  // Two retries, backoff of at most 20 ms, a fixed jitter seed.
+  RetryPolicy retry(2, std::chrono::milliseconds(20), std::chrono::milliseconds(5), 7);
+
+  SECTION("a 429 with Retry-After: 0, then the document") {
+    LoaderOptions options;
+    options.retry = &retry;
+    auto run = run_loader({server.url("/retry-after/0?key=top")}, std::move(options));
+    CHECK(run.result.ok());
+    REQUIRE(run.sources.size() == 1);
+    CHECK(run.sources[0].error.empty());
+    CHECK(occurrences(server.get("/log"), "/retry-after/0?key=top") == 2);
+  }
+  SECTION("without a policy the 429 is final") {
+    auto run = run_loader({server.url("/retry-after/0?key=once")});
+    CHECK(run.result.error == server.url("/retry-after/0?key=once") + ": HTTP status 429");
+    CHECK(occurrences(server.get("/log"), "/retry-after/0?key=once") == 1);
+  }
+  SECTION("a child that keeps failing costs its retries, then says so; its siblings load") {
+    const std::string failing = server.url("/status/503?key=child");
+    const std::string index_path = (dir.path / "index.xml").string();
+    dir.write("index.xml",
+              "<?xml version=\"1.0\"?>\n"
+              "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+              "<sitemap><loc>" +
+                  failing +
+                  "</loc></sitemap>\n"
+                  "<sitemap><loc>" +
+                  server.url("/retry-after/0?key=sibling") +
+                  "</loc></sitemap>\n"
+                  "</sitemapindex>\n");
+    LoaderOptions options;
+    options.retry = &retry;
+    auto run = run_loader({index_path}, std::move(options));
+    CHECK(run.result.ok());
+    REQUIRE(run.sources.size() == 3);
+    CHECK(run.sources[1].url == failing);
+    CHECK(run.sources[1].error == failing + ": HTTP status 503 (gave up after 3 attempts)");
+    CHECK(run.sources[2].error.empty());
+    const std::string log = server.get("/log");
+    CHECK(occurrences(log, "/status/503?key=child") == 3);
+    CHECK(occurrences(log, "/retry-after/0?key=sibling") == 2);
+  }
+  SECTION("a 404 is final at once") {
+    LoaderOptions options;
+    options.retry = &retry;
+    auto run = run_loader({server.url("/status/404?key=gone")}, std::move(options));
+    CHECK(run.result.error == server.url("/status/404?key=gone") + ": HTTP status 404");
+    CHECK(occurrences(server.get("/log"), "/status/404?key=gone") == 1);
+  }
 }
 
 TEST_CASE("Loader: gzip by magic bytes, not by name", "[audit]") {

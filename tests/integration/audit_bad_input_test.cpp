@@ -187,6 +187,33 @@ TEST_CASE("a broken child sitemap in an index fails its source and the rest are 
   CHECK(report["summary"]["duplicates"].get<int>() >= 2);
 }
 
+TEST_CASE("a child sitemap that fails transiently is retried per --retries, then reported",
+          "[integration][audit][input]") {
+  FixtureServer& server = fixture_server();
+  TempDir dir;
+  // Each run has its own keys: the fixture server counts /retry-after per key.
+  const std::string failing = server.url("/status/503?key=retried-child");
+  const std::string recovering = server.url("/retry-after/0?key=retried-sibling");
+  write_text(dir / "index.xml",
+             "<?xml version=\"1.0\"?>\n<sitemapindex "
+             "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n<sitemap><loc>" +
+                 failing + "</loc></sitemap>\n<sitemap><loc>" + recovering +
+                 "</loc></sitemap>\n</sitemapindex>\n");
+  AuditRun run = run_siteaudit(with_common({dir / "index.xml", "--retries", "1", "--retry-max-wait",
+                                            "50ms", "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  std::map<std::string, json> sources;
+  for (const json& source : report["sources"]) sources[source["url"]] = source;
+  REQUIRE(sources.count(failing) == 1);
+  CHECK(sources[failing]["error"] == failing + ": HTTP status 503 (gave up after 2 attempts)");
+  REQUIRE(sources.count(recovering) == 1);
+  CHECK(sources[recovering]["error"].is_null());
+  CHECK(count_requests(server, "/status/503?key=retried-child") == 2);
+  CHECK(count_requests(server, "/retry-after/0?key=retried-sibling") == 2);
+}
+
 TEST_CASE("a sitemap index cycle is reported and every page checked once",
           "[integration][audit][input]") {
   FixtureServer server("fixtures/audit");

@@ -40,6 +40,10 @@
 #include "siteaudit/net/http_error.hpp"
 #include "siteaudit/net/response.hpp"
 
+namespace siteaudit::rt {
+class Context;
+}
+
 namespace siteaudit::audit {
 
 struct AuditConfig;
@@ -100,5 +104,9 @@ class RetryPolicy {
   std::uint64_t seed_;
   mutable std::atomic<std::uint64_t> draws_{0};
 };
+
+// wait_before_retry() sleeps `delay` on the calling fiber and returns true when `ctx` ended
+// first (the retry must not happen then).
+bool wait_before_retry(const rt::Context& ctx, std::chrono::milliseconds delay);
 
 }  // namespace siteaudit::audit

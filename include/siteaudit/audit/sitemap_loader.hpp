@@ -56,6 +56,8 @@ class Context;
 
 namespace siteaudit::audit {
 
+class RetryPolicy;
+
 // RewriteFunction maps a URL before it is checked (--rewrite); empty = unchanged.
 using RewriteFunction = std::function<std::string(std::string_view)>;
 
@@ -67,6 +69,10 @@ struct LoaderOptions {
   std::chrono::milliseconds timeout{30'000};       // per sitemap fetch
   std::vector<std::string> headers;                // sent with every sitemap request
   RewriteFunction rewrite;
+  // retry, when set, tries a sitemap fetch again after a transient failure (a timeout, a reset,
+  // 429, 502-504), as for a page check: a child sitemap lost to one dropped connection would
+  // lose every URL it lists. It must outlive the loader. Null: one attempt.
+  const RetryPolicy* retry = nullptr;
 
   // from() takes the loader's settings from the run's configuration.
   static LoaderOptions from(const AuditConfig& config, RewriteFunction rewrite = {});

@@ -162,11 +162,11 @@ void run_unlock_hook(Worker& worker, Fiber* fiber) {
   (void)worker;
   void* running = __tsan_get_current_fiber();
   __tsan_switch_to_fiber(fiber->tsan_fiber, 0);
-  fiber->unlock(fiber->unlock_arg);
+  fiber->hook(fiber->hook_arg);
   __tsan_switch_to_fiber(running, 0);
 #else
   (void)worker;
-  fiber->unlock(fiber->unlock_arg);
+  fiber->hook(fiber->hook_arg);
 #endif
 }
 

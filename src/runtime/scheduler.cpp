@@ -304,7 +304,7 @@ void Scheduler::release_fiber(Worker& worker, Fiber* fiber) {
   fiber->unwinding = false;
   fiber->unwind_safe = false;
   fiber->wait_object = nullptr;
-  fiber->unlock = nullptr;
+  fiber->hook = nullptr;
   fiber->state.store(Fiber::kFree, std::memory_order_release);
   worker.cache.push_back(fiber);
   if (worker.cache.size() > kCacheMax) {
@@ -736,16 +736,17 @@ void Scheduler::execute(Worker& worker, Fiber* fiber) {
     }
     // on_system_stack(): run the call here, on the loop's stack and off any fiber, then
     // resume the caller at once, on this thread.
-    last->call_fn(last->call_arg);
+    last->hook(last->hook_arg);
     fiber = last;
   }
 }
 
 void Scheduler::call_on_system_stack(Fiber* fiber, void (*fn)(void*), void* arg) {
-  fiber->call_fn = fn;
-  fiber->call_arg = arg;
+  fiber->hook = fn;
+  fiber->hook_arg = arg;
   fiber->switch_reason = Fiber::Switch::call;
   switch_out(fiber);  // to the loop, never straight into another fiber (see switch_out)
+  fiber->hook = nullptr;
 }
 
 Fiber* Scheduler::take_next(Worker& worker) noexcept {
@@ -787,7 +788,7 @@ void Scheduler::finish_switch(Worker& worker, Fiber* fiber) {
 void Scheduler::finish_park(Worker& worker, Fiber* fiber) {
   // park-then-publish: the fiber is off its stack, so whoever takes the lock the hook releases
   // may resume it at once.
-  if (fiber->unlock != nullptr) run_unlock_hook(worker, fiber);
+  if (fiber->hook != nullptr) run_unlock_hook(worker, fiber);
   std::uint32_t state = Fiber::kRunnable;
   if (fiber->state.compare_exchange_strong(state, Fiber::kParked, std::memory_order_acq_rel,
                                            std::memory_order_acquire)) {
@@ -818,14 +819,14 @@ void Scheduler::park(Fiber* fiber, WaitReason reason, const void* object, void (
   }
   fiber->wait_reason = reason;
   fiber->wait_object = object;
-  fiber->unlock = unlock;
-  fiber->unlock_arg = arg;
+  fiber->hook = unlock;
+  fiber->hook_arg = arg;
   fiber->switch_reason = Fiber::Switch::park;
   const bool wakeable = is_wakeable(reason);
   if (wakeable) wakeable_parked_.fetch_add(1);
   switch_out(fiber);
   if (wakeable) wakeable_parked_.fetch_sub(1);
-  fiber->unlock = nullptr;
+  fiber->hook = nullptr;
 }
 
 void Scheduler::ready(Fiber* fiber) noexcept {

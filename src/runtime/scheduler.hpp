@@ -69,10 +69,11 @@ struct Fiber {
   bool is_main = false;
   bool requeue_global = false;  // the next yield goes behind the global queue
   const void* wait_object = nullptr;
-  void (*unlock)(void*) = nullptr;
-  void* unlock_arg = nullptr;
-  void (*call_fn)(void*) = nullptr;  // Switch::call: what the loop runs before resuming it
-  void* call_arg = nullptr;
+  // hook(hook_arg) runs on the far side of a switch, off this fiber's stack: for Switch::park
+  // it releases the primitive's lock before the park is published (null: nothing to release);
+  // for Switch::call it is on_system_stack()'s call, run by the loop before resuming us.
+  void (*hook)(void*) = nullptr;
+  void* hook_arg = nullptr;
   std::uint64_t id = 0;
   Scheduler* scheduler = nullptr;
   std::function<void()> fn;

@@ -29,16 +29,6 @@ std::filesystem::path make_site(bool with_robots) {
   return tmpl;
 }
 
-std::size_t robots_requests(const FixtureServer& server) {
-  std::string log = server.get("/log");
-  std::size_t n = 0;
-  for (auto at = log.find("/robots.txt"); at != std::string::npos;
-       at = log.find("/robots.txt", at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 }  // namespace
 
 TEST_CASE("RobotsCache: concurrent askers share one fetch", "[audit]") {
@@ -69,7 +59,7 @@ TEST_CASE("RobotsCache: concurrent askers share one fetch", "[audit]") {
   CHECK(disallowed == 16);
   CHECK(allowed == 16);
   CHECK(fetches == 1);
-  CHECK(robots_requests(server) == 1);
+  CHECK(server.logged("/robots.txt") == 1);
   CHECK(delay == std::chrono::milliseconds(250));
   std::filesystem::remove_all(site);
 }

@@ -118,16 +118,6 @@ std::string urlset(std::string_view base, const std::vector<std::string>& paths)
   return xml + "</urlset>\n";
 }
 
-// occurrences() counts `needle` in `haystack`.
-std::size_t occurrences(std::string_view haystack, std::string_view needle) {
-  std::size_t n = 0;
-  for (auto at = haystack.find(needle); at != std::string_view::npos;
-       at = haystack.find(needle, at + needle.size())) {
-    ++n;
-  }
-  return n;
-}
-
 }  // namespace
 
 TEST_CASE("Loader: robots.txt discovery through an index (next-sitemap)", "[audit]") {
@@ -256,12 +246,12 @@ TEST_CASE("Loader: a transient failure of a sitemap fetch is tried again, like a
     CHECK(run.result.ok());
     REQUIRE(run.sources.size() == 1);
     CHECK(run.sources[0].error.empty());
-    CHECK(occurrences(server.get("/log"), "/retry-after/0?key=top") == 2);
+    CHECK(server.logged("/retry-after/0?key=top") == 2);
   }
   SECTION("without a policy the 429 is final") {
     auto run = run_loader({server.url("/retry-after/0?key=once")});
     CHECK(run.result.error == server.url("/retry-after/0?key=once") + ": HTTP status 429");
-    CHECK(occurrences(server.get("/log"), "/retry-after/0?key=once") == 1);
+    CHECK(server.logged("/retry-after/0?key=once") == 1);
   }
   SECTION("a child that keeps failing costs its retries, then says so; its siblings load") {
     const std::string failing = server.url("/status/503?key=child");
@@ -284,16 +274,15 @@ TEST_CASE("Loader: a transient failure of a sitemap fetch is tried again, like a
     CHECK(run.sources[1].url == failing);
     CHECK(run.sources[1].error == failing + ": HTTP status 503 (gave up after 3 attempts)");
     CHECK(run.sources[2].error.empty());
-    const std::string log = server.get("/log");
-    CHECK(occurrences(log, "/status/503?key=child") == 3);
-    CHECK(occurrences(log, "/retry-after/0?key=sibling") == 2);
+    CHECK(server.logged("/status/503?key=child") == 3);
+    CHECK(server.logged("/retry-after/0?key=sibling") == 2);
   }
   SECTION("a 404 is final at once") {
     LoaderOptions options;
     options.retry = &retry;
     auto run = run_loader({server.url("/status/404?key=gone")}, std::move(options));
     CHECK(run.result.error == server.url("/status/404?key=gone") + ": HTTP status 404");
-    CHECK(occurrences(server.get("/log"), "/status/404?key=gone") == 1);
+    CHECK(server.logged("/status/404?key=gone") == 1);
   }
 }
 

@@ -281,4 +281,11 @@ std::string FixtureServer::get(std::string_view path) const {
   return reply.status == 0 ? std::string() : std::move(reply.body);
 }
 
+std::size_t FixtureServer::logged(std::string_view target) const {
+  const std::string log = get("/log");
+  std::size_t n = 0;
+  for (auto at = log.find(target); at != std::string::npos; at = log.find(target, at + 1)) ++n;
+  return n;
+}
+
 }  // namespace siteaudit::testing

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace siteaudit::rt {
 
@@ -26,6 +27,8 @@ struct RuntimeSnapshot {
   std::size_t stack_slots = 0;      // stacks ever mapped (pooled and live)
   std::size_t abandoned = 0;        // fibers left suspended at a previous shutdown
   bool guard_uses_madvise = false;  // guard pages cost no memory mapping
+  std::uint64_t wakeups = 0;        // idle workers woken for new work, since construction
+  std::uint64_t takeovers = 0;      // times the watcher took over from a stuck worker
 };
 
 // snapshot() counts what `runtime` holds; after run() returns, what its shutdown left.

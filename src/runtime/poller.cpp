@@ -126,6 +126,7 @@ void IoPoller::dispatch(int count) {
       interrupt_pending_.store(false);
       continue;
     }
+    scheduler_.dispatched_event();
     std::unique_lock<std::mutex> lock(mutex_);
     auto it = by_key_.find(key);
     if (it == by_key_.end()) continue;  // removed since epoll_wait collected it

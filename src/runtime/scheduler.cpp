@@ -3,7 +3,9 @@
 // Follows Go's runtime/proc.go: findRunnable (runnext, local ring, global queue every 61
 // ticks, netpoll, steal half from a random victim), spinning workers capped at half the busy
 // ones, wakep() waking one sleeper only when nobody spins, and the "drop spinning, then
-// recheck every queue" step that keeps a wake-up from being lost. See README.md.
+// recheck every queue" step that keeps a wake-up from being lost. Unlike Go, readying a fiber
+// wakes no one and only the last idle worker polls; a sleeping watcher takes over from a
+// stuck worker instead (README.md, "Who wakes whom").
 #include "runtime/scheduler.hpp"
 
 #include <fmt/format.h>
@@ -26,8 +28,9 @@ namespace siteaudit::rt::detail {
 
 namespace {
 
-constexpr std::uint32_t kWakeSpin = 1;  // woken by wakep(): start out spinning
-constexpr std::uint32_t kWakeStop = 2;  // woken because the run is over
+constexpr std::uint32_t kWakeSpin = 1;   // woken by wakep(): start out spinning
+constexpr std::uint32_t kWakeStop = 2;   // woken because the run is over
+constexpr std::uint32_t kWakeWatch = 3;  // the watcher role fell free: take it, keep sleeping
 constexpr std::uint32_t kGlobalCheckTicks = 61;
 constexpr std::uint32_t kTimerCheckTicks = 16;
 constexpr std::uint32_t kMaxRunnextStreak = 32;
@@ -39,6 +42,12 @@ constexpr std::uint64_t kIdBatch = 16;
 // Go's wait before stealing a runnext. 32 rounds (24 us) burned CPU that a server sharing the
 // cores needed: auditing 20,000 URLs against nginx took 1.65 CPU-s and 3.0 s, now 1.3 and 2.0.
 constexpr int kIdleSpinRounds = 4;
+// How often the watcher (one sleeping worker) looks for a worker stuck in one fiber: Go's
+// sysmon retakes a P whose goroutine ran 10 ms; a worker whose tick has not moved for one
+// period has its queue taken over, so readied fibers wait at most two periods behind it.
+// While every other worker is idle the period doubles, up to 16 ms (62 wake-ups a second).
+constexpr std::int64_t kWatchPeriodNs = 2'000'000;
+constexpr std::int64_t kIdleWatchPeriodNs = 16'000'000;
 
 std::atomic<Scheduler*> g_running{nullptr};
 
@@ -53,6 +62,15 @@ Fiber* fiber_at(const StackPool::Slot& slot) noexcept {
 void futex_wait(std::atomic<std::uint32_t>* word, std::uint32_t expected) noexcept {
   ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAIT_PRIVATE, expected,
             nullptr, nullptr, 0);
+}
+
+// futex_wait_for() is futex_wait() that also returns after `ns` nanoseconds.
+void futex_wait_for(std::atomic<std::uint32_t>* word, std::uint32_t expected,
+                    std::int64_t ns) noexcept {
+  const timespec timeout{static_cast<time_t>(ns / 1'000'000'000),
+                         static_cast<long>(ns % 1'000'000'000)};
+  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAIT_PRIVATE, expected,
+            &timeout, nullptr, 0);
 }
 
 void futex_wake(std::atomic<std::uint32_t>* word) noexcept {
@@ -142,6 +160,7 @@ Scheduler::Scheduler(RuntimeConfig config)
     worker->rng = 0x9E3779B97F4A7C15ULL * (i + 1);
     worker->cache.reserve(kCacheMax + 1);
     worker->seen_ticks.resize(nthreads_);
+    worker->watch_ticks.resize(nthreads_);
     workers_.push_back(std::move(worker));
   }
   sleepers_.reserve(nthreads_);
@@ -418,24 +437,20 @@ Fiber* Scheduler::pop_global(Worker& worker, std::size_t max) {
 
 bool Scheduler::enqueue(Fiber* fiber, bool from_spawn) {
   Worker* worker = current_worker();
-  bool overflowed = false;
   if (worker != nullptr && worker->scheduler == this) {
     if (worker->current != nullptr) {
       // Readied or spawned by the running fiber: hand-off through runnext (Go's runqput with
-      // next=true). A plain ready needs no wake-up: the running fiber is about to block, and
-      // waking a thread for the partner of a ping-pong costs more than the round trip.
+      // next=true). Only a new fiber wakes another worker (see README.md, "Who wakes whom").
       const Displaced displaced = put_runnext(*worker, fiber);
-      // A displaced fiber (or a new one) is work another thread could take.
-      if (from_spawn || displaced != Displaced::nothing) wakep(/*fence=*/false);
+      if (from_spawn) wakep(/*fence=*/false);
       return displaced == Displaced::overflowed;
     }
-    overflowed = push_local(*worker, fiber);  // a timer or poller callback on a worker thread
-    wakep(/*fence=*/false);
-  } else {
-    push_global(&fiber, 1);  // a foreign thread
-    wakep(/*fence=*/true);
+    // A timer or poller callback on a worker thread, which runs the fiber once it returns.
+    return push_local(*worker, fiber);
   }
-  return overflowed;
+  push_global(&fiber, 1);  // a foreign thread
+  wakep(/*fence=*/true);
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -576,6 +591,12 @@ bool Scheduler::work_visible() const noexcept {
 }
 
 void Scheduler::idle(Worker& worker) {
+  // The watcher tells an idle worker from a stuck one by this flag.
+  struct IdleFlag {
+    explicit IdleFlag(Worker& w) : worker(w) { worker.idle.store(true, std::memory_order_release); }
+    ~IdleFlag() { worker.idle.store(false, std::memory_order_release); }
+    Worker& worker;
+  } flag(worker);
   bool polling = false;
   bool was_spinning = false;
   bool deadlock = false;
@@ -596,8 +617,11 @@ void Scheduler::idle(Worker& worker) {
     if (idle_now == nthreads_ && config_.detect_deadlock && deadlocked_locked()) {
       nidle_.fetch_sub(1);
       deadlock = true;
-    } else if ((timers_.size() != 0 || poller_.has_registrations()) &&
+    } else if (idle_now == nthreads_ && (timers_.size() != 0 || poller_.has_registrations()) &&
                !poller_busy_.exchange(true)) {
+      // Only the last worker to go idle blocks in epoll_wait. While another is busy, that one
+      // polls from its loop (every 61 ticks and whenever its queue runs dry); a thread blocked
+      // in epoll_wait would wake for every event and take half the work with it.
       polling = true;
       poller_blocked_.store(true);
     } else {
@@ -637,15 +661,93 @@ void Scheduler::idle(Worker& worker) {
     poller_busy_.store(false, std::memory_order_release);
     return;
   }
+  sleep_or_watch(worker);
+}
+
+void Scheduler::sleep_or_watch(Worker& worker) {
+  // One sleeper at a time is the watcher (Go's sysmon, without a thread of its own): it wakes
+  // every period and takes over when a worker has been stuck in one fiber since its last
+  // look, because fibers readied on that worker wake no one (see "Who wakes whom"). The
+  // others sleep until woken; when the watcher leaves, it hands the role to one of them.
+  bool watching = false;
+  std::int64_t period = kWatchPeriodNs;
   for (;;) {
-    const std::uint32_t word = worker.wake_word.load(std::memory_order_acquire);
+    std::uint32_t word = worker.wake_word.load(std::memory_order_acquire);
+    if (word == kWakeWatch) {
+      // A CAS, not a store: a wakep() may have replaced the word since, and must not be lost.
+      if (!worker.wake_word.compare_exchange_strong(word, 0, std::memory_order_acq_rel)) continue;
+      word = 0;
+    }
     if (word != 0) {
       worker.wake_word.store(0, std::memory_order_relaxed);
       if (word == kWakeSpin) worker.spinning = true;  // wakep() counted us as spinning
-      return;
+      break;
     }
-    futex_wait(&worker.wake_word, 0);
+    if (!watching && nthreads_ > 1) {
+      Worker* none = nullptr;
+      watching = watcher_.compare_exchange_strong(none, &worker);
+      if (watching) {
+        for (unsigned i = 0; i < nthreads_; ++i) {
+          worker.watch_ticks[i] = workers_[i]->sched_tick.load(std::memory_order_relaxed);
+        }
+      }
+    }
+    if (!watching) {
+      futex_wait(&worker.wake_word, 0);
+      continue;
+    }
+    futex_wait_for(&worker.wake_word, 0, period);
+    if (worker.wake_word.load(std::memory_order_acquire) != 0) continue;
+    bool others_idle = false;
+    if (worker_stuck(worker, others_idle)) {
+      takeovers_.fetch_add(1, std::memory_order_relaxed);
+      cancel_idle(worker, /*polling=*/false);  // leaves spinning, as if woken by wakep()
+      break;
+    }
+    period = others_idle ? std::min(2 * period, kIdleWatchPeriodNs) : kWatchPeriodNs;
   }
+  if (watching) pass_watch(worker);
+}
+
+void Scheduler::pass_watch(Worker& worker) {
+  watcher_.store(nullptr, std::memory_order_release);
+  Worker* heir = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(idle_mutex_);
+    for (Worker* sleeper : sleepers_) {
+      if (sleeper == &worker) continue;
+      std::uint32_t expected = 0;
+      // Only a sleeper nobody has woken yet: a set word already ends its sleep.
+      if (sleeper->wake_word.compare_exchange_strong(expected, kWakeWatch,
+                                                     std::memory_order_acq_rel)) {
+        heir = sleeper;
+        break;
+      }
+    }
+  }
+  if (heir != nullptr) futex_wake(&heir->wake_word);
+}
+
+bool Scheduler::worker_stuck(Worker& watcher, bool& others_idle) noexcept {
+  // Stuck: not idle, and no scheduling tick since the last look (one fiber, or one poller or
+  // timer callback, has run for a whole period).
+  bool stuck = false;
+  bool waiting = false;  // a stuck worker's runnext holds a fiber
+  others_idle = true;
+  for (unsigned i = 0; i < nthreads_; ++i) {
+    Worker& other = *workers_[i];
+    if (&other == &watcher) continue;
+    const std::uint32_t tick = other.sched_tick.load(std::memory_order_relaxed);
+    const bool idle = other.idle.load(std::memory_order_acquire);
+    others_idle = others_idle && idle;
+    if (tick == watcher.watch_ticks[i] && !idle && !stop_.load(std::memory_order_relaxed)) {
+      stuck = true;
+      waiting = waiting || other.queue.runnext.load(std::memory_order_acquire) != nullptr;
+    }
+    watcher.watch_ticks[i] = tick;
+  }
+  // Worth taking over only if something may be waiting: queued fibers, fds or timers.
+  return stuck && (waiting || work_visible() || poller_.has_registrations() || timers_.size() != 0);
 }
 
 void Scheduler::cancel_idle(Worker& worker, bool polling) {
@@ -693,12 +795,16 @@ void Scheduler::wakep(bool fence) noexcept {
     }
   }
   if (sleeper != nullptr) {
+    wakeups_.fetch_add(1, std::memory_order_relaxed);
     futex_wake(&sleeper->wake_word);
     return;
   }
   nspinning_.fetch_sub(1);
   // Nobody sleeps on a futex; the only idle worker is blocked in epoll_wait.
-  if (poller_blocked_.load()) poller_.interrupt();
+  if (poller_blocked_.load()) {
+    wakeups_.fetch_add(1, std::memory_order_relaxed);
+    poller_.interrupt();
+  }
 }
 
 void Scheduler::wake_all() noexcept {
@@ -715,9 +821,22 @@ void Scheduler::wake_all() noexcept {
   poller_.interrupt();
 }
 
+void Scheduler::dispatched_event() noexcept {
+  Worker* worker = current_worker();
+  if (worker == nullptr || worker->scheduler != this) return;
+  ++worker->tick;
+  worker->sched_tick.store(worker->tick, std::memory_order_relaxed);
+}
+
 void Scheduler::registration_added() noexcept {
   if (poller_blocked_.load()) return;  // epoll_ctl reaches a blocked epoll_wait directly
+  if (on_own_worker()) return;         // this worker polls, in its loop or once it goes idle
   wakep();                             // an idle worker becomes the poller
+}
+
+bool Scheduler::on_own_worker() const noexcept {
+  const Worker* worker = current_worker();
+  return worker != nullptr && worker->scheduler == this;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -794,10 +913,10 @@ void Scheduler::finish_park(Worker& worker, Fiber* fiber) {
                                            std::memory_order_acquire)) {
     return;  // from here on the fiber belongs to whoever readies it
   }
-  // ready() arrived while the fiber was switching out (state is kNotified): run it again.
+  // ready() arrived while the fiber was switching out (state is kNotified): run it again, on
+  // this worker, which is back in its loop (no wake-up, as for any readied fiber).
   fiber->state.store(Fiber::kRunnable, std::memory_order_relaxed);
   push_local(worker, fiber);
-  wakep();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -895,8 +1014,8 @@ TimerId Scheduler::add_timer(Clock::time_point when, std::function<void()> fire)
   if (earliest) {
     if (poller_blocked_.load()) {
       poller_.interrupt();  // it sleeps until a later deadline
-    } else {
-      wakep();  // make sure an idle worker becomes the poller
+    } else if (!on_own_worker()) {
+      wakep();  // make sure an idle worker becomes the poller; a worker runs timers itself
     }
   }
   return id;
@@ -1040,6 +1159,8 @@ RuntimeSnapshot Scheduler::snapshot() const {
   snapshot.stack_slots = stacks_.slot_count();
   snapshot.abandoned = abandoned_;
   snapshot.guard_uses_madvise = stacks_.guard_uses_madvise();
+  snapshot.wakeups = wakeups_.load(std::memory_order_relaxed);
+  snapshot.takeovers = takeovers_.load(std::memory_order_relaxed);
   return snapshot;
 }
 

@@ -99,8 +99,10 @@ struct Worker {
   std::uint32_t tick = 0;
   std::atomic<std::uint32_t> sched_tick{0};  // tick, readable by thieves
   std::vector<std::uint32_t> seen_ticks;     // others' sched_tick when this worker began to spin
+  std::vector<std::uint32_t> watch_ticks;    // others' sched_tick at this watcher's last look
   std::uint32_t runnext_streak = 0;
   bool spinning = false;
+  std::atomic<bool> idle{false};            // inside Scheduler::idle(); written by this worker
   std::atomic<std::uint32_t> wake_word{0};  // futex word while asleep
   std::uint64_t rng = 0;
   std::vector<Fiber*> cache;  // recycled fibers, used by this worker's spawns first
@@ -159,6 +161,11 @@ class Scheduler {
   IoPoller& poller() noexcept { return poller_; }
   // registration_added() makes sure some worker polls after a new fd wait or watch.
   void registration_added() noexcept;
+  // dispatched_event() counts a tick for the worker running the poller's callbacks: a long
+  // batch of them is progress, not a stuck worker (see the watcher in idle()).
+  void dispatched_event() noexcept;
+  // on_own_worker() says whether the caller is one of this scheduler's workers.
+  bool on_own_worker() const noexcept;
 
   RuntimeSnapshot snapshot() const;
 
@@ -201,6 +208,10 @@ class Scheduler {
   bool enqueue(Fiber* fiber, bool from_spawn);  // true: the local ring overflowed
   void wakep(bool fence = true) noexcept;
   bool spin_for_work() noexcept;
+  void sleep_or_watch(Worker& worker);
+  void pass_watch(Worker& worker);  // the watcher leaves: the role goes to another sleeper
+  // worker_stuck() is the watcher's look at the others; it also says whether all were idle.
+  bool worker_stuck(Worker& watcher, bool& others_idle) noexcept;
   Fiber* steal_stuck_runnext(Worker& worker) noexcept;
   void wake_all() noexcept;
 
@@ -238,6 +249,9 @@ class Scheduler {
   std::atomic<unsigned> nspinning_{0};
   std::atomic<bool> poller_busy_{false};     // the poller token
   std::atomic<bool> poller_blocked_{false};  // its holder sleeps in epoll_wait
+  std::atomic<Worker*> watcher_{nullptr};    // the sleeper that looks for stuck workers
+  std::atomic<std::uint64_t> wakeups_{0};    // by wakep(): a sleeper or the blocked poller
+  std::atomic<std::uint64_t> takeovers_{0};  // by the watcher, from a stuck worker
 
   std::atomic<bool> running_{false};
   std::atomic<bool> stop_{false};

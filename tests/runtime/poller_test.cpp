@@ -10,6 +10,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <thread>
 #include <vector>
@@ -245,6 +246,59 @@ TEST_CASE("many fibers wait on many pipes at once", "[runtime]") {
   CHECK(result.ok());
   CHECK(good == kPipes);
   CHECK(waiting.most == kPipes);
+  check_clean(runtime);
+}
+
+TEST_CASE("fibers readied by the poller run on its worker and wake no other", "[runtime]") {
+  // Only the last worker to go idle polls; what it readies it runs itself (README.md, "Who
+  // wakes whom"). A wake-up here would bring a second thread in to take half of them.
+  const unsigned threads = GENERATE(2u, 8u);
+  rt::Runtime runtime({.threads = threads});
+  constexpr int kWaiters = 50;
+  std::atomic<int> ready{0};
+  std::uint64_t before = 0;
+  std::uint64_t after = 0;
+  const auto result = runtime.run([&] {
+    Pipe pipe;
+    Latch latch(kWaiters);
+    for (int i = 0; i < kWaiters; ++i) {
+      rt::go([&] {
+        if (rt::wait_readable(pipe.read_end, rt::background()) == rt::IoStatus::ready) ++ready;
+        latch.done();
+      });
+    }
+    rt::sleep_for(20ms);  // every waiter parks; the workers woken for the spawns go idle
+    before = rt::detail::current_snapshot().wakeups;
+    pipe.put();
+    latch.wait();
+    after = rt::detail::current_snapshot().wakeups;
+  });
+  REQUIRE(result.ok());
+  CHECK(ready == kWaiters);
+  CHECK(after == before);
+  check_clean(runtime);
+}
+
+TEST_CASE("an fd becomes ready while the only busy worker never yields", "[runtime]") {
+  // Nobody blocks in epoll_wait while a worker is busy; the watcher takes over its polling.
+  rt::Runtime runtime({.threads = 2});
+  std::atomic<bool> read{false};
+  bool finished = false;
+  const auto result = runtime.run([&] {
+    Pipe pipe;
+    Latch latch(1);
+    rt::go([&] {
+      read = rt::wait_readable(pipe.read_end, rt::background()) == rt::IoStatus::ready;
+      latch.done();
+    });
+    rt::sleep_for(5ms);
+    pipe.put();
+    finished = siteaudit_test::spin_until(read);
+    latch.wait();
+  });
+  REQUIRE(result.ok());
+  CHECK(finished);
+  CHECK(rt::detail::snapshot(runtime).takeovers >= 1);
   check_clean(runtime);
 }
 

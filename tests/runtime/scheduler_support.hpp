@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <mutex>
 
 #include "runtime/introspection.hpp"
@@ -100,6 +101,15 @@ struct MaxTracker {
 // the very TLS pitfall the runtime guards against (DESIGN.md).
 inline long os_thread_id() {
   return ::syscall(SYS_gettid);
+}
+
+// spin_until() burns the CPU, never yielding, until `done` or 10 s: a fiber stuck in a long
+// computation. The cap only keeps a broken scheduler from hanging the suite.
+inline bool spin_until(const std::atomic<bool>& done) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done.load() && std::chrono::steady_clock::now() < give_up) {
+  }
+  return done.load();
 }
 
 // check_clean() asserts that a finished runtime left no fiber, timer, watch or fd wait.

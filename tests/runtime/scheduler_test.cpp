@@ -23,6 +23,7 @@ using siteaudit_test::kStressFibers;
 using siteaudit_test::Latch;
 using siteaudit_test::os_thread_id;
 using siteaudit_test::Parker;
+using siteaudit_test::spin_until;
 
 TEST_CASE("run() runs main as a fiber and returns completed", "[runtime]") {
   const unsigned threads = GENERATE(1u, 2u, 8u);
@@ -204,6 +205,68 @@ TEST_CASE("a fiber readied by the running fiber runs next (runnext hand-off)", "
   CHECK(order[0] == "signaller");
   CHECK(order[1] == "woken");
   CHECK(order[2] == "queued earlier");
+}
+
+TEST_CASE("a fiber readied behind a fiber that never yields runs on another thread", "[runtime]") {
+  // Readying a fiber wakes no one (README.md, "Who wakes whom"); the watcher, a sleeping
+  // worker that looks every 2 ms, sees the worker stuck and takes its runnext.
+  const unsigned threads = GENERATE(2u, 8u);
+  rt::Runtime runtime({.threads = threads});
+  std::atomic<bool> partner_ran{false};
+  long hog_thread = 0;
+  long partner_thread = 0;
+  bool finished = false;
+  const auto result = runtime.run([&] {
+    Parker parker;
+    Latch latch(1);
+    rt::go([&] {
+      parker.wait();
+      partner_thread = os_thread_id();
+      partner_ran = true;
+      latch.done();
+    });
+    rt::sleep_for(5ms);  // the partner parks, every worker goes idle
+    parker.signal();     // into this worker's runnext
+    hog_thread = os_thread_id();
+    finished = spin_until(partner_ran);
+    latch.wait();
+  });
+  REQUIRE(result.ok());
+  CHECK(finished);
+  CHECK(partner_thread != hog_thread);
+  CHECK(rt::detail::snapshot(runtime).takeovers >= 1);
+  check_clean(runtime);
+}
+
+TEST_CASE("fibers readied together without a wake-up still spread when each computes long",
+          "[runtime]") {
+  const unsigned threads = GENERATE(2u, 8u);
+  rt::Runtime runtime({.threads = threads});
+  const int kFibers = 4 * static_cast<int>(threads);
+  std::mutex mutex;
+  std::set<long> seen;
+  const auto result = runtime.run([&] {
+    std::vector<Parker> parkers(static_cast<std::size_t>(kFibers));
+    Latch latch(kFibers);
+    for (int f = 0; f < kFibers; ++f) {
+      rt::go([&, f] {
+        parkers[static_cast<std::size_t>(f)].wait();
+        const auto until = std::chrono::steady_clock::now() + 20ms;  // never yields
+        while (std::chrono::steady_clock::now() < until) {
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        seen.insert(os_thread_id());
+        latch.done();
+      });
+    }
+    rt::sleep_for(5ms);
+    for (Parker& parker : parkers) parker.signal();  // all on this worker: no one is woken
+    latch.wait();
+  });
+  REQUIRE(result.ok());
+  CHECK(seen.size() >= 2);  // the watcher took over some of them
+  CHECK(rt::detail::snapshot(runtime).takeovers >= 1);
+  check_clean(runtime);
 }
 
 TEST_CASE("ready() from another thread wakes a parked fiber", "[runtime]") {

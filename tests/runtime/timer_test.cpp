@@ -187,6 +187,28 @@ TEST_CASE("timers fire while every worker is busy with runnable fibers", "[runti
   CHECK(woke);
 }
 
+TEST_CASE("a timer fires while the only busy worker never yields", "[runtime]") {
+  // The busy worker runs timers from its loop, which a fiber that never yields keeps it out
+  // of; the watcher sees it stuck and runs them.
+  rt::Runtime runtime({.threads = 2});
+  std::atomic<bool> woke{false};
+  bool finished = false;
+  const auto result = runtime.run([&] {
+    Latch latch(1);
+    rt::go([&] {
+      rt::sleep_for(5ms);
+      woke = true;
+      latch.done();
+    });
+    rt::yield();  // the sleeper arms its timer
+    finished = siteaudit_test::spin_until(woke);
+    latch.wait();
+  });
+  REQUIRE(result.ok());
+  CHECK(finished);
+  check_clean(runtime);
+}
+
 TEST_CASE("an idle runtime sleeps until its next timer instead of spinning", "[runtime]") {
   rt::Runtime runtime({.threads = 8});
   std::chrono::microseconds cpu{0};

@@ -282,22 +282,16 @@ TEST_CASE("fibers readied by the poller run on its worker and wake no other", "[
 TEST_CASE("an fd becomes ready while the only busy worker never yields", "[runtime]") {
   // Nobody blocks in epoll_wait while a worker is busy; the watcher takes over its polling.
   rt::Runtime runtime({.threads = 2});
-  std::atomic<bool> read{false};
-  bool finished = false;
-  const auto result = runtime.run([&] {
-    Pipe pipe;
-    Latch latch(1);
-    rt::go([&] {
-      read = rt::wait_readable(pipe.read_end, rt::background()) == rt::IoStatus::ready;
-      latch.done();
-    });
-    rt::sleep_for(5ms);
-    pipe.put();
-    finished = siteaudit_test::spin_until(read);
-    latch.wait();
-  });
-  REQUIRE(result.ok());
-  CHECK(finished);
+  Pipe pipe;
+  bool read = false;
+  CHECK(siteaudit_test::finished_beside_spinner(
+      runtime,
+      [&] { read = rt::wait_readable(pipe.read_end, rt::background()) == rt::IoStatus::ready; },
+      [&] {
+        rt::sleep_for(5ms);
+        pipe.put();
+      }));
+  CHECK(read);
   CHECK(rt::detail::snapshot(runtime).takeovers >= 1);
   check_clean(runtime);
 }

@@ -112,6 +112,28 @@ inline bool spin_until(const std::atomic<bool>& done) {
   return done.load();
 }
 
+// finished_beside_spinner() runs `waiter` in a fiber of its own and then, on the main fiber,
+// `kick` (what lets the waiter finish) and spin_until() the waiter has returned: the waiter
+// can only finish if the scheduler looks past a worker stuck in one fiber.
+template <typename Waiter, typename Kick>
+bool finished_beside_spinner(rt::Runtime& runtime, Waiter waiter, Kick kick) {
+  std::atomic<bool> done{false};
+  bool finished = false;
+  const auto result = runtime.run([&] {
+    Latch latch(1);
+    rt::go([&] {
+      waiter();
+      done = true;
+      latch.done();
+    });
+    kick();
+    finished = spin_until(done);
+    latch.wait();
+  });
+  REQUIRE(result.ok());
+  return finished;
+}
+
 // check_clean() asserts that a finished runtime left no fiber, timer, watch or fd wait.
 inline void check_clean(const rt::Runtime& runtime) {
   const auto snapshot = rt::detail::snapshot(runtime);

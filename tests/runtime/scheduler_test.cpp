@@ -23,7 +23,6 @@ using siteaudit_test::kStressFibers;
 using siteaudit_test::Latch;
 using siteaudit_test::os_thread_id;
 using siteaudit_test::Parker;
-using siteaudit_test::spin_until;
 
 TEST_CASE("run() runs main as a fiber and returns completed", "[runtime]") {
   const unsigned threads = GENERATE(1u, 2u, 8u);
@@ -212,27 +211,20 @@ TEST_CASE("a fiber readied behind a fiber that never yields runs on another thre
   // worker that looks every 2 ms, sees the worker stuck and takes its runnext.
   const unsigned threads = GENERATE(2u, 8u);
   rt::Runtime runtime({.threads = threads});
-  std::atomic<bool> partner_ran{false};
+  Parker parker;
   long hog_thread = 0;
   long partner_thread = 0;
-  bool finished = false;
-  const auto result = runtime.run([&] {
-    Parker parker;
-    Latch latch(1);
-    rt::go([&] {
-      parker.wait();
-      partner_thread = os_thread_id();
-      partner_ran = true;
-      latch.done();
-    });
-    rt::sleep_for(5ms);  // the partner parks, every worker goes idle
-    parker.signal();     // into this worker's runnext
-    hog_thread = os_thread_id();
-    finished = spin_until(partner_ran);
-    latch.wait();
-  });
-  REQUIRE(result.ok());
-  CHECK(finished);
+  CHECK(siteaudit_test::finished_beside_spinner(
+      runtime,
+      [&] {
+        parker.wait();
+        partner_thread = os_thread_id();
+      },
+      [&] {
+        rt::sleep_for(5ms);  // the partner parks, every worker goes idle
+        parker.signal();     // into this worker's runnext
+        hog_thread = os_thread_id();
+      }));
   CHECK(partner_thread != hog_thread);
   CHECK(rt::detail::snapshot(runtime).takeovers >= 1);
   check_clean(runtime);

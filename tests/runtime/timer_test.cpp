@@ -191,21 +191,9 @@ TEST_CASE("a timer fires while the only busy worker never yields", "[runtime]") 
   // The busy worker runs timers from its loop, which a fiber that never yields keeps it out
   // of; the watcher sees it stuck and runs them.
   rt::Runtime runtime({.threads = 2});
-  std::atomic<bool> woke{false};
-  bool finished = false;
-  const auto result = runtime.run([&] {
-    Latch latch(1);
-    rt::go([&] {
-      rt::sleep_for(5ms);
-      woke = true;
-      latch.done();
-    });
-    rt::yield();  // the sleeper arms its timer
-    finished = siteaudit_test::spin_until(woke);
-    latch.wait();
-  });
-  REQUIRE(result.ok());
-  CHECK(finished);
+  const auto sleeper = [] { rt::sleep_for(5ms); };
+  const auto let_it_arm = [] { rt::yield(); };
+  CHECK(siteaudit_test::finished_beside_spinner(runtime, sleeper, let_it_arm));
   check_clean(runtime);
 }
 

@@ -244,8 +244,7 @@ void Scheduler::worker_main(Worker& worker) {
 // Spawning and recycling
 
 void Scheduler::spawn(std::function<void()> fn, const char* name) {
-  Worker* worker = current_worker();
-  if (worker != nullptr && worker->scheduler != this) worker = nullptr;
+  Worker* worker = own_worker();
   if (stop_.load(std::memory_order_relaxed) && running_.load()) return;  // shutting down
   Fiber* fiber = acquire_fiber(worker);
   if (fiber == nullptr) return;  // resource exhaustion already stopped the run
@@ -436,8 +435,7 @@ Fiber* Scheduler::pop_global(Worker& worker, std::size_t max) {
 }
 
 bool Scheduler::enqueue(Fiber* fiber, bool from_spawn) {
-  Worker* worker = current_worker();
-  if (worker != nullptr && worker->scheduler == this) {
+  if (Worker* worker = own_worker()) {
     if (worker->current != nullptr) {
       // Readied or spawned by the running fiber: hand-off through runnext (Go's runqput with
       // next=true). Only a new fiber wakes another worker (see README.md, "Who wakes whom").
@@ -822,21 +820,21 @@ void Scheduler::wake_all() noexcept {
 }
 
 void Scheduler::dispatched_event() noexcept {
-  Worker* worker = current_worker();
-  if (worker == nullptr || worker->scheduler != this) return;
+  Worker* worker = own_worker();
+  if (worker == nullptr) return;
   ++worker->tick;
   worker->sched_tick.store(worker->tick, std::memory_order_relaxed);
 }
 
 void Scheduler::registration_added() noexcept {
-  if (poller_blocked_.load()) return;  // epoll_ctl reaches a blocked epoll_wait directly
-  if (on_own_worker()) return;         // this worker polls, in its loop or once it goes idle
-  wakep();                             // an idle worker becomes the poller
+  if (poller_blocked_.load()) return;   // epoll_ctl reaches a blocked epoll_wait directly
+  if (own_worker() != nullptr) return;  // this worker polls, in its loop or once it goes idle
+  wakep();                              // an idle worker becomes the poller
 }
 
-bool Scheduler::on_own_worker() const noexcept {
-  const Worker* worker = current_worker();
-  return worker != nullptr && worker->scheduler == this;
+Worker* Scheduler::own_worker() const noexcept {
+  Worker* worker = current_worker();
+  return worker != nullptr && worker->scheduler == this ? worker : nullptr;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1014,7 +1012,7 @@ TimerId Scheduler::add_timer(Clock::time_point when, std::function<void()> fire)
   if (earliest) {
     if (poller_blocked_.load()) {
       poller_.interrupt();  // it sleeps until a later deadline
-    } else if (!on_own_worker()) {
+    } else if (own_worker() == nullptr) {
       wakep();  // make sure an idle worker becomes the poller; a worker runs timers itself
     }
   }

@@ -164,8 +164,6 @@ class Scheduler {
   // dispatched_event() counts a tick for the worker running the poller's callbacks: a long
   // batch of them is progress, not a stuck worker (see the watcher in idle()).
   void dispatched_event() noexcept;
-  // on_own_worker() says whether the caller is one of this scheduler's workers.
-  bool on_own_worker() const noexcept;
 
   RuntimeSnapshot snapshot() const;
 
@@ -205,6 +203,8 @@ class Scheduler {
   Displaced put_runnext(Worker& worker, Fiber* fiber);
   void push_global(Fiber* const* fibers, std::size_t count);
   Fiber* pop_global(Worker& worker, std::size_t max);
+  // own_worker() is the calling thread's worker if it is one of this scheduler's, else null.
+  Worker* own_worker() const noexcept;
   bool enqueue(Fiber* fiber, bool from_spawn);  // true: the local ring overflowed
   void wakep(bool fence = true) noexcept;
   bool spin_for_work() noexcept;

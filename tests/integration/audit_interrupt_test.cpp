@@ -140,7 +140,7 @@ TEST_CASE("option max-time stops the run with unchecked URLs cancelled and none 
   CHECK(report["run"]["interrupted"] == true);
   CHECK(report["run"]["interrupt_reason"].get<std::string>().find("--max-time") !=
         std::string::npos);
-  CHECK(count_requests(server, "/delay/") < listed.size());
+  CHECK(server.logged("/delay/") < listed.size());
 }
 
 }  // namespace

@@ -205,12 +205,12 @@ TEST_CASE("transient failures are retried and the attempts counted", "[integrati
     CHECK(result["outcome"] == "failed");
     CHECK(result["status"] == 503);
     CHECK(result["attempts"] == 3);
-    CHECK(count_requests(server, "/status/503") == 3);
+    CHECK(server.logged("/status/503") == 3);
   }
   SECTION("--retries 0 makes one attempt") {
     Audited audited = audit_urls(dir, {server.url("/status/503")}, {"--retries", "0"});
     CHECK(audited.report["results"][0]["attempts"] == 1);
-    CHECK(count_requests(server, "/status/503") == 1);
+    CHECK(server.logged("/status/503") == 1);
   }
   SECTION("a reset connection is retried") {
     Audited audited =
@@ -221,7 +221,7 @@ TEST_CASE("transient failures are retried and the attempts counted", "[integrati
     CHECK(result["outcome"] == "failed");
     CHECK(result["error_kind"] == "reset");
     CHECK(result["attempts"] == 2);
-    CHECK(count_requests(server, "/reset") == 2);
+    CHECK(server.logged("/reset") == 2);
   }
   SECTION("/flaky/2 answers 500, which is not transient: one attempt, failed") {
     // The man page lists the transient statuses: 429, 502, 503 and 504. A 500 is the site's
@@ -231,7 +231,7 @@ TEST_CASE("transient failures are retried and the attempts counted", "[integrati
     const json& result = audited.report["results"][0];
     CHECK(result["status"] == 500);
     CHECK(result["attempts"] == 1);
-    CHECK(count_requests(server, "/flaky/2") == 1);
+    CHECK(server.logged("/flaky/2") == 1);
   }
 }
 

@@ -97,7 +97,7 @@ TEST_CASE("option max-urls stops loading after N URLs", "[integration][audit][po
   json report = load_json(dir / "report.json");
   check_report_invariants(report);
   check_listed_once(report, std::vector<std::string>(urls.begin(), urls.begin() + 10));
-  CHECK(count_requests(server, "/status/") == 10);
+  CHECK(server.logged("/status/") == 10);
 }
 
 TEST_CASE("options include and exclude skip URLs without requesting them",
@@ -190,7 +190,7 @@ TEST_CASE("option config reads options from TOML and the command line wins",
   check_listed_once(report, urls);
   CHECK(results_by_url(report).at(server.url("/private/a"))["outcome"] == "skipped");
   CHECK(server_json(server, "/stats")["by_prefix"]["/delay"]["peak_in_flight"] == 1);
-  CHECK(count_requests(server, "/private/") == 0);
+  CHECK(server.logged("/private/") == 0);
 
   // The command line's --accept replaces the file's: now the 404 fails.
   run = run_siteaudit({"--config", dir / "siteaudit.toml", "--accept", "200-299"});
@@ -225,7 +225,7 @@ TEST_CASE("option respect-robots skips disallowed URLs unrequested and honours C
   const json disallowed = result_for(report, server.url("/status/404"));
   CHECK(disallowed["outcome"] == "skipped");
   CHECK(disallowed["error_kind"] == "robots");
-  CHECK(count_requests(server, "/status/404") == 0);
+  CHECK(server.logged("/status/404") == 0);
 
   std::vector<double> times = page_times(server, "/status/200");
   REQUIRE(times.size() == 3);

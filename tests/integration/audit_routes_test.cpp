@@ -114,7 +114,7 @@ TEST_CASE("a bad routes file exits 2 naming the file and line", "[integration][a
   CHECK(one_line(run.err));
   CHECK(run.err.find(routes + ":2:") != std::string::npos);
   // Checked before the first request: not even the sitemap was fetched.
-  CHECK(count_requests(server, "/sitemap.xml") == 0);
+  CHECK(server.logged("/sitemap.xml") == 0);
 }
 
 }  // namespace

@@ -172,14 +172,6 @@ std::vector<std::string> requested(const FixtureServer& server) {
   return out;
 }
 
-std::size_t count_requests(const FixtureServer& server, std::string_view prefix) {
-  std::size_t n = 0;
-  for (const json& entry : server_json(server, "/log")) {
-    if (entry["path"].get<std::string>().rfind(prefix, 0) == 0) ++n;
-  }
-  return n;
-}
-
 std::map<std::string, json> results_by_url(const json& report) {
   std::map<std::string, json> out;
   for (const json& result : report.at("results")) {

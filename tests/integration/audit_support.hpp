@@ -122,9 +122,6 @@ json server_json(const FixtureServer& server, std::string_view path);
 // "METHOD /path".
 std::vector<std::string> requested(const FixtureServer& server);
 
-// count_requests() counts requests in /log whose path starts with `prefix`.
-std::size_t count_requests(const FixtureServer& server, std::string_view prefix);
-
 // results_by_url() maps results[].url to its result; a URL seen twice fails the test.
 std::map<std::string, json> results_by_url(const json& report);
 

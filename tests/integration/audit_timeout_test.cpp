@@ -38,7 +38,7 @@ TEST_CASE("a timeout on delay pages with HEAD names the request timeout",
     // reported here without failing the run until net/ says which limit fired.
     CHECK_NOFAIL(result["error"].get<std::string>().find("500 ms") != std::string::npos);
   }
-  CHECK(count_requests(server, "/delay/") == 8);
+  CHECK(server.logged("/delay/") == 8);
 }
 
 }  // namespace

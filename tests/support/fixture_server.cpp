@@ -281,10 +281,13 @@ std::string FixtureServer::get(std::string_view path) const {
   return reply.status == 0 ? std::string() : std::move(reply.body);
 }
 
-std::size_t FixtureServer::logged(std::string_view target) const {
+std::size_t FixtureServer::logged(std::string_view prefix) const {
+  // /log is server.py's json.dumps of {"t", "method", "path", "connection"} entries, with its
+  // default separators: matching `"path": "<prefix>` needs no JSON parser in every suite.
   const std::string log = get("/log");
+  const std::string needle = "\"path\": \"" + std::string(prefix);
   std::size_t n = 0;
-  for (auto at = log.find(target); at != std::string::npos; at = log.find(target, at + 1)) ++n;
+  for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++n;
   return n;
 }
 

@@ -63,9 +63,9 @@ class FixtureServer {
   // and returns status, head and body; a 30 s socket timeout bounds every read. Plain HTTP
   // only: it fails the test on an https server rather than return a misleading status 0.
   FixtureReply fetch(std::string_view method, std::string_view path) const;
-  // logged() counts the requests in /log whose target contains `target` (e.g. "/robots.txt"
+  // logged() counts the requests in /log whose target starts with `prefix` (e.g. "/delay/"
   // or "/status/503?key=a"). Plain HTTP only, like get().
-  std::size_t logged(std::string_view target) const;
+  std::size_t logged(std::string_view prefix) const;
   // ca_file() is the absolute path of fixtures/tls/ca.pem, the test-only CA that signed the
   // https server's certificate: what --ca-file or net::ClientConfig::ca_file needs to trust it.
   static std::string ca_file();

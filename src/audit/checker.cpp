@@ -37,12 +37,10 @@ void add_finding(Result& result, Finding finding) {
 }  // namespace
 
 Checker::Checker(net::HttpClient& client, CheckSettings settings, const StatusPolicy& status,
-                 const UrlFilter& filter, const RetryPolicy& retry, RateLimiter* rate,
-                 RobotsCache* robots)
+                 const RetryPolicy& retry, RateLimiter* rate, RobotsCache* robots)
     : client_(client),
       settings_(std::move(settings)),
       status_(status),
-      filter_(filter),
       retry_(retry),
       rate_(rate),
       robots_(robots) {}
@@ -71,9 +69,9 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
   if (job.check_url != job.url) result.details().check_url = job.check_url;
   if (!job.lastmod.empty()) result.details().lastmod = job.lastmod;
 
-  if (FilterDecision decision = filter_.check(job.url); !decision.checked) {
+  if (!job.skip.empty()) {
     result.outcome = Outcome::skipped;
-    result.details().error = decision.reason;
+    result.details().error = job.skip;
     result.details().error_kind = "excluded";
     return result;
   }

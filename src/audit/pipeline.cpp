@@ -1,113 +1,44 @@
-// pipeline.cpp — run_audit(): the loader, the worker pool, the collector and the reports.
+// pipeline.cpp — run_pipeline(): a plan, then the frontier, the worker pool and the collector.
 //
-// The shape is DESIGN.md's: a loader fiber streams Jobs into a bounded `jobs` channel;
-// exactly `workers` fibers drain it and send Results to `results`; a closer fiber waits on the
-// workers' WaitGroup and closes `results`; the main fiber is the collector, ranging over
-// `results` until it closes. Cancellation (signal, --max-time) is one root Context: the
-// loader stops, workers turn every remaining Job into a `cancelled` Result, so every listed
-// URL is still reported exactly once.
+// The steps, in the order a reader meets them below:
+//   1. make_plan() checks the configuration once (audit_plan.cpp);
+//   2. inside the runtime, RunContexts makes the root Context (--max-time, the interrupt fd);
+//   3. the Frontier is set up with the plan's rules, and the sitemap loader runs as its
+//      producer while the frontier's dispatcher feeds the jobs channel;
+//   4. the WorkerPool checks Jobs; the Collector takes every Result into the Report;
+//   5. finish() records what the run found about itself (sources, routes, the exit code).
+// Cancellation is one root Context: the loader stops fetching, workers turn every remaining
+// Job into a `cancelled` Result, so every accepted URL is still reported exactly once.
 #include "siteaudit/audit/pipeline.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
-#include <thread>
 
-#include "interrupt_guard.hpp"
+#include "audit_plan.hpp"
+#include "collector.hpp"
 #include "siteaudit/audit/checker.hpp"
 #include "siteaudit/audit/expected_routes.hpp"
-#include "siteaudit/audit/hygiene.hpp"
-#include "siteaudit/audit/rate_limiter.hpp"
+#include "siteaudit/audit/frontier.hpp"
 #include "siteaudit/audit/report.hpp"
-#include "siteaudit/audit/retry_policy.hpp"
 #include "siteaudit/audit/robots_cache.hpp"
 #include "siteaudit/audit/sitemap_loader.hpp"
-#include "siteaudit/audit/status_policy.hpp"
-#include "siteaudit/audit/url_filter.hpp"
-#include "siteaudit/audit/url_rewrite.hpp"
 #include "siteaudit/net/http_client.hpp"
 #include "siteaudit/runtime/channel.hpp"
 #include "siteaudit/runtime/context.hpp"
 #include "siteaudit/runtime/poller.hpp"
 #include "siteaudit/runtime/runtime.hpp"
 #include "siteaudit/runtime/wait_group.hpp"
+#include "worker_pool.hpp"
 
 namespace siteaudit::audit {
 
 namespace {
 
 using Millis = std::chrono::milliseconds;
-
-// AuditPlan is an AuditConfig compiled and validated: the rules ready to apply.
-struct AuditPlan {
-  StatusPolicy status;
-  UrlFilter filter;
-  RewriteRules rewrite;
-  std::optional<RetryPolicy> retry;  // optional only because RetryPolicy is not assignable
-  HygieneRules hygiene;
-  std::unique_ptr<RateLimiter> rate;  // null when neither --rate nor robots.txt limit a host
-  std::optional<ExpectedRoutes> routes;
-};
-
-std::optional<AuditPlan> compile_plan(const AuditConfig& config, std::string& error) {
-  if (config.inputs.empty()) {
-    error = "INPUT: no sitemap, robots.txt, site or file given";
-    return std::nullopt;
-  }
-  if (config.method != "head" && config.method != "get") {
-    error = "--method: '" + config.method + "' is not head or get";
-    return std::nullopt;
-  }
-  for (const std::string& header : config.headers) {
-    // "Name: value" with an RFC 9110 token as the name; anything else would be sent mangled.
-    const std::size_t colon = header.find(':');
-    const bool token_name =
-        colon != std::string::npos && colon > 0 &&
-        std::all_of(header.begin(), header.begin() + static_cast<std::ptrdiff_t>(colon),
-                    [](unsigned char c) {
-                      return std::isalnum(c) != 0 ||
-                             std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
-                                 std::string_view::npos;
-                    });
-    if (!token_name || header.find_first_of("\r\n") != std::string::npos) {
-      error = "--header: '" + header + "' is not a header (expected \"Name: value\")";
-      return std::nullopt;
-    }
-  }
-  AuditPlan plan;
-  auto status = StatusPolicy::parse(config.accept, config.status_rules);
-  if (!status.ok()) return error = status.error(), std::nullopt;
-  plan.status = std::move(status).value();
-  auto filter = UrlFilter::parse(config.include, config.exclude);
-  if (!filter.ok()) return error = filter.error(), std::nullopt;
-  plan.filter = std::move(filter).value();
-  auto rewrite = RewriteRules::parse(config.rewrite);
-  if (!rewrite.ok()) return error = rewrite.error(), std::nullopt;
-  plan.rewrite = std::move(rewrite).value();
-  auto retry = RetryPolicy::from_config(config);
-  if (!retry.ok()) return error = retry.error(), std::nullopt;
-  plan.retry.emplace(retry.value());
-  auto hygiene = HygieneRules::from_config(config);
-  if (!hygiene.ok()) return error = hygiene.error(), std::nullopt;
-  plan.hygiene = std::move(hygiene).value();
-  auto rate = RateLimiter::from_config(config);
-  if (!rate.ok()) return error = rate.error(), std::nullopt;
-  if (config.rate > 0 || config.respect_robots) plan.rate = std::move(rate).value();
-  if (!config.expect.empty()) {
-    auto routes = ExpectedRoutes::load(config.expect);
-    if (!routes.ok()) return error = routes.error(), std::nullopt;
-    plan.routes.emplace(std::move(routes).value());
-  }
-  return plan;
-}
 
 std::string utc_now_rfc3339() {
   std::time_t now = std::time(nullptr);
@@ -174,7 +105,7 @@ std::vector<std::pair<std::string, std::string>> effective_config(const AuditCon
   };
 }
 
-// exit_code() applies DESIGN.md's contract to a finished report.
+// exit_code() applies the exit-code contract to a finished report.
 int exit_code(const Report& report, const AuditConfig& config, bool input_error,
               bool interrupted_by_signal) {
   if (interrupted_by_signal) return kExitInterrupted;
@@ -186,172 +117,183 @@ int exit_code(const Report& report, const AuditConfig& config, bool input_error,
   return failed ? kExitFailures : kExitOk;
 }
 
+// RunContexts is the run's cancellation: a root that the interrupt watcher cancels, and below
+// it the Context every step takes (bounded by --max-time when set).
+class RunContexts {
+ public:
+  RunContexts(const AuditConfig& config, const RunHooks& hooks) {
+    auto [root, cancel_root] = rt::with_cancel(rt::background());
+    root_ = root;
+    cancel_root_ = cancel_root;
+    ctx_ = root_;
+    if (config.max_time.count() > 0) {
+      auto [limited, cancel] = rt::with_timeout(root_, config.max_time);
+      ctx_ = limited;
+      cancel_deadline_ = cancel;
+    }
+    if (hooks.interrupt_fd >= 0) watch(hooks.interrupt_fd);
+  }
+  RunContexts(const RunContexts&) = delete;
+  RunContexts& operator=(const RunContexts&) = delete;
+
+  const rt::Context& ctx() const noexcept { return ctx_; }
+
+  // finish() stops the watcher (waiting for it, since it uses this object) and the deadline.
+  // It returns true when the interrupt fd, not --max-time, cancelled the run.
+  bool finish() {
+    stop_watching_();
+    watcher_done_.wait();
+    timed_out_ = !interrupted_ && ctx_.err() == rt::ContextError::deadline_exceeded;
+    cancel_deadline_();
+    cancel_root_();
+    return interrupted_;
+  }
+  bool timed_out() const noexcept { return timed_out_; }
+
+ private:
+  void watch(int fd) {
+    auto [watch_ctx, stop] = rt::with_cancel(rt::background());
+    stop_watching_ = stop;
+    watcher_done_.add(1);
+    rt::go(
+        [this, fd, watch_ctx = watch_ctx] {
+          if (rt::wait_readable(fd, watch_ctx) == rt::IoStatus::ready) {
+            interrupted_ = true;
+            cancel_root_();
+          }
+          watcher_done_.done();
+        },
+        "interrupt-watcher");
+  }
+
+  rt::Context root_;
+  rt::Context ctx_;
+  rt::CancelFunc cancel_root_ = [] {};
+  rt::CancelFunc cancel_deadline_ = [] {};
+  rt::CancelFunc stop_watching_ = [] {};
+  rt::WaitGroup watcher_done_;
+  bool interrupted_ = false;
+  bool timed_out_ = false;
+};
+
+net::ClientConfig client_config(const AuditConfig& config) {
+  net::ClientConfig c;
+  c.max_connections_per_host = config.per_host;
+  c.connect_timeout = config.connect_timeout;
+  c.verify_tls = !config.insecure;
+  c.ca_file = config.ca_file;
+  c.user_agent = config.user_agent;
+  c.cookie_file = config.cookies;
+  return c;
+}
+
+CheckSettings check_settings(const AuditConfig& config, const AuditPlan& plan) {
+  CheckSettings settings;
+  settings.use_get = config.method == "get";
+  settings.headers = config.headers;
+  settings.redirects = config.redirects;
+  settings.timeout = config.timeout;
+  settings.max_body = config.max_body;
+  settings.hygiene = plan.hygiene;
+  return settings;
+}
+
+FrontierOptions frontier_options(const AuditConfig& config, const AuditPlan& plan,
+                                 RouteMatcher* routes) {
+  FrontierOptions options;
+  options.max_urls = config.max_urls;
+  if (!plan.rewrite.empty()) {
+    options.rewrite = [&rules = plan.rewrite](std::string_view url) { return rules.apply(url); };
+  }
+  options.filter = &plan.filter;
+  if (routes != nullptr) {
+    options.on_accept = [routes](std::string_view url) { (void)routes->add(url); };
+  }
+  // The jobs channel holds twice the workers; a queue several times that keeps the workers
+  // fed across a sitemap fetch without holding a whole index of URLs.
+  options.room = std::max<std::size_t>(4096, config.workers * 8ull);
+  return options;
+}
+
+// InputOutcome is how the producers ended: an input error ends the run with exit code 2.
+struct InputOutcome {
+  std::string error;
+};
+
+// audit_inside_runtime() is the run itself, on the runtime's main fiber.
+InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Report& report,
+                                  RunContexts& contexts, const RunHooks& hooks,
+                                  std::chrono::steady_clock::time_point started) {
+  const rt::Context& ctx = contexts.ctx();
+  net::HttpClient client(client_config(config));
+  std::unique_ptr<RobotsCache> robots;
+  if (config.respect_robots) robots = std::make_unique<RobotsCache>(client, config.timeout);
+  Checker checker(client, check_settings(config, plan), plan.status, *plan.retry, plan.rate.get(),
+                  robots.get());
+
+  std::optional<RouteMatcher> routes;
+  if (plan.routes) routes.emplace(std::move(*plan.routes));
+  Frontier frontier(frontier_options(config, plan, routes ? &*routes : nullptr));
+
+  // Bounded channels: the dispatcher waits when the workers fall behind, the workers when the
+  // collector does. Offers never wait: the frontier queues them.
+  const std::size_t buffer = std::max<std::size_t>(64, config.workers * 2ull);
+  rt::Channel<Job> jobs(buffer, "jobs");
+  rt::Channel<Result> results(buffer, "results");
+
+  LoaderOptions loader_options = LoaderOptions::from(config);
+  loader_options.retry = &*plan.retry;
+  SitemapLoader loader(client, std::move(loader_options), frontier);
+  LoadResult load;
+  frontier.add_producer();
+  rt::go(
+      [&] {
+        load = loader.run(ctx, config.inputs);
+        frontier.producer_done();
+      },
+      "loader");
+  rt::go([&frontier, jobs_out = rt::Sender<Job>(jobs)] { frontier.dispatch(jobs_out); },
+         "dispatcher");
+  WorkerPool pool(config.workers, ctx, checker, rt::Receiver<Job>(jobs),
+                  rt::Sender<Result>(results));
+  Collector(report, frontier, hooks.on_progress, started).run(rt::Receiver<Result>(results));
+
+  report.url_text = frontier.take_text();
+  report.sources = loader.take_sources();
+  report.summary.duplicates = frontier.duplicates();
+  if (routes) routes->fill(report.routes);
+  return InputOutcome{.error = load.ok() ? std::string() : load.error};
+}
+
 }  // namespace
 
-PipelineResult run_pipeline(const AuditConfig& config,
-                            const std::function<void(const ProgressSample&)>& on_progress) {
+PipelineResult run_pipeline(const AuditConfig& config, const RunHooks& hooks) {
   PipelineResult outcome;
-  std::string error;
-  std::optional<AuditPlan> plan = compile_plan(config, error);
-  if (!plan) {
+  ParseResult<AuditPlan> planned = make_plan(config);
+  if (!planned.ok()) {
     outcome.exit_code = kExitUsage;
-    outcome.error = std::move(error);
+    outcome.error = planned.error();
     return outcome;
   }
+  AuditPlan plan = std::move(planned).value();
   Report& report = outcome.report;
-
-  const unsigned threads =
-      config.threads != 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   report.tool.version = SITEAUDIT_VERSION_STRING;
-  report.config = effective_config(config, threads);
+  report.config = effective_config(config, plan.threads);
   report.run.started_at = utc_now_rfc3339();
-  report.routes.enabled = plan->routes.has_value();
+  report.routes.enabled = plan.routes.has_value();
   report.routes.file = config.expect;
 
-  InterruptGuard interrupt;
-  bool input_error = false;
-  bool interrupted_by_signal = false;
-  bool timed_out = false;
-  std::string input_error_message;
   const auto started = std::chrono::steady_clock::now();
-
-  rt::Runtime runtime({.threads = threads});
+  InputOutcome input;
+  bool interrupted = false;
+  bool timed_out = false;
+  rt::Runtime runtime({.threads = plan.threads});
   rt::RunResult run = runtime.run([&] {
-    // Plain variables, not structured bindings: lambdas below capture them, which clang
-    // (the fuzz and tidy builds) does not allow for bindings before C++20's P1091 lands.
-    auto root_and_cancel = rt::with_cancel(rt::background());
-    const rt::Context root = root_and_cancel.first;
-    const rt::CancelFunc cancel_root = root_and_cancel.second;
-    rt::Context ctx = root;
-    rt::CancelFunc cancel_deadline = [] {};
-    if (config.max_time.count() > 0) {
-      auto [limited, cancel] = rt::with_timeout(root, config.max_time);
-      ctx = limited;
-      cancel_deadline = cancel;
-    }
-
-    // The signal watcher ends with the run: `watch_ctx` is cancelled once results are in.
-    auto watch = rt::with_cancel(rt::background());
-    const rt::Context watch_ctx = watch.first;
-    const rt::CancelFunc stop_watching = watch.second;
-    // The watcher must be gone before this fiber's locals are: main waits for it below.
-    rt::WaitGroup watcher_done;
-    watcher_done.add(1);
-    rt::go(
-        [&, watch_ctx] {
-          if (rt::wait_readable(interrupt.fd(), watch_ctx) == rt::IoStatus::ready) {
-            interrupted_by_signal = true;
-            cancel_root();
-          }
-          watcher_done.done();
-        },
-        "signal-watcher");
-
-    net::ClientConfig client_config;
-    client_config.max_connections_per_host = config.per_host;
-    client_config.connect_timeout = config.connect_timeout;
-    client_config.verify_tls = !config.insecure;
-    client_config.ca_file = config.ca_file;
-    client_config.user_agent = config.user_agent;
-    client_config.cookie_file = config.cookies;
-    net::HttpClient client(client_config);
-
-    CheckSettings settings;
-    settings.use_get = config.method == "get";
-    settings.headers = config.headers;
-    settings.redirects = config.redirects;
-    settings.timeout = config.timeout;
-    settings.max_body = config.max_body;
-    settings.hygiene = plan->hygiene;
-    std::unique_ptr<RobotsCache> robots;
-    if (config.respect_robots) robots = std::make_unique<RobotsCache>(client, config.timeout);
-    Checker checker(client, settings, plan->status, plan->filter, *plan->retry, plan->rate.get(),
-                    robots.get());
-
-    // Bounded channels: the loader blocks when workers fall behind (back-pressure), and
-    // workers block when the collector does.
-    const std::size_t buffer = std::max<std::size_t>(64, config.workers * 2ull);
-    rt::Channel<Job> jobs(buffer, "jobs");
-    rt::Channel<Result> results(buffer, "results");
-
-    const RewriteRules& rewrite = plan->rewrite;
-    LoaderOptions loader_options = LoaderOptions::from(
-        config,
-        rewrite.empty() ? RewriteFunction{} : RewriteFunction([&rewrite](std::string_view url) {
-          return rewrite.apply(url);
-        }));
-    loader_options.retry = &*plan->retry;
-    SitemapLoader loader(client, std::move(loader_options), report.url_text);
-    LoadResult load;
-    std::atomic<bool> loader_done{false};
-    rt::go(
-        [&, jobs_out = rt::Sender<Job>(jobs)] {
-          load = loader.run(ctx, config.inputs, jobs_out);
-          loader_done.store(true, std::memory_order_release);
-          jobs_out.close();
-        },
-        "loader");
-
-    rt::WaitGroup workers;
-    for (unsigned i = 0; i < config.workers; ++i) {
-      workers.add(1);
-      rt::go(
-          [&, in = rt::Receiver<Job>(jobs), out_ch = rt::Sender<Result>(results)] {
-            for (Job& job : in) {
-              out_ch.send(ctx.is_done() ? Checker::cancelled(job, "the run was cancelled")
-                                        : checker.check(ctx, job));
-            }
-            workers.done();
-          },
-          "worker");
-    }
-    rt::go(
-        [&workers, out_ch = rt::Sender<Result>(results)] {
-          workers.wait();
-          out_ch.close();
-        },
-        "closer");
-
-    // The collector: this fiber.
-    std::optional<RouteMatcher> matcher;
-    if (plan->routes) matcher.emplace(std::move(*plan->routes));
-    std::uint64_t done = 0, failed = 0;
-    auto next_progress = std::chrono::steady_clock::now();
-    for (Result& result : rt::Receiver<Result>(results)) {
-      ++done;
-      if (result.outcome == Outcome::failed) ++failed;
-      if (matcher) matcher->add(result.url);
-      report.results.push_back(std::move(result));
-      if (on_progress) {
-        // Sampled, not per result: a terminal needs a few frames a second, not 20,000.
-        auto now = std::chrono::steady_clock::now();
-        if (now >= next_progress) {
-          next_progress = now + std::chrono::milliseconds(100);
-          on_progress(ProgressSample{.done = done,
-                                     .listed = loader.jobs_sent(),
-                                     .failed = failed,
-                                     .loading = !loader_done.load(std::memory_order_acquire),
-                                     .elapsed = now - started});
-        }
-      }
-    }
-    stop_watching();
-    watcher_done.wait();
-    timed_out = !interrupted_by_signal && ctx.err() == rt::ContextError::deadline_exceeded;
-    cancel_deadline();
-    cancel_root();
-
-    report.sources = loader.take_sources();
-    report.summary.duplicates = loader.duplicates();
-    if (!load.ok()) {
-      input_error = true;
-      input_error_message = load.error;
-    }
-    if (matcher) {
-      matcher->fill(report.routes);
-    }
+    RunContexts contexts(config, hooks);
+    input = audit_inside_runtime(config, plan, report, contexts, hooks, started);
+    interrupted = contexts.finish();
+    timed_out = contexts.timed_out();
   });
-
   if (!run.ok()) {
     // The runtime stopped the run (deadlock, escaped exception): a bug, not a user error.
     outcome.exit_code = kExitUsage;
@@ -363,14 +305,15 @@ PipelineResult run_pipeline(const AuditConfig& config,
             [](const Result& a, const Result& b) { return a.seq < b.seq; });
   report.run.duration_ms = static_cast<std::uint64_t>(
       std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started).count());
-  report.run.interrupted = interrupted_by_signal || timed_out;
-  if (interrupted_by_signal) report.run.interrupt_reason = interrupt.signal_name();
+  report.run.interrupted = interrupted || timed_out;
+  if (interrupted && hooks.interrupt_reason) report.run.interrupt_reason = hooks.interrupt_reason();
   if (timed_out) report.run.interrupt_reason = "--max-time";
   report.summary = summarize(report);
-  report.run.exit_code = exit_code(report, config, input_error, interrupted_by_signal);
+  const bool input_error = !input.error.empty();
+  report.run.exit_code = exit_code(report, config, input_error, interrupted);
   outcome.ran = true;
   outcome.exit_code = report.run.exit_code;
-  if (input_error) outcome.error = std::move(input_error_message);
+  if (input_error) outcome.error = std::move(input.error);
   return outcome;
 }
 

@@ -9,7 +9,6 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -31,45 +30,6 @@
 namespace siteaudit::audit {
 
 namespace {
-
-// UrlHashSet remembers 64-bit hashes of page URLs in one open-addressing table (linear
-// probing, 0 = empty): 8 bytes a slot at a load of at most 0.7, instead of a node and a string
-// per URL. A 64-bit collision between two of a million URLs has odds of about 3e-8.
-class UrlHashSet {
- public:
-  // insert() returns false when `url` was seen before.
-  bool insert(std::string_view url) {
-    std::uint64_t h = std::hash<std::string_view>{}(url);
-    if (h == 0) h = 1;
-    if ((size_ + 1) * 10 > slots_.size() * 7) grow();
-    if (!place(slots_, h)) return false;
-    ++size_;
-    return true;
-  }
-  std::size_t bytes() const noexcept { return slots_.size() * sizeof(std::uint64_t); }
-
- private:
-  static bool place(std::vector<std::uint64_t>& table, std::uint64_t h) {
-    std::size_t mask = table.size() - 1;
-    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-      if (table[i] == h) return false;
-      if (table[i] == 0) {
-        table[i] = h;
-        return true;
-      }
-    }
-  }
-  void grow() {
-    std::vector<std::uint64_t> bigger(slots_.empty() ? 1024 : slots_.size() * 2, 0);
-    for (std::uint64_t h : slots_) {
-      if (h != 0) place(bigger, h);
-    }
-    slots_.swap(bigger);
-  }
-
-  std::vector<std::uint64_t> slots_;
-  std::size_t size_ = 0;
-};
 
 // DocumentBuffer receives a body chunk by chunk. The first two bytes decide whether it is
 // gzip; a gzip body is inflated as it arrives so the compressed bytes are never kept.
@@ -192,37 +152,30 @@ DocumentFormat detect_format(std::string_view bytes, std::string_view location) 
              : DocumentFormat::text;
 }
 
-LoaderOptions LoaderOptions::from(const AuditConfig& config, RewriteFunction rewrite) {
+LoaderOptions LoaderOptions::from(const AuditConfig& config) {
   LoaderOptions o;
   o.max_depth = config.max_depth;
   o.max_sitemaps = config.max_sitemaps;
   o.max_sitemap_bytes = config.max_sitemap_bytes;
-  o.max_urls = config.max_urls;
   o.timeout = config.timeout;
   o.headers = config.headers;
-  o.rewrite = std::move(rewrite);
   return o;
 }
 
 struct SitemapLoader::Impl {
-  Impl(net::HttpClient& c, LoaderOptions o, TextArena& text)
-      : client(c), options(std::move(o)), url_text(text) {}
+  Impl(net::HttpClient& c, LoaderOptions o, Frontier& f)
+      : client(c), options(std::move(o)), frontier(f) {}
 
   net::HttpClient& client;
   LoaderOptions options;
-  TextArena& url_text;
+  Frontier& frontier;
   std::vector<Source> sources;
   std::map<std::string, RobotsTxt> robots;
-  UrlHashSet pages;
   std::unordered_set<std::string> sitemaps;  // normalised URLs (and file paths) loaded
-  std::uint64_t duplicates = 0;
-  // sent is read by the collector for the progress line while the loader runs.
-  std::atomic<std::uint64_t> sent{0};
   std::uint64_t current_bytes = 0;
   std::uint64_t peak_bytes = 0;
 
   const rt::Context* ctx = nullptr;
-  rt::Sender<Job> jobs;
   LoadResult result;
   bool stop = false;
 
@@ -322,38 +275,40 @@ struct SitemapLoader::Impl {
 
   void emit(SitemapEntry&& entry, std::uint32_t source, std::uint64_t& source_duplicates) {
     if (stop) return;
-    if (!pages.insert(entry.url)) {
-      ++duplicates;
-      if (++source_duplicates <= kMaxFindingsPerCode) {
-        sources[source].warnings.push_back(make_finding(
-            "duplicate_url", fmt::format("{} is listed more than once; checked once", entry.loc),
-            sources[source].url, entry.line));
-      }
-      return;
+    // Back-pressure: the loader is not a worker, so it may wait for the workers to catch up;
+    // a document's URLs then wait in the frontier's queue, not the whole site's.
+    frontier.wait_for_room();
+    const std::uint32_t line = entry.line;
+    const std::string_view loc = entry.loc;
+    switch (frontier.offer(Offer{.loc = loc,
+                                 .url = std::move(entry.url),
+                                 .lastmod = std::move(entry.lastmod),
+                                 .source = source,
+                                 .line = line})) {
+      case OfferStatus::accepted:
+        // The URLs of a document already read are still offered after cancellation: the
+        // workers report them as cancelled, so nothing the sitemaps listed is lost.
+        if (ctx->is_done()) result.cancelled = true;
+        return;
+      case OfferStatus::other_shard:
+        return;
+      case OfferStatus::duplicate:
+        if (++source_duplicates <= kMaxFindingsPerCode) {
+          sources[source].warnings.push_back(make_finding(
+              "duplicate_url", fmt::format("{} is listed more than once; checked once", loc),
+              sources[source].url, line));
+        }
+        return;
+      case OfferStatus::limit_reached:
+        stop = true;
+        result.url_limit_reached = true;
+        sources[source].warnings.push_back(
+            make_finding("max_urls_reached",
+                         fmt::format("--max-urls {} reached; the remaining URLs are not checked",
+                                     frontier.accepted()),
+                         sources[source].url, line));
+        return;
     }
-    if (options.max_urls != 0 && sent >= options.max_urls) {
-      stop = true;
-      result.url_limit_reached = true;
-      sources[source].warnings.push_back(
-          make_finding("max_urls_reached",
-                       fmt::format("--max-urls {} reached; the remaining URLs are not checked",
-                                   options.max_urls),
-                       sources[source].url, entry.line));
-      return;
-    }
-    Job job;
-    job.check_url = options.rewrite ? options.rewrite(entry.url) : std::move(entry.url);
-    job.url = url_text.store(entry.loc);
-    job.lastmod = std::move(entry.lastmod);
-    job.source = source;
-    job.line = entry.line;
-    job.seq = sent;
-    // Back-pressure: park while the channel is full. The consumer drains `jobs` until it is
-    // closed, even after cancellation (workers report what is left as cancelled), so every
-    // URL of a document already read is delivered: nothing the sitemaps listed is lost.
-    jobs.send(std::move(job));
-    ++sent;
-    if (ctx->is_done()) result.cancelled = true;
   }
 
   // ---- documents ----
@@ -544,17 +499,14 @@ struct SitemapLoader::Impl {
   }
 };
 
-SitemapLoader::SitemapLoader(net::HttpClient& client, LoaderOptions options, TextArena& url_text)
-    : impl_(std::make_unique<Impl>(client, std::move(options), url_text)) {}
+SitemapLoader::SitemapLoader(net::HttpClient& client, LoaderOptions options, Frontier& frontier)
+    : impl_(std::make_unique<Impl>(client, std::move(options), frontier)) {}
 
 SitemapLoader::~SitemapLoader() = default;
 
-LoadResult SitemapLoader::run(const rt::Context& ctx, const std::vector<std::string>& inputs,
-                              rt::Sender<Job> jobs) {
+LoadResult SitemapLoader::run(const rt::Context& ctx, const std::vector<std::string>& inputs) {
   impl_->ctx = &ctx;
-  impl_->jobs = std::move(jobs);
   LoadResult result = impl_->run(inputs);
-  impl_->jobs = rt::Sender<Job>();
   impl_->ctx = nullptr;
   return result;
 }
@@ -564,12 +516,6 @@ const std::vector<Source>& SitemapLoader::sources() const noexcept {
 }
 std::vector<Source> SitemapLoader::take_sources() {
   return std::move(impl_->sources);
-}
-std::uint64_t SitemapLoader::duplicates() const noexcept {
-  return impl_->duplicates;
-}
-std::uint64_t SitemapLoader::jobs_sent() const noexcept {
-  return impl_->sent.load(std::memory_order_relaxed);
 }
 std::uint64_t SitemapLoader::peak_document_bytes() const noexcept {
   return impl_->peak_bytes;

@@ -10,6 +10,7 @@
 #include <ostream>
 #include <string>
 
+#include "cli/interrupt_guard.hpp"
 #include "siteaudit/audit/pipeline.hpp"
 #include "siteaudit/report/json_writer.hpp"
 #include "siteaudit/report/junit_writer.hpp"
@@ -83,15 +84,25 @@ int run_audit(const audit::AuditConfig& config, std::ostream& out, std::ostream&
   const bool progress_on =
       config.progress && config.verbosity != audit::Verbosity::quiet && isatty(STDERR_FILENO) == 1;
   report::ProgressPrinter progress(err, progress_on, terminal_width(STDERR_FILENO));
-  auto on_progress = [&progress](const audit::ProgressSample& sample) {
-    progress.update({.done = sample.done,
-                     .total = sample.listed,
-                     .failed = sample.failed,
-                     .loading = sample.loading,
-                     .elapsed = sample.elapsed});
+  audit::RunHooks hooks;
+  if (progress_on) {
+    hooks.on_progress = [&progress](const audit::ProgressSample& sample) {
+      progress.update({.done = sample.done,
+                       .total = sample.listed,
+                       .failed = sample.failed,
+                       .loading = sample.loading,
+                       .elapsed = sample.elapsed});
+    };
+  }
+  // The first SIGINT/SIGTERM cancels the run, which still reports every URL; the second
+  // exits at once (interrupt_guard.hpp).
+  InterruptGuard interrupt;
+  hooks.interrupt_fd = interrupt.fd();
+  hooks.interrupt_reason = [&interrupt] {
+    const char* name = interrupt.signal_name();
+    return std::string(name != nullptr ? name : "signal");
   };
-  audit::PipelineResult run =
-      progress_on ? audit::run_pipeline(config, on_progress) : audit::run_pipeline(config);
+  audit::PipelineResult run = audit::run_pipeline(config, hooks);
   progress.finish();
   if (!run.error.empty()) err << "siteaudit: " << run.error << '\n';
   if (!run.ran) return run.exit_code;

@@ -36,14 +36,16 @@ struct LoaderRun {
   std::size_t robots = 0;
 };
 
-// run_loader() runs a SitemapLoader on a 2-thread runtime with a small jobs channel drained by
-// one consumer fiber, as the pipeline's workers would.
+// run_loader() runs a SitemapLoader on a 2-thread runtime as the pipeline does: it offers to a
+// Frontier whose dispatcher feeds a small jobs channel, drained by one consumer fiber that
+// also plays the collector.
 LoaderRun run_loader(const std::vector<std::string>& inputs, LoaderOptions options = {},
-                     bool keep_jobs = true) {
+                     bool keep_jobs = true, FrontierOptions frontier_options = {}) {
   LoaderRun out;
   rt::Runtime runtime({.threads = 2});
   auto status = runtime.run([&] {
     net::HttpClient client;
+    Frontier frontier(std::move(frontier_options));
     rt::Channel<Job> jobs(16);
     rt::WaitGroup wg;
     wg.add(1);
@@ -51,14 +53,18 @@ LoaderRun run_loader(const std::vector<std::string>& inputs, LoaderOptions optio
       for (Job job : jobs) {
         ++out.job_count;
         if (keep_jobs) out.jobs.push_back(std::move(job));
+        frontier.collected();
       }
       wg.done();
     });
-    SitemapLoader loader(client, std::move(options), out.url_text);
-    out.result = loader.run(rt::background(), inputs, rt::Sender<Job>(jobs));
-    jobs.close();
+    SitemapLoader loader(client, std::move(options), frontier);
+    frontier.add_producer();
+    rt::go([&frontier, tx = rt::Sender<Job>(jobs)] { frontier.dispatch(tx); });
+    out.result = loader.run(rt::background(), inputs);
+    frontier.producer_done();
     wg.wait();
-    out.duplicates = loader.duplicates();
+    out.url_text = frontier.take_text();
+    out.duplicates = frontier.duplicates();
     out.peak = loader.peak_document_bytes();
     out.robots = loader.robots().size();
     out.sources = loader.take_sources();
@@ -209,9 +215,7 @@ TEST_CASE("Loader: the sitemap and URL limits", "[audit]") {
   REQUIRE(run.result.ok());
   CHECK(run.sources.size() == 2);
   CHECK(count_code(run.sources[0].warnings, "max_sitemaps_reached") == 1);
-  LoaderOptions capped;
-  capped.max_urls = 3;
-  auto urls = run_loader({server.url("/yoast/sitemap_index.xml")}, capped);
+  auto urls = run_loader({server.url("/yoast/sitemap_index.xml")}, {}, true, {.max_urls = 3});
   REQUIRE(urls.result.ok());
   CHECK(urls.result.url_limit_reached);
   CHECK(urls.jobs.size() == 3);
@@ -325,11 +329,11 @@ TEST_CASE("Loader: duplicates are counted once, rewrite sets check_url", "[audit
   dir.write("one.xml", urlset("{{BASE}}", {"/a", "/b", "/a"}));
   dir.write("two.xml", urlset("{{BASE}}", {"/b", "/c"}));
   FixtureServer server(dir.path.string());
-  LoaderOptions options;
+  FrontierOptions options;
   options.rewrite = [](std::string_view url) {
     return "https://preview.example" + std::string(url.substr(url.find('/', 8)));
   };
-  auto run = run_loader({server.url("/index.xml")}, options);
+  auto run = run_loader({server.url("/index.xml")}, {}, true, std::move(options));
   REQUIRE(run.result.ok());
   REQUIRE(run.jobs.size() == 3);
   CHECK(run.duplicates == 2);

@@ -24,7 +24,6 @@
 #include "siteaudit/audit/result.hpp"
 #include "siteaudit/audit/retry_policy.hpp"
 #include "siteaudit/audit/status_policy.hpp"
-#include "siteaudit/audit/url_filter.hpp"
 
 namespace siteaudit::net {
 class HttpClient;
@@ -53,8 +52,7 @@ class Checker {
  public:
   // Checker() keeps references; `robots` and `rate` may be null (feature off).
   Checker(net::HttpClient& client, CheckSettings settings, const StatusPolicy& status,
-          const UrlFilter& filter, const RetryPolicy& retry, RateLimiter* rate,
-          RobotsCache* robots);
+          const RetryPolicy& retry, RateLimiter* rate, RobotsCache* robots);
 
   // check() checks one job and returns its result (cancelled when `ctx` ends first).
   Result check(const rt::Context& ctx, const Job& job) const;
@@ -69,7 +67,6 @@ class Checker {
   net::HttpClient& client_;
   CheckSettings settings_;
   const StatusPolicy& status_;
-  const UrlFilter& filter_;
   const RetryPolicy& retry_;
   RateLimiter* rate_;
   RobotsCache* robots_;

@@ -1,12 +1,12 @@
-// job.hpp — one URL to check, as the sitemap loader hands it to the workers.
+// job.hpp — one URL to check, as the frontier hands it to the workers.
 //
 // A Job is what flows through the `jobs` channel: the URL exactly as the sitemap listed it,
 // the URL actually requested (after --rewrite), where it came from, and the sitemap's
-// metadata the hygiene rules need. Jobs are small and move-only in spirit; the loader
-// creates one per listed URL and never keeps them.
+// metadata the hygiene rules need. Jobs are small and move-only in spirit; the frontier
+// creates one per accepted URL and never keeps them.
 //
-// `url` is a view: its text lives in the TextArena the loader was given (the report's
-// url_text), so the Result made from the Job can keep the same view without a copy.
+// `url` is a view: its text lives in the frontier's TextArena (the report's url_text once
+// the run is over), so the Result made from the Job can keep the same view without a copy.
 //
 // Example:
 //   Job job{.url = "https://example.com/a", .check_url = "https://preview.example.com/a",
@@ -32,8 +32,11 @@ struct Job {
   std::uint32_t source = 0;
   // line is the 1-based line of the <loc> (or text line) in that sitemap, 0 when unknown.
   std::uint32_t line = 0;
-  // seq is the order in which the loader emitted the job; results are reported in this order.
+  // seq is the order in which the frontier accepted the URL; results are reported in this order.
   std::uint64_t seq = 0;
+  // skip, when not empty, says why the URL is not requested (--include/--exclude): the
+  // frontier decided, the checker reports the URL as skipped with this reason.
+  std::string skip;
 };
 
 }  // namespace siteaudit::audit

@@ -1,10 +1,12 @@
-// pipeline.hpp — one audit run: sources -> loader -> jobs -> N workers -> results -> collector.
+// pipeline.hpp — one audit run: loader -> frontier -> jobs -> N workers -> results -> collector.
 //
-// run_pipeline() validates the configuration, starts a Runtime, streams sitemap URLs through a
-// bounded jobs channel to exactly `workers` checker fibers, collects every Result (a closer
-// fiber waits on the workers' WaitGroup and closes the results channel), and compares what was
-// found with the expected routes. It returns the finished Report and the exit code; writing
-// the report is the job of the layers above (report/ writers, driven by the CLI).
+// run_pipeline() makes a plan of the configuration (validated once), starts a Runtime, and
+// wires the steps: the sitemap loader offers the URLs it finds to the Frontier, whose
+// dispatcher feeds a bounded jobs channel to exactly `workers` checker fibers (WorkerPool);
+// the Collector takes every Result until the pool's closer closes the results channel, which
+// happens once the frontier has seen every accepted URL collected. The routes check sees what
+// the frontier accepted. It returns the finished Report and the exit code; writing the report
+// is the job of the layers above (report/ writers, driven by the CLI).
 //
 // Example:
 //   audit::AuditConfig config;
@@ -36,10 +38,23 @@ inline constexpr int kExitInterrupted = 130;
 // ProgressSample is what the collector knows after each result.
 struct ProgressSample {
   std::uint64_t done = 0;    // results collected
-  std::uint64_t listed = 0;  // URLs the loader has sent so far
+  std::uint64_t listed = 0;  // URLs the frontier has accepted so far
   std::uint64_t failed = 0;
-  bool loading = true;  // the loader is still reading sitemaps (`listed` may grow)
+  bool loading = true;  // a producer may still offer URLs (`listed` may grow)
   std::chrono::steady_clock::duration elapsed{};
+};
+
+using ProgressFunction = std::function<void(const ProgressSample&)>;
+
+// RunHooks connect a run to the process around it; every member is optional.
+struct RunHooks {
+  // on_progress is called from the collector fiber a few times a second; it must not block.
+  ProgressFunction on_progress;
+  // interrupt_fd becomes readable when the user asks the run to stop (the CLI's signal
+  // handler writes to it); the run is then cancelled and reported as interrupted, naming
+  // interrupt_reason(). -1: nothing interrupts the run but --max-time.
+  int interrupt_fd = -1;
+  std::function<std::string()> interrupt_reason;
 };
 
 struct PipelineResult {
@@ -51,10 +66,7 @@ struct PipelineResult {
   std::string error;
 };
 
-// run_pipeline() runs one audit. It installs SIGINT/SIGTERM handlers for the duration of the
-// run: the first cancels it, the second exits the process at once with status 130.
-// `on_progress` is called from the collector fiber after each result; it must not block.
-PipelineResult run_pipeline(const AuditConfig& config,
-                            const std::function<void(const ProgressSample&)>& on_progress = {});
+// run_pipeline() runs one audit. Signals are the caller's: it passes their fd in `hooks`.
+PipelineResult run_pipeline(const AuditConfig& config, const RunHooks& hooks = {});
 
 }  // namespace siteaudit::audit

@@ -1,19 +1,19 @@
-// sitemap_loader.hpp — turns what the user named into a stream of Jobs on the jobs channel.
+// sitemap_loader.hpp — turns what the user named into URLs offered to the frontier.
 //
 // A SitemapLoader takes the inputs of one run — sitemap URLs, robots.txt URLs, site roots
 // (their /robots.txt Sitemap: lines, else /sitemap.xml, with a finding saying so), local file
 // paths and "-" for standard input — and loads each one: it fetches with a streaming GET capped
 // at max_sitemap_bytes, inflates gzip bodies (detected by magic bytes, never by name or by
 // Content-Encoding, which libcurl has already undone) under the same cap, tells robots.txt,
-// XML and text apart by content, parses, and sends one Job per listed page AS SOON AS that
-// document is parsed, blocking while the channel is full (back-pressure). Index children are
+// XML and text apart by content, parses, and offers each listed page to the Frontier AS SOON AS
+// that document is parsed, waiting while the frontier's queue is long (back-pressure: the
+// loader is not a worker, so it may wait for them). Index children are
 // followed depth-first with a depth limit, a sitemap count limit and cycle detection on
 // normalised URLs (a redirect landing on a sitemap already loaded counts as seen).
 //
-// Memory is bounded by one document, plus what the report keeps anyway: the text of each
-// page URL sent, stored once in the caller's TextArena (Job::url views it). Page URLs are
-// de-duplicated with an open-addressing set of 64-bit hashes (at most 32 bytes per URL, 16 on
-// average); duplicates are counted and flagged, and only the first is checked.
+// Memory is bounded by one document and the frontier's queue. The frontier decides what a
+// listed URL becomes (a Job, a duplicate, a URL past --max-urls); the loader turns its answer
+// into the source's findings (duplicate_url, max_urls_reached).
 //
 // Every document loaded becomes a Source (report.hpp) that Job::source indexes. A broken
 // child sitemap is recorded in its Source::error and the rest continues; an unreachable or
@@ -22,10 +22,10 @@
 //
 // Example (inside a fiber):
 //   net::HttpClient client;
-//   SitemapLoader loader(client, LoaderOptions::from(config, [&](std::string_view u) {
-//     return rules.apply(u); }), report.url_text);
-//   LoadResult r = loader.run(ctx, config.inputs, rt::Sender<Job>(jobs));
-//   jobs.close();
+//   SitemapLoader loader(client, LoaderOptions::from(config), frontier);
+//   frontier.add_producer();
+//   LoadResult r = loader.run(ctx, config.inputs);
+//   frontier.producer_done();
 //   if (!r.ok()) { err << r.error << '\n'; return kExitUsage; }
 //
 // Thread safety: one fiber calls run(); the accessors may be read after it returned.
@@ -41,11 +41,9 @@
 #include <vector>
 
 #include "siteaudit/audit/audit_config.hpp"
-#include "siteaudit/audit/job.hpp"
+#include "siteaudit/audit/frontier.hpp"
 #include "siteaudit/audit/report.hpp"
 #include "siteaudit/audit/robots.hpp"
-#include "siteaudit/audit/text_arena.hpp"
-#include "siteaudit/runtime/channel.hpp"
 
 namespace siteaudit::net {
 class HttpClient;
@@ -58,24 +56,19 @@ namespace siteaudit::audit {
 
 class RetryPolicy;
 
-// RewriteFunction maps a URL before it is checked (--rewrite); empty = unchanged.
-using RewriteFunction = std::function<std::string(std::string_view)>;
-
 struct LoaderOptions {
   unsigned max_depth = 5;                          // index nesting followed below a top-level input
   unsigned max_sitemaps = 1000;                    // documents loaded in all
   std::uint64_t max_sitemap_bytes = 100ull << 20;  // download and inflated size, per document
-  std::uint64_t max_urls = 0;                      // jobs sent in all; 0 = no limit
   std::chrono::milliseconds timeout{30'000};       // per sitemap fetch
   std::vector<std::string> headers;                // sent with every sitemap request
-  RewriteFunction rewrite;
   // retry, when set, tries a sitemap fetch again after a transient failure (a timeout, a reset,
   // 429, 502-504), as for a page check: a child sitemap lost to one dropped connection would
   // lose every URL it lists. It must outlive the loader. Null: one attempt.
   const RetryPolicy* retry = nullptr;
 
   // from() takes the loader's settings from the run's configuration.
-  static LoaderOptions from(const AuditConfig& config, RewriteFunction rewrite = {});
+  static LoaderOptions from(const AuditConfig& config);
 };
 
 // LoadResult says how run() ended. An input error is a failure in normal use: the message
@@ -83,35 +76,31 @@ struct LoaderOptions {
 struct [[nodiscard]] LoadResult {
   std::string error;               // non-empty: a top-level input could not be loaded (exit 2)
   bool cancelled = false;          // the context ended the load early
-  bool url_limit_reached = false;  // max_urls stopped the load
+  bool url_limit_reached = false;  // the frontier's --max-urls stopped the load
   bool ok() const noexcept { return error.empty(); }
 };
 
 class SitemapLoader {
  public:
-  // SitemapLoader() fetches with `client` and stores the text of each Job::url it sends in
-  // `url_text`; both must outlive it, and `url_text` every Job and Result made from its Jobs.
-  SitemapLoader(net::HttpClient& client, LoaderOptions options, TextArena& url_text);
+  // SitemapLoader() fetches with `client` and offers the pages it finds to `frontier`; both
+  // must outlive it.
+  SitemapLoader(net::HttpClient& client, LoaderOptions options, Frontier& frontier);
   ~SitemapLoader();
   SitemapLoader(const SitemapLoader&) = delete;
   SitemapLoader& operator=(const SitemapLoader&) = delete;
 
-  // run() loads `inputs` in order and sends their pages to `jobs` (Job::seq counts from 0).
-  // It never closes `jobs`: the caller does once run() returns. The caller must drain `jobs`
-  // until it is closed, even after `ctx` ends: the URLs of a document already read are still
-  // sent (the pipeline reports them as cancelled), while documents not yet fetched are not
-  // (cancelled = true). It returns at the first top-level input error.
-  LoadResult run(const rt::Context& ctx, const std::vector<std::string>& inputs,
-                 rt::Sender<Job> jobs);
+  // run() loads `inputs` in order and offers their pages to the frontier. The caller
+  // registers the loader as a producer around it (Frontier::add_producer/producer_done), and
+  // a dispatcher must be draining the frontier: run() waits for room in its queue. After `ctx`
+  // ends, the URLs of a document already read are still offered (the pipeline reports them as
+  // cancelled), while documents not yet fetched are not (cancelled = true). It returns at the
+  // first top-level input error.
+  LoadResult run(const rt::Context& ctx, const std::vector<std::string>& inputs);
 
   // sources() lists every document loaded or attempted, in load order; Job::source indexes it.
   const std::vector<Source>& sources() const noexcept;
   // take_sources() moves the sources out (for the Report).
   std::vector<Source> take_sources();
-  // duplicates() counts page URLs listed again after their first listing (not sent).
-  std::uint64_t duplicates() const noexcept;
-  // jobs_sent() counts the Jobs sent.
-  std::uint64_t jobs_sent() const noexcept;
   // peak_document_bytes() is the most document bytes held at once (download buffer plus
   // inflated text): the loader's memory bound, independent of the URL count.
   std::uint64_t peak_document_bytes() const noexcept;

@@ -13,7 +13,7 @@
 
 #include <csignal>
 
-namespace siteaudit::audit {
+namespace siteaudit::cli {
 
 class InterruptGuard {
  public:
@@ -33,4 +33,4 @@ class InterruptGuard {
   struct sigaction old_term_ {};
 };
 
-}  // namespace siteaudit::audit
+}  // namespace siteaudit::cli

@@ -1,5 +1,5 @@
 // interrupt_guard.cpp — the self-pipe behind InterruptGuard.
-#include "interrupt_guard.hpp"
+#include "cli/interrupt_guard.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-namespace siteaudit::audit {
+namespace siteaudit::cli {
 
 namespace {
 
@@ -73,4 +73,4 @@ const char* InterruptGuard::signal_name() const noexcept {
   }
 }
 
-}  // namespace siteaudit::audit
+}  // namespace siteaudit::cli

@@ -1,0 +1,158 @@
+// frontier.hpp — the one owner of URL identity, and of the decision that an audit is over.
+//
+// Producers (the sitemap loader; in crawl mode, the workers that parse pages) do not send Jobs
+// to the workers themselves: they *offer* URLs to the Frontier. The frontier normalises each
+// offered URL, drops the ones it has seen (a set of 64-bit hashes), applies --max-urls and the
+// shard predicate, stores the listed text once in its TextArena, numbers the URL (Job::seq),
+// maps it with --rewrite and decides --include/--exclude. An accepted URL waits in the
+// frontier's own queue, not in the bounded jobs channel, so an offer never blocks: a worker
+// that finds a link while the jobs channel is full goes on to send its own result, and the
+// classic deadlock of a worker blocked on a channel that only workers drain cannot happen.
+//
+// One dispatcher fiber (dispatch()) moves queued Jobs into the bounded jobs channel. The
+// frontier counts work in flight: a URL counts from the moment it is accepted until the
+// collector says its Result was collected (collected()), so a URL being checked, a retry
+// waiting out its backoff and a Result waiting in the results channel all count. When every
+// registered producer has finished (producer_done()) and nothing is in flight, the dispatcher
+// closes the jobs channel; the workers' WaitGroup then closes the results channel.
+//
+// Example (inside the runtime):
+//   Frontier frontier(FrontierOptions{.max_urls = 1000});
+//   rt::Channel<Job> jobs(64);
+//   frontier.add_producer();
+//   rt::go([&] { for (auto& u : urls) frontier.offer({.loc = u, .url = u});
+//   frontier.producer_done(); }); rt::go([&, tx = rt::Sender<Job>(jobs)] { frontier.dispatch(tx);
+//   }); for (Job job : jobs) { results.send(check(job)); }   // workers for (Result r : results) {
+//   frontier.collected(); }   // the collector
+//
+// Thread safety: offer(), add_producer(), producer_done(), collected(), wait_for_room() and
+// the counters may be called from any fiber on any thread. dispatch() runs on one fiber.
+// take_text() is for after the run, when no fiber uses the frontier any more.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "siteaudit/audit/job.hpp"
+#include "siteaudit/audit/text_arena.hpp"
+#include "siteaudit/audit/url_filter.hpp"
+#include "siteaudit/audit/url_hash_set.hpp"
+#include "siteaudit/runtime/channel.hpp"
+#include "siteaudit/runtime/mutex.hpp"
+
+namespace siteaudit::audit {
+
+// RewriteFunction maps a URL before it is checked (--rewrite); empty = unchanged.
+using RewriteFunction = std::function<std::string(std::string_view)>;
+
+// ShardPredicate says whether a normalised URL belongs to this run's part of the work
+// (--shard); empty = every URL does.
+using ShardPredicate = std::function<bool(std::string_view normalised_url)>;
+
+// AcceptObserver sees each accepted URL as listed, in Job::seq order (the routes check).
+using AcceptObserver = std::function<void(std::string_view listed_url)>;
+
+struct FrontierOptions {
+  std::uint64_t max_urls = 0;  // URLs accepted in all; 0 = no limit
+  RewriteFunction rewrite;
+  // filter decides --include/--exclude; excluded URLs are accepted and reported as skipped.
+  // It must outlive the frontier; null = every URL is checked.
+  const UrlFilter* filter = nullptr;
+  ShardPredicate shard;
+  AcceptObserver on_accept;
+  // room is the queue length above which wait_for_room() parks a producer that can afford to
+  // wait (the sitemap loader): the back-pressure that keeps memory bounded by what the
+  // workers have not yet taken, instead of by the size of the site.
+  std::size_t room = 4096;
+};
+
+// Offer is one URL a producer found, with where it found it.
+struct Offer {
+  // loc is the URL exactly as the source listed it: the text the report shows.
+  std::string_view loc;
+  // url is the absolute URL (loc resolved against its document); the frontier normalises it.
+  std::string url;
+  std::string lastmod;  // the sitemap's <lastmod>, empty when absent
+  std::uint32_t source = 0;
+  std::uint32_t line = 0;
+};
+
+// OfferStatus is what the frontier did with an offer.
+enum class OfferStatus : std::uint8_t {
+  accepted,       // queued: it will be reported exactly once
+  duplicate,      // the same normalised URL was accepted before
+  other_shard,    // the shard predicate gave it to another part of the run
+  limit_reached,  // --max-urls was reached: this and every later offer is refused
+};
+
+const char* to_string(OfferStatus status) noexcept;
+
+class Frontier {
+ public:
+  explicit Frontier(FrontierOptions options = {});
+  Frontier(const Frontier&) = delete;
+  Frontier& operator=(const Frontier&) = delete;
+
+  // add_producer() registers a producer that may still offer URLs; the run cannot end
+  // before it calls producer_done(). Register before starting the dispatcher. Workers that
+  // offer links while checking a URL need not register: the URL they check is in flight.
+  void add_producer();
+  // producer_done() says one registered producer will offer nothing more. Calling it more
+  // often than add_producer() is a programming error and aborts.
+  void producer_done();
+
+  // offer() decides whether `offer` becomes a Job. It never waits for the workers.
+  OfferStatus offer(Offer&& offer);
+
+  // wait_for_room() parks the calling producer while more than `room` URLs are queued. Only
+  // a fiber that is not a worker may call it (a worker waiting for workers deadlocks).
+  void wait_for_room();
+
+  // dispatch() sends queued Jobs to `jobs` until every producer is done and nothing is in
+  // flight, then closes `jobs`. Jobs go out in the order they were accepted.
+  void dispatch(rt::Sender<Job> jobs);
+
+  // collected() says the Result of one accepted URL has been collected.
+  void collected();
+
+  // accepted() counts the URLs accepted so far (the report's total, once the run is over).
+  std::uint64_t accepted() const noexcept { return accepted_.load(std::memory_order_relaxed); }
+  // duplicates() counts offers refused as duplicates.
+  std::uint64_t duplicates() const noexcept { return duplicates_.load(std::memory_order_relaxed); }
+  // queued() counts the accepted URLs not yet handed to the jobs channel.
+  std::size_t queued() const;
+  // producing() is true while a registered producer may still offer URLs.
+  bool producing() const noexcept { return producers_.load(std::memory_order_relaxed) > 0; }
+
+  // take_text() moves out the arena that every Job::url views (for the Report).
+  TextArena take_text() { return std::move(text_); }
+
+ private:
+  // notify() wakes the dispatcher to look at the queue and the counters again.
+  void notify();
+  // finished_locked() is true when the jobs channel may close.
+  bool finished_locked() const noexcept;
+
+  FrontierOptions options_;
+  mutable rt::Mutex mutex_;  // guards everything below up to producers_
+  TextArena text_;
+  UrlHashSet seen_;  // normalised URLs offered so far, accepted or not
+  std::deque<Job> queue_;
+  std::uint64_t in_flight_ = 0;
+  bool limit_reached_ = false;
+  std::atomic<std::int64_t> producers_{0};
+  std::atomic<std::uint64_t> accepted_{0};
+  std::atomic<std::uint64_t> duplicates_{0};
+  // wake_ and room_ hold at most one token each: a token means "look again", so a state
+  // change made while nobody waits is never lost and many changes cost one wake-up.
+  rt::Channel<char> wake_{1, "frontier-wake"};
+  rt::Channel<char> room_{1, "frontier-room"};
+};
+
+}  // namespace siteaudit::audit

@@ -1,0 +1,75 @@
+// audit_plan.cpp — validation of a configuration, once, as a result value.
+#include "audit_plan.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+#include <thread>
+
+namespace siteaudit::audit {
+
+namespace {
+
+// header_error() says what is wrong with one --header, or "" when it is "Name: value" with an
+// RFC 9110 token as the name and no line break (anything else would be sent mangled, or
+// would smuggle a header of its own).
+std::string header_error(const std::string& header) {
+  const std::size_t colon = header.find(':');
+  const bool token_name =
+      colon != std::string::npos && colon > 0 &&
+      std::all_of(header.begin(), header.begin() + static_cast<std::ptrdiff_t>(colon),
+                  [](unsigned char c) {
+                    return std::isalnum(c) != 0 ||
+                           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
+                               std::string_view::npos;
+                  });
+  if (!token_name || header.find_first_of("\r\n") != std::string::npos) {
+    return "--header: '" + header + "' is not a header (expected \"Name: value\")";
+  }
+  return {};
+}
+
+}  // namespace
+
+ParseResult<AuditPlan> make_plan(const AuditConfig& config) {
+  using Failure = ParseResult<AuditPlan>;
+  if (config.inputs.empty()) {
+    return Failure::failure("INPUT: no sitemap, robots.txt, site or file given");
+  }
+  if (config.method != "head" && config.method != "get") {
+    return Failure::failure("--method: '" + config.method + "' is not head or get");
+  }
+  for (const std::string& header : config.headers) {
+    if (std::string error = header_error(header); !error.empty()) return Failure::failure(error);
+  }
+  AuditPlan plan;
+  plan.threads =
+      config.threads != 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  auto status = StatusPolicy::parse(config.accept, config.status_rules);
+  if (!status.ok()) return Failure::failure(status.error());
+  plan.status = std::move(status).value();
+  auto filter = UrlFilter::parse(config.include, config.exclude);
+  if (!filter.ok()) return Failure::failure(filter.error());
+  plan.filter = std::move(filter).value();
+  auto rewrite = RewriteRules::parse(config.rewrite);
+  if (!rewrite.ok()) return Failure::failure(rewrite.error());
+  plan.rewrite = std::move(rewrite).value();
+  auto retry = RetryPolicy::from_config(config);
+  if (!retry.ok()) return Failure::failure(retry.error());
+  plan.retry.emplace(retry.value());
+  auto hygiene = HygieneRules::from_config(config);
+  if (!hygiene.ok()) return Failure::failure(hygiene.error());
+  plan.hygiene = std::move(hygiene).value();
+  auto rate = RateLimiter::from_config(config);
+  if (!rate.ok()) return Failure::failure(rate.error());
+  if (config.rate > 0 || config.respect_robots) plan.rate = std::move(rate).value();
+  if (!config.expect.empty()) {
+    auto routes = ExpectedRoutes::load(config.expect);
+    if (!routes.ok()) return Failure::failure(routes.error());
+    plan.routes.emplace(std::move(routes).value());
+  }
+  return ParseResult<AuditPlan>::success(std::move(plan));
+}
+
+}  // namespace siteaudit::audit

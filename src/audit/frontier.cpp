@@ -1,0 +1,165 @@
+// frontier.cpp — offers, the queue, and the count of work in flight.
+//
+// Lock order: mutex_ is the only lock, and it is never held across a channel operation. The
+// dispatcher takes a batch of Jobs under the lock and sends them after releasing it; offer()
+// posts its wake-up token after releasing it. So a producer holding the lock never waits on
+// the dispatcher, and the dispatcher blocked on a full jobs channel never holds up an offer.
+#include "siteaudit/audit/frontier.hpp"
+
+#include <mutex>
+#include <utility>
+
+#include "siteaudit/net/url.hpp"
+
+namespace siteaudit::audit {
+
+namespace {
+
+// kBatch is how many Jobs the dispatcher takes per lock: one lock per Job would make the
+// mutex the hottest line of a 64-worker run.
+constexpr std::size_t kBatch = 64;
+
+}  // namespace
+
+const char* to_string(OfferStatus status) noexcept {
+  switch (status) {
+    case OfferStatus::accepted:
+      return "accepted";
+    case OfferStatus::duplicate:
+      return "duplicate";
+    case OfferStatus::other_shard:
+      return "other_shard";
+    case OfferStatus::limit_reached:
+      return "limit_reached";
+  }
+  return "accepted";
+}
+
+Frontier::Frontier(FrontierOptions options) : options_(std::move(options)) {}
+
+void Frontier::add_producer() {
+  producers_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Frontier::producer_done() {
+  {
+    std::lock_guard lock(mutex_);
+    if (producers_.fetch_sub(1, std::memory_order_relaxed) <= 0) {
+      rt::detail::fatal_misuse("producer_done() without add_producer()", "Frontier", this);
+    }
+  }
+  notify();
+}
+
+OfferStatus Frontier::offer(Offer&& offer) {
+  // Normalised outside the lock: it is the one costly step of an offer.
+  net::UrlResult normal = net::normalize_url(offer.url);
+  std::string identity = normal.ok() ? std::move(normal.url) : std::move(offer.url);
+  if (options_.shard && !options_.shard(identity)) return OfferStatus::other_shard;
+  bool was_empty = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (limit_reached_) return OfferStatus::limit_reached;
+    if (!seen_.insert(identity)) {
+      duplicates_.fetch_add(1, std::memory_order_relaxed);
+      return OfferStatus::duplicate;
+    }
+    const std::uint64_t seq = accepted_.load(std::memory_order_relaxed);
+    if (options_.max_urls != 0 && seq >= options_.max_urls) {
+      limit_reached_ = true;
+      return OfferStatus::limit_reached;
+    }
+    Job job;
+    job.url = text_.store(offer.loc);
+    // check_url stays empty when it is the listed text: dispatch() fills it in, so a queued
+    // URL costs its text once, not twice.
+    std::string check_url = options_.rewrite ? options_.rewrite(identity) : std::move(identity);
+    if (check_url != job.url) job.check_url = std::move(check_url);
+    job.lastmod = std::move(offer.lastmod);
+    job.source = offer.source;
+    job.line = offer.line;
+    job.seq = seq;
+    if (options_.filter != nullptr && !options_.filter->empty()) {
+      FilterDecision decision = options_.filter->check(job.url);
+      if (!decision.checked) job.skip = std::move(decision.reason);
+    }
+    if (options_.on_accept) options_.on_accept(job.url);
+    was_empty = queue_.empty();
+    queue_.push_back(std::move(job));
+    ++in_flight_;
+    accepted_.store(seq + 1, std::memory_order_relaxed);
+  }
+  if (was_empty) notify();
+  return OfferStatus::accepted;
+}
+
+void Frontier::wait_for_room() {
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (queue_.size() <= options_.room) return;
+    }
+    // The dispatcher posts a token whenever it takes from a long queue; a token posted before
+    // this wait is still there, so the check above cannot miss it.
+    room_.receive();
+  }
+}
+
+void Frontier::dispatch(rt::Sender<Job> jobs) {
+  std::vector<Job> batch;
+  batch.reserve(kBatch);
+  for (;;) {
+    bool finished = false;
+    bool room = false;
+    {
+      std::lock_guard lock(mutex_);
+      while (!queue_.empty() && batch.size() < kBatch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      finished = batch.empty() && finished_locked();
+      room = !batch.empty() && queue_.size() <= options_.room;
+    }
+    if (room) (void)room_.try_send('r');  // full: a token is already waiting
+    if (finished) {
+      jobs.close();
+      return;
+    }
+    if (batch.empty()) {
+      (void)wake_.receive();
+      continue;
+    }
+    for (Job& job : batch) {
+      if (job.check_url.empty()) job.check_url = job.url;
+      jobs.send(std::move(job));
+    }
+    batch.clear();
+  }
+}
+
+void Frontier::collected() {
+  bool idle = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (in_flight_ == 0) {
+      rt::detail::fatal_misuse("collected() more results than URLs accepted", "Frontier", this);
+    }
+    idle = --in_flight_ == 0;
+  }
+  if (idle) notify();
+}
+
+std::size_t Frontier::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+void Frontier::notify() {
+  (void)wake_.try_send('w');  // full: the dispatcher has a token to wake on already
+}
+
+bool Frontier::finished_locked() const noexcept {
+  return in_flight_ == 0 && producers_.load(std::memory_order_relaxed) == 0;
+}
+
+}  // namespace siteaudit::audit

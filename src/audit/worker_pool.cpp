@@ -1,0 +1,30 @@
+// worker_pool.cpp — the worker loop and the closer.
+#include "worker_pool.hpp"
+
+#include "siteaudit/runtime/runtime.hpp"
+
+namespace siteaudit::audit {
+
+WorkerPool::WorkerPool(unsigned count, const rt::Context& ctx, const Checker& checker,
+                       rt::Receiver<Job> jobs, rt::Sender<Result> results) {
+  for (unsigned i = 0; i < count; ++i) {
+    workers_.add(1);
+    rt::go(
+        [this, &ctx, &checker, jobs, results] {
+          for (Job& job : jobs) {
+            results.send(ctx.is_done() ? Checker::cancelled(job, "the run was cancelled")
+                                       : checker.check(ctx, job));
+          }
+          workers_.done();
+        },
+        "worker");
+  }
+  rt::go(
+      [this, results] {
+        workers_.wait();
+        results.close();
+      },
+      "closer");
+}
+
+}  // namespace siteaudit::audit

@@ -1,0 +1,38 @@
+// worker_pool.hpp — exactly N worker fibers between the jobs and the results channels.
+//
+// The article's pattern: a fixed pool of workers ranges over `jobs`, sends one Result per Job
+// to `results`, and a closer fiber waits on the workers' WaitGroup and closes `results`, so
+// the collector's range over `results` ends exactly when the last Result is in. A Job taken
+// after the run was cancelled becomes a `cancelled` Result without a request: nothing the
+// frontier accepted is lost.
+//
+// Example (inside the runtime):
+//   WorkerPool pool(64, ctx, checker, rt::Receiver<Job>(jobs), rt::Sender<Result>(results));
+//   for (Result r : rt::Receiver<Result>(results)) collect(r);  // ends when the pool is done
+//
+// Thread safety: constructed on one fiber; it must outlive the collector's range over
+// `results` (the closer fiber uses it until it closes the channel).
+#pragma once
+
+#include "siteaudit/audit/checker.hpp"
+#include "siteaudit/audit/job.hpp"
+#include "siteaudit/audit/result.hpp"
+#include "siteaudit/runtime/channel.hpp"
+#include "siteaudit/runtime/context.hpp"
+#include "siteaudit/runtime/wait_group.hpp"
+
+namespace siteaudit::audit {
+
+class WorkerPool {
+ public:
+  // WorkerPool() starts `count` workers and the closer. `checker` and `ctx` must outlive them.
+  WorkerPool(unsigned count, const rt::Context& ctx, const Checker& checker, rt::Receiver<Job> jobs,
+             rt::Sender<Result> results);
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+ private:
+  rt::WaitGroup workers_;
+};
+
+}  // namespace siteaudit::audit

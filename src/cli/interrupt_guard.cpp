@@ -5,8 +5,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "siteaudit/runtime/fatal.hpp"
 
 namespace siteaudit::cli {
 
@@ -35,8 +40,7 @@ void on_signal(int sig) {
 InterruptGuard::InterruptGuard() {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
-    std::perror("siteaudit: pipe2 for signal handling");
-    std::abort();
+    rt::fatal(std::string("pipe2 for signal handling: ") + std::strerror(errno));
   }
   read_fd_ = fds[0];
   g_first_signal.store(0);

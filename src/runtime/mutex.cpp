@@ -36,17 +36,6 @@ void ready_all(FiberQueueNode* list) noexcept {
   }
 }
 
-void fatal_misuse(const char* what, const char* kind, const void* object,
-                  const char* name) noexcept {
-  if (name != nullptr && name[0] != '\0') {
-    std::fprintf(stderr, "fatal error: %s: %s \"%s\" at %p\n", what, kind, name, object);
-  } else {
-    std::fprintf(stderr, "fatal error: %s: %s at %p\n", what, kind, object);
-  }
-  std::fflush(stderr);
-  std::abort();
-}
-
 }  // namespace detail
 
 Mutex::~Mutex() {

@@ -14,6 +14,7 @@
 
 #include "runtime/io_poller.hpp"
 #include "runtime/scheduler.hpp"
+#include "siteaudit/runtime/fatal.hpp"
 
 namespace siteaudit::rt {
 
@@ -23,12 +24,6 @@ namespace {
 
 constexpr std::uint64_t kInterruptKey = 0;  // registration keys start at 1
 constexpr int kMaxEvents = 128;
-
-[[noreturn]] void fatal(const char* message) noexcept {
-  std::fprintf(stderr, "siteaudit runtime: %s\n", message);
-  std::fflush(stderr);
-  std::abort();
-}
 
 IoStatus status_for(ContextError error) noexcept {
   return error == ContextError::deadline_exceeded ? IoStatus::deadline_exceeded
@@ -409,19 +404,19 @@ void IoPoller::clear() {
 
 IoStatus wait_readable(int fd, const Context& ctx) {
   detail::Fiber* fiber = detail::current_fiber();
-  if (fiber == nullptr) detail::fatal("wait_readable() called outside a fiber");
+  if (fiber == nullptr) fatal("wait_readable() called outside a fiber");
   return fiber->scheduler->poller().wait_fd(fd, /*writable=*/false, ctx);
 }
 
 IoStatus wait_writable(int fd, const Context& ctx) {
   detail::Fiber* fiber = detail::current_fiber();
-  if (fiber == nullptr) detail::fatal("wait_writable() called outside a fiber");
+  if (fiber == nullptr) fatal("wait_writable() called outside a fiber");
   return fiber->scheduler->poller().wait_fd(fd, /*writable=*/true, ctx);
 }
 
 WatchId watch(int fd, std::uint32_t interest, std::function<void(std::uint32_t events)> on_event) {
   detail::Scheduler* scheduler = detail::Scheduler::current();
-  if (scheduler == nullptr) detail::fatal("watch() called while no Runtime is running");
+  if (scheduler == nullptr) fatal("watch() called while no Runtime is running");
   return scheduler->poller().watch(fd, interest, std::move(on_event));
 }
 

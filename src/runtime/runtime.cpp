@@ -8,16 +8,11 @@
 
 #include "runtime/introspection.hpp"
 #include "runtime/scheduler.hpp"
+#include "siteaudit/runtime/fatal.hpp"
 
 namespace siteaudit::rt {
 
 namespace {
-
-[[noreturn]] void fatal(const char* message) noexcept {
-  std::fprintf(stderr, "siteaudit runtime: %s\n", message);
-  std::fflush(stderr);
-  std::abort();
-}
 
 detail::Fiber* running_fiber() noexcept {
   detail::Worker* worker = detail::current_worker();

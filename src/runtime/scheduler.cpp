@@ -20,6 +20,8 @@
 #include <cstring>
 #include <thread>
 
+#include "siteaudit/runtime/fatal.hpp"
+
 #if defined(SITEAUDIT_TSAN)
 #include <sanitizer/tsan_interface.h>
 #endif
@@ -94,12 +96,6 @@ inline void cpu_relax() noexcept {
 #else
   std::atomic_signal_fence(std::memory_order_seq_cst);
 #endif
-}
-
-[[noreturn]] void fatal(const char* message) noexcept {
-  std::fprintf(stderr, "siteaudit runtime: %s\n", message);
-  std::fflush(stderr);
-  std::abort();
 }
 
 bool is_wakeable(WaitReason reason) noexcept {

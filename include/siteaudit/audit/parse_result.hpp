@@ -20,6 +20,8 @@
 #include <string>
 #include <utility>
 
+#include "siteaudit/runtime/fatal.hpp"
+
 namespace siteaudit::audit {
 
 template <typename T>
@@ -61,9 +63,7 @@ class [[nodiscard]] ParseResult {
   ParseResult() = default;
   void check() const {
     if (!value_) {
-      std::fprintf(stderr, "siteaudit: ParseResult::value() called on a failure: %s\n",
-                   error_.c_str());
-      std::abort();
+      rt::fatal("ParseResult::value() called on a failure: " + error_);
     }
   }
 

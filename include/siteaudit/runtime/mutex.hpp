@@ -23,6 +23,7 @@
 #include <cstdint>
 
 #include "siteaudit/runtime/detail/park.hpp"
+#include "siteaudit/runtime/fatal.hpp"
 
 namespace siteaudit::rt {
 namespace detail {
@@ -88,11 +89,6 @@ class FiberQueue {
   FiberQueueNode* head_ = nullptr;
   FiberQueueNode* tail_ = nullptr;
 };
-
-// fatal_misuse() reports a broken invariant of a primitive and aborts (STYLE.md error kind 1):
-// "fatal error: <what>: <kind> \"<name>\" at <object>". `name` may be null or empty.
-[[noreturn]] void fatal_misuse(const char* what, const char* kind, const void* object,
-                               const char* name = nullptr) noexcept;
 
 // ready_all() readies every fiber of a list returned by FiberQueue::take_all(). Each node's
 // `next` is read before its fiber is readied, because the node dies once its fiber runs.

@@ -17,9 +17,8 @@
 #include <functional>
 
 #include "siteaudit/audit/frontier.hpp"
+#include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/audit/pipeline.hpp"
-#include "siteaudit/audit/report.hpp"
-#include "siteaudit/audit/result.hpp"
 #include "siteaudit/runtime/channel.hpp"
 
 namespace siteaudit::audit {

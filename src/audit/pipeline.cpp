@@ -23,7 +23,7 @@
 #include "siteaudit/audit/checker.hpp"
 #include "siteaudit/audit/expected_routes.hpp"
 #include "siteaudit/audit/frontier.hpp"
-#include "siteaudit/audit/report.hpp"
+#include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/audit/robots_cache.hpp"
 #include "siteaudit/audit/sitemap_loader.hpp"
 #include "siteaudit/net/http_client.hpp"

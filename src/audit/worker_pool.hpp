@@ -15,8 +15,7 @@
 #pragma once
 
 #include "siteaudit/audit/checker.hpp"
-#include "siteaudit/audit/job.hpp"
-#include "siteaudit/audit/result.hpp"
+#include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/runtime/channel.hpp"
 #include "siteaudit/runtime/context.hpp"
 #include "siteaudit/runtime/wait_group.hpp"

@@ -157,22 +157,22 @@ void append_strings(std::string& out, const std::vector<std::string>& items) {
   append_array(out, items, [](std::string& o, const std::string& s) { append_string(o, s); });
 }
 
-void append_findings(std::string& out, const std::vector<audit::Finding>& findings) {
-  append_array(out, findings, [](std::string& o, const audit::Finding& f) {
+void append_findings(std::string& out, const std::vector<model::Finding>& findings) {
+  append_array(out, findings, [](std::string& o, const model::Finding& f) {
     Object(o)
         .string("code", f.code)
         .string("message", f.message)
         .string_or_null("where", f.where)
         .number_or_null("line", f.line)
-        .string("severity", audit::to_string(f.severity));
+        .string("severity", model::to_string(f.severity));
   });
 }
 
-void append_source(std::string& out, const audit::Report& report, const audit::Source& s) {
+void append_source(std::string& out, const model::Report& report, const model::Source& s) {
   const bool has_parent =
       s.parent >= 0 && static_cast<std::size_t>(s.parent) < report.sources.size();
   Object o(out);
-  o.string("url", s.url).string("kind", audit::to_string(s.kind)).number("urls", s.urls);
+  o.string("url", s.url).string("kind", model::to_string(s.kind)).number("urls", s.urls);
   o.boolean("gzip", s.gzip);
   if (has_parent) {
     o.string("parent", report.sources[static_cast<std::size_t>(s.parent)].url);
@@ -183,9 +183,9 @@ void append_source(std::string& out, const audit::Report& report, const audit::S
   o.nested("warnings", [&](std::string& w) { append_findings(w, s.warnings); });
 }
 
-void append_result(std::string& out, const audit::Report& report, const audit::Result& r) {
-  static const audit::ResultDetail kNoDetail;
-  const audit::ResultDetail& d = r.detail ? *r.detail : kNoDetail;
+void append_result(std::string& out, const model::Report& report, const model::Result& r) {
+  static const model::ResultDetail kNoDetail;
+  const model::ResultDetail& d = r.detail ? *r.detail : kNoDetail;
   Object o(out);
   o.string("url", r.url);
   if (r.status > 0) {
@@ -193,16 +193,16 @@ void append_result(std::string& out, const audit::Report& report, const audit::R
   } else {
     o.null("status");
   }
-  o.boolean("ok", r.outcome == audit::Outcome::ok);
-  o.string("outcome", audit::to_string(r.outcome));
-  if (r.method == audit::CheckMethod::none) {
+  o.boolean("ok", r.outcome == model::Outcome::ok);
+  o.string("outcome", model::to_string(r.outcome));
+  if (r.method == model::CheckMethod::none) {
     o.null("method");
   } else {
-    o.string("method", audit::to_string(r.method));
+    o.string("method", model::to_string(r.method));
   }
   o.number("time_ms", r.time_ms).number("attempts", unsigned{r.attempts});
   o.nested("redirects", [&](std::string& a) {
-    append_array(a, d.redirects, [](std::string& h, const audit::RedirectHop& hop) {
+    append_array(a, d.redirects, [](std::string& h, const model::RedirectHop& hop) {
       Object(h)
           .string("url", hop.url)
           .number("status", hop.status)
@@ -226,7 +226,7 @@ void append_result(std::string& out, const audit::Report& report, const audit::R
 
 // append_config() keeps --help order; an option given several times (--header, --include)
 // becomes an array of its values, since a JSON object must not repeat a key.
-void append_config(std::string& out, const audit::Report& report) {
+void append_config(std::string& out, const model::Report& report) {
   std::vector<std::string_view> names;  // first-seen order
   for (const auto& [option, value] : report.config) {
     bool seen = false;
@@ -249,7 +249,7 @@ void append_config(std::string& out, const audit::Report& report) {
   }
 }
 
-void append_summary(std::string& out, const audit::Summary& s) {
+void append_summary(std::string& out, const model::Summary& s) {
   Object(out)
       .number("total", s.total)
       .number("ok", s.ok)
@@ -298,7 +298,7 @@ void write_lines(std::ostream& out, std::string& buf, const Items& items, Render
 
 }  // namespace
 
-void write_json(const audit::Report& report, std::ostream& out) {
+void write_json(const model::Report& report, std::ostream& out) {
   std::string buf;
   buf += "{\n  \"schema\": ";
   append_string(buf, kJsonSchemaId);
@@ -319,7 +319,7 @@ void write_json(const audit::Report& report, std::ostream& out) {
   out << buf;
 
   write_lines(out, buf, report.sources,
-              [&](std::string& b, const audit::Source& s) { append_source(b, report, s); });
+              [&](std::string& b, const model::Source& s) { append_source(b, report, s); });
   buf.assign(",\n  \"routes\": ");
   Object(buf)
       .boolean("enabled", report.routes.enabled)
@@ -331,7 +331,7 @@ void write_json(const audit::Report& report, std::ostream& out) {
   if (!out) return;
   out << buf;
   write_lines(out, buf, report.results,
-              [&](std::string& b, const audit::Result& r) { append_result(b, report, r); });
+              [&](std::string& b, const model::Result& r) { append_result(b, report, r); });
   if (out) out << "\n}\n";
 }
 

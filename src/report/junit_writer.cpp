@@ -27,9 +27,9 @@ struct Suite {
 };
 
 // failure_details() is the <failure> body: everything a person needs to reproduce the check.
-std::string failure_details(const audit::Report& report, const audit::Result& r) {
+std::string failure_details(const model::Report& report, const model::Result& r) {
   std::string out = fmt::format("url: {}\n", r.url);
-  const audit::ResultDetail* d = r.detail.get();
+  const model::ResultDetail* d = r.detail.get();
   if (d && !d->check_url.empty() && d->check_url != r.url) {
     out += fmt::format("requested: {}\n", d->check_url);
   }
@@ -37,50 +37,50 @@ std::string failure_details(const audit::Report& report, const audit::Result& r)
     out += fmt::format("sitemap: {}\n", where);
   }
   if (r.status) out += fmt::format("status: {}\n", text::status_text(r.status));
-  if (r.method != audit::CheckMethod::none) {
-    out += fmt::format("method: {}, attempts: {}, time: {}ms\n", audit::to_string(r.method),
+  if (r.method != model::CheckMethod::none) {
+    out += fmt::format("method: {}, attempts: {}, time: {}ms\n", model::to_string(r.method),
                        unsigned{r.attempts}, r.time_ms);
   }
   if (d) {
     if (!d->error.empty()) out += fmt::format("error: {}\n", d->error);
-    for (const audit::RedirectHop& hop : d->redirects) {
+    for (const model::RedirectHop& hop : d->redirects) {
       out += fmt::format("redirect: {} {} -> {}\n", hop.status, hop.url, hop.location);
     }
-    for (const audit::Finding& f : d->findings) {
-      out += fmt::format("{}: {}: {}\n", audit::to_string(f.severity), f.code, f.message);
+    for (const model::Finding& f : d->findings) {
+      out += fmt::format("{}: {}: {}\n", model::to_string(f.severity), f.code, f.message);
     }
   }
   return out;
 }
 
-void write_testcase(std::ostream& out, const audit::Report& report, const audit::Result& r,
+void write_testcase(std::ostream& out, const model::Report& report, const model::Result& r,
                     std::string_view classname) {
   out << "    <testcase name=\"" << attr(r.url) << "\" classname=\"" << attr(classname)
       << "\" time=\"" << text::seconds(r.time_ms) << '"';
-  const audit::ResultDetail* d = r.detail.get();
+  const model::ResultDetail* d = r.detail.get();
   const bool has_findings = d && !d->findings.empty();
   switch (r.outcome) {
-    case audit::Outcome::ok:
+    case model::Outcome::ok:
       if (!has_findings) {
         out << "/>\n";
         return;
       }
       out << ">\n";
       break;
-    case audit::Outcome::failed:
+    case model::Outcome::failed:
       out << ">\n      <failure message=\"" << attr(text::failure_reason(r)) << "\" type=\""
           << attr(d && !d->error_kind.empty() ? d->error_kind : "failed") << "\">"
           << body(failure_details(report, r)) << "</failure>\n";
       break;
-    case audit::Outcome::skipped:
-    case audit::Outcome::cancelled:
+    case model::Outcome::skipped:
+    case model::Outcome::cancelled:
       out << ">\n      <skipped message=\"" << attr(text::failure_reason(r)) << "\"/>\n";
       break;
   }
-  if (has_findings && r.outcome != audit::Outcome::failed) {
+  if (has_findings && r.outcome != model::Outcome::failed) {
     out << "      <system-out>";
-    for (const audit::Finding& f : d->findings) {
-      out << body(fmt::format("{}: {}: {}\n", audit::to_string(f.severity), f.code, f.message));
+    for (const model::Finding& f : d->findings) {
+      out << body(fmt::format("{}: {}: {}\n", model::to_string(f.severity), f.code, f.message));
     }
     out << "</system-out>\n";
   }
@@ -104,33 +104,33 @@ void write_suite_start(std::ostream& out, std::string_view name, const Suite& s,
   out << ">\n";
 }
 
-void write_source_warnings(std::ostream& out, const audit::Source& src) {
+void write_source_warnings(std::ostream& out, const model::Source& src) {
   if (src.warnings.empty()) return;
   out << "    <system-out>";
-  for (const audit::Finding& f : src.warnings) {
+  for (const model::Finding& f : src.warnings) {
     std::string where = f.line ? fmt::format("{}:{}", f.where, f.line) : f.where;
     out << body(
-        fmt::format("{}: {}: {}: {}\n", where, audit::to_string(f.severity), f.code, f.message));
+        fmt::format("{}: {}: {}: {}\n", where, model::to_string(f.severity), f.code, f.message));
   }
   out << "</system-out>\n";
 }
 
 }  // namespace
 
-void write_junit(const audit::Report& report, std::ostream& out) {
+void write_junit(const model::Report& report, std::ostream& out) {
   const std::size_t n_sources = report.sources.size();
   // Results arrive in load order, interleaved across sitemaps; a stable counting sort by
   // source groups them with one index per result instead of copying results.
   // Slot n_sources collects results whose source index is out of range.
   std::vector<Suite> suites(n_sources + 1);
   std::vector<std::size_t> begin(n_sources + 2, 0);
-  for (const audit::Result& r : report.results) {
+  for (const model::Result& r : report.results) {
     const std::size_t s = r.source < n_sources ? r.source : n_sources;
     Suite& suite = suites[s];
     ++suite.tests;
     suite.time_ms += r.time_ms;
-    if (r.outcome == audit::Outcome::failed) ++suite.failures;
-    if (r.outcome == audit::Outcome::skipped || r.outcome == audit::Outcome::cancelled) {
+    if (r.outcome == model::Outcome::failed) ++suite.failures;
+    if (r.outcome == model::Outcome::skipped || r.outcome == model::Outcome::cancelled) {
       ++suite.skipped;
     }
     ++begin[s + 1];
@@ -174,7 +174,7 @@ void write_junit(const audit::Report& report, std::ostream& out) {
 
   for (std::size_t s = 0; s <= n_sources; ++s) {
     const bool unknown = s == n_sources;
-    const audit::Source* src = unknown ? nullptr : &report.sources[s];
+    const model::Source* src = unknown ? nullptr : &report.sources[s];
     if (suites[s].tests == 0) continue;  // indexes and robots.txt list sitemaps, not pages
     if (!out) return;
     const std::string_view name = unknown ? std::string_view("(unknown sitemap)") : src->url;
@@ -194,7 +194,7 @@ void write_junit(const audit::Report& report, std::ostream& out) {
   }
 
   if (report.routes.enabled) {
-    const audit::RouteReport& rr = report.routes;
+    const model::RouteReport& rr = report.routes;
     const std::string name = rr.file.empty() ? "routes" : "routes (" + rr.file + ")";
     write_suite_start(out, name, routes, report.run.started_at);
     auto write_route = [&](const std::string& route, bool missing) {

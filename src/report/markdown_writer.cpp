@@ -17,8 +17,8 @@ std::string more(std::uint64_t total, std::uint64_t shown) {
   return total > shown ? fmt::format("\n... and {} more\n", total - shown) : std::string();
 }
 
-void write_header(const audit::Report& report, std::ostream& out) {
-  const audit::Summary& s = report.summary;
+void write_header(const model::Report& report, std::ostream& out) {
+  const model::Summary& s = report.summary;
   std::string_view icon;
   switch (text::verdict_kind(report)) {
     case text::VerdictKind::passed:
@@ -59,13 +59,13 @@ void write_header(const audit::Report& report, std::ostream& out) {
                      text::format_ms(s.latency.p99), text::format_ms(s.latency.max));
 }
 
-void write_failures(const audit::Report& report, std::ostream& out, std::size_t max_rows) {
+void write_failures(const model::Report& report, std::ostream& out, std::size_t max_rows) {
   if (report.summary.failed == 0) return;
   out << fmt::format("### Failures ({})\n\n", report.summary.failed)
       << "| URL | Status or error | Sitemap |\n|:--|:--|:--|\n";
   std::uint64_t shown = 0;
-  for (const audit::Result& r : report.results) {
-    if (r.outcome != audit::Outcome::failed) continue;
+  for (const model::Result& r : report.results) {
+    if (r.outcome != model::Outcome::failed) continue;
     if (shown == max_rows) break;
     ++shown;
     const std::string where = text::location(report, r);
@@ -76,13 +76,13 @@ void write_failures(const audit::Report& report, std::ostream& out, std::size_t 
   out << more(report.summary.failed, shown) << '\n';
 }
 
-void write_failed_sources(const audit::Report& report, std::ostream& out, std::size_t max_rows) {
+void write_failed_sources(const model::Report& report, std::ostream& out, std::size_t max_rows) {
   const std::size_t n = text::failed_sources(report);
   if (n == 0) return;
   out << fmt::format("### Sitemaps that could not be loaded ({})\n\n", n)
       << "| Sitemap | Error |\n|:--|:--|\n";
   std::size_t shown = 0;
-  for (const audit::Source& s : report.sources) {
+  for (const model::Source& s : report.sources) {
     if (s.error.empty()) continue;
     if (shown == max_rows) break;
     ++shown;
@@ -101,8 +101,8 @@ void write_list(std::ostream& out, const std::vector<std::string>& items, std::s
   out << more(items.size(), shown) << '\n';
 }
 
-void write_routes(const audit::Report& report, std::ostream& out, std::size_t max_rows) {
-  const audit::RouteReport& rr = report.routes;
+void write_routes(const model::Report& report, std::ostream& out, std::size_t max_rows) {
+  const model::RouteReport& rr = report.routes;
   if (!rr.enabled) return;
   const std::string file = text::markdown_code(rr.file);
   if (!rr.missing.empty()) {
@@ -117,12 +117,12 @@ void write_routes(const audit::Report& report, std::ostream& out, std::size_t ma
   }
 }
 
-void write_warnings(const audit::Report& report, std::ostream& out, std::size_t max_rows) {
+void write_warnings(const model::Report& report, std::ostream& out, std::size_t max_rows) {
   if (report.summary.warnings == 0) return;
   out << fmt::format("### Warnings ({})\n\n", report.summary.warnings)
       << "| Where | Code | Message |\n|:--|:--|:--|\n";
   std::uint64_t rows = 0, shown = 0;
-  auto row = [&](std::string_view where, std::uint32_t line, const audit::Finding& f) {
+  auto row = [&](std::string_view where, std::uint32_t line, const model::Finding& f) {
     ++rows;
     if (shown == max_rows) return;
     ++shown;
@@ -130,12 +130,12 @@ void write_warnings(const audit::Report& report, std::ostream& out, std::size_t 
     out << "| " << text::markdown_code(place) << " | " << text::markdown_code(f.code) << " | "
         << text::markdown_text(f.message) << " |\n";
   };
-  for (const audit::Source& s : report.sources) {
-    for (const audit::Finding& f : s.warnings) row(f.where.empty() ? s.url : f.where, f.line, f);
+  for (const model::Source& s : report.sources) {
+    for (const model::Finding& f : s.warnings) row(f.where.empty() ? s.url : f.where, f.line, f);
   }
-  for (const audit::Result& r : report.results) {
+  for (const model::Result& r : report.results) {
     if (!r.detail) continue;
-    for (const audit::Finding& f : r.detail->findings) {
+    for (const model::Finding& f : r.detail->findings) {
       row(f.where.empty() ? r.url : f.where, f.line, f);
     }
   }
@@ -144,7 +144,7 @@ void write_warnings(const audit::Report& report, std::ostream& out, std::size_t 
 
 }  // namespace
 
-void write_markdown(const audit::Report& report, std::ostream& out,
+void write_markdown(const model::Report& report, std::ostream& out,
                     const MarkdownOptions& options) {
   write_header(report, out);
   write_failures(report, out, options.max_rows);

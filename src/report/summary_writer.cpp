@@ -67,8 +67,8 @@ class Lister {
   std::uint64_t limit_, total_, shown_ = 0;
 };
 
-void write_counts(const audit::Report& report, std::ostream& out, const Paint& paint) {
-  const audit::Summary& s = report.summary;
+void write_counts(const model::Report& report, std::ostream& out, const Paint& paint) {
+  const model::Summary& s = report.summary;
   out << fmt::format(
       "{} {}: {} from {} in {}\n\n", paint(kBold, report.tool.name),
       text::terminal_safe(report.tool.version),
@@ -89,13 +89,13 @@ void write_counts(const audit::Report& report, std::ostream& out, const Paint& p
                      text::format_ms(s.latency.p99), text::format_ms(s.latency.max));
 }
 
-void write_failures(const audit::Report& report, std::ostream& out, const SummaryStyle& style,
+void write_failures(const model::Report& report, std::ostream& out, const SummaryStyle& style,
                     const Paint& paint) {
   if (report.summary.failed == 0) return;
   out << '\n' << paint(kBold, fmt::format("Failures ({}):", report.summary.failed)) << '\n';
   Lister list(out, style, report.summary.failed);
-  for (const audit::Result& r : report.results) {
-    if (r.outcome != audit::Outcome::failed) continue;
+  for (const model::Result& r : report.results) {
+    if (r.outcome != model::Outcome::failed) continue;
     if (!list.take()) break;
     out << "  " << text::terminal_safe(r.url) << '\n'
         << "      " << paint(kRed, text::terminal_safe(text::failure_reason(r)));
@@ -113,7 +113,7 @@ void write_failures(const audit::Report& report, std::ostream& out, const Summar
   // say what fixes it rather than leave the user to search the manual.
   const bool untrusted =
       std::any_of(report.results.begin(), report.results.end(), [](const auto& r) {
-        return r.outcome == audit::Outcome::failed && r.detail && r.detail->error_kind == "tls";
+        return r.outcome == model::Outcome::failed && r.detail && r.detail->error_kind == "tls";
       });
   if (untrusted) {
     out << "  "
@@ -122,20 +122,20 @@ void write_failures(const audit::Report& report, std::ostream& out, const Summar
   }
 }
 
-void write_failed_sources(const audit::Report& report, std::ostream& out, const Paint& paint) {
+void write_failed_sources(const model::Report& report, std::ostream& out, const Paint& paint) {
   const std::size_t n = text::failed_sources(report);
   if (n == 0) return;
   out << '\n' << paint(kBold, fmt::format("Sitemaps that could not be loaded ({}):", n)) << '\n';
-  for (const audit::Source& s : report.sources) {
+  for (const model::Source& s : report.sources) {
     if (s.error.empty()) continue;
     out << "  " << text::terminal_safe(s.url) << "\n      "
         << paint(kRed, text::terminal_safe(s.error)) << '\n';
   }
 }
 
-void write_routes(const audit::Report& report, std::ostream& out, const SummaryStyle& style,
+void write_routes(const model::Report& report, std::ostream& out, const SummaryStyle& style,
                   const Paint& paint) {
-  const audit::RouteReport& rr = report.routes;
+  const model::RouteReport& rr = report.routes;
   if (!rr.enabled) return;
   const std::string file = text::terminal_safe(rr.file);
   if (!rr.missing.empty()) {
@@ -170,22 +170,22 @@ void write_routes(const audit::Report& report, std::ostream& out, const SummaryS
 
 // write_warnings() lists source lint and result findings; only in verbose mode, since a big
 // sitemap can carry thousands and the verdict line already counts them.
-void write_warnings(const audit::Report& report, std::ostream& out, const Paint& paint) {
+void write_warnings(const model::Report& report, std::ostream& out, const Paint& paint) {
   if (report.summary.warnings == 0) return;
   out << '\n' << paint(kBold, fmt::format("Warnings ({}):", report.summary.warnings)) << '\n';
-  auto line = [&](std::string_view where, std::uint32_t line_no, const audit::Finding& f) {
+  auto line = [&](std::string_view where, std::uint32_t line_no, const model::Finding& f) {
     std::string place = line_no ? fmt::format("{}:{}", where, line_no) : std::string(where);
-    const std::string_view sgr = f.severity == audit::Severity::failure ? kRed : kYellow;
+    const std::string_view sgr = f.severity == model::Severity::failure ? kRed : kYellow;
     out << "  " << text::terminal_safe(place) << "\n      "
         << paint(sgr, text::terminal_safe(f.code)) << ": " << text::terminal_safe(f.message)
         << '\n';
   };
-  for (const audit::Source& s : report.sources) {
-    for (const audit::Finding& f : s.warnings) line(f.where.empty() ? s.url : f.where, f.line, f);
+  for (const model::Source& s : report.sources) {
+    for (const model::Finding& f : s.warnings) line(f.where.empty() ? s.url : f.where, f.line, f);
   }
-  for (const audit::Result& r : report.results) {
+  for (const model::Result& r : report.results) {
     if (!r.detail) continue;
-    for (const audit::Finding& f : r.detail->findings) {
+    for (const model::Finding& f : r.detail->findings) {
       line(f.where.empty() ? r.url : f.where, f.line, f);
     }
   }
@@ -193,7 +193,7 @@ void write_warnings(const audit::Report& report, std::ostream& out, const Paint&
 
 }  // namespace
 
-void write_summary(const audit::Report& report, std::ostream& out, const SummaryStyle& style) {
+void write_summary(const model::Report& report, std::ostream& out, const SummaryStyle& style) {
   const Paint paint(style.color);
   if (style.failures_only) {
     write_failures(report, out, style, paint);
@@ -230,13 +230,13 @@ void write_summary(const audit::Report& report, std::ostream& out, const Summary
   out << '\n' << paint(sgr, text::verdict(report)) << '\n';
 }
 
-bool color_enabled(audit::ColorMode mode, bool is_tty, const char* no_color_env) {
+bool color_enabled(model::ColorMode mode, bool is_tty, const char* no_color_env) {
   switch (mode) {
-    case audit::ColorMode::always:
+    case model::ColorMode::always:
       return true;
-    case audit::ColorMode::never:
+    case model::ColorMode::never:
       return false;
-    case audit::ColorMode::auto_detect:
+    case model::ColorMode::auto_detect:
       break;
   }
   // no-color.org: "when present and not an empty string" colour is off, whatever its value.

@@ -260,28 +260,28 @@ std::string status_text(int status) {
   return reason.empty() ? fmt::format("{}", status) : fmt::format("{} {}", status, reason);
 }
 
-std::string failure_reason(const audit::Result& result) {
-  const audit::ResultDetail* d = result.detail.get();
+std::string failure_reason(const model::Result& result) {
+  const model::ResultDetail* d = result.detail.get();
   const std::string error = d ? d->error : std::string();
   switch (result.outcome) {
-    case audit::Outcome::skipped:
+    case model::Outcome::skipped:
       return error.empty() ? "skipped" : error;
-    case audit::Outcome::cancelled:
+    case model::Outcome::cancelled:
       return error.empty() ? "cancelled before it was checked" : error;
-    case audit::Outcome::ok:
-    case audit::Outcome::failed:
+    case model::Outcome::ok:
+    case model::Outcome::failed:
       break;
   }
   std::string reason = status_text(result.status);
   if (!error.empty()) reason = reason.empty() ? error : reason + ": " + error;
   if (!reason.empty() || !d || d->findings.empty()) {
-    if (reason.empty() && result.outcome == audit::Outcome::failed) return "failed";
+    if (reason.empty() && result.outcome == model::Outcome::failed) return "failed";
     return reason;
   }
   // No status and no error: a hygiene rule under --strict failed it; say which.
-  const audit::Finding* pick = &d->findings.front();
-  for (const audit::Finding& f : d->findings) {
-    if (f.severity == audit::Severity::failure) {
+  const model::Finding* pick = &d->findings.front();
+  for (const model::Finding& f : d->findings) {
+    if (f.severity == model::Severity::failure) {
       pick = &f;
       break;
     }
@@ -289,12 +289,12 @@ std::string failure_reason(const audit::Result& result) {
   return pick->code + ": " + pick->message;
 }
 
-std::string_view source_url(const audit::Report& report, std::uint32_t index) {
+std::string_view source_url(const model::Report& report, std::uint32_t index) {
   return index < report.sources.size() ? std::string_view(report.sources[index].url)
                                        : std::string_view();
 }
 
-std::string location(const audit::Report& report, const audit::Result& result) {
+std::string location(const model::Report& report, const model::Result& result) {
   std::string_view url = source_url(report, result.source);
   if (url.empty()) return {};
   return result.line ? fmt::format("{}:{}", url, result.line) : std::string(url);
@@ -312,13 +312,13 @@ std::string seconds(std::uint64_t ms) {
   return fmt::format("{}.{:03}", ms / 1000, ms % 1000);
 }
 
-std::size_t failed_sources(const audit::Report& report) {
+std::size_t failed_sources(const model::Report& report) {
   std::size_t n = 0;
-  for (const audit::Source& s : report.sources) n += s.error.empty() ? 0 : 1;
+  for (const model::Source& s : report.sources) n += s.error.empty() ? 0 : 1;
   return n;
 }
 
-VerdictKind verdict_kind(const audit::Report& report) {
+VerdictKind verdict_kind(const model::Report& report) {
   if (report.run.interrupted || report.run.exit_code == 130) return VerdictKind::interrupted;
   if (report.run.exit_code == 2) return VerdictKind::error;
   if (report.run.exit_code != 0 || report.summary.failed != 0 || !report.routes.missing.empty() ||
@@ -328,8 +328,8 @@ VerdictKind verdict_kind(const audit::Report& report) {
   return VerdictKind::passed;
 }
 
-std::string verdict(const audit::Report& report) {
-  const audit::Summary& s = report.summary;
+std::string verdict(const model::Report& report) {
+  const model::Summary& s = report.summary;
   std::vector<std::string> parts;
   const VerdictKind kind = verdict_kind(report);
   std::string head;

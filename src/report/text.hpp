@@ -14,7 +14,7 @@
 #include <string_view>
 #include <utility>
 
-#include "siteaudit/audit/report.hpp"
+#include "siteaudit/model/report.hpp"
 
 namespace siteaudit::report::text {
 
@@ -59,14 +59,14 @@ std::string status_text(int status);
 
 // failure_reason() says in one line why a result is not ok: the status, the error text, or
 // the first failing finding. For skipped and cancelled results it says why it was not checked.
-std::string failure_reason(const audit::Result& result);
+std::string failure_reason(const model::Result& result);
 
 // source_url() returns the URL of the sitemap at `index`, or "" when the index is out of range.
-std::string_view source_url(const audit::Report& report, std::uint32_t index);
+std::string_view source_url(const model::Report& report, std::uint32_t index);
 
 // location() returns "sitemap-url:line" (or just the sitemap URL when the line is unknown)
 // for the sitemap that listed `result`.
-std::string location(const audit::Report& report, const audit::Result& result);
+std::string location(const model::Report& report, const model::Result& result);
 
 // format_ms() renders a duration for people: "850ms", "1.2s", "2m05s", "1h02m".
 std::string format_ms(std::uint64_t ms);
@@ -79,13 +79,13 @@ enum class VerdictKind : std::uint8_t { passed, failed, interrupted, error };
 
 // verdict_kind() classifies the run the way its exit code does: run.interrupted, then exit
 // code 2, then any failure (exit code 1, failed URLs, missing routes, unloadable sitemaps).
-VerdictKind verdict_kind(const audit::Report& report);
+VerdictKind verdict_kind(const model::Report& report);
 
 // verdict() returns one line saying how the run went, e.g.
 // "FAILED: 3 of 120 URLs failed, 2 expected routes missing".
-std::string verdict(const audit::Report& report);
+std::string verdict(const model::Report& report);
 
 // failed_sources() counts sources with a load or parse error.
-std::size_t failed_sources(const audit::Report& report);
+std::size_t failed_sources(const model::Report& report);
 
 }  // namespace siteaudit::report::text

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "siteaudit/audit/result.hpp"
+#include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/runtime/channel.hpp"
 #include "siteaudit/runtime/context.hpp"
 #include "siteaudit/runtime/runtime.hpp"

@@ -26,7 +26,7 @@ std::string schema_path() {
   return SITEAUDIT_SOURCE_DIR "/man/siteaudit-report.schema.json";
 }
 
-std::string to_json(const audit::Report& report) {
+std::string to_json(const model::Report& report) {
   std::ostringstream out;
   report::write_json(report, out);
   return out.str();
@@ -115,7 +115,7 @@ TEST_CASE("json report validates against the shipped schema", "[report]") {
 }
 
 TEST_CASE("json report of an empty run validates against the schema", "[report]") {
-  audit::Report empty;
+  model::Report empty;
   empty.tool.version = "0.1.0";
   test::TempFile file(".json");
   file.write(to_json(empty));
@@ -157,7 +157,7 @@ TEST_CASE("json report has the documented keys in the documented order", "[repor
 }
 
 TEST_CASE("json report carries every field of the report", "[report]") {
-  const audit::Report report = test::sample_report();
+  const model::Report report = test::sample_report();
   json j = json::parse(to_json(report));
 
   CHECK(j["schema"] == "siteaudit.report/1");
@@ -274,23 +274,23 @@ TEST_CASE("json report stops writing when the stream fails", "[report]") {
 
 TEST_CASE("json report of 200k results streams one result at a time", "[report]") {
   constexpr std::size_t kCount = 200'000;
-  audit::Report report;
+  model::Report report;
   report.tool.version = "0.1.0";
-  audit::Source src;
+  model::Source src;
   src.url = "https://example.com/sitemap.xml";
-  src.kind = audit::SourceKind::urlset;
+  src.kind = model::SourceKind::urlset;
   src.urls = kCount;
   report.sources.push_back(src);
   for (std::size_t i = 0; i < kCount; ++i) {
-    audit::Result r =
+    model::Result r =
         test::make_result(report, "https://example.com/page/" + std::to_string(i),
-                          audit::Outcome::ok, 200, 0, static_cast<std::uint32_t>(i + 2));
+                          model::Outcome::ok, 200, 0, static_cast<std::uint32_t>(i + 2));
     if (i % 10 == 0) {
       r.details().redirects.push_back({std::string(r.url), 301, std::string(r.url) + "/", 5});
     }
     report.results.push_back(std::move(r));
   }
-  report.summary = audit::summarize(report);
+  report.summary = model::summarize(report);
 
   const long rss_before = max_rss_kib();
   ResultLineChecker checker;
@@ -313,8 +313,8 @@ TEST_CASE("json strings escape every control character and repair bad UTF-8", "[
   for (char c = 1; c < 0x20; ++c) url += c;
   url += "\x7f\"\\/ \xC3\xA9 \xF0\x9F\x98\x80";  // DEL, quote, backslash, é, an emoji
   const std::string bad = "\xC0\x80|\xED\xA0\x80|\xE2\x82|\xF5\x80\x80\x80|\x80";
-  audit::Report report;
-  report.results.push_back(test::make_result(report, url + bad, audit::Outcome::ok, 200, 0, 1));
+  model::Report report;
+  report.results.push_back(test::make_result(report, url + bad, model::Outcome::ok, 200, 0, 1));
   const std::string out = to_json(report);
   json j = json::parse(out);  // throws on any escaping mistake
   // Overlong, surrogate, truncated, out-of-range and stray bytes: one U+FFFD per bad byte.

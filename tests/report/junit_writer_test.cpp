@@ -44,7 +44,7 @@ json.dump(out, open(sys.argv[2], 'w'))
 )";
 
 // digest() writes the report as JUnit, parses it with minidom and returns its structure.
-json digest(const audit::Report& report) {
+json digest(const model::Report& report) {
   std::ostringstream xml;
   report::write_junit(report, xml);
   test::TempFile in(".xml");
@@ -150,19 +150,19 @@ TEST_CASE("junit routes suite fails missing routes and lists unexpected URLs", "
 }
 
 TEST_CASE("junit groups interleaved results by sitemap and keeps stray ones", "[report]") {
-  audit::Report report;
-  audit::Source a, b;
+  model::Report report;
+  model::Source a, b;
   a.url = "https://example.com/a.xml";
   b.url = "https://example.com/b.xml";
   report.sources = {a, b};
   for (int i = 0; i < 6; ++i) {
     report.results.push_back(test::make_result(report, "https://example.com/" + std::to_string(i),
-                                               audit::Outcome::ok, 200,
+                                               model::Outcome::ok, 200,
                                                static_cast<std::uint32_t>(i % 2), 0));
   }
   report.results.push_back(
-      test::make_result(report, "https://example.com/stray", audit::Outcome::failed, 404, 7, 0));
-  report.summary = audit::summarize(report);
+      test::make_result(report, "https://example.com/stray", model::Outcome::failed, 404, 7, 0));
+  report.summary = model::summarize(report);
   const json d = digest(report);
   REQUIRE(d["suites"].size() == 3);
   CHECK(d["suites"][0]["cases"][1]["attrs"]["name"] == "https://example.com/2");
@@ -174,7 +174,7 @@ TEST_CASE("junit groups interleaved results by sitemap and keeps stray ones", "[
 }
 
 TEST_CASE("junit report of an empty run is a valid empty testsuites", "[report]") {
-  const json d = digest(audit::Report{});
+  const json d = digest(model::Report{});
   CHECK(d["root"] == "testsuites");
   CHECK(d["attrs"]["tests"] == "0");
   CHECK(d["suites"].empty());

@@ -11,7 +11,7 @@ namespace {
 
 using namespace siteaudit;
 
-std::string markdown(const audit::Report& report, report::MarkdownOptions options = {}) {
+std::string markdown(const model::Report& report, report::MarkdownOptions options = {}) {
   std::ostringstream out;
   report::write_markdown(report, out, options);
   return out.str();
@@ -85,19 +85,19 @@ TEST_CASE("markdown escapes text that would break the table or inject markup", "
 }
 
 TEST_CASE("markdown caps long lists with and N more", "[report]") {
-  audit::Report report;
-  audit::Source src;
+  model::Report report;
+  model::Source src;
   src.url = "https://example.com/sitemap.xml";
   report.sources.push_back(src);
   for (int i = 0; i < 120; ++i) {
     report.results.push_back(test::make_result(report,
                                                "https://example.com/gone/" + std::to_string(i),
-                                               audit::Outcome::failed, 410, 0, i + 1));
+                                               model::Outcome::failed, 410, 0, i + 1));
   }
   report.routes.enabled = true;
   report.routes.file = "routes.txt";
   for (int i = 0; i < 7; ++i) report.routes.missing.push_back("/r" + std::to_string(i));
-  report.summary = audit::summarize(report);
+  report.summary = model::summarize(report);
   report.run.exit_code = 1;
 
   const std::string md = markdown(report, {.max_rows = 5});
@@ -113,13 +113,13 @@ TEST_CASE("markdown caps long lists with and N more", "[report]") {
 }
 
 TEST_CASE("markdown for a clean run has a check mark and no failure sections", "[report]") {
-  audit::Report report;
-  audit::Source src;
+  model::Report report;
+  model::Source src;
   src.url = "https://example.com/sitemap.xml";
   report.sources.push_back(src);
   report.results.push_back(
-      test::make_result(report, "https://example.com/", audit::Outcome::ok, 200, 0, 1));
-  report.summary = audit::summarize(report);
+      test::make_result(report, "https://example.com/", model::Outcome::ok, 200, 0, 1));
+  report.summary = model::summarize(report);
   const std::string md = markdown(report);
   CHECK(has(md, "\xE2\x9C\x85 **PASSED: all 1 URL ok**"));
   CHECK_FALSE(has(md, "### "));

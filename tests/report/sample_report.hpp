@@ -6,7 +6,7 @@
 // invalid UTF-8) in the places untrusted input reaches.
 //
 // Example:
-//   audit::Report report = test::sample_report();
+//   model::Report report = test::sample_report();
 //   report::write_json(report, out);
 #pragma once
 
@@ -21,23 +21,23 @@
 #include <string>
 #include <string_view>
 
-#include "siteaudit/audit/report.hpp"
+#include "siteaudit/model/report.hpp"
 
 namespace siteaudit::test {
 
 // make_result() is a Result for `url`, whose text it stores in `report`'s url_text (as the
 // loader does for a run), so the Result may go into that report's results.
-inline audit::Result make_result(audit::Report& report, std::string_view url,
-                                 audit::Outcome outcome, int status, std::uint32_t source,
+inline model::Result make_result(model::Report& report, std::string_view url,
+                                 model::Outcome outcome, int status, std::uint32_t source,
                                  std::uint32_t line) {
-  audit::Result r;
+  model::Result r;
   r.url = report.url_text.store(url);
   r.outcome = outcome;
   r.status = static_cast<std::int16_t>(status);
   r.source = source;
   r.line = line;
-  if (outcome == audit::Outcome::ok || outcome == audit::Outcome::failed) {
-    r.method = audit::CheckMethod::head;
+  if (outcome == model::Outcome::ok || outcome == model::Outcome::failed) {
+    r.method = model::CheckMethod::head;
     r.attempts = 1;
     r.time_ms = 40;
   }
@@ -45,9 +45,9 @@ inline audit::Result make_result(audit::Report& report, std::string_view url,
 }
 
 // sample_report() — sources: 0 index (top level), 1 pages.xml, 2 posts.xml.gz, 3 broken.xml.
-inline audit::Report sample_report() {
-  using audit::Outcome;
-  audit::Report report;
+inline model::Report sample_report() {
+  using model::Outcome;
+  model::Report report;
   report.tool.version = "0.1.0";
   report.config = {{"workers", "64"},
                    {"header", "X-A: 1"},
@@ -58,24 +58,24 @@ inline audit::Report sample_report() {
   report.run.duration_ms = 3210;
   report.run.exit_code = 1;
 
-  audit::Source index;
+  model::Source index;
   index.url = "https://example.com/sitemap.xml";
-  index.kind = audit::SourceKind::sitemap_index;
+  index.kind = model::SourceKind::sitemap_index;
   index.urls = 3;
-  audit::Source pages;
+  model::Source pages;
   pages.url = "https://example.com/pages.xml";
-  pages.kind = audit::SourceKind::urlset;
+  pages.kind = model::SourceKind::urlset;
   pages.urls = 8;
   pages.parent = 0;
   pages.warnings.push_back({"invalid_lastmod", "lastmod \"yesterday\" is not a W3C datetime",
-                            "https://example.com/pages.xml", 7, audit::Severity::warning});
-  audit::Source posts;
+                            "https://example.com/pages.xml", 7, model::Severity::warning});
+  model::Source posts;
   posts.url = "https://example.com/posts.xml.gz";
-  posts.kind = audit::SourceKind::urlset;
+  posts.kind = model::SourceKind::urlset;
   posts.urls = 2;
   posts.gzip = true;
   posts.parent = 0;
-  audit::Source broken;
+  model::Source broken;
   broken.url = "https://example.com/broken.xml";
   broken.parent = 0;
   broken.error = "https://example.com/broken.xml:3:1: expected <urlset>, found <html>";
@@ -83,26 +83,26 @@ inline audit::Report sample_report() {
 
   report.results.push_back(make_result(report, "https://example.com/", Outcome::ok, 200, 1, 3));
 
-  audit::Result redirected = make_result(report, "https://example.com/old", Outcome::ok, 200, 1, 6);
+  model::Result redirected = make_result(report, "https://example.com/old", Outcome::ok, 200, 1, 6);
   redirected.time_ms = 120;
   {
-    audit::ResultDetail& d = redirected.details();
+    model::ResultDetail& d = redirected.details();
     d.redirects.push_back({"https://example.com/old", 301, "/new", 30});
     d.redirects.push_back({"https://example.com/new", 302, "https://example.com/new/", 25});
     d.final_url = "https://example.com/new/";
     d.content_type = "text/html; charset=utf-8";
     d.lastmod = "2024-04-01";
     d.findings.push_back({"redirected_url", "listed URL redirects to https://example.com/new/",
-                          "https://example.com/old", 0, audit::Severity::warning});
+                          "https://example.com/old", 0, model::Severity::warning});
   }
   report.results.push_back(std::move(redirected));
 
-  audit::Result missing =
+  model::Result missing =
       make_result(report, "https://example.com/a&b<c>\"q\"", Outcome::failed, 404, 1, 9);
   missing.details().error_kind = "status";
   report.results.push_back(std::move(missing));
 
-  audit::Result timeout =
+  model::Result timeout =
       make_result(report, "https://example.com/slow", Outcome::failed, 0, 1, 12);
   timeout.attempts = 3;
   timeout.time_ms = 30000;
@@ -111,27 +111,27 @@ inline audit::Report sample_report() {
   timeout.details().slow = true;
   report.results.push_back(std::move(timeout));
 
-  audit::Result fallback =
+  model::Result fallback =
       make_result(report, "https://example.com/get-only", Outcome::ok, 200, 1, 15);
-  fallback.method = audit::CheckMethod::get;
+  fallback.method = model::CheckMethod::get;
   fallback.attempts = 1;
   fallback.details().fell_back_to_get = true;
   fallback.details().bytes = 5120;
   fallback.details().check_url = "https://preview.example.com/get-only";
   report.results.push_back(std::move(fallback));
 
-  audit::Result excluded =
+  model::Result excluded =
       make_result(report, "https://example.com/admin", Outcome::skipped, 0, 2, 2);
   excluded.details().error = "excluded by --exclude /admin";
   excluded.details().error_kind = "excluded";
   report.results.push_back(std::move(excluded));
 
-  audit::Result cancelled =
+  model::Result cancelled =
       make_result(report, "https://example.com/late", Outcome::cancelled, 0, 2, 4);
   report.results.push_back(std::move(cancelled));
 
   // Hostile text: an ANSI escape, a bell, a control char and an invalid UTF-8 byte.
-  audit::Result hostile = make_result(report, "https://example.com/\x1b[31mred\x07\x01\xff|`x`",
+  model::Result hostile = make_result(report, "https://example.com/\x1b[31mred\x07\x01\xff|`x`",
                                       Outcome::failed, 500, 1, 20);
   hostile.details().error = "server said \"<boom>\"\n\x1b]0;title\x07";
   hostile.details().error_kind = "status";
@@ -143,7 +143,7 @@ inline audit::Report sample_report() {
   report.routes.missing = {"/blog/**", "/about"};
   report.routes.unexpected = {"https://example.com/get-only"};
 
-  report.summary = audit::summarize(report);
+  report.summary = model::summarize(report);
   report.summary.duplicates = 1;
   return report;
 }

@@ -11,7 +11,7 @@ namespace {
 
 using namespace siteaudit;
 
-std::string summary(const audit::Report& report, report::SummaryStyle style = {}) {
+std::string summary(const model::Report& report, report::SummaryStyle style = {}) {
   std::ostringstream out;
   report::write_summary(report, out, style);
   return out.str();
@@ -74,16 +74,16 @@ TEST_CASE("summary with colour paints failures red and the verdict bold", "[repo
 }
 
 TEST_CASE("summary caps the failure list unless verbose", "[report]") {
-  audit::Report report;
-  audit::Source src;
+  model::Report report;
+  model::Source src;
   src.url = "https://example.com/sitemap.xml";
   report.sources.push_back(src);
   for (int i = 0; i < 25; ++i) {
     report.results.push_back(test::make_result(report,
                                                "https://example.com/broken/" + std::to_string(i),
-                                               audit::Outcome::failed, 404, 0, i + 1));
+                                               model::Outcome::failed, 404, 0, i + 1));
   }
-  report.summary = audit::summarize(report);
+  report.summary = model::summarize(report);
   report.run.exit_code = 1;
 
   const std::string normal = summary(report, {.max_listed = 10});
@@ -107,22 +107,22 @@ TEST_CASE("verbose summary lists warnings and unexpected URLs", "[report]") {
 }
 
 TEST_CASE("summary verdict for a clean run and an interrupted one", "[report]") {
-  audit::Report report;
-  audit::Source src;
+  model::Report report;
+  model::Source src;
   src.url = "https://example.com/sitemap.xml";
   report.sources.push_back(src);
   report.results.push_back(
-      test::make_result(report, "https://example.com/", audit::Outcome::ok, 200, 0, 1));
+      test::make_result(report, "https://example.com/", model::Outcome::ok, 200, 0, 1));
   report.results.push_back(
-      test::make_result(report, "https://example.com/b", audit::Outcome::ok, 200, 0, 2));
-  report.summary = audit::summarize(report);
+      test::make_result(report, "https://example.com/b", model::Outcome::ok, 200, 0, 2));
+  report.summary = model::summarize(report);
   std::string s = summary(report, {.color = true});
   CHECK(last_line(s) == "\x1b[1;32mPASSED: all 2 URLs ok\x1b[0m");
   CHECK_FALSE(has(s, "Failures"));
 
   report.results.push_back(
-      test::make_result(report, "https://example.com/c", audit::Outcome::cancelled, 0, 0, 3));
-  report.summary = audit::summarize(report);
+      test::make_result(report, "https://example.com/c", model::Outcome::cancelled, 0, 0, 3));
+  report.summary = model::summarize(report);
   report.run.interrupted = true;
   report.run.interrupt_reason = "SIGINT";
   report.run.exit_code = 130;
@@ -131,7 +131,7 @@ TEST_CASE("summary verdict for a clean run and an interrupted one", "[report]") 
 }
 
 TEST_CASE("color_enabled follows --color, the terminal and NO_COLOR", "[report]") {
-  using audit::ColorMode;
+  using model::ColorMode;
   CHECK(report::color_enabled(ColorMode::always, false, "1"));
   CHECK(report::color_enabled(ColorMode::always, false, nullptr));
   CHECK_FALSE(report::color_enabled(ColorMode::never, true, nullptr));
@@ -144,10 +144,10 @@ TEST_CASE("color_enabled follows --color, the terminal and NO_COLOR", "[report]"
 
 TEST_CASE("summary hints at --ca-file and --insecure when a certificate was not trusted",
           "[report]") {
-  audit::Report report = test::sample_report();
+  model::Report report = test::sample_report();
   CHECK_FALSE(has(summary(report), "--ca-file"));
-  for (audit::Result& r : report.results) {
-    if (r.outcome != audit::Outcome::failed) continue;
+  for (model::Result& r : report.results) {
+    if (r.outcome != model::Outcome::failed) continue;
     r.details().error_kind = "tls";
     r.details().error = "the TLS certificate of example.com:443 is not trusted";
     break;

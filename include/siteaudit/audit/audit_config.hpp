@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "siteaudit/audit/model_types.hpp"
+
 namespace siteaudit::audit {
 
 enum class RedirectMode : std::uint8_t { follow, warn, fail };
-enum class ColorMode : std::uint8_t { auto_detect, always, never };
-enum class Verbosity : std::uint8_t { quiet, normal, verbose };
 
 struct AuditConfig {
   // inputs: sitemap URLs, robots.txt URLs, site roots, local files, "-" for stdin.

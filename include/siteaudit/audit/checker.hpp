@@ -20,8 +20,7 @@
 
 #include "siteaudit/audit/audit_config.hpp"
 #include "siteaudit/audit/hygiene.hpp"
-#include "siteaudit/audit/job.hpp"
-#include "siteaudit/audit/result.hpp"
+#include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/audit/retry_policy.hpp"
 #include "siteaudit/audit/status_policy.hpp"
 

@@ -52,9 +52,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "siteaudit/audit/finding.hpp"
+#include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/audit/parse_result.hpp"
-#include "siteaudit/audit/report.hpp"
 
 namespace siteaudit::audit {
 

@@ -39,8 +39,7 @@
 #include <string_view>
 #include <vector>
 
-#include "siteaudit/audit/job.hpp"
-#include "siteaudit/audit/text_arena.hpp"
+#include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/audit/url_filter.hpp"
 #include "siteaudit/audit/url_hash_set.hpp"
 #include "siteaudit/runtime/channel.hpp"

@@ -41,8 +41,7 @@
 #include <vector>
 
 #include "siteaudit/audit/datetime.hpp"
-#include "siteaudit/audit/finding.hpp"
-#include "siteaudit/audit/job.hpp"
+#include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/audit/parse_result.hpp"
 #include "siteaudit/net/response.hpp"
 

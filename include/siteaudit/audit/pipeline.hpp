@@ -15,8 +15,8 @@
 //   if (!run.error.empty()) std::cerr << "siteaudit: " << run.error << '\n';
 //   return run.exit_code;
 //
-// Exit codes (DESIGN.md): 0 all checks passed; 1 failures found; 2 usage, configuration or
-// input error; 130 interrupted (Ctrl-C, SIGTERM) — the Report is still complete: every listed
+// Exit codes (model/exit_code.hpp): 0 all checks passed; 1 failures found; 2 usage, configuration
+// or input error; 130 interrupted (Ctrl-C, SIGTERM) — the Report is still complete: every listed
 // URL appears in it exactly once, as `cancelled` when it was not checked.
 #pragma once
 
@@ -26,14 +26,9 @@
 #include <string>
 
 #include "siteaudit/audit/audit_config.hpp"
-#include "siteaudit/audit/report.hpp"
+#include "siteaudit/audit/model_types.hpp"
 
 namespace siteaudit::audit {
-
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailures = 1;
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitInterrupted = 130;
 
 // ProgressSample is what the collector knows after each result.
 struct ProgressSample {

@@ -28,7 +28,7 @@
 #include <string_view>
 #include <vector>
 
-#include "siteaudit/audit/finding.hpp"
+#include "siteaudit/audit/model_types.hpp"
 
 namespace siteaudit::audit {
 

@@ -19,8 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "siteaudit/audit/finding.hpp"
-#include "siteaudit/audit/report.hpp"
+#include "siteaudit/audit/model_types.hpp"
 
 namespace siteaudit::audit {
 

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "siteaudit/audit/finding.hpp"
+#include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/net/url.hpp"
 
 namespace siteaudit::audit {

@@ -42,7 +42,7 @@
 
 #include "siteaudit/audit/audit_config.hpp"
 #include "siteaudit/audit/frontier.hpp"
-#include "siteaudit/audit/report.hpp"
+#include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/audit/robots.hpp"
 
 namespace siteaudit::net {

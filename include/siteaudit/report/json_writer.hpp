@@ -15,8 +15,8 @@
 // 1,000,000-result report costs the memory of one result beyond the Report itself.
 //
 // Example:
-//   audit::Report report = collect(...);
-//   report.summary = audit::summarize(report);
+//   model::Report report = collect(...);
+//   report.summary = model::summarize(report);
 //   std::ofstream file("report.json");
 //   report::write_json(report, file);
 //   if (!file.flush()) fail("report.json: write failed");
@@ -27,7 +27,7 @@
 
 #include <ostream>
 
-#include "siteaudit/audit/report.hpp"
+#include "siteaudit/model/report.hpp"
 
 namespace siteaudit::report {
 
@@ -36,7 +36,7 @@ namespace siteaudit::report {
 inline constexpr const char* kJsonSchemaId = "siteaudit.report/1";
 
 // write_json() writes `report` to `out`. The summary is written as given: fill it with
-// audit::summarize() first. Stops early if `out` fails; the caller checks the stream.
-void write_json(const audit::Report& report, std::ostream& out);
+// model::summarize() first. Stops early if `out` fails; the caller checks the stream.
+void write_json(const model::Report& report, std::ostream& out);
 
 }  // namespace siteaudit::report

@@ -21,12 +21,12 @@
 
 #include <ostream>
 
-#include "siteaudit/audit/report.hpp"
+#include "siteaudit/model/report.hpp"
 
 namespace siteaudit::report {
 
 // write_junit() writes `report` to `out` as JUnit XML (UTF-8). Memory beyond the Report is
 // one index per result (to group results by sitemap). Stops early if `out` fails.
-void write_junit(const audit::Report& report, std::ostream& out);
+void write_junit(const model::Report& report, std::ostream& out);
 
 }  // namespace siteaudit::report

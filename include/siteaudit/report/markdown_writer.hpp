@@ -20,7 +20,7 @@
 #include <cstddef>
 #include <ostream>
 
-#include "siteaudit/audit/report.hpp"
+#include "siteaudit/model/report.hpp"
 
 namespace siteaudit::report {
 
@@ -30,7 +30,7 @@ struct MarkdownOptions {
 
 // write_markdown() writes `report` to `out`. The summary and verdict are read from
 // report.summary and report.run, which must be final.
-void write_markdown(const audit::Report& report, std::ostream& out,
+void write_markdown(const model::Report& report, std::ostream& out,
                     const MarkdownOptions& options = {});
 
 }  // namespace siteaudit::report

@@ -12,7 +12,7 @@
 // Example:
 //   report::SummaryStyle style{
 //       .color = report::color_enabled(config.color, isatty(2), std::getenv("NO_COLOR")),
-//       .verbose = config.verbosity == audit::Verbosity::verbose};
+//       .verbose = config.verbosity == model::Verbosity::verbose};
 //   report::write_summary(report, std::cerr, style);
 //
 // Thread safety: pure functions of their arguments.
@@ -21,8 +21,8 @@
 #include <cstddef>
 #include <ostream>
 
-#include "siteaudit/audit/audit_config.hpp"
-#include "siteaudit/audit/report.hpp"
+#include "siteaudit/model/output_mode.hpp"
+#include "siteaudit/model/report.hpp"
 
 namespace siteaudit::report {
 
@@ -34,13 +34,13 @@ struct SummaryStyle {
 };
 
 // write_summary() writes the terminal summary of `report` to `out`. The summary is read from
-// report.summary (fill it with audit::summarize() first) and the verdict follows
+// report.summary (fill it with model::summarize() first) and the verdict follows
 // report.run.exit_code and report.run.interrupted, so both must be final.
-void write_summary(const audit::Report& report, std::ostream& out, const SummaryStyle& style);
+void write_summary(const model::Report& report, std::ostream& out, const SummaryStyle& style);
 
 // color_enabled() decides whether to colour output: `always` and `never` are what they say;
 // `auto_detect` colours only a terminal, and only when NO_COLOR is unset or empty
 // (https://no-color.org). Pass std::getenv("NO_COLOR") as `no_color_env`.
-bool color_enabled(audit::ColorMode mode, bool is_tty, const char* no_color_env);
+bool color_enabled(model::ColorMode mode, bool is_tty, const char* no_color_env);
 
 }  // namespace siteaudit::report

@@ -17,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-namespace siteaudit::audit {
+namespace siteaudit::model {
 
 struct Job {
   // url is the URL exactly as the sitemap listed it (after entity decoding and trimming);
@@ -39,4 +39,4 @@ struct Job {
   std::string skip;
 };
 
-}  // namespace siteaudit::audit
+}  // namespace siteaudit::model

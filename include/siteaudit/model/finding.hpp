@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-namespace siteaudit::audit {
+namespace siteaudit::model {
 
 enum class Severity : std::uint8_t { warning, failure };
 
@@ -24,4 +24,4 @@ struct Finding {
   Severity severity = Severity::warning;
 };
 
-}  // namespace siteaudit::audit
+}  // namespace siteaudit::model

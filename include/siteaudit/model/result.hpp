@@ -16,9 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#include "siteaudit/audit/finding.hpp"
+#include "siteaudit/model/finding.hpp"
 
-namespace siteaudit::audit {
+namespace siteaudit::model {
 
 enum class Outcome : std::uint8_t { ok, failed, skipped, cancelled };
 
@@ -70,4 +70,4 @@ struct Result {
 // A million Results are held until the report is written: each byte here is a megabyte there.
 static_assert(sizeof(Result) <= 48, "Result grew: see the note at the top of result.hpp");
 
-}  // namespace siteaudit::audit
+}  // namespace siteaudit::model

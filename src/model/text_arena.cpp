@@ -1,9 +1,9 @@
 // text_arena.cpp — block allocation for TextArena.
-#include "siteaudit/audit/text_arena.hpp"
+#include "siteaudit/model/text_arena.hpp"
 
 #include <cstring>
 
-namespace siteaudit::audit {
+namespace siteaudit::model {
 
 namespace {
 
@@ -39,4 +39,4 @@ std::string_view TextArena::store(std::string_view text) {
   return {copy, text.size()};
 }
 
-}  // namespace siteaudit::audit
+}  // namespace siteaudit::model

@@ -1,9 +1,9 @@
 // report.cpp — the Report's derived summary and the names of its enums (the JSON vocabulary).
-#include "siteaudit/audit/report.hpp"
+#include "siteaudit/model/report.hpp"
 
 #include <algorithm>
 
-namespace siteaudit::audit {
+namespace siteaudit::model {
 
 namespace {
 
@@ -23,18 +23,31 @@ Summary summarize(const Report& report) {
   for (const Result& r : report.results) {
     ++s.total;
     switch (r.outcome) {
-      case Outcome::ok: ++s.ok; break;
-      case Outcome::failed: ++s.failed; break;
-      case Outcome::skipped: ++s.skipped; break;
-      case Outcome::cancelled: ++s.cancelled; break;
+      case Outcome::ok:
+        ++s.ok;
+        break;
+      case Outcome::failed:
+        ++s.failed;
+        break;
+      case Outcome::skipped:
+        ++s.skipped;
+        break;
+      case Outcome::cancelled:
+        ++s.cancelled;
+        break;
     }
     if (r.detail && !r.detail->findings.empty()) ++s.warnings;
     if (r.outcome == Outcome::skipped || r.outcome == Outcome::cancelled) continue;
-    if (r.status >= 200 && r.status < 300) ++s.status_2xx;
-    else if (r.status >= 300 && r.status < 400) ++s.status_3xx;
-    else if (r.status >= 400 && r.status < 500) ++s.status_4xx;
-    else if (r.status >= 500 && r.status < 600) ++s.status_5xx;
-    else ++s.no_status;
+    if (r.status >= 200 && r.status < 300)
+      ++s.status_2xx;
+    else if (r.status >= 300 && r.status < 400)
+      ++s.status_3xx;
+    else if (r.status >= 400 && r.status < 500)
+      ++s.status_4xx;
+    else if (r.status >= 500 && r.status < 600)
+      ++s.status_5xx;
+    else
+      ++s.no_status;
     if (r.method != CheckMethod::none) times.push_back(r.time_ms);
   }
   for (const Source& src : report.sources) s.warnings += src.warnings.size();
@@ -49,32 +62,46 @@ Summary summarize(const Report& report) {
 
 const char* to_string(Outcome outcome) {
   switch (outcome) {
-    case Outcome::ok: return "ok";
-    case Outcome::failed: return "failed";
-    case Outcome::skipped: return "skipped";
-    case Outcome::cancelled: return "cancelled";
+    case Outcome::ok:
+      return "ok";
+    case Outcome::failed:
+      return "failed";
+    case Outcome::skipped:
+      return "skipped";
+    case Outcome::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }
 
 const char* to_string(CheckMethod method) {
   switch (method) {
-    case CheckMethod::none: return "none";
-    case CheckMethod::head: return "HEAD";
-    case CheckMethod::get: return "GET";
+    case CheckMethod::none:
+      return "none";
+    case CheckMethod::head:
+      return "HEAD";
+    case CheckMethod::get:
+      return "GET";
   }
   return "unknown";
 }
 
 const char* to_string(SourceKind kind) {
   switch (kind) {
-    case SourceKind::unknown: return "unknown";
-    case SourceKind::robots: return "robots";
-    case SourceKind::urlset: return "urlset";
-    case SourceKind::sitemap_index: return "sitemapindex";
-    case SourceKind::text: return "text";
-    case SourceKind::rss: return "rss";
-    case SourceKind::atom: return "atom";
+    case SourceKind::unknown:
+      return "unknown";
+    case SourceKind::robots:
+      return "robots";
+    case SourceKind::urlset:
+      return "urlset";
+    case SourceKind::sitemap_index:
+      return "sitemapindex";
+    case SourceKind::text:
+      return "text";
+    case SourceKind::rss:
+      return "rss";
+    case SourceKind::atom:
+      return "atom";
   }
   return "unknown";
 }
@@ -83,4 +110,4 @@ const char* to_string(Severity severity) {
   return severity == Severity::failure ? "failure" : "warning";
 }
 
-}  // namespace siteaudit::audit
+}  // namespace siteaudit::model

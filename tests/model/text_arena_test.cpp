@@ -1,12 +1,12 @@
 // text_arena_test.cpp — TextArena keeps exact copies, and its views survive growth and moves.
-#include "siteaudit/audit/text_arena.hpp"
+#include "siteaudit/model/text_arena.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
-using siteaudit::audit::TextArena;
+using siteaudit::model::TextArena;
 
 TEST_CASE("TextArena stores an exact copy that outlives the original", "[audit]") {
   TextArena arena;

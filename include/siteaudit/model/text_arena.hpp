@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-namespace siteaudit::audit {
+namespace siteaudit::model {
 
 class TextArena {
  public:
@@ -46,4 +46,4 @@ class TextArena {
   std::size_t bytes_ = 0;
 };
 
-}  // namespace siteaudit::audit
+}  // namespace siteaudit::model

@@ -11,11 +11,11 @@
 #include <utility>
 #include <vector>
 
-#include "siteaudit/audit/finding.hpp"
-#include "siteaudit/audit/result.hpp"
-#include "siteaudit/audit/text_arena.hpp"
+#include "siteaudit/model/finding.hpp"
+#include "siteaudit/model/result.hpp"
+#include "siteaudit/model/text_arena.hpp"
 
-namespace siteaudit::audit {
+namespace siteaudit::model {
 
 // SourceKind says what a loaded input turned out to be (decided by content, not by name).
 enum class SourceKind : std::uint8_t { unknown, robots, urlset, sitemap_index, text, rss, atom };
@@ -89,4 +89,4 @@ const char* to_string(CheckMethod method);
 const char* to_string(SourceKind kind);
 const char* to_string(Severity severity);
 
-}  // namespace siteaudit::audit
+}  // namespace siteaudit::model

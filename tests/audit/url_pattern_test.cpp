@@ -3,8 +3,13 @@
 #include <catch2/catch.hpp>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "siteaudit/runtime/runtime.hpp"
+#include "siteaudit/runtime/wait_group.hpp"
 
 using siteaudit::audit::UrlPattern;
+namespace rt = siteaudit::rt;
 
 namespace {
 
@@ -33,6 +38,17 @@ TEST_CASE("UrlPattern searches anywhere in the URL unless anchored", "[audit]") 
   CHECK_FALSE(pattern("\\.pdf$").search(text));
 }
 
+TEST_CASE("UrlPattern compares bytes, so any byte in a URL is one character", "[audit]") {
+  // A hostile sitemap may list bytes that are not UTF-8; an --exclude must still see them.
+  const std::string raw = "https://e.com/\xff\xfe/private";
+  CHECK(pattern("^https://e\\.com/.*private").search(raw));
+  CHECK(pattern("^https://e\\.com/../private$").search(raw));
+  CHECK(pattern("\\xff").search(raw));
+  // A UTF-8 character in a pattern matches its bytes in the URL.
+  CHECK(pattern("/caf\xc3\xa9/").search("https://e.com/caf\xc3\xa9/"));
+  CHECK_FALSE(pattern("/caf\xc3\xa9/").search("https://e.com/cafe/"));
+}
+
 TEST_CASE("UrlPattern keeps the text as written; copies share the compiled expression", "[audit]") {
   std::optional<UrlPattern> original = pattern("(?:\\?|&)utm_[a-z]+=");
   CHECK(original->text() == "(?:\\?|&)utm_[a-z]+=");
@@ -54,6 +70,58 @@ TEST_CASE("UrlPattern errors name the option, the pattern and the reason", "[aud
         "has nothing to repeat (for any text write .*)");
   CHECK(error("--include", "a)") ==
         "--include: 'a)' is not a valid regular expression: unmatched '(' or ')'");
-  CHECK(error("--include", "x{1") ==
-        "--include: 'x{1' is not a valid regular expression: unmatched '{' or '}'");
+  CHECK(error("--include", "a(?:b") ==
+        "--include: 'a(?:b' is not a valid regular expression: unmatched '(' or ')'");
+  CHECK(error("--include", "/a{1001}") ==
+        "--include: '/a{1001}' is not a valid regular expression: invalid count '{1001}' (counts "
+        "in {} go up to 1000)");
+  // What RE2 leaves out because it cannot be matched in linear time is named as such.
+  CHECK(error("--exclude", "/(a)/\\1") ==
+        "--exclude: '/(a)/\\1' is not a valid regular expression: invalid escape '\\1' (back "
+        "references are not supported)");
+  CHECK(error("--exclude", "/a(?!b)") ==
+        "--exclude: '/a(?!b)' is not a valid regular expression: unsupported group '(?!' "
+        "(lookahead is not supported)");
+  CHECK(error("--exclude", "(?<=/)a") ==
+        "--exclude: '(?<=/)a' is not a valid regular expression: unsupported group '(?<' "
+        "(lookbehind is not supported; a named group is written (?P<name>...))");
+  CHECK(error("--exclude", "[z-a]") ==
+        "--exclude: '[z-a]' is not a valid regular expression: invalid character range 'z-a' in "
+        "'[]'");
+  CHECK(error("--exclude", "a**") ==
+        "--exclude: 'a**' is not a valid regular expression: invalid repetition '**'");
+}
+
+TEST_CASE("UrlPattern searches a URL of 100000 characters on a worker fiber", "[audit]") {
+  // A backtracking matcher recurses once per character and overflowed the 64 KiB fiber stack
+  // (SIGSEGV) on URLs of a few hundred characters; one long URL in a sitemap ended the run.
+  const std::string url = "https://e.com/" + std::string(100'000 - 14 - 4, 'a') + ".pdf";
+  REQUIRE(url.size() == 100'000);
+  const std::vector<UrlPattern> hits = {pattern("^https://e\\.com/a+\\.pdf$"),
+                                        pattern("/(a|b)*\\.pdf"),
+                                        pattern("^.*$"),
+                                        pattern("(?:a+)+\\."),
+                                        pattern("/[a-z]+\\.pdf"),
+                                        pattern("a*a*a*a*a*\\.pdf$")};
+  const std::vector<UrlPattern> misses = {pattern("^https://e\\.com/a+$"), pattern("/(a|b)*x"),
+                                          pattern("(?:a+)+b"), pattern("^.*\\.html$")};
+  std::vector<int> found(hits.size() + misses.size(), -1);
+  rt::Runtime runtime({.threads = 2});
+  auto status = runtime.run([&] {
+    rt::WaitGroup wg;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      wg.add(1);
+      rt::go([&, i] {
+        const UrlPattern& p = i < hits.size() ? hits[i] : misses[i - hits.size()];
+        found[i] = p.search(url) ? 1 : 0;
+        wg.done();
+      });
+    }
+    wg.wait();
+  });
+  REQUIRE(status.ok());
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    INFO((i < hits.size() ? hits[i] : misses[i - hits.size()]).text());
+    CHECK(found[i] == (i < hits.size() ? 1 : 0));
+  }
 }

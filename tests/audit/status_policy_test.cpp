@@ -107,7 +107,7 @@ TEST_CASE("StatusPolicy host selectors: exact, any case, wildcard subdomains, po
   CHECK(ipv6.judge("http://[::1]:8080/x", 404).kind == Kind::ok);
 }
 
-TEST_CASE("StatusPolicy url selectors search an ECMAScript regex in the URL", "[audit]") {
+TEST_CASE("StatusPolicy url selectors search a regular expression in the URL", "[audit]") {
   StatusPolicy rules = policy("200-299", {"url=^https://x\\.test/api/ 404=ok 500-599=skip"});
   auto ok = rules.judge("https://x.test/api/v1", 404);
   CHECK(ok.kind == Kind::ok);

@@ -3,8 +3,13 @@
 #include <catch2/catch.hpp>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "siteaudit/runtime/runtime.hpp"
+#include "siteaudit/runtime/wait_group.hpp"
 
 using siteaudit::audit::UrlPattern;
+namespace rt = siteaudit::rt;
 
 namespace {
 
@@ -33,6 +38,17 @@ TEST_CASE("UrlPattern searches anywhere in the URL unless anchored", "[audit]") 
   CHECK_FALSE(pattern("\\.pdf$").search(text));
 }
 
+TEST_CASE("UrlPattern compares bytes, so any byte in a URL is one character", "[audit]") {
+  // A hostile sitemap may list bytes that are not UTF-8; an --exclude must still see them.
+  const std::string raw = "https://e.com/\xff\xfe/private";
+  CHECK(pattern("^https://e\\.com/.*private").search(raw));
+  CHECK(pattern("^https://e\\.com/../private$").search(raw));
+  CHECK(pattern("\\xff").search(raw));
+  // A UTF-8 character in a pattern matches its bytes in the URL.
+  CHECK(pattern("/caf\xc3\xa9/").search("https://e.com/caf\xc3\xa9/"));
+  CHECK_FALSE(pattern("/caf\xc3\xa9/").search("https://e.com/cafe/"));
+}
+
 TEST_CASE("UrlPattern keeps the text as written; copies share the compiled expression", "[audit]") {
   std::optional<UrlPattern> original = pattern("(?:\\?|&)utm_[a-z]+=");
   CHECK(original->text() == "(?:\\?|&)utm_[a-z]+=");
@@ -44,16 +60,62 @@ TEST_CASE("UrlPattern keeps the text as written; copies share the compiled expre
 }
 
 TEST_CASE("UrlPattern errors name the option, the pattern and the reason", "[audit]") {
-  auto error = [](std::string_view option, std::string text) {
-    auto compiled = UrlPattern::compile(option, std::move(text));
-    REQUIRE_FALSE(compiled.ok());
-    return compiled.error();
-  };
-  CHECK(error("--status-rule 'url=?x 404=ok'", "?x") ==
+  auto compiled = UrlPattern::compile("--status-rule 'url=?x 404=ok'", "?x");
+  REQUIRE_FALSE(compiled.ok());
+  CHECK(compiled.error() ==
         "--status-rule 'url=?x 404=ok': '?x' is not a valid regular expression: '?' at the start "
         "has nothing to repeat (for any text write .*)");
-  CHECK(error("--include", "a)") ==
-        "--include: 'a)' is not a valid regular expression: unmatched '(' or ')'");
-  CHECK(error("--include", "x{1") ==
-        "--include: 'x{1' is not a valid regular expression: unmatched '{' or '}'");
+  // why() is the reason, once the message is checked to open with the option and pattern.
+  auto why = [](const std::string& text) {
+    auto refused = UrlPattern::compile("--include", text);
+    REQUIRE_FALSE(refused.ok());
+    const std::string opening = "--include: '" + text + "' is not a valid regular expression: ";
+    REQUIRE(refused.error().starts_with(opening));
+    return refused.error().substr(opening.size());
+  };
+  CHECK(why("a)") == "unmatched '(' or ')'");
+  CHECK(why("a(?:b") == "unmatched '(' or ')'");
+  CHECK(why("[z-a]") == "invalid character range 'z-a' in '[]'");
+  CHECK(why("a**") == "invalid repetition '**'");
+  CHECK(why("/a{1001}") == "invalid count '{1001}' (counts in {} go up to 1000)");
+  // What RE2 leaves out because it cannot be matched in linear time is named as such.
+  CHECK(why("/(a)/\\1") == "invalid escape '\\1' (back references are not supported)");
+  CHECK(why("/a(?!b)") == "unsupported group '(?!' (lookahead is not supported)");
+  CHECK(why("(?<=/)a") ==
+        "unsupported group '(?<' (lookbehind is not supported; a named group is written "
+        "(?P<name>...))");
+}
+
+TEST_CASE("UrlPattern searches a URL of 100000 characters on a worker fiber", "[audit]") {
+  // A backtracking matcher recurses once per character and overflowed the 64 KiB fiber stack
+  // (SIGSEGV) on URLs of a few hundred characters; one long URL in a sitemap ended the run.
+  const std::string url = "https://e.com/" + std::string(100'000 - 14 - 4, 'a') + ".pdf";
+  REQUIRE(url.size() == 100'000);
+  const std::vector<UrlPattern> hits = {pattern("^https://e\\.com/a+\\.pdf$"),
+                                        pattern("/(a|b)*\\.pdf"),
+                                        pattern("^.*$"),
+                                        pattern("(?:a+)+\\."),
+                                        pattern("/[a-z]+\\.pdf"),
+                                        pattern("a*a*a*a*a*\\.pdf$")};
+  const std::vector<UrlPattern> misses = {pattern("^https://e\\.com/a+$"), pattern("/(a|b)*x"),
+                                          pattern("(?:a+)+b"), pattern("^.*\\.html$")};
+  std::vector<int> found(hits.size() + misses.size(), -1);
+  rt::Runtime runtime({.threads = 2});
+  auto status = runtime.run([&] {
+    rt::WaitGroup wg;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      wg.add(1);
+      rt::go([&, i] {
+        const UrlPattern& p = i < hits.size() ? hits[i] : misses[i - hits.size()];
+        found[i] = p.search(url) ? 1 : 0;
+        wg.done();
+      });
+    }
+    wg.wait();
+  });
+  REQUIRE(status.ok());
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    INFO((i < hits.size() ? hits[i] : misses[i - hits.size()]).text());
+    CHECK(found[i] == (i < hits.size() ? 1 : 0));
+  }
 }

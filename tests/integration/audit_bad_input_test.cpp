@@ -2,7 +2,8 @@
 // crash, a hang or a silent skip: bad flags, unreadable files, unreachable and malformed
 // top-level sitemaps (exit 2, one line naming the place), broken children of an index, gzip
 // bombs, index cycles, and pages that loop, reset, truncate, stall or never end (exit 1, the
-// rest still checked, no URL lost).
+// rest still checked, no URL lost), and URLs of 100,000 characters under --include, --exclude
+// and --status-rule url= patterns.
 #include <string>
 #include <vector>
 
@@ -292,6 +293,40 @@ TEST_CASE("pages that loop or reset or truncate or stall or never end fail and n
                std::string::npos);
   // The client hung up on /huge: nothing is left in flight on the server.
   CHECK(wait_until([&] { return server_json(server, "/stats")["in_flight"] == 0; }));
+}
+
+TEST_CASE("a URL of 100000 characters passes every kind of pattern without a crash",
+          "[integration][audit][input]") {
+  // std::regex recursed once per character on a worker fiber's 64 KiB stack: such a URL
+  // ended the run with SIGSEGV and no report. RecordingServer takes a head of any length.
+  RecordingServer server;
+  TempDir dir;
+  const std::string keep = server.url("/keep/"), drop = server.url("/drop/");
+  const std::vector<std::string> urls{keep + std::string(100'000 - keep.size(), 'a'),
+                                      drop + std::string(100'000 - drop.size(), 'b'),
+                                      server.url("/short")};
+  write_text(dir / "sitemap.xml", urlset(urls));
+  AuditRun run = run_siteaudit(
+      with_common({dir / "sitemap.xml", "--json", dir / "report.json", "--include",
+                   R"(^http://127\.0\.0\.1:\d+/(keep/a+|drop/b*|short)$)", "--exclude",
+                   "/drop/(b|c)*$", "--status-rule", "url=/keep/a*a+$ 200=warn"}));
+  INFO("stderr: " << run.err);
+  CHECK_FALSE(run.signaled);
+  CHECK(run.code == 0);
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  check_listed_once(report, urls);
+  auto results = results_by_url(report);
+  const json& kept = results.at(urls[0]);
+  CHECK(kept["outcome"] == "ok");
+  REQUIRE(kept["findings"].size() == 1);
+  CHECK(kept["findings"][0]["code"] == "status");
+  CHECK(kept["findings"][0]["severity"] == "warning");
+  CHECK(results.at(urls[1])["outcome"] == "skipped");
+  CHECK(results.at(urls[1])["error_kind"] == "excluded");
+  CHECK(results.at(urls[2])["outcome"] == "ok");
+  CHECK(results.at(urls[2])["findings"].empty());
+  CHECK(server.heads().size() == 2);
 }
 
 }  // namespace

@@ -13,7 +13,7 @@
 //       SELECTOR = "host=" HOST          exact host, any case:          host=cdn.example.com
 //                | "host=*." SUFFIX      any subdomain of SUFFIX (not SUFFIX itself):
 //                                                                       host=*.example.org
-//                | "url=" REGEX          ECMAScript regex searched in the URL (no spaces; write
+//                | "url=" REGEX          RE2 regex searched in the URL (no spaces; write
 //                                        \x20 or %20):                  url=^https://x/api/
 //       (no selector: the rule applies to every URL)
 //       CLAUSE   = LIST "=" ACTION | "*=" ACTION          ("*" is every status, 100-599)

@@ -1,6 +1,6 @@
 // url_filter.hpp — --include / --exclude: which listed URLs are checked at all.
 //
-// A UrlFilter holds the --include and --exclude patterns, each an ECMAScript regular expression
+// A UrlFilter holds the --include and --exclude patterns, each a regular expression (UrlPattern)
 // searched anywhere in the URL (anchor with ^ and $ to match the whole URL), compiled once.
 // A URL is checked when it matches at least one include pattern (or there are none) and no
 // exclude pattern. Excluded URLs are not dropped: the checker reports them as skipped, with

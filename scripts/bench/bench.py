@@ -228,11 +228,11 @@ def outcome_ok(total, ok, expected):
     return total == expected and ok == expected
 
 
-def run_siteaudit(sitemap, n, workers, method="head", extra=()):
+def run_siteaudit(sitemap, n, workers, method="head", extra=(), binary="siteaudit"):
     with tempfile.NamedTemporaryFile(suffix=".json", dir=OUT, delete=False) as f:
         report = f.name
     try:
-        cmd = [BIN["siteaudit"], sitemap, "--workers", str(workers), "--per-host", str(workers),
+        cmd = [BIN[binary], sitemap, "--workers", str(workers), "--per-host", str(workers),
                "--method", method, "--json", report, "--no-progress", "--quiet", *extra]
         r = measure(cmd)
         total = ok = 0
@@ -464,7 +464,8 @@ def section_http(args, results):
             out["summary"].append(row)
 
 
-AUDIT_TOOLS = ["siteaudit", "go-pool", "curl", "wget2", "wrk-all", "wrk-one"]
+AUDIT_TOOLS = ["siteaudit", "siteaudit-baseline", "go-pool", "curl", "wget2", "wrk-all",
+               "wrk-one"]
 
 
 def audit_contest(sizes, workers_list, tools, reps, args, out, label):
@@ -484,6 +485,8 @@ def audit_contest(sizes, workers_list, tools, reps, args, out, label):
                     for tool in rotate(tools, rep):
                         if tool == "siteaudit":
                             rec = run_siteaudit(sitemap, n, workers)
+                        elif tool == "siteaudit-baseline":
+                            rec = run_siteaudit(sitemap, n, workers, binary="siteaudit_baseline")
                         elif tool == "go-pool":
                             rec = run_go_pool(sitemap, n, workers)
                         elif tool == "curl":
@@ -544,6 +547,13 @@ def audit_targets(rows, results):
         if wrk:
             checks.append((f"{n} URLs, {workers} workers: URLs/s ≥ 0.8× wrk (all URLs)",
                            r["rate"] / wrk["rate"], r["rate"] / wrk["rate"] >= 0.8))
+        base = by.get((n, workers, "siteaudit-baseline"))
+        if base:
+            # An A/B of two builds in one invocation: "within noise" is within 5 %.
+            checks.append((f"{n} URLs, {workers} workers: URLs/s ≥ 0.95× the baseline build",
+                           r["rate"] / base["rate"], r["rate"] / base["rate"] >= 0.95))
+            checks.append((f"{n} URLs, {workers} workers: CPU ≤ 1.05× the baseline build",
+                           r["cpu"] / base["cpu"], r["cpu"] / base["cpu"] <= 1.05))
         checks.append((f"{n} URLs, {workers} workers: every URL reported ok, every run",
                        r["complete_runs"] / r["runs"], r["complete_runs"] == r["runs"]))
     return checks
@@ -797,7 +807,11 @@ def main():
     parser.add_argument("--parked-reps", type=int, help="repetitions of the 1,000,000-fiber "
                         "memory benchmark (default 3)")
     parser.add_argument("--sizes", default="20000,100000", help="audit site sizes")
-    parser.add_argument("--tools", default=",".join(AUDIT_TOOLS),
+    parser.add_argument("--baseline", metavar="BINARY",
+                        help="another siteaudit binary (e.g. an older commit's build) run as the "
+                             "audit tool 'siteaudit-baseline', alternating with this build")
+    parser.add_argument("--tools", default=",".join(t for t in AUDIT_TOOLS
+                                                    if t != "siteaudit-baseline"),
                         help="audit contestants (default: %(default)s)")
     parser.add_argument("--workers", default="64,256", help="audit worker counts")
     parser.add_argument("--connections", default="16,64,256", help="HTTP benchmark N")
@@ -826,6 +840,12 @@ def main():
     args.workers = [int(s) for s in args.workers.split(",")]
     args.connections = [int(s) for s in args.connections.split(",")]
     args.tools = args.tools.split(",")
+    if args.baseline:
+        BIN["siteaudit_baseline"] = os.path.abspath(args.baseline)
+        if "siteaudit-baseline" not in args.tools:
+            args.tools.insert(1, "siteaudit-baseline")
+    elif "siteaudit-baseline" in args.tools:
+        parser.error("the tool siteaudit-baseline needs --baseline BINARY")
     for t in args.tools:
         if t not in AUDIT_TOOLS:
             parser.error(f"unknown tool {t!r}; known: {', '.join(AUDIT_TOOLS)}")

@@ -60,6 +60,7 @@ bool Transfer::prepare_hop(const std::string& url, const Request& request, bool 
   headers.clear();
   body_bytes = 0;
   truncated = false;
+  socket_errno = 0;
   done = false;
   paused = false;
   chunks.clear();

@@ -85,6 +85,7 @@ struct Transfer {
   std::vector<std::pair<std::string, std::string>> headers;
   std::uint64_t body_bytes = 0;
   bool truncated = false;
+  int socket_errno = 0;  // socket() failed for this hop with this errno (MultiDriver::on_open)
 
   // --- shared with the fiber under lock_ ---
   SpinLock lock_;

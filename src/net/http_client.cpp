@@ -276,7 +276,7 @@ FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
       out.error = cancelled_error();
       break;
     }
-    if (!t->prepare_hop(url, request, policy.will_follow(), policy.send_credentials(url))) {
+    if (!t->prepare_hop(url, request, policy.will_follow(), policy.send_headers(url))) {
       out.error = {ErrorKind::invalid_url, "libcurl rejected the URL " + url};
       break;
     }

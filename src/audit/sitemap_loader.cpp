@@ -200,6 +200,8 @@ LoaderOptions LoaderOptions::from(const AuditConfig& config, RewriteFunction rew
   o.max_urls = config.max_urls;
   o.timeout = config.timeout;
   o.headers = config.headers;
+  o.trusted = TrustedOrigins::from_config(config);
+  o.same_origin_only = config.same_origin_only;
   o.rewrite = std::move(rewrite);
   return o;
 }
@@ -216,6 +218,7 @@ struct SitemapLoader::Impl {
   UrlHashSet pages;
   std::unordered_set<std::string> sitemaps;  // normalised URLs (and file paths) loaded
   std::uint64_t duplicates = 0;
+  std::uint64_t credential_findings = 0;
   // sent is read by the collector for the progress line while the loader runs.
   std::atomic<std::uint64_t> sent{0};
   std::uint64_t current_bytes = 0;
@@ -272,7 +275,13 @@ struct SitemapLoader::Impl {
       net::Request request;
       request.method = net::Method::get;
       request.url = location;
-      request.headers = options.headers;
+      // A child sitemap on another origin is the site's choice, not the user's: no --header
+      // and no URL credentials go there.
+      if (options.trusted.contains(location)) {
+        request.headers = options.headers;
+      } else if (net::has_userinfo(location)) {
+        request.url = net::without_userinfo(location);
+      }
       request.max_body_bytes = options.max_sitemap_bytes;
       request.timeout = options.timeout;
       request.on_body = [&](std::string_view chunk) { return buffer.append(chunk); };
@@ -320,6 +329,33 @@ struct SitemapLoader::Impl {
 
   // ---- jobs ----
 
+  // classify() decides whether the user's headers and URL credentials go to the job's URL
+  // (TrustedOrigins), and reports credentials written into a listed URL: libcurl would send
+  // them as Basic auth to whatever origin the sitemap names.
+  void classify(Job& job, std::uint32_t source, std::uint32_t line) {
+    const bool userinfo = net::has_userinfo(job.check_url);
+    // Nothing depends on the origin: skip the per-URL work of a plain run.
+    if (options.headers.empty() && !options.same_origin_only && !userinfo) return;
+    const bool trusted = options.trusted.contains(job.check_url);
+    job.origin = trusted                    ? OriginTrust::trusted
+                 : options.same_origin_only ? OriginTrust::refused
+                                            : OriginTrust::other;
+    if (!userinfo) return;
+    std::string bare = net::without_userinfo(job.check_url);
+    if (++credential_findings <= kMaxFindingsPerCode) {
+      sources[source].warnings.push_back(make_finding(
+          "credentials_in_url",
+          fmt::format("{} is listed with a user name or password before its host, which the "
+                      "sitemap publishes; {}",
+                      bare,
+                      trusted ? "they are sent (as Basic auth) because the origin is trusted"
+                              : "they are not sent, because the origin is not an input's or a "
+                                "--header-host"),
+          sources[source].url, line));
+    }
+    if (!trusted) job.check_url = std::move(bare);
+  }
+
   void emit(SitemapEntry&& entry, std::uint32_t source, std::uint64_t& source_duplicates) {
     if (stop) return;
     if (!pages.insert(entry.url)) {
@@ -343,6 +379,7 @@ struct SitemapLoader::Impl {
     }
     Job job;
     job.check_url = options.rewrite ? options.rewrite(entry.url) : std::move(entry.url);
+    classify(job, source, entry.line);
     job.url = url_text.store(entry.loc);
     job.lastmod = std::move(entry.lastmod);
     job.source = source;

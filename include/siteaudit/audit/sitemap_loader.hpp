@@ -45,6 +45,7 @@
 #include "siteaudit/audit/report.hpp"
 #include "siteaudit/audit/robots.hpp"
 #include "siteaudit/audit/text_arena.hpp"
+#include "siteaudit/audit/trusted_origins.hpp"
 #include "siteaudit/runtime/channel.hpp"
 
 namespace siteaudit::net {
@@ -67,7 +68,11 @@ struct LoaderOptions {
   std::uint64_t max_sitemap_bytes = 100ull << 20;  // download and inflated size, per document
   std::uint64_t max_urls = 0;                      // jobs sent in all; 0 = no limit
   std::chrono::milliseconds timeout{30'000};       // per sitemap fetch
-  std::vector<std::string> headers;                // sent with every sitemap request
+  // headers go with sitemap requests to trusted origins, and mark the jobs whose check_url is
+  // on one (Job::origin); URL credentials ("user:secret@") are kept only for those too.
+  std::vector<std::string> headers;
+  TrustedOrigins trusted;
+  bool same_origin_only = false;  // jobs off the trusted origins are OriginTrust::refused
   RewriteFunction rewrite;
   // retry, when set, tries a sitemap fetch again after a transient failure (a timeout, a reset,
   // 429, 502-504), as for a page check: a child sitemap lost to one dropped connection would

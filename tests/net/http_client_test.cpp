@@ -127,6 +127,21 @@ Request head(std::string url) {
   return r;
 }
 
+// fetch_at_once() fetches `request` once per element of `results`, each on its own fiber, all
+// at once, and waits for them.
+void fetch_at_once(net::HttpClient& client, const Request& request,
+                   std::vector<FetchResult>& results) {
+  rt::WaitGroup done;
+  for (FetchResult& r : results) {
+    done.add(1);
+    rt::go([&] {
+      r = client.fetch(rt::background(), request);
+      done.done();
+    });
+  }
+  done.wait();
+}
+
 }  // namespace
 
 TEST_CASE("status routes: final status, headers, body size, version", "[net][client]") {
@@ -512,15 +527,7 @@ TEST_CASE("descriptors that run out are 'too many open files', not a server fail
     rlimit low = saved;
     low.rlim_cur = static_cast<rlim_t>(probe + 4);
     REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
-    rt::WaitGroup done;
-    for (FetchResult& r : results) {
-      done.add(1);
-      rt::go([&] {
-        r = client.fetch(rt::background(), head(server.url("/delay/300")));
-        done.done();
-      });
-    }
-    done.wait();
+    fetch_at_once(client, head(server.url("/delay/300")), results);
     REQUIRE(setrlimit(RLIMIT_NOFILE, &saved) == 0);  // raising the soft limit back is allowed
   });
   int out_of_descriptors = 0;
@@ -547,15 +554,7 @@ TEST_CASE("the client opens no more connections than the descriptor limit leaves
   std::vector<FetchResult> results(60);
   run_fibers(2, [&] {
     net::HttpClient client;
-    rt::WaitGroup done;
-    for (FetchResult& r : results) {
-      done.add(1);
-      rt::go([&] {
-        r = client.fetch(rt::background(), head(server.url("/delay/100")));
-        done.done();
-      });
-    }
-    done.wait();
+    fetch_at_once(client, head(server.url("/delay/100")), results);
   });
   REQUIRE(setrlimit(RLIMIT_NOFILE, &saved) == 0);
   CHECK(cap > 0);

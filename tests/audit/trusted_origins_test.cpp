@@ -28,7 +28,7 @@ TEST_CASE("the inputs' origins and --rewrite targets are trusted, nothing else",
   CHECK_FALSE(trusted.contains("public/page.html"));
 }
 
-TEST_CASE("--header-host names a host (any scheme and port) or one origin", "[audit]") {
+TEST_CASE("header-host entries name a host (any scheme and port) or one origin", "[audit]") {
   AuditConfig config;
   config.inputs = {"sitemap.xml"};  // a local file: no origin of its own
   config.header_hosts = {"CDN.example.com", "https://api.example.com:8443"};

@@ -36,8 +36,9 @@ struct SiteAndOther {
   }
 };
 
-TEST_CASE("--header goes to the inputs' origins only, never to another origin or redirect target",
-          "[integration][audit][credentials]") {
+TEST_CASE(
+    "option header goes to the inputs' origins only, never to another origin or redirect target",
+    "[integration][audit][credentials]") {
   SiteAndOther s;
   AuditRun run = run_siteaudit(
       with_common({s.site.url("/sitemap.xml"), "--header", "X-Token: s3cret", "--header",
@@ -56,7 +57,7 @@ TEST_CASE("--header goes to the inputs' origins only, never to another origin or
   CHECK(auth == std::vector<std::string>{"", ""});
 }
 
-TEST_CASE("--header-host names more origins that get --header",
+TEST_CASE("option header-host names more origins that get --header",
           "[integration][audit][credentials]") {
   SiteAndOther s;
   AuditRun run = run_siteaudit(
@@ -75,7 +76,7 @@ TEST_CASE("--header-host names more origins that get --header",
   CHECK_THAT(bad.err, Catch::Contains("--header-host"));
 }
 
-TEST_CASE("--same-origin-only skips the URLs on other origins without requesting them",
+TEST_CASE("option same-origin-only skips the URLs on other origins without requesting them",
           "[integration][audit][credentials]") {
   SiteAndOther s;
   AuditRun run = run_siteaudit(

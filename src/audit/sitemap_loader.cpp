@@ -417,6 +417,14 @@ struct SitemapLoader::Impl {
           p.url, line));
       return;
     }
+    if (options.same_origin_only && net::is_absolute_http_url(url) &&
+        !options.trusted.contains(url)) {
+      p.warnings.push_back(make_finding(
+          "sitemap_other_origin",
+          fmt::format("{} not loaded: it is on another origin (--same-origin-only)", named), p.url,
+          line));
+      return;
+    }
     if (depth > options.max_depth) {
       p.warnings.push_back(
           make_finding("max_depth_reached",

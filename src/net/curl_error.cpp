@@ -80,9 +80,11 @@ HttpError describe_curl_failure(const CurlFailure& f) {
 
     case CURLE_OPERATION_TIMEDOUT: {
       if (!f.connected) {
-        // TCP was up but the request never began: the TLS handshake ran out of time.
-        const std::string phase =
-            (f.tcp_connected ? "TLS handshake with " : "connecting to ") + where;
+        // TCP was up but the request never began: the TLS handshake ran out of time. libcurl
+        // 7.88 stamps the connect time only once TLS is up too, and then its text may say so.
+        const bool handshake =
+            f.tcp_connected || f.errbuf.find("SSL connection timeout") != std::string_view::npos;
+        const std::string phase = (handshake ? "TLS handshake with " : "connecting to ") + where;
         // Whichever limit is shorter fired: the whole-request timeout can end a connect that
         // the connect timeout would still have allowed (a retry late in its budget).
         if (f.timeout_ms > 0 && f.timeout_ms < f.connect_timeout_ms) {

@@ -65,6 +65,11 @@ TEST_CASE("timeouts say which phase ran out of time", "[net][errors]") {
   handshake.tcp_connected = true;  // TCP was up, the request never began
   CHECK(describe_curl_failure(handshake).message ==
         "TLS handshake with 127.0.0.1:9 timed out after 250 ms");
+  CurlFailure said_so = at(CURLE_OPERATION_TIMEDOUT);
+  said_so.connect_timeout_ms = 250;
+  said_so.errbuf = "SSL connection timeout";
+  CHECK(describe_curl_failure(said_so).message ==
+        "TLS handshake with 127.0.0.1:9 timed out after 250 ms");
 
   // The request timeout can run out while connecting: name the limit that fired.
   CurlFailure late_connect = at(CURLE_OPERATION_TIMEDOUT);

@@ -64,6 +64,7 @@ ParseResult<AuditPlan> make_plan(const AuditConfig& config) {
   auto rate = RateLimiter::from_config(config);
   if (!rate.ok()) return Failure::failure(rate.error());
   if (config.rate > 0 || config.respect_robots) plan.rate = std::move(rate).value();
+  plan.trusted = TrustedOrigins::from_config(config);
   if (!config.expect.empty()) {
     auto routes = ExpectedRoutes::load(config.expect);
     if (!routes.ok()) return Failure::failure(routes.error());

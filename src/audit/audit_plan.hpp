@@ -20,6 +20,7 @@
 #include "siteaudit/audit/rate_limiter.hpp"
 #include "siteaudit/audit/retry_policy.hpp"
 #include "siteaudit/audit/status_policy.hpp"
+#include "siteaudit/audit/trusted_origins.hpp"
 #include "siteaudit/audit/url_filter.hpp"
 #include "siteaudit/audit/url_rewrite.hpp"
 
@@ -33,7 +34,8 @@ struct AuditPlan {
   HygieneRules hygiene;
   std::unique_ptr<RateLimiter> rate;  // null when neither --rate nor robots.txt limit a host
   std::optional<ExpectedRoutes> routes;
-  unsigned threads = 1;  // --threads, or the machine's cores when 0
+  TrustedOrigins trusted;  // where --header and URL credentials may go
+  unsigned threads = 1;    // --threads, or the machine's cores when 0
 };
 
 // make_plan() validates `config` and compiles its rules.

@@ -1,6 +1,8 @@
 // checker.cpp — HEAD with GET fallback, retries with backoff, and the verdict of one URL.
 #include "siteaudit/audit/checker.hpp"
 
+#include <fmt/format.h>
+
 #include <string_view>
 #include <utility>
 
@@ -28,6 +30,17 @@ std::string host_of(std::string_view url) {
   net::UrlParts parts;
   if (!net::split_url(url, parts)) return {};
   return parts.host;
+}
+
+// crawl_delay_finding() says that `host`'s Crawl-delay was capped, and what bounds the run.
+Finding crawl_delay_finding(const Job& job, std::string_view host,
+                            std::chrono::milliseconds asked) {
+  const auto cap = std::chrono::duration_cast<std::chrono::seconds>(RateLimiter::kMaxCrawlDelay);
+  return Finding{"crawl_delay_capped",
+                 fmt::format("robots.txt of {} asks for a Crawl-delay of {} s; siteaudit waits at "
+                             "most {} s between requests to it (--max-time bounds the whole run)",
+                             host, asked.count() / 1000, cap.count()),
+                 std::string(job.url), job.line, Severity::warning};
 }
 
 void add_finding(Result& result, Finding finding) {
@@ -75,6 +88,13 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
     result.details().error_kind = "excluded";
     return result;
   }
+  if (job.origin == OriginTrust::refused) {
+    result.outcome = Outcome::skipped;
+    result.details().error =
+        "not on an input's origin or a --header-host (--same-origin-only); not requested";
+    result.details().error_kind = "other_origin";
+    return result;
+  }
   // Only the rate limiter keys on the host: without one, no URL is split for it.
   const std::string host = rate_ != nullptr ? host_of(job.check_url) : std::string();
   if (robots_ != nullptr) {
@@ -90,13 +110,20 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
       return result;
     }
     if (rules && rate_ != nullptr) {
-      if (auto delay = rules->crawl_delay(kRobotsUserAgent)) rate_->set_crawl_delay(host, *delay);
+      if (auto delay = rules->crawl_delay(kRobotsUserAgent)) {
+        rate_->set_crawl_delay(host, *delay);
+        if (*delay > RateLimiter::kMaxCrawlDelay && rate_->claim_crawl_delay_notice(host)) {
+          add_finding(result, crawl_delay_finding(job, host, *delay));
+        }
+      }
     }
   }
   net::Request request;
   request.method = settings_.use_get ? net::Method::get : net::Method::head;
   request.url = job.check_url;
-  request.headers = settings_.headers;
+  // The user's headers go only where the loader found the origin trusted (TrustedOrigins): a
+  // sitemap may list any origin, and a token must not follow it there.
+  if (job.origin == OriginTrust::trusted) request.headers = settings_.headers;
   request.max_body_bytes = settings_.max_body;
   request.timeout = settings_.timeout;
 

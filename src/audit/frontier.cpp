@@ -74,6 +74,7 @@ OfferStatus Frontier::offer(Offer&& offer) {
     // check_url stays empty when it is the listed text: dispatch() fills it in, so a queued
     // URL costs its text once, not twice.
     std::string check_url = options_.rewrite ? options_.rewrite(identity) : std::move(identity);
+    job.origin = classify(check_url);
     if (check_url != job.url) job.check_url = std::move(check_url);
     job.lastmod = std::move(offer.lastmod);
     job.source = offer.source;
@@ -147,6 +148,19 @@ void Frontier::collected() {
     idle = --in_flight_ == 0;
   }
   if (idle) notify();
+}
+
+OriginTrust Frontier::classify(std::string& check_url) const {
+  if (options_.trusted == nullptr) return OriginTrust::other;
+  const bool userinfo = net::has_userinfo(check_url);
+  // Nothing depends on the origin in a plain run: skip the per-URL work.
+  if (!options_.every_origin && !userinfo) return OriginTrust::other;
+  const bool trusted = options_.trusted->contains(check_url);
+  // Credentials in a listed URL are the sitemap's, not the user's: they go only to origins
+  // the user named.
+  if (userinfo && !trusted) check_url = net::without_userinfo(check_url);
+  if (trusted) return OriginTrust::trusted;
+  return options_.same_origin_only ? OriginTrust::refused : OriginTrust::other;
 }
 
 std::size_t Frontier::queued() const {

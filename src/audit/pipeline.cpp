@@ -206,6 +206,9 @@ FrontierOptions frontier_options(const AuditConfig& config, const AuditPlan& pla
     options.rewrite = [&rules = plan.rewrite](std::string_view url) { return rules.apply(url); };
   }
   options.filter = &plan.filter;
+  options.trusted = &plan.trusted;
+  options.same_origin_only = config.same_origin_only;
+  options.every_origin = !config.headers.empty() || config.same_origin_only;
   if (routes != nullptr) {
     options.on_accept = [routes](std::string_view url) { (void)routes->add(url); };
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "audit/rule_text.hpp"
 #include "siteaudit/audit/audit_config.hpp"
@@ -51,6 +52,12 @@ RateLimiter::Clock::duration RateLimiter::set_crawl_delay(std::string_view host,
   HostState& state = hosts_[key];
   state.crawl_delay = applied;
   return interval_locked(&state);
+}
+
+bool RateLimiter::claim_crawl_delay_notice(std::string_view host) {
+  std::string key = rules_detail::lowercase(host);
+  std::lock_guard lock(mutex_);
+  return !std::exchange(hosts_[key].crawl_delay_noticed, true);
 }
 
 RateLimiter::Clock::duration RateLimiter::reserve(std::string_view host, Clock::time_point now) {

@@ -68,8 +68,9 @@ ParseResult<RetryPolicy> RetryPolicy::from_config(const AuditConfig& config) {
 }
 
 bool RetryPolicy::is_transient(net::ErrorKind kind) noexcept {
+  // Descriptors run out while many transfers are open and come back as they end.
   return kind == net::ErrorKind::connect || kind == net::ErrorKind::reset ||
-         kind == net::ErrorKind::timeout;
+         kind == net::ErrorKind::timeout || kind == net::ErrorKind::too_many_open_files;
 }
 
 bool RetryPolicy::is_transient_status(int status) noexcept {

@@ -159,6 +159,8 @@ LoaderOptions LoaderOptions::from(const AuditConfig& config) {
   o.max_sitemap_bytes = config.max_sitemap_bytes;
   o.timeout = config.timeout;
   o.headers = config.headers;
+  o.trusted = TrustedOrigins::from_config(config);
+  o.same_origin_only = config.same_origin_only;
   return o;
 }
 
@@ -172,6 +174,7 @@ struct SitemapLoader::Impl {
   std::vector<Source> sources;
   std::map<std::string, RobotsTxt> robots;
   std::unordered_set<std::string> sitemaps;  // normalised URLs (and file paths) loaded
+  std::uint64_t credential_findings = 0;
   std::uint64_t current_bytes = 0;
   std::uint64_t peak_bytes = 0;
 
@@ -225,7 +228,13 @@ struct SitemapLoader::Impl {
       net::Request request;
       request.method = net::Method::get;
       request.url = location;
-      request.headers = options.headers;
+      // A child sitemap on another origin is the site's choice, not the user's: no --header
+      // and no URL credentials go there.
+      if (options.trusted.contains(location)) {
+        request.headers = options.headers;
+      } else if (net::has_userinfo(location)) {
+        request.url = net::without_userinfo(location);
+      }
       request.max_body_bytes = options.max_sitemap_bytes;
       request.timeout = options.timeout;
       request.on_body = [&](std::string_view chunk) { return buffer.append(chunk); };
@@ -273,6 +282,23 @@ struct SitemapLoader::Impl {
 
   // ---- jobs ----
 
+  // report_credentials() flags a listed URL with credentials before its host: libcurl would
+  // send them as Basic auth to whatever origin the sitemap names. The frontier decides whether
+  // they are kept (only for trusted origins); the finding says which.
+  void report_credentials(std::string_view url, std::uint32_t source, std::uint32_t line) {
+    if (!net::has_userinfo(url) || ++credential_findings > kMaxFindingsPerCode) return;
+    const bool trusted = options.trusted.contains(url);
+    sources[source].warnings.push_back(make_finding(
+        "credentials_in_url",
+        fmt::format("{} is listed with a user name or password before its host, which the "
+                    "sitemap publishes; {}",
+                    net::without_userinfo(url),
+                    trusted ? "they are sent (as Basic auth) because the origin is trusted"
+                            : "they are not sent, because the origin is not an input's or a "
+                              "--header-host"),
+        sources[source].url, line));
+  }
+
   void emit(SitemapEntry&& entry, std::uint32_t source, std::uint64_t& source_duplicates) {
     if (stop) return;
     // Back-pressure: the loader is not a worker, so it may wait for the workers to catch up;
@@ -280,6 +306,7 @@ struct SitemapLoader::Impl {
     frontier.wait_for_room();
     const std::uint32_t line = entry.line;
     const std::string_view loc = entry.loc;
+    report_credentials(entry.url, source, line);
     switch (frontier.offer(Offer{.loc = loc,
                                  .url = std::move(entry.url),
                                  .lastmod = std::move(entry.lastmod),
@@ -333,6 +360,14 @@ struct SitemapLoader::Impl {
           fmt::format("{} was already loaded (a cycle or a duplicate listing); not loaded again",
                       named),
           p.url, line));
+      return;
+    }
+    if (options.same_origin_only && net::is_absolute_http_url(url) &&
+        !options.trusted.contains(url)) {
+      p.warnings.push_back(make_finding(
+          "sitemap_other_origin",
+          fmt::format("{} not loaded: it is on another origin (--same-origin-only)", named), p.url,
+          line));
       return;
     }
     if (depth > options.max_depth) {

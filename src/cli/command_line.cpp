@@ -24,6 +24,7 @@
 #include "cli/byte_size.hpp"
 #include "cli/duration.hpp"
 #include "siteaudit/audit/pipeline.hpp"
+#include "siteaudit/audit/trusted_origins.hpp"
 
 namespace siteaudit::cli {
 namespace {
@@ -403,6 +404,19 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
              "Content type that pages must have, e.g. text/html (default any).");
   table.list("--header", &AuditConfig::headers, "'NAME: VALUE'",
              "Send this request header (repeatable).");
+  // --- where --header goes (issue 23): kept together for an easy merge ---
+  table
+      .list("--header-host", &AuditConfig::header_hosts, "HOST",
+            "Also send --header to this host name or origin (https://host:port); by default "
+            "only the inputs' origins and --rewrite targets get it (repeatable).")
+      ->check(CLI::Validator(
+          [](std::string& text) { return audit::TrustedOrigins::check_header_host(text); }, ""));
+  table.flag(
+      "--same-origin-only", [](const Options& o) { return o.config.same_origin_only; },
+      [](Options& o, bool on) { o.config.same_origin_only = on; },
+      "Request only URLs on the inputs' origins, --rewrite targets and --header-host; report "
+      "the others as skipped.");
+  // --- end of where --header goes ---
   table
       .text("--cookies", &AuditConfig::cookies, "FILE",
             "Send cookies from this Netscape cookie file.")

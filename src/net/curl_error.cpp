@@ -39,6 +39,12 @@ std::string with_detail(std::string message, std::string_view errbuf) {
 
 HttpError connect_error(const CurlFailure& f) {
   std::string where = endpoint(f);
+  // libcurl reports a socket() that failed as "could not connect"; the server is not to blame.
+  if (f.socket_errno == EMFILE || f.socket_errno == ENFILE) {
+    return {ErrorKind::too_many_open_files,
+            "too many open files: no descriptor left for a connection to " + where + " (" +
+                std::strerror(f.socket_errno) + "; see ulimit -n)"};
+  }
   switch (f.os_errno) {
     case ECONNREFUSED:
       return {ErrorKind::connect, "connection refused by " + where};
@@ -74,8 +80,10 @@ HttpError describe_curl_failure(const CurlFailure& f) {
 
     case CURLE_OPERATION_TIMEDOUT: {
       if (!f.connected) {
-        // libcurl counts the TLS handshake as part of connecting and says so in its text.
-        const bool handshake = f.errbuf.find("SSL") != std::string_view::npos;
+        // TCP was up but the request never began: the TLS handshake ran out of time. libcurl
+        // 7.88 stamps the connect time only once TLS is up too, and then its text may say so.
+        const bool handshake =
+            f.tcp_connected || f.errbuf.find("SSL connection timeout") != std::string_view::npos;
         const std::string phase = (handshake ? "TLS handshake with " : "connecting to ") + where;
         // Whichever limit is shorter fired: the whole-request timeout can end a connect that
         // the connect timeout would still have allowed (a retry late in its budget).
@@ -114,6 +122,17 @@ HttpError describe_curl_failure(const CurlFailure& f) {
               with_detail("the TLS certificate of " + where + " is not trusted", f.errbuf)};
 
     case CURLE_RECV_ERROR:
+      // libcurl 7.88 also says RECV_ERROR for what it refused to read; its text names which.
+      if (f.errbuf.find("chunked-encoding") != std::string_view::npos) {
+        return {ErrorKind::protocol,
+                with_detail(where + " sent a malformed chunked body", f.errbuf)};
+      }
+      if (f.errbuf.find("Too large response headers") != std::string_view::npos ||
+          f.errbuf.find("header is too large") != std::string_view::npos) {
+        return {
+            ErrorKind::protocol,
+            with_detail(where + " sent response headers larger than libcurl accepts", f.errbuf)};
+      }
       return {ErrorKind::reset,
               with_detail("connection to " + where + " was reset while receiving the response",
                           f.errbuf)};
@@ -128,8 +147,15 @@ HttpError describe_curl_failure(const CurlFailure& f) {
                                     "(received " + std::to_string(f.body_bytes) + " bytes)"};
 
     case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
       return {ErrorKind::invalid_url, with_detail("the URL cannot be fetched", f.errbuf)};
+    // fetch() hands libcurl only http(s) URLs, so an unsupported protocol is the reply's: an
+    // HTTP/0.9 answer (no status line), a status below 100, an unknown HTTP version.
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_WEIRD_SERVER_REPLY:
+      return {
+          ErrorKind::protocol,
+          with_detail(where + " sent a reply that is not valid HTTP",
+                      f.errbuf.empty() ? std::string_view(curl_easy_strerror(f.code)) : f.errbuf)};
 
     case CURLE_ABORTED_BY_CALLBACK:
       return {ErrorKind::cancelled, "the transfer from " + where + " was cancelled"};

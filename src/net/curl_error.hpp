@@ -28,8 +28,14 @@ struct CurlFailure {
   long port = 0;            // from the URL (default port filled in)
   std::string_view errbuf;  // CURLOPT_ERRORBUFFER, libcurl's detail
   int os_errno = 0;         // CURLINFO_OS_ERRNO
-  bool connected = false;   // a connection was established (CURLINFO_CONNECT_TIME_T > 0)
-  long timeout_ms = 0;      // the total timeout that applied
+  // What libcurl's timers say of the connection (CURLINFO_NUM_CONNECTS, _CONNECT_TIME_T,
+  // _PRETRANSFER_TIME_T): `connected` = it was ready for the request (a reused connection, or
+  // the request began); `tcp_connected` = TCP was up, so a timeout before `connected` was the
+  // TLS handshake.
+  bool connected = false;
+  bool tcp_connected = false;
+  int socket_errno = 0;  // socket() failed with this errno (EMFILE: out of descriptors)
+  long timeout_ms = 0;   // the total timeout that applied
   long connect_timeout_ms = 0;
   std::uint64_t body_bytes = 0;  // body bytes received before the failure
 };

@@ -20,6 +20,7 @@
 #include "curl_share.hpp"
 #include "multi_driver.hpp"
 #include "redirect_policy.hpp"
+#include "siteaudit/net/fd_limit.hpp"
 #include "siteaudit/net/url.hpp"
 #include "siteaudit/runtime/context.hpp"
 #include "siteaudit/runtime/runtime.hpp"
@@ -66,12 +67,18 @@ long share_of(long limit, unsigned index, unsigned count) {
 
 struct HttpClient::Impl {
   explicit Impl(const ClientConfig& c) : config(c), share(c) {
-    const unsigned count = multi_count(c);
+    // Past RLIMIT_NOFILE socket() fails with EMFILE, while a transfer over a connection limit
+    // only waits; so the descriptor cap lowers each multi's limits, and the multi count (which
+    // follows the configured limits) never exceeds it: each multi needs one connection.
+    const long fd_cap = connection_cap_for_fd_limit();
+    unsigned count = multi_count(c);
+    if (fd_cap > 0) count = static_cast<unsigned>(std::min<long>(count, fd_cap));
     for (unsigned i = 0; i < count; ++i) {
       ClientConfig part = c;
       part.max_connections_per_host = share_of(c.max_connections_per_host, i, count);
       part.max_connections_total = share_of(c.max_connections_total, i, count);
-      drivers.push_back(std::make_unique<MultiDriver>(part, share.get()));
+      drivers.push_back(
+          std::make_unique<MultiDriver>(part, share.get(), share_of(fd_cap, i, count)));
     }
   }
 
@@ -169,15 +176,23 @@ HttpError failure_of(Transfer& t, const std::string& url, const Request& request
   split_url(url, parts);
   long os_errno = 0;
   curl_off_t connect_us = 0;
+  curl_off_t pretransfer_us = 0;
   curl_easy_getinfo(t.easy, CURLINFO_OS_ERRNO, &os_errno);
   curl_easy_getinfo(t.easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+  curl_easy_getinfo(t.easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
   detail::CurlFailure f;
   f.code = t.result;
   f.host = parts.host;
   f.port = parts.port;
   f.errbuf = t.errbuf;
   f.os_errno = static_cast<int>(os_errno);
-  f.connected = connect_us > 0;
+  // PRETRANSFER is stamped when the request is about to be sent, on a new connection and on a
+  // reused one alike. CONNECT_TIME_T is 0 on a reused connection (that once made a silent
+  // server on a kept-alive connection look like a connect timeout), and NUM_CONNECTS is 0 both
+  // for a reused connection and for one that never connected, so neither can tell alone.
+  f.connected = pretransfer_us > 0;
+  f.tcp_connected = f.connected || connect_us > 0;
+  f.socket_errno = t.socket_errno;
   f.timeout_ms = static_cast<long>(request.timeout.count());
   f.connect_timeout_ms = static_cast<long>(config.connect_timeout.count());
   f.body_bytes = t.body_bytes;
@@ -261,7 +276,7 @@ FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
       out.error = cancelled_error();
       break;
     }
-    if (!t->prepare_hop(url, request, policy.will_follow(), policy.send_credentials(url))) {
+    if (!t->prepare_hop(url, request, policy.will_follow(), policy.send_headers(url))) {
       out.error = {ErrorKind::invalid_url, "libcurl rejected the URL " + url};
       break;
     }

@@ -31,6 +31,8 @@ const char* to_string(ErrorKind kind) noexcept {
       return "protocol";
     case ErrorKind::invalid_url:
       return "invalid_url";
+    case ErrorKind::too_many_open_files:
+      return "too_many_open_files";
   }
   return "unknown";
 }

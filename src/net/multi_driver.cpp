@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -30,6 +31,12 @@ long idle_connection_cap(const ClientConfig& config) noexcept {
   return std::max(256L, 4 * config.max_connections_per_host);
 }
 
+// at_most() lowers a limit (0 = none) to `cap` (0 = none).
+long at_most(long limit, long cap) noexcept {
+  if (cap <= 0) return limit;
+  return limit > 0 ? std::min(limit, cap) : cap;
+}
+
 }  // namespace
 
 struct MultiDriver::Counters {
@@ -37,7 +44,7 @@ struct MultiDriver::Counters {
       handles_created{0};
 };
 
-MultiDriver::MultiDriver(const ClientConfig& config, CURLSH* share)
+MultiDriver::MultiDriver(const ClientConfig& config, CURLSH* share, long descriptor_cap)
     : config_(config), counters_(std::make_unique<Counters>()), share_(share) {
   // curl_global_init ran when `share` was made (CurlShare), before any handle.
   multi_ = curl_multi_init();
@@ -52,12 +59,14 @@ MultiDriver::MultiDriver(const ClientConfig& config, CURLSH* share)
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
   // Over a limit, libcurl queues the transfer (PENDING) instead of failing it: back-pressure.
   curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, config_.max_connections_per_host);
-  curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, config_.max_connections_total);
+  curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                    at_most(config_.max_connections_total, descriptor_cap));
   // Without MAXCONNECTS, libcurl sizes its idle-connection cache at 4 x the transfers in the
   // multi at the moment a transfer ends; whenever the in-flight count dipped (fibers between
   // two fetches), it closed keep-alive connections it needed a moment later: 2,583 connects
   // for 20,000 HEADs at 64 per host. The cache now holds every connection the limits allow.
-  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, idle_connection_cap(config_));
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS,
+                    at_most(idle_connection_cap(config_), descriptor_cap));
 
   token_ = std::make_shared<TimerToken>();
   token_->driver = this;
@@ -83,7 +92,7 @@ Transfer* MultiDriver::acquire(Method method) {
     auto owned = std::make_unique<Transfer>(this, easy, method);
     configure_easy(*owned, config_, share_);
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &MultiDriver::on_open);
-    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, owned.get());
     curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &MultiDriver::on_close);
     curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
     t = owned.get();
@@ -329,11 +338,17 @@ void MultiDriver::end_watch(int fd) noexcept {
   retired_.push_back(w);  // events queued for it may still name it: freed by the driver
 }
 
-curl_socket_t MultiDriver::on_open(void* self, curlsocktype, curl_sockaddr* address) noexcept {
+curl_socket_t MultiDriver::on_open(void* transfer, curlsocktype, curl_sockaddr* address) noexcept {
   // Runs inside a curl call on the driving thread. Close-on-exec, as curl's own sockets.
-  auto* d = static_cast<MultiDriver*>(self);
+  auto* t = static_cast<Transfer*>(transfer);
+  MultiDriver* d = t->driver;
   const int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
-  if (fd < 0) return CURL_SOCKET_BAD;
+  if (fd < 0) {
+    // libcurl reports any failure here as "could not connect", which would blame the server
+    // for our own descriptor limit (EMFILE): the hop's error names the errno instead.
+    t->socket_errno = errno;
+    return CURL_SOCKET_BAD;
+  }
   // A socket curl closed itself may have had this number: its watch is stale.
   d->end_watch(fd);
   d->opened_.insert(fd);

@@ -39,7 +39,9 @@ namespace siteaudit::net::detail {
 class MultiDriver {
  public:
   // MultiDriver() applies `config`'s connection limits to this multi; `share` outlives it.
-  MultiDriver(const ClientConfig& config, CURLSH* share);
+  // `descriptor_cap` (0 = none) is this multi's share of the connections RLIMIT_NOFILE leaves
+  // room for: it bounds both the open and the idle connections, below the configured limits.
+  MultiDriver(const ClientConfig& config, CURLSH* share, long descriptor_cap = 0);
   ~MultiDriver();
   MultiDriver(const MultiDriver&) = delete;
   MultiDriver& operator=(const MultiDriver&) = delete;
@@ -117,7 +119,9 @@ class MultiDriver {
   void arm_timer(rt::Clock::time_point when) noexcept;
 
   static int on_socket(CURL* easy, curl_socket_t s, int what, void* self, void* socketp) noexcept;
-  static curl_socket_t on_open(void* self, curlsocktype purpose, curl_sockaddr* address) noexcept;
+  // on_open() gets the Transfer (CURLOPT_OPENSOCKETDATA), which records a socket() errno.
+  static curl_socket_t on_open(void* transfer, curlsocktype purpose,
+                               curl_sockaddr* address) noexcept;
   static int on_close(void* self, curl_socket_t fd) noexcept;
   static int on_timer(CURLM* multi, long timeout_ms, void* self) noexcept;
 

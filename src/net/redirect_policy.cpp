@@ -32,21 +32,6 @@ bool is_redirect_status(int status) noexcept {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-bool is_credential_header(std::string_view line) noexcept {
-  std::size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return false;
-  std::string_view name = line.substr(0, colon);
-  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
-  auto equals_nocase = [](std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-             if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-             return x == y;
-           });
-  };
-  return equals_nocase(name, "authorization") || equals_nocase(name, "cookie") ||
-         equals_nocase(name, "proxy-authorization");
-}
-
 RedirectPolicy::RedirectPolicy(const Request& request, std::string start_url)
     : max_redirects_(std::max(request.max_redirects, 0)),
       allow_cross_host_(request.allow_cross_host),
@@ -61,7 +46,7 @@ const UrlParts& RedirectPolicy::start_parts() const {
   return start_parts_;
 }
 
-bool RedirectPolicy::send_credentials(std::string_view url) const {
+bool RedirectPolicy::send_headers(std::string_view url) const {
   if (url == start_url_) return true;
   UrlParts parts;
   if (!split_url(url, parts)) return false;

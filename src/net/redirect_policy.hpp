@@ -2,14 +2,14 @@
 //
 // libcurl's CURLOPT_FOLLOWLOCATION is off: our code follows redirects so that every hop is
 // recorded with its status, Location and time, loops are caught on the first repeated URL,
-// a cross-host hop can be refused, and credential headers are dropped as soon as a hop leaves
-// the original origin (scheme, host and port).
+// a cross-host hop can be refused, and the request's headers are dropped as soon as a hop
+// leaves the original origin (scheme, host and port).
 //
 // Example:
 //   RedirectPolicy policy(request, "http://a.test/");
 //   auto step = policy.on_response("http://a.test/", 301, "/b", 3);
 //   if (step.action == RedirectPolicy::Action::follow) fetch(step.next_url,
-//       policy.send_credentials(step.next_url));
+//       policy.send_headers(step.next_url));
 //
 // Thread safety: one policy per fetch; not shared.
 #pragma once
@@ -28,9 +28,6 @@ namespace siteaudit::net::detail {
 
 // is_redirect_status() is true for the statuses that carry a Location to follow.
 bool is_redirect_status(int status) noexcept;
-// is_credential_header() is true for a "Name: value" line whose name is Authorization, Cookie
-// or Proxy-Authorization (any case): the headers never sent to another origin.
-bool is_credential_header(std::string_view line) noexcept;
 
 class RedirectPolicy {
  public:
@@ -53,8 +50,10 @@ class RedirectPolicy {
   Step on_response(std::string_view url, int status, std::string_view location,
                    std::uint32_t time_ms);
 
-  // send_credentials() is true when `url` has the origin the fetch started at.
-  bool send_credentials(std::string_view url) const;
+  // send_headers() is true when `url` has the origin the fetch started at: Request::headers
+  // are the user's (--header), and any of them may carry a secret (X-Api-Key as much as
+  // Authorization), so none follows a redirect to another origin.
+  bool send_headers(std::string_view url) const;
 
   std::vector<Hop>& hops() noexcept { return hops_; }
 

@@ -49,7 +49,7 @@ void Transfer::trim_buffers() noexcept {
 }
 
 bool Transfer::prepare_hop(const std::string& url, const Request& request, bool follows,
-                           bool send_credentials) {
+                           bool send_headers) {
   max_body_bytes = request.method == Method::get ? request.max_body_bytes : 0;
   streams_body = request.method == Method::get && static_cast<bool>(request.on_body);
   follows_redirects = follows;
@@ -60,6 +60,7 @@ bool Transfer::prepare_hop(const std::string& url, const Request& request, bool 
   headers.clear();
   body_bytes = 0;
   truncated = false;
+  socket_errno = 0;
   done = false;
   paused = false;
   chunks.clear();
@@ -67,15 +68,16 @@ bool Transfer::prepare_hop(const std::string& url, const Request& request, bool 
   abort = AbortReason::none;
   errbuf[0] = '\0';
 
-  // Header lists are built only when the request has headers: the common audit request has
-  // none, and then no allocation happens here at all.
+  // Header lists are built only when the hop sends headers: the common audit request has none,
+  // and then no allocation happens here at all.
   curl_slist_free_all(hop_headers);
   hop_headers = nullptr;
-  for (const std::string& line : request.headers) {
-    if (!send_credentials && is_credential_header(line)) continue;
-    curl_slist* grown = curl_slist_append(hop_headers, line.c_str());
-    if (grown == nullptr) return false;
-    hop_headers = grown;
+  if (send_headers) {
+    for (const std::string& line : request.headers) {
+      curl_slist* grown = curl_slist_append(hop_headers, line.c_str());
+      if (grown == nullptr) return false;
+      hop_headers = grown;
+    }
   }
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, hop_headers);
 

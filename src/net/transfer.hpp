@@ -7,7 +7,7 @@
 //
 // Example (what fetch() does, see http_client.cpp):
 //   Transfer* t = driver.acquire(request.method);
-//   t->prepare_hop(url, request, policy.will_follow(), send_credentials);
+//   t->prepare_hop(url, request, policy.will_follow(), policy.send_headers(url));
 //   driver.start(t);  t->wait_for_end(...);  // parks the fiber
 //   driver.release(t);
 //
@@ -85,6 +85,7 @@ struct Transfer {
   std::vector<std::pair<std::string, std::string>> headers;
   std::uint64_t body_bytes = 0;
   bool truncated = false;
+  int socket_errno = 0;  // socket() failed for this hop with this errno (MultiDriver::on_open)
 
   // --- shared with the fiber under lock_ ---
   SpinLock lock_;
@@ -105,9 +106,9 @@ struct Transfer {
   // for the client's life (the sitemap's GET handle held 512 KB through the whole audit).
   // Called by fetch() once the hop is over, when only the fiber touches them.
   void trim_buffers() noexcept;
-  // prepare_hop() sets the per-hop options. Returns false when libcurl rejects the URL.
-  bool prepare_hop(const std::string& url, const Request& request, bool follows,
-                   bool send_credentials);
+  // prepare_hop() sets the per-hop options; Request::headers only with `send_headers`.
+  // Returns false when libcurl rejects the URL.
+  bool prepare_hop(const std::string& url, const Request& request, bool follows, bool send_headers);
   // finish() publishes the end of the hop and readies the fiber if it is parked. Called by the
   // driver after the handle left the multi; the Transfer may be reused as soon as it returns.
   void finish(CURLcode code, AbortReason reason) noexcept;

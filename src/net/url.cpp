@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace siteaudit::net {
 namespace {
@@ -298,6 +299,33 @@ bool is_absolute_http_url(std::string_view url) {
   if (!h) return false;
   std::string input(url);
   return curl_url_set(h.get(), CURLUPART_URL, input.c_str(), kParseFlags) == CURLUE_OK;
+}
+
+namespace {
+
+// userinfo_span() is where "user:secret@" stands in `url`'s authority: [begin, end), end
+// just past the last '@' before the path; {0, 0} when there is none.
+std::pair<std::size_t, std::size_t> userinfo_span(std::string_view url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return {0, 0};
+  const std::size_t begin = scheme_end + 3;
+  const std::size_t authority_end = std::min(url.find_first_of("/?#", begin), url.size());
+  const std::size_t at = url.substr(0, authority_end).rfind('@');
+  if (at == std::string_view::npos || at < begin) return {0, 0};
+  return {begin, at + 1};
+}
+
+}  // namespace
+
+bool has_userinfo(std::string_view url) {
+  return userinfo_span(url).second != 0;
+}
+
+std::string without_userinfo(std::string_view url) {
+  const auto [begin, end] = userinfo_span(url);
+  std::string out(url);
+  if (end != 0) out.erase(begin, end - begin);
+  return out;
 }
 
 bool split_url(std::string_view url, UrlParts& out) {

@@ -235,3 +235,33 @@ TEST_CASE("option respect-robots skips disallowed URLs unrequested and honours C
     CHECK(times[i] - times[i - 1] >= 0.5 - 0.03);
   }
 }
+
+TEST_CASE("a Crawl-delay of a day is capped with a finding, and --max-time still ends the run",
+          "[integration][audit][politeness]") {
+  TempDir dir;
+  write_text(dir / "robots.txt",
+             "User-agent: *\nCrawl-delay: 86400\nSitemap: {{BASE}}/sitemap.xml\n");
+  write_text(dir / "sitemap.xml", urlset({"{{BASE}}/status/200?n=1", "{{BASE}}/status/200?n=2",
+                                          "{{BASE}}/status/200?n=3"}));
+  FixtureServer server(dir.path().string());
+  // Without the cap the second request would wait a day; with it, 60 s, which --max-time cuts.
+  AuditRun run = run_siteaudit(with_common(
+      {server.url("/"), "--respect-robots", "--max-time", "2s", "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);  // the URLs not reached are cancelled
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  CHECK(report["run"]["interrupt_reason"] == "--max-time");
+  CHECK(report["summary"]["cancelled"] == 2);
+  int capped = 0;
+  for (const json& result : report["results"]) {
+    for (const json& finding : result["findings"]) {
+      if (finding["code"] != "crawl_delay_capped") continue;
+      ++capped;
+      CHECK_THAT(finding["message"].get<std::string>(),
+                 Catch::Contains("Crawl-delay of 86400 s; siteaudit waits at most 60 s"));
+    }
+  }
+  CHECK(capped == 1);
+  CHECK(server.logged("/status/200") == 1);
+}

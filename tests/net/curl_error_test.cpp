@@ -47,7 +47,9 @@ TEST_CASE("each CURLcode family maps to its ErrorKind", "[net][errors]") {
   CHECK(describe_curl_failure(at(CURLE_WEIRD_SERVER_REPLY)).kind == ErrorKind::protocol);
   CHECK(describe_curl_failure(at(CURLE_HTTP2_STREAM)).kind == ErrorKind::protocol);
   CHECK(describe_curl_failure(at(CURLE_BAD_CONTENT_ENCODING)).kind == ErrorKind::protocol);
-  CHECK(describe_curl_failure(at(CURLE_UNSUPPORTED_PROTOCOL)).kind == ErrorKind::invalid_url);
+  // Only http(s) URLs reach libcurl: an unsupported protocol is a reply that is not HTTP.
+  CHECK(describe_curl_failure(at(CURLE_UNSUPPORTED_PROTOCOL)).kind == ErrorKind::protocol);
+  CHECK(describe_curl_failure(at(CURLE_URL_MALFORMAT)).kind == ErrorKind::invalid_url);
   CHECK(describe_curl_failure(at(CURLE_OK)).kind == ErrorKind::none);
 }
 
@@ -60,8 +62,13 @@ TEST_CASE("timeouts say which phase ran out of time", "[net][errors]") {
 
   CurlFailure handshake = at(CURLE_OPERATION_TIMEDOUT);
   handshake.connect_timeout_ms = 250;
-  handshake.errbuf = "SSL connection timeout";
+  handshake.tcp_connected = true;  // TCP was up, the request never began
   CHECK(describe_curl_failure(handshake).message ==
+        "TLS handshake with 127.0.0.1:9 timed out after 250 ms");
+  CurlFailure said_so = at(CURLE_OPERATION_TIMEDOUT);
+  said_so.connect_timeout_ms = 250;
+  said_so.errbuf = "SSL connection timeout";
+  CHECK(describe_curl_failure(said_so).message ==
         "TLS handshake with 127.0.0.1:9 timed out after 250 ms");
 
   // The request timeout can run out while connecting: name the limit that fired.
@@ -90,4 +97,27 @@ TEST_CASE("a truncated body reports how much arrived", "[net][errors]") {
   partial.body_bytes = 512;
   CHECK(describe_curl_failure(partial).message ==
         "127.0.0.1:9 closed the connection before the body was complete (received 512 bytes)");
+}
+
+TEST_CASE("what libcurl refused to read is a protocol error, a dropped connection a reset",
+          "[net][errors]") {
+  CurlFailure chunked = at(CURLE_RECV_ERROR);
+  chunked.errbuf = "Illegal or missing hexadecimal sequence in chunked-encoding";
+  CHECK(describe_curl_failure(chunked).kind == ErrorKind::protocol);
+  CurlFailure headers = at(CURLE_RECV_ERROR);
+  headers.errbuf = "Too large response headers: 307774 > 307200";
+  CHECK(describe_curl_failure(headers).kind == ErrorKind::protocol);
+  CurlFailure dropped = at(CURLE_RECV_ERROR);
+  dropped.errbuf = "Recv failure: Connection reset by peer";
+  CHECK(describe_curl_failure(dropped).kind == ErrorKind::reset);
+}
+
+TEST_CASE("a socket() that failed for want of descriptors is not the server's fault",
+          "[net][errors]") {
+  CurlFailure emfile = at(CURLE_COULDNT_CONNECT);
+  emfile.socket_errno = EMFILE;
+  auto e = describe_curl_failure(emfile);
+  CHECK(e.kind == ErrorKind::too_many_open_files);
+  CHECK_THAT(e.message, Catch::StartsWith("too many open files"));
+  CHECK_THAT(e.message, Catch::Contains("127.0.0.1:9"));
 }

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "siteaudit/net/fd_limit.hpp"
 #include "siteaudit/net/url.hpp"
 #include "siteaudit/runtime/context.hpp"
 #include "siteaudit/runtime/runtime.hpp"
@@ -124,6 +125,21 @@ Request head(std::string url) {
   Request r;
   r.url = std::move(url);
   return r;
+}
+
+// fetch_at_once() fetches `request` once per element of `results`, each on its own fiber, all
+// at once, and waits for them.
+void fetch_at_once(net::HttpClient& client, const Request& request,
+                   std::vector<FetchResult>& results) {
+  rt::WaitGroup done;
+  for (FetchResult& r : results) {
+    done.add(1);
+    rt::go([&] {
+      r = client.fetch(rt::background(), request);
+      done.done();
+    });
+  }
+  done.wait();
 }
 
 }  // namespace
@@ -298,7 +314,7 @@ TEST_CASE("redirect chains are followed and every hop recorded", "[net][client][
                                   server.url("/redirect-loop"));
 }
 
-TEST_CASE("cross-host redirects: refused on request, credentials never forwarded",
+TEST_CASE("cross-host redirects: refused on request, no request header ever forwarded",
           "[net][client][redirect]") {
   FixtureServer server;
   // 127.0.0.1 and localhost are different hosts to the policy, the same server to the test.
@@ -334,7 +350,9 @@ TEST_CASE("cross-host redirects: refused on request, credentials never forwarded
   INFO(allowed.error.message);
   REQUIRE(allowed.ok());
   CHECK(allowed.response.url == other + "/echo");
-  CHECK(echo_other.find("X-Trace") != std::string::npos);
+  // Every header of the request stays with its origin, not only the well-known credentials:
+  // a token may travel in any header (X-Api-Key, X-Preview-Token).
+  CHECK(echo_other.find("X-Trace") == std::string::npos);
   CHECK(echo_other.find("Authorization") == std::string::npos);
   CHECK(echo_other.find("Cookie") == std::string::npos);
   CHECK(echo_other.find("secret") == std::string::npos);
@@ -342,6 +360,7 @@ TEST_CASE("cross-host redirects: refused on request, credentials never forwarded
   REQUIRE(same_host.ok());
   CHECK(echo_same.find("\"Authorization\": \"Bearer secret\"") != std::string::npos);
   CHECK(echo_same.find("\"Cookie\": \"session=1\"") != std::string::npos);
+  CHECK(echo_same.find("\"X-Trace\": \"kept\"") != std::string::npos);
 }
 
 TEST_CASE("the body cap stops /huge and keeps the partial response", "[net][client][limits]") {
@@ -450,6 +469,125 @@ TEST_CASE("each error kind that can be produced locally", "[net][client][errors]
         "no complete response from 127.0.0.1:" + std::to_string(server.port()) + " within 200 ms");
   CHECK(r[7].error.kind == ErrorKind::invalid_url);
   CHECK(r[8].error.kind == ErrorKind::redirect_refused);
+}
+
+TEST_CASE("a silent server on a reused connection is a response timeout, not a connect one",
+          "[net][client][errors]") {
+  FixtureServer server;
+  FetchResult first, silent;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    first = client.fetch(rt::background(), head(server.url("/status/200")));
+    // One fiber's next fetch reuses the kept-alive connection; the server never answers on it.
+    Request r = head(server.url("/silent"));
+    r.timeout = std::chrono::milliseconds(300);
+    silent = client.fetch(rt::background(), r);
+  });
+  REQUIRE(first.ok());
+  CHECK(stats(server).connections() == 1);  // the connection was reused
+  CHECK(silent.error.kind == ErrorKind::timeout);
+  CHECK(silent.error.message ==
+        "no complete response from 127.0.0.1:" + std::to_string(server.port()) + " within 300 ms");
+}
+
+TEST_CASE("malformed replies are protocol errors, not resets or invalid URLs",
+          "[net][client][errors]") {
+  FixtureServer server;
+  std::vector<FetchResult> r;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    for (const char* name : {"huge-headers", "bad-chunking", "status-000", "garbage"}) {
+      r.push_back(client.fetch(rt::background(), get(server.url(std::string("/raw/") + name))));
+    }
+  });
+  REQUIRE(r.size() == 4);
+  const std::string where = "127.0.0.1:" + std::to_string(server.port());
+  CHECK(r[0].error.kind == ErrorKind::protocol);
+  CHECK_THAT(r[0].error.message,
+             Catch::StartsWith(where + " sent response headers larger than libcurl accepts"));
+  CHECK(r[1].error.kind == ErrorKind::protocol);
+  CHECK_THAT(r[1].error.message, Catch::StartsWith(where + " sent a malformed chunked body"));
+  CHECK(r[2].error.kind == ErrorKind::protocol);
+  CHECK_THAT(r[2].error.message, Catch::StartsWith(where + " sent a reply that is not valid HTTP"));
+  CHECK(r[3].error.kind == ErrorKind::protocol);
+  CHECK_THAT(r[3].error.message, Catch::StartsWith(where + " sent a reply that is not valid HTTP"));
+}
+
+TEST_CASE("descriptors that run out are 'too many open files', not a server failure",
+          "[net][client][errors][fd]") {
+  FixtureServer server;
+  std::vector<FetchResult> results(24);
+  run_fibers(2, [&] {
+    // Made under the normal limit, the client does not cap its connections for the low one.
+    net::HttpClient client;
+    rlimit saved{};
+    REQUIRE(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    const int probe = dup(0);  // the lowest free descriptor: room for a few above it
+    close(probe);
+    rlimit low = saved;
+    low.rlim_cur = static_cast<rlim_t>(probe + 4);
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+    fetch_at_once(client, head(server.url("/delay/300")), results);
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &saved) == 0);  // raising the soft limit back is allowed
+  });
+  int out_of_descriptors = 0;
+  for (const FetchResult& r : results) {
+    INFO(r.error.message);
+    CHECK((r.ok() || r.error.kind == ErrorKind::too_many_open_files));
+    if (r.error.kind == ErrorKind::too_many_open_files) {
+      ++out_of_descriptors;
+      CHECK_THAT(r.error.message, Catch::StartsWith("too many open files"));
+    }
+  }
+  CHECK(out_of_descriptors > 0);
+}
+
+TEST_CASE("the client opens no more connections than the descriptor limit leaves room for",
+          "[net][client][fd]") {
+  FixtureServer server;
+  rlimit saved{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit low = saved;
+  low.rlim_cur = 100;  // leaves a handful of connections after the reserve
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  const long cap = net::connection_cap_for_fd_limit();
+  std::vector<FetchResult> results(60);
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    fetch_at_once(client, head(server.url("/delay/100")), results);
+  });
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  CHECK(cap > 0);
+  CHECK(cap < 60);
+  for (const FetchResult& r : results) {
+    INFO(r.error.message);
+    CHECK(r.ok());
+  }
+  CHECK(stats(server).get("peak_connections_open") <= cap + 1);  // + the /stats connection
+}
+
+TEST_CASE("fit_connections_to_fd_limit raises the soft limit as far as needed, then warns",
+          "[net][fd]") {
+  rlimit saved{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit low = saved;
+  low.rlim_cur = 128;
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  const net::ConnectionBudget fits = net::fit_connections_to_fd_limit(200);
+  rlimit now{};
+  getrlimit(RLIMIT_NOFILE, &now);
+  const net::ConnectionBudget beyond =
+      net::fit_connections_to_fd_limit(static_cast<long>(saved.rlim_max) * 2);
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  CHECK(fits.warning.empty());
+  CHECK(fits.cap >= 200);
+  CHECK(now.rlim_cur > 128);
+  CHECK(now.rlim_cur < 400);  // raised as far as needed, not to the hard limit
+  if (saved.rlim_max != RLIM_INFINITY) {
+    CHECK(beyond.cap < static_cast<long>(saved.rlim_max));
+    CHECK_THAT(beyond.warning, Catch::Contains("open-file limit"));
+    CHECK_THAT(beyond.warning, Catch::Contains("at most " + std::to_string(beyond.cap)));
+  }
 }
 
 TEST_CASE("https: ca_file trusts the test CA, verify_tls off skips the check, else a tls error",

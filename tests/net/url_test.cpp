@@ -3,12 +3,14 @@
 
 #include <catch2/catch.hpp>
 
+using siteaudit::net::has_userinfo;
 using siteaudit::net::is_absolute_http_url;
 using siteaudit::net::is_normal_url;
 using siteaudit::net::normalize_url;
 using siteaudit::net::resolve_url;
 using siteaudit::net::split_url;
 using siteaudit::net::UrlParts;
+using siteaudit::net::without_userinfo;
 
 TEST_CASE("normalize_url lower-cases scheme and host and drops default ports", "[net][url]") {
   CHECK(normalize_url("HTTP://Example.COM:80/a").url == "http://example.com/a");
@@ -177,4 +179,14 @@ TEST_CASE("is_normal_url takes the common URL and leaves the rest to curl", "[ne
   CHECK_FALSE(is_normal_url("http://a.test/#top"));    // a fragment
   CHECK_FALSE(is_normal_url("http://a.test"));         // no path
   CHECK_FALSE(is_normal_url("http://a.test:70000/"));  // no such port
+}
+
+TEST_CASE("userinfo is found in the authority only, and cut from it", "[net][url]") {
+  CHECK(has_userinfo("https://user:secret@a.test/x"));
+  CHECK(has_userinfo("http://user@a.test:8080"));
+  CHECK_FALSE(has_userinfo("https://a.test/x@y"));
+  CHECK_FALSE(has_userinfo("https://a.test/?mail=a@b"));
+  CHECK_FALSE(has_userinfo("https://a.test"));
+  CHECK(without_userinfo("https://user:p%40ss@a.test:8443/x?y") == "https://a.test:8443/x?y");
+  CHECK(without_userinfo("https://a.test/x@y") == "https://a.test/x@y");
 }

@@ -50,6 +50,13 @@ struct AuditConfig {
   std::string cookies;                          // --cookies: Netscape cookie file
   std::uint64_t max_body = 10ull << 20;         // --max-body: bytes read per checked page (GET)
 
+  // --- where --header goes (TrustedOrigins) ---
+  // --header-host: more hosts or origins that get --header and URL credentials, besides the
+  // inputs' origins and the --rewrite targets.
+  std::vector<std::string> header_hosts;
+  // --same-origin-only: URLs on other origins are reported as skipped, never requested.
+  bool same_origin_only = false;
+
   // --- sitemaps ---
   std::vector<std::string> rewrite;                // --rewrite FROM=TO
   unsigned max_depth = 5;                          // --max-depth: sitemap index nesting

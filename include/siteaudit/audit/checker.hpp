@@ -39,8 +39,8 @@ class RobotsCache;
 
 // CheckSettings are the parts of AuditConfig the checker applies, already validated.
 struct CheckSettings {
-  bool use_get = false;  // --method get
-  std::vector<std::string> headers;
+  bool use_get = false;              // --method get
+  std::vector<std::string> headers;  // sent only to jobs whose origin is OriginTrust::trusted
   RedirectMode redirects = RedirectMode::warn;
   std::chrono::milliseconds timeout{30'000};
   std::uint64_t max_body = 10ull << 20;

@@ -4,7 +4,8 @@
 // to the workers themselves: they *offer* URLs to the Frontier. The frontier normalises each
 // offered URL, drops the ones it has seen (a set of 64-bit hashes), applies --max-urls and the
 // shard predicate, stores the listed text once in its TextArena, numbers the URL (Job::seq),
-// maps it with --rewrite and decides --include/--exclude. An accepted URL waits in the
+// maps it with --rewrite, decides --include/--exclude and whether its origin is one the user
+// trusts with --header (TrustedOrigins). An accepted URL waits in the
 // frontier's own queue, not in the bounded jobs channel, so an offer never blocks: a worker
 // that finds a link while the jobs channel is full goes on to send its own result, and the
 // classic deadlock of a worker blocked on a channel that only workers drain cannot happen.
@@ -40,6 +41,7 @@
 #include <vector>
 
 #include "siteaudit/audit/model_types.hpp"
+#include "siteaudit/audit/trusted_origins.hpp"
 #include "siteaudit/audit/url_filter.hpp"
 #include "siteaudit/audit/url_hash_set.hpp"
 #include "siteaudit/runtime/channel.hpp"
@@ -65,6 +67,15 @@ struct FrontierOptions {
   const UrlFilter* filter = nullptr;
   ShardPredicate shard;
   AcceptObserver on_accept;
+  // trusted, when set, decides Job::origin: whether the user's --header lines go with the
+  // request, and whether credentials written into a URL are kept (only for trusted origins).
+  // It must outlive the frontier; null = nothing is trusted and no header is sent.
+  const TrustedOrigins* trusted = nullptr;
+  // same_origin_only refuses (reports as skipped) URLs off the trusted origins.
+  bool same_origin_only = false;
+  // every_origin says that each URL's origin matters (--header or --same-origin-only given);
+  // otherwise only URLs with credentials in them are looked at.
+  bool every_origin = false;
   // room is the queue length above which wait_for_room() parks a producer that can afford to
   // wait (the sitemap loader): the back-pressure that keeps memory bounded by what the
   // workers have not yet taken, instead of by the size of the site.
@@ -135,6 +146,8 @@ class Frontier {
  private:
   // notify() wakes the dispatcher to look at the queue and the counters again.
   void notify();
+  // classify() decides Job::origin for `check_url`, dropping credentials it must not send.
+  OriginTrust classify(std::string& check_url) const;
   // finished_locked() is true when the jobs channel may close.
   bool finished_locked() const noexcept;
 

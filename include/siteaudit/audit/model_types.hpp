@@ -20,6 +20,7 @@ using model::CheckMethod;
 using model::ColorMode;
 using model::Finding;
 using model::Job;
+using model::OriginTrust;
 using model::kExitFailures;
 using model::kExitInterrupted;
 using model::kExitOk;

@@ -42,7 +42,8 @@ class RateLimiter {
   using Clock = rt::Clock;
 
   // kMaxCrawlDelay caps a robots.txt Crawl-delay: a site asking for hours between requests
-  // would otherwise stall the run; --max-time bounds what remains.
+  // (Crawl-delay: 86400 is a day per URL) would otherwise stall the run; the check that meets
+  // the cap first reports it (claim_crawl_delay_notice), and --max-time bounds what remains.
   static constexpr std::chrono::seconds kMaxCrawlDelay{60};
   // kMaxRate bounds --rate; beyond it spacing is below the timer resolution anyway.
   static constexpr double kMaxRate = 1'000'000;
@@ -60,6 +61,10 @@ class RateLimiter {
   // set_crawl_delay() makes requests to `host` at least `delay` apart (capped at
   // kMaxCrawlDelay) when that is slower than --rate; returns the delay that applies.
   Clock::duration set_crawl_delay(std::string_view host, Clock::duration delay);
+
+  // claim_crawl_delay_notice() is true for the first caller per host: one finding says a
+  // host's Crawl-delay was capped, not one per URL.
+  bool claim_crawl_delay_notice(std::string_view host);
 
   // reserve() books the next request to `host` at or after `now` and returns how long the
   // caller must wait before sending it (zero when it may go at once).
@@ -80,6 +85,7 @@ class RateLimiter {
   struct HostState {
     Clock::time_point next{};       // GCRA's theoretical arrival time of the next request
     Clock::duration crawl_delay{};  // from robots.txt; zero when none
+    bool crawl_delay_noticed = false;
   };
 
   Clock::duration interval_locked(const HostState* state) const;

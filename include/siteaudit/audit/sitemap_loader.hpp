@@ -44,6 +44,7 @@
 #include "siteaudit/audit/frontier.hpp"
 #include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/audit/robots.hpp"
+#include "siteaudit/audit/trusted_origins.hpp"
 
 namespace siteaudit::net {
 class HttpClient;
@@ -61,7 +62,11 @@ struct LoaderOptions {
   unsigned max_sitemaps = 1000;                    // documents loaded in all
   std::uint64_t max_sitemap_bytes = 100ull << 20;  // download and inflated size, per document
   std::chrono::milliseconds timeout{30'000};       // per sitemap fetch
-  std::vector<std::string> headers;                // sent with every sitemap request
+  // headers go with sitemap requests to trusted origins; URL credentials ("user:secret@") of
+  // listed pages are reported, and the frontier keeps them only for trusted origins.
+  std::vector<std::string> headers;
+  TrustedOrigins trusted;
+  bool same_origin_only = false;  // child sitemaps off the trusted origins are not loaded
   // retry, when set, tries a sitemap fetch again after a transient failure (a timeout, a reset,
   // 429, 502-504), as for a page check: a child sitemap lost to one dropped connection would
   // lose every URL it lists. It must outlive the loader. Null: one attempt.

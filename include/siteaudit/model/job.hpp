@@ -19,6 +19,14 @@
 
 namespace siteaudit::model {
 
+// OriginTrust is what the loader decided about check_url's origin (TrustedOrigins): whether
+// the user's --header lines go with the request, or whether it is not requested at all.
+enum class OriginTrust : std::uint8_t {
+  other,    // not an origin the user named: requested without --header
+  trusted,  // an input's origin, a --rewrite target or a --header-host: --header is sent
+  refused,  // another origin under --same-origin-only: reported as skipped, never requested
+};
+
 struct Job {
   // url is the URL exactly as the sitemap listed it (after entity decoding and trimming);
   // the report's results[].url is this text. It must outlive the Job and its Result.
@@ -37,6 +45,8 @@ struct Job {
   // skip, when not empty, says why the URL is not requested (--include/--exclude): the
   // frontier decided, the checker reports the URL as skipped with this reason.
   std::string skip;
+  // origin says whether the user's headers go to check_url; `other` unless the loader knew.
+  OriginTrust origin = OriginTrust::other;
 };
 
 }  // namespace siteaudit::model

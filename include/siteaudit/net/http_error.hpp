@@ -31,6 +31,7 @@ enum class ErrorKind : std::uint8_t {
   cancelled,
   protocol,
   invalid_url,
+  too_many_open_files,  // socket() failed with EMFILE/ENFILE: our limit, not the server's fault
 };
 
 const char* to_string(ErrorKind kind) noexcept;

@@ -26,8 +26,9 @@ enum class Method : std::uint8_t { head, get };
 struct Request {
   Method method = Method::head;
   std::string url;
-  // headers are "Name: value" lines. Authorization, Cookie and Proxy-Authorization headers are
-  // sent only to the original host, never after a redirect to another host.
+  // headers are "Name: value" lines, sent only while a hop has the origin (scheme, host, port)
+  // the fetch started at: any of them may carry a secret, so none follows a redirect to
+  // another origin. (Which URLs get them at all is the caller's decision.)
   std::vector<std::string> headers;
   // max_redirects is how many hops our code follows; 0 returns the first 3xx as is.
   int max_redirects = 10;

@@ -41,6 +41,13 @@ bool is_absolute_http_url(std::string_view url);
 // this shape; normalize_url() and split_url() take this path first.
 bool is_normal_url(std::string_view url, std::size_t* path_start = nullptr);
 
+// has_userinfo() is true when an absolute URL names a user (and maybe a password) before its
+// host: "https://user:secret@host/". libcurl sends those as Basic auth.
+bool has_userinfo(std::string_view url);
+// without_userinfo() is `url` with "user:secret@" cut from its authority; `url` as it is
+// when it has none.
+std::string without_userinfo(std::string_view url);
+
 // UrlParts are the pieces the rules and lint need, from a normalised URL.
 struct UrlParts {
   std::string scheme, host, path, query;

@@ -156,15 +156,17 @@ TEST_CASE("fibers migrate between threads", "[runtime]") {
   rt::Runtime runtime({.threads = threads});
   std::atomic<int> migrated{0};
   // Unequal work: workers that run out of fibers steal from the busy ones. Repeat until a
-  // migration is seen (it is almost always in the first round).
-  for (int attempt = 0; attempt < 20 && migrated == 0; ++attempt) {
+  // migration is seen (it is almost always in the first round). A round lasts some
+  // milliseconds, longer than the OS may keep a second thread off a loaded machine's cores:
+  // shorter rounds failed 1 run in 5 beside two parallel compilers.
+  for (int attempt = 0; attempt < 50 && migrated == 0; ++attempt) {
     const auto result = runtime.run([&] {
       constexpr int kFibers = 32;
       Latch latch(kFibers);
       for (int f = 0; f < kFibers; ++f) {
         rt::go([&, f] {
           std::set<long> seen;
-          for (int r = 0; r < 20 * (f + 1); ++r) {
+          for (int r = 0; r < 400 * (f + 1); ++r) {
             seen.insert(os_thread_id());
             rt::yield();
           }

@@ -113,7 +113,9 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
       if (auto delay = rules->crawl_delay(kRobotsUserAgent)) {
         rate_->set_crawl_delay(host, *delay);
         if (*delay > RateLimiter::kMaxCrawlDelay && rate_->claim_crawl_delay_notice(host)) {
-          add_finding(result, crawl_delay_finding(job, host, *delay));
+          Finding capped = crawl_delay_finding(job, host, *delay);
+          if (settings_.notice) settings_.notice(capped.message);
+          add_finding(result, std::move(capped));
         }
       }
     }

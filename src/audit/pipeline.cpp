@@ -187,7 +187,8 @@ net::ClientConfig client_config(const AuditConfig& config) {
   return c;
 }
 
-CheckSettings check_settings(const AuditConfig& config, const AuditPlan& plan) {
+CheckSettings check_settings(const AuditConfig& config, const AuditPlan& plan,
+                             const RunHooks& hooks) {
   CheckSettings settings;
   settings.use_get = config.method == "get";
   settings.headers = config.headers;
@@ -195,6 +196,7 @@ CheckSettings check_settings(const AuditConfig& config, const AuditPlan& plan) {
   settings.timeout = config.timeout;
   settings.max_body = config.max_body;
   settings.hygiene = plan.hygiene;
+  settings.notice = hooks.on_notice;
   return settings;
 }
 
@@ -231,8 +233,8 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
   net::HttpClient client(client_config(config));
   std::unique_ptr<RobotsCache> robots;
   if (config.respect_robots) robots = std::make_unique<RobotsCache>(client, config.timeout);
-  Checker checker(client, check_settings(config, plan), plan.status, *plan.retry, plan.rate.get(),
-                  robots.get());
+  Checker checker(client, check_settings(config, plan, hooks), plan.status, *plan.retry,
+                  plan.rate.get(), robots.get());
 
   std::optional<RouteMatcher> routes;
   if (plan.routes) routes.emplace(std::move(*plan.routes));

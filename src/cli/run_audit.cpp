@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "cli/interrupt_guard.hpp"
 #include "siteaudit/audit/pipeline.hpp"
@@ -85,13 +87,24 @@ int run_audit(const audit::AuditConfig& config, std::ostream& out, std::ostream&
       config.progress && config.verbosity != audit::Verbosity::quiet && isatty(STDERR_FILENO) == 1;
   report::ProgressPrinter progress(err, progress_on, terminal_width(STDERR_FILENO));
   audit::RunHooks hooks;
+  // Notices come from worker fibers on any thread while the collector draws the progress
+  // line: one lock keeps a notice from landing in the middle of the line.
+  std::mutex terminal;
   if (progress_on) {
-    hooks.on_progress = [&progress](const audit::ProgressSample& sample) {
+    hooks.on_progress = [&progress, &terminal](const audit::ProgressSample& sample) {
+      std::lock_guard lock(terminal);
       progress.update({.done = sample.done,
                        .total = sample.listed,
                        .failed = sample.failed,
                        .loading = sample.loading,
                        .elapsed = sample.elapsed});
+    };
+  }
+  if (config.verbosity != audit::Verbosity::quiet) {
+    hooks.on_notice = [&progress, &terminal, &err](std::string_view notice) {
+      std::lock_guard lock(terminal);
+      progress.finish();  // the next update draws the line again, below the notice
+      err << "siteaudit: warning: " << notice << '\n' << std::flush;
     };
   }
   // The first SIGINT/SIGTERM cancels the run, which still reports every URL; the second

@@ -264,4 +264,7 @@ TEST_CASE("a Crawl-delay of a day is capped with a finding, and --max-time still
   }
   CHECK(capped == 1);
   CHECK(server.logged("/status/200") == 1);
+  // The person watching hears of it while the run waits, not only in the report.
+  CHECK_THAT(run.err, Catch::Contains("siteaudit: warning: robots.txt of 127.0.0.1 asks for a "
+                                      "Crawl-delay of 86400 s"));
 }

@@ -15,7 +15,9 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "siteaudit/audit/audit_config.hpp"
@@ -37,6 +39,10 @@ namespace siteaudit::audit {
 class RateLimiter;
 class RobotsCache;
 
+// NoticeFunction takes a warning a person should see while the run goes on. Called from any
+// fiber on any thread.
+using NoticeFunction = std::function<void(std::string_view)>;
+
 // CheckSettings are the parts of AuditConfig the checker applies, already validated.
 struct CheckSettings {
   bool use_get = false;              // --method get
@@ -44,7 +50,8 @@ struct CheckSettings {
   RedirectMode redirects = RedirectMode::warn;
   std::chrono::milliseconds timeout{30'000};
   std::uint64_t max_body = 10ull << 20;
-  HygieneRules hygiene;  // --content-type, --slow, --strict
+  HygieneRules hygiene;   // --content-type, --slow, --strict
+  NoticeFunction notice;  // a warning to show now, besides the finding (may be empty)
 };
 
 class Checker {

@@ -26,6 +26,7 @@
 #include <string>
 
 #include "siteaudit/audit/audit_config.hpp"
+#include "siteaudit/audit/checker.hpp"
 #include "siteaudit/audit/model_types.hpp"
 
 namespace siteaudit::audit {
@@ -45,6 +46,10 @@ using ProgressFunction = std::function<void(const ProgressSample&)>;
 struct RunHooks {
   // on_progress is called from the collector fiber a few times a second; it must not block.
   ProgressFunction on_progress;
+  // on_notice gets a warning a person should see while the run goes on, not only in the
+  // report (a robots.txt Crawl-delay that was capped). Called from any fiber on any thread;
+  // it must not block for long.
+  NoticeFunction on_notice;
   // interrupt_fd becomes readable when the user asks the run to stop (the CLI's signal
   // handler writes to it); the run is then cancelled and reported as interrupted, naming
   // interrupt_reason(). -1: nothing interrupts the run but --max-time.

@@ -1,8 +1,9 @@
 // curl_share.cpp — one CURLSH per HttpClient, with real locks.
 #include "curl_share.hpp"
 
-#include <cstdio>
-#include <cstdlib>
+#include <string>
+
+#include "siteaudit/runtime/fatal.hpp"
 
 namespace siteaudit::net::detail {
 namespace {
@@ -18,8 +19,7 @@ void curl_global_init_once() {
   // curl_global_init is not thread-safe and must run once per process, before any handle.
   static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
   if (rc != CURLE_OK) {
-    std::fprintf(stderr, "siteaudit: curl_global_init failed: %s\n", curl_easy_strerror(rc));
-    std::abort();
+    rt::fatal(std::string("curl_global_init failed: ") + curl_easy_strerror(rc));
   }
 }
 
@@ -29,8 +29,7 @@ CurlShare::CurlShare(const ClientConfig& config) {
   curl_global_init_once();
   share_ = curl_share_init();
   if (share_ == nullptr) {
-    std::fprintf(stderr, "siteaudit: cannot create a libcurl share handle (out of memory)\n");
-    std::abort();
+    rt::fatal("cannot create a libcurl share handle (out of memory)");
   }
   // A multi shares its DNS cache among its own handles only; the share makes it one per client,
   // and adds TLS session resumption across handles and one cookie jar.

@@ -23,6 +23,7 @@
 #include "siteaudit/net/fd_limit.hpp"
 #include "siteaudit/net/url.hpp"
 #include "siteaudit/runtime/context.hpp"
+#include "siteaudit/runtime/fatal.hpp"
 #include "siteaudit/runtime/runtime.hpp"
 #include "transfer.hpp"
 
@@ -104,10 +105,6 @@ struct HttpClient::Impl {
 
 namespace {
 
-void unlock_spin(void* lock) noexcept {
-  static_cast<detail::SpinLock*>(lock)->unlock();
-}
-
 std::uint32_t elapsed_ms(rt::Clock::time_point since) {
   return static_cast<std::uint32_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(rt::Clock::now() - since).count());
@@ -166,7 +163,8 @@ void run_hop(MultiDriver& driver, Transfer& t, const Request& request, bool& sto
     }
     t.waiter = rt::detail::current_fiber();
     // park-then-publish: the driver sees `waiter` only after this fiber is off its stack.
-    rt::detail::park(rt::detail::WaitReason::external, &t, &unlock_spin, &t.lock_);
+    rt::detail::park(rt::detail::WaitReason::external, &t, &rt::detail::SpinLock::unlock_hook,
+                     &t.lock_);
   }
 }
 
@@ -229,9 +227,7 @@ FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
   response.url = request.url;
 
   if (rt::detail::current_fiber() == nullptr) {
-    std::fprintf(stderr, "siteaudit: HttpClient::fetch(%s) called outside a fiber\n",
-                 request.url.c_str());
-    std::abort();
+    rt::fatal("HttpClient::fetch(" + request.url + ") called outside a fiber");
   }
   UrlResult start = normalize_url(request.url);
   if (!start.ok()) {

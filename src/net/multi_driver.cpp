@@ -12,6 +12,7 @@
 #include <thread>
 #include <utility>
 
+#include "siteaudit/runtime/fatal.hpp"
 #include "siteaudit/runtime/runtime.hpp"
 
 namespace siteaudit::net::detail {
@@ -49,8 +50,7 @@ MultiDriver::MultiDriver(const ClientConfig& config, CURLSH* share, long descrip
   // curl_global_init ran when `share` was made (CurlShare), before any handle.
   multi_ = curl_multi_init();
   if (multi_ == nullptr) {
-    std::fprintf(stderr, "siteaudit: cannot create a libcurl multi handle (out of memory)\n");
-    std::abort();
+    rt::fatal("cannot create a libcurl multi handle (out of memory)");
   }
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &MultiDriver::on_socket);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);

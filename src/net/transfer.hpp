@@ -27,25 +27,9 @@
 
 #include "siteaudit/net/http_client.hpp"
 #include "siteaudit/runtime/detail/park.hpp"
+#include "siteaudit/runtime/mutex.hpp"
 
 namespace siteaudit::net::detail {
-
-// SpinLock guards the few words shared by the driver and a fiber. Not std::mutex: the fiber
-// takes it, parks, and the scheduler releases it in park()'s unlock hook after the switch,
-// which for a sanitizer that models fibers as threads would be an unlock by another thread.
-class SpinLock {
- public:
-  void lock() noexcept {
-    while (flag_.exchange(true, std::memory_order_acquire)) {
-      while (flag_.load(std::memory_order_relaxed)) {
-      }
-    }
-  }
-  void unlock() noexcept { flag_.store(false, std::memory_order_release); }
-
- private:
-  std::atomic<bool> flag_{false};
-};
 
 // AbortReason says why the driver took a transfer out of the multi before libcurl finished it.
 enum class AbortReason : std::uint8_t { none, cancelled, stopped, add_failed };
@@ -88,7 +72,10 @@ struct Transfer {
   int socket_errno = 0;  // socket() failed for this hop with this errno (MultiDriver::on_open)
 
   // --- shared with the fiber under lock_ ---
-  SpinLock lock_;
+  // lock_ guards the few words shared by the driver and a fiber. Not std::mutex: the fiber
+  // takes it, parks, and the scheduler releases it in park()'s unlock hook after the switch,
+  // which for a sanitizer that models fibers as threads would be an unlock by another thread.
+  rt::detail::SpinLock lock_;
   rt::detail::Fiber* waiter = nullptr;  // set while the fiber is parked
   bool done = false;
   bool paused = false;  // the write callback returned CURL_WRITEFUNC_PAUSE

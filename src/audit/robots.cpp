@@ -8,6 +8,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "siteaudit/net/ascii.hpp"
 #include "siteaudit/net/url.hpp"
 
 namespace siteaudit::audit {
@@ -16,23 +17,10 @@ namespace {
 
 enum class Field : std::uint8_t { unknown, user_agent, allow, disallow, sitemap, crawl_delay };
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim_blank(std::string_view s) {
-  constexpr std::string_view kBlank = " \t\r\n\v\f";
-  auto first = s.find_first_not_of(kBlank);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(kBlank) - first + 1);
-}
-
 // field_of() accepts the spellings real files use; RFC 9309 §2.2.4 allows this leniency as
 // long as it does not change how the defined records parse.
 Field field_of(std::string_view key) {
-  std::string k = lower(key);
+  std::string k = net::ascii_lower(key);
   std::erase_if(k, [](char c) { return c == ' ' || c == '\t'; });
   static constexpr std::array<std::pair<std::string_view, Field>, 14> kNames = {{
       {"user-agent", Field::user_agent},
@@ -65,7 +53,7 @@ std::string product_token(std::string_view value) {
                               value[n] == '-' || value[n] == '_')) {
     ++n;
   }
-  return lower(value.substr(0, n));
+  return net::ascii_lower(value.substr(0, n));
 }
 
 // normalize_octets() makes a pattern and a path comparable octet for octet: bytes outside
@@ -184,11 +172,11 @@ RobotsTxt RobotsTxt::parse(std::string_view body, std::string_view robots_url) {
     }
     auto hash = line.find('#');
     if (hash != std::string_view::npos) line = line.substr(0, hash);
-    line = trim_blank(line);
+    line = net::trim(line);
     auto colon = line.find(':');
     if (line.empty() || colon == std::string_view::npos) continue;
-    Field field = field_of(trim_blank(line.substr(0, colon)));
-    std::string_view value = trim_blank(line.substr(colon + 1));
+    Field field = field_of(net::trim(line.substr(0, colon)));
+    std::string_view value = net::trim(line.substr(colon + 1));
     if (field != Field::unknown) ++r.fields_;
     switch (field) {
       case Field::user_agent:

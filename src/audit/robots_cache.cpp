@@ -21,13 +21,6 @@ namespace {
 // kMaxRobotsRedirects is RFC 9309 §2.3.1.2's "at least five consecutive redirects".
 constexpr int kMaxRobotsRedirects = 5;
 
-// origin_of() is "scheme://host:port" of an http(s) URL, empty otherwise.
-std::string origin_of(std::string_view url) {
-  net::UrlParts parts;
-  if (!net::is_absolute_http_url(url) || !net::split_url(url, parts)) return {};
-  return fmt::format("{}://{}:{}", parts.scheme, parts.host, parts.port);
-}
-
 }  // namespace
 
 struct RobotsCache::Entry {
@@ -87,7 +80,7 @@ std::shared_ptr<const RobotsTxt> RobotsCache::fetch(const rt::Context& ctx,
 }
 
 std::shared_ptr<const RobotsTxt> RobotsCache::rules(const rt::Context& ctx, std::string_view url) {
-  std::string origin = origin_of(url);
+  std::string origin = net::origin_of(url);
   if (origin.empty()) return nullptr;
   for (;;) {
     std::shared_ptr<Entry> entry = entry_for(origin);
@@ -123,7 +116,7 @@ std::optional<std::chrono::milliseconds> RobotsCache::crawl_delay(const rt::Cont
 }
 
 void RobotsCache::insert(std::string_view url, RobotsTxt robots) {
-  std::string origin = origin_of(url);
+  std::string origin = net::origin_of(url);
   if (origin.empty()) return;
   std::shared_ptr<Entry> entry = entry_for(origin);
   auto shared = std::make_shared<const RobotsTxt>(std::move(robots));

@@ -1,59 +1,28 @@
 // rule_text.hpp — small text helpers shared by the rule parsers in src/audit (not a contract).
 //
 // The rule grammars (--accept, --status-rule, --rewrite, routes files, headers) are ASCII, so
-// these helpers are deliberately locale-free: std::tolower and std::isspace consult the global
-// locale, which a library must not depend on.
+// these helpers are deliberately locale-free (net/ascii.hpp says why).
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "siteaudit/net/ascii.hpp"
+
 namespace siteaudit::audit::rules_detail {
 
-inline bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-inline char to_lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
-}
-
+// The ASCII helpers are the net layer's (net/ascii.hpp); the rule parsers name them here.
+using net::iequals;
+using net::is_space;
+using net::istarts_with;
+using net::split_words;
+using net::to_lower;
 inline std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = to_lower(c);
-  return out;
+  return net::ascii_lower(text);
 }
-
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (to_lower(a[i]) != to_lower(b[i])) return false;
-  }
-  return true;
-}
-
-inline bool istarts_with(std::string_view text, std::string_view prefix) noexcept {
-  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
-}
-
 inline std::string_view strip(std::string_view text) noexcept {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-// split_words() splits on runs of ASCII whitespace.
-inline std::vector<std::string_view> split_words(std::string_view text) {
-  std::vector<std::string_view> words;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && is_space(text[i])) ++i;
-    std::size_t start = i;
-    while (i < text.size() && !is_space(text[i])) ++i;
-    if (i > start) words.push_back(text.substr(start, i - start));
-  }
-  return words;
+  return net::trim(text);
 }
 
 // url_host() returns the host of an absolute URL, lower-cased, without userinfo, port or IPv6

@@ -6,25 +6,18 @@
 #include <algorithm>
 
 #include "siteaudit/audit/audit_config.hpp"
+#include "siteaudit/net/ascii.hpp"
 #include "siteaudit/net/url.hpp"
 
 namespace siteaudit::audit {
 namespace {
-
-// key_of() is "scheme://host:port" (fmt, not operator+: GCC 12 at -O3 reports a false
-// -Wrestrict on such a chain).
-std::string key_of(const net::UrlParts& parts) {
-  return fmt::format("{}://{}:{}", parts.scheme, parts.host, parts.port);
-}
 
 // origin_key() is "scheme://host:port" of an http(s) URL (without its userinfo), empty when
 // it is not one.
 std::string origin_key(std::string_view url) {
   if (!net::is_absolute_http_url(url)) return {};
   net::UrlResult normal = net::normalize_url(net::without_userinfo(url));
-  net::UrlParts parts;
-  if (!normal.ok() || !net::split_url(normal.url, parts)) return {};
-  return key_of(parts);
+  return normal.ok() ? net::origin_of(normal.url) : std::string();
 }
 
 // rewrite_target() is TO of "FROM=TO": the text after the first '=' that starts an http(s)
@@ -34,14 +27,6 @@ std::string_view rewrite_target(std::string_view rule) {
     if (net::is_absolute_http_url(rule.substr(eq + 1))) return rule.substr(eq + 1);
   }
   return {};
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 }  // namespace
@@ -72,7 +57,7 @@ std::string TrustedOrigins::check_header_host(std::string_view entry) {
   net::UrlParts parts;
   const std::string as_url = fmt::format("http://{}/", entry);
   if (entry.empty() || entry.find_first_of("/?#@: ") != std::string_view::npos ||
-      !net::split_url(as_url, parts) || lower(parts.host) != lower(entry)) {
+      !net::split_url(as_url, parts) || net::ascii_lower(parts.host) != net::ascii_lower(entry)) {
     return fmt::format("'{}' is not a host name (or an origin such as https://host)", entry);
   }
   return {};
@@ -89,7 +74,7 @@ void TrustedOrigins::add_header_host(std::string_view entry) {
   if (entry.find("://") != std::string_view::npos) {
     add_origin_of(entry);
   } else {
-    hosts_.push_back(lower(entry));
+    hosts_.push_back(net::ascii_lower(entry));
   }
 }
 
@@ -100,7 +85,7 @@ bool TrustedOrigins::contains(std::string_view url) const {
   net::UrlParts parts;
   if (!net::is_absolute_http_url(url) || !net::split_url(url, parts)) return false;
   if (std::find(hosts_.begin(), hosts_.end(), parts.host) != hosts_.end()) return true;
-  const std::string key = key_of(parts);
+  const std::string key = net::origin_of(url);
   return std::find(origins_.begin(), origins_.end(), key) != origins_.end();
 }
 

@@ -5,18 +5,10 @@
 #include <mutex>
 
 #include "redirect_policy.hpp"
+#include "siteaudit/net/ascii.hpp"
 
 namespace siteaudit::net::detail {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 // parse_status() reads the code from "HTTP/1.1 301 Moved" or "HTTP/2 200".
 int parse_status(std::string_view line) {

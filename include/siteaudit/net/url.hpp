@@ -55,4 +55,8 @@ struct UrlParts {
 };
 bool split_url(std::string_view url, UrlParts& out);
 
+// origin_of() is the origin of an absolute http(s) URL, "scheme://host:port" with the default
+// port spelt out (as browsers compare origins), or "" when `url` is not one.
+std::string origin_of(std::string_view url);
+
 }  // namespace siteaudit::net

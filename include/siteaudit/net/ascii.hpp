@@ -1,0 +1,71 @@
+// ascii.hpp — locale-free text helpers for the ASCII grammars of protocols and options.
+//
+// HTTP header names, robots.txt fields, sitemap values and the option grammars are ASCII and
+// compared without regard to case. std::tolower and std::isspace consult the global locale,
+// which a library must not depend on (a Turkish locale lower-cases 'I' to a dotless i), so
+// every such comparison in siteaudit goes through these.
+//
+// Example:
+//   if (net::iequals(net::trim(name), "content-type")) ...
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace siteaudit::net {
+
+// is_space() is true for the ASCII whitespace characters: space, \t, \n, \v, \f, \r.
+constexpr bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+// to_lower() lower-cases one ASCII letter; every other byte is returned as it is.
+constexpr char to_lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// ascii_lower() is `text` with its ASCII letters lower-cased.
+inline std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = to_lower(c);
+  return out;
+}
+
+// iequals() compares two strings ignoring the case of ASCII letters.
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
+  }
+  return true;
+}
+
+// istarts_with() is true when `text` starts with `prefix`, ignoring ASCII case.
+constexpr bool istarts_with(std::string_view text, std::string_view prefix) noexcept {
+  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+}
+
+// trim() is `text` without ASCII whitespace at either end.
+constexpr std::string_view trim(std::string_view text) noexcept {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+// split_words() splits on runs of ASCII whitespace.
+inline std::vector<std::string_view> split_words(std::string_view text) {
+  std::vector<std::string_view> words;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && is_space(text[i])) ++i;
+    const std::size_t start = i;
+    while (i < text.size() && !is_space(text[i])) ++i;
+    if (i > start) words.push_back(text.substr(start, i - start));
+  }
+  return words;
+}
+
+}  // namespace siteaudit::net

@@ -1,11 +1,14 @@
 // command_line.hpp — the siteaudit command line and config file, parsed into a plain Options value.
 //
 // parse_command_line() is the only code that knows CLI11. It binds every AuditConfig field to an
-// option (and the same key of a TOML config file given with --config), checks what a parser can
-// check — numbers and their ranges, choices, durations, sizes, readable files — and leaves the
-// meaning of domain values (status lists, rules, regexes, rewrites) to run_audit(), which
-// validates them in one place. It prints --help, --version and --print-config itself, and usage
-// errors as one line, "siteaudit: OPTION: what is wrong", so main() only has to return the code.
+// option (and the same key of a TOML config file given with --config, read by
+// read_config_file()), checks what a parser can check — numbers and their ranges, choices,
+// durations up to kMaxDuration, sizes, readable files, no control characters in values sent
+// in requests — and leaves the meaning of domain values (status lists, rules, regexes,
+// rewrites) to run_audit(), which validates them in one place. It prints --help, --version and
+// --print-config itself, and usage errors as one line, "siteaudit: OPTION: what is wrong"
+// ("siteaudit: FILE:LINE:COLUMN: KEY: what is wrong" for the config file), so main() only has to
+// return the code.
 //
 // Example:
 //   int main(int argc, char** argv) {

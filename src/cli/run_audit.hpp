@@ -1,8 +1,10 @@
 // run_audit.hpp — the CLI's run: pipeline in, reports and exit code out.
 //
 // run_audit() is what main() calls after parsing: it opens the report destinations first (an
-// unwritable path is a usage error before any request is made), runs the audit pipeline with
-// a progress line on a terminal, and writes the JSON, JUnit, Markdown and terminal reports.
+// unwritable path, or one that names an input, is a usage error before any request is made),
+// runs the audit pipeline with a progress line on a terminal, and writes the JSON, JUnit,
+// Markdown and terminal reports; each report file replaces its target only once it is
+// complete (ReportFile).
 #pragma once
 
 #include <iosfwd>

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
 
   siteaudit::cli::ParseOutcome parsed = siteaudit::cli::parse_command_line(argc, argv, out, err);
   // --help, --version, --print-config and usage errors end with a code here.
-  const int code = parsed.exit_code ? *parsed.exit_code
-                                    : siteaudit::cli::run_audit(parsed.options.config, out, err);
+  const int code =
+      parsed.exit_code ? *parsed.exit_code : siteaudit::cli::run_audit(parsed.options, out, err);
   return siteaudit::cli::finish_output(code, out, err);
 }

@@ -713,6 +713,7 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
     outcome.exit_code = usage_error(err, "--quiet", "cannot be combined with --verbose");
     return outcome;
   }
+  outcome.options.config_file = config_file_name(app);
   if (outcome.options.print_config) {
     write_config_toml(outcome.options, out);
     outcome.exit_code = audit::kExitOk;

@@ -14,12 +14,13 @@
 //   int main(int argc, char** argv) {
 //     cli::ParseOutcome parsed = cli::parse_command_line(argc, argv, std::cout, std::cerr);
 //     if (parsed.exit_code) return *parsed.exit_code;
-//     return audit::run_audit(parsed.options.config, std::cout, std::cerr);
+//     return cli::run_audit(parsed.options, std::cout, std::cerr);
 //   }
 #pragma once
 
 #include <iosfwd>
 #include <optional>
+#include <string>
 
 #include "siteaudit/audit/audit_config.hpp"
 
@@ -28,6 +29,7 @@ namespace siteaudit::cli {
 // Options is everything the command line asked for.
 struct Options {
   audit::AuditConfig config;
+  std::string config_file;    // --config: the file the options were read from, if any
   bool print_config = false;  // --print-config: print the effective configuration and exit
 };
 

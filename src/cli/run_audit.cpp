@@ -31,9 +31,10 @@ std::size_t terminal_width(int fd) {
 }
 
 // report_conflict() says which report would replace a file the run reads (an input, the
-// routes file, ...) or an earlier report, or "" when none would: the run reads its inputs
-// before the reports are written, so such a report would destroy its own input.
-std::string report_conflict(const audit::AuditConfig& config) {
+// routes file, the config file, ...) or an earlier report, or "" when none would: the run
+// reads its inputs before the reports are written, so such a report would destroy its input.
+std::string report_conflict(const Options& options) {
+  const audit::AuditConfig& config = options.config;
   std::vector<std::pair<std::string, std::string>> taken;  // (what it is, path)
   for (const std::string& input : config.inputs) {
     if (input != "-" && input.find("://") == std::string::npos) taken.emplace_back("input", input);
@@ -41,6 +42,7 @@ std::string report_conflict(const audit::AuditConfig& config) {
   taken.emplace_back("--expect file", config.expect);
   taken.emplace_back("--cookies file", config.cookies);
   taken.emplace_back("--ca-file file", config.ca_file);
+  taken.emplace_back("--config file", options.config_file);
   const std::pair<std::string, std::string> reports[] = {
       {"--json", config.json}, {"--junit", config.junit}, {"--markdown", config.markdown}};
   for (const auto& [option, path] : reports) {
@@ -58,8 +60,9 @@ std::string report_conflict(const audit::AuditConfig& config) {
 
 }  // namespace
 
-int run_audit(const audit::AuditConfig& config, std::ostream& out, std::ostream& err) {
-  std::string error = report_conflict(config);
+int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
+  const audit::AuditConfig& config = options.config;
+  std::string error = report_conflict(options);
   ReportFile json, junit, markdown;
   if (!error.empty() || !json.open("--json", config.json, out, error) ||
       !junit.open("--junit", config.junit, out, error) ||

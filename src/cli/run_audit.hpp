@@ -9,11 +9,11 @@
 
 #include <iosfwd>
 
-#include "siteaudit/audit/audit_config.hpp"
+#include "cli/command_line.hpp"
 
 namespace siteaudit::cli {
 
 // run_audit() runs one audit and returns the process exit code (DESIGN.md's contract).
-int run_audit(const audit::AuditConfig& config, std::ostream& out, std::ostream& err);
+int run_audit(const Options& options, std::ostream& out, std::ostream& err);
 
 }  // namespace siteaudit::cli

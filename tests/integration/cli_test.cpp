@@ -523,6 +523,7 @@ TEST_CASE("a report path that is an input is refused before anything is read",
   const std::string sitemap = urlset({"https://example.invalid/a"});
   write_text(dir / "s.xml", sitemap);
   write_text(dir / "routes.txt", "/\n");
+  write_text(dir / "c.toml", "workers = 2\n");
   struct Case {
     std::vector<std::string> args;
     std::string option;
@@ -533,6 +534,7 @@ TEST_CASE("a report path that is an input is refused before anything is read",
       {{"https://example.invalid/", "--expect", "routes.txt", "--markdown", "routes.txt"},
        "--markdown"},
       {{"s.xml", "--json", "r.json", "--junit", "./r.json"}, "--junit"},
+      {{"s.xml", "--config", "c.toml", "--json", "c.toml"}, "--json"},
   };
   fs::create_directory(dir.path() / "sub");
   for (const Case& c : cases) {
@@ -546,6 +548,7 @@ TEST_CASE("a report path that is an input is refused before anything is read",
   }
   CHECK(read_text(dir / "s.xml") == sitemap);
   CHECK(read_text(dir / "routes.txt") == "/\n");
+  CHECK(read_text(dir / "c.toml") == "workers = 2\n");
   CHECK_FALSE(fs::exists(dir.path() / "r.json"));
 }
 

@@ -2,26 +2,32 @@
 // CLI11 (STYLE.md); everything else sees only Options.
 //
 // Every option is defined through OptionTable, which also records how to write the option's
-// value back as TOML, so --print-config covers exactly the options --help lists and a config
-// file written by --print-config reads back to the same Options.
+// value back as TOML and which TOML types its key takes, so --print-config covers exactly the
+// options --help lists, a config file written by --print-config reads back to the same
+// Options, and TomlConfig checks a config file against the same table.
 #include "cli/command_line.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <iterator>
+#include <map>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "cli/byte_size.hpp"
+#include "cli/config_file.hpp"
 #include "cli/duration.hpp"
 #include "siteaudit/audit/pipeline.hpp"
 #include "siteaudit/audit/trusted_origins.hpp"
@@ -36,13 +42,32 @@ using audit::Verbosity;
 
 constexpr const char* kUsageHint = "Run 'siteaudit --help' for usage.";
 
+// is_control() is true for the C0 control characters and DEL.
+bool is_control(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7f;
+}
+
 // --- values as TOML ---
 
-// toml_string() quotes `text` for CLI11's TOML reader, which strips quotes but does not undo
-// escapes: a literal string ('...') keeps regexes and Windows paths intact.
+// toml_string() quotes `text` as a TOML string: a literal string ('...') where it can be, which
+// keeps regexes and Windows paths readable, else a basic string with TOML's escapes.
 std::string toml_string(const std::string& text) {
-  if (text.find('\'') == std::string::npos) return "'" + text + "'";
-  return "\"" + text + "\"";
+  const bool literal = std::none_of(
+      text.begin(), text.end(), [](char c) { return c == '\'' || (is_control(c) && c != '\t'); });
+  if (literal) return "'" + text + "'";
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      quoted += '\\';
+      quoted += c;
+    } else if (is_control(c) && c != '\t') {
+      quoted += fmt::format("\\u{:04X}", static_cast<unsigned char>(c));
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "\"";
 }
 
 std::string toml_list(const std::vector<std::string>& items) {
@@ -55,6 +80,20 @@ std::string toml_list(const std::vector<std::string>& items) {
 }
 
 // --- validators: each returns "" or what is wrong; CLI11 prefixes the option's name ---
+
+// printable() shows `text` in a message with control characters escaped, so that the message
+// stays one line and the terminal shows what was given.
+std::string printable(const std::string& text) {
+  std::string shown;
+  for (char c : text) {
+    if (is_control(c)) {
+      shown += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    } else {
+      shown += c;
+    }
+  }
+  return shown;
+}
 
 template <typename Number>
 CLI::Validator whole_number(Number min, Number max) {
@@ -100,6 +139,10 @@ CLI::Validator duration(bool allow_zero) {
               text);
         }
         if (!allow_zero && value->count() == 0) return "must be longer than 0";
+        if (*value > kMaxDuration) {
+          return fmt::format("'{}' is too long: the most is {} (365 days)", text,
+                             format_duration(kMaxDuration));
+        }
         return {};
       },
       "");
@@ -117,6 +160,33 @@ CLI::Validator byte_size() {
         }
         if (*value == 0) return "must be larger than 0";
         return {};
+      },
+      "");
+}
+
+// no_control_characters() refuses a value that goes into requests (a header, a URL) when it
+// holds a control character: CR and LF would start a header of the attacker's choosing, and
+// NUL would cut the value short where libcurl reads it as a C string.
+CLI::Validator no_control_characters() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        auto control = std::find_if(text.begin(), text.end(), is_control);
+        if (control == text.end()) return {};
+        return fmt::format(
+            "'{}' contains a control character ({:#04x} at offset {}), which "
+            "cannot be sent in a request",
+            printable(text), static_cast<unsigned char>(*control), control - text.begin());
+      },
+      "");
+}
+
+// url_without_control_characters() applies no_control_characters() to inputs that are URLs;
+// a local file's name is never sent.
+CLI::Validator url_without_control_characters() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (text.find("://") == std::string::npos) return {};
+        return no_control_characters()(text);
       },
       "");
 }
@@ -172,11 +242,13 @@ CLI::Validator readable_file() {
 
 // --- the option table ---
 
-// TomlEntry writes one option's current value for --print-config; `value` returns nullopt when
-// the option is unset, and the key is then written as a comment.
+// TomlEntry is one option's key in a config file: what TOML values it takes (`shape`), and
+// how --print-config writes its current value; `value` returns nullopt when the option is
+// unset, and the key is then written as a comment.
 struct TomlEntry {
   std::string group;
   std::string key;
+  ConfigKey shape;
   std::function<std::optional<std::string>(const Options&)> value;
   std::string unset;  // what the comment for an unset key shows: '' or []
 };
@@ -193,7 +265,7 @@ class OptionTable {
   template <typename Number>
   CLI::Option* number(const std::string& name, Number AuditConfig::*field, Number min, Number max,
                       const std::string& help) {
-    record(name,
+    record(name, {ConfigType::integer},
            [field](const Options& o) { return std::optional(fmt::format("{}", o.config.*field)); });
     return define(app_.add_option(name, options_.config.*field, help)
                       ->check(whole_number<Number>(min, max))
@@ -201,7 +273,7 @@ class OptionTable {
   }
 
   CLI::Option* rate(const std::string& name, double AuditConfig::*field, const std::string& help) {
-    record(name,
+    record(name, {ConfigType::integer | ConfigType::floating},
            [field](const Options& o) { return std::optional(fmt::format("{}", o.config.*field)); });
     return define(app_.add_option(name, options_.config.*field, help)
                       ->check(non_negative_number())
@@ -211,7 +283,8 @@ class OptionTable {
   CLI::Option* duration_option(const std::string& name,
                                std::chrono::milliseconds AuditConfig::*field, bool allow_zero,
                                const std::string& help) {
-    record(name, [field](const Options& o) {
+    // A bare number is taken too: 0 is a duration, and any other is refused with the units.
+    record(name, {ConfigType::string | ConfigType::integer}, [field](const Options& o) {
       return std::optional(toml_string(format_duration(o.config.*field)));
     });
     Options& options = options_;
@@ -227,7 +300,7 @@ class OptionTable {
 
   CLI::Option* size(const std::string& name, std::uint64_t AuditConfig::*field,
                     const std::string& help) {
-    record(name, [field](const Options& o) {
+    record(name, {ConfigType::string | ConfigType::integer}, [field](const Options& o) {
       return std::optional(toml_string(format_byte_size(o.config.*field)));
     });
     Options& options = options_;
@@ -243,7 +316,7 @@ class OptionTable {
 
   CLI::Option* text(const std::string& name, std::string AuditConfig::*field,
                     const std::string& type_name, const std::string& help) {
-    record(name, [field](const Options& o) -> std::optional<std::string> {
+    record(name, {ConfigType::string}, [field](const Options& o) -> std::optional<std::string> {
       if ((o.config.*field).empty()) return std::nullopt;
       return toml_string(o.config.*field);
     });
@@ -255,7 +328,7 @@ class OptionTable {
   CLI::Option* list(const std::string& name, std::vector<std::string> AuditConfig::*field,
                     const std::string& type_name, const std::string& help) {
     record(
-        name,
+        name, {ConfigType::string, true},
         [field](const Options& o) -> std::optional<std::string> {
           if ((o.config.*field).empty()) return std::nullopt;
           return toml_list(o.config.*field);
@@ -273,12 +346,13 @@ class OptionTable {
                       std::vector<std::pair<std::string, Value>> words, const std::string& help) {
     std::vector<std::string> names;
     for (const auto& [word, value] : words) names.push_back(word);
-    record(name, [field, words](const Options& o) -> std::optional<std::string> {
-      for (const auto& [word, value] : words) {
-        if (value == o.config.*field) return toml_string(word);
-      }
-      return std::nullopt;
-    });
+    record(name, {ConfigType::string},
+           [field, words](const Options& o) -> std::optional<std::string> {
+             for (const auto& [word, value] : words) {
+               if (value == o.config.*field) return toml_string(word);
+             }
+             return std::nullopt;
+           });
     Options& options = options_;
     return define(app_.add_option_function<std::string>(
                           name,
@@ -295,7 +369,7 @@ class OptionTable {
   // flag() binds a switch; in a config file it is written `key = true` or `key = false`.
   CLI::Option* flag(const std::string& name, std::function<bool(const Options&)> get,
                     std::function<void(Options&, bool)> set, const std::string& help) {
-    record(name, [get](const Options& o) {
+    record(name, {ConfigType::boolean}, [get](const Options& o) {
       return std::optional<std::string>(get(o) ? "true" : "false");
     });
     Options& options = options_;
@@ -306,12 +380,12 @@ class OptionTable {
   }
 
  private:
-  void record(const std::string& name,
+  void record(const std::string& name, ConfigKey shape,
               std::function<std::optional<std::string>(const Options&)> value,
               std::string unset = "''") {
     // The config key is the long name: "-q,--quiet" -> "quiet".
     std::string key = name.substr(name.rfind("--") + 2);
-    entries_.push_back(TomlEntry{group_, key, std::move(value), std::move(unset)});
+    entries_.push_back(TomlEntry{group_, key, shape, std::move(value), std::move(unset)});
   }
 
   CLI::Option* define(CLI::Option* option) { return option->group(group_); }
@@ -340,7 +414,8 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
   app.add_option("INPUT", options.config.inputs,
                  "A sitemap URL, a robots.txt URL, a site root, a local file, or - for standard "
                  "input. In a config file: input = [...].")
-      ->ignore_case();  // so that a config file may say `input = [...]`
+      ->ignore_case()  // so that a config file may say `input = [...]`
+      ->check(url_without_control_characters());
   app.set_config("-c,--config", "",
                  "Read options from a TOML file; the command line takes precedence.")
       ->type_name("FILE")
@@ -379,8 +454,10 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
       [](Options& o, bool on) { o.config.respect_robots = on; },
       "Do not request URLs that robots.txt disallows (they are reported as skipped) and slow "
       "down to its Crawl-delay.");
-  table.text("--user-agent", &AuditConfig::user_agent, "STRING",
-             "User-Agent header to send (default siteaudit/VERSION).");
+  table
+      .text("--user-agent", &AuditConfig::user_agent, "STRING",
+            "User-Agent header to send (default siteaudit/VERSION).")
+      ->check(no_control_characters());
 
   table.group("Checks");
   table.choice<std::string>("--method", &AuditConfig::method, {{"head", "head"}, {"get", "get"}},
@@ -402,8 +479,10 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
                         "Flag pages that take longer than this; 0 turns it off (default 0).");
   table.text("--content-type", &AuditConfig::content_type, "TYPE",
              "Content type that pages must have, e.g. text/html (default any).");
-  table.list("--header", &AuditConfig::headers, "'NAME: VALUE'",
-             "Send this request header (repeatable).");
+  table
+      .list("--header", &AuditConfig::headers, "'NAME: VALUE'",
+            "Send this request header (repeatable).")
+      ->check(no_control_characters());
   // --- where --header goes (issue 23): kept together for an easy merge ---
   table
       .list("--header-host", &AuditConfig::header_hosts, "HOST",
@@ -437,9 +516,11 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
       "sitemap hygiene findings.");
 
   table.group("Sitemaps");
-  table.list("--rewrite", &AuditConfig::rewrite, "FROM=TO",
-             "Replace the URL prefix FROM with TO before checking, e.g. to check a preview "
-             "deploy against the production sitemap (repeatable).");
+  table
+      .list("--rewrite", &AuditConfig::rewrite, "FROM=TO",
+            "Replace the URL prefix FROM with TO before checking, e.g. to check a preview "
+            "deploy against the production sitemap (repeatable).")
+      ->check(no_control_characters());
   table.number("--max-depth", &AuditConfig::max_depth, 0u, 100u,
                "Deepest nesting of sitemap indexes (default 5).");
   table.number("--max-sitemaps", &AuditConfig::max_sitemaps, 1u, 1'000'000u,
@@ -515,9 +596,65 @@ std::string config_file_name(const CLI::App& app) {
   return option->as<std::string>();
 }
 
-// parse_error() turns a CLI11 error into "OPTION: what is wrong". Validation errors already
-// read that way (CLI11 prefixes the option's name to the validators' messages above).
-int parse_error(std::ostream& err, const CLI::App& app, const CLI::ParseError& error) {
+// TomlConfig is CLI11's reader of the --config file: read_config_file() parses and checks it
+// against the option table's keys, and the values go to CLI11 as if CLI11 had read them, so
+// the one option table defines what a file may say and each option's validator judges its
+// value. It remembers where each value it hands over was, so that a value a validator refuses
+// is reported at its line: CLI11 skips a key the command line already set, so a validation
+// error naming an option the file gave comes from the file.
+class TomlConfig : public CLI::Config {
+ public:
+  TomlConfig(const CLI::App& app, ConfigSchema schema) : app_(app), schema_(std::move(schema)) {}
+
+  // to_config() is unused: --print-config is write_config_toml(), driven by the option table.
+  std::string to_config(const CLI::App*, bool, bool, std::string) const override { return {}; }
+
+  std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
+    const std::string file = config_file_name(app_);
+    const std::string text{std::istreambuf_iterator<char>(input), std::istreambuf_iterator<char>()};
+    if (input.bad()) throw CLI::FileError(fmt::format("cannot read '{}'", file));
+    ConfigFileResult read = read_config_file(text, file, schema_);
+    if (!read.error.empty()) throw CLI::ConfigError(read.error);
+    std::vector<CLI::ConfigItem> items;
+    for (ConfigValue& value : read.values) {
+      const CLI::Option* option = app_.get_option_no_throw(option_name(value.key));
+      if (option != nullptr && option->empty()) {
+        origins_[value.key] = fmt::format("{}:{}:{}", file, value.line, value.column);
+      }
+      items.push_back(CLI::ConfigItem{{}, value.key, std::move(value.values)});
+    }
+    return items;
+  }
+
+  // origin() is "FILE:LINE:COLUMN" of the value the file gave `key`, or "" when the value did
+  // not come from the file.
+  std::string origin(const std::string& key) const {
+    auto found = origins_.find(key);
+    return found == origins_.end() ? std::string() : found->second;
+  }
+
+ private:
+  static std::string option_name(const std::string& key) {
+    return key == "input" ? key : "--" + key;
+  }
+
+  const CLI::App& app_;
+  ConfigSchema schema_;
+  mutable std::map<std::string, std::string> origins_;
+};
+
+// config_schema() is every key a config file may set: the table's options and the inputs.
+ConfigSchema config_schema(const OptionTable& table) {
+  ConfigSchema schema{{"input", ConfigKey{ConfigType::string, true}}};
+  for (const TomlEntry& entry : table.entries()) schema.emplace(entry.key, entry.shape);
+  return schema;
+}
+
+// parse_error() turns a CLI11 error into "OPTION: what is wrong", or "FILE:LINE:COLUMN: KEY:
+// what is wrong" for a value from the config file. Validation errors already read "OPTION:
+// ..." (CLI11 prefixes the option's name to the validators' messages above).
+int parse_error(std::ostream& err, const CLI::App& app, const TomlConfig& config_reader,
+                const CLI::ParseError& error) {
   std::string message = error.what();
   const std::string config = config_file_name(app);
   if (dynamic_cast<const CLI::FileError*>(&error) != nullptr) {
@@ -525,25 +662,27 @@ int parse_error(std::ostream& err, const CLI::App& app, const CLI::ParseError& e
     return usage_error(err, "--config", problem.empty() ? message : problem);
   }
   if (dynamic_cast<const CLI::ConfigError*>(&error) != nullptr) {
-    const std::string prefix = "INI was not able to parse ";
-    if (message.rfind(prefix, 0) == 0) {
-      return usage_error(
-          err, "--config",
-          fmt::format("{}: unknown option '{}'", config, message.substr(prefix.size())));
-    }
-    return usage_error(err, "--config", fmt::format("{}: {}", config, message));
+    // TomlConfig's messages name the file and line already.
+    err << "siteaudit: " << message << '\n' << kUsageHint << '\n';
+    return audit::kExitUsage;
   }
-  // Validation errors read "--workers: what is wrong"; so do CLI11's own argument errors,
-  // such as "--workers: 1 required N missing".
-  if (message.rfind('-', 0) == 0) {
-    auto colon = message.find(": ");
-    if (colon != std::string::npos) {
-      std::string problem = message.substr(colon + 2);
+  // Validation errors read "--workers: what is wrong", or "INPUT: ..." for an input; so do
+  // CLI11's own argument errors, such as "--workers: 1 required N missing".
+  auto colon = message.find(": ");
+  if (colon != std::string::npos) {
+    std::string subject = message.substr(0, colon);
+    std::string problem = message.substr(colon + 2);
+    const std::size_t name_start = std::min(subject.find_first_not_of('-'), subject.size());
+    const std::string key = CLI::detail::to_lower(subject.substr(name_start));
+    if (std::string origin = config_reader.origin(key); !origin.empty()) {
+      return usage_error(err, origin, key + ": " + problem);
+    }
+    if (message.rfind('-', 0) == 0) {
       if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr &&
           problem.find("missing") != std::string::npos) {
         problem = "a value is missing";
       }
-      return usage_error(err, message.substr(0, colon), problem);
+      return usage_error(err, subject, problem);
     }
   }
   err << "siteaudit: " << message << '\n' << kUsageHint << '\n';
@@ -560,6 +699,8 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
   OptionTable table(app, outcome.options);
   VerbositySwitches switches;
   define_options(app, table, outcome.options, switches);
+  auto config_reader = std::make_shared<TomlConfig>(app, config_schema(table));
+  app.config_formatter(config_reader);
 
   try {
     app.parse(argc, argv);
@@ -572,7 +713,7 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
     outcome.exit_code = audit::kExitOk;
     return outcome;
   } catch (const CLI::ParseError& error) {
-    outcome.exit_code = parse_error(err, app, error);
+    outcome.exit_code = parse_error(err, app, *config_reader, error);
     return outcome;
   }
 
@@ -586,6 +727,7 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
     outcome.exit_code = usage_error(err, "--quiet", "cannot be combined with --verbose");
     return outcome;
   }
+  outcome.options.config_file = config_file_name(app);
   if (outcome.options.print_config) {
     write_config_toml(outcome.options, out);
     outcome.exit_code = audit::kExitOk;

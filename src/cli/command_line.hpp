@@ -1,22 +1,26 @@
 // command_line.hpp — the siteaudit command line and config file, parsed into a plain Options value.
 //
 // parse_command_line() is the only code that knows CLI11. It binds every AuditConfig field to an
-// option (and the same key of a TOML config file given with --config), checks what a parser can
-// check — numbers and their ranges, choices, durations, sizes, readable files — and leaves the
-// meaning of domain values (status lists, rules, regexes, rewrites) to run_audit(), which
-// validates them in one place. It prints --help, --version and --print-config itself, and usage
-// errors as one line, "siteaudit: OPTION: what is wrong", so main() only has to return the code.
+// option (and the same key of a TOML config file given with --config, read by
+// read_config_file()), checks what a parser can check — numbers and their ranges, choices,
+// durations up to kMaxDuration, sizes, readable files, no control characters in values sent
+// in requests — and leaves the meaning of domain values (status lists, rules, regexes,
+// rewrites) to run_audit(), which validates them in one place. It prints --help, --version and
+// --print-config itself, and usage errors as one line, "siteaudit: OPTION: what is wrong"
+// ("siteaudit: FILE:LINE:COLUMN: KEY: what is wrong" for the config file), so main() only has to
+// return the code.
 //
 // Example:
 //   int main(int argc, char** argv) {
 //     cli::ParseOutcome parsed = cli::parse_command_line(argc, argv, std::cout, std::cerr);
 //     if (parsed.exit_code) return *parsed.exit_code;
-//     return audit::run_audit(parsed.options.config, std::cout, std::cerr);
+//     return cli::run_audit(parsed.options, std::cout, std::cerr);
 //   }
 #pragma once
 
 #include <iosfwd>
 #include <optional>
+#include <string>
 
 #include "siteaudit/audit/audit_config.hpp"
 
@@ -25,6 +29,7 @@ namespace siteaudit::cli {
 // Options is everything the command line asked for.
 struct Options {
   audit::AuditConfig config;
+  std::string config_file;    // --config: the file the options were read from, if any
   bool print_config = false;  // --print-config: print the effective configuration and exit
 };
 

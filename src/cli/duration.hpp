@@ -16,6 +16,11 @@
 
 namespace siteaudit::cli {
 
+// kMaxDuration is the longest duration an option takes: 365 days, longer than any audit needs,
+// and a small fraction of the 292 years that std::chrono::steady_clock's 64-bit nanoseconds
+// hold, so a deadline or timer computed as now() plus an option's value cannot overflow.
+inline constexpr std::chrono::milliseconds kMaxDuration = std::chrono::hours(24 * 365);
+
 // parse_duration() reads a duration; nullopt when `text` is not one (no unit, unknown unit,
 // negative, or more than about 292 million years).
 [[nodiscard]] std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);

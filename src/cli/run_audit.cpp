@@ -1,18 +1,20 @@
 // run_audit.cpp — report destinations, progress, writers and the exit code.
 #include "cli/run_audit.hpp"
 
+#include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <mutex>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cli/interrupt_guard.hpp"
+#include "cli/report_file.hpp"
 #include "siteaudit/audit/pipeline.hpp"
 #include "siteaudit/report/json_writer.hpp"
 #include "siteaudit/report/junit_writer.hpp"
@@ -24,43 +26,6 @@ namespace siteaudit::cli {
 
 namespace {
 
-// ReportFile is one report destination, opened before the run so that an unwritable path is
-// a usage error (exit 2) rather than a surprise after a long audit. "-" is standard output.
-class ReportFile {
- public:
-  bool open(const std::string& path, std::ostream& stdout_stream, std::string& error) {
-    path_ = path;
-    if (path.empty()) return true;
-    if (path == "-") {
-      stream_ = &stdout_stream;
-      return true;
-    }
-    file_.open(path, std::ios::out | std::ios::trunc | std::ios::binary);
-    if (!file_) {
-      error = path + ": cannot write a report there";
-      return false;
-    }
-    stream_ = &file_;
-    return true;
-  }
-  std::ostream* stream() const noexcept { return stream_; }
-  // finish() flushes and reports a failed write (disk full, closed pipe).
-  bool finish(std::string& error) {
-    if (stream_ == nullptr) return true;
-    stream_->flush();
-    if (!*stream_) {
-      error = path_ + ": writing the report failed";
-      return false;
-    }
-    return true;
-  }
-
- private:
-  std::string path_;
-  std::ofstream file_;
-  std::ostream* stream_ = nullptr;
-};
-
 // terminal_width() is the width of the terminal on `fd`, or 80 when it is not one.
 std::size_t terminal_width(int fd) {
   struct winsize size {};
@@ -68,13 +33,43 @@ std::size_t terminal_width(int fd) {
   return 80;
 }
 
+// report_conflict() says which report would replace a file the run reads (an input, the
+// routes file, the config file, ...) or an earlier report, or "" when none would: the run
+// reads its inputs before the reports are written, so such a report would destroy its input.
+std::string report_conflict(const Options& options) {
+  const audit::AuditConfig& config = options.config;
+  std::vector<std::pair<std::string, std::string>> taken;  // (what it is, path)
+  for (const std::string& input : config.inputs) {
+    if (input != "-" && input.find("://") == std::string::npos) taken.emplace_back("input", input);
+  }
+  taken.emplace_back("--expect file", config.expect);
+  taken.emplace_back("--cookies file", config.cookies);
+  taken.emplace_back("--ca-file file", config.ca_file);
+  taken.emplace_back("--config file", options.config_file);
+  const std::pair<std::string, std::string> reports[] = {
+      {"--json", config.json}, {"--junit", config.junit}, {"--markdown", config.markdown}};
+  for (const auto& [option, path] : reports) {
+    if (path.empty() || path == "-") continue;
+    for (const auto& [what, other] : taken) {
+      if (!other.empty() && same_file(path, other)) {
+        return fmt::format("{}: '{}' is the {} '{}'; the report would replace it", option, path,
+                           what, other);
+      }
+    }
+    taken.emplace_back(option + " report", path);
+  }
+  return {};
+}
+
 }  // namespace
 
-int run_audit(const audit::AuditConfig& config, std::ostream& out, std::ostream& err) {
-  std::string error;
+int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
+  const audit::AuditConfig& config = options.config;
+  std::string error = report_conflict(options);
   ReportFile json, junit, markdown;
-  if (!json.open(config.json, out, error) || !junit.open(config.junit, out, error) ||
-      !markdown.open(config.markdown, out, error)) {
+  if (!error.empty() || !json.open("--json", config.json, out, error) ||
+      !junit.open("--junit", config.junit, out, error) ||
+      !markdown.open("--markdown", config.markdown, out, error)) {
     err << "siteaudit: " << error << '\n';
     return audit::kExitUsage;
   }
@@ -124,6 +119,9 @@ int run_audit(const audit::AuditConfig& config, std::ostream& out, std::ostream&
   if (json.stream() != nullptr) report::write_json(report, *json.stream());
   if (junit.stream() != nullptr) report::write_junit(report, *junit.stream());
   if (markdown.stream() != nullptr) report::write_markdown(report, *markdown.stream());
+  // A report on standard output comes before the summary on standard error, also where the
+  // two are one terminal or file.
+  if (report_on_stdout) out.flush();
   {
     report::SummaryStyle style;
     style.failures_only = config.verbosity == audit::Verbosity::quiet;
@@ -133,8 +131,9 @@ int run_audit(const audit::AuditConfig& config, std::ostream& out, std::ostream&
     style.verbose = config.verbosity == audit::Verbosity::verbose;
     report::write_summary(report, human, style);
   }
+  // Standard output, when a report went there, is checked with the summary by main().
   for (ReportFile* file : {&json, &junit, &markdown}) {
-    if (!file->finish(error)) {
+    if (!file->commit(error)) {
       err << "siteaudit: " << error << '\n';
       return audit::kExitUsage;
     }

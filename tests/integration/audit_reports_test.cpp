@@ -1,7 +1,10 @@
 // audit_reports_test.cpp — the report files and the terminal: JUnit XML that parses (one
 // testcase per URL and per expected route, failures with the reason), the Markdown summary,
 // --json - on stdout with the human summary moved to stderr, a sitemap on stdin, --quiet,
-// --color and NO_COLOR.
+// --color and NO_COLOR; a summary that cannot be written, and a reader that closes the pipe.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -165,3 +168,37 @@ TEST_CASE("option quiet prints only the failures and option color decides the es
 }
 
 }  // namespace
+
+TEST_CASE("a summary that cannot be written exits 2 and the report files are still complete",
+          "[integration][audit][reports]") {
+  FixtureServer& server = fixture_server();
+  TempDir dir;
+  const int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+  REQUIRE(full >= 0);
+  AuditRun run = run_siteaudit_writing_to(
+      with_common({server.url("/clean.xml"), "--json", dir / "report.json"}), full);
+  ::close(full);
+  CHECK(run.code == 2);
+  CHECK(run.err == "siteaudit: writing standard output failed: No space left on device\n");
+  check_report_invariants(load_json(dir / "report.json"));
+}
+
+TEST_CASE("a reader that closes the pipe ends the run quietly with the audit's status",
+          "[integration][audit][reports]") {
+  FixtureServer& server = fixture_server();
+  for (const char* json_to : {"", "-"}) {
+    INFO("--json " << json_to);
+    std::vector<std::string> args{server.url("/one-404.xml")};
+    if (*json_to != '\0') args.insert(args.end(), {"--json", json_to});
+    int fds[2];
+    REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+    ::close(fds[0]);
+    AuditRun run = run_siteaudit_writing_to(with_common(args), fds[1]);
+    ::close(fds[1]);
+    CHECK_FALSE(run.signaled);  // it was killed by SIGPIPE (status 141)
+    CHECK(run.code == 1);
+    // The summary goes to stderr when the report is on stdout; nothing else is said.
+    if (*json_to == '\0') CHECK(run.err.empty());
+    if (*json_to != '\0') CHECK(run.err.find("FAILED") != std::string::npos);
+  }
+}

@@ -145,6 +145,44 @@ AuditRun run_siteaudit(const std::vector<std::string>& args, const std::string& 
   return process.wait();
 }
 
+AuditRun run_siteaudit_writing_to(const std::vector<std::string>& args, int stdout_fd) {
+  TempDir capture;
+  const std::string err_path = capture / "stderr";
+  std::vector<std::string> copies{siteaudit_binary()};
+  copies.insert(copies.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : copies) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int in = ::open("/dev/null", O_RDONLY);
+    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (in < 0 || err < 0) ::_exit(126);
+    ::dup2(in, 0);
+    ::dup2(stdout_fd, 1);
+    ::dup2(err, 2);
+    ::signal(SIGPIPE, SIG_DFL);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  AuditRun run;
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      FAIL("siteaudit did not exit (hang); stderr: " << read_text(err_path));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  run.signaled = WIFSIGNALED(status);
+  run.code = run.signaled ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  run.err = read_text(err_path);
+  return run;
+}
+
 std::vector<std::string> with_common(const std::vector<std::string>& args) {
   std::vector<std::string> all{"--no-progress", "--color", "never", "--timeout", "5s"};
   all.insert(all.end(), args.begin(), args.end());

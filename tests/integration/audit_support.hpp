@@ -109,6 +109,11 @@ class AuditProcess {
 // run_siteaudit() runs siteaudit to completion with `args`.
 AuditRun run_siteaudit(const std::vector<std::string>& args, const std::string& stdin_text = {});
 
+// run_siteaudit_writing_to() runs siteaudit to completion with `stdout_fd` as its standard
+// output (/dev/full, a pipe whose reader has gone) and SIGPIPE at its default action, as a
+// shell starts it; `out` of the result stays empty.
+AuditRun run_siteaudit_writing_to(const std::vector<std::string>& args, int stdout_fd);
+
 // with_common() puts the flags every audit test wants before `args`: no progress line, no
 // colour, a short timeout. A flag given again in `args` wins (the last value counts).
 std::vector<std::string> with_common(const std::vector<std::string>& args);

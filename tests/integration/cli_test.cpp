@@ -1,8 +1,12 @@
 // cli_test.cpp — the siteaudit command line, run as a subprocess: --help against the man page,
-// --version, usage errors, the TOML config file, durations and sizes.
+// --version, usage errors, the TOML config file, durations and sizes, values sent in requests,
+// report paths, and output that cannot be written.
 //
-// Nothing here needs the network or the pipeline: --help, --version, --print-config and usage
-// errors all end before run_audit() is called.
+// Nothing here needs the network: --help, --version, --print-config and usage errors all end
+// before a request is made.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <map>
 #include <regex>
 #include <set>
@@ -303,6 +307,18 @@ TEST_CASE("durations and sizes are read with their units", "[integration][cli]")
     INFO("--retry-max-wait " << bad);
     require_usage_error(run({"--retry-max-wait", bad, "x"}), "--retry-max-wait");
   }
+  // Past 365 days a duration is refused, so that no deadline computed from it can overflow
+  // (--max-time 3000000h used to end the run at once with "deadline exceeded").
+  for (const char* option :
+       {"--timeout", "--connect-timeout", "--retry-max-wait", "--max-time", "--slow"}) {
+    INFO(option);
+    AuditRun huge = run({option, "3000000h", "x"});
+    require_usage_error(huge, option);
+    CHECK(huge.err.find("'3000000h' is too long: the most is 8760h (365 days)") !=
+          std::string::npos);
+    require_usage_error(run({option, "8760h1ms", "x"}), option);
+    CHECK(print_config_value({option, "8760h"}, option + 2) == "'8760h'");
+  }
   for (const char* bad : {"MiB", "-1", "1.5.5MiB", "10 MiB", "99999999999999999999", "20000PiB"}) {
     INFO("--max-body " << bad);
     require_usage_error(run({"--max-body", bad, "x"}), "--max-body");
@@ -383,17 +399,71 @@ TEST_CASE("config file errors exit 2 naming --config or the option", "[integrati
   require_usage_error(directory, "--config");
   CHECK(directory.err.find("it is a directory") != std::string::npos);
 
+  // Errors inside the file are "FILE:LINE:COLUMN: KEY: what is wrong".
   write_text(dir / "typo.toml", "wrkers = 3\n");
   AuditRun typo = run({"--config", "typo.toml", "x"}, dir.path());
-  require_usage_error(typo, "--config");
-  CHECK(typo.err.find("typo.toml: unknown option 'wrkers'") != std::string::npos);
+  require_usage_error(typo, "typo.toml:1:1");
+  CHECK(typo.err.find("typo.toml:1:1: unknown option 'wrkers'") != std::string::npos);
 
-  write_text(dir / "zero.toml", "workers = 0\n");
-  require_usage_error(run({"--config", "zero.toml", "x"}, dir.path()), "--workers");
-  write_text(dir / "maybe.toml", "strict = maybe\n");
-  require_usage_error(run({"--config", "maybe.toml", "x"}, dir.path()), "--strict");
+  write_text(dir / "zero.toml", "# workers\nworkers = 0\n");
+  AuditRun zero = run({"--config", "zero.toml", "x"}, dir.path());
+  require_usage_error(zero, "zero.toml:2:11");
+  CHECK(zero.err.find("workers: 0 is out of range") != std::string::npos);
+  write_text(dir / "maybe.toml", "strict = 'maybe'\n");
+  require_usage_error(run({"--config", "maybe.toml", "x"}, dir.path()), "maybe.toml:1:10");
   write_text(dir / "duration.toml", "timeout = '5parsecs'\n");
-  require_usage_error(run({"--config", "duration.toml", "x"}, dir.path()), "--timeout");
+  AuditRun duration = run({"--config", "duration.toml", "x"}, dir.path());
+  require_usage_error(duration, "duration.toml:1:11");
+  CHECK(duration.err.find("timeout: '5parsecs' is not a duration") != std::string::npos);
+  // A value the command line replaces is not judged: the error is the command line's own.
+  require_usage_error(run({"--config", "zero.toml", "--workers", "abc", "x"}, dir.path()),
+                      "--workers");
+}
+
+TEST_CASE("a config file that is not valid TOML exits 2 at its line", "[integration][cli]") {
+  // Each of these was accepted (exit 0) by CLI11's own lax reader.
+  struct Case {
+    std::string text;
+    std::string where;
+    std::string says;
+  };
+  const std::vector<Case> cases{
+      {"workers = 8\nuser-agent = 'abc\n", "bad.toml:2:", "string"},
+      {"workers = [1, 2]\n", "bad.toml:1:11", "workers: expected a whole number, found an array"},
+      {"workers = 1\nworkers = 2\n", "bad.toml:2:", "workers"},
+      {"strict = maybe\n", "bad.toml:1:", ""},
+      {"[audit]\nworkers = 2\n", "bad.toml:1:2", "unknown option 'audit'"},
+      {"timeout = ['1s', '2s']\n", "bad.toml:1:11", "timeout: expected a string"},
+      {"include = '/blog/'\nquiet = 'yes'\n", "bad.toml:2:9", "quiet: expected true or false"},
+      {"input = 5\n", "bad.toml:1:9", "input: expected a string"},
+  };
+  TempDir dir;
+  for (const Case& c : cases) {
+    INFO(c.text);
+    write_text(dir / "bad.toml", c.text);
+    AuditRun result = run({"--config", "bad.toml", "https://example.invalid/"}, dir.path());
+    CHECK(result.code == 2);
+    CHECK(result.out.empty());
+    CHECK(one_line(result.err));
+    CHECK(result.err.find("siteaudit: " + c.where) == 0);
+    CHECK(result.err.find(c.says) != std::string::npos);
+  }
+}
+
+TEST_CASE("a config file with escapes and a value --print-config must quote reads back",
+          "[integration][cli]") {
+  TempDir dir;
+  write_text(dir / "escapes.toml",
+             "user-agent = \"bot \\\"9\\\" it's\"\ninclude = ['C:\\x', \"\\\\d+\"]\n");
+  AuditRun first = run({"--config", "escapes.toml", "--print-config"}, dir.path());
+  INFO(first.err);
+  REQUIRE(first.code == 0);
+  CHECK(config_value(first.out, "user-agent") == R"("bot \"9\" it's")");
+  CHECK(config_value(first.out, "include") == R"(['C:\x', '\d+'])");
+  write_text(dir / "printed.toml", first.out);
+  AuditRun second = run({"--config", "printed.toml", "--print-config"}, dir.path());
+  REQUIRE(second.code == 0);
+  CHECK(second.out == first.out);
 }
 
 TEST_CASE("the man page's config file example is a valid config file", "[integration][cli]") {
@@ -411,4 +481,108 @@ TEST_CASE("the man page's config file example is a valid config file", "[integra
   CHECK(config_value(result.out, "workers") == "32");
   CHECK(config_value(result.out, "exclude") == R"(['/drafts/', '\.pdf$'])");
   CHECK(config_value(result.out, "max-time") == "'10m'");
+}
+
+TEST_CASE("values sent in requests refuse control characters", "[integration][cli]") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string option;
+  };
+  const std::vector<Case> cases{
+      {{"--user-agent", "bot\r\nX-Injected: 1", "x"}, "--user-agent"},
+      {{"--user-agent", "bot\x01", "x"}, "--user-agent"},
+      {{"--header", "X-A: 1\x7f", "x"}, "--header"},
+      {{"--header", "X-A: a\tb", "x"}, "--header"},
+      {{"--rewrite", "https://a.example=https://b.example/\r\nX: 1", "x"}, "--rewrite"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.args[0] << " " << c.args[1]);
+    AuditRun result = run(c.args);
+    require_usage_error(result, c.option);
+    CHECK(result.err.find("contains a control character") != std::string::npos);
+  }
+  AuditRun url = run({"https://a.example/\r\nX-Injected: 1"});
+  CHECK(url.code == 2);
+  CHECK(url.err.rfind("siteaudit: INPUT: ", 0) == 0);
+  CHECK(url.err.find("contains a control character") != std::string::npos);
+
+  // The same from a config file, where TOML's escapes can write them.
+  TempDir dir;
+  write_text(dir / "agent.toml", "user-agent = \"bot\\r\\nX-Injected: 1\"\n");
+  AuditRun file = run({"--config", "agent.toml", "x"}, dir.path());
+  require_usage_error(file, "agent.toml:1:14");
+  CHECK(file.err.find("user-agent: 'bot\\x0d\\x0aX-Injected: 1' contains a control character") !=
+        std::string::npos);
+  write_text(dir / "nul.toml", "header = [\"X-A: a\\u0000b\"]\n");
+  require_usage_error(run({"--config", "nul.toml", "x"}, dir.path()), "nul.toml:1:10");
+}
+
+TEST_CASE("a report path that is an input is refused before anything is read",
+          "[integration][cli]") {
+  TempDir dir;
+  const std::string sitemap = urlset({"https://example.invalid/a"});
+  write_text(dir / "s.xml", sitemap);
+  write_text(dir / "routes.txt", "/\n");
+  write_text(dir / "c.toml", "workers = 2\n");
+  struct Case {
+    std::vector<std::string> args;
+    std::string option;
+  };
+  const std::vector<Case> cases{
+      {{"s.xml", "--json", "s.xml"}, "--json"},
+      {{"s.xml", "--junit", "./sub/../s.xml"}, "--junit"},
+      {{"https://example.invalid/", "--expect", "routes.txt", "--markdown", "routes.txt"},
+       "--markdown"},
+      {{"s.xml", "--json", "r.json", "--junit", "./r.json"}, "--junit"},
+      {{"s.xml", "--config", "c.toml", "--json", "c.toml"}, "--json"},
+  };
+  fs::create_directory(dir.path() / "sub");
+  for (const Case& c : cases) {
+    std::string command;
+    for (const std::string& arg : c.args) command += " " + arg;
+    INFO("siteaudit" << command);
+    AuditRun result = run(c.args, dir.path());
+    CHECK(result.code == 2);
+    CHECK(result.err.rfind("siteaudit: " + c.option + ": ", 0) == 0);
+    CHECK(one_line(result.err));
+  }
+  CHECK(read_text(dir / "s.xml") == sitemap);
+  CHECK(read_text(dir / "routes.txt") == "/\n");
+  CHECK(read_text(dir / "c.toml") == "workers = 2\n");
+  CHECK_FALSE(fs::exists(dir.path() / "r.json"));
+}
+
+TEST_CASE("a usage error found after the reports are opened leaves earlier reports intact",
+          "[integration][cli]") {
+  TempDir dir;
+  write_text(dir / "report.json", "{\"earlier\": true}\n");
+  AuditRun result = run({"https://example.invalid/", "--accept", "not-a-status", "--json",
+                         "report.json", "--junit", "junit.xml"},
+                        dir.path());
+  CHECK(result.code == 2);
+  CHECK(read_text(dir / "report.json") == "{\"earlier\": true}\n");
+  // Neither a new report nor a temporary file is left behind.
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("standard output that cannot be written exits 2, a closed pipe ends quietly",
+          "[integration][cli]") {
+  const int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+  REQUIRE(full >= 0);
+  for (const char* flag : {"--help", "--print-config"}) {
+    INFO(flag);
+    AuditRun result = run_siteaudit_writing_to({flag}, full);
+    CHECK(result.code == 2);
+    CHECK(result.err == "siteaudit: writing standard output failed: No space left on device\n");
+  }
+  ::close(full);
+
+  int fds[2];
+  REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+  ::close(fds[0]);  // the reader has gone before siteaudit writes
+  AuditRun closed = run_siteaudit_writing_to({"--help"}, fds[1]);
+  ::close(fds[1]);
+  CHECK_FALSE(closed.signaled);
+  CHECK(closed.code == 0);
+  CHECK(closed.err.empty());
 }

@@ -16,9 +16,14 @@
 // average); duplicates are counted and flagged, and only the first is checked.
 //
 // Every document loaded becomes a Source (report.hpp) that Job::source indexes. A broken
-// child sitemap is recorded in its Source::error and the rest continues; an unreachable or
-// malformed top-level input ends run() with an input error naming the URL (and line:col for
-// XML), which the pipeline reports with exit code 2.
+// child sitemap is recorded in its Source::error and the rest continues; an unreachable,
+// malformed, UTF-16 or binary top-level input, or one that lists no URLs at all (unless
+// allow_empty), ends run() with an input error naming the URL (and line:col for XML), which
+// the pipeline reports with exit code 2.
+//
+// Local files, FIFOs and standard input are read without blocking a thread: the fiber parks
+// in the poller while a FIFO or pipe has nothing to read, so cancelling the context (a signal,
+// --max-time) ends the wait, and the input is reported as not loaded.
 //
 // Example (inside a fiber):
 //   net::HttpClient client;
@@ -68,6 +73,7 @@ struct LoaderOptions {
   std::uint64_t max_urls = 0;                      // jobs sent in all; 0 = no limit
   std::chrono::milliseconds timeout{30'000};       // per sitemap fetch
   std::vector<std::string> headers;                // sent with every sitemap request
+  bool allow_empty = false;  // a top-level input that lists no URL is not an input error
   RewriteFunction rewrite;
   // retry, when set, tries a sitemap fetch again after a transient failure (a timeout, a reset,
   // 429, 502-504), as for a page check: a child sitemap lost to one dropped connection would
@@ -99,8 +105,9 @@ class SitemapLoader {
   // run() loads `inputs` in order and sends their pages to `jobs` (Job::seq counts from 0).
   // It never closes `jobs`: the caller does once run() returns. The caller must drain `jobs`
   // until it is closed, even after `ctx` ends: the URLs of a document already read are still
-  // sent (the pipeline reports them as cancelled), while documents not yet fetched are not
-  // (cancelled = true). It returns at the first top-level input error.
+  // sent (the pipeline reports them as cancelled; up to Cancellation::grace of them), while
+  // documents not yet fetched are not (cancelled = true). It returns at the first top-level
+  // input error.
   LoadResult run(const rt::Context& ctx, const std::vector<std::string>& inputs,
                  rt::Sender<Job> jobs);
 

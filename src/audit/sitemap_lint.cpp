@@ -3,9 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <filesystem>
 
 #include "siteaudit/audit/datetime.hpp"
 
@@ -30,7 +32,34 @@ std::string directory_of(const std::string& path) {
   return slash == std::string::npos ? std::string("/") : path.substr(0, slash + 1);
 }
 
+// has_scheme() is true when `loc` starts with a scheme ("ftp:", "mailto:"): a colon before any
+// slash. "x:y" without "//" that is not a known scheme would still resolve as a relative path,
+// so this looks for the colon, not for "://".
+bool has_scheme(std::string_view loc) {
+  const auto colon = loc.find(':');
+  const auto slash = loc.find('/');
+  return colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash);
+}
+
 }  // namespace
+
+bool is_control(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7F;
+}
+
+std::string escape_controls(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (is_control(c)) {
+      out += fmt::format("\\x{:02X}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
 
 std::string_view trim(std::string_view text) {
   constexpr std::string_view kSpace = " \t\r\n";
@@ -91,6 +120,16 @@ std::string SitemapLint::check_loc(std::string_view raw, std::uint32_t line) {
     add("empty_loc", "empty <loc>", line);
     return {};
   }
+  // A control character (a NUL from &#0;, a tab, ...) cannot be part of a URL, and any way of
+  // requesting it (dropping it, cutting the URL there, percent-encoding it) would check a
+  // different URL than the one listed: the entry is reported, never requested.
+  if (const auto bad = std::find_if(loc.begin(), loc.end(), is_control); bad != loc.end()) {
+    add("control_character_in_url",
+        fmt::format("{} contains the control character U+{:04X}; not checked", escape_controls(loc),
+                    static_cast<unsigned>(static_cast<unsigned char>(*bad))),
+        line);
+    return {};
+  }
   std::size_t origin_end = 0;
   if (http_document_ && net::is_normal_url(loc, &origin_end)) {
     std::string_view path = loc.substr(origin_end);
@@ -126,13 +165,8 @@ std::string SitemapLint::check_loc(std::string_view raw, std::uint32_t line) {
     }
     return normal.url;
   }
-  // A scheme other than http(s) ("ftp:", "mailto:") cannot be checked; "x:y" without "//" that
-  // is not a known scheme would still resolve as a relative path, so look for "scheme://" too.
-  auto colon = loc.find(':');
-  auto slash = loc.find('/');
-  bool has_scheme =
-      colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash);
-  if (has_scheme) {
+  // A scheme other than http(s) cannot be checked.
+  if (has_scheme(loc)) {
     add("non_http_loc", fmt::format("{} is not an http(s) URL", loc), line);
     return {};
   }
@@ -152,6 +186,19 @@ std::string SitemapLint::check_loc(std::string_view raw, std::uint32_t line) {
                   resolved.url),
       line);
   return resolved.url;
+}
+
+std::string SitemapLint::check_sitemap_loc(std::string_view raw, std::uint32_t line) {
+  std::string_view loc = trim(raw);
+  if (http_document_ || loc.empty() || has_scheme(loc) ||
+      std::any_of(loc.begin(), loc.end(), is_control)) {
+    return check_loc(raw, line);
+  }
+  // A local index may list files: relative to the index's own directory (a path without a
+  // slash, such as "-", is in the current one).
+  std::filesystem::path path(loc);
+  if (path.is_relative()) path = std::filesystem::path(document_url_).parent_path() / path;
+  return path.lexically_normal().string();
 }
 
 void SitemapLint::check_lastmod(std::string_view lastmod, std::uint32_t line) {

@@ -7,7 +7,10 @@
 // fiber too, so no state needs a lock.
 #include "siteaudit/audit/sitemap_loader.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -25,6 +28,7 @@
 #include "siteaudit/net/http_client.hpp"
 #include "siteaudit/net/url.hpp"
 #include "siteaudit/runtime/context.hpp"
+#include "siteaudit/runtime/poller.hpp"
 #include "siteaudit/runtime/select.hpp"
 
 namespace siteaudit::audit {
@@ -131,6 +135,26 @@ Finding make_finding(std::string code, std::string message, std::string where,
                  .severity = Severity::warning};
 }
 
+// not_text() says why `bytes` cannot be a sitemap, robots.txt or text sitemap, which are
+// UTF-8 text (sitemaps.org requires it); empty when they may be. Such input would otherwise
+// parse as a text sitemap of stray lines, list nothing and pass.
+std::string not_text(std::string_view bytes) {
+  if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
+    return "UTF-16 text (it starts with a UTF-16 byte order mark); sitemaps must be UTF-8: "
+           "convert it, e.g. with iconv -f UTF-16 -t UTF-8";
+  }
+  const std::string_view head = bytes.substr(0, 4096);
+  const std::size_t nul = head.find('\0');
+  if (nul == std::string_view::npos) return {};
+  // UTF-16 without a byte order mark: every other byte of ASCII text is a NUL.
+  if (head.size() >= 4 && (head[0] == '\0') != (head[1] == '\0') &&
+      (head[2] == '\0') == (head[0] == '\0') && (head[3] == '\0') == (head[1] == '\0')) {
+    return "UTF-16 text (every other byte is a NUL); sitemaps must be UTF-8: convert it, e.g. "
+           "with iconv -f UTF-16 -t UTF-8";
+  }
+  return fmt::format("binary data, not a sitemap (a NUL byte at offset {})", nul);
+}
+
 }  // namespace
 
 DocumentFormat detect_format(std::string_view bytes, std::string_view location) {
@@ -161,6 +185,7 @@ LoaderOptions LoaderOptions::from(const AuditConfig& config) {
   o.headers = config.headers;
   o.trusted = TrustedOrigins::from_config(config);
   o.same_origin_only = config.same_origin_only;
+  o.allow_empty = config.allow_empty;
   return o;
 }
 
@@ -175,6 +200,7 @@ struct SitemapLoader::Impl {
   std::map<std::string, RobotsTxt> robots;
   std::unordered_set<std::string> sitemaps;  // normalised URLs (and file paths) loaded
   std::uint64_t credential_findings = 0;
+  std::uint64_t listed = 0;  // entries the parsers delivered, duplicates included
   std::uint64_t current_bytes = 0;
   std::uint64_t peak_bytes = 0;
 
@@ -193,29 +219,62 @@ struct SitemapLoader::Impl {
       return f;
     }
     DocumentBuffer buffer(options.max_sitemap_bytes, current_bytes, peak_bytes);
-    // Local files are read with blocking stdio: they are the user's own input, small next to
-    // the network, and the runtime has other threads for the other fibers.
-    bool stdin_input = location == "-";
-    std::FILE* file = stdin_input ? stdin : std::fopen(location.c_str(), "rb");
-    if (file == nullptr) {
+    const bool stdin_input = location == "-";
+    // O_NONBLOCK: a FIFO without a writer would block open() itself, and no read may hold this
+    // thread, or a signal could not end the run while the input waits (read_all()).
+    const int fd =
+        stdin_input ? STDIN_FILENO : ::open(location.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
       f.error = fmt::format("cannot open: {}", std::strerror(errno));
       return f;
     }
-    std::vector<char> chunk(64 * 1024);
-    bool ok = true;
-    while (ok) {
-      std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file);
-      if (n == 0) break;
-      ok = buffer.append(std::string_view(chunk.data(), n));
-    }
-    bool read_error = std::ferror(file) != 0;
-    if (!stdin_input) std::fclose(file);
-    if (read_error) {
-      f.error = "read error";
-      return f;
-    }
-    take_document(buffer, f);
+    // Standard input's flags belong to a description shared with the shell: set O_NONBLOCK for
+    // the read only, and put the flags back.
+    const int stdin_flags = stdin_input ? ::fcntl(fd, F_GETFL) : -1;
+    if (stdin_flags >= 0) ::fcntl(fd, F_SETFL, stdin_flags | O_NONBLOCK);
+    read_all(fd, buffer, f);
+    if (stdin_flags >= 0) ::fcntl(fd, F_SETFL, stdin_flags);
+    if (!stdin_input) ::close(fd);
+    if (f.error.empty() && !f.cancelled) take_document(buffer, f);
     return f;
+  }
+
+  // read_all() reads `fd` to its end into `buffer`, parking this fiber (never the thread)
+  // while a FIFO, pipe, socket or terminal has nothing to read, so that cancelling the run
+  // ends the wait. Regular files cannot be polled (epoll refuses them) and never block long.
+  void read_all(int fd, DocumentBuffer& buffer, Fetched& f) {
+    struct stat st {};
+    // A FIFO opened without a writer reads as the end at once; only the poller tells "no
+    // writer yet" (no event) from "the writer is done" (a hang-up), so wait before each read.
+    const bool wait_first = ::fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+    std::vector<char> chunk(64 * 1024);
+    for (;;) {
+      if (ctx->is_done() || (wait_first && rt::wait_readable(fd, *ctx) != rt::IoStatus::ready)) {
+        f.cancelled = true;
+        f.error = "cancelled while reading";
+        return;
+      }
+      const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+      if (n > 0) {
+        if (!buffer.append(std::string_view(chunk.data(), static_cast<std::size_t>(n)))) {
+          f.error = buffer.error();
+          return;
+        }
+        continue;
+      }
+      if (n == 0) return;
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (!wait_first && rt::wait_readable(fd, *ctx) != rt::IoStatus::ready) {
+          f.cancelled = true;
+          f.error = "cancelled while reading";
+          return;
+        }
+        continue;
+      }
+      f.error = fmt::format("read error: {}", std::strerror(errno));
+      return;
+    }
   }
 
   // download() GETs an http(s) document, trying again after a transient failure when
@@ -430,8 +489,20 @@ struct SitemapLoader::Impl {
       }
     }
     sources[idx].gzip = f.gzip;
+    if (std::string why = not_text(f.bytes); !why.empty()) {
+      sources[idx].error = fmt::format("{}: {}", location, why);
+      if (top) {
+        result.error = sources[idx].error;
+        return false;
+      }
+      return true;
+    }
     std::uint64_t source_duplicates = 0;
-    EntryCallback on_url = [&](SitemapEntry&& e) { emit(std::move(e), idx, source_duplicates); };
+    EntryCallback on_url = [&](SitemapEntry&& e) {
+      ++listed;
+      emit(std::move(e), idx, source_duplicates);
+    };
+    const Cancellation cancel{.is_cancelled = [this] { return ctx->is_done(); }};
     DocumentFormat format = detect_format(f.bytes, f.final_url);
     SitemapDocument doc;
     std::vector<std::pair<std::string, std::uint32_t>> children;  // (url, line)
@@ -446,9 +517,9 @@ struct SitemapLoader::Impl {
         robots.insert_or_assign(origin, std::move(rules));
       }
     } else if (format == DocumentFormat::text) {
-      doc = parse_text_sitemap(f.bytes, f.final_url, on_url);
+      doc = parse_text_sitemap(f.bytes, f.final_url, on_url, cancel);
     } else {
-      doc = parse_sitemap(f.bytes, f.final_url, on_url);
+      doc = parse_sitemap(f.bytes, f.final_url, on_url, cancel);
       for (SitemapEntry& child : doc.children)
         children.emplace_back(std::move(child.url), child.line);
       doc.children.clear();
@@ -470,6 +541,14 @@ struct SitemapLoader::Impl {
                        fmt::format("{} more duplicate_url findings not listed",
                                    source_duplicates - kMaxFindingsPerCode),
                        source.url));
+    }
+    if (doc.cancelled) {
+      // Like a child sitemap never fetched: what was not read is not listed.
+      stop = true;
+      result.cancelled = true;
+      source.error = fmt::format("{}:{}: cancelled; the entries from this line on were not read",
+                                 source.url, doc.cancelled_line);
+      return true;
     }
     if (!doc.error.empty()) {
       source.error = doc.error;
@@ -528,7 +607,22 @@ struct SitemapLoader::Impl {
       }
       if (!sitemaps.insert(location).second) continue;  // named twice
       std::uint32_t idx = add_source(input, -1);
+      const std::uint64_t listed_before = listed;
       if (!load(location, idx, 0, true)) return std::move(result);
+      // A sitemap that lists nothing (an empty file, a wrong path, a page that is not one) is a
+      // mistake far more often than an intent: say so, unless told it is fine.
+      if (listed == listed_before && !stop && !options.allow_empty) {
+        // When a sitemap it led to failed, that failure is the likely reason: name the last
+        // one (a robots.txt's fallback fails after the robots.txt itself).
+        std::string why;
+        for (std::size_t i = idx; i < sources.size(); ++i) {
+          if (!sources[i].error.empty()) why = sources[i].error;
+        }
+        result.error =
+            fmt::format("{}: no URLs found{}{} (use --allow-empty to accept an empty input)", input,
+                        why.empty() ? "" : ": ", why);
+        return std::move(result);
+      }
     }
     return std::move(result);
   }

@@ -14,7 +14,9 @@
 #include <cstring>
 #include <optional>
 #include <pugixml.hpp>
+#include <unordered_set>
 
+#include "siteaudit/audit/line_counter.hpp"
 #include "siteaudit/audit/sitemap_lint.hpp"
 
 namespace siteaudit::audit {
@@ -31,53 +33,92 @@ std::string_view prefix_of(std::string_view qname) {
   return colon == std::string_view::npos ? std::string_view() : qname.substr(0, colon);
 }
 
-// LineCounter maps byte offsets to line:col. Offsets asked for mostly move forward a little
-// (the tree is walked in document order; a <lastmod> may precede its <loc>), so it moves a
-// cursor from the last answer in either direction and needs no index of every newline.
-class LineCounter {
- public:
-  explicit LineCounter(std::string_view text) : text_(text) {}
-
-  std::pair<std::uint32_t, std::uint32_t> at(std::ptrdiff_t offset) {
-    if (offset < 0) return {0, 0};
-    std::size_t target = std::min(static_cast<std::size_t>(offset), text_.size());
-    if (target < pos_) {
-      line_ -= static_cast<std::uint32_t>(
-          std::count(text_.begin() + static_cast<std::ptrdiff_t>(target),
-                     text_.begin() + static_cast<std::ptrdiff_t>(pos_), '\n'));
-      auto nl = text_.substr(0, target).rfind('\n');
-      line_start_ = nl == std::string_view::npos ? 0 : nl + 1;
-      pos_ = target;
-    }
-    while (pos_ < target) {
-      const void* nl = std::memchr(text_.data() + pos_, '\n', target - pos_);
-      if (nl == nullptr) {
-        pos_ = target;
-        break;
-      }
-      pos_ = static_cast<std::size_t>(static_cast<const char*>(nl) - text_.data()) + 1;
-      ++line_;
-      line_start_ = pos_;
-    }
-    return {line_, static_cast<std::uint32_t>(target - line_start_ + 1)};
+// append_code_point() appends `cp` as UTF-8.
+void append_code_point(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
   }
+}
 
-  std::uint32_t line(pugi::xml_node node) { return at(node.offset_debug()).first; }
+// reference_at() decodes the character or entity reference at the start of `text` ("&amp;",
+// "&#38;", "&#x26;") into `out` and returns its length, or 0 when it is not a known, well-formed
+// one (it is then kept as written, as pugixml keeps it).
+std::size_t reference_at(std::string_view text, std::string& out) {
+  const std::size_t semi = text.find(';', 1);
+  if (semi == std::string_view::npos || semi > 12) return 0;
+  const std::string_view name = text.substr(1, semi - 1);
+  static constexpr std::pair<std::string_view, char> kNamed[] = {
+      {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}};
+  for (const auto& [entity, c] : kNamed) {
+    if (name == entity) {
+      out += c;
+      return semi + 1;
+    }
+  }
+  if (name.size() < 2 || name[0] != '#') return 0;
+  const bool hex = name[1] == 'x';
+  const std::string_view digits = name.substr(hex ? 2 : 1);
+  if (digits.empty()) return 0;
+  std::uint32_t cp = 0;
+  for (char c : digits) {
+    int digit = -1;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    if (hex && c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+    if (hex && c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+    if (digit < 0) return 0;
+    cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(digit);
+    if (cp > 0x10FFFF) return 0;
+  }
+  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+  append_code_point(out, cp);
+  return semi + 1;
+}
 
- private:
-  std::string_view text_;
-  std::size_t pos_ = 0;
-  std::uint32_t line_ = 1;
-  std::size_t line_start_ = 0;
-};
+// append_decoded() appends character data with its references decoded. pugixml's own decoding
+// (parse_escapes) is off: it writes &#0; as a NUL into its zero-terminated strings, which would
+// cut "https://a/x&#0;y" to "https://a/x", a different URL that would then be requested. Here
+// the NUL stays in the text, and the lint reports it.
+void append_decoded(std::string& out, std::string_view text) {
+  while (!text.empty()) {
+    const std::size_t amp = text.find('&');
+    out.append(text.substr(0, amp));
+    if (amp == std::string_view::npos) return;
+    text.remove_prefix(amp);
+    std::size_t used = reference_at(text, out);
+    if (used == 0) {
+      out += '&';
+      used = 1;
+    }
+    text.remove_prefix(used);
+  }
+}
+
+std::string decoded(std::string_view text) {
+  std::string out;
+  append_decoded(out, text);
+  return out;
+}
 
 // text_of() concatenates the character data of an element (pcdata and CDATA pieces; a comment
 // may split them). Parsed with parse_embed_pcdata, the first pcdata piece is the element's own
 // value rather than a child node.
 std::string text_of(pugi::xml_node element) {
-  std::string out = element.value();
+  std::string out = decoded(element.value());
   for (pugi::xml_node c : element.children()) {
-    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
+    if (c.type() == pugi::node_pcdata) append_decoded(out, c.value());
+    if (c.type() == pugi::node_cdata) out += c.value();
   }
   return out;
 }
@@ -102,7 +143,9 @@ class Damage {
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
       std::size_t end = find_end_tag(bytes, it->name(), cursor, limit);
       if (end == std::string_view::npos) {
-        open_.assign(chain.begin(), it.base());
+        for (auto open = chain.begin(); open != it.base(); ++open) {
+          open_.insert(open->internal_object());
+        }
         innermost_open_ = *it;
         break;
       }
@@ -110,9 +153,9 @@ class Damage {
     }
   }
 
-  bool is_open(pugi::xml_node node) const {
-    return std::find(open_.begin(), open_.end(), node) != open_.end();
-  }
+  // is_open() is asked for every entry: a set, since a truncated document may leave
+  // thousands of elements open (a list scan made that quadratic).
+  bool is_open(pugi::xml_node node) const { return open_.contains(node.internal_object()); }
   pugi::xml_node innermost_open() const { return innermost_open_; }
 
  private:
@@ -133,19 +176,22 @@ class Damage {
     return std::string_view::npos;
   }
 
-  std::vector<pugi::xml_node> open_;
+  std::unordered_set<const pugi::xml_node_struct*> open_;
   pugi::xml_node innermost_open_;
 };
 
 // parse_embed_pcdata keeps an element's text in the element's node instead of a child node of
 // its own: 64 bytes less per <loc> and per <lastmod>, a third or more of the DOM of a sitemap
-// (20,000 <url><loc> entries: 40,000 nodes instead of 60,000).
-constexpr unsigned kParseOptions = pugi::parse_default | pugi::parse_embed_pcdata;
+// (20,000 <url><loc> entries: 40,000 nodes instead of 60,000). References are decoded by
+// append_decoded(), not by pugixml (see there).
+constexpr unsigned kParseOptions =
+    (pugi::parse_default & ~pugi::parse_escapes) | pugi::parse_embed_pcdata;
 
 class Parser {
  public:
-  Parser(std::string_view bytes, std::string_view url, const EntryCallback& on_url)
-      : bytes_(bytes), url_(url), on_url_(on_url), lines_(bytes), lint_(url) {}
+  Parser(std::string_view bytes, std::string_view url, const EntryCallback& on_url,
+         const Cancellation& cancel)
+      : bytes_(bytes), url_(url), on_url_(on_url), cancel_(cancel), lines_(bytes), lint_(url) {}
 
   SitemapDocument run() {
     pugi::xml_parse_result result =
@@ -202,6 +248,25 @@ class Parser {
 
   bool is_complete(pugi::xml_node node) const { return !damage_ || !damage_->is_open(node); }
 
+  // keep_going() is asked before each element of a list: false once the run was cancelled and
+  // the grace after it is spent (see Cancellation).
+  bool keep_going(pugi::xml_node next) {
+    if (out_.cancelled) return false;
+    if (!cancelled_) {
+      if (!cancel_.is_cancelled || !cancel_.is_cancelled()) return true;
+      cancelled_ = true;
+    }
+    if (grace_used_ < cancel_.grace) {
+      ++grace_used_;
+      return true;
+    }
+    out_.cancelled = true;
+    out_.cancelled_line = line_of(next);
+    return false;
+  }
+
+  std::uint32_t line_of(pugi::xml_node node) { return lines_.at(node.offset_debug()).first; }
+
   pugi::xml_node child(pugi::xml_node parent, std::string_view name) const {
     for (pugi::xml_node c : parent.children()) {
       if (is_ours(c, name)) return c;
@@ -212,7 +277,7 @@ class Parser {
   void walk_urlset(pugi::xml_node root) {
     for (pugi::xml_node url : root.children()) {
       if (url.type() != pugi::node_element) continue;
-      if (!is_complete(url)) break;
+      if (!is_complete(url) || !keep_going(url)) break;
       if (!is_ours(url, "url")) {
         unexpected(url, "url");
         continue;
@@ -221,11 +286,11 @@ class Parser {
       if (!read_loc(url, "url", entry)) continue;
       pugi::xml_node lastmod = child(url, "lastmod");
       entry.lastmod = std::string(trim(text_of(lastmod)));
-      lint_.check_lastmod(entry.lastmod, lines_.line(lastmod));
+      lint_.check_lastmod(entry.lastmod, line_of(lastmod));
       pugi::xml_node changefreq = child(url, "changefreq");
-      lint_.check_changefreq(trim(text_of(changefreq)), lines_.line(changefreq));
+      lint_.check_changefreq(trim(text_of(changefreq)), line_of(changefreq));
       pugi::xml_node priority = child(url, "priority");
-      lint_.check_priority(trim(text_of(priority)), lines_.line(priority));
+      lint_.check_priority(trim(text_of(priority)), line_of(priority));
       deliver(std::move(entry));
     }
   }
@@ -233,7 +298,7 @@ class Parser {
   void walk_index(pugi::xml_node root) {
     for (pugi::xml_node sitemap : root.children()) {
       if (sitemap.type() != pugi::node_element) continue;
-      if (!is_complete(sitemap)) break;
+      if (!is_complete(sitemap) || !keep_going(sitemap)) break;
       if (!is_ours(sitemap, "sitemap")) {
         unexpected(sitemap, "sitemap");
         continue;
@@ -242,7 +307,7 @@ class Parser {
       if (!read_loc(sitemap, "sitemap", entry)) continue;
       pugi::xml_node lastmod = child(sitemap, "lastmod");
       entry.lastmod = std::string(trim(text_of(lastmod)));
-      lint_.check_lastmod(entry.lastmod, lines_.line(lastmod));
+      lint_.check_lastmod(entry.lastmod, line_of(lastmod));
       out_.children.push_back(std::move(entry));
       ++out_.entries;
     }
@@ -251,15 +316,15 @@ class Parser {
   void walk_items(pugi::xml_node parent) {
     for (pugi::xml_node item : parent.children()) {
       if (!is_ours(item, "item")) continue;
-      if (!is_complete(item)) break;
+      if (!is_complete(item) || !keep_going(item)) break;
       pugi::xml_node link = child(item, "link");
       if (!link) {
-        lint_.add("missing_link", "<item> without <link>", lines_.line(item));
+        lint_.add("missing_link", "<item> without <link>", line_of(item));
         continue;
       }
       SitemapEntry entry;
       entry.loc = std::string(trim(text_of(link)));
-      entry.line = lines_.line(link);
+      entry.line = line_of(link);
       entry.url = lint_.check_loc(entry.loc, entry.line);
       if (!entry.url.empty()) deliver(std::move(entry));
     }
@@ -268,7 +333,7 @@ class Parser {
   void walk_atom(pugi::xml_node feed) {
     for (pugi::xml_node item : feed.children()) {
       if (!is_ours(item, "entry")) continue;
-      if (!is_complete(item)) break;
+      if (!is_complete(item) || !keep_going(item)) break;
       // Atom 1.0: a link without rel is rel="alternate" (RFC 4287 §4.2.7.2), the entry's page;
       // "self", "edit", "enclosure" links are not pages. Atom 0.3 always spells rel out.
       pugi::xml_node page;
@@ -279,15 +344,15 @@ class Parser {
           page = link;
           break;
         }
-        if (!page && std::string_view(rel.value()) == "alternate") page = link;
+        if (!page && decoded(rel.value()) == "alternate") page = link;
       }
       if (!page) {
-        lint_.add("missing_link", "<entry> without an alternate <link>", lines_.line(item));
+        lint_.add("missing_link", "<entry> without an alternate <link>", line_of(item));
         continue;
       }
       SitemapEntry entry;
-      entry.loc = std::string(trim(page.attribute("href").value()));
-      entry.line = lines_.line(page);
+      entry.loc = std::string(trim(decoded(page.attribute("href").value())));
+      entry.line = line_of(page);
       entry.url = lint_.check_loc(entry.loc, entry.line);
       if (!entry.url.empty()) deliver(std::move(entry));
     }
@@ -296,19 +361,20 @@ class Parser {
   bool read_loc(pugi::xml_node parent, std::string_view parent_name, SitemapEntry& entry) {
     pugi::xml_node loc = child(parent, "loc");
     if (!loc) {
-      lint_.add("missing_loc", fmt::format("<{}> without <loc>", parent_name), lines_.line(parent));
+      lint_.add("missing_loc", fmt::format("<{}> without <loc>", parent_name), line_of(parent));
       return false;
     }
     entry.loc = std::string(trim(text_of(loc)));
-    entry.line = lines_.line(loc);
-    entry.url = lint_.check_loc(entry.loc, entry.line);
+    entry.line = line_of(loc);
+    entry.url = parent_name == "sitemap" ? lint_.check_sitemap_loc(entry.loc, entry.line)
+                                         : lint_.check_loc(entry.loc, entry.line);
     return !entry.url.empty();
   }
 
   void unexpected(pugi::xml_node node, std::string_view expected) {
     lint_.add("unexpected_element",
               fmt::format("expected <{}>, found <{}> (ignored)", expected, node.name()),
-              lines_.line(node));
+              line_of(node));
   }
 
   void deliver(SitemapEntry&& entry) {
@@ -376,6 +442,9 @@ class Parser {
   std::string_view bytes_;
   std::string_view url_;
   const EntryCallback& on_url_;
+  const Cancellation& cancel_;
+  bool cancelled_ = false;
+  std::uint64_t grace_used_ = 0;
   LineCounter lines_;
   SitemapLint lint_;
   pugi::xml_document doc_;
@@ -387,8 +456,8 @@ class Parser {
 }  // namespace
 
 SitemapDocument parse_sitemap(std::string_view bytes, std::string_view document_url,
-                              const EntryCallback& on_url) {
-  return Parser(bytes, document_url, on_url).run();
+                              const EntryCallback& on_url, const Cancellation& cancel) {
+  return Parser(bytes, document_url, on_url, cancel).run();
 }
 
 }  // namespace siteaudit::audit

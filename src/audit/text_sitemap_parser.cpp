@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "siteaudit/audit/sitemap_lint.hpp"
 
 namespace siteaudit::audit {
@@ -16,13 +18,15 @@ constexpr std::size_t kMaxQuotedLine = 80;
 }  // namespace
 
 SitemapDocument parse_text_sitemap(std::string_view bytes, std::string_view document_url,
-                                   const EntryCallback& on_url) {
+                                   const EntryCallback& on_url, const Cancellation& cancel) {
   SitemapDocument doc;
   doc.kind = SourceKind::text;
   SitemapLint lint(document_url);
   std::string_view rest = bytes;
   if (rest.starts_with(kBom)) rest.remove_prefix(kBom.size());
   std::uint32_t line = 0;
+  bool cancelled = false;
+  std::uint64_t grace_used = 0;
   while (!rest.empty()) {
     ++line;
     auto nl = rest.find('\n');
@@ -30,9 +34,18 @@ SitemapDocument parse_text_sitemap(std::string_view bytes, std::string_view docu
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     std::string_view text = trim(raw);
     if (text.empty()) continue;
+    // As the XML parser: after a cancellation, `grace` more non-blank lines, then stop.
+    if (!cancelled && cancel.is_cancelled && cancel.is_cancelled()) cancelled = true;
+    if (cancelled && grace_used++ >= cancel.grace) {
+      doc.cancelled = true;
+      doc.cancelled_line = line;
+      break;
+    }
     // A text sitemap holds only absolute URLs; relative lines are not resolved (unlike <loc>,
-    // no generator writes them) but reported like any other stray line.
-    if (!net::is_absolute_http_url(text)) {
+    // no generator writes them) but reported like any other stray line. A line with a control
+    // character goes to check_loc(), which reports it as such (libcurl would see it cut).
+    const bool has_control = std::any_of(text.begin(), text.end(), is_control);
+    if (!has_control && !net::is_absolute_http_url(text)) {
       std::string quoted(text.substr(0, kMaxQuotedLine));
       lint.add("not_a_url", fmt::format("line is not an absolute http(s) URL: {:?}", quoted), line);
       continue;

@@ -527,6 +527,10 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
                "Most sitemap files loaded (default 1000).");
   table.size("--max-sitemap-size", &AuditConfig::max_sitemap_bytes,
              "Largest sitemap, as downloaded and as decompressed (default 100MiB).");
+  table.flag(
+      "--allow-empty", [](const Options& o) { return o.config.allow_empty; },
+      [](Options& o, bool on) { o.config.allow_empty = on; },
+      "Accept an input that lists no URLs; without it, such an input is an error (exit 2).");
 
   table.group("Routes");
   table

@@ -62,6 +62,36 @@ TEST_CASE("A local file cannot resolve relative locs", "[audit]") {
   CHECK(count_code(findings, "loc_out_of_scope") == 0);
 }
 
+TEST_CASE("check_loc: a control character is a finding, never a different URL", "[audit]") {
+  SitemapLint lint("https://example.com/sitemap.xml");
+  CHECK(lint.check_loc(std::string("https://example.com/a\0b", 23), 3).empty());
+  CHECK(lint.check_loc("https://example.com/c\x1b[0md", 4).empty());
+  CHECK(lint.check_loc(" https://example.com/ok\n", 5) == "https://example.com/ok");
+  auto findings = lint.finish(1, 10);
+  REQUIRE(count_code(findings, "control_character_in_url") == 2);
+  CHECK(findings[0].message ==
+        "https://example.com/a\\x00b contains the control character U+0000; not checked");
+  CHECK(findings[1].message.starts_with("https://example.com/c\\x1B[0md "));
+  CHECK(escape_controls("a\tb\x7f") == "a\\x09b\\x7F");
+}
+
+TEST_CASE("check_sitemap_loc: in a local index, a loc without a scheme is a file", "[audit]") {
+  SitemapLint local("/srv/site/index.xml");
+  CHECK(local.check_sitemap_loc("child.xml", 1) == "/srv/site/child.xml");
+  CHECK(local.check_sitemap_loc("./a/../b/c.xml.gz", 2) == "/srv/site/b/c.xml.gz");
+  CHECK(local.check_sitemap_loc("/elsewhere/d.xml", 3) == "/elsewhere/d.xml");
+  CHECK(local.check_sitemap_loc("https://example.com/e.xml", 4) == "https://example.com/e.xml");
+  CHECK(local.check_sitemap_loc("ftp://example.com/f.xml", 5).empty());
+  CHECK(SitemapLint("index.xml").check_sitemap_loc("g.xml", 6) == "g.xml");
+  auto findings = local.finish(0, 10);
+  CHECK(findings.size() == 1);
+  CHECK(count_code(findings, "non_http_loc") == 1);
+  // In an http(s) index, a relative loc is a URL, as for pages.
+  SitemapLint remote("https://example.com/blog/index.xml");
+  CHECK(remote.check_sitemap_loc("child.xml", 1) == "https://example.com/blog/child.xml");
+  CHECK(count_code(remote.finish(0, 10), "relative_loc") == 1);
+}
+
 TEST_CASE("Findings of one code are capped and summarised", "[audit]") {
   SitemapLint lint("https://example.com/sitemap.xml");
   for (std::uint32_t line = 1; line <= 100; ++line) lint.check_lastmod("yesterday", line);

@@ -2,12 +2,16 @@
 // limits, failures, gzip, de-duplication and a 1,000,000-URL streaming run.
 #include "siteaudit/audit/sitemap_loader.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "audit/sitemap_test_support.hpp"
 #include "siteaudit/audit/retry_policy.hpp"
@@ -38,9 +42,11 @@ struct LoaderRun {
 
 // run_loader() runs a SitemapLoader on a 2-thread runtime as the pipeline does: it offers to a
 // Frontier whose dispatcher feeds a small jobs channel, drained by one consumer fiber that
-// also plays the collector.
+// also plays the collector. A `cancel_after` above 0 cancels the run's context that long after
+// the start, as a signal would.
 LoaderRun run_loader(const std::vector<std::string>& inputs, LoaderOptions options = {},
-                     bool keep_jobs = true, FrontierOptions frontier_options = {}) {
+                     bool keep_jobs = true, FrontierOptions frontier_options = {},
+                     std::chrono::milliseconds cancel_after = std::chrono::milliseconds(0)) {
   LoaderRun out;
   rt::Runtime runtime({.threads = 2});
   auto status = runtime.run([&] {
@@ -58,9 +64,16 @@ LoaderRun run_loader(const std::vector<std::string>& inputs, LoaderOptions optio
       wg.done();
     });
     SitemapLoader loader(client, std::move(options), frontier);
+    auto [ctx, cancel] = rt::with_cancel(rt::background());
+    if (cancel_after.count() > 0) {
+      rt::go([cancel = cancel, cancel_after] {
+        rt::sleep_for(cancel_after);
+        cancel();
+      });
+    }
     frontier.add_producer();
     rt::go([&frontier, tx = rt::Sender<Job>(jobs)] { frontier.dispatch(tx); });
-    out.result = loader.run(rt::background(), inputs);
+    out.result = loader.run(ctx, inputs);
     frontier.producer_done();
     wg.wait();
     out.url_text = frontier.take_text();
@@ -162,12 +175,19 @@ TEST_CASE("Loader: robots.txt 404 falls back and the missing sitemap is a child 
   TempDir dir;
   dir.write("index.html", "<html></html>");
   FixtureServer server(dir.path.string());
-  auto run = run_loader({server.url("/robots.txt")});
+  LoaderOptions options;
+  options.allow_empty = true;
+  auto run = run_loader({server.url("/robots.txt")}, options);
   REQUIRE(run.result.ok());
   CHECK(run.jobs.empty());
   REQUIRE(run.sources.size() == 2);
   CHECK(run.sources[0].kind == SourceKind::robots);
   CHECK(run.sources[1].error.find("HTTP status 404") != std::string::npos);
+  // Without --allow-empty, an input that leads to nothing is an input error naming it and why.
+  auto strict = run_loader({server.url("/robots.txt")});
+  CHECK(strict.result.error ==
+        server.url("/robots.txt") + ": no URLs found: " + server.url("/sitemap.xml") +
+            ": HTTP status 404 (use --allow-empty to accept an empty input)");
 }
 
 TEST_CASE("Loader: index cycles, duplicates, child failures and nesting", "[audit]") {
@@ -200,6 +220,7 @@ TEST_CASE("Loader: the depth limit stops nested indexes", "[audit]") {
   CHECK(job_urls(deep, server.base()) == std::vector<std::string>{"/index/deepest.html"});
   LoaderOptions shallow;
   shallow.max_depth = 2;
+  shallow.allow_empty = true;
   auto limited = run_loader({server.url("/index/deep1.xml")}, shallow);
   REQUIRE(limited.result.ok());
   CHECK(limited.jobs.empty());
@@ -246,6 +267,7 @@ TEST_CASE("Loader: a transient failure of a sitemap fetch is tried again, like a
   SECTION("a 429 with Retry-After: 0, then the document") {
     LoaderOptions options;
     options.retry = &retry;
+    options.allow_empty = true;  // the document is the server's empty answer
     auto run = run_loader({server.url("/retry-after/0?key=top")}, std::move(options));
     CHECK(run.result.ok());
     REQUIRE(run.sources.size() == 1);
@@ -272,6 +294,7 @@ TEST_CASE("Loader: a transient failure of a sitemap fetch is tried again, like a
                   "</sitemapindex>\n");
     LoaderOptions options;
     options.retry = &retry;
+    options.allow_empty = true;
     auto run = run_loader({index_path}, std::move(options));
     CHECK(run.result.ok());
     REQUIRE(run.sources.size() == 3);
@@ -405,4 +428,136 @@ TEST_CASE("Loader: 1,000,000 URLs stream with one document in memory", "[audit]"
   CHECK(run.peak <= largest);
   CHECK(run.peak * 10 < largest * kChildren);
   INFO("peak document bytes " << run.peak);
+}
+
+TEST_CASE("Loader: an input that lists no URLs is an input error naming it", "[audit]") {
+  TempDir dir;
+  dir.write("empty.xml", "");
+  dir.write("blank.txt", "\n\n");
+  dir.write("urlset.xml", "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"/>");
+  for (const std::string& input :
+       {std::string("/dev/null"), (dir.path / "empty.xml").string(),
+        (dir.path / "blank.txt").string(), (dir.path / "urlset.xml").string()}) {
+    INFO(input);
+    auto run = run_loader({input});
+    CHECK(run.result.error ==
+          input + ": no URLs found (use --allow-empty to accept an empty input)");
+    LoaderOptions allow;
+    allow.allow_empty = true;
+    auto allowed = run_loader({input}, allow);
+    CHECK(allowed.result.ok());
+    CHECK(allowed.jobs.empty());
+  }
+  // Each input on its own: a second, empty input is named although the first listed URLs.
+  dir.write("one.xml", urlset("https://example.com", {"/x"}));
+  auto mixed = run_loader({(dir.path / "one.xml").string(), "/dev/null"});
+  CHECK(mixed.result.error.starts_with("/dev/null: no URLs found"));
+  CHECK(mixed.jobs.size() == 1);
+}
+
+TEST_CASE("Loader: UTF-16 and binary inputs are input errors that say so", "[audit]") {
+  TempDir dir;
+  const std::string xml = urlset("https://example.com", {"/x"});
+  std::string utf16le = "\xFF\xFE";
+  std::string utf16be_no_bom;
+  for (char c : xml) {
+    utf16le += c;
+    utf16le += '\0';
+    utf16be_no_bom += '\0';
+    utf16be_no_bom += c;
+  }
+  dir.write("le.xml", utf16le);
+  dir.write("be.xml", utf16be_no_bom);
+  dir.write("image.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+  for (const char* name : {"le.xml", "be.xml"}) {
+    const std::string path = (dir.path / name).string();
+    auto run = run_loader({path});
+    INFO(run.result.error);
+    CHECK(run.result.error.starts_with(path + ": UTF-16 text"));
+  }
+  const std::string png = (dir.path / "image.png").string();
+  auto binary = run_loader({png});
+  CHECK(binary.result.error == png + ": binary data, not a sitemap (a NUL byte at offset 8)");
+  // Even with --allow-empty: it is not an empty sitemap but not a sitemap at all.
+  LoaderOptions allow;
+  allow.allow_empty = true;
+  CHECK_FALSE(run_loader({png}, allow).result.ok());
+}
+
+TEST_CASE("Loader: a local index's children may be files relative to it", "[audit]") {
+  TempDir dir;
+  dir.write("site/index.xml",
+            "<sitemapindex>\n"
+            "<sitemap><loc>pages.xml</loc></sitemap>\n"
+            "<sitemap><loc>sub/../more/posts.xml</loc></sitemap>\n"
+            "<sitemap><loc>" +
+                (dir.path / "elsewhere.txt").string() +
+                "</loc></sitemap>\n"
+                "<sitemap><loc>missing.xml</loc></sitemap>\n"
+                "</sitemapindex>\n");
+  dir.write("site/pages.xml", urlset("https://example.com", {"/a"}));
+  dir.write("site/more/posts.xml", gzip(urlset("https://example.com", {"/b"})));
+  dir.write("elsewhere.txt", "https://example.com/c\n");
+  auto run = run_loader({(dir.path / "site/index.xml").string()});
+  REQUIRE(run.result.ok());
+  CHECK(job_urls(run, "https://example.com") == std::vector<std::string>{"/a", "/b", "/c"});
+  REQUIRE(run.sources.size() == 5);
+  CHECK(run.sources[0].warnings.empty());
+  CHECK(run.sources[1].url == (dir.path / "site/pages.xml").string());
+  CHECK(run.sources[2].url == (dir.path / "site/more/posts.xml").string());
+  CHECK(run.sources[4].error.ends_with("missing.xml: cannot open: No such file or directory"));
+}
+
+TEST_CASE("Loader: a cancelled run ends the wait for a FIFO without a writer", "[audit]") {
+  TempDir dir;
+  const std::string fifo = (dir.path / "fifo").string();
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  // Nobody opens the FIFO for writing: a blocking open() or read() would never return.
+  auto run = run_loader({fifo}, {}, true, {}, std::chrono::milliseconds(200));
+  CHECK(run.result.ok());
+  CHECK(run.result.cancelled);
+  REQUIRE(run.sources.size() == 1);
+  CHECK(run.sources[0].error == "cancelled while reading");
+}
+
+TEST_CASE("Loader: a FIFO is read to the writer's end", "[audit]") {
+  TempDir dir;
+  const std::string fifo = (dir.path / "fifo").string();
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  // The writer comes later than the reader, writes in two parts and closes.
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ofstream out(fifo, std::ios::binary);
+    out << "https://example.com/one\n" << std::flush;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    out << "https://example.com/two\n";
+  });
+  auto run = run_loader({fifo});
+  writer.join();
+  REQUIRE(run.result.ok());
+  CHECK(job_urls(run, "https://example.com") == std::vector<std::string>{"/one", "/two"});
+}
+
+TEST_CASE("Loader: a cancelled run ends the wait for standard input that never closes", "[audit]") {
+  // Standard input becomes a pipe whose writer stays open for the whole test.
+  int pipe_fds[2];
+  REQUIRE(pipe(pipe_fds) == 0);
+  const int saved_stdin = dup(STDIN_FILENO);
+  REQUIRE(saved_stdin >= 0);
+  REQUIRE(dup2(pipe_fds[0], STDIN_FILENO) == STDIN_FILENO);
+  const std::string_view partial = "https://example.com/first\n";
+  REQUIRE(write(pipe_fds[1], partial.data(), partial.size()) ==
+          static_cast<ssize_t>(partial.size()));
+  auto run = run_loader({"-"}, {}, true, {}, std::chrono::milliseconds(200));
+  const int flags = fcntl(STDIN_FILENO, F_GETFL);
+  dup2(saved_stdin, STDIN_FILENO);
+  close(saved_stdin);
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  CHECK(run.result.ok());
+  CHECK(run.result.cancelled);
+  REQUIRE(run.sources.size() == 1);
+  CHECK(run.sources[0].error == "cancelled while reading");
+  // The shared description's flags are as they were: blocking.
+  CHECK((flags & O_NONBLOCK) == 0);
 }

@@ -349,3 +349,127 @@ TEST_CASE("Lint: more than 50,000 URLs in one file", "[audit]") {
   CHECK(n == 50'001);
   CHECK(count_code(doc.findings, "too_many_urls") == 1);
 }
+
+TEST_CASE("A control character in a <loc>, also as &#0;, is a finding, never a shorter URL",
+          "[audit]") {
+  Collected got;
+  auto doc = parse(
+      "<urlset>\n"
+      "<url><loc>https://example.com/a&#0;b</loc></url>\n"
+      "<url><loc>https://example.com/c&#x9;d</loc></url>\n"
+      "<url><loc>https://example.com/e\x01"
+      "f</loc></url>\n"
+      "<url><loc>https://example.com/ok?x=1&amp;y=&#x41;&#66;&unknown;</loc></url>\n"
+      "</urlset>",
+      got);
+  REQUIRE(doc.ok());
+  // Only the clean URL is delivered; "https://example.com/a" is never one of them.
+  CHECK(got.urls() == std::vector<std::string>{"https://example.com/ok?x=1&y=AB&unknown;"});
+  REQUIRE(count_code(doc.findings, "control_character_in_url") == 3);
+  CHECK(doc.findings[0].line == 2);
+  CHECK(doc.findings[0].message ==
+        "https://example.com/a\\x00b contains the control character U+0000; not checked");
+  CHECK(doc.findings[1].message.starts_with("https://example.com/c\\x09d "));
+  CHECK(doc.findings[2].line == 4);
+}
+
+TEST_CASE("A control character in a feed link or index child is a finding too", "[audit]") {
+  Collected got;
+  auto atom = parse(
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><link "
+      "href=\"https://example.com/x&#0;y\"/>"
+      "</entry><entry><link href=\"https://example.com/p?a=1&amp;b=2\"/></entry></feed>",
+      got);
+  CHECK(got.urls() == std::vector<std::string>{"https://example.com/p?a=1&b=2"});
+  CHECK(count_code(atom.findings, "control_character_in_url") == 1);
+  auto index = parse(
+      "<sitemapindex><sitemap><loc>https://example.com/s&#0;.xml</loc></sitemap>"
+      "</sitemapindex>",
+      got, "/srv/site/index.xml");
+  CHECK(index.children.empty());
+  CHECK(count_code(index.findings, "control_character_in_url") == 1);
+}
+
+TEST_CASE("A local index's children without a scheme are files relative to it", "[audit]") {
+  Collected got;
+  auto doc = parse(
+      "<sitemapindex>\n"
+      "<sitemap><loc>pages.xml</loc></sitemap>\n"
+      "<sitemap><loc> sub/../posts.xml.gz </loc></sitemap>\n"
+      "<sitemap><loc>/abs/other.xml</loc></sitemap>\n"
+      "<sitemap><loc>https://example.com/remote.xml</loc></sitemap>\n"
+      "<sitemap><loc>ftp://example.com/no.xml</loc></sitemap>\n"
+      "</sitemapindex>",
+      got, "/srv/site/index.xml");
+  REQUIRE(doc.ok());
+  std::vector<std::string> urls;
+  for (const SitemapEntry& child : doc.children) urls.push_back(child.url);
+  CHECK(urls == std::vector<std::string>{"/srv/site/pages.xml", "/srv/site/posts.xml.gz",
+                                         "/abs/other.xml", "https://example.com/remote.xml"});
+  CHECK(count_code(doc.findings, "relative_loc") == 0);
+  CHECK(count_code(doc.findings, "non_http_loc") == 1);
+  // An index read from standard input: relative to the current directory.
+  auto piped = parse("<sitemapindex><sitemap><loc>a.xml</loc></sitemap></sitemapindex>", got, "-");
+  REQUIRE(piped.children.size() == 1);
+  CHECK(piped.children[0].url == "a.xml");
+  // A page <loc> of a local urlset is still a URL, never a file.
+  auto pages = parse("<urlset><url><loc>pages.xml</loc></url></urlset>", got, "/srv/site/s.xml");
+  CHECK(count_code(pages.findings, "relative_loc") == 1);
+}
+
+TEST_CASE("A cancelled parse reads its grace of entries, then stops and says where", "[audit]") {
+  std::string xml = "<urlset>\n";
+  for (int i = 0; i < 100; ++i) {
+    xml += "<url><loc>https://example.com/" + std::to_string(i) + "</loc></url>\n";
+  }
+  xml += "</urlset>\n";
+  Collected got;
+  // Cancelled once 10 entries are in; 5 more are read, then the parse stops.
+  Cancellation cancel{.is_cancelled = [&] { return got.entries.size() >= 10; }, .grace = 5};
+  auto doc = parse_sitemap(xml, "https://example.com/sitemap.xml", got.callback(), cancel);
+  CHECK(got.entries.size() == 15);
+  CHECK(doc.cancelled);
+  CHECK(doc.cancelled_line == 17);  // the 16th <url>, after the <urlset> line
+  CHECK(doc.ok());
+  // Not cancelled: the whole document.
+  Collected all;
+  auto whole = parse_sitemap(xml, "https://example.com/sitemap.xml", all.callback(),
+                             Cancellation{.is_cancelled = [] { return false; }, .grace = 0});
+  CHECK(all.entries.size() == 100);
+  CHECK_FALSE(whole.cancelled);
+}
+
+TEST_CASE("A truncated document with thousands of open elements is parsed in linear time",
+          "[audit]") {
+  // N complete <url>s, then N nested elements never closed. Each complete <url> used to be
+  // looked up in the list of open elements: 16N cost 256 times N. Structural counts are not
+  // reachable through the parser, so this compares N with 16N in the same process, best of
+  // three each, against a ratio far from both: 64, four times linear (16; more when N fits in
+  // a cache and 16N does not) and a quarter of quadratic.
+  auto hostile = [](int n) {
+    std::string xml = "<urlset>";
+    for (int i = 0; i < n; ++i) {
+      xml += "<url><loc>https://example.com/" + std::to_string(i) + "</loc></url>";
+    }
+    for (int i = 0; i < n; ++i) xml += "<a>";
+    return xml;
+  };
+  auto best_of_three = [](const std::string& xml) {
+    auto best = std::chrono::steady_clock::duration::max();
+    for (int round = 0; round < 3; ++round) {
+      std::size_t n = 0;
+      auto start = std::chrono::steady_clock::now();
+      auto doc = parse_sitemap(xml, "https://example.com/s.xml", [&](SitemapEntry&&) { ++n; });
+      best = std::min(best, std::chrono::steady_clock::now() - start);
+      CHECK_FALSE(doc.ok());
+    }
+    return best;
+  };
+  constexpr int kN = 5'000;
+  const std::string small = hostile(kN);
+  const std::string large = hostile(16 * kN);
+  const auto t_small = best_of_three(small);
+  const auto t_large = best_of_three(large);
+  INFO("N: " << t_small.count() << " ns, 16N: " << t_large.count() << " ns");
+  CHECK(t_large < 64 * t_small);
+}

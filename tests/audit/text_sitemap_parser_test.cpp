@@ -48,3 +48,27 @@ TEST_CASE("Text sitemap: more than 50,000 lines is flagged once", "[audit]") {
   CHECK(n == 50'001);
   CHECK(count_code(doc.findings, "too_many_urls") == 1);
 }
+
+TEST_CASE("Text sitemap: a control character in a line is a finding, never requested", "[audit]") {
+  Collected got;
+  const std::string text = std::string("https://example.com/a\0b\n", 24) +
+                           "https://example.com/c\x7f"
+                           "d\nhttps://example.com/ok\n";
+  auto doc = parse_text_sitemap(text, "https://example.com/s.txt", got.callback());
+  CHECK(got.urls() == std::vector<std::string>{"https://example.com/ok"});
+  REQUIRE(count_code(doc.findings, "control_character_in_url") == 2);
+  CHECK(doc.findings[0].line == 1);
+  CHECK(doc.findings[0].message.starts_with("https://example.com/a\\x00b "));
+  CHECK(doc.findings[1].message.starts_with("https://example.com/c\\x7Fd "));
+}
+
+TEST_CASE("Text sitemap: a cancelled parse reads its grace of lines, then stops", "[audit]") {
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "https://example.com/" + std::to_string(i) + "\n\n";
+  Collected got;
+  Cancellation cancel{.is_cancelled = [&] { return got.entries.size() >= 10; }, .grace = 5};
+  auto doc = parse_text_sitemap(text, "https://example.com/s.txt", got.callback(), cancel);
+  CHECK(got.entries.size() == 15);
+  CHECK(doc.cancelled);
+  CHECK(doc.cancelled_line == 31);  // the 16th URL; blank lines do not count
+}

@@ -99,6 +99,101 @@ TEST_CASE("an unreachable or missing top-level sitemap exits 2 naming the URL",
   CHECK(report["run"]["exit_code"] == 2);
 }
 
+TEST_CASE("an input that lists no URLs exits 2 naming it, unless allow-empty is given",
+          "[integration][audit][input]") {
+  TempDir root;
+  write_text(root / "empty.xml", "");
+  FixtureServer server(root.path().string());
+  TempDir dir;
+  SECTION("/dev/null") {
+    AuditRun run = run_siteaudit(with_common({"/dev/null", "--json", dir / "report.json"}));
+    expect_usage_error(run,
+                       "/dev/null: no URLs found (use --allow-empty to accept an empty input)");
+    CHECK(load_json(dir / "report.json")["run"]["exit_code"] == 2);
+  }
+  SECTION("a 0-byte sitemap over HTTP") {
+    const std::string url = server.url("/empty.xml");
+    expect_usage_error(run_siteaudit(with_common({url})), url + ": no URLs found");
+    CHECK(server.logged("/empty.xml") == 1);
+  }
+  SECTION("a UTF-16 file") {
+    const std::string path = dir / "utf16.xml";
+    std::string text = "\xFF\xFE";
+    for (char c : urlset({server.url("/status/200")})) {
+      text += c;
+      text += '\0';
+    }
+    write_text(path, text);
+    expect_usage_error(run_siteaudit(with_common({path})), path + ": UTF-16 text");
+    CHECK(server.logged("/status/200") == 0);
+  }
+  SECTION("binary data") {
+    const std::string path = dir / "image.png";
+    write_text(path, std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+    expect_usage_error(run_siteaudit(with_common({path})), path + ": binary data");
+  }
+  SECTION("with --allow-empty an empty input passes") {
+    AuditRun run =
+        run_siteaudit(with_common({"/dev/null", "--allow-empty", "--json", dir / "report.json"}));
+    INFO("stderr: " << run.err);
+    CHECK(run.code == 0);
+    json report = load_json(dir / "report.json");
+    check_report_invariants(report);
+    CHECK(report["summary"]["total"] == 0);
+  }
+}
+
+TEST_CASE("a local sitemap index lists files relative to it", "[integration][audit][input]") {
+  FixtureServer& server = fixture_server();
+  TempDir dir;
+  write_text(dir / "index.xml",
+             "<sitemapindex>\n"
+             "  <sitemap><loc>pages.xml</loc></sitemap>\n"
+             "  <sitemap><loc>more/list.txt</loc></sitemap>\n"
+             "</sitemapindex>\n");
+  write_text(dir / "pages.xml", urlset({server.url("/status/200?relative=1")}));
+  fs::create_directories(dir.path() / "more");
+  write_text(dir / "more/list.txt", server.url("/status/200?relative=2") + "\n");
+  // Run from another directory: the children are found beside the index, not in the cwd.
+  AuditProcess process(with_common({dir / "index.xml", "--json", dir / "report.json"}), {},
+                       fs::temp_directory_path());
+  AuditRun run = process.wait();
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 0);
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  check_listed_once(report,
+                    {server.url("/status/200?relative=1"), server.url("/status/200?relative=2")});
+  REQUIRE(report["sources"].size() == 3);
+  CHECK(report["sources"][1]["url"] == dir / "pages.xml");
+  CHECK(report["sources"][2]["url"] == dir / "more/list.txt");
+}
+
+TEST_CASE("a control character in a loc is a finding and no cut URL is requested",
+          "[integration][audit][input]") {
+  FixtureServer server("fixtures/audit");  // fresh: its /log must hold this test alone
+  TempDir dir;
+  write_text(dir / "sitemap.xml",
+             urlset({server.url("/status/200?nul=a&#0;b"), server.url("/status/200?clean=1")}));
+  AuditRun run = run_siteaudit(with_common({dir / "sitemap.xml", "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 0);
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  check_listed_once(report, {server.url("/status/200?clean=1")});
+  const json& warnings = report["sources"][0]["warnings"];
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0]["code"] == "control_character_in_url");
+  CHECK(warnings[0]["line"] == 3);
+  CHECK(warnings[0]["message"] == server.url("/status/200?nul=a\\x00b") +
+                                      " contains the control character U+0000; not checked");
+  // Neither the URL cut at the NUL nor anything else of it was requested.
+  CHECK(server.logged("/status/200?nul") == 0);
+  CHECK(server.logged("/status/200?clean=1") == 1);
+  // --strict makes the finding fail the run.
+  CHECK(run_siteaudit(with_common({dir / "sitemap.xml", "--strict"})).code == 1);
+}
+
 TEST_CASE("malformed and truncated top-level XML exit 2 with file and line and column",
           "[integration][audit][input]") {
   FixtureServer& server = fixture_server();

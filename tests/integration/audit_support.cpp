@@ -56,7 +56,7 @@ TempDir::~TempDir() {
 }
 
 AuditProcess::AuditProcess(const std::vector<std::string>& args, const std::string& stdin_text,
-                           const fs::path& cwd) {
+                           const fs::path& cwd, int stdin_fd) {
   out_path_ = capture_ / "stdout";
   err_path_ = capture_ / "stderr";
   const std::string in_path = capture_ / "stdin";
@@ -71,7 +71,7 @@ AuditProcess::AuditProcess(const std::vector<std::string>& args, const std::stri
   pid_ = ::fork();
   REQUIRE(pid_ >= 0);
   if (pid_ == 0) {
-    int in = ::open(in_path.c_str(), O_RDONLY);
+    int in = stdin_fd >= 0 ? stdin_fd : ::open(in_path.c_str(), O_RDONLY);
     int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (in < 0 || out < 0 || err < 0) ::_exit(126);

@@ -73,12 +73,13 @@ struct AuditRun {
 };
 
 // AuditProcess is one running siteaudit, started in `cwd` (this process's directory when
-// empty) with `stdin_text` as its standard input. The destructor kills and reaps a process the
-// test did not wait for (a failed REQUIRE), so no child outlives its test.
+// empty) with `stdin_text` as its standard input, or with the descriptor `stdin_fd` when it is
+// 0 or more (a pipe's read end the test keeps open). The destructor kills and reaps a process
+// the test did not wait for (a failed REQUIRE), so no child outlives its test.
 class AuditProcess {
  public:
   explicit AuditProcess(const std::vector<std::string>& args, const std::string& stdin_text = {},
-                        const fs::path& cwd = {});
+                        const fs::path& cwd = {}, int stdin_fd = -1);
   ~AuditProcess();
   AuditProcess(const AuditProcess&) = delete;
   AuditProcess& operator=(const AuditProcess&) = delete;

@@ -62,6 +62,7 @@ struct AuditConfig {
   unsigned max_depth = 5;                          // --max-depth: sitemap index nesting
   unsigned max_sitemaps = 1000;                    // --max-sitemaps
   std::uint64_t max_sitemap_bytes = 100ull << 20;  // --max-sitemap-size: download and inflated
+  bool allow_empty = false;  // --allow-empty: an input that lists no URL is not an error
 
   // --- routes and strictness ---
   std::string expect;   // --expect: routes file

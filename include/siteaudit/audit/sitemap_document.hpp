@@ -38,6 +38,16 @@ struct SitemapEntry {
 // EntryCallback receives each page entry in document order.
 using EntryCallback = std::function<void(SitemapEntry&&)>;
 
+// Cancellation lets a parser notice that the run was cancelled (a signal, --max-time). It asks
+// `is_cancelled` before each element or line; once it says yes, the parser still reads up to
+// `grace` more, so that a sitemap within the protocol's 50,000 URLs is listed in full (each of
+// its URLs is then reported as cancelled: nothing listed is lost), and stops there, so that a
+// huge hostile document cannot hold the run.
+struct Cancellation {
+  std::function<bool()> is_cancelled;  // empty: never cancelled
+  std::uint64_t grace = 50'000;
+};
+
 struct SitemapDocument {
   SourceKind kind = SourceKind::unknown;
   // entries counts the page entries delivered to the callback (or children, for an index).
@@ -49,6 +59,10 @@ struct SitemapDocument {
   // error is "URL:line:col: what" when the document is malformed or of no known kind. Entries
   // before the damage have still been delivered.
   std::string error;
+  // cancelled is true when the parser stopped early because the run was cancelled (see
+  // Cancellation); the entries from `cancelled_line` on were not read.
+  bool cancelled = false;
+  std::uint32_t cancelled_line = 0;
 
   // ok() is true when the document parsed to its end.
   bool ok() const noexcept { return error.empty(); }

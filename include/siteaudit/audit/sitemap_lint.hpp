@@ -40,6 +40,11 @@ bool is_w3c_datetime(std::string_view text);
 bool is_valid_changefreq(std::string_view text);
 // is_valid_priority() accepts a decimal number in [0.0, 1.0].
 bool is_valid_priority(std::string_view text);
+// is_control() is true for an ASCII control character (U+0000-U+001F, U+007F).
+bool is_control(char c);
+// escape_controls() writes each control character of `text` as \xNN, so a message quoting a
+// listed URL shows what is there and stays one line.
+std::string escape_controls(std::string_view text);
 // trim() removes XML whitespace (space, tab, CR, LF) around `text`.
 std::string_view trim(std::string_view text);
 
@@ -52,6 +57,10 @@ class SitemapLint {
   // check_loc() returns the absolute, normalised URL for `loc`, or an empty string when it cannot
   // be checked (empty, not http(s), unresolvable); every problem becomes a finding at `line`.
   std::string check_loc(std::string_view loc, std::uint32_t line);
+  // check_sitemap_loc() is check_loc() for the <loc> of a child sitemap in an index. In a
+  // local index (a file path, or "-") a <loc> without a scheme is a file: relative to the
+  // index's directory, and returned as a path.
+  std::string check_sitemap_loc(std::string_view loc, std::uint32_t line);
   // check_lastmod() flags a lastmod that is not a W3C datetime.
   void check_lastmod(std::string_view lastmod, std::uint32_t line);
   // check_changefreq() flags an unknown changefreq.

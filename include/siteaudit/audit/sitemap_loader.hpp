@@ -16,9 +16,14 @@
 // into the source's findings (duplicate_url, max_urls_reached).
 //
 // Every document loaded becomes a Source (report.hpp) that Job::source indexes. A broken
-// child sitemap is recorded in its Source::error and the rest continues; an unreachable or
-// malformed top-level input ends run() with an input error naming the URL (and line:col for
-// XML), which the pipeline reports with exit code 2.
+// child sitemap is recorded in its Source::error and the rest continues; an unreachable,
+// malformed, UTF-16 or binary top-level input, or one that lists no URLs at all (unless
+// allow_empty), ends run() with an input error naming the URL (and line:col for XML), which
+// the pipeline reports with exit code 2.
+//
+// Local files, FIFOs and standard input are read without blocking a thread: the fiber parks
+// in the poller while a FIFO or pipe has nothing to read, so cancelling the context (a signal,
+// --max-time) ends the wait, and the input is reported as not loaded.
 //
 // Example (inside a fiber):
 //   net::HttpClient client;
@@ -67,6 +72,7 @@ struct LoaderOptions {
   std::vector<std::string> headers;
   TrustedOrigins trusted;
   bool same_origin_only = false;  // child sitemaps off the trusted origins are not loaded
+  bool allow_empty = false;       // a top-level input that lists no URL is not an input error
   // retry, when set, tries a sitemap fetch again after a transient failure (a timeout, a reset,
   // 429, 502-504), as for a page check: a child sitemap lost to one dropped connection would
   // lose every URL it lists. It must outlive the loader. Null: one attempt.
@@ -98,8 +104,8 @@ class SitemapLoader {
   // registers the loader as a producer around it (Frontier::add_producer/producer_done), and
   // a dispatcher must be draining the frontier: run() waits for room in its queue. After `ctx`
   // ends, the URLs of a document already read are still offered (the pipeline reports them as
-  // cancelled), while documents not yet fetched are not (cancelled = true). It returns at the
-  // first top-level input error.
+  // cancelled; up to Cancellation::grace of them), while documents not yet fetched are not
+  // (cancelled = true). It returns at the first top-level input error.
   LoadResult run(const rt::Context& ctx, const std::vector<std::string>& inputs);
 
   // sources() lists every document loaded or attempted, in load order; Job::source indexes it.

@@ -6,7 +6,9 @@
 // (image:, video:, news:, xhtml:link — never pages), CDATA, entities, a BOM, whitespace and
 // newlines around <loc>, relative <loc>s (resolved against `document_url`, flagged). Only
 // <url><loc> of a urlset, <item><link> of a feed and an Atom <entry>'s page link are pages;
-// channel- and feed-level links are not.
+// channel- and feed-level links are not. In a local index (read from a file), a child <loc>
+// without a scheme is a file relative to the index. A control character in a <loc>, also one
+// written as a reference (&#0;), is a finding: that entry is not delivered, never cut short.
 //
 // A damaged document (truncated download, mismatched tags) still yields every complete <url>
 // before the damage; the half-written one is dropped and `error` names the place as
@@ -29,8 +31,9 @@ namespace siteaudit::audit {
 
 // parse_sitemap() parses an XML sitemap or feed; see the file comment. `document_url` is the
 // URL (or file path) it was read from: it names the document in findings and errors and is
-// the base for relative <loc>s.
+// the base for relative <loc>s. `cancel` may stop the walk early (SitemapDocument::cancelled).
 [[nodiscard]] SitemapDocument parse_sitemap(std::string_view bytes, std::string_view document_url,
-                                            const EntryCallback& on_url);
+                                            const EntryCallback& on_url,
+                                            const Cancellation& cancel = {});
 
 }  // namespace siteaudit::audit

@@ -19,8 +19,10 @@
 namespace siteaudit::audit {
 
 // parse_text_sitemap() parses a text sitemap read from `document_url`; see the file comment.
+// `cancel` may stop it early (SitemapDocument::cancelled).
 [[nodiscard]] SitemapDocument parse_text_sitemap(std::string_view bytes,
                                                  std::string_view document_url,
-                                                 const EntryCallback& on_url);
+                                                 const EntryCallback& on_url,
+                                                 const Cancellation& cancel = {});
 
 }  // namespace siteaudit::audit

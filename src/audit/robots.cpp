@@ -72,8 +72,8 @@ std::string normalize_octets(std::string_view s) {
                std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
                std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += '%';
-      out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 1])));
-      out += static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 2])));
+      out += net::to_upper(s[i + 1]);
+      out += net::to_upper(s[i + 2]);
       i += 2;
     } else {
       out += static_cast<char>(c);

@@ -10,20 +10,11 @@
 #include <filesystem>
 
 #include "siteaudit/audit/datetime.hpp"
+#include "siteaudit/net/ascii.hpp"
 
 namespace siteaudit::audit {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 // directory_of() keeps a path up to and including its last '/': the scope sitemaps.org gives a
 // sitemap ("can only contain URLs in the same directory or below").
@@ -62,11 +53,7 @@ std::string escape_controls(std::string_view text) {
 }
 
 std::string_view trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  auto first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  auto last = text.find_last_not_of(kSpace);
-  return text.substr(first, last - first + 1);
+  return net::trim(text, net::kXmlSpace);
 }
 
 bool is_w3c_datetime(std::string_view text) {
@@ -77,7 +64,7 @@ bool is_valid_changefreq(std::string_view text) {
   static constexpr std::array<std::string_view, 7> kValues = {
       "always", "hourly", "daily", "weekly", "monthly", "yearly", "never"};
   for (auto v : kValues) {
-    if (iequals(text, v)) return true;
+    if (net::iequals(text, v)) return true;
   }
   return false;
 }

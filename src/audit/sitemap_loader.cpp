@@ -119,13 +119,6 @@ bool is_robots_location(std::string_view location) {
   return location.substr(0, q).ends_with("/robots.txt");
 }
 
-// origin_of() is "scheme://host:port" of an http(s) URL, empty otherwise.
-std::string origin_of(std::string_view url) {
-  net::UrlParts parts;
-  if (!net::is_absolute_http_url(url) || !net::split_url(url, parts)) return {};
-  return fmt::format("{}://{}:{}", parts.scheme, parts.host, parts.port);
-}
-
 Finding make_finding(std::string code, std::string message, std::string where,
                      std::uint32_t line = 0) {
   return Finding{.code = std::move(code),
@@ -513,7 +506,7 @@ struct SitemapLoader::Impl {
       doc.kind = SourceKind::robots;
       doc.findings = rules.findings();
       for (const RobotsSitemap& s : rules.sitemaps()) children.emplace_back(s.url, s.line);
-      if (std::string origin = origin_of(f.final_url); !origin.empty()) {
+      if (std::string origin = net::origin_of(f.final_url); !origin.empty()) {
         robots.insert_or_assign(origin, std::move(rules));
       }
     } else if (format == DocumentFormat::text) {

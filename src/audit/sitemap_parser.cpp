@@ -18,6 +18,7 @@
 
 #include "siteaudit/audit/line_counter.hpp"
 #include "siteaudit/audit/sitemap_lint.hpp"
+#include "siteaudit/net/ascii.hpp"
 
 namespace siteaudit::audit {
 
@@ -420,7 +421,7 @@ class Parser {
                   : std::string("unexpected end of document");
     }
     std::string what = result.description();
-    if (!what.empty()) what[0] = static_cast<char>(std::tolower(what[0]));
+    if (!what.empty()) what[0] = net::to_lower(what[0]);
     return what;
   }
 

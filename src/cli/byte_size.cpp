@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "siteaudit/net/ascii.hpp"
+
 namespace siteaudit::cli {
 namespace {
 
@@ -55,10 +57,7 @@ std::optional<std::uint64_t> parse_byte_size(std::string_view text) {
     }
   }
   if (digits == 0) return std::nullopt;
-  std::string unit_name;
-  for (char c : text.substr(i)) {
-    unit_name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  const std::string unit_name = net::ascii_lower(text.substr(i));
   for (const Unit& unit : kUnits) {
     if (unit.name != unit_name) continue;
     std::uint64_t bytes = 0;

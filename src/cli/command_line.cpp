@@ -31,6 +31,7 @@
 #include "cli/duration.hpp"
 #include "siteaudit/audit/pipeline.hpp"
 #include "siteaudit/audit/trusted_origins.hpp"
+#include "siteaudit/net/ascii.hpp"
 
 namespace siteaudit::cli {
 namespace {
@@ -195,8 +196,7 @@ CLI::Validator url_without_control_characters() {
 CLI::Validator one_of(std::vector<std::string> words) {
   return CLI::Validator(
       [words](std::string& text) -> std::string {
-        std::string lower = text;
-        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const std::string lower = net::ascii_lower(text);
         for (const std::string& word : words) {
           if (lower == word) {
             text = lower;

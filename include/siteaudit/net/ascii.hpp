@@ -34,6 +34,11 @@ inline std::string ascii_lower(std::string_view text) {
   return out;
 }
 
+// to_upper() upper-cases one ASCII letter; every other byte is returned as it is.
+constexpr char to_upper(char c) noexcept {
+  return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
 // iequals() compares two strings ignoring the case of ASCII letters.
 constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -48,11 +53,17 @@ constexpr bool istarts_with(std::string_view text, std::string_view prefix) noex
   return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
 }
 
-// trim() is `text` without ASCII whitespace at either end.
-constexpr std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
+// kAsciiSpace is what is_space() accepts; kXmlSpace is XML's whitespace (S in XML 1.0), which
+// leaves \v and \f in place for the lint to see.
+inline constexpr std::string_view kAsciiSpace = " \t\r\n\f\v";
+inline constexpr std::string_view kXmlSpace = " \t\r\n";
+
+// trim() is `text` without the characters of `space` (ASCII whitespace) at either end.
+constexpr std::string_view trim(std::string_view text,
+                                std::string_view space = kAsciiSpace) noexcept {
+  const std::size_t first = text.find_first_not_of(space);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(space) - first + 1);
 }
 
 // split_words() splits on runs of ASCII whitespace.

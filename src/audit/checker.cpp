@@ -131,17 +131,17 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
 
   net::FetchResult fetched;
   std::uint32_t total_ms = 0;
-  unsigned attempts = 0;
+  RetryLoop retries(&retry_, ctx);
   for (;;) {
     if (rate_ != nullptr && rate_->wait(ctx, host) != rt::ContextError::none) {
       return cancelled(job, "the run was cancelled");
     }
-    ++attempts;
+    retries.count_attempt();
     fetched = client_.fetch(ctx, request);
     total_ms += fetched.response.time_ms;
     if (fetched.error.kind == net::ErrorKind::cancelled || ctx.is_done()) {
       Result gone = cancelled(job, "the run was cancelled while this URL was being checked");
-      gone.attempts = static_cast<std::uint8_t>(std::min(attempts, 255u));
+      gone.attempts = static_cast<std::uint8_t>(std::min(retries.attempts(), 255u));
       return gone;
     }
     if (request.method == net::Method::head && head_refused(fetched)) {
@@ -150,12 +150,13 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
       result.details().fell_back_to_get = true;
       continue;
     }
-    RetryDecision retry = retry_.decide(fetched, attempts, std::chrono::system_clock::now());
-    if (!retry.retry) break;
-    if (wait_before_retry(ctx, retry.delay)) {
+    const RetryStep step = retries.after(fetched);
+    if (step == RetryStep::done) break;
+    if (step == RetryStep::cancelled) {
       return cancelled(job, "the run was cancelled while waiting to retry");
     }
   }
+  const unsigned attempts = retries.attempts();
 
   const net::Response& response = fetched.response;
   result.attempts = static_cast<std::uint8_t>(std::min(attempts, 255u));

@@ -146,8 +146,20 @@ RetryDecision RetryPolicy::decide(const net::FetchResult& result, unsigned attem
   return decision;
 }
 
-bool wait_before_retry(const rt::Context& ctx, milliseconds delay) {
-  return rt::select(rt::on_receive(ctx.done()), rt::on_timeout(delay)) == 0;
+RetryStep RetryLoop::after(const net::FetchResult& result) {
+  last_ = RetryDecision{};
+  final_ = false;
+  if (policy_ == nullptr || result.error.kind == net::ErrorKind::cancelled || ctx_.is_done()) {
+    return RetryStep::done;
+  }
+  last_ = policy_->decide(result, attempts_, std::chrono::system_clock::now());
+  if (!last_.retry) {
+    final_ = true;
+    return RetryStep::done;
+  }
+  // Wait out the backoff, unless the run ends first: then the retry must not happen.
+  const bool cancelled = rt::select(rt::on_receive(ctx_.done()), rt::on_timeout(last_.delay)) == 0;
+  return cancelled ? RetryStep::cancelled : RetryStep::again;
 }
 
 }  // namespace siteaudit::audit

@@ -273,7 +273,8 @@ struct SitemapLoader::Impl {
   // download() GETs an http(s) document, trying again after a transient failure when
   // options.retry allows; each attempt streams into a fresh buffer.
   Fetched download(const std::string& location) {
-    for (unsigned attempt = 1;; ++attempt) {
+    RetryLoop retries(options.retry, *ctx);
+    for (;;) {
       Fetched f;
       f.final_url = location;
       DocumentBuffer buffer(options.max_sitemap_bytes, current_bytes, peak_bytes);
@@ -290,22 +291,21 @@ struct SitemapLoader::Impl {
       request.max_body_bytes = options.max_sitemap_bytes;
       request.timeout = options.timeout;
       request.on_body = [&](std::string_view chunk) { return buffer.append(chunk); };
+      retries.count_attempt();
       net::FetchResult r = client.fetch(*ctx, request);
       f.status = r.response.status;
       if (!r.response.url.empty()) f.final_url = r.response.url;
       f.cancelled = r.error.kind == net::ErrorKind::cancelled;
-      std::string gave_up;
-      if (options.retry != nullptr && !f.cancelled && !ctx->is_done()) {
-        RetryDecision decision =
-            options.retry->decide(r, attempt, std::chrono::system_clock::now());
-        if (decision.retry) {
-          if (!wait_before_retry(*ctx, decision.delay)) continue;
-          f.cancelled = true;
-          f.error = "cancelled while waiting to retry";
-          return f;
-        }
-        if (attempt > 1) gave_up = fmt::format(" (gave up after {} attempts)", attempt);
+      const RetryStep step = retries.after(r);
+      if (step == RetryStep::again) continue;
+      if (step == RetryStep::cancelled) {
+        f.cancelled = true;
+        f.error = "cancelled while waiting to retry";
+        return f;
       }
+      const std::string gave_up =
+          retries.gave_up() ? fmt::format(" (gave up after {} attempts)", retries.attempts())
+                            : std::string();
       if (!r.ok()) {
         f.error = r.error.kind == net::ErrorKind::body_too_large
                       ? fmt::format("larger than the {}-byte limit (--max-sitemap-size)",

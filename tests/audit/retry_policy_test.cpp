@@ -3,9 +3,14 @@
 #include <catch2/catch.hpp>
 
 #include "siteaudit/audit/audit_config.hpp"
+#include "siteaudit/runtime/context.hpp"
+#include "siteaudit/runtime/runtime.hpp"
 
 using namespace std::chrono;
+using siteaudit::audit::RetryLoop;
 using siteaudit::audit::RetryPolicy;
+using siteaudit::audit::RetryStep;
+namespace rt = siteaudit::rt;
 using siteaudit::net::ErrorKind;
 using siteaudit::net::FetchResult;
 
@@ -190,4 +195,37 @@ TEST_CASE("RetryPolicy::from_config validates --retries and --retry-max-wait", "
   auto negative = RetryPolicy::from_config(config);
   REQUIRE_FALSE(negative.ok());
   CHECK(negative.error() == "--retry-max-wait: must not be negative");
+}
+
+TEST_CASE("RetryLoop retries transient outcomes, waits out the backoff and stops when cancelled",
+          "[audit]") {
+  rt::Runtime runtime({.threads = 1});
+  const auto run = runtime.run([] {
+    RetryPolicy retry(2, milliseconds(5), milliseconds(1), 11);
+    // A 503 three times: two retries, then final, and it says it gave up.
+    RetryLoop loop(&retry, rt::background());
+    std::vector<RetryStep> steps;
+    do {
+      loop.count_attempt();
+      steps.push_back(loop.after(status(503)));
+    } while (steps.back() == RetryStep::again);
+    CHECK(steps == std::vector<RetryStep>{RetryStep::again, RetryStep::again, RetryStep::done});
+    CHECK(loop.attempts() == 3);
+    CHECK(loop.gave_up());
+    // Without a policy one attempt is final; a final 404 did not "give up".
+    RetryLoop once(nullptr, rt::background());
+    once.count_attempt();
+    CHECK(once.after(status(503)) == RetryStep::done);
+    CHECK_FALSE(once.gave_up());
+    // A run cancelled while the loop waits: no retry happens.
+    auto [ctx, cancel] = rt::with_cancel(rt::background());
+    RetryPolicy slow(2, seconds(30), seconds(30), 5);
+    RetryLoop waiting(&slow, ctx);
+    waiting.count_attempt();
+    rt::go([cancel = cancel] { cancel(); });
+    const RetryStep step = waiting.after(status(503));
+    CHECK((step == RetryStep::cancelled || step == RetryStep::done));
+    CHECK_FALSE(waiting.gave_up());
+  });
+  REQUIRE(run.ok());
 }

@@ -16,17 +16,20 @@
 //     workers that failed together do not retry together.
 // At most --retries extra attempts are made (attempts = retries + 1).
 //
+// Every fetch that may be retried (a page check, a sitemap fetch) runs the one RetryLoop below,
+// so all of them retry the same failures after the same waits.
+//
 // Example:
 //   RetryPolicy retry(config.retries, config.retry_max_wait);
-//   for (unsigned attempt = 1;; ++attempt) {
-//     net::FetchResult r = client.fetch(ctx, request);
-//     RetryDecision d = retry.decide(r, attempt, std::chrono::system_clock::now());
-//     if (!d.retry) break;   // d.reason says why when a transient failure is final
-//     sleep_or_cancel(ctx, d.delay);
-//   }
+//   RetryLoop loop(&retry, ctx);
+//   net::FetchResult r;
+//   do {
+//     loop.count_attempt();
+//     r = client.fetch(ctx, request);
+//   } while (loop.after(r) == RetryStep::again);
 //
 // Thread safety: decide() and backoff() may be called from any number of threads at once; the
-// jitter source is a lock-free counter.
+// jitter source is a lock-free counter. A RetryLoop belongs to the one fiber that runs it.
 #pragma once
 
 #include <atomic>
@@ -105,8 +108,38 @@ class RetryPolicy {
   mutable std::atomic<std::uint64_t> draws_{0};
 };
 
-// wait_before_retry() sleeps `delay` on the calling fiber and returns true when `ctx` ended
-// first (the retry must not happen then).
-bool wait_before_retry(const rt::Context& ctx, std::chrono::milliseconds delay);
+// RetryStep is what a RetryLoop says after an attempt.
+enum class RetryStep : std::uint8_t {
+  again,      // the backoff was waited out: make the next attempt
+  done,       // no retry: the attempt's outcome is final (or the run was cancelled during it)
+  cancelled,  // the run was cancelled while waiting to retry: no outcome is final
+};
+
+// RetryLoop counts the attempts of one fetch and, after each, asks the policy and waits out
+// the backoff on the calling fiber (a cancelled Context cuts the wait short).
+class RetryLoop {
+ public:
+  // RetryLoop() retries under `policy`, or never when it is null. Both arguments must outlive
+  // the loop.
+  RetryLoop(const RetryPolicy* policy, const rt::Context& ctx) : policy_(policy), ctx_(ctx) {}
+
+  // count_attempt() is called before each attempt, retries and fallbacks alike.
+  void count_attempt() noexcept { ++attempts_; }
+  // after() judges the attempt just made. An attempt that was cancelled, or made while the
+  // Context ended, is `done`: the caller reports the cancellation its own way.
+  RetryStep after(const net::FetchResult& result);
+
+  // attempts() counts the attempts made so far.
+  unsigned attempts() const noexcept { return attempts_; }
+  // gave_up() is true when a transient failure was retried and is final all the same.
+  bool gave_up() const noexcept { return attempts_ > 1 && final_; }
+
+ private:
+  const RetryPolicy* policy_;
+  const rt::Context& ctx_;
+  unsigned attempts_ = 0;
+  bool final_ = false;  // the policy judged the last attempt and did not retry it
+  RetryDecision last_;
+};
 
 }  // namespace siteaudit::audit

@@ -248,6 +248,7 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
 
   LoaderOptions loader_options = LoaderOptions::from(config);
   loader_options.retry = &*plan.retry;
+  loader_options.robots = robots.get();
   SitemapLoader loader(client, std::move(loader_options), frontier);
   LoadResult load;
   frontier.add_producer();

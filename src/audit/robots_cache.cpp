@@ -115,6 +115,11 @@ std::optional<std::chrono::milliseconds> RobotsCache::crawl_delay(const rt::Cont
   return robots->crawl_delay(kRobotsUserAgent);
 }
 
+std::size_t RobotsCache::origins() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
 void RobotsCache::insert(std::string_view url, RobotsTxt robots) {
   std::string origin = net::origin_of(url);
   if (origin.empty()) return;

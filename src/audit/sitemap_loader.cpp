@@ -22,6 +22,7 @@
 
 #include "siteaudit/audit/gzip.hpp"
 #include "siteaudit/audit/retry_policy.hpp"
+#include "siteaudit/audit/robots_cache.hpp"
 #include "siteaudit/audit/sitemap_lint.hpp"
 #include "siteaudit/audit/sitemap_parser.hpp"
 #include "siteaudit/audit/text_sitemap_parser.hpp"
@@ -190,7 +191,6 @@ struct SitemapLoader::Impl {
   LoaderOptions options;
   Frontier& frontier;
   std::vector<Source> sources;
-  std::map<std::string, RobotsTxt> robots;
   std::unordered_set<std::string> sitemaps;  // normalised URLs (and file paths) loaded
   std::uint64_t credential_findings = 0;
   std::uint64_t listed = 0;  // entries the parsers delivered, duplicates included
@@ -459,6 +459,11 @@ struct SitemapLoader::Impl {
       // /sitemap.xml instead. A host that does not answer at all is an input error.
       if (robots_name && f.status != 0) {
         sources[idx].kind = SourceKind::robots;
+        // What the status means for crawling (RFC 9309: 4xx allows all, 5xx disallows all)
+        // holds for --respect-robots too: no second request.
+        if (options.robots != nullptr && f.status >= 400) {
+          options.robots->insert(location, RobotsTxt::for_status(f.status));
+        }
         fall_back(location, idx, depth, "robots.txt could not be read");
         return true;
       }
@@ -506,9 +511,7 @@ struct SitemapLoader::Impl {
       doc.kind = SourceKind::robots;
       doc.findings = rules.findings();
       for (const RobotsSitemap& s : rules.sitemaps()) children.emplace_back(s.url, s.line);
-      if (std::string origin = net::origin_of(f.final_url); !origin.empty()) {
-        robots.insert_or_assign(origin, std::move(rules));
-      }
+      if (options.robots != nullptr) options.robots->insert(f.final_url, std::move(rules));
     } else if (format == DocumentFormat::text) {
       doc = parse_text_sitemap(f.bytes, f.final_url, on_url, cancel);
     } else {
@@ -641,9 +644,6 @@ std::vector<Source> SitemapLoader::take_sources() {
 }
 std::uint64_t SitemapLoader::peak_document_bytes() const noexcept {
   return impl_->peak_bytes;
-}
-const std::map<std::string, RobotsTxt>& SitemapLoader::robots() const noexcept {
-  return impl_->robots;
 }
 
 }  // namespace siteaudit::audit

@@ -15,6 +15,7 @@
 
 #include "audit/sitemap_test_support.hpp"
 #include "siteaudit/audit/retry_policy.hpp"
+#include "siteaudit/audit/robots_cache.hpp"
 #include "siteaudit/net/http_client.hpp"
 #include "siteaudit/runtime/channel.hpp"
 #include "siteaudit/runtime/context.hpp"
@@ -37,7 +38,8 @@ struct LoaderRun {
   std::vector<Source> sources;
   std::uint64_t duplicates = 0;
   std::uint64_t peak = 0;
-  std::size_t robots = 0;
+  std::size_t robots = 0;           // origins whose robots.txt the loader handed to the cache
+  std::uint64_t robot_fetches = 0;  // robots.txt requests the cache made itself
 };
 
 // run_loader() runs a SitemapLoader on a 2-thread runtime as the pipeline does: it offers to a
@@ -63,6 +65,8 @@ LoaderRun run_loader(const std::vector<std::string>& inputs, LoaderOptions optio
       }
       wg.done();
     });
+    RobotsCache robots(client);
+    if (options.robots == nullptr) options.robots = &robots;
     SitemapLoader loader(client, std::move(options), frontier);
     auto [ctx, cancel] = rt::with_cancel(rt::background());
     if (cancel_after.count() > 0) {
@@ -79,7 +83,8 @@ LoaderRun run_loader(const std::vector<std::string>& inputs, LoaderOptions optio
     out.url_text = frontier.take_text();
     out.duplicates = frontier.duplicates();
     out.peak = loader.peak_document_bytes();
-    out.robots = loader.robots().size();
+    out.robots = robots.origins();
+    out.robot_fetches = robots.fetches();
     out.sources = loader.take_sources();
   });
   REQUIRE(status.ok());
@@ -156,6 +161,7 @@ TEST_CASE("Loader: robots.txt discovery through an index (next-sitemap)", "[audi
   CHECK(run.jobs[0].lastmod == "2024-05-14T08:21:37.512Z");
   CHECK(run.jobs[2].seq == 2);
   CHECK(run.robots == 1);
+  CHECK(run.robot_fetches == 0);
 }
 
 TEST_CASE("Loader: a site root without Sitemap: lines falls back to /sitemap.xml", "[audit]") {

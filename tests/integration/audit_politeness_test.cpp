@@ -226,6 +226,8 @@ TEST_CASE("option respect-robots skips disallowed URLs unrequested and honours C
   CHECK(disallowed["outcome"] == "skipped");
   CHECK(disallowed["error_kind"] == "robots");
   CHECK(server.logged("/status/404") == 0);
+  // The robots.txt the loader read to find the sitemap is the one the rules come from.
+  CHECK(server.logged("/robots.txt") == 1);
 
   std::vector<double> times = page_times(server, "/status/200");
   REQUIRE(times.size() == 3);

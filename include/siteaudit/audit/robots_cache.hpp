@@ -62,6 +62,8 @@ class RobotsCache {
   // insert() records rules for an origin ("https://host:port" or any URL on it) unless that
   // origin already has some.
   void insert(std::string_view url, RobotsTxt robots);
+  // origins() counts the origins that have rules, fetched or inserted.
+  std::size_t origins() const;
   // fetches() counts robots.txt requests made (one per origin).
   std::uint64_t fetches() const noexcept;
 
@@ -72,7 +74,7 @@ class RobotsCache {
 
   net::HttpClient& client_;
   std::chrono::milliseconds timeout_;
-  rt::Mutex mu_;  // guards entries_
+  mutable rt::Mutex mu_;  // guards entries_
   std::map<std::string, std::shared_ptr<Entry>, std::less<>> entries_;
   std::atomic<std::uint64_t> fetches_{0};
 };

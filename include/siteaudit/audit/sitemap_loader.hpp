@@ -61,6 +61,7 @@ class Context;
 namespace siteaudit::audit {
 
 class RetryPolicy;
+class RobotsCache;
 
 struct LoaderOptions {
   unsigned max_depth = 5;                          // index nesting followed below a top-level input
@@ -72,7 +73,11 @@ struct LoaderOptions {
   std::vector<std::string> headers;
   TrustedOrigins trusted;
   bool same_origin_only = false;  // child sitemaps off the trusted origins are not loaded
-  bool allow_empty = false;       // a top-level input that lists no URL is not an input error
+  // robots, when set, receives every robots.txt the loader reads (and the status of one it
+  // could not), so that --respect-robots asks each origin for its robots.txt once. It must
+  // outlive the loader.
+  RobotsCache* robots = nullptr;
+  bool allow_empty = false;  // a top-level input that lists no URL is not an input error
   // retry, when set, tries a sitemap fetch again after a transient failure (a timeout, a reset,
   // 429, 502-504), as for a page check: a child sitemap lost to one dropped connection would
   // lose every URL it lists. It must outlive the loader. Null: one attempt.
@@ -115,8 +120,6 @@ class SitemapLoader {
   // peak_document_bytes() is the most document bytes held at once (download buffer plus
   // inflated text): the loader's memory bound, independent of the URL count.
   std::uint64_t peak_document_bytes() const noexcept;
-  // robots() holds the robots.txt files loaded as inputs, by origin ("https://host:port").
-  const std::map<std::string, RobotsTxt>& robots() const noexcept;
 
  private:
   struct Impl;

@@ -49,62 +49,6 @@ std::string utc_now_rfc3339() {
   return buf;
 }
 
-const char* to_text(RedirectMode mode) {
-  switch (mode) {
-    case RedirectMode::follow:
-      return "follow";
-    case RedirectMode::warn:
-      return "warn";
-    case RedirectMode::fail:
-      return "fail";
-  }
-  return "warn";
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ',';
-    out += item;
-  }
-  return out;
-}
-
-// effective_config() lists the settings that shape the results, for the report's "config".
-std::vector<std::pair<std::string, std::string>> effective_config(const AuditConfig& c,
-                                                                  unsigned threads) {
-  auto ms = [](Millis d) { return std::to_string(d.count()) + "ms"; };
-  return {
-      {"inputs", join(c.inputs)},
-      {"workers", std::to_string(c.workers)},
-      {"threads", std::to_string(threads)},
-      {"per_host", std::to_string(c.per_host)},
-      {"rate", std::to_string(c.rate)},
-      {"timeout", ms(c.timeout)},
-      {"connect_timeout", ms(c.connect_timeout)},
-      {"retries", std::to_string(c.retries)},
-      {"retry_max_wait", ms(c.retry_max_wait)},
-      {"max_time", ms(c.max_time)},
-      {"max_urls", std::to_string(c.max_urls)},
-      {"respect_robots", c.respect_robots ? "true" : "false"},
-      {"method", c.method},
-      {"accept", c.accept},
-      {"status_rules", join(c.status_rules)},
-      {"redirects", to_text(c.redirects)},
-      {"slow", ms(c.slow)},
-      {"content_type", c.content_type},
-      {"include", join(c.include)},
-      {"exclude", join(c.exclude)},
-      {"rewrite", join(c.rewrite)},
-      {"expect", c.expect},
-      {"strict", c.strict ? "true" : "false"},
-      {"max_depth", std::to_string(c.max_depth)},
-      {"max_sitemaps", std::to_string(c.max_sitemaps)},
-      {"max_sitemap_size", std::to_string(c.max_sitemap_bytes)},
-      {"max_body", std::to_string(c.max_body)},
-  };
-}
-
 // exit_code() applies the exit-code contract to a finished report.
 int exit_code(const Report& report, const AuditConfig& config, bool input_error,
               bool interrupted_by_signal) {
@@ -284,7 +228,6 @@ PipelineResult run_pipeline(const AuditConfig& config, const RunHooks& hooks) {
   AuditPlan plan = std::move(planned).value();
   Report& report = outcome.report;
   report.tool.version = SITEAUDIT_VERSION_STRING;
-  report.config = effective_config(config, plan.threads);
   report.run.started_at = utc_now_rfc3339();
   report.routes.enabled = plan.routes.has_value();
   report.routes.file = config.expect;

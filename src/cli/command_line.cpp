@@ -251,6 +251,9 @@ struct TomlEntry {
   ConfigKey shape;
   std::function<std::optional<std::string>(const Options&)> value;
   std::string unset;  // what the comment for an unset key shows: '' or []
+  // setting is the option's value for the report's config block; empty for the options kept
+  // out of it (the output options, and --header and --cookies, which may carry secrets).
+  std::function<model::ConfigValue(const Options&)> setting;
 };
 
 // OptionTable defines the options on `app`, bound to `options`, in the order --help lists them.
@@ -265,16 +268,20 @@ class OptionTable {
   template <typename Number>
   CLI::Option* number(const std::string& name, Number AuditConfig::*field, Number min, Number max,
                       const std::string& help) {
-    record(name, {ConfigType::integer},
-           [field](const Options& o) { return std::optional(fmt::format("{}", o.config.*field)); });
+    record(
+        name, {ConfigType::integer},
+        [field](const Options& o) { return std::optional(fmt::format("{}", o.config.*field)); },
+        [field](const Options& o) { return model::ConfigValue(std::uint64_t(o.config.*field)); });
     return define(app_.add_option(name, options_.config.*field, help)
                       ->check(whole_number<Number>(min, max))
                       ->type_name("N"));
   }
 
   CLI::Option* rate(const std::string& name, double AuditConfig::*field, const std::string& help) {
-    record(name, {ConfigType::integer | ConfigType::floating},
-           [field](const Options& o) { return std::optional(fmt::format("{}", o.config.*field)); });
+    record(
+        name, {ConfigType::integer | ConfigType::floating},
+        [field](const Options& o) { return std::optional(fmt::format("{}", o.config.*field)); },
+        [field](const Options& o) { return model::ConfigValue(o.config.*field); });
     return define(app_.add_option(name, options_.config.*field, help)
                       ->check(non_negative_number())
                       ->type_name("N"));
@@ -284,9 +291,12 @@ class OptionTable {
                                std::chrono::milliseconds AuditConfig::*field, bool allow_zero,
                                const std::string& help) {
     // A bare number is taken too: 0 is a duration, and any other is refused with the units.
-    record(name, {ConfigType::string | ConfigType::integer}, [field](const Options& o) {
-      return std::optional(toml_string(format_duration(o.config.*field)));
-    });
+    record(
+        name, {ConfigType::string | ConfigType::integer},
+        [field](const Options& o) {
+          return std::optional(toml_string(format_duration(o.config.*field)));
+        },
+        [field](const Options& o) { return model::ConfigValue(format_duration(o.config.*field)); });
     Options& options = options_;
     return define(app_.add_option_function<std::string>(
                           name,
@@ -300,9 +310,14 @@ class OptionTable {
 
   CLI::Option* size(const std::string& name, std::uint64_t AuditConfig::*field,
                     const std::string& help) {
-    record(name, {ConfigType::string | ConfigType::integer}, [field](const Options& o) {
-      return std::optional(toml_string(format_byte_size(o.config.*field)));
-    });
+    record(
+        name, {ConfigType::string | ConfigType::integer},
+        [field](const Options& o) {
+          return std::optional(toml_string(format_byte_size(o.config.*field)));
+        },
+        [field](const Options& o) {
+          return model::ConfigValue(format_byte_size(o.config.*field));
+        });
     Options& options = options_;
     return define(app_.add_option_function<std::string>(
                           name,
@@ -316,10 +331,13 @@ class OptionTable {
 
   CLI::Option* text(const std::string& name, std::string AuditConfig::*field,
                     const std::string& type_name, const std::string& help) {
-    record(name, {ConfigType::string}, [field](const Options& o) -> std::optional<std::string> {
-      if ((o.config.*field).empty()) return std::nullopt;
-      return toml_string(o.config.*field);
-    });
+    record(
+        name, {ConfigType::string},
+        [field](const Options& o) -> std::optional<std::string> {
+          if ((o.config.*field).empty()) return std::nullopt;
+          return toml_string(o.config.*field);
+        },
+        [field](const Options& o) { return model::ConfigValue(o.config.*field); });
     return define(app_.add_option(name, options_.config.*field, help)->type_name(type_name));
   }
 
@@ -333,7 +351,7 @@ class OptionTable {
           if ((o.config.*field).empty()) return std::nullopt;
           return toml_list(o.config.*field);
         },
-        "[]");
+        [field](const Options& o) { return model::ConfigValue(o.config.*field); }, "[]");
     return define(app_.add_option(name, options_.config.*field, help)
                       ->type_name(type_name)
                       ->allow_extra_args(false)
@@ -346,13 +364,19 @@ class OptionTable {
                       std::vector<std::pair<std::string, Value>> words, const std::string& help) {
     std::vector<std::string> names;
     for (const auto& [word, value] : words) names.push_back(word);
-    record(name, {ConfigType::string},
-           [field, words](const Options& o) -> std::optional<std::string> {
-             for (const auto& [word, value] : words) {
-               if (value == o.config.*field) return toml_string(word);
-             }
-             return std::nullopt;
-           });
+    auto word_of = [field, words](const Options& o) -> std::optional<std::string> {
+      for (const auto& [word, value] : words) {
+        if (value == o.config.*field) return word;
+      }
+      return std::nullopt;
+    };
+    record(
+        name, {ConfigType::string},
+        [word_of](const Options& o) -> std::optional<std::string> {
+          if (auto word = word_of(o)) return toml_string(*word);
+          return std::nullopt;
+        },
+        [word_of](const Options& o) { return model::ConfigValue(word_of(o).value_or("")); });
     Options& options = options_;
     return define(app_.add_option_function<std::string>(
                           name,
@@ -369,9 +393,10 @@ class OptionTable {
   // flag() binds a switch; in a config file it is written `key = true` or `key = false`.
   CLI::Option* flag(const std::string& name, std::function<bool(const Options&)> get,
                     std::function<void(Options&, bool)> set, const std::string& help) {
-    record(name, {ConfigType::boolean}, [get](const Options& o) {
-      return std::optional<std::string>(get(o) ? "true" : "false");
-    });
+    record(
+        name, {ConfigType::boolean},
+        [get](const Options& o) { return std::optional<std::string>(get(o) ? "true" : "false"); },
+        [get](const Options& o) { return model::ConfigValue(get(o)); });
     Options& options = options_;
     return define(
         app_.add_flag_function(
@@ -379,13 +404,20 @@ class OptionTable {
             ->check(switch_value()));
   }
 
+  // keep_out_of_report() leaves the option last defined out of the report's config block: a
+  // report is shared (CI artifacts), and --header or --cookies may carry credentials.
+  void keep_out_of_report() { entries_.back().setting = nullptr; }
+
  private:
   void record(const std::string& name, ConfigKey shape,
               std::function<std::optional<std::string>(const Options&)> value,
-              std::string unset = "''") {
+              std::function<model::ConfigValue(const Options&)> setting, std::string unset = "''") {
     // The config key is the long name: "-q,--quiet" -> "quiet".
     std::string key = name.substr(name.rfind("--") + 2);
-    entries_.push_back(TomlEntry{group_, key, shape, std::move(value), std::move(unset)});
+    // Where the reports go and how the terminal looks do not shape the results.
+    if (group_ == "Output") setting = nullptr;
+    entries_.push_back(
+        TomlEntry{group_, key, shape, std::move(value), std::move(unset), std::move(setting)});
   }
 
   CLI::Option* define(CLI::Option* option) { return option->group(group_); }
@@ -483,6 +515,7 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
       .list("--header", &AuditConfig::headers, "'NAME: VALUE'",
             "Send this request header (repeatable).")
       ->check(no_control_characters());
+  table.keep_out_of_report();
   // --- where --header goes (issue 23): kept together for an easy merge ---
   table
       .list("--header-host", &AuditConfig::header_hosts, "HOST",
@@ -500,6 +533,7 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
       .text("--cookies", &AuditConfig::cookies, "FILE",
             "Send cookies from this Netscape cookie file.")
       ->check(readable_file());
+  table.keep_out_of_report();
   table.flag(
       "--insecure", [](const Options& o) { return o.config.insecure; },
       [](Options& o, bool on) { o.config.insecure = on; }, "Do not verify TLS certificates.");
@@ -744,6 +778,22 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
     return outcome;
   }
   return outcome;
+}
+
+std::vector<model::ConfigSetting> report_settings(const Options& options) {
+  // The same definitions as the command line and --print-config, bound to a scratch copy.
+  CLI::App app;
+  configure_app(app);
+  Options scratch;
+  OptionTable table(app, scratch);
+  VerbositySwitches switches;
+  define_options(app, table, scratch, switches);
+  std::vector<model::ConfigSetting> settings;
+  settings.push_back({"input", options.config.inputs});
+  for (const TomlEntry& entry : table.entries()) {
+    if (entry.setting) settings.push_back({entry.key, entry.setting(options)});
+  }
+  return settings;
 }
 
 void write_config_toml(const Options& options, std::ostream& out) {

@@ -21,8 +21,10 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "siteaudit/audit/audit_config.hpp"
+#include "siteaudit/model/config_setting.hpp"
 
 namespace siteaudit::cli {
 
@@ -49,5 +51,10 @@ struct ParseOutcome {
 // write_config_toml() writes `options` as a TOML config file that --config reads back to the
 // same Options: every option under its long name, unset ones as comments.
 void write_config_toml(const Options& options, std::ostream& out);
+
+// report_settings() is the report's config block for `options`: the inputs, then every option
+// that shapes the results, from the same table as --help and the config file (the output
+// options and --header and --cookies, which may carry credentials, are left out).
+std::vector<model::ConfigSetting> report_settings(const Options& options);
 
 }  // namespace siteaudit::cli

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/command_line.hpp"
 #include "cli/interrupt_guard.hpp"
 #include "cli/report_file.hpp"
 #include "siteaudit/audit/pipeline.hpp"
@@ -115,6 +116,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
   if (!run.error.empty()) err << "siteaudit: " << run.error << '\n';
   if (!run.ran) return run.exit_code;
 
+  run.report.config = report_settings(options);
   const audit::Report& report = run.report;
   if (json.stream() != nullptr) report::write_json(report, *json.stream());
   if (junit.stream() != nullptr) report::write_junit(report, *junit.stream());

@@ -13,7 +13,7 @@
 
 namespace siteaudit::cli {
 
-// run_audit() runs one audit and returns the process exit code (DESIGN.md's contract).
+// run_audit() runs one audit and returns the process exit code (model/exit_code.hpp).
 int run_audit(const Options& options, std::ostream& out, std::ostream& err);
 
 }  // namespace siteaudit::cli

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "text.hpp"
@@ -109,6 +111,15 @@ class Object {
   template <typename Int>
   Object& number_or_null(std::string_view key, Int value) {
     return value == 0 ? null(key) : number(key, value);
+  }
+  // real() writes a number that may have a fraction, in the shortest text that reads back
+  // to the same double.
+  Object& real(std::string_view key, double value) {
+    name(key);
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    out_.append(buf, end);
+    return *this;
   }
   Object& boolean(std::string_view key, bool value) {
     name(key);
@@ -224,28 +235,29 @@ void append_result(std::string& out, const model::Report& report, const model::R
   o.number("bytes", d.bytes);
 }
 
-// append_config() keeps --help order; an option given several times (--header, --include)
-// becomes an array of its values, since a JSON object must not repeat a key.
+// append_config() writes each setting with its JSON type, in --help order.
 void append_config(std::string& out, const model::Report& report) {
-  std::vector<std::string_view> names;  // first-seen order
-  for (const auto& [option, value] : report.config) {
-    bool seen = false;
-    for (std::string_view n : names) seen = seen || n == option;
-    if (!seen) names.push_back(option);
-  }
   Object o(out);
-  for (std::string_view name : names) {
-    std::vector<std::string_view> values;
-    for (const auto& [option, value] : report.config) {
-      if (option == name) values.push_back(value);
-    }
-    if (values.size() == 1) {
-      o.string(name, values.front());
-      continue;
-    }
-    o.nested(name, [&](std::string& a) {
-      append_array(a, values, [](std::string& v, std::string_view s) { append_string(v, s); });
-    });
+  for (const model::ConfigSetting& setting : report.config) {
+    std::visit(
+        [&](const auto& value) {
+          using Value = std::decay_t<decltype(value)>;
+          if constexpr (std::is_same_v<Value, bool>) {
+            o.boolean(setting.option, value);
+          } else if constexpr (std::is_same_v<Value, std::uint64_t>) {
+            o.number(setting.option, value);
+          } else if constexpr (std::is_same_v<Value, double>) {
+            o.real(setting.option, value);
+          } else if constexpr (std::is_same_v<Value, std::string>) {
+            o.string(setting.option, value);
+          } else {
+            o.nested(setting.option, [&](std::string& a) {
+              append_array(a, value,
+                           [](std::string& v, const std::string& s) { append_string(v, s); });
+            });
+          }
+        },
+        setting.value);
   }
 }
 

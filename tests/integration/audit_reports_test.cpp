@@ -128,6 +128,39 @@ TEST_CASE("option json with - writes the report to stdout and the summary to std
   CHECK(run.err.find(server.url("/status/404")) != std::string::npos);
 }
 
+TEST_CASE("the report's config block is the config file's, typed, and keeps credentials out",
+          "[integration][audit][reports]") {
+  FixtureServer& server = fixture_server();
+  TempDir dir;
+  AuditRun run = run_siteaudit(
+      with_common({server.url("/one-404.xml"), "--workers", "8", "--include", "/status/",
+                   "--include", "/other/", "--strict", "--rate", "2.5", "--header",
+                   "Authorization: Bearer s3cret", "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  const json config = load_json(dir / "report.json")["config"];
+  INFO(config.dump());
+  CHECK(config["input"] == json{server.url("/one-404.xml")});
+  CHECK(config["workers"] == 8);
+  CHECK(config["per-host"].is_number());
+  CHECK(config["rate"] == 2.5);
+  CHECK(config["include"] == json{"/status/", "/other/"});
+  CHECK(config["strict"] == true);
+  CHECK(config["timeout"] == "5s");  // with_common's --timeout, as a config file writes it
+  CHECK(config["method"] == "head");
+  CHECK_FALSE(config.contains("header"));
+  CHECK_FALSE(config.contains("json"));
+  CHECK(config.dump().find("s3cret") == std::string::npos);
+  // Every key but input is an option --print-config writes.
+  AuditRun printed = run_siteaudit({"--print-config"});
+  for (const auto& [key, value] : config.items()) {
+    if (key == "input") continue;
+    INFO("config key " << key);
+    const bool written = printed.out.find("\n" + key + " = ") != std::string::npos ||
+                         printed.out.find("\n# " + key + " = ") != std::string::npos;
+    CHECK(written);
+  }
+}
+
 TEST_CASE("a sitemap on stdin is read with -", "[integration][audit][reports]") {
   FixtureServer& server = fixture_server();
   TempDir dir;

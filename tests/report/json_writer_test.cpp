@@ -153,7 +153,8 @@ TEST_CASE("json report has the documented keys in the documented order", "[repor
                                                        "status", "latency_ms"});
   CHECK(keys(j["summary"]["status"]) ==
         std::vector<std::string>{"2xx", "3xx", "4xx", "5xx", "none"});
-  CHECK(keys(j["config"]) == std::vector<std::string>{"workers", "header", "accept"});
+  CHECK(keys(j["config"]) ==
+        std::vector<std::string>{"workers", "include", "accept", "rate", "strict"});
 }
 
 TEST_CASE("json report carries every field of the report", "[report]") {
@@ -162,8 +163,11 @@ TEST_CASE("json report carries every field of the report", "[report]") {
 
   CHECK(j["schema"] == "siteaudit.report/1");
   CHECK(j["tool"] == json{{"name", "siteaudit"}, {"version", "0.1.0"}});
-  CHECK(j["config"]["workers"] == "64");
-  CHECK(j["config"]["header"] == json{"X-A: 1", "X-B: 2", "X-C: 3"});
+  CHECK(j["config"]["workers"] == 64);
+  CHECK(j["config"]["include"] == json{"X-A: 1", "X-B: 2", "X-C: 3"});
+  CHECK(j["config"]["accept"] == "200-299");
+  CHECK(j["config"]["rate"] == 2.5);
+  CHECK(j["config"]["strict"] == true);
   CHECK(j["run"]["duration_ms"] == 3210);
   CHECK(j["run"]["exit_code"] == 1);
   CHECK(j["run"]["interrupted"] == false);

@@ -2,7 +2,7 @@
 //
 // sample_report() holds one of everything a writer must render: every outcome, a redirect
 // chain, a transport error, findings, a failed source, source warnings, missing and unexpected
-// routes, a repeated config option, and hostile text (markup, quotes, control characters,
+// routes, config settings of every type, and hostile text (markup, quotes, control characters,
 // invalid UTF-8) in the places untrusted input reaches.
 //
 // Example:
@@ -49,11 +49,11 @@ inline model::Report sample_report() {
   using model::Outcome;
   model::Report report;
   report.tool.version = "0.1.0";
-  report.config = {{"workers", "64"},
-                   {"header", "X-A: 1"},
-                   {"header", "X-B: 2"},
-                   {"accept", "200-299"},
-                   {"header", "X-C: 3"}};
+  report.config = {{"workers", std::uint64_t{64}},
+                   {"include", std::vector<std::string>{"X-A: 1", "X-B: 2", "X-C: 3"}},
+                   {"accept", std::string("200-299")},
+                   {"rate", 2.5},
+                   {"strict", true}};
   report.run.started_at = "2024-05-01T12:00:00Z";
   report.run.duration_ms = 3210;
   report.run.exit_code = 1;

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "siteaudit/model/config_setting.hpp"
 #include "siteaudit/model/finding.hpp"
 #include "siteaudit/model/result.hpp"
 #include "siteaudit/model/text_arena.hpp"
@@ -66,8 +67,9 @@ struct ToolInfo {
 // A Report moves but does not copy: results[].url views text that url_text owns.
 struct Report {
   ToolInfo tool;
-  // config is the effective configuration as (option, value) pairs, in --help order.
-  std::vector<std::pair<std::string, std::string>> config;
+  // config is the effective configuration, one setting per option, in --help order; the
+  // command line fills it (config_setting.hpp).
+  std::vector<ConfigSetting> config;
   RunInfo run;
   Summary summary;
   std::vector<Source> sources;

@@ -1,11 +1,17 @@
 // audit_plan.cpp — validation of a configuration, once, as a result value.
 #include "audit_plan.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
+
+#include "siteaudit/audit/sitemap_lint.hpp"
 
 namespace siteaudit::audit {
 
@@ -30,6 +36,20 @@ std::string header_error(const std::string& header) {
   return {};
 }
 
+// control_character_error() says which control character `value` of `option` holds, or "" when
+// none: every such value goes on the wire, where a CR or LF would smuggle a header of its own
+// and a NUL would cut the value short in libcurl.
+std::string control_character_error(std::string_view option, std::string_view value) {
+  for (const char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      return fmt::format("{}: '{}' holds the control character \\x{:02X}", option,
+                         escape_controls(value), byte);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 ParseResult<AuditPlan> make_plan(const AuditConfig& config) {
@@ -42,6 +62,17 @@ ParseResult<AuditPlan> make_plan(const AuditConfig& config) {
   }
   for (const std::string& header : config.headers) {
     if (std::string error = header_error(header); !error.empty()) return Failure::failure(error);
+  }
+  // The CLI refuses these too; the plan checks them for every caller of the audit library.
+  std::vector<std::pair<std::string_view, std::string_view>> on_the_wire = {
+      {"--user-agent", config.user_agent}};
+  for (const std::string& header : config.headers) on_the_wire.emplace_back("--header", header);
+  for (const std::string& rule : config.rewrite) on_the_wire.emplace_back("--rewrite", rule);
+  for (const std::string& input : config.inputs) on_the_wire.emplace_back("INPUT", input);
+  for (const auto& [option, value] : on_the_wire) {
+    if (std::string error = control_character_error(option, value); !error.empty()) {
+      return Failure::failure(error);
+    }
   }
   AuditPlan plan;
   plan.threads =

@@ -1,5 +1,5 @@
 // command_line.cpp — CLI11 options and TOML config file -> Options. The one file that includes
-// CLI11 (STYLE.md); everything else sees only Options.
+// CLI11 (one heavy dependency, one file); everything else sees only Options.
 //
 // Every option is defined through OptionTable, which also records how to write the option's
 // value back as TOML and which TOML types its key takes, so --print-config covers exactly the

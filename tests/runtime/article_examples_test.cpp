@@ -1,5 +1,5 @@
 // article_examples_test.cpp — every example of the Go article that inspired siteaudit
-// ("Go Goroutines: What They Are and How to Use Them", ../shared/000_e4b61343295539c9.txt),
+// ("Go Goroutines: What They Are and How to Use Them"),
 // rewritten with rt:: and turned into checks. Printing becomes recording; time.Sleep-based
 // waiting becomes a WaitGroup; concurrency is proven by counting overlap, never by timing.
 // Where overlap is counted, the fibers pass a StartGate first (test scaffolding, not part of

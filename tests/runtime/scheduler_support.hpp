@@ -98,7 +98,7 @@ struct MaxTracker {
 
 // os_thread_id() asks the kernel: std::this_thread::get_id() is pthread_self(), which glibc
 // declares const, so the compiler may reuse one thread's answer after the fiber migrated —
-// the very TLS pitfall the runtime guards against (DESIGN.md).
+// the very TLS pitfall the runtime guards against (src/README.md, pitfalls).
 inline long os_thread_id() {
   return ::syscall(SYS_gettid);
 }

@@ -1,7 +1,7 @@
 // report.hpp — everything one audit run found, as the report writers receive it.
 //
 // The collector fills a Report; the writers in report/ are pure functions of it. Field names
-// follow the JSON contract `siteaudit.report/1` (DESIGN.md, man page,
+// follow the JSON contract `siteaudit.report/1` (the man page and
 // man/siteaudit-report.schema.json).
 #pragma once
 

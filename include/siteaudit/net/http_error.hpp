@@ -1,7 +1,8 @@
 // http_error.hpp — why an HTTP fetch produced no usable response, in words and as a stable kind.
 //
-// An HttpError is the third kind of error in STYLE.md: a value with a stable kind for machines
-// (JSON reports, retry decisions) and a message for people that names the host and the cause.
+// An HttpError is the third kind of error, a failure in normal use (CONTRIBUTING.md): a value
+// with a stable kind for machines (JSON reports, retry decisions) and a message for people that
+// names the host and the cause.
 //
 // Example:
 //   if (r.error.kind == net::ErrorKind::connect) retry_later();

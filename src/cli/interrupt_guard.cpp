@@ -21,11 +21,16 @@ namespace {
 // atomics, which is what async-signal-safe code may touch.
 std::atomic<int> g_write_fd{-1};
 std::atomic<int> g_first_signal{0};
+std::atomic<const char*> g_removals[InterruptGuard::kMaxRemovals];
 
 void on_signal(int sig) {
   int expected = 0;
   if (!g_first_signal.compare_exchange_strong(expected, sig)) {
-    // Second signal: the user does not want to wait for the partial report.
+    // Second signal: the user does not want to wait for the partial report. unlink() is
+    // async-signal-safe; the temporary reports go, the earlier reports stay as they were.
+    for (std::atomic<const char*>& removal : g_removals) {
+      if (const char* path = removal.load(); path != nullptr) unlink(path);
+    }
     _exit(130);
   }
   const char byte = 1;
@@ -64,6 +69,20 @@ InterruptGuard::~InterruptGuard() {
   int write_fd = g_write_fd.exchange(-1);
   if (write_fd >= 0) close(write_fd);
   if (read_fd_ >= 0) close(read_fd_);
+}
+
+void InterruptGuard::remove_on_exit(const char* path) noexcept {
+  for (std::atomic<const char*>& removal : g_removals) {
+    const char* empty = nullptr;
+    if (removal.compare_exchange_strong(empty, path)) return;
+  }
+}
+
+void InterruptGuard::keep_on_exit(const char* path) noexcept {
+  for (std::atomic<const char*>& removal : g_removals) {
+    const char* expected = path;
+    if (removal.compare_exchange_strong(expected, nullptr)) return;
+  }
 }
 
 const char* InterruptGuard::signal_name() const noexcept {

@@ -27,6 +27,14 @@ class InterruptGuard {
   // signal_name() names the first signal received ("SIGINT", "SIGTERM"), or nullptr.
   const char* signal_name() const noexcept;
 
+  // remove_on_exit() names a file that the second signal's immediate exit removes: a report's
+  // temporary file, which would otherwise stay beside its target. `path` must stay valid until
+  // keep_on_exit(path). At most kMaxRemovals files at once; more are not removed.
+  static void remove_on_exit(const char* path) noexcept;
+  // keep_on_exit() withdraws a path given to remove_on_exit().
+  static void keep_on_exit(const char* path) noexcept;
+  static constexpr int kMaxRemovals = 8;
+
  private:
   int read_fd_ = -1;
   struct sigaction old_int_ {};

@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "cli/interrupt_guard.hpp"
+
 namespace siteaudit::cli {
 
 namespace {
@@ -47,7 +49,10 @@ void ReportFile::discard() noexcept {
   file_.reset();
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
-  if (!temporary_.empty()) ::unlink(temporary_.c_str());
+  if (!temporary_.empty()) {
+    InterruptGuard::keep_on_exit(temporary_.c_str());
+    ::unlink(temporary_.c_str());
+  }
   temporary_.clear();
   stream_ = nullptr;
 }
@@ -96,6 +101,8 @@ bool ReportFile::open(const std::string& option, const std::string& path,
   fd_ = ::mkostemp(pattern.data(), O_CLOEXEC);
   if (fd_ < 0) return cannot(std::strerror(errno));
   temporary_ = pattern;
+  // A second Ctrl-C exits at once, without this object's destructor: the handler removes it.
+  InterruptGuard::remove_on_exit(temporary_.c_str());
   if (::fchmod(fd_, mode) != 0) {
     const int failure = errno;
     discard();
@@ -123,6 +130,7 @@ bool ReportFile::commit(std::string& error) {
   if (::close(fd) != 0) return failed(errno);
   if (!temporary_.empty()) {
     if (::rename(temporary_.c_str(), target_.c_str()) != 0) return failed(errno);
+    InterruptGuard::keep_on_exit(temporary_.c_str());
     temporary_.clear();
   }
   stream_ = nullptr;

@@ -26,6 +26,42 @@ bool head_refused(const net::FetchResult& fetched) {
          fetched.error.kind == net::ErrorKind::protocol;
 }
 
+// error_kind_of() is the report's kind for a transport error. A switch, not the words: a new
+// net kind must be given a report word (and a line in the man page and the JSON Schema).
+ErrorKind error_kind_of(net::ErrorKind kind) {
+  switch (kind) {
+    case net::ErrorKind::none:
+      return ErrorKind::none;
+    case net::ErrorKind::dns:
+      return ErrorKind::dns;
+    case net::ErrorKind::connect:
+      return ErrorKind::connect;
+    case net::ErrorKind::tls:
+      return ErrorKind::tls;
+    case net::ErrorKind::timeout:
+      return ErrorKind::timeout;
+    case net::ErrorKind::reset:
+      return ErrorKind::reset;
+    case net::ErrorKind::too_many_redirects:
+      return ErrorKind::too_many_redirects;
+    case net::ErrorKind::redirect_loop:
+      return ErrorKind::redirect_loop;
+    case net::ErrorKind::redirect_refused:
+      return ErrorKind::redirect_refused;
+    case net::ErrorKind::body_too_large:
+      return ErrorKind::body_too_large;
+    case net::ErrorKind::cancelled:
+      return ErrorKind::cancelled;
+    case net::ErrorKind::protocol:
+      return ErrorKind::protocol;
+    case net::ErrorKind::invalid_url:
+      return ErrorKind::invalid_url;
+    case net::ErrorKind::too_many_open_files:
+      return ErrorKind::too_many_open_files;
+  }
+  return ErrorKind::protocol;
+}
+
 std::string host_of(std::string_view url) {
   net::UrlParts parts;
   if (!net::split_url(url, parts)) return {};
@@ -36,7 +72,7 @@ std::string host_of(std::string_view url) {
 Finding crawl_delay_finding(const Job& job, std::string_view host,
                             std::chrono::milliseconds asked) {
   const auto cap = std::chrono::duration_cast<std::chrono::seconds>(RateLimiter::kMaxCrawlDelay);
-  return Finding{"crawl_delay_capped",
+  return Finding{FindingCode::crawl_delay_capped,
                  fmt::format("robots.txt of {} asks for a Crawl-delay of {} s; siteaudit waits at "
                              "most {} s between requests to it (--max-time bounds the whole run)",
                              host, asked.count() / 1000, cap.count()),
@@ -67,7 +103,7 @@ Result Checker::cancelled(const Job& job, const char* why) {
   result.outcome = Outcome::cancelled;
   ResultDetail& detail = result.details();
   detail.error = why;
-  detail.error_kind = "cancelled";
+  detail.error_kind = ErrorKind::cancelled;
   if (job.check_url != job.url) detail.check_url = job.check_url;
   if (!job.lastmod.empty()) detail.lastmod = job.lastmod;
   return result;
@@ -85,14 +121,14 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
   if (!job.skip.empty()) {
     result.outcome = Outcome::skipped;
     result.details().error = job.skip;
-    result.details().error_kind = "excluded";
+    result.details().error_kind = ErrorKind::excluded;
     return result;
   }
   if (job.origin == OriginTrust::refused) {
     result.outcome = Outcome::skipped;
     result.details().error =
         "not on an input's origin or a --header-host (--same-origin-only); not requested";
-    result.details().error_kind = "other_origin";
+    result.details().error_kind = ErrorKind::other_origin;
     return result;
   }
   // Only the rate limiter keys on the host: without one, no URL is split for it.
@@ -103,7 +139,7 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
       // Never requested: --respect-robots promises the site that.
       result.outcome = Outcome::skipped;
       result.details().error = "robots.txt disallows this URL for siteaudit (--respect-robots)";
-      result.details().error_kind = "robots";
+      result.details().error_kind = ErrorKind::robots;
       if (auto finding = robots_disallowed_finding(job.url, true, settings_.hygiene)) {
         add_finding(result, std::move(*finding));
       }
@@ -175,7 +211,7 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
   if (!fetched.ok()) {
     result.outcome = Outcome::failed;
     result.details().error = fetched.error.message;
-    result.details().error_kind = net::to_string(fetched.error.kind);
+    result.details().error_kind = error_kind_of(fetched.error.kind);
     return result;
   }
   judge(result, job, response);
@@ -192,7 +228,7 @@ void Checker::judge(Result& result, const Job& job, const net::Response& respons
   // The status policy judges the final status of the URL as listed (rules name the listed
   // host; a cross-host redirect target is judged by the same rule).
   StatusVerdict verdict = status_.judge(job.check_url, response.status);
-  auto fail = [&](std::string reason, const char* kind) {
+  auto fail = [&](std::string reason, ErrorKind kind) {
     result.outcome = Outcome::failed;
     result.details().error = std::move(reason);
     result.details().error_kind = kind;
@@ -201,35 +237,36 @@ void Checker::judge(Result& result, const Job& job, const net::Response& respons
     case StatusVerdict::Kind::ok:
       break;
     case StatusVerdict::Kind::warning:
-      add_finding(result, Finding{"status", verdict.reason, std::string(job.url), job.line,
-                                  Severity::warning});
+      add_finding(result, Finding{FindingCode::status, verdict.reason, std::string(job.url),
+                                  job.line, Severity::warning});
       break;
     case StatusVerdict::Kind::failure:
-      fail(verdict.reason, "status");
+      fail(verdict.reason, ErrorKind::status);
       break;
     case StatusVerdict::Kind::skipped:
       result.outcome = Outcome::skipped;
       result.details().error = verdict.reason;
-      result.details().error_kind = "status_rule";
+      result.details().error_kind = ErrorKind::status_rule;
       return;
   }
 
   const auto now =
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   for (Finding& finding : hygiene_findings(job, response, false, settings_.hygiene, now)) {
-    if (finding.code == "redirected_url") {
+    if (finding.code == FindingCode::redirected_url) {
       // --redirects decides what a listed URL that redirects means.
       if (settings_.redirects == RedirectMode::follow) continue;
       if (settings_.redirects == RedirectMode::fail) finding.severity = Severity::failure;
     }
-    if (finding.code == "slow") result.details().slow = true;
+    if (finding.code == FindingCode::slow) result.details().slow = true;
     add_finding(result, std::move(finding));
   }
   // A finding of failure severity (--strict, --redirects fail) fails an otherwise good page.
   if (result.outcome == Outcome::ok && result.detail) {
     for (const Finding& finding : result.detail->findings) {
       if (finding.severity == Severity::failure) {
-        fail(finding.message, finding.code.c_str());
+        fail(finding.message, ErrorKind::finding);
+        result.details().failed_by = finding.code;
         break;
       }
     }

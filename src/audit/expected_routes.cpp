@@ -352,7 +352,7 @@ std::vector<Finding> RouteMatcher::findings(bool strict) const {
   for (std::size_t i = 0; i < seen_.size(); ++i) {
     if (seen_[i]) continue;
     const ExpectedRoutes::Route& route = routes_.routes_[i];
-    out.push_back(Finding{"missing_route",
+    out.push_back(Finding{FindingCode::missing_route,
                           "expected route '" + route.text +
                               "' matches no sitemap URL: add the page to the sitemap, or remove "
                               "the route if the page is gone",
@@ -360,13 +360,13 @@ std::vector<Finding> RouteMatcher::findings(bool strict) const {
   }
   const Severity unexpected_severity = strict ? Severity::failure : Severity::warning;
   for (const std::string& url : unexpected_) {
-    out.push_back(Finding{"unexpected_url",
+    out.push_back(Finding{FindingCode::unexpected_url,
                           "sitemap URL matches no route in " + routes_.file() +
                               ": add a route for it, or drop it from the sitemap",
                           url, 0, unexpected_severity});
   }
   if (unexpected_total_ > unexpected_.size()) {
-    out.push_back(Finding{"unexpected_url",
+    out.push_back(Finding{FindingCode::unexpected_url,
                           std::to_string(unexpected_total_ - unexpected_.size()) +
                               " more sitemap URLs match no route in " + routes_.file() +
                               " (only the first " + std::to_string(unexpected_.size()) +

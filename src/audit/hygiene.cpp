@@ -11,9 +11,9 @@ namespace {
 
 using namespace rules_detail;
 
-Finding make(std::string code, std::string message, std::string_view url,
+Finding make(FindingCode code, std::string message, std::string_view url,
              const HygieneRules& rules) {
-  return Finding{std::move(code), std::move(message), std::string(url), 0,
+  return Finding{code, std::move(message), std::string(url), 0,
                  rules.strict ? Severity::failure : Severity::warning};
 }
 
@@ -95,14 +95,14 @@ std::optional<Finding> redirected_url_finding(std::string_view url, const net::R
                           : "redirects " + std::to_string(response.redirects.size()) + " times (" +
                                 statuses + ")";
     return make(
-        "redirected_url",
+        FindingCode::redirected_url,
         "listed URL " + how + " to " + final_url + ": list the final URL in the sitemap instead",
         url, rules);
   }
   if (response.status >= 300 && response.status <= 399) {
     for (const auto& [name, value] : response.headers) {
       if (name != "location") continue;
-      return make("redirected_url",
+      return make(FindingCode::redirected_url,
                   "listed URL redirects (" + std::to_string(response.status) + ") to " +
                       std::string(strip(value)) + ": list the final URL in the sitemap instead",
                   url, rules);
@@ -141,7 +141,7 @@ std::optional<Finding> noindex_finding(std::string_view url, const net::Response
   if (agents.empty()) return std::nullopt;
   bool everyone = std::find(agents.begin(), agents.end(), "") != agents.end();
   std::string whom = everyone ? "search engines" : join(agents);
-  return make("noindex",
+  return make(FindingCode::noindex,
               "X-Robots-Tag tells " + whom +
                   " not to index this page, yet the sitemap lists it: remove it from the "
                   "sitemap or drop the noindex",
@@ -151,7 +151,7 @@ std::optional<Finding> noindex_finding(std::string_view url, const net::Response
 std::optional<Finding> robots_disallowed_finding(std::string_view url, bool disallowed,
                                                  const HygieneRules& rules) {
   if (!disallowed) return std::nullopt;
-  return make("robots_disallowed",
+  return make(FindingCode::robots_disallowed,
               "robots.txt disallows this URL, yet the sitemap lists it: remove it from the "
               "sitemap or allow it in robots.txt",
               url, rules);
@@ -167,7 +167,7 @@ std::optional<Finding> lastmod_finding(std::string_view url, std::string_view la
     if (name != "last-modified") continue;
     std::optional<UtcSeconds> served = parse_http_date(value, now);
     if (!served || listed->earliest <= *served) return std::nullopt;
-    return make("lastmod_after_last_modified",
+    return make(FindingCode::lastmod_after_last_modified,
                 "sitemap lastmod " + std::string(strip(lastmod)) +
                     " is later than the page's Last-Modified (" + std::string(strip(value)) +
                     "): set lastmod to when the page last changed, not when the sitemap was "
@@ -187,12 +187,12 @@ std::optional<Finding> content_type_finding(std::string_view url, const net::Res
     for (const std::string& accepted : rules.content_types) {
       if (type == accepted) return std::nullopt;
     }
-    return make("content_type",
+    return make(FindingCode::content_type,
                 "content type is " + (type.empty() ? std::string("empty") : type) + ", expected " +
                     expected + " (--content-type)",
                 url, rules);
   }
-  return make("content_type",
+  return make(FindingCode::content_type,
               "the response has no Content-Type, expected " + expected + " (--content-type)", url,
               rules);
 }
@@ -200,7 +200,7 @@ std::optional<Finding> content_type_finding(std::string_view url, const net::Res
 std::optional<Finding> slow_finding(std::string_view url, const net::Response& response,
                                     const HygieneRules& rules) {
   if (rules.slow.count() <= 0 || response.time_ms <= rules.slow.count()) return std::nullopt;
-  return make("slow",
+  return make(FindingCode::slow,
               "took " + std::to_string(response.time_ms) + " ms, more than --slow " +
                   std::to_string(rules.slow.count()) + " ms",
               url, rules);

@@ -146,7 +146,7 @@ RobotsTxt RobotsTxt::parse(std::string_view body, std::string_view robots_url) {
     auto nl = body.rfind('\n');
     body = nl == std::string_view::npos ? std::string_view() : body.substr(0, nl + 1);
     r.findings_.push_back(
-        Finding{.code = "robots_too_large",
+        Finding{.code = FindingCode::robots_too_large,
                 .message = fmt::format("robots.txt is larger than {} bytes; the rest is ignored",
                                        kRobotsParseLimit),
                 .where = std::string(robots_url),
@@ -218,7 +218,7 @@ RobotsTxt RobotsTxt::parse(std::string_view body, std::string_view robots_url) {
           r.sitemaps_.push_back(RobotsSitemap{.url = std::move(url.url), .line = line_no});
         } else {
           r.findings_.push_back(Finding{
-              .code = "invalid_sitemap_url",
+              .code = FindingCode::invalid_sitemap_url,
               .message = fmt::format("Sitemap: {} is not a usable URL: {}", value, url.error),
               .where = std::string(robots_url),
               .line = line_no,

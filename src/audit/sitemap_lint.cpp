@@ -90,11 +90,9 @@ SitemapLint::SitemapLint(std::string_view document_url) : document_url_(document
   }
 }
 
-void SitemapLint::add(std::string_view code, std::string message, std::uint32_t line) {
-  auto it = counts_.find(code);
-  if (it == counts_.end()) it = counts_.emplace(std::string(code), 0).first;
-  if (++it->second > kMaxFindingsPerCode) return;
-  findings_.push_back(Finding{.code = std::string(code),
+void SitemapLint::add(FindingCode code, std::string message, std::uint32_t line) {
+  if (++counts_[code] > kMaxFindingsPerCode) return;
+  findings_.push_back(Finding{.code = code,
                               .message = std::move(message),
                               .where = document_url_,
                               .line = line,
@@ -104,14 +102,14 @@ void SitemapLint::add(std::string_view code, std::string message, std::uint32_t 
 std::string SitemapLint::check_loc(std::string_view raw, std::uint32_t line) {
   std::string_view loc = trim(raw);
   if (loc.empty()) {
-    add("empty_loc", "empty <loc>", line);
+    add(FindingCode::empty_loc, "empty <loc>", line);
     return {};
   }
   // A control character (a NUL from &#0;, a tab, ...) cannot be part of a URL, and any way of
   // requesting it (dropping it, cutting the URL there, percent-encoding it) would check a
   // different URL than the one listed: the entry is reported, never requested.
   if (const auto bad = std::find_if(loc.begin(), loc.end(), is_control); bad != loc.end()) {
-    add("control_character_in_url",
+    add(FindingCode::control_character_in_url,
         fmt::format("{} contains the control character U+{:04X}; not checked", escape_controls(loc),
                     static_cast<unsigned>(static_cast<unsigned char>(*bad))),
         line);
@@ -122,11 +120,11 @@ std::string SitemapLint::check_loc(std::string_view raw, std::uint32_t line) {
     std::string_view path = loc.substr(origin_end);
     path = path.substr(0, path.find('?'));
     if (loc.substr(0, origin_end) != scope_origin_) {
-      add("loc_out_of_scope",
+      add(FindingCode::loc_out_of_scope,
           fmt::format("{} is not on the sitemap's host {}://{}", loc, scope_.scheme, scope_.host),
           line);
     } else if (!path.starts_with(scope_.path) && std::string(path) + "/" != scope_.path) {
-      add("loc_out_of_scope",
+      add(FindingCode::loc_out_of_scope,
           fmt::format("{} is outside the sitemap's directory {}", loc, scope_.path), line);
     }
     return std::string(loc);
@@ -134,19 +132,19 @@ std::string SitemapLint::check_loc(std::string_view raw, std::uint32_t line) {
   if (net::is_absolute_http_url(loc)) {
     net::UrlResult normal = net::normalize_url(loc);
     if (!normal.ok()) {
-      add("invalid_loc", fmt::format("invalid URL {}: {}", loc, normal.error), line);
+      add(FindingCode::invalid_loc, fmt::format("invalid URL {}: {}", loc, normal.error), line);
       return {};
     }
     net::UrlParts parts;
     if (http_document_ && net::split_url(normal.url, parts)) {
       if (parts.scheme != scope_.scheme || parts.host != scope_.host || parts.port != scope_.port) {
-        add("loc_out_of_scope",
+        add(FindingCode::loc_out_of_scope,
             fmt::format("{} is not on the sitemap's host {}://{}", loc, scope_.scheme, scope_.host),
             line);
       } else if (parts.path.compare(0, scope_.path.size(), scope_.path) != 0 &&
                  parts.path + "/" != scope_.path) {
         // "/blog" is the directory "/blog/" itself, written without its slash.
-        add("loc_out_of_scope",
+        add(FindingCode::loc_out_of_scope,
             fmt::format("{} is outside the sitemap's directory {}", loc, scope_.path), line);
       }
     }
@@ -154,21 +152,21 @@ std::string SitemapLint::check_loc(std::string_view raw, std::uint32_t line) {
   }
   // A scheme other than http(s) cannot be checked.
   if (has_scheme(loc)) {
-    add("non_http_loc", fmt::format("{} is not an http(s) URL", loc), line);
+    add(FindingCode::non_http_loc, fmt::format("{} is not an http(s) URL", loc), line);
     return {};
   }
   if (!http_document_) {
-    add("relative_loc",
+    add(FindingCode::relative_loc,
         fmt::format("relative URL {} cannot be resolved: the sitemap is not an http(s) URL", loc),
         line);
     return {};
   }
   net::UrlResult resolved = net::resolve_url(document_url_, loc);
   if (!resolved.ok()) {
-    add("invalid_loc", fmt::format("invalid URL {}: {}", loc, resolved.error), line);
+    add(FindingCode::invalid_loc, fmt::format("invalid URL {}: {}", loc, resolved.error), line);
     return {};
   }
-  add("relative_loc",
+  add(FindingCode::relative_loc,
       fmt::format("relative URL {} (the protocol requires absolute URLs); resolved to {}", loc,
                   resolved.url),
       line);
@@ -190,12 +188,13 @@ std::string SitemapLint::check_sitemap_loc(std::string_view raw, std::uint32_t l
 
 void SitemapLint::check_lastmod(std::string_view lastmod, std::uint32_t line) {
   if (lastmod.empty() || is_w3c_datetime(lastmod)) return;
-  add("invalid_lastmod", fmt::format("lastmod {:?} is not a W3C datetime", lastmod), line);
+  add(FindingCode::invalid_lastmod, fmt::format("lastmod {:?} is not a W3C datetime", lastmod),
+      line);
 }
 
 void SitemapLint::check_changefreq(std::string_view changefreq, std::uint32_t line) {
   if (changefreq.empty() || is_valid_changefreq(changefreq)) return;
-  add("invalid_changefreq",
+  add(FindingCode::invalid_changefreq,
       fmt::format("changefreq {:?} is not one of always, hourly, daily, weekly, monthly, "
                   "yearly, never",
                   changefreq),
@@ -204,31 +203,32 @@ void SitemapLint::check_changefreq(std::string_view changefreq, std::uint32_t li
 
 void SitemapLint::check_priority(std::string_view priority, std::uint32_t line) {
   if (priority.empty() || is_valid_priority(priority)) return;
-  add("invalid_priority",
+  add(FindingCode::invalid_priority,
       fmt::format("priority {:?} is not a number between 0.0 and 1.0", priority), line);
 }
 
 std::vector<Finding> SitemapLint::finish(std::uint64_t urls, std::uint64_t uncompressed_bytes) {
   if (urls > kMaxUrlsPerSitemap) {
-    add("too_many_urls",
+    add(FindingCode::too_many_urls,
         fmt::format("{} URLs in one sitemap; the protocol allows at most {}", urls,
                     kMaxUrlsPerSitemap),
         0);
   }
   if (uncompressed_bytes > kMaxBytesPerSitemap) {
-    add("sitemap_too_large",
+    add(FindingCode::sitemap_too_large,
         fmt::format("{} bytes uncompressed; the protocol allows at most {} (50 MiB)",
                     uncompressed_bytes, kMaxBytesPerSitemap),
         0);
   }
   for (const auto& [code, count] : counts_) {
     if (count > kMaxFindingsPerCode) {
-      findings_.push_back(Finding{.code = code,
-                                  .message = fmt::format("{} more {} findings not listed",
-                                                         count - kMaxFindingsPerCode, code),
-                                  .where = document_url_,
-                                  .line = 0,
-                                  .severity = Severity::warning});
+      findings_.push_back(
+          Finding{.code = code,
+                  .message = fmt::format("{} more {} findings not listed",
+                                         count - kMaxFindingsPerCode, to_string(code)),
+                  .where = document_url_,
+                  .line = 0,
+                  .severity = Severity::warning});
     }
   }
   counts_.clear();

@@ -120,9 +120,9 @@ bool is_robots_location(std::string_view location) {
   return location.substr(0, q).ends_with("/robots.txt");
 }
 
-Finding make_finding(std::string code, std::string message, std::string where,
+Finding make_finding(FindingCode code, std::string message, std::string where,
                      std::uint32_t line = 0) {
-  return Finding{.code = std::move(code),
+  return Finding{.code = code,
                  .message = std::move(message),
                  .where = std::move(where),
                  .line = line,
@@ -341,7 +341,7 @@ struct SitemapLoader::Impl {
     if (!net::has_userinfo(url) || ++credential_findings > kMaxFindingsPerCode) return;
     const bool trusted = options.trusted.contains(url);
     sources[source].warnings.push_back(make_finding(
-        "credentials_in_url",
+        FindingCode::credentials_in_url,
         fmt::format("{} is listed with a user name or password before its host, which the "
                     "sitemap publishes; {}",
                     net::without_userinfo(url),
@@ -373,16 +373,17 @@ struct SitemapLoader::Impl {
         return;
       case OfferStatus::duplicate:
         if (++source_duplicates <= kMaxFindingsPerCode) {
-          sources[source].warnings.push_back(make_finding(
-              "duplicate_url", fmt::format("{} is listed more than once; checked once", loc),
-              sources[source].url, line));
+          sources[source].warnings.push_back(
+              make_finding(FindingCode::duplicate_url,
+                           fmt::format("{} is listed more than once; checked once", loc),
+                           sources[source].url, line));
         }
         return;
       case OfferStatus::limit_reached:
         stop = true;
         result.url_limit_reached = true;
         sources[source].warnings.push_back(
-            make_finding("max_urls_reached",
+            make_finding(FindingCode::max_urls_reached,
                          fmt::format("--max-urls {} reached; the remaining URLs are not checked",
                                      frontier.accepted()),
                          sources[source].url, line));
@@ -408,7 +409,7 @@ struct SitemapLoader::Impl {
     Source& p = sources[parent];
     if (sitemaps.contains(url)) {
       p.warnings.push_back(make_finding(
-          "sitemap_already_loaded",
+          FindingCode::sitemap_already_loaded,
           fmt::format("{} was already loaded (a cycle or a duplicate listing); not loaded again",
                       named),
           p.url, line));
@@ -417,14 +418,14 @@ struct SitemapLoader::Impl {
     if (options.same_origin_only && net::is_absolute_http_url(url) &&
         !options.trusted.contains(url)) {
       p.warnings.push_back(make_finding(
-          "sitemap_other_origin",
+          FindingCode::sitemap_other_origin,
           fmt::format("{} not loaded: it is on another origin (--same-origin-only)", named), p.url,
           line));
       return;
     }
     if (depth > options.max_depth) {
       p.warnings.push_back(
-          make_finding("max_depth_reached",
+          make_finding(FindingCode::max_depth_reached,
                        fmt::format("{} not loaded: sitemap indexes nest deeper than --max-depth {}",
                                    named, options.max_depth),
                        p.url, line));
@@ -432,7 +433,7 @@ struct SitemapLoader::Impl {
     }
     if (sources.size() >= options.max_sitemaps) {
       p.warnings.push_back(
-          make_finding("max_sitemaps_reached",
+          make_finding(FindingCode::max_sitemaps_reached,
                        fmt::format("{} not loaded: more than --max-sitemaps {} sitemaps", named,
                                    options.max_sitemaps),
                        p.url, line));
@@ -480,7 +481,7 @@ struct SitemapLoader::Impl {
       std::string key = final_url.ok() ? final_url.url : f.final_url;
       if (!sitemaps.insert(key).second) {
         sources[idx].warnings.push_back(make_finding(
-            "sitemap_already_loaded",
+            FindingCode::sitemap_already_loaded,
             fmt::format("redirects to {}, which was already loaded; not loaded again", key),
             sources[idx].url));
         return true;
@@ -533,7 +534,7 @@ struct SitemapLoader::Impl {
     for (Finding& finding : doc.findings) source.warnings.push_back(std::move(finding));
     if (source_duplicates > kMaxFindingsPerCode) {
       source.warnings.push_back(
-          make_finding("duplicate_url",
+          make_finding(FindingCode::duplicate_url,
                        fmt::format("{} more duplicate_url findings not listed",
                                    source_duplicates - kMaxFindingsPerCode),
                        source.url));
@@ -556,7 +557,7 @@ struct SitemapLoader::Impl {
     if (doc.kind == SourceKind::sitemap_index && source.parent >= 0 &&
         sources[static_cast<std::size_t>(source.parent)].kind == SourceKind::sitemap_index) {
       source.warnings.push_back(make_finding(
-          "nested_index",
+          FindingCode::nested_index,
           "a sitemap index lists another sitemap index; the protocol does not allow nesting "
           "(followed within --max-depth)",
           source.url));
@@ -579,8 +580,9 @@ struct SitemapLoader::Impl {
                  std::string_view why) {
     net::UrlResult fallback = net::resolve_url(robots_url, "/sitemap.xml");
     if (!fallback.ok()) return;
-    sources[idx].warnings.push_back(make_finding(
-        "sitemap_fallback", fmt::format("{}; trying {}", why, fallback.url), sources[idx].url));
+    sources[idx].warnings.push_back(make_finding(FindingCode::sitemap_fallback,
+                                                 fmt::format("{}; trying {}", why, fallback.url),
+                                                 sources[idx].url));
     follow(fallback.url, fallback.url, idx, 0, depth);
   }
 

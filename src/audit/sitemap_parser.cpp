@@ -320,7 +320,7 @@ class Parser {
       if (!is_complete(item) || !keep_going(item)) break;
       pugi::xml_node link = child(item, "link");
       if (!link) {
-        lint_.add("missing_link", "<item> without <link>", line_of(item));
+        lint_.add(FindingCode::missing_link, "<item> without <link>", line_of(item));
         continue;
       }
       SitemapEntry entry;
@@ -348,7 +348,7 @@ class Parser {
         if (!page && decoded(rel.value()) == "alternate") page = link;
       }
       if (!page) {
-        lint_.add("missing_link", "<entry> without an alternate <link>", line_of(item));
+        lint_.add(FindingCode::missing_link, "<entry> without an alternate <link>", line_of(item));
         continue;
       }
       SitemapEntry entry;
@@ -362,7 +362,8 @@ class Parser {
   bool read_loc(pugi::xml_node parent, std::string_view parent_name, SitemapEntry& entry) {
     pugi::xml_node loc = child(parent, "loc");
     if (!loc) {
-      lint_.add("missing_loc", fmt::format("<{}> without <loc>", parent_name), line_of(parent));
+      lint_.add(FindingCode::missing_loc, fmt::format("<{}> without <loc>", parent_name),
+                line_of(parent));
       return false;
     }
     entry.loc = std::string(trim(text_of(loc)));
@@ -373,7 +374,7 @@ class Parser {
   }
 
   void unexpected(pugi::xml_node node, std::string_view expected) {
-    lint_.add("unexpected_element",
+    lint_.add(FindingCode::unexpected_element,
               fmt::format("expected <{}>, found <{}> (ignored)", expected, node.name()),
               line_of(node));
   }
@@ -430,7 +431,7 @@ class Parser {
         lint_.finish(out_.kind == SourceKind::sitemap_index ? 0 : out_.entries, bytes_.size());
     if (out_.kind == SourceKind::sitemap_index && out_.entries > kMaxUrlsPerSitemap) {
       out_.findings.push_back(
-          Finding{.code = "too_many_sitemaps",
+          Finding{.code = FindingCode::too_many_sitemaps,
                   .message = fmt::format("{} sitemaps in one index; the protocol allows at most {}",
                                          out_.entries, kMaxUrlsPerSitemap),
                   .where = std::string(url_),

@@ -47,7 +47,8 @@ SitemapDocument parse_text_sitemap(std::string_view bytes, std::string_view docu
     const bool has_control = std::any_of(text.begin(), text.end(), is_control);
     if (!has_control && !net::is_absolute_http_url(text)) {
       std::string quoted(text.substr(0, kMaxQuotedLine));
-      lint.add("not_a_url", fmt::format("line is not an absolute http(s) URL: {:?}", quoted), line);
+      lint.add(FindingCode::not_a_url,
+               fmt::format("line is not an absolute http(s) URL: {:?}", quoted), line);
       continue;
     }
     SitemapEntry entry;

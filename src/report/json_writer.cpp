@@ -171,7 +171,7 @@ void append_strings(std::string& out, const std::vector<std::string>& items) {
 void append_findings(std::string& out, const std::vector<model::Finding>& findings) {
   append_array(out, findings, [](std::string& o, const model::Finding& f) {
     Object(o)
-        .string("code", f.code)
+        .string("code", model::to_string(f.code))
         .string("message", f.message)
         .string_or_null("where", f.where)
         .number_or_null("line", f.line)
@@ -223,7 +223,7 @@ void append_result(std::string& out, const model::Report& report, const model::R
   });
   o.string_or_null("final_url", d.final_url);
   o.string_or_null("error", d.error);
-  o.string_or_null("error_kind", d.error_kind);
+  o.string_or_null("error_kind", model::error_kind_name(d));
   o.string_or_null("source", text::source_url(report, r.source));
   o.number_or_null("line", r.line);
   o.string("check_url", d.check_url.empty() ? r.url : d.check_url);

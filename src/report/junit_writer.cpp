@@ -47,7 +47,8 @@ std::string failure_details(const model::Report& report, const model::Result& r)
       out += fmt::format("redirect: {} {} -> {}\n", hop.status, hop.url, hop.location);
     }
     for (const model::Finding& f : d->findings) {
-      out += fmt::format("{}: {}: {}\n", model::to_string(f.severity), f.code, f.message);
+      out += fmt::format("{}: {}: {}\n", model::to_string(f.severity), model::to_string(f.code),
+                         f.message);
     }
   }
   return out;
@@ -69,8 +70,9 @@ void write_testcase(std::ostream& out, const model::Report& report, const model:
       break;
     case model::Outcome::failed:
       out << ">\n      <failure message=\"" << attr(text::failure_reason(r)) << "\" type=\""
-          << attr(d && !d->error_kind.empty() ? d->error_kind : "failed") << "\">"
-          << body(failure_details(report, r)) << "</failure>\n";
+          << attr(d && d->error_kind != model::ErrorKind::none ? model::error_kind_name(*d)
+                                                               : "failed")
+          << "\">" << body(failure_details(report, r)) << "</failure>\n";
       break;
     case model::Outcome::skipped:
     case model::Outcome::cancelled:
@@ -80,7 +82,8 @@ void write_testcase(std::ostream& out, const model::Report& report, const model:
   if (has_findings && r.outcome != model::Outcome::failed) {
     out << "      <system-out>";
     for (const model::Finding& f : d->findings) {
-      out << body(fmt::format("{}: {}: {}\n", model::to_string(f.severity), f.code, f.message));
+      out << body(fmt::format("{}: {}: {}\n", model::to_string(f.severity),
+                              model::to_string(f.code), f.message));
     }
     out << "</system-out>\n";
   }
@@ -109,8 +112,8 @@ void write_source_warnings(std::ostream& out, const model::Source& src) {
   out << "    <system-out>";
   for (const model::Finding& f : src.warnings) {
     std::string where = f.line ? fmt::format("{}:{}", f.where, f.line) : f.where;
-    out << body(
-        fmt::format("{}: {}: {}: {}\n", where, model::to_string(f.severity), f.code, f.message));
+    out << body(fmt::format("{}: {}: {}: {}\n", where, model::to_string(f.severity),
+                            model::to_string(f.code), f.message));
   }
   out << "</system-out>\n";
 }

@@ -127,8 +127,9 @@ void write_warnings(const model::Report& report, std::ostream& out, std::size_t 
     if (shown == max_rows) return;
     ++shown;
     const std::string place = line ? fmt::format("{}:{}", where, line) : std::string(where);
-    out << "| " << text::markdown_code(place) << " | " << text::markdown_code(f.code) << " | "
-        << text::markdown_text(f.message) << " |\n";
+    out << "| " << text::markdown_code(place) << " | "
+        << text::markdown_code(model::to_string(f.code)) << " | " << text::markdown_text(f.message)
+        << " |\n";
   };
   for (const model::Source& s : report.sources) {
     for (const model::Finding& f : s.warnings) row(f.where.empty() ? s.url : f.where, f.line, f);

@@ -113,7 +113,8 @@ void write_failures(const model::Report& report, std::ostream& out, const Summar
   // say what fixes it rather than leave the user to search the manual.
   const bool untrusted =
       std::any_of(report.results.begin(), report.results.end(), [](const auto& r) {
-        return r.outcome == model::Outcome::failed && r.detail && r.detail->error_kind == "tls";
+        return r.outcome == model::Outcome::failed && r.detail &&
+               r.detail->error_kind == model::ErrorKind::tls;
       });
   if (untrusted) {
     out << "  "
@@ -177,8 +178,8 @@ void write_warnings(const model::Report& report, std::ostream& out, const Paint&
     std::string place = line_no ? fmt::format("{}:{}", where, line_no) : std::string(where);
     const std::string_view sgr = f.severity == model::Severity::failure ? kRed : kYellow;
     out << "  " << text::terminal_safe(place) << "\n      "
-        << paint(sgr, text::terminal_safe(f.code)) << ": " << text::terminal_safe(f.message)
-        << '\n';
+        << paint(sgr, text::terminal_safe(model::to_string(f.code))) << ": "
+        << text::terminal_safe(f.message) << '\n';
   };
   for (const model::Source& s : report.sources) {
     for (const model::Finding& f : s.warnings) line(f.where.empty() ? s.url : f.where, f.line, f);

@@ -286,7 +286,7 @@ std::string failure_reason(const model::Result& result) {
       break;
     }
   }
-  return pick->code + ": " + pick->message;
+  return std::string(model::to_string(pick->code)) + ": " + pick->message;
 }
 
 std::string_view source_url(const model::Report& report, std::uint32_t index) {

@@ -5,6 +5,7 @@
 #include <fstream>
 
 using siteaudit::audit::ExpectedRoutes;
+using siteaudit::audit::FindingCode;
 using siteaudit::audit::RouteMatcher;
 using siteaudit::audit::RouteReport;
 using siteaudit::audit::Severity;
@@ -208,14 +209,14 @@ TEST_CASE("RouteMatcher keeps unexpected URLs up to a cap and counts the rest", 
 
   auto findings = m.findings(false);
   REQUIRE(findings.size() == 5);
-  CHECK(findings[0].code == "missing_route");
+  CHECK(findings[0].code == FindingCode::missing_route);
   CHECK(findings[0].message ==
         "expected route '/docs/**' matches no sitemap URL: add the page to the sitemap, or "
         "remove the route if the page is gone");
   CHECK(findings[0].where == "routes.txt");
   CHECK(findings[0].line == 1);
   CHECK(findings[0].severity == Severity::failure);
-  CHECK(findings[1].code == "unexpected_url");
+  CHECK(findings[1].code == FindingCode::unexpected_url);
   CHECK(findings[1].where == "https://e.com/page/0");
   CHECK(findings[1].message ==
         "sitemap URL matches no route in routes.txt: add a route for it, or drop it from the "

@@ -44,7 +44,7 @@ TEST_CASE("hygiene: a listed URL that redirects", "[audit]") {
   one.redirects.push_back({kUrl, 301, "https://example.com/a/", 3});
   auto f = redirected_url_finding(kUrl, one, rules);
   REQUIRE(f);
-  CHECK(f->code == "redirected_url");
+  CHECK(f->code == FindingCode::redirected_url);
   CHECK(f->where == kUrl);
   CHECK(f->severity == Severity::warning);
   CHECK(f->message ==
@@ -81,7 +81,7 @@ TEST_CASE("hygiene: X-Robots-Tag noindex, none and agent-specific forms", "[audi
 
   auto all = noindex({{"x-robots-tag", "noindex"}});
   REQUIRE(all);
-  CHECK(all->code == "noindex");
+  CHECK(all->code == FindingCode::noindex);
   CHECK(all->message ==
         "X-Robots-Tag tells search engines not to index this page, yet the sitemap lists it: "
         "remove it from the sitemap or drop the noindex");
@@ -112,7 +112,7 @@ TEST_CASE("hygiene: robots.txt disallows a listed URL", "[audit]") {
   CHECK_FALSE(robots_disallowed_finding(kUrl, false, rules));
   auto f = robots_disallowed_finding(kUrl, true, rules);
   REQUIRE(f);
-  CHECK(f->code == "robots_disallowed");
+  CHECK(f->code == FindingCode::robots_disallowed);
   CHECK(f->where == kUrl);
   CHECK(f->message ==
         "robots.txt disallows this URL, yet the sitemap lists it: remove it from the sitemap "
@@ -124,7 +124,7 @@ TEST_CASE("hygiene: lastmod later than Last-Modified", "[audit]") {
   Response r = response(200, {{"last-modified", "Wed, 01 May 2024 10:00:00 GMT"}});
   auto f = lastmod_finding(kUrl, "2024-05-01T10:00:01Z", r, rules, kNow);
   REQUIRE(f);
-  CHECK(f->code == "lastmod_after_last_modified");
+  CHECK(f->code == FindingCode::lastmod_after_last_modified);
   CHECK(f->message ==
         "sitemap lastmod 2024-05-01T10:00:01Z is later than the page's Last-Modified (Wed, 01 "
         "May 2024 10:00:00 GMT): set lastmod to when the page last changed, not when the "
@@ -162,7 +162,7 @@ TEST_CASE("hygiene: content type compares the media type only, any case", "[audi
   auto wrong = content_type_finding(
       kUrl, response(200, {{"content-type", "application/json; charset=utf-8"}}), html);
   REQUIRE(wrong);
-  CHECK(wrong->code == "content_type");
+  CHECK(wrong->code == FindingCode::content_type);
   CHECK(wrong->message == "content type is application/json, expected text/html (--content-type)");
   auto missing = content_type_finding(kUrl, response(200), html);
   REQUIRE(missing);
@@ -212,7 +212,7 @@ TEST_CASE("hygiene: slow pages over --slow", "[audit]") {
   CHECK_FALSE(slow_finding(kUrl, r, rules_for("", milliseconds(2300))));
   auto f = slow_finding(kUrl, r, rules_for("", milliseconds(1000)));
   REQUIRE(f);
-  CHECK(f->code == "slow");
+  CHECK(f->code == FindingCode::slow);
   CHECK(f->message == "took 2300 ms, more than --slow 1000 ms");
 }
 
@@ -228,7 +228,7 @@ TEST_CASE("hygiene_findings applies every rule, page rules only to 2xx, --strict
   auto findings = hygiene_findings(job, r, true, rules, kNow);
   std::vector<std::string> codes;
   for (const auto& f : findings) {
-    codes.push_back(f.code);
+    codes.push_back(to_string(f.code));
     CHECK(f.severity == Severity::failure);
     CHECK(f.where == kUrl);
   }
@@ -239,7 +239,7 @@ TEST_CASE("hygiene_findings applies every rule, page rules only to 2xx, --strict
   error_page.status = 404;
   codes.clear();
   for (const auto& f : hygiene_findings(job, error_page, false, rules, kNow))
-    codes.push_back(f.code);
+    codes.push_back(to_string(f.code));
   CHECK(codes == std::vector<std::string>{"redirected_url", "slow"});
 
   Response clean = response(200, {{"content-type", "text/html"}});

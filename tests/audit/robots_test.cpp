@@ -129,7 +129,7 @@ TEST_CASE("Only the first 500 KiB are parsed", "[audit]") {
   CHECK(r.allowed("bot", "/beyond"));
   CHECK(r.sitemaps().empty());
   REQUIRE(r.findings().size() == 1);
-  CHECK(r.findings()[0].code == "robots_too_large");
+  CHECK(r.findings()[0].code == FindingCode::robots_too_large);
 }
 
 TEST_CASE("Fetch status: 4xx allows all, 5xx and unreachable disallow all", "[audit]") {

@@ -47,10 +47,10 @@ TEST_CASE("check_loc resolves, normalises and checks scope", "[audit]") {
   CHECK(lint.check_loc("mailto:someone@example.com", 8).empty());
   CHECK(lint.check_loc("", 9).empty());
   auto findings = lint.finish(7, 100);
-  CHECK(count_code(findings, "relative_loc") == 1);
-  CHECK(count_code(findings, "loc_out_of_scope") == 2);
-  CHECK(count_code(findings, "non_http_loc") == 1);
-  CHECK(count_code(findings, "empty_loc") == 1);
+  CHECK(count_code(findings, FindingCode::relative_loc) == 1);
+  CHECK(count_code(findings, FindingCode::loc_out_of_scope) == 2);
+  CHECK(count_code(findings, FindingCode::non_http_loc) == 1);
+  CHECK(count_code(findings, FindingCode::empty_loc) == 1);
 }
 
 TEST_CASE("A local file cannot resolve relative locs", "[audit]") {
@@ -58,8 +58,8 @@ TEST_CASE("A local file cannot resolve relative locs", "[audit]") {
   CHECK(lint.check_loc("/a", 1).empty());
   CHECK(lint.check_loc("https://anywhere.example/a", 2) == "https://anywhere.example/a");
   auto findings = lint.finish(1, 10);
-  CHECK(count_code(findings, "relative_loc") == 1);
-  CHECK(count_code(findings, "loc_out_of_scope") == 0);
+  CHECK(count_code(findings, FindingCode::relative_loc) == 1);
+  CHECK(count_code(findings, FindingCode::loc_out_of_scope) == 0);
 }
 
 TEST_CASE("check_loc: a control character is a finding, never a different URL", "[audit]") {
@@ -68,7 +68,7 @@ TEST_CASE("check_loc: a control character is a finding, never a different URL", 
   CHECK(lint.check_loc("https://example.com/c\x1b[0md", 4).empty());
   CHECK(lint.check_loc(" https://example.com/ok\n", 5) == "https://example.com/ok");
   auto findings = lint.finish(1, 10);
-  REQUIRE(count_code(findings, "control_character_in_url") == 2);
+  REQUIRE(count_code(findings, FindingCode::control_character_in_url) == 2);
   CHECK(findings[0].message ==
         "https://example.com/a\\x00b contains the control character U+0000; not checked");
   CHECK(findings[1].message.starts_with("https://example.com/c\\x1B[0md "));
@@ -85,20 +85,33 @@ TEST_CASE("check_sitemap_loc: in a local index, a loc without a scheme is a file
   CHECK(SitemapLint("index.xml").check_sitemap_loc("g.xml", 6) == "g.xml");
   auto findings = local.finish(0, 10);
   CHECK(findings.size() == 1);
-  CHECK(count_code(findings, "non_http_loc") == 1);
+  CHECK(count_code(findings, FindingCode::non_http_loc) == 1);
   // In an http(s) index, a relative loc is a URL, as for pages.
   SitemapLint remote("https://example.com/blog/index.xml");
   CHECK(remote.check_sitemap_loc("child.xml", 1) == "https://example.com/blog/child.xml");
-  CHECK(count_code(remote.finish(0, 10), "relative_loc") == 1);
+  CHECK(count_code(remote.finish(0, 10), FindingCode::relative_loc) == 1);
 }
 
 TEST_CASE("Findings of one code are capped and summarised", "[audit]") {
   SitemapLint lint("https://example.com/sitemap.xml");
   for (std::uint32_t line = 1; line <= 100; ++line) lint.check_lastmod("yesterday", line);
   auto findings = lint.finish(100, kMaxBytesPerSitemap + 1);
-  CHECK(count_code(findings, "invalid_lastmod") == kMaxFindingsPerCode + 1);
+  CHECK(count_code(findings, FindingCode::invalid_lastmod) == kMaxFindingsPerCode + 1);
   CHECK(findings.back().message == "80 more invalid_lastmod findings not listed");
-  CHECK(count_code(findings, "sitemap_too_large") == 1);
+  CHECK(count_code(findings, FindingCode::sitemap_too_large) == 1);
+}
+
+TEST_CASE("The summaries of capped codes follow the codes' words, as they always have", "[audit]") {
+  // relative_loc comes before invalid_lastmod in the enum; the report lists by the word.
+  SitemapLint lint("https://example.com/sitemap.xml");
+  for (std::uint32_t line = 1; line <= 30; ++line) {
+    lint.add(FindingCode::relative_loc, "relative", line);
+    lint.add(FindingCode::invalid_lastmod, "lastmod", line);
+  }
+  auto findings = lint.finish(30, 10);
+  REQUIRE(findings.size() >= 2);
+  CHECK(findings[findings.size() - 2].message == "10 more invalid_lastmod findings not listed");
+  CHECK(findings.back().message == "10 more relative_loc findings not listed");
 }
 
 TEST_CASE("check_loc agrees with normalize_url on every shape of URL", "[audit]") {

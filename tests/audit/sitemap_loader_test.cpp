@@ -173,7 +173,7 @@ TEST_CASE("Loader: a site root without Sitemap: lines falls back to /sitemap.xml
   REQUIRE(run.result.ok());
   CHECK(job_urls(run, server.base()) == std::vector<std::string>{"/a", "/b"});
   REQUIRE(run.sources.size() == 2);
-  CHECK(count_code(run.sources[0].warnings, "sitemap_fallback") == 1);
+  CHECK(count_code(run.sources[0].warnings, FindingCode::sitemap_fallback) == 1);
 }
 
 TEST_CASE("Loader: robots.txt 404 falls back and the missing sitemap is a child failure",
@@ -207,8 +207,8 @@ TEST_CASE("Loader: index cycles, duplicates, child failures and nesting", "[audi
   REQUIRE(run.sources.size() == 5);
   const Source& b = run.sources[1];
   CHECK(b.kind == SourceKind::sitemap_index);
-  CHECK(count_code(b.warnings, "nested_index") == 1);
-  CHECK(count_code(b.warnings, "sitemap_already_loaded") == 1);
+  CHECK(count_code(b.warnings, FindingCode::nested_index) == 1);
+  CHECK(count_code(b.warnings, FindingCode::sitemap_already_loaded) == 1);
   CHECK(run.sources[2].url == server.url("/index/pages.xml"));
   CHECK(run.sources[3].error == server.url("/index/missing.xml") + ": HTTP status 404");
   // Line 4 is "  <url><loc>BASE/index/fo": the document ends after it.
@@ -216,7 +216,7 @@ TEST_CASE("Loader: index cycles, duplicates, child failures and nesting", "[audi
   CHECK(run.sources[4].error == server.url("/index/broken.xml") + ":4:" + std::to_string(col) +
                                     ": unexpected end of document: <loc> is not closed");
   CHECK(run.sources[4].urls == 1);
-  CHECK(count_code(run.sources[0].warnings, "sitemap_already_loaded") == 1);
+  CHECK(count_code(run.sources[0].warnings, FindingCode::sitemap_already_loaded) == 1);
 }
 
 TEST_CASE("Loader: the depth limit stops nested indexes", "[audit]") {
@@ -231,7 +231,7 @@ TEST_CASE("Loader: the depth limit stops nested indexes", "[audit]") {
   REQUIRE(limited.result.ok());
   CHECK(limited.jobs.empty());
   REQUIRE(limited.sources.size() == 3);
-  CHECK(count_code(limited.sources[2].warnings, "max_depth_reached") == 1);
+  CHECK(count_code(limited.sources[2].warnings, FindingCode::max_depth_reached) == 1);
 }
 
 TEST_CASE("Loader: the sitemap and URL limits", "[audit]") {
@@ -241,7 +241,7 @@ TEST_CASE("Loader: the sitemap and URL limits", "[audit]") {
   auto run = run_loader({server.url("/yoast/sitemap_index.xml")}, few);
   REQUIRE(run.result.ok());
   CHECK(run.sources.size() == 2);
-  CHECK(count_code(run.sources[0].warnings, "max_sitemaps_reached") == 1);
+  CHECK(count_code(run.sources[0].warnings, FindingCode::max_sitemaps_reached) == 1);
   auto urls = run_loader({server.url("/yoast/sitemap_index.xml")}, {}, true, {.max_urls = 3});
   REQUIRE(urls.result.ok());
   CHECK(urls.result.url_limit_reached);
@@ -368,8 +368,8 @@ TEST_CASE("Loader: duplicates are counted once, rewrite sets check_url", "[audit
   CHECK(run.duplicates == 2);
   CHECK(run.jobs[0].url == server.url("/a"));
   CHECK(run.jobs[0].check_url == "https://preview.example/a");
-  CHECK(count_code(run.sources[1].warnings, "duplicate_url") == 1);
-  CHECK(count_code(run.sources[2].warnings, "duplicate_url") == 1);
+  CHECK(count_code(run.sources[1].warnings, FindingCode::duplicate_url) == 1);
+  CHECK(count_code(run.sources[2].warnings, FindingCode::duplicate_url) == 1);
   CHECK(run.sources[1].urls == 3);
 }
 

@@ -33,7 +33,7 @@ TEST_CASE("Hugo index lists its language sitemaps, relative ones resolved", "[au
   CHECK(doc.children[1].url == "https://example.com/hugo/fr/sitemap.xml");
   CHECK(doc.children[1].line == 8);
   CHECK(doc.children[1].lastmod == "2024-03-02T10:15:00+01:00");
-  CHECK(count_code(doc.findings, "relative_loc") == 1);
+  CHECK(count_code(doc.findings, FindingCode::relative_loc) == 1);
 }
 
 TEST_CASE("Hugo urlset: xhtml:link alternates are not pages", "[audit]") {
@@ -58,7 +58,7 @@ TEST_CASE("Root-relative locs are resolved against the sitemap and flagged", "[a
         std::vector<std::string>{"https://example.com/hugo/fr/",
                                  "https://example.com/hugo/fr/posts/premier-article/"});
   CHECK(got.entries[0].loc == "/hugo/fr/");
-  CHECK(count_code(doc.findings, "relative_loc") == 2);
+  CHECK(count_code(doc.findings, FindingCode::relative_loc) == 2);
   CHECK(doc.findings[0].where == "https://example.com/hugo/fr/sitemap.xml");
   CHECK(doc.findings[0].line == 5);
 }
@@ -228,26 +228,26 @@ TEST_CASE("Lint: lastmod, priority, changefreq, scope, scheme, missing loc", "[a
   REQUIRE(doc.ok());
   // ftp: and the <url> without <loc> are not pages; <uri> is ignored.
   CHECK(got.entries.size() == 8);
-  CHECK(count_code(doc.findings, "invalid_lastmod") == 1);
-  CHECK(count_code(doc.findings, "invalid_priority") == 1);
-  CHECK(count_code(doc.findings, "invalid_changefreq") == 1);
-  CHECK(count_code(doc.findings, "relative_loc") == 1);
-  CHECK(count_code(doc.findings, "loc_out_of_scope") == 2);
-  CHECK(count_code(doc.findings, "non_http_loc") == 1);
-  CHECK(count_code(doc.findings, "missing_loc") == 1);
-  CHECK(count_code(doc.findings, "unexpected_element") == 1);
+  CHECK(count_code(doc.findings, FindingCode::invalid_lastmod) == 1);
+  CHECK(count_code(doc.findings, FindingCode::invalid_priority) == 1);
+  CHECK(count_code(doc.findings, FindingCode::invalid_changefreq) == 1);
+  CHECK(count_code(doc.findings, FindingCode::relative_loc) == 1);
+  CHECK(count_code(doc.findings, FindingCode::loc_out_of_scope) == 2);
+  CHECK(count_code(doc.findings, FindingCode::non_http_loc) == 1);
+  CHECK(count_code(doc.findings, FindingCode::missing_loc) == 1);
+  CHECK(count_code(doc.findings, FindingCode::unexpected_element) == 1);
   for (const auto& f : doc.findings) {
     CHECK(f.where == "https://example.com/lint/problems.xml");
     CHECK(f.line > 0);
   }
-  auto find = [&](std::string_view code) {
+  auto find = [&](FindingCode code) {
     for (const auto& f : doc.findings)
       if (f.code == code) return f;
     return Finding{};
   };
-  CHECK(find("invalid_lastmod").line == 11);
-  CHECK(find("invalid_priority").line == 15);
-  CHECK(find("unexpected_element").message == "expected <url>, found <uri> (ignored)");
+  CHECK(find(FindingCode::invalid_lastmod).line == 11);
+  CHECK(find(FindingCode::invalid_priority).line == 15);
+  CHECK(find(FindingCode::unexpected_element).message == "expected <url>, found <uri> (ignored)");
 }
 
 TEST_CASE("Truncated inside a loc: every complete url before it, not the half one", "[audit]") {
@@ -347,7 +347,7 @@ TEST_CASE("Lint: more than 50,000 URLs in one file", "[audit]") {
   auto doc = parse_sitemap(xml, "https://example.com/sitemap.xml", [&](SitemapEntry&&) { ++n; });
   CHECK(doc.ok());
   CHECK(n == 50'001);
-  CHECK(count_code(doc.findings, "too_many_urls") == 1);
+  CHECK(count_code(doc.findings, FindingCode::too_many_urls) == 1);
 }
 
 TEST_CASE("A control character in a <loc>, also as &#0;, is a finding, never a shorter URL",
@@ -365,7 +365,7 @@ TEST_CASE("A control character in a <loc>, also as &#0;, is a finding, never a s
   REQUIRE(doc.ok());
   // Only the clean URL is delivered; "https://example.com/a" is never one of them.
   CHECK(got.urls() == std::vector<std::string>{"https://example.com/ok?x=1&y=AB&unknown;"});
-  REQUIRE(count_code(doc.findings, "control_character_in_url") == 3);
+  REQUIRE(count_code(doc.findings, FindingCode::control_character_in_url) == 3);
   CHECK(doc.findings[0].line == 2);
   CHECK(doc.findings[0].message ==
         "https://example.com/a\\x00b contains the control character U+0000; not checked");
@@ -381,13 +381,13 @@ TEST_CASE("A control character in a feed link or index child is a finding too", 
       "</entry><entry><link href=\"https://example.com/p?a=1&amp;b=2\"/></entry></feed>",
       got);
   CHECK(got.urls() == std::vector<std::string>{"https://example.com/p?a=1&b=2"});
-  CHECK(count_code(atom.findings, "control_character_in_url") == 1);
+  CHECK(count_code(atom.findings, FindingCode::control_character_in_url) == 1);
   auto index = parse(
       "<sitemapindex><sitemap><loc>https://example.com/s&#0;.xml</loc></sitemap>"
       "</sitemapindex>",
       got, "/srv/site/index.xml");
   CHECK(index.children.empty());
-  CHECK(count_code(index.findings, "control_character_in_url") == 1);
+  CHECK(count_code(index.findings, FindingCode::control_character_in_url) == 1);
 }
 
 TEST_CASE("A local index's children without a scheme are files relative to it", "[audit]") {
@@ -406,15 +406,15 @@ TEST_CASE("A local index's children without a scheme are files relative to it", 
   for (const SitemapEntry& child : doc.children) urls.push_back(child.url);
   CHECK(urls == std::vector<std::string>{"/srv/site/pages.xml", "/srv/site/posts.xml.gz",
                                          "/abs/other.xml", "https://example.com/remote.xml"});
-  CHECK(count_code(doc.findings, "relative_loc") == 0);
-  CHECK(count_code(doc.findings, "non_http_loc") == 1);
+  CHECK(count_code(doc.findings, FindingCode::relative_loc) == 0);
+  CHECK(count_code(doc.findings, FindingCode::non_http_loc) == 1);
   // An index read from standard input: relative to the current directory.
   auto piped = parse("<sitemapindex><sitemap><loc>a.xml</loc></sitemap></sitemapindex>", got, "-");
   REQUIRE(piped.children.size() == 1);
   CHECK(piped.children[0].url == "a.xml");
   // A page <loc> of a local urlset is still a URL, never a file.
   auto pages = parse("<urlset><url><loc>pages.xml</loc></url></urlset>", got, "/srv/site/s.xml");
-  CHECK(count_code(pages.findings, "relative_loc") == 1);
+  CHECK(count_code(pages.findings, FindingCode::relative_loc) == 1);
 }
 
 TEST_CASE("A cancelled parse reads its grace of entries, then stops and says where", "[audit]") {

@@ -47,7 +47,8 @@ struct Collected {
 };
 
 // count_code() counts findings with `code`.
-inline std::size_t count_code(const std::vector<audit::Finding>& findings, std::string_view code) {
+inline std::size_t count_code(const std::vector<audit::Finding>& findings,
+                              audit::FindingCode code) {
   std::size_t n = 0;
   for (const auto& f : findings) n += f.code == code;
   return n;

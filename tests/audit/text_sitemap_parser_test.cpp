@@ -24,7 +24,7 @@ TEST_CASE("Text sitemap: BOM, CRLF, blank lines, leading spaces, stray lines", "
   CHECK(got.entries[2].line == 7);
   CHECK(doc.entries == 3);
   // "this is not a url" and the relative path, each with its line.
-  REQUIRE(count_code(doc.findings, "not_a_url") == 2);
+  REQUIRE(count_code(doc.findings, FindingCode::not_a_url) == 2);
   CHECK(doc.findings[0].line == 4);
   CHECK(doc.findings[1].line == 5);
   CHECK(doc.findings[0].where == "https://example.com/text/sitemap.txt");
@@ -46,7 +46,7 @@ TEST_CASE("Text sitemap: more than 50,000 lines is flagged once", "[audit]") {
   std::size_t n = 0;
   auto doc = parse_text_sitemap(text, "https://example.com/s.txt", [&](SitemapEntry&&) { ++n; });
   CHECK(n == 50'001);
-  CHECK(count_code(doc.findings, "too_many_urls") == 1);
+  CHECK(count_code(doc.findings, FindingCode::too_many_urls) == 1);
 }
 
 TEST_CASE("Text sitemap: a control character in a line is a finding, never requested", "[audit]") {
@@ -56,7 +56,7 @@ TEST_CASE("Text sitemap: a control character in a line is a finding, never reque
                            "d\nhttps://example.com/ok\n";
   auto doc = parse_text_sitemap(text, "https://example.com/s.txt", got.callback());
   CHECK(got.urls() == std::vector<std::string>{"https://example.com/ok"});
-  REQUIRE(count_code(doc.findings, "control_character_in_url") == 2);
+  REQUIRE(count_code(doc.findings, FindingCode::control_character_in_url) == 2);
   CHECK(doc.findings[0].line == 1);
   CHECK(doc.findings[0].message.starts_with("https://example.com/a\\x00b "));
   CHECK(doc.findings[1].message.starts_with("https://example.com/c\\x7Fd "));

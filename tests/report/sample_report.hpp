@@ -67,7 +67,8 @@ inline model::Report sample_report() {
   pages.kind = model::SourceKind::urlset;
   pages.urls = 8;
   pages.parent = 0;
-  pages.warnings.push_back({"invalid_lastmod", "lastmod \"yesterday\" is not a W3C datetime",
+  pages.warnings.push_back({model::FindingCode::invalid_lastmod,
+                            "lastmod \"yesterday\" is not a W3C datetime",
                             "https://example.com/pages.xml", 7, model::Severity::warning});
   model::Source posts;
   posts.url = "https://example.com/posts.xml.gz";
@@ -92,14 +93,15 @@ inline model::Report sample_report() {
     d.final_url = "https://example.com/new/";
     d.content_type = "text/html; charset=utf-8";
     d.lastmod = "2024-04-01";
-    d.findings.push_back({"redirected_url", "listed URL redirects to https://example.com/new/",
+    d.findings.push_back({model::FindingCode::redirected_url,
+                          "listed URL redirects to https://example.com/new/",
                           "https://example.com/old", 0, model::Severity::warning});
   }
   report.results.push_back(std::move(redirected));
 
   model::Result missing =
       make_result(report, "https://example.com/a&b<c>\"q\"", Outcome::failed, 404, 1, 9);
-  missing.details().error_kind = "status";
+  missing.details().error_kind = model::ErrorKind::status;
   report.results.push_back(std::move(missing));
 
   model::Result timeout =
@@ -107,7 +109,7 @@ inline model::Report sample_report() {
   timeout.attempts = 3;
   timeout.time_ms = 30000;
   timeout.details().error = "timeout: no response after 10000 ms";
-  timeout.details().error_kind = "timeout";
+  timeout.details().error_kind = model::ErrorKind::timeout;
   timeout.details().slow = true;
   report.results.push_back(std::move(timeout));
 
@@ -123,7 +125,7 @@ inline model::Report sample_report() {
   model::Result excluded =
       make_result(report, "https://example.com/admin", Outcome::skipped, 0, 2, 2);
   excluded.details().error = "excluded by --exclude /admin";
-  excluded.details().error_kind = "excluded";
+  excluded.details().error_kind = model::ErrorKind::excluded;
   report.results.push_back(std::move(excluded));
 
   model::Result cancelled =
@@ -134,7 +136,7 @@ inline model::Report sample_report() {
   model::Result hostile = make_result(report, "https://example.com/\x1b[31mred\x07\x01\xff|`x`",
                                       Outcome::failed, 500, 1, 20);
   hostile.details().error = "server said \"<boom>\"\n\x1b]0;title\x07";
-  hostile.details().error_kind = "status";
+  hostile.details().error_kind = model::ErrorKind::status;
   report.results.push_back(std::move(hostile));
 
   report.routes.enabled = true;

@@ -148,7 +148,7 @@ TEST_CASE("summary hints at --ca-file and --insecure when a certificate was not 
   CHECK_FALSE(has(summary(report), "--ca-file"));
   for (model::Result& r : report.results) {
     if (r.outcome != model::Outcome::failed) continue;
-    r.details().error_kind = "tls";
+    r.details().error_kind = model::ErrorKind::tls;
     r.details().error = "the TLS certificate of example.com:443 is not trusted";
     break;
   }

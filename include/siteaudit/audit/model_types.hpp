@@ -6,8 +6,10 @@
 // day, so it names them without the namespace.
 #pragma once
 
+#include "siteaudit/model/error_kind.hpp"
 #include "siteaudit/model/exit_code.hpp"
 #include "siteaudit/model/finding.hpp"
+#include "siteaudit/model/finding_code.hpp"
 #include "siteaudit/model/job.hpp"
 #include "siteaudit/model/output_mode.hpp"
 #include "siteaudit/model/report.hpp"
@@ -18,7 +20,9 @@ namespace siteaudit::audit {
 
 using model::CheckMethod;
 using model::ColorMode;
+using model::ErrorKind;
 using model::Finding;
+using model::FindingCode;
 using model::Job;
 using model::kExitFailures;
 using model::kExitInterrupted;

@@ -69,7 +69,7 @@ class SitemapLint {
   void check_priority(std::string_view priority, std::uint32_t line);
 
   // add() records a finding about this document (subject to the per-code cap).
-  void add(std::string_view code, std::string message, std::uint32_t line);
+  void add(FindingCode code, std::string message, std::uint32_t line);
 
   // finish() applies the whole-file limits (URL count, uncompressed size) and returns every
   // finding, with a summary finding per code whose lines were capped.
@@ -83,7 +83,13 @@ class SitemapLint {
   net::UrlParts scope_;       // scheme, host, port and directory path of the document
   std::string scope_origin_;  // "scheme://host[:port]" as a normalised URL starts
   std::vector<Finding> findings_;
-  std::map<std::string, std::uint64_t, std::less<>> counts_;
+  // ByWord orders the counts by the code's word, the order of finish()'s summary findings.
+  struct ByWord {
+    bool operator()(FindingCode a, FindingCode b) const noexcept {
+      return std::string_view(to_string(a)) < to_string(b);
+    }
+  };
+  std::map<FindingCode, std::uint64_t, ByWord> counts_;
 };
 
 }  // namespace siteaudit::audit

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "siteaudit/model/error_kind.hpp"
 #include "siteaudit/model/finding.hpp"
 
 namespace siteaudit::model {
@@ -34,10 +35,11 @@ struct RedirectHop {
 
 // ResultDetail holds what most results do not have.
 struct ResultDetail {
-  std::string check_url;   // the requested URL when --rewrite changed it
-  std::string final_url;   // where redirects ended, when they did
-  std::string error;       // human-readable reason for a failure, skip or transport error
-  std::string error_kind;  // stable kind: "dns", "timeout", "status", "robots", "excluded", ...
+  std::string check_url;  // the requested URL when --rewrite changed it
+  std::string final_url;  // where redirects ended, when they did
+  std::string error;      // human-readable reason for a failure, skip or transport error
+  ErrorKind error_kind = ErrorKind::none;       // see error_kind_name()
+  FindingCode failed_by = FindingCode::status;  // the finding, when error_kind is `finding`
   std::string content_type;
   std::string lastmod;  // from the sitemap
   std::vector<RedirectHop> redirects;
@@ -66,6 +68,10 @@ struct Result {
     return *detail;
   }
 };
+
+// error_kind_name() is the report's error_kind: the kind's word, the code of the finding that
+// failed the page, or empty (null) when there was no error.
+const char* error_kind_name(const ResultDetail& detail) noexcept;
 
 // A million Results are held until the report is written: each byte here is a megabyte there.
 static_assert(sizeof(Result) <= 48, "Result grew: see the note at the top of result.hpp");

@@ -780,30 +780,33 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
   return outcome;
 }
 
-std::vector<model::ConfigSetting> report_settings(const Options& options) {
-  // The same definitions as the command line and --print-config, bound to a scratch copy.
+namespace {
+
+// option_entries() is every option's entry, from the same definitions as the command line,
+// bound to a scratch copy. The entries read the Options they are given, not the scratch.
+std::vector<TomlEntry> option_entries() {
   CLI::App app;
   configure_app(app);
   Options scratch;
   OptionTable table(app, scratch);
   VerbositySwitches switches;
   define_options(app, table, scratch, switches);
+  return table.entries();
+}
+
+}  // namespace
+
+std::vector<model::ConfigSetting> report_settings(const Options& options) {
   std::vector<model::ConfigSetting> settings;
   settings.push_back({"input", options.config.inputs});
-  for (const TomlEntry& entry : table.entries()) {
+  for (const TomlEntry& entry : option_entries()) {
     if (entry.setting) settings.push_back({entry.key, entry.setting(options)});
   }
   return settings;
 }
 
 void write_config_toml(const Options& options, std::ostream& out) {
-  // The entries come from the same definitions as the command line, bound to a scratch copy.
-  CLI::App app;
-  configure_app(app);
-  Options scratch;
-  OptionTable table(app, scratch);
-  VerbositySwitches switches;
-  define_options(app, table, scratch, switches);
+  const std::vector<TomlEntry> entries = option_entries();
 
   out << "# siteaudit " SITEAUDIT_VERSION " configuration (siteaudit --print-config).\n"
       << "# Read it back with: siteaudit --config FILE\n\n";
@@ -813,7 +816,7 @@ void write_config_toml(const Options& options, std::ostream& out) {
     out << "input = " << toml_list(options.config.inputs) << '\n';
   }
   std::string group;
-  for (const TomlEntry& entry : table.entries()) {
+  for (const TomlEntry& entry : entries) {
     if (entry.group != group) {
       group = entry.group;
       out << "\n# " << group << '\n';

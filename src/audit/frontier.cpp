@@ -1,9 +1,11 @@
 // frontier.cpp — offers, the queue, and the count of work in flight.
 //
-// Lock order: mutex_ is the only lock, and it is never held across a channel operation. The
-// dispatcher takes a batch of Jobs under the lock and sends them after releasing it; offer()
-// posts its wake-up token after releasing it. So a producer holding the lock never waits on
-// the dispatcher, and the dispatcher blocked on a full jobs channel never holds up an offer.
+// Lock order: mutex_ is the only lock of ours, and it is never held across a channel operation
+// that can wait. The dispatcher takes a batch of Jobs under the lock and sends them after
+// releasing it; offer() posts its wake-up token after releasing it, and its fast path uses
+// try_send(), which never waits (the channel's own lock is a leaf). So a producer holding the
+// lock never waits on the dispatcher, and the dispatcher blocked on a full jobs channel never
+// holds up an offer.
 #include "siteaudit/audit/frontier.hpp"
 
 #include <mutex>
@@ -52,9 +54,16 @@ void Frontier::producer_done() {
 }
 
 OfferStatus Frontier::offer(Offer&& offer) {
-  // Normalised outside the lock: it is the one costly step of an offer.
-  net::UrlResult normal = net::normalize_url(offer.url);
-  std::string identity = normal.ok() ? std::move(normal.url) : std::move(offer.url);
+  // Normalised outside the lock: it is the one costly step of an offer. Nearly every URL a
+  // sitemap lists is already normal (the lint resolved it); it is then taken as it is, without
+  // the copy normalize_url() would make.
+  std::string identity;
+  if (net::is_normal_url(offer.url)) {
+    identity = std::move(offer.url);
+  } else {
+    net::UrlResult normal = net::normalize_url(offer.url);
+    identity = normal.ok() ? std::move(normal.url) : std::move(offer.url);
+  }
   if (options_.shard && !options_.shard(identity)) return OfferStatus::other_shard;
   bool was_empty = false;
   {
@@ -85,10 +94,21 @@ OfferStatus Frontier::offer(Offer&& offer) {
       if (!decision.checked) job.skip = std::move(decision.reason);
     }
     if (options_.on_accept) options_.on_accept(job.url);
-    was_empty = queue_.empty();
-    queue_.push_back(std::move(job));
     ++in_flight_;
     accepted_.store(seq + 1, std::memory_order_relaxed);
+    // The fast path: with nothing queued and no batch in the dispatcher's hands, a Job that
+    // fits in the jobs channel goes straight there, in order, without waking the dispatcher
+    // (one fiber hand-off per URL instead of two). try_send never waits, so holding the lock
+    // across it cannot block an offer behind the workers.
+    if (queue_.empty() && in_hand_ == 0 && jobs_ != nullptr) {
+      if (job.check_url.empty()) job.check_url = job.url;
+      if (jobs_->try_send(std::move(job)) == rt::ChannelStatus::success) {
+        return OfferStatus::accepted;
+      }
+      // try_send moves only on success: `job` is whole. Its check_url stays filled.
+    }
+    was_empty = queue_.empty();
+    queue_.push_back(std::move(job));
   }
   if (was_empty) notify();
   return OfferStatus::accepted;
@@ -109,16 +129,25 @@ void Frontier::wait_for_room() {
 void Frontier::dispatch(rt::Sender<Job> jobs) {
   std::vector<Job> batch;
   batch.reserve(kBatch);
+  {
+    std::lock_guard lock(mutex_);
+    jobs_ = &jobs;  // from now on offers may send directly (offer()'s fast path)
+  }
   for (;;) {
     bool finished = false;
     bool room = false;
     {
       std::lock_guard lock(mutex_);
+      in_hand_ = 0;  // the previous batch is sent
       while (!queue_.empty() && batch.size() < kBatch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      in_hand_ = batch.size();
       finished = batch.empty() && finished_locked();
+      // Nothing can be offered once the run is finished (no producer, nothing in flight), but
+      // the fast path must not see a channel that is about to close.
+      if (finished) jobs_ = nullptr;
       room = !batch.empty() && queue_.size() <= options_.room;
     }
     if (room) (void)room_.try_send('r');  // full: a token is already waiting

@@ -158,9 +158,9 @@ FrontierOptions frontier_options(const AuditConfig& config, const AuditPlan& pla
   if (routes != nullptr) {
     options.on_accept = [routes](std::string_view url) { (void)routes->add(url); };
   }
-  // The jobs channel holds twice the workers; a queue several times that keeps the workers
-  // fed across a sitemap fetch without holding a whole index of URLs.
-  options.room = std::max<std::size_t>(4096, config.workers * 8ull);
+  // The jobs channel holds twice the workers; a queue four times that (1,024 at least) keeps
+  // the workers fed while the loader parses, without holding a whole index of URLs.
+  options.room = std::max<std::size_t>(1024, config.workers * 8ull);
   return options;
 }
 

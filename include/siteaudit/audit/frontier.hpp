@@ -10,7 +10,8 @@
 // that finds a link while the jobs channel is full goes on to send its own result, and the
 // classic deadlock of a worker blocked on a channel that only workers drain cannot happen.
 //
-// One dispatcher fiber (dispatch()) moves queued Jobs into the bounded jobs channel. The
+// One dispatcher fiber (dispatch()) moves queued Jobs into the bounded jobs channel; while
+// nothing is queued, an offer that finds room in the channel puts its Job there itself. The
 // frontier counts work in flight: a URL counts from the moment it is accepted until the
 // collector says its Result was collected (collected()), so a URL being checked, a retry
 // waiting out its backoff and a Result waiting in the results channel all count. When every
@@ -157,6 +158,11 @@ class Frontier {
   UrlHashSet seen_;  // normalised URLs offered so far, accepted or not
   std::deque<Job> queue_;
   std::uint64_t in_flight_ = 0;
+  // jobs_ is the dispatcher's channel while it runs, null before and after; in_hand_ counts
+  // the Jobs it has taken from the queue and not yet sent. Offers send directly only when both
+  // the queue and the hand are empty, so that Jobs still go out in acceptance order.
+  const rt::Sender<Job>* jobs_ = nullptr;
+  std::size_t in_hand_ = 0;
   bool limit_reached_ = false;
   std::atomic<std::int64_t> producers_{0};
   std::atomic<std::uint64_t> accepted_{0};

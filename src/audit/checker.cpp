@@ -119,32 +119,23 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
   if (!job.lastmod.empty()) result.details().lastmod = job.lastmod;
 
   if (!job.skip.empty()) {
+    // The frontier decided not to request it (Frontier::offer and screen).
     result.outcome = Outcome::skipped;
     result.details().error = job.skip;
-    result.details().error_kind = ErrorKind::excluded;
-    return result;
-  }
-  if (job.origin == OriginTrust::refused) {
-    result.outcome = Outcome::skipped;
-    result.details().error =
-        "not on an input's origin or a --header-host (--same-origin-only); not requested";
-    result.details().error_kind = ErrorKind::other_origin;
+    result.details().error_kind = job.skip_kind;
+    if (job.skip_kind == ErrorKind::robots) {
+      if (auto finding = robots_disallowed_finding(job.url, true, settings_.hygiene)) {
+        add_finding(result, std::move(*finding));
+      }
+    }
     return result;
   }
   // Only the rate limiter keys on the host: without one, no URL is split for it.
   const std::string host = rate_ != nullptr ? host_of(job.check_url) : std::string();
   if (robots_ != nullptr) {
+    // The Crawl-delay is politeness, the checker's; the frontier has already decided whether
+    // robots.txt allows the URL at all. The rules are cached by then.
     std::shared_ptr<const RobotsTxt> rules = robots_->rules(ctx, job.check_url);
-    if (rules && !rules->allowed(kRobotsUserAgent, job.check_url)) {
-      // Never requested: --respect-robots promises the site that.
-      result.outcome = Outcome::skipped;
-      result.details().error = "robots.txt disallows this URL for siteaudit (--respect-robots)";
-      result.details().error_kind = ErrorKind::robots;
-      if (auto finding = robots_disallowed_finding(job.url, true, settings_.hygiene)) {
-        add_finding(result, std::move(*finding));
-      }
-      return result;
-    }
     if (rules && rate_ != nullptr) {
       if (auto delay = rules->crawl_delay(kRobotsUserAgent)) {
         rate_->set_crawl_delay(host, *delay);

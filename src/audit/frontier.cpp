@@ -91,7 +91,14 @@ OfferStatus Frontier::offer(Offer&& offer) {
     job.seq = seq;
     if (options_.filter != nullptr && !options_.filter->empty()) {
       FilterDecision decision = options_.filter->check(job.url);
-      if (!decision.checked) job.skip = std::move(decision.reason);
+      if (!decision.checked) {
+        job.skip = std::move(decision.reason);
+        job.skip_kind = ErrorKind::excluded;
+      }
+    }
+    if (job.skip.empty() && job.origin == OriginTrust::refused) {
+      job.skip = "not on an input's origin or a --header-host (--same-origin-only); not requested";
+      job.skip_kind = ErrorKind::other_origin;
     }
     if (options_.on_accept) options_.on_accept(job.url);
     ++in_flight_;
@@ -190,6 +197,16 @@ OriginTrust Frontier::classify(std::string& check_url) const {
   if (userinfo && !trusted) check_url = net::without_userinfo(check_url);
   if (trusted) return OriginTrust::trusted;
   return options_.same_origin_only ? OriginTrust::refused : OriginTrust::other;
+}
+
+void Frontier::screen(const rt::Context& ctx, Job& job) const {
+  if (options_.robots == nullptr || !job.skip.empty()) return;
+  std::shared_ptr<const RobotsTxt> rules = options_.robots->rules(ctx, job.check_url);
+  if (rules && !rules->allowed(kRobotsUserAgent, job.check_url)) {
+    // Never requested: --respect-robots promises the site that.
+    job.skip = "robots.txt disallows this URL for siteaudit (--respect-robots)";
+    job.skip_kind = ErrorKind::robots;
+  }
 }
 
 std::size_t Frontier::queued() const {

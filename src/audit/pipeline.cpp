@@ -182,7 +182,9 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
 
   std::optional<RouteMatcher> routes;
   if (plan.routes) routes.emplace(std::move(*plan.routes));
-  Frontier frontier(frontier_options(config, plan, routes ? &*routes : nullptr));
+  FrontierOptions scope = frontier_options(config, plan, routes ? &*routes : nullptr);
+  scope.robots = robots.get();
+  Frontier frontier(std::move(scope));
 
   // Bounded channels: the dispatcher waits when the workers fall behind, the workers when the
   // collector does. Offers never wait: the frontier queues them.
@@ -204,7 +206,7 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
       "loader");
   rt::go([&frontier, jobs_out = rt::Sender<Job>(jobs)] { frontier.dispatch(jobs_out); },
          "dispatcher");
-  WorkerPool pool(config.workers, ctx, checker, rt::Receiver<Job>(jobs),
+  WorkerPool pool(config.workers, ctx, frontier, checker, rt::Receiver<Job>(jobs),
                   rt::Sender<Result>(results));
   Collector(report, frontier, hooks.on_progress, started).run(rt::Receiver<Result>(results));
 

@@ -5,15 +5,19 @@
 
 namespace siteaudit::audit {
 
-WorkerPool::WorkerPool(unsigned count, const rt::Context& ctx, const Checker& checker,
-                       rt::Receiver<Job> jobs, rt::Sender<Result> results) {
+WorkerPool::WorkerPool(unsigned count, const rt::Context& ctx, const Frontier& frontier,
+                       const Checker& checker, rt::Receiver<Job> jobs, rt::Sender<Result> results) {
   for (unsigned i = 0; i < count; ++i) {
     workers_.add(1);
     rt::go(
-        [this, &ctx, &checker, jobs, results] {
+        [this, &ctx, &frontier, &checker, jobs, results] {
           for (Job& job : jobs) {
-            results.send(ctx.is_done() ? Checker::cancelled(job, "the run was cancelled")
-                                       : checker.check(ctx, job));
+            if (ctx.is_done()) {
+              results.send(Checker::cancelled(job, "the run was cancelled"));
+              continue;
+            }
+            frontier.screen(ctx, job);
+            results.send(checker.check(ctx, job));
           }
           workers_.done();
         },

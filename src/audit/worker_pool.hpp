@@ -7,14 +7,15 @@
 // frontier accepted is lost.
 //
 // Example (inside the runtime):
-//   WorkerPool pool(64, ctx, checker, rt::Receiver<Job>(jobs), rt::Sender<Result>(results));
-//   for (Result r : rt::Receiver<Result>(results)) collect(r);  // ends when the pool is done
+//   WorkerPool pool(64, ctx, frontier, checker, rt::Receiver<Job>(jobs),
+//                   rt::Sender<Result>(results));
 //
 // Thread safety: constructed on one fiber; it must outlive the collector's range over
 // `results` (the closer fiber uses it until it closes the channel).
 #pragma once
 
 #include "siteaudit/audit/checker.hpp"
+#include "siteaudit/audit/frontier.hpp"
 #include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/runtime/channel.hpp"
 #include "siteaudit/runtime/context.hpp"
@@ -24,9 +25,10 @@ namespace siteaudit::audit {
 
 class WorkerPool {
  public:
-  // WorkerPool() starts `count` workers and the closer. `checker` and `ctx` must outlive them.
-  WorkerPool(unsigned count, const rt::Context& ctx, const Checker& checker, rt::Receiver<Job> jobs,
-             rt::Sender<Result> results);
+  // WorkerPool() starts `count` workers and the closer. Each Job is screened by `frontier`
+  // (robots.txt) before `checker` checks it; `ctx`, `frontier` and `checker` must outlive them.
+  WorkerPool(unsigned count, const rt::Context& ctx, const Frontier& frontier,
+             const Checker& checker, rt::Receiver<Job> jobs, rt::Sender<Result> results);
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 

@@ -202,8 +202,9 @@ TEST_CASE("RetryLoop retries transient outcomes, waits out the backoff and stops
   rt::Runtime runtime({.threads = 1});
   const auto run = runtime.run([] {
     RetryPolicy retry(2, milliseconds(5), milliseconds(1), 11);
+    const rt::Context background = rt::background();
     // A 503 three times: two retries, then final, and it says it gave up.
-    RetryLoop loop(&retry, rt::background());
+    RetryLoop loop(&retry, background);
     std::vector<RetryStep> steps;
     do {
       loop.count_attempt();
@@ -213,12 +214,12 @@ TEST_CASE("RetryLoop retries transient outcomes, waits out the backoff and stops
     CHECK(loop.attempts() == 3);
     CHECK(loop.gave_up());
     // Without a policy one attempt is final; a final 404 did not "give up".
-    RetryLoop once(nullptr, rt::background());
+    RetryLoop once(nullptr, background);
     once.count_attempt();
     CHECK(once.after(status(503)) == RetryStep::done);
     CHECK_FALSE(once.gave_up());
     // A run cancelled while the loop waits: no retry happens.
-    auto [ctx, cancel] = rt::with_cancel(rt::background());
+    auto [ctx, cancel] = rt::with_cancel(background);
     RetryPolicy slow(2, seconds(30), seconds(30), 5);
     RetryLoop waiting(&slow, ctx);
     waiting.count_attempt();

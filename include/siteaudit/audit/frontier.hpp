@@ -5,10 +5,11 @@
 // offered URL, drops the ones it has seen (a set of 64-bit hashes), applies --max-urls and the
 // shard predicate, stores the listed text once in its TextArena, numbers the URL (Job::seq),
 // maps it with --rewrite, decides --include/--exclude and whether its origin is one the user
-// trusts with --header (TrustedOrigins). An accepted URL waits in the
-// frontier's own queue, not in the bounded jobs channel, so an offer never blocks: a worker
-// that finds a link while the jobs channel is full goes on to send its own result, and the
-// classic deadlock of a worker blocked on a channel that only workers drain cannot happen.
+// trusts with --header (TrustedOrigins); screen() adds what robots.txt allows, on the worker. An
+// accepted URL waits in the frontier's own queue, not in the bounded jobs channel, so an offer
+// never blocks: a worker that finds a link while the jobs channel is full goes on to send its own
+// result, and the classic deadlock of a worker blocked on a channel that only workers drain cannot
+// happen.
 //
 // One dispatcher fiber (dispatch()) moves queued Jobs into the bounded jobs channel; while
 // nothing is queued, an offer that finds room in the channel puts its Job there itself. The
@@ -42,6 +43,7 @@
 #include <vector>
 
 #include "siteaudit/audit/model_types.hpp"
+#include "siteaudit/audit/robots_cache.hpp"
 #include "siteaudit/audit/trusted_origins.hpp"
 #include "siteaudit/audit/url_filter.hpp"
 #include "siteaudit/audit/url_hash_set.hpp"
@@ -74,6 +76,9 @@ struct FrontierOptions {
   const TrustedOrigins* trusted = nullptr;
   // same_origin_only refuses (reports as skipped) URLs off the trusted origins.
   bool same_origin_only = false;
+  // robots, when set (--respect-robots), decides in screen() which URLs robots.txt keeps
+  // siteaudit from requesting. It must outlive the frontier.
+  RobotsCache* robots = nullptr;
   // every_origin says that each URL's origin matters (--header or --same-origin-only given);
   // otherwise only URLs with credentials in them are looked at.
   bool every_origin = false;
@@ -124,6 +129,11 @@ class Frontier {
   // wait_for_room() parks the calling producer while more than `room` URLs are queued. Only
   // a fiber that is not a worker may call it (a worker waiting for workers deadlocks).
   void wait_for_room();
+
+  // screen() applies the decisions that need the network, on the worker about to check `job`
+  // (offer() must never wait): with --respect-robots, a URL robots.txt disallows becomes a
+  // skip. It fetches an origin's robots.txt once (RobotsCache), parking the calling fiber.
+  void screen(const rt::Context& ctx, Job& job) const;
 
   // dispatch() sends queued Jobs to `jobs` until every producer is done and nothing is in
   // flight, then closes `jobs`. Jobs go out in the order they were accepted.

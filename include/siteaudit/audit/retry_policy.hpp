@@ -122,6 +122,8 @@ class RetryLoop {
   // RetryLoop() retries under `policy`, or never when it is null. Both arguments must outlive
   // the loop.
   RetryLoop(const RetryPolicy* policy, const rt::Context& ctx) : policy_(policy), ctx_(ctx) {}
+  // A temporary Context (rt::background()) would dangle: name it first.
+  RetryLoop(const RetryPolicy* policy, const rt::Context&& ctx) = delete;
 
   // count_attempt() is called before each attempt, retries and fallbacks alike.
   void count_attempt() noexcept { ++attempts_; }

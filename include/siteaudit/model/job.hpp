@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include "siteaudit/model/error_kind.hpp"
+
 namespace siteaudit::model {
 
 // OriginTrust is what the loader decided about check_url's origin (TrustedOrigins): whether
@@ -42,9 +44,11 @@ struct Job {
   std::uint32_t line = 0;
   // seq is the order in which the frontier accepted the URL; results are reported in this order.
   std::uint64_t seq = 0;
-  // skip, when not empty, says why the URL is not requested (--include/--exclude): the
-  // frontier decided, the checker reports the URL as skipped with this reason.
+  // skip, when not empty, says why the URL is not requested: the frontier decided (--include
+  // and --exclude, --same-origin-only, robots.txt under --respect-robots), and the checker
+  // reports the URL as skipped with this reason and skip_kind as its error kind.
   std::string skip;
+  ErrorKind skip_kind = ErrorKind::none;
   // origin says whether the user's headers go to check_url; `other` unless the loader knew.
   OriginTrust origin = OriginTrust::other;
 };

@@ -135,6 +135,39 @@ std::string LinkText::take() {
   return text;
 }
 
+LinkResolver::LinkResolver(std::string base) : base_(std::move(base)) {
+  std::size_t path_start = 0;
+  if (!net::is_normal_url(base_, &path_start)) return;
+  origin_end_ = path_start;
+  const std::string_view path = std::string_view(base_).substr(0, base_.find('?'));
+  directory_end_ = path.rfind('/') + 1;
+}
+
+net::UrlResult LinkResolver::resolve(std::string_view reference) const {
+  // An empty or fragment-only reference is the base document itself (RFC 3986 §5.2.2: the
+  // base's path and query). libcurl 7.88 resolves it to the base's directory instead, so
+  // every <a href="#top"> would check "/dir/" rather than "/dir/page.html".
+  if (reference.empty() || reference[0] == '#') return net::normalize_url(base_);
+  if (origin_end_ != 0 && !reference.empty()) {
+    const char first = reference[0];
+    std::size_t keep = 0;
+    if (first == '/') {
+      if (reference.size() < 2 || reference[1] != '/') keep = origin_end_;  // not "//host"
+    } else if (first != '.' && first != '?' && first != '#' &&
+               reference.substr(0, reference.find_first_of("/?")).find(':') ==
+                   std::string_view::npos) {
+      keep = directory_end_;  // a path relative to the base's directory
+    }
+    if (keep != 0) {
+      std::string joined;
+      joined.reserve(keep + reference.size());
+      joined.append(base_, 0, keep).append(reference);
+      if (net::is_normal_url(joined)) return {std::move(joined), {}};
+    }
+  }
+  return net::resolve_url(base_, reference);
+}
+
 std::string_view input_stream(std::string_view html, std::string& buffer) {
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
   std::size_t copied = 0;  // html[0, copied) is in `buffer` already (when it is used)
@@ -380,11 +413,12 @@ ExtractResult LinkCollector::finish() && {
         base = std::move(resolved.url);
     }
   }
+  const LinkResolver resolver(base);
   for (Link& link : result_.links) {
     const std::string url = url_for_parsing(link.url);
     link.scheme = scheme_of(url);
     if (link.scheme != LinkScheme::http) continue;
-    net::UrlResult resolved = net::resolve_url(base, url);
+    net::UrlResult resolved = resolver.resolve(url);
     if (!resolved.ok()) {
       link.scheme = LinkScheme::invalid;
       continue;

@@ -61,3 +61,43 @@ TEST_CASE("srcset_urls: image candidates, descriptors skipped", "[audit]") {
   srcset_urls(" , ,", urls);
   CHECK(urls.empty());
 }
+
+TEST_CASE("LinkResolver: the same answers as net::resolve_url, with or without curl", "[audit]") {
+  const std::vector<std::string> bases = {
+      "https://example.com/dir/page.html", "https://example.com/",
+      "http://a.test:8080/x/y/?q=1",       "https://example.com/dir/",
+      "https://EXAMPLE.com/a/../b/c.html", "https://example.com/a%20b/c"};
+  const std::vector<std::string> references = {"/x",          "/p/0/5.html",
+                                               "x.html",      "sub/x.html?a=1&b=2",
+                                               "x.html#frag", "/a/./b",
+                                               "/a/../b",     "../up.html",
+                                               "./here",      ".hidden",
+                                               "?q=2",        "#top",
+                                               "//cdn.test/", "/",
+                                               "/a b",        "/%7Euser",
+                                               "/%41",        "\xC3\xA9.html",
+                                               "1a:b",        "a/b:c",
+                                               "/x?",         "/x?y=1/2",
+                                               "x\\y",        "/{}",
+                                               "~tilde/x",    "https://other.test/A/./b"};
+  for (const auto& base : bases) {
+    const LinkResolver resolver(base);
+    for (const auto& reference : references) {
+      INFO(base << " + " << reference);
+      const auto expected = reference.empty() || reference[0] == '#'
+                                ? siteaudit::net::normalize_url(base)
+                                : siteaudit::net::resolve_url(base, reference);
+      const auto actual = resolver.resolve(reference);
+      CHECK(actual.url == expected.url);
+      CHECK(actual.ok() == expected.ok());
+    }
+  }
+}
+
+TEST_CASE("LinkResolver: an empty or fragment-only reference is the page itself", "[audit]") {
+  // libcurl 7.88 resolves both to the page's directory ("https://example.com/dir/").
+  const LinkResolver resolver("https://example.com/dir/page.html?x=1");
+  CHECK(resolver.resolve("#top").url == "https://example.com/dir/page.html?x=1");
+  CHECK(resolver.resolve("").url == "https://example.com/dir/page.html?x=1");
+  CHECK(resolver.resolve("?y=2#top").url == "https://example.com/dir/page.html?y=2");
+}

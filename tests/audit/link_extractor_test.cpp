@@ -410,3 +410,58 @@ TEST_CASE("Link extraction: invalid UTF-8 and control characters read as U+FFFD"
   CHECK(page.links[0].url == "/a\xEF\xBF\xBD?x=\xEF\xBF\xBD");
   CHECK(page.links[0].text == "\xEF\xBF\xBD");
 }
+
+TEST_CASE("Link extraction: the tricky fixture page", "[audit]") {
+  auto parser = extractor();
+  INFO(parser->name());
+  const auto page =
+      parse(*parser, read_file(std::string(SITEAUDIT_SOURCE_DIR) + "/fixtures/html/tricky.html"));
+  // Only the noscript link of the "/in-..." ones is real: the others are in a title, style,
+  // script, comment, iframe text, textarea, template, SVG or after plaintext.
+  Strings inside;
+  for (const Link& link : page.links)
+    if (link.url.starts_with("/in-")) inside.push_back(link.url);
+  CHECK(inside == Strings{"/in-noscript"});
+  Strings resolved;
+  for (const Link& link : page.links) resolved.push_back(link.resolved);
+  CHECK(resolved == Strings{"https://example.com/refreshed?from=tricky",
+                            "https://example.com/css/site.css",
+                            "https://example.com/favicon.ico",
+                            "https://example.com/tricky",
+                            "https://example.com/de/tricky",
+                            "https://example.com/fonts/a.woff2",
+                            "https://example.com/site.webmanifest",
+                            "https://example.com/css/noscript.css",
+                            "https://example.com/docs/?a=1&copy=2&b=3",
+                            "",
+                            "",
+                            "",
+                            "https://example.com/first",
+                            "https://example.com/pic",
+                            "https://example.com/img/a.png",
+                            "https://example.com/img/a-2x.png",
+                            "https://example.com/img/a,3x.png",
+                            "https://example.com/img/b.webp",
+                            "https://example.com/img/b-big.webp",
+                            "https://example.com/img/b.jpg",
+                            "https://example.com/area",
+                            "https://example.com/frame.html",
+                            "https://example.com/v.mp4",
+                            "https://example.com/v.jpg",
+                            "https://example.com/v.vtt",
+                            "https://example.com/a.mp3",
+                            "https://example.com/o.swf",
+                            "https://example.com/e.swf",
+                            "https://example.com/js/app.js",
+                            "https://example.com/in-noscript",
+                            "https://example.com/foster-parented",
+                            "https://example.com/cell",
+                            "",
+                            "https://example.com/spacedpath",
+                            "https://example.com/dir/page.html"});
+  CHECK(page.links[8].text == "the docs page");
+  CHECK(page.links[13].text == "A picture");
+  CHECK(page.page.canonical == "https://example.com/tricky");
+  CHECK(page.page.anchors == Strings{"top", "legacy", "footer"});
+  CHECK_FALSE(page.page.nofollow);
+}

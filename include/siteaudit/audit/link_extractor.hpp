@@ -7,7 +7,8 @@
 // URL of a meta http-equiv=refresh. Attribute values are entity-decoded by the parser as the
 // HTML standard says ("?a=1&copy=2" stays as it is); a duplicated attribute counts once (the
 // first wins). Nothing inside comments, script/style text, textarea, title, template contents
-// or after plaintext is a link; noscript is parsed as a browser without scripts sees it. Each
+// or after plaintext is a link; noscript is parsed as a browser without scripts sees it; only
+// HTML elements give links (an SVG <a> does not; ids count in SVG and MathML too). Each
 // link is resolved against the page URL and the first <base href> with net::resolve_url();
 // mailto:, tel:, javascript:, data: and other schemes are returned with their scheme, never
 // resolved. The page-level facts the crawl needs come with them: meta robots noindex and

@@ -119,6 +119,7 @@ class GumboLinkExtractor final : public LinkExtractor {
 }  // namespace
 
 bool gumbo_misreads(std::string_view html) {
+  if (html.find('\0') != std::string_view::npos) return true;
   std::string name;
   for (std::size_t at = html.find("</"); at != std::string_view::npos;
        at = html.find("</", at + 2)) {

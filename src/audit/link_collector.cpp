@@ -125,11 +125,17 @@ void LinkText::image_alt(std::string_view alt) {
 std::string LinkText::take() {
   std::string text = text_.empty() ? std::move(alt_) : std::move(text_);
   if (text.size() >= kLinkTextLimit) {
-    // Cut on a UTF-8 boundary: drop continuation bytes and the lead byte they belong to.
-    std::size_t end = std::min(text.size(), kLinkTextLimit);
-    if (end < text.size())
-      while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    text.resize(end);
+    // append() stopped at the limit, perhaps inside a character: drop an incomplete last
+    // sequence (its lead byte and the continuation bytes that made it).
+    std::size_t lead = text.size();
+    while (lead > 0 && text.size() - lead < 3 &&
+           (static_cast<unsigned char>(text[lead - 1]) & 0xC0) == 0x80)
+      --lead;
+    if (lead > 0) {
+      const auto byte = static_cast<unsigned char>(text[lead - 1]);
+      const std::size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
+      if (text.size() - (lead - 1) < length) text.resize(lead - 1);
+    }
     while (!text.empty() && text.back() == ' ') text.pop_back();
   }
   return text;

@@ -258,6 +258,9 @@ TEST_CASE("Link extraction: link text falls back to an image's alt and is capped
   CHECK(page.links[2].text.size() == kLinkTextLimit);
   CHECK(page.links[2].text == long_text.substr(0, kLinkTextLimit));
   CHECK(page.links[3].text == "x");
+  // The cap falls inside the 60th 'é': it is left out whole.
+  const auto odd = parse(*parser, "<a href=/o>x" + long_text + "</a>");
+  CHECK(odd.links.at(0).text == "x" + long_text.substr(0, kLinkTextLimit - 2));
 }
 
 TEST_CASE("Link extraction: deeply nested markup does not exhaust the stack", "[audit]") {

@@ -12,8 +12,9 @@ namespace {
 // The HTML standard's ASCII whitespace (no \v).
 constexpr std::string_view kHtmlSpace = " \t\n\f\r";
 
+// is_html_space() runs per character of link text: comparisons, not a search.
 bool is_html_space(char c) noexcept {
-  return kHtmlSpace.find(c) != std::string_view::npos;
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
 }
 
 // attribute() is the value of the first attribute named `name`; the first of a duplicated

@@ -21,6 +21,10 @@ bool is_html(myhtml_tree_node_t* node) {
   return myhtml_node_namespace(node) == MyHTML_NAMESPACE_HTML;
 }
 
+bool is_ascii_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 bool is_element(myhtml_tree_node_t* node) {
   const myhtml_tag_id_t tag = myhtml_node_tag_id(node);
   return tag != MyHTML_TAG__TEXT && tag != MyHTML_TAG__COMMENT && tag != MyHTML_TAG__DOCTYPE &&
@@ -63,16 +67,32 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
   ExtractResult extract(std::string_view page, std::string_view page_url) override {
     std::string_view html = input_stream(page, input_);
     LinkCollector links(page_url);
+    // The end of the input inside a tag is where MyHTML departs from the HTML standard.
+    // A lone '<' at the end is text for the standard; MyHTML drops it, and with it the
+    // reopening of a closed link the text causes. "&lt;" is the same text wherever the '<'
+    // could start a tag, and changes no link anywhere else.
+    if (!html.empty() && html.back() == '<') {
+      ending_.assign(html.substr(0, html.size() - 1)).append("&lt;");
+      html = ending_;
+    }
     if (!parse(html)) return failed();
-    // The HTML standard drops a start tag the input ends inside ("eof-in-tag"), as gumbo and
+    // The standard drops a start tag the input ends inside ("eof-in-tag"), as gumbo and
     // browsers do. MyHTML emits it when the input ends after the tag's name (`<a href=/x`,
-    // `<img src="/x" `), and the tree builder acts on it (it may even reopen an earlier link).
-    // A complete tag ends with '>'; one MyHTML emits at the end never does (in the states it
-    // emits from, a '>' would have ended it). Parsing again without the cut tag is what the
-    // standard's tokenizer would have built: it was in the data state at that '<'.
+    // `<img src="/x" `), and the tree builder acts on it (it may reopen an earlier link). A
+    // complete tag ends with '>'; one MyHTML emits at the end never does (in the states it
+    // emits from, a '>' would have ended it). When the input ends inside the tag's name
+    // (`<img`), MyHTML emits the name as text instead. Parsing again without the cut tag is
+    // what the standard's tokenizer builds: it was in the data state at that '<'.
+    std::size_t cut = std::string_view::npos;
     if (last_start_tag_.length > 0 &&
         last_start_tag_.begin + last_start_tag_.length == html.size() && html.back() != '>') {
-      html = html.substr(0, last_start_tag_.begin);
+      cut = last_start_tag_.begin;
+    } else if (last_text_.length > 0 && last_text_.begin + last_text_.length == html.size() &&
+               html[last_text_.begin - 1] == '<' && is_ascii_letter(html[last_text_.begin])) {
+      cut = last_text_.begin - 1;
+    }
+    if (cut != std::string_view::npos) {
+      html = html.substr(0, cut);
       if (!parse(html)) return failed();
     }
     LineCounter lines(html);
@@ -108,12 +128,17 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
   bool parse(std::string_view html) {
     myhtml_tree_clean(tree_);
     last_start_tag_ = {0, 0};
+    last_text_ = {0, 0};
     myhtml_callback_before_token_done_set(tree_, &MyhtmlLinkExtractor::on_token, this);
     return myhtml_parse(tree_, MyENCODING_UTF_8, html.data(), html.size()) == MyHTML_STATUS_OK;
   }
 
   static void* on_token(myhtml_tree_t*, myhtml_token_node_t* token, void* self) {
     const myhtml_tag_id_t tag = myhtml_token_node_tag_id(token);
+    if (tag == MyHTML_TAG__TEXT) {
+      const myhtml_position_t text = myhtml_token_node_raw_position(token);
+      if (text.begin > 0) static_cast<MyhtmlLinkExtractor*>(self)->last_text_ = text;
+    }
     if (tag != MyHTML_TAG__TEXT && tag != MyHTML_TAG__COMMENT && tag != MyHTML_TAG__DOCTYPE &&
         tag != MyHTML_TAG__END_OF_FILE && !myhtml_token_node_is_close(token))
       static_cast<MyhtmlLinkExtractor*>(self)->last_start_tag_ =
@@ -164,7 +189,9 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
 
   myhtml_t* myhtml_ = nullptr;
   myhtml_tree_t* tree_ = nullptr;
-  myhtml_position_t last_start_tag_{0, 0};
+  myhtml_position_t last_start_tag_{0, 0};  // of the last start tag token
+  myhtml_position_t last_text_{0, 0};       // raw position of the last text token
+  std::string ending_;                      // the input with a final '<' written "&lt;"
   std::vector<HtmlAttribute> attributes_;
   std::string input_;  // the page after input_stream(), when it had to change
 };

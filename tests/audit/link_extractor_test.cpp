@@ -211,6 +211,11 @@ TEST_CASE("Link extraction: end of file inside a tag drops the tag", "[audit]") 
   CHECK(urls(parse(*parser, "<p><a href=/x>x</p><img src")) == Strings{"a href /x"});
   CHECK(urls(parse(*parser, "<p><a href=/x>x</p><img src=/y>")) ==
         Strings{"a href /x", "a href /x", "img src /y"});
+  // Cut inside the tag name: MyHTML made the name text, which reopened the link.
+  CHECK(urls(parse(*parser, "<p><a href=/x>x</p><img")) == Strings{"a href /x"});
+  // A lone '<' at the end is text, which reopens the link; MyHTML dropped it.
+  CHECK(urls(parse(*parser, "<p><a href=/x>x</p><")) == Strings{"a href /x", "a href /x"});
+  CHECK(urls(parse(*parser, "<p><a href=/x>x</p></")) == Strings{"a href /x", "a href /x"});
 }
 
 TEST_CASE("Link extraction: other schemes are counted, never resolved", "[audit]") {

@@ -1,0 +1,146 @@
+// gumbo_link_extractor.cpp — the oracle LinkExtractor, on gumbo (the one gumbo user).
+//
+// Gumbo (libgumbo-dev) is Google's HTML5 parser, written to pass html5lib's tests and slower
+// than MyHTML by an order of magnitude; the differential test and the fuzzer hold MyHTML's
+// links to it. The tree is walked without recursion, as in the MyHTML extractor.
+#include "audit/gumbo_link_extractor.hpp"
+
+#include <gumbo.h>
+
+#include <string>
+#include <vector>
+
+#include "audit/link_collector.hpp"
+#include "siteaudit/audit/line_counter.hpp"
+#include "siteaudit/audit/link_extractor.hpp"
+
+namespace siteaudit::audit {
+namespace {
+
+const GumboVector* children_of(const GumboNode* node) {
+  if (node->type == GUMBO_NODE_DOCUMENT) return &node->v.document.children;
+  if (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE)
+    return &node->v.element.children;
+  return nullptr;
+}
+
+// next_in_tree() is the node after `node` in tree order, not below `root`; children are
+// skipped when `descend` is false.
+const GumboNode* next_in_tree(const GumboNode* node, const GumboNode* root, bool descend) {
+  if (descend) {
+    const GumboVector* children = children_of(node);
+    if (children != nullptr && children->length > 0)
+      return static_cast<const GumboNode*>(children->data[0]);
+  }
+  while (node != nullptr && node != root) {
+    const GumboNode* parent = node->parent;
+    if (parent == nullptr) return nullptr;
+    const GumboVector* siblings = children_of(parent);
+    const unsigned next = static_cast<unsigned>(node->index_within_parent) + 1;
+    if (next < siblings->length) return static_cast<const GumboNode*>(siblings->data[next]);
+    node = parent;
+  }
+  return nullptr;
+}
+
+bool is_element(const GumboNode* node) {
+  return node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE;
+}
+
+std::string_view tag_name(const GumboNode* node) {
+  const char* name = gumbo_normalized_tagname(node->v.element.tag);
+  return name ? std::string_view(name) : std::string_view();
+}
+
+// text_of() is the link text of the element `link`.
+std::string text_of(const GumboNode* link) {
+  LinkText text;
+  const GumboNode* node = next_in_tree(link, link, true);
+  if (node == link) node = nullptr;
+  while (node != nullptr && !text.full()) {
+    bool descend = true;
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
+        node->type == GUMBO_NODE_CDATA) {
+      text.append(node->v.text.text);
+    } else if (is_element(node)) {
+      descend = !LinkCollector::skips_text(tag_name(node));
+      if (node->v.element.tag == GUMBO_TAG_IMG &&
+          node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML) {
+        if (const GumboAttribute* alt = gumbo_get_attribute(&node->v.element.attributes, "alt"))
+          text.image_alt(alt->value);
+      }
+    }
+    node = next_in_tree(node, link, descend);
+  }
+  return text.take();
+}
+
+class GumboLinkExtractor final : public LinkExtractor {
+ public:
+  std::string_view name() const noexcept override { return "gumbo"; }
+
+  ExtractResult extract(std::string_view page, std::string_view page_url) override {
+    const std::string_view html = input_stream(page, input_);
+    GumboOptions options = kGumboDefaultOptions;
+    options.max_errors = 0;  // the parse errors are not needed; recording them costs time
+    GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());
+    LinkCollector links(page_url);
+    LineCounter lines(html);
+    const GumboNode* root = output->document;
+    for (const GumboNode* node = next_in_tree(root, root, true); node != nullptr;) {
+      bool descend = true;
+      if (is_element(node)) {
+        const GumboElement& element = node->v.element;
+        const bool html_ns = element.tag_namespace == GUMBO_NAMESPACE_HTML;
+        const std::string_view tag = tag_name(node);
+        attributes_.clear();
+        for (unsigned i = 0; i < element.attributes.length; ++i) {
+          const auto* a = static_cast<const GumboAttribute*>(element.attributes.data[i]);
+          attributes_.push_back({a->name, a->value});
+        }
+        const auto line = lines.at(static_cast<std::ptrdiff_t>(element.start_pos.offset)).first;
+        std::string text;
+        if (LinkCollector::wants_text(tag, html_ns)) text = text_of(node);
+        links.element(tag, html_ns, line, attributes_, text);
+        descend = node->type != GUMBO_NODE_TEMPLATE;
+      }
+      node = next_in_tree(node, root, descend);
+    }
+    ExtractResult result = std::move(links).finish();
+    gumbo_destroy_output(&options, output);
+    return result;
+  }
+
+ private:
+  std::vector<HtmlAttribute> attributes_;
+  std::string input_;  // the page after input_stream(), when it had to change
+};
+
+}  // namespace
+
+bool gumbo_misreads(std::string_view html) {
+  if (html.find('\0') != std::string_view::npos) return true;
+  std::string name;
+  for (std::size_t at = html.find("</"); at != std::string_view::npos;
+       at = html.find("</", at + 2)) {
+    std::size_t i = at + 2;
+    const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    if (i >= html.size() || !letter(html[i])) continue;
+    name.clear();
+    for (; i < html.size(); ++i) {
+      const char c = html[i];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == '/' || c == '>')
+        break;
+      name += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    if (gumbo_tagn_enum(name.data(), static_cast<unsigned>(name.size())) == GUMBO_TAG_UNKNOWN)
+      return true;
+  }
+  return false;
+}
+
+std::unique_ptr<LinkExtractor> make_gumbo_link_extractor() {
+  return std::make_unique<GumboLinkExtractor>();
+}
+
+}  // namespace siteaudit::audit

@@ -1,0 +1,24 @@
+// gumbo_link_extractor.hpp — where the oracle is known to be wrong.
+//
+// Gumbo 0.10.1 gives every element it does not know the same tag value and compares end tags
+// by that value, so `</d>` closes an open `<f>` (the HTML standard and MyHTML compare names;
+// `<f><a href></d>i` is one link for them, two for gumbo). And it drops a NUL that starts an
+// attribute name, where the standard makes it U+FFFD (`<link rel=canonical\0href>` has an href
+// for gumbo only). The differential test and the fuzzer skip such input rather than hold
+// MyHTML to gumbo's bugs.
+//
+// Example:
+//   if (!gumbo_misreads(html)) CHECK(links(myhtml, html) == links(gumbo, html));
+//
+// Thread safety: a pure function.
+#pragma once
+
+#include <string_view>
+
+namespace siteaudit::audit {
+
+// gumbo_misreads() is true when `html` has a NUL byte or an end tag naming an element gumbo
+// does not know (wherever it is, even inside script text: a false alarm only skips an input).
+bool gumbo_misreads(std::string_view html);
+
+}  // namespace siteaudit::audit

@@ -1,0 +1,442 @@
+// link_collector.cpp — which elements and attributes are links, and how they resolve.
+#include "audit/link_collector.hpp"
+
+#include <utility>
+
+#include "siteaudit/net/ascii.hpp"
+#include "siteaudit/net/url.hpp"
+
+namespace siteaudit::audit {
+namespace {
+
+// The HTML standard's ASCII whitespace (no \v).
+constexpr std::string_view kHtmlSpace = " \t\n\f\r";
+
+// is_html_space() runs per character of link text: comparisons, not a search.
+bool is_html_space(char c) noexcept {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+}
+
+// attribute() is the value of the first attribute named `name`; the first of a duplicated
+// attribute wins, as in browsers.
+const HtmlAttribute* attribute(std::span<const HtmlAttribute> attributes,
+                               std::string_view name) noexcept {
+  for (const HtmlAttribute& a : attributes)
+    if (a.name == name) return &a;
+  return nullptr;
+}
+
+// has_token() is true when the space-separated `list` holds `token` (ASCII case-insensitive).
+bool has_token(std::string_view list, std::string_view token) noexcept {
+  std::size_t i = 0;
+  while (i < list.size()) {
+    while (i < list.size() && is_html_space(list[i])) ++i;
+    const std::size_t start = i;
+    while (i < list.size() && !is_html_space(list[i])) ++i;
+    if (i > start && net::iequals(list.substr(start, i - start), token)) return true;
+  }
+  return false;
+}
+
+// url_for_parsing() is what the URL parser reads: leading and trailing C0 controls and spaces
+// stripped, tabs and newlines removed anywhere (URL standard, basic URL parser).
+std::string url_for_parsing(std::string_view url) {
+  std::size_t first = 0, last = url.size();
+  while (first < last && static_cast<unsigned char>(url[first]) <= 0x20) ++first;
+  while (last > first && static_cast<unsigned char>(url[last - 1]) <= 0x20) --last;
+  std::string out;
+  out.reserve(last - first);
+  for (char c : url.substr(first, last - first))
+    if (c != '\t' && c != '\n' && c != '\r') out += c;
+  return out;
+}
+
+// scheme_of() classifies a URL cleaned by url_for_parsing() by its scheme; relative URLs are
+// http (they resolve against an http(s) base).
+LinkScheme scheme_of(std::string_view url) noexcept {
+  const std::size_t colon = url.find(':');
+  if (colon == std::string_view::npos || colon == 0) return LinkScheme::http;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (!alpha(url[0])) return LinkScheme::http;
+  for (char c : url.substr(0, colon))
+    if (!alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.')
+      return LinkScheme::http;  // "a/b:c" is a path
+  const std::string_view scheme = url.substr(0, colon);
+  if (net::iequals(scheme, "http") || net::iequals(scheme, "https")) return LinkScheme::http;
+  if (net::iequals(scheme, "mailto")) return LinkScheme::mailto;
+  if (net::iequals(scheme, "tel")) return LinkScheme::tel;
+  if (net::iequals(scheme, "javascript")) return LinkScheme::javascript;
+  if (net::iequals(scheme, "data")) return LinkScheme::data;
+  return LinkScheme::other;
+}
+
+// link_element() says which attributes of an HTML element (other than link, meta and base,
+// which need more than their name) are links, and of what kind.
+struct LinkAttributes {
+  std::string_view element;
+  LinkKind kind;
+  std::string_view attributes[2];  // src-like attributes; srcset is handled by name below
+  bool srcset = false;
+};
+constexpr LinkAttributes kLinkElements[] = {
+    {"a", LinkKind::navigation, {"href", {}}},
+    {"area", LinkKind::navigation, {"href", {}}},
+    {"img", LinkKind::resource, {"src", {}}, true},
+    {"source", LinkKind::resource, {"src", {}}, true},
+    {"script", LinkKind::resource, {"src", {}}},
+    {"iframe", LinkKind::frame, {"src", {}}},
+    {"frame", LinkKind::frame, {"src", {}}},
+    {"video", LinkKind::resource, {"src", "poster"}},
+    {"audio", LinkKind::resource, {"src", "poster"}},
+    {"track", LinkKind::resource, {"src", {}}},
+    {"object", LinkKind::resource, {"data", {}}},
+    {"embed", LinkKind::resource, {"src", {}}},
+};
+
+// Link rel types that make a resource link.
+constexpr std::string_view kResourceRels[] = {"stylesheet", "icon", "preload", "manifest"};
+
+}  // namespace
+
+void LinkText::append(std::string_view text) {
+  for (char c : text) {
+    if (text_.size() >= kLinkTextLimit) return;
+    if (is_html_space(c)) {
+      space_ = !text_.empty();
+      continue;
+    }
+    if (space_) {
+      text_ += ' ';
+      space_ = false;
+      if (text_.size() >= kLinkTextLimit) break;
+    }
+    text_ += c;
+  }
+  if (text_.size() > kLinkTextLimit) text_.resize(kLinkTextLimit);
+}
+
+void LinkText::image_alt(std::string_view alt) {
+  if (has_alt_) return;
+  has_alt_ = true;
+  LinkText collapsed;
+  collapsed.append(alt);
+  alt_ = collapsed.take();
+}
+
+std::string LinkText::take() {
+  std::string text = text_.empty() ? std::move(alt_) : std::move(text_);
+  if (text.size() >= kLinkTextLimit) {
+    // append() stopped at the limit, perhaps inside a character: drop an incomplete last
+    // sequence (its lead byte and the continuation bytes that made it).
+    std::size_t lead = text.size();
+    while (lead > 0 && text.size() - lead < 3 &&
+           (static_cast<unsigned char>(text[lead - 1]) & 0xC0) == 0x80)
+      --lead;
+    if (lead > 0) {
+      const auto byte = static_cast<unsigned char>(text[lead - 1]);
+      const std::size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
+      if (text.size() - (lead - 1) < length) text.resize(lead - 1);
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+  }
+  return text;
+}
+
+LinkResolver::LinkResolver(std::string base) : base_(std::move(base)) {
+  std::size_t path_start = 0;
+  if (!net::is_normal_url(base_, &path_start)) return;
+  origin_end_ = path_start;
+  const std::string_view path = std::string_view(base_).substr(0, base_.find('?'));
+  directory_end_ = path.rfind('/') + 1;
+}
+
+net::UrlResult LinkResolver::resolve(std::string_view reference) const {
+  // An empty or fragment-only reference is the base document itself (RFC 3986 §5.2.2: the
+  // base's path and query). libcurl 7.88 resolves it to the base's directory instead, so
+  // every <a href="#top"> would check "/dir/" rather than "/dir/page.html".
+  if (reference.empty() || reference[0] == '#') return net::normalize_url(base_);
+  if (origin_end_ != 0 && !reference.empty()) {
+    const char first = reference[0];
+    std::size_t keep = 0;
+    if (first == '/') {
+      if (reference.size() < 2 || reference[1] != '/') keep = origin_end_;  // not "//host"
+    } else if (first != '.' && first != '?' && first != '#' &&
+               reference.substr(0, reference.find_first_of("/?")).find(':') ==
+                   std::string_view::npos) {
+      keep = directory_end_;  // a path relative to the base's directory
+    }
+    if (keep != 0) {
+      std::string joined;
+      joined.reserve(keep + reference.size());
+      joined.append(base_, 0, keep).append(reference);
+      if (net::is_normal_url(joined)) return {std::move(joined), {}};
+    }
+  }
+  return net::resolve_url(base_, reference);
+}
+
+std::string_view input_stream(std::string_view html, std::string& buffer) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  std::size_t copied = 0;  // html[0, copied) is in `buffer` already (when it is used)
+  bool replaced = false;
+  auto replace = [&](std::size_t from, std::size_t to) {
+    if (!replaced) {
+      buffer.clear();
+      buffer.reserve(html.size() + 16);
+      replaced = true;
+    }
+    buffer.append(html.substr(copied, from - copied));
+    buffer.append(kReplacement);
+    copied = to;
+  };
+  const std::size_t n = html.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const auto byte = static_cast<unsigned char>(html[i]);
+    if (byte < 0x80) {
+      const bool control = (byte >= 0x01 && byte <= 0x08) || byte == 0x0B ||
+                           (byte >= 0x0E && byte <= 0x1F) || byte == 0x7F;
+      if (control) replace(i, i + 1);
+      ++i;
+      continue;
+    }
+    // The Encoding Standard's UTF-8 decoder: the bounds of the second byte exclude overlong
+    // forms, surrogates and code points above U+10FFFF; a sequence cut short is replaced once
+    // and the byte that cut it is read again.
+    std::size_t needed = 0;
+    unsigned char lower = 0x80, upper = 0xBF;
+    if (byte >= 0xC2 && byte <= 0xDF) {
+      needed = 1;
+    } else if (byte >= 0xE0 && byte <= 0xEF) {
+      needed = 2;
+      if (byte == 0xE0) lower = 0xA0;
+      if (byte == 0xED) upper = 0x9F;
+    } else if (byte >= 0xF0 && byte <= 0xF4) {
+      needed = 3;
+      if (byte == 0xF0) lower = 0x90;
+      if (byte == 0xF4) upper = 0x8F;
+    } else {
+      replace(i, i + 1);
+      ++i;
+      continue;
+    }
+    std::size_t j = i + 1;
+    std::size_t seen = 0;
+    while (seen < needed && j < n) {
+      const auto next = static_cast<unsigned char>(html[j]);
+      if (next < lower || next > upper) break;
+      lower = 0x80;
+      upper = 0xBF;
+      ++seen;
+      ++j;
+    }
+    if (seen < needed) {
+      replace(i, j);
+      i = j;
+      continue;
+    }
+    // C1 controls: U+0080-009F, encoded C2 80 - C2 9F.
+    if (byte == 0xC2 && static_cast<unsigned char>(html[i + 1]) <= 0x9F) replace(i, j);
+    i = j;
+  }
+  if (!replaced) return html;
+  buffer.append(html.substr(copied));
+  return buffer;
+}
+
+bool meta_refresh_url(std::string_view content, std::string_view& url) {
+  // HTML standard, "shared declarative refresh steps".
+  std::size_t i = 0;
+  const std::size_t n = content.size();
+  auto skip_space = [&] {
+    while (i < n && is_html_space(content[i])) ++i;
+  };
+  skip_space();
+  const std::size_t digits = i;
+  while (i < n && content[i] >= '0' && content[i] <= '9') ++i;
+  if (i == digits && (i >= n || content[i] != '.')) return false;
+  while (i < n && ((content[i] >= '0' && content[i] <= '9') || content[i] == '.')) ++i;
+  if (i >= n) return false;
+  if (content[i] != ';' && content[i] != ',' && !is_html_space(content[i])) return false;
+  skip_space();
+  if (i < n && (content[i] == ';' || content[i] == ',')) ++i;
+  skip_space();
+  if (i >= n) return false;
+  const std::size_t url_start = i;
+  if (net::istarts_with(content.substr(i), "url")) {
+    i += 3;
+    skip_space();
+    if (i < n && content[i] == '=') {
+      ++i;
+      skip_space();
+    } else {
+      i = url_start;
+    }
+  }
+  char quote = 0;
+  if (i < n && (content[i] == '"' || content[i] == '\'')) quote = content[i++];
+  url = content.substr(i);
+  if (quote != 0) url = url.substr(0, url.find(quote));
+  return true;
+}
+
+void srcset_urls(std::string_view srcset, std::vector<std::string_view>& urls) {
+  // HTML standard, "parse a srcset attribute": only the URLs are needed, so the descriptors
+  // are skipped up to the comma that ends them (commas inside parentheses do not).
+  std::size_t i = 0;
+  const std::size_t n = srcset.size();
+  while (i < n) {
+    while (i < n && (is_html_space(srcset[i]) || srcset[i] == ',')) ++i;
+    if (i >= n) break;
+    const std::size_t start = i;
+    while (i < n && !is_html_space(srcset[i])) ++i;
+    std::string_view url = srcset.substr(start, i - start);
+    if (url.back() == ',') {
+      while (!url.empty() && url.back() == ',') url.remove_suffix(1);
+    } else {
+      bool in_parens = false;
+      for (; i < n; ++i) {
+        if (srcset[i] == '(')
+          in_parens = true;
+        else if (srcset[i] == ')')
+          in_parens = false;
+        else if (srcset[i] == ',' && !in_parens)
+          break;
+      }
+    }
+    if (!url.empty()) urls.push_back(url);
+  }
+}
+
+LinkCollector::LinkCollector(std::string_view page_url) : page_url_(page_url) {}
+
+void LinkCollector::add(std::string_view element, std::string_view attribute, std::string_view url,
+                        std::uint32_t line, LinkKind kind) {
+  Link link;
+  link.url = url;
+  link.line = line;
+  link.element = element;
+  link.attribute = attribute;
+  link.kind = kind;
+  result_.links.push_back(std::move(link));
+}
+
+void LinkCollector::element(std::string_view name, bool html, std::uint32_t line,
+                            std::span<const HtmlAttribute> attributes, std::string_view text) {
+  if (const HtmlAttribute* id = attribute(attributes, "id"); id && !id->value.empty())
+    result_.page.anchors.emplace_back(id->value);
+  if (!html) return;
+
+  if (name == "base") {
+    if (const HtmlAttribute* href = attribute(attributes, "href"); href && !has_base_) {
+      has_base_ = true;
+      base_href_ = href->value;
+    }
+    return;
+  }
+  if (name == "link") {
+    const HtmlAttribute* href = attribute(attributes, "href");
+    const HtmlAttribute* rel = attribute(attributes, "rel");
+    if (!href || !rel) return;
+    if (has_token(rel->value, "canonical")) {
+      add(name, "href", href->value, line, LinkKind::canonical);
+    } else if (const HtmlAttribute* lang = attribute(attributes, "hreflang");
+               lang && has_token(rel->value, "alternate")) {
+      add(name, "href", href->value, line, LinkKind::alternate);
+      result_.links.back().hreflang = lang->value;
+    } else {
+      for (std::string_view type : kResourceRels) {
+        if (has_token(rel->value, type)) {
+          add(name, "href", href->value, line, LinkKind::resource);
+          break;
+        }
+      }
+    }
+    return;
+  }
+  if (name == "meta") {
+    const HtmlAttribute* content = attribute(attributes, "content");
+    if (!content) return;
+    if (const HtmlAttribute* equiv = attribute(attributes, "http-equiv");
+        equiv && net::iequals(net::trim(equiv->value, kHtmlSpace), "refresh")) {
+      std::string_view url;
+      if (meta_refresh_url(content->value, url)) add(name, "content", url, line, LinkKind::refresh);
+    } else if (const HtmlAttribute* meta_name = attribute(attributes, "name");
+               meta_name && net::iequals(net::trim(meta_name->value, kHtmlSpace), "robots")) {
+      std::string_view rest = content->value;
+      while (!rest.empty()) {
+        const std::size_t comma = rest.find(',');
+        const std::string_view token = net::trim(rest.substr(0, comma), kHtmlSpace);
+        const bool none = net::iequals(token, "none");
+        if (none || net::iequals(token, "noindex")) result_.page.noindex = true;
+        if (none || net::iequals(token, "nofollow")) result_.page.nofollow = true;
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    }
+    return;
+  }
+  if (name == "a") {
+    if (const HtmlAttribute* anchor = attribute(attributes, "name");
+        anchor && !anchor->value.empty())
+      result_.page.anchors.emplace_back(anchor->value);
+  }
+  for (const LinkAttributes& rule : kLinkElements) {
+    if (rule.element != name) continue;
+    for (std::string_view attr : rule.attributes) {
+      if (attr.empty()) continue;
+      if (const HtmlAttribute* value = attribute(attributes, attr)) {
+        add(name, attr, value->value, line, rule.kind);
+        if (name == "a") result_.links.back().text = text;
+        if (name == "area") {
+          if (const HtmlAttribute* alt = attribute(attributes, "alt")) {
+            LinkText area_text;
+            area_text.append(alt->value);
+            result_.links.back().text = area_text.take();
+          }
+        }
+      }
+    }
+    if (rule.srcset) {
+      if (const HtmlAttribute* srcset = attribute(attributes, "srcset")) {
+        std::vector<std::string_view> urls;
+        srcset_urls(srcset->value, urls);
+        for (std::string_view url : urls) add(name, "srcset", url, line, rule.kind);
+      }
+    }
+    return;
+  }
+}
+
+ExtractResult LinkCollector::finish() && {
+  // The document base URL is the first <base href>, wherever it is, resolved against the
+  // page; links before it resolve against it too. An unusable one leaves the page URL.
+  std::string& base = result_.page.base;
+  base = page_url_;
+  if (has_base_) {
+    const std::string href = url_for_parsing(base_href_);
+    if (scheme_of(href) == LinkScheme::http) {
+      if (net::UrlResult resolved = net::resolve_url(page_url_, href); resolved.ok())
+        base = std::move(resolved.url);
+    }
+  }
+  const LinkResolver resolver(base);
+  for (Link& link : result_.links) {
+    const std::string url = url_for_parsing(link.url);
+    link.scheme = scheme_of(url);
+    if (link.scheme != LinkScheme::http) continue;
+    net::UrlResult resolved = resolver.resolve(url);
+    if (!resolved.ok()) {
+      link.scheme = LinkScheme::invalid;
+      continue;
+    }
+    link.resolved = std::move(resolved.url);
+    if (link.kind == LinkKind::canonical && !has_canonical_) {
+      has_canonical_ = true;
+      result_.page.canonical = link.resolved;
+    }
+  }
+  return std::move(result_);
+}
+
+}  // namespace siteaudit::audit

@@ -1,0 +1,205 @@
+// myhtml_link_extractor.cpp — the product's LinkExtractor, on MyHTML (the one MyHTML user).
+//
+// MyHTML (libmodest-dev) is the fastest HTML5 parser Debian ships (scripts/bench/RESULTS.md,
+// "Link extraction"). One parser and one tree are kept per extractor and cleaned between
+// pages, so a page costs no setup. The tree is walked without recursion (deeply nested
+// markup must not exhaust a fiber's stack).
+#include <myhtml/api.h>
+
+#include <string>
+#include <vector>
+
+#include "audit/link_collector.hpp"
+#include "siteaudit/audit/line_counter.hpp"
+#include "siteaudit/audit/link_extractor.hpp"
+#include "siteaudit/runtime/fatal.hpp"
+
+namespace siteaudit::audit {
+namespace {
+
+bool is_html(myhtml_tree_node_t* node) {
+  return myhtml_node_namespace(node) == MyHTML_NAMESPACE_HTML;
+}
+
+bool is_ascii_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool is_element(myhtml_tree_node_t* node) {
+  const myhtml_tag_id_t tag = myhtml_node_tag_id(node);
+  return tag != MyHTML_TAG__TEXT && tag != MyHTML_TAG__COMMENT && tag != MyHTML_TAG__DOCTYPE &&
+         tag != MyHTML_TAG__UNDEF && tag != MyHTML_TAG__END_OF_FILE;
+}
+
+// next_in_tree() is the node after `node` in tree order, not below `root`; children are
+// skipped when `descend` is false.
+myhtml_tree_node_t* next_in_tree(myhtml_tree_node_t* node, myhtml_tree_node_t* root, bool descend) {
+  if (descend) {
+    if (myhtml_tree_node_t* child = myhtml_node_child(node)) return child;
+  }
+  while (node != nullptr && node != root) {
+    if (myhtml_tree_node_t* next = myhtml_node_next(node)) return next;
+    node = myhtml_node_parent(node);
+  }
+  return nullptr;
+}
+
+class MyhtmlLinkExtractor final : public LinkExtractor {
+ public:
+  MyhtmlLinkExtractor() {
+    myhtml_ = myhtml_create();
+    tree_ = myhtml_tree_create();
+    // Single mode: MyHTML's own threads would compete with the fibers' threads.
+    if (myhtml_ == nullptr || tree_ == nullptr ||
+        myhtml_init(myhtml_, MyHTML_OPTIONS_PARSE_MODE_SINGLE, 1, 0) != MyHTML_STATUS_OK ||
+        myhtml_tree_init(tree_, myhtml_) != MyHTML_STATUS_OK)
+      rt::fatal("myhtml: cannot create a parser (out of memory)");
+  }
+  ~MyhtmlLinkExtractor() override {
+    myhtml_tree_destroy(tree_);
+    myhtml_destroy(myhtml_);
+  }
+  MyhtmlLinkExtractor(const MyhtmlLinkExtractor&) = delete;
+  MyhtmlLinkExtractor& operator=(const MyhtmlLinkExtractor&) = delete;
+
+  std::string_view name() const noexcept override { return "myhtml"; }
+
+  ExtractResult extract(std::string_view page, std::string_view page_url) override {
+    std::string_view html = input_stream(page, input_);
+    LinkCollector links(page_url);
+    // The end of the input inside a tag is where MyHTML departs from the HTML standard.
+    // A lone '<' at the end is text for the standard; MyHTML drops it, and with it the
+    // reopening of a closed link the text causes. "&lt;" is the same text wherever the '<'
+    // could start a tag, and changes no link anywhere else.
+    if (!html.empty() && html.back() == '<') {
+      ending_.assign(html.substr(0, html.size() - 1)).append("&lt;");
+      html = ending_;
+    }
+    if (!parse(html)) return failed();
+    // The standard drops a start tag the input ends inside ("eof-in-tag"), as gumbo and
+    // browsers do. MyHTML emits it when the input ends after the tag's name (`<a href=/x`,
+    // `<img src="/x" `), and the tree builder acts on it (it may reopen an earlier link). A
+    // complete tag ends with '>'; one MyHTML emits at the end never does (in the states it
+    // emits from, a '>' would have ended it). When the input ends inside the tag's name
+    // (`<img`), MyHTML emits the name as text instead. Parsing again without the cut tag is
+    // what the standard's tokenizer builds: it was in the data state at that '<'.
+    std::size_t cut = std::string_view::npos;
+    if (last_start_tag_.length > 0 &&
+        last_start_tag_.begin + last_start_tag_.length == html.size() && html.back() != '>') {
+      cut = last_start_tag_.begin;
+    } else if (last_text_.length > 0 && last_text_.begin + last_text_.length == html.size() &&
+               html[last_text_.begin - 1] == '<' && is_ascii_letter(html[last_text_.begin])) {
+      cut = last_text_.begin - 1;
+    }
+    if (cut != std::string_view::npos) {
+      html = html.substr(0, cut);
+      if (!parse(html)) return failed();
+    }
+    LineCounter lines(html);
+    myhtml_tree_node_t* root = myhtml_tree_get_document(tree_);
+    for (myhtml_tree_node_t* node = myhtml_node_child(root); node != nullptr;) {
+      bool descend = true;
+      if (is_element(node)) {
+        const bool html_ns = is_html(node);
+        const std::string_view tag = tag_name(node);
+        attributes_.clear();
+        for (myhtml_tree_attr_t* a = myhtml_node_attribute_first(node); a != nullptr;
+             a = myhtml_attribute_next(a)) {
+          std::size_t key_size = 0, value_size = 0;
+          const char* key = myhtml_attribute_key(a, &key_size);
+          const char* value = myhtml_attribute_value(a, &value_size);
+          attributes_.push_back(
+              {{key ? key : "", key ? key_size : 0}, {value ? value : "", value ? value_size : 0}});
+        }
+        const auto line =
+            lines.at(static_cast<std::ptrdiff_t>(myhtml_node_element_position(node).begin)).first;
+        std::string text;
+        if (LinkCollector::wants_text(tag, html_ns)) text = text_of(node);
+        links.element(tag, html_ns, line, attributes_, text);
+        descend = !(html_ns && myhtml_node_tag_id(node) == MyHTML_TAG_TEMPLATE);
+      }
+      node = next_in_tree(node, root, descend);
+    }
+    return std::move(links).finish();
+  }
+
+ private:
+  // parse() parses `html` into the tree, noting the last start tag's position.
+  bool parse(std::string_view html) {
+    myhtml_tree_clean(tree_);
+    last_start_tag_ = {0, 0};
+    last_text_ = {0, 0};
+    myhtml_callback_before_token_done_set(tree_, &MyhtmlLinkExtractor::on_token, this);
+    return myhtml_parse(tree_, MyENCODING_UTF_8, html.data(), html.size()) == MyHTML_STATUS_OK;
+  }
+
+  static void* on_token(myhtml_tree_t*, myhtml_token_node_t* token, void* self) {
+    const myhtml_tag_id_t tag = myhtml_token_node_tag_id(token);
+    if (tag == MyHTML_TAG__TEXT) {
+      const myhtml_position_t text = myhtml_token_node_raw_position(token);
+      if (text.begin > 0) static_cast<MyhtmlLinkExtractor*>(self)->last_text_ = text;
+    }
+    if (tag != MyHTML_TAG__TEXT && tag != MyHTML_TAG__COMMENT && tag != MyHTML_TAG__DOCTYPE &&
+        tag != MyHTML_TAG__END_OF_FILE && !myhtml_token_node_is_close(token))
+      static_cast<MyhtmlLinkExtractor*>(self)->last_start_tag_ =
+          myhtml_token_node_element_position(token);
+    return self;  // MyHTML passes the callback's answer as the next call's context
+  }
+
+  static ExtractResult failed() {
+    ExtractResult result;
+    result.error = "myhtml could not parse the page (out of memory)";
+    return result;
+  }
+
+  std::string_view tag_name(myhtml_tree_node_t* node) {
+    std::size_t size = 0;
+    const char* name = myhtml_tag_name_by_id(tree_, myhtml_node_tag_id(node), &size);
+    return name ? std::string_view(name, size) : std::string_view();
+  }
+
+  // text_of() is the link text of the element `link`.
+  std::string text_of(myhtml_tree_node_t* link) {
+    LinkText text;
+    for (myhtml_tree_node_t* node = myhtml_node_child(link); node != nullptr && !text.full();) {
+      bool descend = true;
+      const myhtml_tag_id_t tag = myhtml_node_tag_id(node);
+      if (tag == MyHTML_TAG__TEXT) {
+        std::size_t size = 0;
+        const char* data = myhtml_node_text(node, &size);
+        if (data != nullptr) text.append({data, size});
+      } else if (is_element(node)) {
+        descend = !LinkCollector::skips_text(tag_name(node));
+        if (tag == MyHTML_TAG_IMG && is_html(node)) {
+          for (myhtml_tree_attr_t* a = myhtml_node_attribute_first(node); a != nullptr;
+               a = myhtml_attribute_next(a)) {
+            std::size_t key_size = 0, value_size = 0;
+            const char* key = myhtml_attribute_key(a, &key_size);
+            if (key == nullptr || std::string_view(key, key_size) != "alt") continue;
+            const char* value = myhtml_attribute_value(a, &value_size);
+            text.image_alt(value ? std::string_view(value, value_size) : std::string_view());
+            break;
+          }
+        }
+      }
+      node = next_in_tree(node, link, descend);
+    }
+    return text.take();
+  }
+
+  myhtml_t* myhtml_ = nullptr;
+  myhtml_tree_t* tree_ = nullptr;
+  myhtml_position_t last_start_tag_{0, 0};  // of the last start tag token
+  myhtml_position_t last_text_{0, 0};       // raw position of the last text token
+  std::string ending_;                      // the input with a final '<' written "&lt;"
+  std::vector<HtmlAttribute> attributes_;
+  std::string input_;  // the page after input_stream(), when it had to change
+};
+
+}  // namespace
+
+std::unique_ptr<LinkExtractor> make_myhtml_link_extractor() {
+  return std::make_unique<MyhtmlLinkExtractor>();
+}
+
+}  // namespace siteaudit::audit

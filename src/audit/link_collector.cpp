@@ -151,10 +151,6 @@ LinkResolver::LinkResolver(std::string base) : base_(std::move(base)) {
 }
 
 net::UrlResult LinkResolver::resolve(std::string_view reference) const {
-  // An empty or fragment-only reference is the base document itself (RFC 3986 §5.2.2: the
-  // base's path and query). libcurl 7.88 resolves it to the base's directory instead, so
-  // every <a href="#top"> would check "/dir/" rather than "/dir/page.html".
-  if (reference.empty() || reference[0] == '#') return net::normalize_url(base_);
   if (origin_end_ != 0 && !reference.empty()) {
     const char first = reference[0];
     std::size_t keep = 0;

@@ -273,6 +273,10 @@ UrlResult normalize_url(std::string_view url) {
 }
 
 UrlResult resolve_url(std::string_view base, std::string_view reference) {
+  // An empty or fragment-only reference is the base document itself (RFC 3986 §5.2.2: the
+  // base's path and query; the fragment is dropped by normalisation). libcurl 7.88 resolves it
+  // to the base's directory instead, so every <a href="#top"> would name "/dir/".
+  if (reference.empty() || reference.front() == '#') return normalize_url(base);
   CurlUrl h(curl_url());
   if (!h) return UrlResult{{}, "out of memory"};
   std::string input(base);

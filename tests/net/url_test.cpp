@@ -63,6 +63,9 @@ TEST_CASE("resolve_url resolves references against a base", "[net][url]") {
   CHECK(resolve_url(base, "x").url == "http://a.test/b/c/x");
   CHECK(resolve_url(base, "/root").url == "http://a.test/root");
   CHECK(resolve_url(base, "?z").url == "http://a.test/b/c/d?z");
+  // The base document itself (RFC 3986 §5.2.2), not its directory as libcurl 7.88 has it.
+  CHECK(resolve_url(base, "").url == "http://a.test/b/c/d?q");
+  CHECK(resolve_url(base, "#top").url == "http://a.test/b/c/d?q");
   CHECK(resolve_url(base, "//Other.test/p").url == "http://other.test/p");
   CHECK(resolve_url(base, "HTTPS://B.test:443").url == "https://b.test/");
   CHECK(resolve_url(base, "/a b").url == "http://a.test/a%20b");

@@ -116,21 +116,17 @@ OfferStatus Frontier::offer(Offer&& offer) {
     }
     was_empty = queue_.empty();
     queue_.push_back(std::move(job));
+    queued_.store(queue_.size(), std::memory_order_release);
   }
   if (was_empty) notify();
   return OfferStatus::accepted;
 }
 
 void Frontier::wait_for_room() {
-  for (;;) {
-    {
-      std::lock_guard lock(mutex_);
-      if (queue_.size() <= options_.room) return;
-    }
-    // The dispatcher posts a token whenever it takes from a long queue; a token posted before
-    // this wait is still there, so the check above cannot miss it.
-    room_.receive();
-  }
+  // The loader asks before every offer: a read of the mirrored length, not a second lock per
+  // URL. A stale length costs at most one more look: the dispatcher posts a token whenever it
+  // leaves the queue at or below `room`, and a token posted before the wait is still there.
+  while (queued_.load(std::memory_order_acquire) > options_.room) room_.receive();
 }
 
 void Frontier::dispatch(rt::Sender<Job> jobs) {
@@ -150,6 +146,7 @@ void Frontier::dispatch(rt::Sender<Job> jobs) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      queued_.store(queue_.size(), std::memory_order_release);
       in_hand_ = batch.size();
       finished = batch.empty() && finished_locked();
       // Nothing can be offered once the run is finished (no producer, nothing in flight), but
@@ -210,8 +207,7 @@ void Frontier::screen(const rt::Context& ctx, Job& job) const {
 }
 
 std::size_t Frontier::queued() const {
-  std::lock_guard lock(mutex_);
-  return queue_.size();
+  return queued_.load(std::memory_order_acquire);
 }
 
 void Frontier::notify() {

@@ -163,7 +163,7 @@ class Frontier {
   bool finished_locked() const noexcept;
 
   FrontierOptions options_;
-  mutable rt::Mutex mutex_;  // guards everything below up to producers_
+  rt::Mutex mutex_;  // guards everything below up to producers_
   TextArena text_;
   UrlHashSet seen_;  // normalised URLs offered so far, accepted or not
   std::deque<Job> queue_;
@@ -173,6 +173,8 @@ class Frontier {
   // the queue and the hand are empty, so that Jobs still go out in acceptance order.
   const rt::Sender<Job>* jobs_ = nullptr;
   std::size_t in_hand_ = 0;
+  // queued_ mirrors queue_.size(), written under the lock, read without it (wait_for_room).
+  std::atomic<std::size_t> queued_{0};
   bool limit_reached_ = false;
   std::atomic<std::int64_t> producers_{0};
   std::atomic<std::uint64_t> accepted_{0};

@@ -193,6 +193,7 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
   rt::Channel<Result> results(buffer, "results");
 
   LoaderOptions loader_options = LoaderOptions::from(config);
+  loader_options.trusted = &plan.trusted;
   loader_options.retry = &*plan.retry;
   loader_options.robots = robots.get();
   SitemapLoader loader(client, std::move(loader_options), frontier);

@@ -177,7 +177,6 @@ LoaderOptions LoaderOptions::from(const AuditConfig& config) {
   o.max_sitemap_bytes = config.max_sitemap_bytes;
   o.timeout = config.timeout;
   o.headers = config.headers;
-  o.trusted = TrustedOrigins::from_config(config);
   o.same_origin_only = config.same_origin_only;
   o.allow_empty = config.allow_empty;
   return o;
@@ -283,7 +282,7 @@ struct SitemapLoader::Impl {
       request.url = location;
       // A child sitemap on another origin is the site's choice, not the user's: no --header
       // and no URL credentials go there.
-      if (options.trusted.contains(location)) {
+      if (is_trusted(location)) {
         request.headers = options.headers;
       } else if (net::has_userinfo(location)) {
         request.url = net::without_userinfo(location);
@@ -334,12 +333,16 @@ struct SitemapLoader::Impl {
 
   // ---- jobs ----
 
+  bool is_trusted(std::string_view url) const {
+    return options.trusted != nullptr && options.trusted->contains(url);
+  }
+
   // report_credentials() flags a listed URL with credentials before its host: libcurl would
   // send them as Basic auth to whatever origin the sitemap names. The frontier decides whether
   // they are kept (only for trusted origins); the finding says which.
   void report_credentials(std::string_view url, std::uint32_t source, std::uint32_t line) {
     if (!net::has_userinfo(url) || ++credential_findings > kMaxFindingsPerCode) return;
-    const bool trusted = options.trusted.contains(url);
+    const bool trusted = is_trusted(url);
     sources[source].warnings.push_back(make_finding(
         FindingCode::credentials_in_url,
         fmt::format("{} is listed with a user name or password before its host, which the "
@@ -415,8 +418,7 @@ struct SitemapLoader::Impl {
           p.url, line));
       return;
     }
-    if (options.same_origin_only && net::is_absolute_http_url(url) &&
-        !options.trusted.contains(url)) {
+    if (options.same_origin_only && net::is_absolute_http_url(url) && !is_trusted(url)) {
       p.warnings.push_back(make_finding(
           FindingCode::sitemap_other_origin,
           fmt::format("{} not loaded: it is on another origin (--same-origin-only)", named), p.url,

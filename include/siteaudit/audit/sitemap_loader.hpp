@@ -69,9 +69,11 @@ struct LoaderOptions {
   std::uint64_t max_sitemap_bytes = 100ull << 20;  // download and inflated size, per document
   std::chrono::milliseconds timeout{30'000};       // per sitemap fetch
   // headers go with sitemap requests to trusted origins; URL credentials ("user:secret@") of
-  // listed pages are reported, and the frontier keeps them only for trusted origins.
+  // listed pages are reported, and the frontier keeps them only for trusted origins. `trusted`
+  // is the plan's (the frontier decides with the same one); it must outlive the loader, and
+  // null trusts no origin.
   std::vector<std::string> headers;
-  TrustedOrigins trusted;
+  const TrustedOrigins* trusted = nullptr;
   bool same_origin_only = false;  // child sitemaps off the trusted origins are not loaded
   // robots, when set, receives every robots.txt the loader reads (and the status of one it
   // could not), so that --respect-robots asks each origin for its robots.txt once. It must

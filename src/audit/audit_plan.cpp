@@ -74,7 +74,27 @@ ParseResult<AuditPlan> make_plan(const AuditConfig& config) {
       return Failure::failure(error);
     }
   }
+  if (!config.crawl) {
+    // Each of these shapes a crawl; given without one, the user expects something that
+    // will not happen.
+    const std::pair<const char*, bool> crawl_only[] = {
+        {"--scope", !config.scope.empty()},
+        {"--crawl-depth", config.crawl_depth != 0},
+        {"--max-pages", config.max_pages != 0},
+        {"--no-external", config.no_external},
+        {"--check-fragments", config.check_fragments},
+    };
+    for (const auto& [option, given] : crawl_only) {
+      if (given)
+        return Failure::failure(fmt::format("{}: only has a meaning with --crawl", option));
+    }
+  }
   AuditPlan plan;
+  if (config.crawl) {
+    auto scope = CrawlScope::from_config(config);
+    if (!scope.ok()) return Failure::failure(scope.error());
+    plan.crawl.emplace(std::move(scope).value());
+  }
   plan.threads =
       config.threads != 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   auto status = StatusPolicy::parse(config.accept, config.status_rules);

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "siteaudit/audit/audit_config.hpp"
+#include "siteaudit/audit/crawl_scope.hpp"
 #include "siteaudit/audit/expected_routes.hpp"
 #include "siteaudit/audit/hygiene.hpp"
 #include "siteaudit/audit/parse_result.hpp"
@@ -34,8 +35,9 @@ struct AuditPlan {
   HygieneRules hygiene;
   std::unique_ptr<RateLimiter> rate;  // null when neither --rate nor robots.txt limit a host
   std::optional<ExpectedRoutes> routes;
-  TrustedOrigins trusted;  // where --header and URL credentials may go
-  unsigned threads = 1;    // --threads, or the machine's cores when 0
+  TrustedOrigins trusted;           // where --header and URL credentials may go
+  std::optional<CrawlScope> crawl;  // --crawl: the pages parsed for links
+  unsigned threads = 1;             // --threads, or the machine's cores when 0
 };
 
 // make_plan() validates `config` and compiles its rules.

@@ -100,6 +100,7 @@ Result Checker::cancelled(const Job& job, const char* why) {
   result.seq = job.seq;
   result.source = job.source;
   result.line = job.line;
+  result.found = job.found;
   result.outcome = Outcome::cancelled;
   ResultDetail& detail = result.details();
   detail.error = why;
@@ -109,12 +110,13 @@ Result Checker::cancelled(const Job& job, const char* why) {
   return result;
 }
 
-Result Checker::check(const rt::Context& ctx, const Job& job) const {
+Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page) const {
   Result result;
   result.url = job.url;
   result.seq = job.seq;
   result.source = job.source;
   result.line = job.line;
+  result.found = job.found;
   if (job.check_url != job.url) result.details().check_url = job.check_url;
   if (!job.lastmod.empty()) result.details().lastmod = job.lastmod;
 
@@ -155,6 +157,14 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
   if (job.origin == OriginTrust::trusted) request.headers = settings_.headers;
   request.max_body_bytes = settings_.max_body;
   request.timeout = settings_.timeout;
+  if (page != nullptr) {
+    // A page to crawl: its body is the point. The cap (--max-body) bounds what is kept.
+    request.method = net::Method::get;
+    request.on_body = [page](std::string_view chunk) {
+      page->body.append(chunk);
+      return true;
+    };
+  }
 
   net::FetchResult fetched;
   std::uint32_t total_ms = 0;
@@ -164,6 +174,7 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
       return cancelled(job, "the run was cancelled");
     }
     retries.count_attempt();
+    if (page != nullptr) page->body.clear();  // an attempt that failed left a partial body
     fetched = client_.fetch(ctx, request);
     total_ms += fetched.response.time_ms;
     if (fetched.error.kind == net::ErrorKind::cancelled || ctx.is_done()) {
@@ -198,6 +209,15 @@ Result Checker::check(const rt::Context& ctx, const Job& job) const {
     }
   }
   if (request.method == net::Method::get) result.details().bytes = response.body_bytes;
+  if (page != nullptr) {
+    page->url = response.url.empty() ? job.check_url : response.url;
+    if (auto type = response.header("content-type")) page->content_type = *type;
+    for (const auto& [name, value] : response.headers) {
+      if (name != "x-robots-tag") continue;
+      if (!page->x_robots_tag.empty()) page->x_robots_tag += ", ";
+      page->x_robots_tag += value;
+    }
+  }
 
   if (!fetched.ok()) {
     result.outcome = Outcome::failed;
@@ -241,6 +261,9 @@ void Checker::judge(Result& result, const Job& job, const net::Response& respons
       return;
   }
 
+  // The hygiene rules are about what a sitemap lists; a link the crawl found has its own
+  // findings (LinkGraph: linked_redirect, missing_from_sitemap, ...).
+  if (job.found == Discovery::link) return;
   const auto now =
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   for (Finding& finding : hygiene_findings(job, response, false, settings_.hygiene, now)) {

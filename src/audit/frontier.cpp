@@ -8,9 +8,12 @@
 // holds up an offer.
 #include "siteaudit/audit/frontier.hpp"
 
+#include <fmt/format.h>
+
 #include <mutex>
 #include <utility>
 
+#include "siteaudit/audit/link_graph.hpp"
 #include "siteaudit/net/url.hpp"
 
 namespace siteaudit::audit {
@@ -33,6 +36,8 @@ const char* to_string(OfferStatus status) noexcept {
       return "other_shard";
     case OfferStatus::limit_reached:
       return "limit_reached";
+    case OfferStatus::found_before:
+      return "found_before";
   }
   return "accepted";
 }
@@ -65,61 +70,123 @@ OfferStatus Frontier::offer(Offer&& offer) {
     identity = normal.ok() ? std::move(normal.url) : std::move(offer.url);
   }
   if (options_.shard && !options_.shard(identity)) return OfferStatus::other_shard;
+  const std::uint64_t hash = UrlHashSet::hash(identity);
+  OfferStatus status = OfferStatus::accepted;
+  std::uint64_t seq = 0;
   bool was_empty = false;
+  bool sent = false;
   {
     std::lock_guard lock(mutex_);
     if (limit_reached_) return OfferStatus::limit_reached;
-    if (!seen_.insert(identity)) {
-      duplicates_.fetch_add(1, std::memory_order_relaxed);
-      return OfferStatus::duplicate;
-    }
-    const std::uint64_t seq = accepted_.load(std::memory_order_relaxed);
-    if (options_.max_urls != 0 && seq >= options_.max_urls) {
-      limit_reached_ = true;
-      return OfferStatus::limit_reached;
-    }
-    Job job;
-    job.url = text_.store(offer.loc);
-    // check_url stays empty when it is the listed text: dispatch() fills it in, so a queued
-    // URL costs its text once, not twice.
-    std::string check_url = options_.rewrite ? options_.rewrite(identity) : std::move(identity);
-    job.origin = classify(check_url);
-    if (check_url != job.url) job.check_url = std::move(check_url);
-    job.lastmod = std::move(offer.lastmod);
-    job.source = offer.source;
-    job.line = offer.line;
-    job.seq = seq;
-    if (options_.filter != nullptr && !options_.filter->empty()) {
-      FilterDecision decision = options_.filter->check(job.url);
-      if (!decision.checked) {
-        job.skip = std::move(decision.reason);
-        job.skip_kind = ErrorKind::excluded;
+    // In crawl mode a URL may be linked first and listed later: that listing is its first.
+    const bool listing = options_.graph != nullptr && offer.found == Discovery::sitemap;
+    if (!seen_.insert_hash(hash)) {
+      if (listing && listed_.insert_hash(hash)) {
+        status = OfferStatus::found_before;
+      } else {
+        // A page linked twice is the crawl's normal case, not a duplicate listing.
+        if (offer.found != Discovery::link) duplicates_.fetch_add(1, std::memory_order_relaxed);
+        status = OfferStatus::duplicate;
+      }
+    } else {
+      seq = accepted_.load(std::memory_order_relaxed);
+      if (options_.max_urls != 0 && seq >= options_.max_urls) {
+        limit_reached_ = true;
+        if (crawl_cut_.empty()) crawl_cut_ = "--max-urls was reached";
+        return OfferStatus::limit_reached;
+      }
+      if (listing) (void)listed_.insert_hash(hash);
+      // The scope judges the URL as found (normalised), not as --rewrite maps it.
+      const bool in_scope = options_.scope != nullptr && options_.scope->contains(identity);
+      Job job = make_job(offer, std::move(identity), seq);
+      job.identity = hash;
+      if (options_.scope != nullptr) decide_crawl(job, offer, in_scope);
+      if (options_.on_accept) options_.on_accept(job.url);
+      ++in_flight_;
+      accepted_.store(seq + 1, std::memory_order_relaxed);
+      // The fast path: with nothing queued and no batch in the dispatcher's hands, a Job that
+      // fits in the jobs channel goes straight there, in order, without waking the dispatcher
+      // (one fiber hand-off per URL instead of two). try_send never waits, so holding the lock
+      // across it cannot block an offer behind the workers.
+      if (queue_.empty() && in_hand_ == 0 && jobs_ != nullptr) {
+        if (job.check_url.empty()) job.check_url = job.url;
+        sent = jobs_->try_send(std::move(job)) == rt::ChannelStatus::success;
+        // try_send moves only on success: `job` is whole. Its check_url stays filled.
+      }
+      if (!sent) {
+        was_empty = queue_.empty();
+        queue_.push_back(std::move(job));
+        queued_.store(queue_.size(), std::memory_order_release);
       }
     }
-    if (job.skip.empty() && job.origin == OriginTrust::refused) {
-      job.skip = "not on an input's origin or a --header-host (--same-origin-only); not requested";
-      job.skip_kind = ErrorKind::other_origin;
-    }
-    if (options_.on_accept) options_.on_accept(job.url);
-    ++in_flight_;
-    accepted_.store(seq + 1, std::memory_order_relaxed);
-    // The fast path: with nothing queued and no batch in the dispatcher's hands, a Job that
-    // fits in the jobs channel goes straight there, in order, without waking the dispatcher
-    // (one fiber hand-off per URL instead of two). try_send never waits, so holding the lock
-    // across it cannot block an offer behind the workers.
-    if (queue_.empty() && in_hand_ == 0 && jobs_ != nullptr) {
-      if (job.check_url.empty()) job.check_url = job.url;
-      if (jobs_->try_send(std::move(job)) == rt::ChannelStatus::success) {
-        return OfferStatus::accepted;
-      }
-      // try_send moves only on success: `job` is whole. Its check_url stays filled.
-    }
-    was_empty = queue_.empty();
-    queue_.push_back(std::move(job));
-    queued_.store(queue_.size(), std::memory_order_release);
+  }
+  // The graph has its own lock: it is told after ours is released. A Job sent above may be
+  // checked and settled before this runs; LinkGraph merges in either order.
+  if (options_.graph != nullptr) {
+    options_.graph->offered(hash, offer, status == OfferStatus::accepted, seq);
   }
   if (was_empty) notify();
-  return OfferStatus::accepted;
+  return status;
+}
+
+Job Frontier::make_job(Offer& offer, std::string identity, std::uint64_t seq) {
+  Job job;
+  job.url = text_.store(offer.loc);
+  // check_url stays empty when it is the listed text: dispatch() fills it in, so a queued
+  // URL costs its text once, not twice.
+  std::string check_url = options_.rewrite ? options_.rewrite(identity) : std::move(identity);
+  job.origin = classify(check_url);
+  if (check_url != job.url) job.check_url = std::move(check_url);
+  job.lastmod = std::move(offer.lastmod);
+  job.source = offer.source;
+  job.line = offer.line;
+  job.seq = seq;
+  job.found = offer.found;
+  job.depth = offer.depth;
+  if (options_.filter != nullptr && !options_.filter->empty()) {
+    FilterDecision decision = options_.filter->check(job.url);
+    if (!decision.checked) {
+      job.skip = std::move(decision.reason);
+      job.skip_kind = ErrorKind::excluded;
+    }
+  }
+  if (job.skip.empty() && job.origin == OriginTrust::refused) {
+    job.skip = "not on an input's origin or a --header-host (--same-origin-only); not requested";
+    job.skip_kind = ErrorKind::other_origin;
+  }
+  return job;
+}
+
+void Frontier::decide_crawl(Job& job, const Offer& offer, bool in_scope) {
+  if (!in_scope) {
+    external_.fetch_add(1, std::memory_order_relaxed);
+    if (options_.no_external && offer.found == Discovery::link && job.skip.empty()) {
+      job.skip = "off the crawl's scope (--no-external); not requested";
+      job.skip_kind = ErrorKind::external;
+    }
+    return;
+  }
+  if (!offer.page || !job.skip.empty()) return;
+  if (options_.crawl_depth != 0 && offer.depth >= options_.crawl_depth) {
+    if (crawl_cut_.empty()) {
+      crawl_cut_ =
+          fmt::format("--crawl-depth {} kept deeper pages from being parsed", options_.crawl_depth);
+    }
+    return;
+  }
+  if (options_.max_pages != 0 && pages_ >= options_.max_pages) {
+    if (crawl_cut_.empty()) {
+      crawl_cut_ = fmt::format("--max-pages {} was reached", options_.max_pages);
+    }
+    return;
+  }
+  ++pages_;
+  job.parse = true;
+}
+
+std::string Frontier::crawl_incomplete_reason() const {
+  std::lock_guard lock(mutex_);
+  return crawl_cut_;
 }
 
 void Frontier::wait_for_room() {

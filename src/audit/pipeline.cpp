@@ -23,6 +23,7 @@
 #include "siteaudit/audit/checker.hpp"
 #include "siteaudit/audit/expected_routes.hpp"
 #include "siteaudit/audit/frontier.hpp"
+#include "siteaudit/audit/link_graph.hpp"
 #include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/audit/robots_cache.hpp"
 #include "siteaudit/audit/sitemap_loader.hpp"
@@ -145,7 +146,7 @@ CheckSettings check_settings(const AuditConfig& config, const AuditPlan& plan,
 }
 
 FrontierOptions frontier_options(const AuditConfig& config, const AuditPlan& plan,
-                                 RouteMatcher* routes) {
+                                 RouteMatcher* routes, LinkGraph* graph) {
   FrontierOptions options;
   options.max_urls = config.max_urls;
   if (!plan.rewrite.empty()) {
@@ -161,6 +162,13 @@ FrontierOptions frontier_options(const AuditConfig& config, const AuditPlan& pla
   // The jobs channel holds twice the workers; a queue four times that (1,024 at least) keeps
   // the workers fed while the loader parses, without holding a whole index of URLs.
   options.room = std::max<std::size_t>(1024, config.workers * 8ull);
+  if (plan.crawl) {
+    options.scope = &*plan.crawl;
+    options.crawl_depth = config.crawl_depth;
+    options.max_pages = config.max_pages;
+    options.no_external = config.no_external;
+    options.graph = graph;
+  }
   return options;
 }
 
@@ -171,7 +179,7 @@ struct InputOutcome {
 
 // audit_inside_runtime() is the run itself, on the runtime's main fiber.
 InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Report& report,
-                                  RunContexts& contexts, const RunHooks& hooks,
+                                  LinkGraph* graph, RunContexts& contexts, const RunHooks& hooks,
                                   std::chrono::steady_clock::time_point started) {
   const rt::Context& ctx = contexts.ctx();
   net::HttpClient client(client_config(config));
@@ -182,7 +190,7 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
 
   std::optional<RouteMatcher> routes;
   if (plan.routes) routes.emplace(std::move(*plan.routes));
-  FrontierOptions scope = frontier_options(config, plan, routes ? &*routes : nullptr);
+  FrontierOptions scope = frontier_options(config, plan, routes ? &*routes : nullptr, graph);
   scope.robots = robots.get();
   Frontier frontier(std::move(scope));
 
@@ -207,7 +215,7 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
       "loader");
   rt::go([&frontier, jobs_out = rt::Sender<Job>(jobs)] { frontier.dispatch(jobs_out); },
          "dispatcher");
-  WorkerPool pool(config.workers, ctx, frontier, checker, rt::Receiver<Job>(jobs),
+  WorkerPool pool(config.workers, ctx, frontier, checker, graph, rt::Receiver<Job>(jobs),
                   rt::Sender<Result>(results));
   Collector(report, frontier, hooks.on_progress, started).run(rt::Receiver<Result>(results));
 
@@ -215,6 +223,12 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
   report.sources = loader.take_sources();
   report.summary.duplicates = frontier.duplicates();
   if (routes) routes->fill(report.routes);
+  if (plan.crawl) {
+    report.crawl.enabled = true;
+    report.crawl.scope = plan.crawl->prefixes();
+    report.crawl.external = frontier.external();
+    report.crawl.incomplete_reason = frontier.crawl_incomplete_reason();
+  }
   return InputOutcome{.error = load.ok() ? std::string() : load.error};
 }
 
@@ -239,10 +253,13 @@ PipelineResult run_pipeline(const AuditConfig& config, const RunHooks& hooks) {
   InputOutcome input;
   bool interrupted = false;
   bool timed_out = false;
+  // The graph outlives the runtime: its findings go onto the results once they are in order.
+  std::unique_ptr<LinkGraph> graph;
+  if (plan.crawl) graph = std::make_unique<LinkGraph>(config.check_fragments);
   rt::Runtime runtime({.threads = plan.threads});
   rt::RunResult run = runtime.run([&] {
     RunContexts contexts(config, hooks);
-    input = audit_inside_runtime(config, plan, report, contexts, hooks, started);
+    input = audit_inside_runtime(config, plan, report, graph.get(), contexts, hooks, started);
     interrupted = contexts.finish();
     timed_out = contexts.timed_out();
   });
@@ -260,6 +277,13 @@ PipelineResult run_pipeline(const AuditConfig& config, const RunHooks& hooks) {
   report.run.interrupted = interrupted || timed_out;
   if (interrupted && hooks.interrupt_reason) report.run.interrupt_reason = hooks.interrupt_reason();
   if (timed_out) report.run.interrupt_reason = "--max-time";
+  if (graph) {
+    std::string incomplete = std::move(report.crawl.incomplete_reason);
+    if (report.run.interrupted) {
+      incomplete = "the run was interrupted (" + report.run.interrupt_reason + ")";
+    }
+    graph->finish(report, std::move(incomplete));
+  }
   report.summary = summarize(report);
   const bool input_error = !input.error.empty();
   report.run.exit_code = exit_code(report, config, input_error, interrupted);

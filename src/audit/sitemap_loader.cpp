@@ -26,6 +26,7 @@
 #include "siteaudit/audit/sitemap_lint.hpp"
 #include "siteaudit/audit/sitemap_parser.hpp"
 #include "siteaudit/audit/text_sitemap_parser.hpp"
+#include "siteaudit/net/ascii.hpp"
 #include "siteaudit/net/http_client.hpp"
 #include "siteaudit/net/url.hpp"
 #include "siteaudit/runtime/context.hpp"
@@ -151,6 +152,15 @@ std::string not_text(std::string_view bytes) {
 
 }  // namespace
 
+bool looks_like_html(std::string_view bytes) {
+  std::string_view rest = bytes;
+  if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);
+  rest = trim(rest);
+  const std::string head = net::ascii_lower(rest.substr(0, 15));
+  return head.starts_with("<!doctype html") || head.starts_with("<html") ||
+         head.starts_with("<head") || head.starts_with("<body");
+}
+
 DocumentFormat detect_format(std::string_view bytes, std::string_view location) {
   std::string_view rest = bytes;
   if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);
@@ -179,6 +189,7 @@ LoaderOptions LoaderOptions::from(const AuditConfig& config) {
   o.headers = config.headers;
   o.same_origin_only = config.same_origin_only;
   o.allow_empty = config.allow_empty;
+  o.crawl = config.crawl;
   return o;
 }
 
@@ -373,6 +384,7 @@ struct SitemapLoader::Impl {
         if (ctx->is_done()) result.cancelled = true;
         return;
       case OfferStatus::other_shard:
+      case OfferStatus::found_before:
         return;
       case OfferStatus::duplicate:
         if (++source_duplicates <= kMaxFindingsPerCode) {
@@ -407,7 +419,7 @@ struct SitemapLoader::Impl {
 
   // follow() loads a child sitemap unless a limit, a cycle or a duplicate says no.
   void follow(const std::string& url, const std::string& named, std::uint32_t parent,
-              std::uint32_t line, unsigned depth) {
+              std::uint32_t line, unsigned depth, bool guessed = false) {
     if (stop) return;
     Source& p = sources[parent];
     if (sitemaps.contains(url)) {
@@ -442,12 +454,14 @@ struct SitemapLoader::Impl {
       return;
     }
     sitemaps.insert(url);
-    load(url, add_source(named, static_cast<int>(parent)), depth, false);
+    load(url, add_source(named, static_cast<int>(parent)), depth, false, guessed);
   }
 
   // load() fetches, parses and emits one document, then follows its children. Returns false
-  // when a top-level input failed (result.error says why).
-  bool load(const std::string& location, std::uint32_t idx, unsigned depth, bool top) {
+  // when a top-level input failed (result.error says why). `guessed` marks the /sitemap.xml
+  // tried for a site whose robots.txt names none: in crawl mode its absence is not an error.
+  bool load(const std::string& location, std::uint32_t idx, unsigned depth, bool top,
+            bool guessed = false) {
     Fetched f = fetch(location);
     if (f.cancelled || ctx->is_done()) {
       stop = true;
@@ -470,6 +484,17 @@ struct SitemapLoader::Impl {
         fall_back(location, idx, depth, "robots.txt could not be read");
         return true;
       }
+      if (guessed && options.crawl && f.status >= 400 && f.status < 500) {
+        // A site without a sitemap can still be crawled; the reconciliation has nothing to
+        // reconcile, which the warning says.
+        sources[idx].warnings.push_back(make_finding(
+            FindingCode::sitemap_fallback,
+            fmt::format("no sitemap at {} ({}); the crawl goes on from the site's pages", location,
+                        f.status),
+            sources[idx].url));
+        sources[idx].error.clear();
+        return true;
+      }
       if (top) {
         result.error = sources[idx].error;
         return false;
@@ -490,6 +515,13 @@ struct SitemapLoader::Impl {
       }
     }
     sources[idx].gzip = f.gzip;
+    if (options.crawl && top && looks_like_html(f.bytes)) {
+      // An HTML page named as an input: the crawl starts from it.
+      sources[idx].kind = SourceKind::page;
+      sources[idx].urls = 1;
+      offer_page(f.final_url);
+      return true;
+    }
     if (std::string why = not_text(f.bytes); !why.empty()) {
       sources[idx].error = fmt::format("{}: {}", location, why);
       if (top) {
@@ -585,13 +617,22 @@ struct SitemapLoader::Impl {
     sources[idx].warnings.push_back(make_finding(FindingCode::sitemap_fallback,
                                                  fmt::format("{}; trying {}", why, fallback.url),
                                                  sources[idx].url));
-    follow(fallback.url, fallback.url, idx, 0, depth);
+    follow(fallback.url, fallback.url, idx, 0, depth, /*guessed=*/true);
+  }
+
+  // offer_page() offers an input the crawl starts from: a site root or an HTML page.
+  void offer_page(const std::string& url) {
+    ++listed;
+    (void)frontier.offer(Offer{
+        .loc = url, .url = url, .source = kNoSource, .found = Discovery::input, .page = true});
   }
 
   LoadResult run(const std::vector<std::string>& inputs) {
     for (const std::string& input : inputs) {
       if (stop) break;
       std::string location = input;
+      // Counted from here: in crawl mode a site root is itself a page the input gives.
+      const std::uint64_t listed_before = listed;
       if (net::is_absolute_http_url(input)) {
         net::UrlResult normal = net::normalize_url(input);
         if (!normal.ok()) {
@@ -602,12 +643,13 @@ struct SitemapLoader::Impl {
         // A site root means "find its sitemaps": read its robots.txt.
         net::UrlParts parts;
         if (net::split_url(location, parts) && parts.path == "/" && parts.query.empty()) {
+          // In crawl mode the root is also the first page.
+          if (options.crawl) offer_page(location);
           location = net::resolve_url(location, "/robots.txt").url;
         }
       }
       if (!sitemaps.insert(location).second) continue;  // named twice
       std::uint32_t idx = add_source(input, -1);
-      const std::uint64_t listed_before = listed;
       if (!load(location, idx, 0, true)) return std::move(result);
       // A sitemap that lists nothing (an empty file, a wrong path, a page that is not one) is a
       // mistake far more often than an intent: say so, unless told it is fine.

@@ -1,23 +1,47 @@
 // worker_pool.cpp — the worker loop and the closer.
 #include "worker_pool.hpp"
 
+#include <optional>
+#include <utility>
+
+#include "page_crawler.hpp"
 #include "siteaudit/runtime/runtime.hpp"
 
 namespace siteaudit::audit {
 
-WorkerPool::WorkerPool(unsigned count, const rt::Context& ctx, const Frontier& frontier,
-                       const Checker& checker, rt::Receiver<Job> jobs, rt::Sender<Result> results) {
+WorkerPool::WorkerPool(unsigned count, const rt::Context& ctx, Frontier& frontier,
+                       const Checker& checker, LinkGraph* graph, rt::Receiver<Job> jobs,
+                       rt::Sender<Result> results) {
   for (unsigned i = 0; i < count; ++i) {
     workers_.add(1);
     rt::go(
-        [this, &ctx, &frontier, &checker, jobs, results] {
+        [this, &ctx, &frontier, &checker, graph, jobs, results] {
+          // The crawler (and its parser) is made on the worker's first page, not for workers
+          // that never see one.
+          std::optional<PageCrawler> crawler;
           for (Job& job : jobs) {
             if (ctx.is_done()) {
-              results.send(Checker::cancelled(job, "the run was cancelled"));
+              Result gone = Checker::cancelled(job, "the run was cancelled");
+              if (graph != nullptr) graph->settled(job, gone);
+              results.send(std::move(gone));
               continue;
             }
             frontier.screen(ctx, job);
-            results.send(checker.check(ctx, job));
+            if (graph == nullptr) {
+              results.send(checker.check(ctx, job));
+              continue;
+            }
+            Result result;
+            if (job.parse && job.skip.empty()) {
+              FetchedPage page;
+              result = checker.check(ctx, job, &page);
+              if (!crawler) crawler.emplace(frontier, *graph);
+              crawler->crawl(job, result, page);
+            } else {
+              result = checker.check(ctx, job);
+            }
+            graph->settled(job, result);
+            results.send(std::move(result));
           }
           workers_.done();
         },

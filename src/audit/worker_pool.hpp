@@ -7,8 +7,12 @@
 // frontier accepted is lost.
 //
 // Example (inside the runtime):
-//   WorkerPool pool(64, ctx, frontier, checker, rt::Receiver<Job>(jobs),
+//   WorkerPool pool(64, ctx, frontier, checker, /*graph=*/nullptr, rt::Receiver<Job>(jobs),
 //                   rt::Sender<Result>(results));
+//
+// In crawl mode (`graph` set) each worker has its own PageCrawler: a Job marked parse is
+// fetched with GET, its links are offered to the frontier before its Result is sent, and every
+// Result is settled in the graph (which keeps the referrers of the URLs that failed).
 //
 // Thread safety: constructed on one fiber; it must outlive the collector's range over
 // `results` (the closer fiber uses it until it closes the channel).
@@ -16,6 +20,7 @@
 
 #include "siteaudit/audit/checker.hpp"
 #include "siteaudit/audit/frontier.hpp"
+#include "siteaudit/audit/link_graph.hpp"
 #include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/runtime/channel.hpp"
 #include "siteaudit/runtime/context.hpp"
@@ -27,8 +32,8 @@ class WorkerPool {
  public:
   // WorkerPool() starts `count` workers and the closer. Each Job is screened by `frontier`
   // (robots.txt) before `checker` checks it; `ctx`, `frontier` and `checker` must outlive them.
-  WorkerPool(unsigned count, const rt::Context& ctx, const Frontier& frontier,
-             const Checker& checker, rt::Receiver<Job> jobs, rt::Sender<Result> results);
+  WorkerPool(unsigned count, const rt::Context& ctx, Frontier& frontier, const Checker& checker,
+             LinkGraph* graph, rt::Receiver<Job> jobs, rt::Sender<Result> results);
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 

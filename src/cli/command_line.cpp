@@ -566,6 +566,32 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
       [](Options& o, bool on) { o.config.allow_empty = on; },
       "Accept an input that lists no URLs; without it, such an input is an error (exit 2).");
 
+  // --- crawl mode (issue 18): kept together for an easy merge ---
+  table.group("Crawl");
+  table.flag(
+      "--crawl", [](const Options& o) { return o.config.crawl; },
+      [](Options& o, bool on) { o.config.crawl = on; },
+      "Also follow the links of the pages: parse in-scope HTML pages, check every link once, "
+      "name the pages that link to each broken URL, and reconcile the sitemaps with the site.");
+  table.list("--scope", &AuditConfig::scope, "PREFIX",
+             "Parse only pages whose URL starts with PREFIX (repeatable); by default the "
+             "inputs' origins. Links out of the scope are checked, not parsed.");
+  table.number("--crawl-depth", &AuditConfig::crawl_depth, 0u, 1'000'000u,
+               "Parse pages at most N links away from an input or a sitemap URL; 0 means no "
+               "limit (default 0).");
+  table.number("--max-pages", &AuditConfig::max_pages, std::uint64_t{0}, UINT64_MAX,
+               "Parse at most N pages; later pages are checked, not parsed; 0 means no limit "
+               "(default 0).");
+  table.flag(
+      "--no-external", [](const Options& o) { return o.config.no_external; },
+      [](Options& o, bool on) { o.config.no_external = on; },
+      "Do not request links out of the scope; report them as skipped.");
+  table.flag(
+      "--check-fragments", [](const Options& o) { return o.config.check_fragments; },
+      [](Options& o, bool on) { o.config.check_fragments = on; },
+      "Check that the #fragment of each link to a parsed page names an id or <a name> there.");
+  // --- end of crawl mode ---
+
   table.group("Routes");
   table
       .text("--expect", &AuditConfig::expect, "FILE",

@@ -30,6 +30,7 @@ constexpr ErrorKindName kNames[] = {
     {excluded, "excluded"},
     {robots, "robots"},
     {other_origin, "other_origin"},
+    {external, "external"},
     {finding, "finding"},
 };
 

@@ -86,6 +86,18 @@ const char* to_string(CheckMethod method) {
   return "unknown";
 }
 
+const char* to_string(Discovery found) {
+  switch (found) {
+    case Discovery::sitemap:
+      return "sitemap";
+    case Discovery::input:
+      return "input";
+    case Discovery::link:
+      return "link";
+  }
+  return "sitemap";
+}
+
 const char* to_string(SourceKind kind) {
   switch (kind) {
     case SourceKind::unknown:
@@ -102,6 +114,8 @@ const char* to_string(SourceKind kind) {
       return "rss";
     case SourceKind::atom:
       return "atom";
+    case SourceKind::page:
+      return "page";
   }
   return "unknown";
 }

@@ -233,6 +233,48 @@ void append_result(std::string& out, const model::Report& report, const model::R
   o.boolean("fell_back_to_get", d.fell_back_to_get);
   o.boolean("slow", d.slow);
   o.number("bytes", d.bytes);
+  o.string("found_by", model::to_string(r.found));
+  o.number("referrer_count", d.referrer_count);
+  o.nested("referrers", [&](std::string& a) {
+    append_array(a, d.referrers, [](std::string& e, const model::Referrer& ref) {
+      Object(e)
+          .string("page", ref.page)
+          .number_or_null("line", ref.line)
+          .string("element", ref.element)
+          .string("attribute", ref.attribute)
+          .string("url", ref.url)
+          .string("text", ref.text);
+    });
+  });
+}
+
+// append_crawl() writes the crawl block (null when the run did not crawl).
+void append_crawl(std::string& out, const model::CrawlReport& c) {
+  if (!c.enabled) {
+    out += "null";
+    return;
+  }
+  Object(out)
+      .nested("scope", [&](std::string& a) { append_strings(a, c.scope); })
+      .number("pages", c.pages)
+      .number("links", c.links)
+      .number("external", c.external)
+      .nested("not_requested",
+              [&](std::string& n) {
+                Object(n)
+                    .number("mailto", c.mailto)
+                    .number("tel", c.tel)
+                    .number("javascript", c.javascript)
+                    .number("data", c.data)
+                    .number("other_scheme", c.other_scheme)
+                    .number("invalid", c.invalid);
+              })
+      .number("broken", c.broken)
+      .number("linked_redirects", c.linked_redirects)
+      .number("orphans", c.orphans)
+      .number("missing_from_sitemap", c.missing_from_sitemap)
+      .boolean("complete", c.complete)
+      .string_or_null("incomplete_reason", c.incomplete_reason);
 }
 
 // append_config() writes each setting with its JSON type, in --help order.
@@ -339,6 +381,8 @@ void write_json(const model::Report& report, std::ostream& out) {
       .nested("expected", [&](std::string& a) { append_strings(a, report.routes.expected); })
       .nested("missing", [&](std::string& a) { append_strings(a, report.routes.missing); })
       .nested("unexpected", [&](std::string& a) { append_strings(a, report.routes.unexpected); });
+  buf += ",\n  \"crawl\": ";
+  append_crawl(buf, report.crawl);
   buf += ",\n  \"results\": ";
   if (!out) return;
   out << buf;

@@ -50,6 +50,16 @@ std::string failure_details(const model::Report& report, const model::Result& r)
       out += fmt::format("{}: {}: {}\n", model::to_string(f.severity), model::to_string(f.code),
                          f.message);
     }
+    if (d->referrer_count > 0) {
+      out += fmt::format("linked from {} {}:\n", d->referrer_count,
+                         d->referrer_count == 1 ? "place" : "places");
+      for (const model::Referrer& ref : d->referrers) {
+        out += fmt::format("  {}\n", text::referrer_text(ref));
+      }
+      if (d->referrer_count > d->referrers.size()) {
+        out += fmt::format("  ... and {} more\n", d->referrer_count - d->referrers.size());
+      }
+    }
   }
   return out;
 }

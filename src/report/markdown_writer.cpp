@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,9 @@ void write_header(const model::Report& report, std::ostream& out) {
   if (s.duplicates) out << fmt::format("| duplicates | {} |\n", s.duplicates);
   out << '\n';
 
+  if (report.crawl.enabled) {
+    out << "Crawl: " << text::markdown_text(text::crawl_line(report.crawl)) << "\n\n";
+  }
   out << "| 2xx | 3xx | 4xx | 5xx | no response | p50 | p90 | p99 | max |\n"
       << "|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
       << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n\n", s.status_2xx,
@@ -59,10 +63,26 @@ void write_header(const model::Report& report, std::ostream& out) {
                      text::format_ms(s.latency.p99), text::format_ms(s.latency.max));
 }
 
+// linked_from() is a failure's referrers in one table cell: the first three and a count.
+std::string linked_from(const model::Result& r) {
+  if (!r.detail || r.detail->referrer_count == 0) return {};
+  const model::ResultDetail& d = *r.detail;
+  std::string cell;
+  const std::size_t shown = std::min<std::size_t>(3, d.referrers.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    if (!cell.empty()) cell += "<br>";
+    cell += text::markdown_text(text::referrer_text(d.referrers[i]));
+  }
+  if (d.referrer_count > shown) cell += fmt::format("<br>… and {} more", d.referrer_count - shown);
+  return cell;
+}
+
 void write_failures(const model::Report& report, std::ostream& out, std::size_t max_rows) {
   if (report.summary.failed == 0) return;
+  const bool crawl = report.crawl.enabled;
   out << fmt::format("### Failures ({})\n\n", report.summary.failed)
-      << "| URL | Status or error | Sitemap |\n|:--|:--|:--|\n";
+      << (crawl ? "| URL | Status or error | Sitemap | Linked from |\n|:--|:--|:--|:--|\n"
+                : "| URL | Status or error | Sitemap |\n|:--|:--|:--|\n");
   std::uint64_t shown = 0;
   for (const model::Result& r : report.results) {
     if (r.outcome != model::Outcome::failed) continue;
@@ -71,7 +91,9 @@ void write_failures(const model::Report& report, std::ostream& out, std::size_t 
     const std::string where = text::location(report, r);
     out << "| " << text::markdown_code(r.url) << " | "
         << text::markdown_text(text::failure_reason(r)) << " | "
-        << (where.empty() ? std::string() : text::markdown_code(where)) << " |\n";
+        << (where.empty() ? std::string() : text::markdown_code(where)) << " |";
+    if (crawl) out << ' ' << linked_from(r) << " |";
+    out << '\n';
   }
   out << more(report.summary.failed, shown) << '\n';
 }

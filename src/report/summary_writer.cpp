@@ -87,6 +87,31 @@ void write_counts(const model::Report& report, std::ostream& out, const Paint& p
   out << fmt::format("  {:<9} p50 {}   p90 {}   p99 {}   max {}\n", "latency",
                      text::format_ms(s.latency.p50), text::format_ms(s.latency.p90),
                      text::format_ms(s.latency.p99), text::format_ms(s.latency.max));
+  if (report.crawl.enabled) {
+    out << fmt::format("  {:<9} {}\n", "crawl",
+                       text::terminal_safe(text::crawl_line(report.crawl)));
+  }
+}
+
+// write_referrers() lists the pages that link to a failed or redirected URL (crawl mode).
+void write_referrers(const model::Result& r, std::ostream& out, const SummaryStyle& style,
+                     const Paint& paint) {
+  if (!r.detail || r.detail->referrer_count == 0) return;
+  const model::ResultDetail& d = *r.detail;
+  out << "      "
+      << paint(kDim, fmt::format("linked from {} {}:", d.referrer_count,
+                                 d.referrer_count == 1 ? "place" : "places"))
+      << '\n';
+  // Three say where to look; --verbose lists every one kept.
+  const std::size_t shown =
+      style.verbose ? d.referrers.size() : std::min<std::size_t>(3, d.referrers.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    out << "        " << text::terminal_safe(text::referrer_text(d.referrers[i])) << '\n';
+  }
+  if (d.referrer_count > shown) {
+    out << "        " << paint(kDim, fmt::format("... and {} more", d.referrer_count - shown))
+        << '\n';
+  }
 }
 
 void write_failures(const model::Report& report, std::ostream& out, const SummaryStyle& style,
@@ -107,6 +132,7 @@ void write_failures(const model::Report& report, std::ostream& out, const Summar
       out << "  " << paint(kDim, shown);
     }
     out << '\n';
+    write_referrers(r, out, style, paint);
   }
   list.finish(paint);
   // The usual cause of a certificate failure is a private CA (a staging or preview deploy):

@@ -300,6 +300,30 @@ std::string location(const model::Report& report, const model::Result& result) {
   return result.line ? fmt::format("{}:{}", url, result.line) : std::string(url);
 }
 
+std::string referrer_text(const model::Referrer& referrer) {
+  std::string out = referrer.page;
+  if (referrer.line != 0) out += fmt::format(":{}", referrer.line);
+  out += fmt::format(" <{} {}>", referrer.element, referrer.attribute);
+  if (!referrer.text.empty()) out += fmt::format(" \"{}\"", referrer.text);
+  return out;
+}
+
+std::string crawl_line(const model::CrawlReport& crawl) {
+  const std::uint64_t not_requested =
+      crawl.mailto + crawl.tel + crawl.javascript + crawl.data + crawl.other_scheme + crawl.invalid;
+  std::string out = fmt::format(
+      "pages {}, links {}, external {}, not requested {}, broken {}, linked redirects {}, "
+      "missing from sitemap {}, ",
+      crawl.pages, crawl.links, crawl.external, not_requested, crawl.broken, crawl.linked_redirects,
+      crawl.missing_from_sitemap);
+  if (crawl.complete) {
+    out += fmt::format("orphans {}", crawl.orphans);
+  } else {
+    out += fmt::format("orphans not decidable ({})", crawl.incomplete_reason);
+  }
+  return out;
+}
+
 std::string format_ms(std::uint64_t ms) {
   if (ms < 1000) return fmt::format("{}ms", ms);
   if (ms < 60'000) return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0);

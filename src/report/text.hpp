@@ -71,6 +71,13 @@ std::string location(const model::Report& report, const model::Result& result);
 // format_ms() renders a duration for people: "850ms", "1.2s", "2m05s", "1h02m".
 std::string format_ms(std::uint64_t ms);
 
+// referrer_text() is one referrer as the summary, Markdown and JUnit show it (unescaped):
+// `https://a.test/pricing:42 <img src> "Plans"`.
+std::string referrer_text(const model::Referrer& referrer);
+
+// crawl_line() is the crawl's counts in one line: "pages 12, links 340, external 5, ...".
+std::string crawl_line(const model::CrawlReport& crawl);
+
 // seconds() renders milliseconds as decimal seconds with three decimals ("1.234"), the form
 // JUnit's time attributes use.
 std::string seconds(std::uint64_t ms);

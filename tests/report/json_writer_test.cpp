@@ -136,16 +136,58 @@ TEST_CASE("the schema rejects a report that breaks it", "[report]") {
   CHECK(test::run_python(kValidate, file.path().string(), schema_path()) != 0);
 }
 
+TEST_CASE("json report writes the crawl block, found_by and referrers", "[report]") {
+  model::Report report = test::sample_report();
+  report.crawl.enabled = true;
+  report.crawl.scope = {"https://example.com/"};
+  report.crawl.pages = 3;
+  report.crawl.mailto = 2;
+  report.crawl.complete = false;
+  report.crawl.incomplete_reason = "--max-pages 3 was reached";
+  model::Result& broken = report.results.front();
+  broken.found = model::Discovery::link;
+  broken.details().referrer_count = 7;
+  broken.details().referrers.push_back(model::Referrer{.page = "https://example.com/",
+                                                       .line = 12,
+                                                       .element = "img",
+                                                       .attribute = "srcset",
+                                                       .text = "Logo",
+                                                       .url = "logo-2x.png"});
+  auto j = nlohmann::json::parse(to_json(report));
+  CHECK(j["crawl"]["scope"] == nlohmann::json::array({"https://example.com/"}));
+  CHECK(j["crawl"]["pages"] == 3);
+  CHECK(j["crawl"]["not_requested"]["mailto"] == 2);
+  CHECK(j["crawl"]["complete"] == false);
+  CHECK(j["crawl"]["incomplete_reason"] == "--max-pages 3 was reached");
+  const auto& r = j["results"][0];
+  CHECK(r["found_by"] == "link");
+  CHECK(r["referrer_count"] == 7);
+  REQUIRE(r["referrers"].size() == 1);
+  CHECK(r["referrers"][0]["page"] == "https://example.com/");
+  CHECK(r["referrers"][0]["line"] == 12);
+  CHECK(r["referrers"][0]["attribute"] == "srcset");
+  CHECK(r["referrers"][0]["url"] == "logo-2x.png");
+  CHECK(r["referrers"][0]["text"] == "Logo");
+  // Without --crawl the block is null.
+  CHECK(nlohmann::json::parse(to_json(test::sample_report()))["crawl"].is_null());
+}
+
 TEST_CASE("json report has the documented keys in the documented order", "[report]") {
   auto j = nlohmann::ordered_json::parse(to_json(test::sample_report()));
   CHECK(keys(j) == std::vector<std::string>{"schema", "tool", "config", "run", "summary", "sources",
-                                            "routes", "results"});
-  CHECK(keys(j["results"][0]) ==
-        std::vector<std::string>{
-            "url",      "status",    "ok",           "outcome", "method",     "time_ms",
-            "attempts", "redirects", "final_url",    "error",   "error_kind", "source",
-            "line",     "check_url", "content_type", "lastmod", "findings",   "fell_back_to_get",
-            "slow",     "bytes"});
+                                            "routes", "crawl", "results"});
+  CHECK(keys(j["results"][0]) == std::vector<std::string>{"url",          "status",
+                                                          "ok",           "outcome",
+                                                          "method",       "time_ms",
+                                                          "attempts",     "redirects",
+                                                          "final_url",    "error",
+                                                          "error_kind",   "source",
+                                                          "line",         "check_url",
+                                                          "content_type", "lastmod",
+                                                          "findings",     "fell_back_to_get",
+                                                          "slow",         "bytes",
+                                                          "found_by",     "referrer_count",
+                                                          "referrers"});
   CHECK(keys(j["sources"][0]) ==
         std::vector<std::string>{"url", "kind", "urls", "gzip", "parent", "error", "warnings"});
   CHECK(keys(j["summary"]) == std::vector<std::string>{"total", "ok", "failed", "skipped",

@@ -64,6 +64,14 @@ struct AuditConfig {
   std::uint64_t max_sitemap_bytes = 100ull << 20;  // --max-sitemap-size: download and inflated
   bool allow_empty = false;  // --allow-empty: an input that lists no URL is not an error
 
+  // --- crawl mode ---
+  bool crawl = false;              // --crawl: parse in-scope HTML pages and check their links
+  std::vector<std::string> scope;  // --scope PREFIX: pages parsed; default the inputs' origins
+  unsigned crawl_depth = 0;        // --crawl-depth: link hops from an input; 0 = unlimited
+  std::uint64_t max_pages = 0;     // --max-pages: pages parsed; 0 = unlimited
+  bool no_external = false;        // --no-external: links off the scope are not requested
+  bool check_fragments = false;    // --check-fragments: #id must exist on the target page
+
   // --- routes and strictness ---
   std::string expect;   // --expect: routes file
   bool strict = false;  // --strict: warnings fail the run

@@ -54,14 +54,24 @@ struct CheckSettings {
   NoticeFunction notice;  // a warning to show now, besides the finding (may be empty)
 };
 
+// FetchedPage is what crawl mode needs of a page beyond its Result: the body (read with GET,
+// within --max-body) and the headers that decide whether and how to parse it.
+struct FetchedPage {
+  std::string body;
+  std::string content_type;  // the Content-Type header, empty when absent
+  std::string x_robots_tag;  // every X-Robots-Tag header, joined with ", "
+  std::string url;           // the URL the body came from (after redirects)
+};
+
 class Checker {
  public:
   // Checker() keeps references; `robots` and `rate` may be null (feature off).
   Checker(net::HttpClient& client, CheckSettings settings, const StatusPolicy& status,
           const RetryPolicy& retry, RateLimiter* rate, RobotsCache* robots);
 
-  // check() checks one job and returns its result (cancelled when `ctx` ends first).
-  Result check(const rt::Context& ctx, const Job& job) const;
+  // check() checks one job and returns its result (cancelled when `ctx` ends first). With
+  // `page`, the URL is fetched with GET and its body and headers are kept there.
+  Result check(const rt::Context& ctx, const Job& job, FetchedPage* page = nullptr) const;
 
   // cancelled() is the result of a job that was never checked because the run was cancelled.
   static Result cancelled(const Job& job, const char* why);

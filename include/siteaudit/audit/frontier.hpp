@@ -42,6 +42,7 @@
 #include <string_view>
 #include <vector>
 
+#include "siteaudit/audit/crawl_scope.hpp"
 #include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/audit/robots_cache.hpp"
 #include "siteaudit/audit/trusted_origins.hpp"
@@ -54,6 +55,8 @@ namespace siteaudit::audit {
 
 // RewriteFunction maps a URL before it is checked (--rewrite); empty = unchanged.
 using RewriteFunction = std::function<std::string(std::string_view)>;
+
+class LinkGraph;
 
 // ShardPredicate says whether a normalised URL belongs to this run's part of the work
 // (--shard); empty = every URL does.
@@ -86,6 +89,25 @@ struct FrontierOptions {
   // wait (the sitemap loader): the back-pressure that keeps memory bounded by what the
   // workers have not yet taken, instead of by the size of the site.
   std::size_t room = 4096;
+
+  // --- crawl mode (--crawl): set `scope` to crawl ---
+  // scope decides which offered pages are parsed for links (Job::parse) and which links are
+  // external. It must outlive the frontier; null = no crawl.
+  const CrawlScope* scope = nullptr;
+  unsigned crawl_depth = 0;     // pages deeper than this are checked, not parsed; 0 = no limit
+  std::uint64_t max_pages = 0;  // pages parsed in all; 0 = no limit
+  bool no_external = false;     // links off the scope are reported as skipped, not requested
+  // graph hears of every offer (LinkGraph::offered). It must outlive the frontier.
+  LinkGraph* graph = nullptr;
+};
+
+// LinkOrigin is where a crawled page links to an offered URL (the referrer the report shows).
+struct LinkOrigin {
+  std::string_view page;  // the referring page's URL, as the report lists it
+  std::uint64_t page_identity = 0;
+  std::uint32_t line = 0;
+  std::string_view element, attribute, text;
+  std::string_view written;  // the link as written (after entity decoding)
 };
 
 // Offer is one URL a producer found, with where it found it.
@@ -97,6 +119,13 @@ struct Offer {
   std::string lastmod;  // the sitemap's <lastmod>, empty when absent
   std::uint32_t source = 0;
   std::uint32_t line = 0;
+  // --- crawl mode ---
+  Discovery found = Discovery::sitemap;
+  std::uint32_t depth = 0;  // link hops from an input or sitemap
+  // page is true when the URL may be an HTML page to parse (a sitemap URL, an input, an a or
+  // iframe target), false for a resource (img, script, stylesheet): those are only checked.
+  bool page = true;
+  const LinkOrigin* link = nullptr;  // the referrer of a link offer
 };
 
 // OfferStatus is what the frontier did with an offer.
@@ -105,6 +134,9 @@ enum class OfferStatus : std::uint8_t {
   duplicate,      // the same normalised URL was accepted before
   other_shard,    // the shard predicate gave it to another part of the run
   limit_reached,  // --max-urls was reached: this and every later offer is refused
+  // found_before: a sitemap lists a URL the crawl accepted before from a link or as an input
+  // page; it is checked once, and this is not a duplicate listing.
+  found_before,
 };
 
 const char* to_string(OfferStatus status) noexcept;
@@ -146,6 +178,11 @@ class Frontier {
   std::uint64_t accepted() const noexcept { return accepted_.load(std::memory_order_relaxed); }
   // duplicates() counts offers refused as duplicates.
   std::uint64_t duplicates() const noexcept { return duplicates_.load(std::memory_order_relaxed); }
+  // external() counts the accepted URLs off the crawl's scope (crawl mode).
+  std::uint64_t external() const noexcept { return external_.load(std::memory_order_relaxed); }
+  // crawl_incomplete_reason() says why the crawl did not parse every in-scope page it found
+  // (--max-pages, --crawl-depth, --max-urls), or "" when nothing held it back.
+  std::string crawl_incomplete_reason() const;
   // queued() counts the accepted URLs not yet handed to the jobs channel.
   std::size_t queued() const;
   // producing() is true while a registered producer may still offer URLs.
@@ -159,13 +196,20 @@ class Frontier {
   void notify();
   // classify() decides Job::origin for `check_url`, dropping credentials it must not send.
   OriginTrust classify(std::string& check_url) const;
+  // make_job() turns an accepted offer into its Job (mutex_ held: it stores into text_).
+  Job make_job(Offer& offer, std::string identity, std::uint64_t seq);
+  // decide_crawl() decides Job::parse and the --no-external skip of an accepted `job`.
+  void decide_crawl(Job& job, const Offer& offer, bool in_scope);
   // finished_locked() is true when the jobs channel may close.
   bool finished_locked() const noexcept;
 
   FrontierOptions options_;
-  rt::Mutex mutex_;  // guards everything below up to producers_
+  mutable rt::Mutex mutex_;  // guards everything below up to producers_
   TextArena text_;
-  UrlHashSet seen_;  // normalised URLs offered so far, accepted or not
+  UrlHashSet seen_;          // normalised URLs offered so far, accepted or not
+  UrlHashSet listed_;        // crawl mode: the subset a sitemap listed
+  std::uint64_t pages_ = 0;  // crawl mode: Jobs with parse set
+  std::string crawl_cut_;    // crawl mode: the first reason a page was not parsed
   std::deque<Job> queue_;
   std::uint64_t in_flight_ = 0;
   // jobs_ is the dispatcher's channel while it runs, null before and after; in_hand_ counts
@@ -179,6 +223,7 @@ class Frontier {
   std::atomic<std::int64_t> producers_{0};
   std::atomic<std::uint64_t> accepted_{0};
   std::atomic<std::uint64_t> duplicates_{0};
+  std::atomic<std::uint64_t> external_{0};
   // wake_ and room_ hold at most one token each: a token means "look again", so a state
   // change made while nobody waits is never lost and many changes cost one wake-up.
   rt::Channel<char> wake_{1, "frontier-wake"};

@@ -20,6 +20,8 @@ namespace siteaudit::audit {
 
 using model::CheckMethod;
 using model::ColorMode;
+using model::CrawlReport;
+using model::Discovery;
 using model::ErrorKind;
 using model::Finding;
 using model::FindingCode;
@@ -28,6 +30,7 @@ using model::kExitFailures;
 using model::kExitInterrupted;
 using model::kExitOk;
 using model::kExitUsage;
+using model::kNoSource;
 using model::LatencySummary;
 using model::OriginTrust;
 using model::Outcome;

@@ -80,6 +80,9 @@ struct LoaderOptions {
   // outlive the loader.
   RobotsCache* robots = nullptr;
   bool allow_empty = false;  // a top-level input that lists no URL is not an input error
+  // crawl (--crawl): site roots and top-level inputs that are HTML pages are offered as pages
+  // to start from (Discovery::input), and a site without a sitemap is not an error.
+  bool crawl = false;
   // retry, when set, tries a sitemap fetch again after a transient failure (a timeout, a reset,
   // 429, 502-504), as for a page check: a child sitemap lost to one dropped connection would
   // lose every URL it lists. It must outlive the loader. Null: one attempt.
@@ -130,6 +133,10 @@ class SitemapLoader {
 
 // DocumentFormat is what a loaded body is, decided by content.
 enum class DocumentFormat : std::uint8_t { xml, robots, text };
+
+// looks_like_html() is true when `bytes` start like an HTML document (a doctype or an html,
+// head or body tag), which a sitemap never does.
+bool looks_like_html(std::string_view bytes);
 
 // detect_format() tells XML (urlset, index or feed: parse_sitemap() says which), robots.txt
 // and text sitemaps apart by their bytes (after inflation). `location` is consulted only when

@@ -23,9 +23,14 @@ namespace siteaudit::audit {
 class UrlHashSet {
  public:
   // insert() adds `url` and returns false when it was there already.
-  bool insert(std::string_view url) {
-    std::uint64_t h = std::hash<std::string_view>{}(url);
-    if (h == 0) h = 1;
+  bool insert(std::string_view url) { return insert_hash(hash(url)); }
+  // hash() is the 64-bit identity under which insert() keeps `url` (never 0).
+  static std::uint64_t hash(std::string_view url) noexcept {
+    const std::uint64_t h = std::hash<std::string_view>{}(url);
+    return h == 0 ? 1 : h;
+  }
+  // insert_hash() adds a hash() and returns false when it was there already.
+  bool insert_hash(std::uint64_t h) {
     if ((size_ + 1) * 10 > slots_.size() * 7) grow();
     if (!place(slots_, h)) return false;
     ++size_;

@@ -38,6 +38,7 @@ enum class ErrorKind : std::uint8_t {
   excluded,      // --exclude / --include
   robots,        // robots.txt disallows it (--respect-robots)
   other_origin,  // --same-origin-only
+  external,      // --crawl --no-external: a link off the crawl's scope, not requested
   // A finding of failure severity failed the page: ResultDetail::failed_by says which, and
   // its code is the report's word.
   finding,  // the last kind: error_kind.cpp counts the table by it

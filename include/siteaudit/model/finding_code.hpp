@@ -56,6 +56,15 @@ enum class FindingCode : std::uint8_t {
   // Checking pages.
   status,
   crawl_delay_capped,
+  // Crawl mode (--crawl): what the pages link to, and the sitemap reconciled with the site.
+  linked_redirect,       // in-scope pages link to a URL that redirects: link to the target
+  orphan,                // a sitemap URL that no crawled page links to
+  missing_from_sitemap,  // an indexable in-scope page that no sitemap lists
+  canonical_elsewhere,   // a sitemap URL whose canonical is another URL
+  mixed_content,         // an http: subresource on an https: page
+  invalid_link,          // a link no URL parser accepts (a bad host, ...)
+  missing_fragment,      // --check-fragments: #id names no id or <a name> of the target
+  page_not_parsed,       // an in-scope page that could not be parsed (charset, ...)
   // --expect-routes.
   missing_route,
   unexpected_url,  // the last code: finding_code.cpp counts the table by it

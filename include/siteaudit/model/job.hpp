@@ -29,6 +29,14 @@ enum class OriginTrust : std::uint8_t {
   refused,  // another origin under --same-origin-only: reported as skipped, never requested
 };
 
+// Discovery says how the run first found a URL: listed by a sitemap, named as an input page,
+// or linked from a page the crawl parsed (--crawl).
+enum class Discovery : std::uint8_t { sitemap, input, link };
+
+// kNoSource is Job::source (and Result::source) for a URL no sitemap listed: a crawl's link or
+// an input page. The report writes it as null.
+inline constexpr std::uint32_t kNoSource = 0xFFFFFFFF;
+
 struct Job {
   // url is the URL exactly as the sitemap listed it (after entity decoding and trimming);
   // the report's results[].url is this text. It must outlive the Job and its Result.
@@ -51,6 +59,17 @@ struct Job {
   ErrorKind skip_kind = ErrorKind::none;
   // origin says whether the user's headers go to check_url; `other` unless the loader knew.
   OriginTrust origin = OriginTrust::other;
+
+  // --- crawl mode ---
+  // identity is the hash of the normalised URL: the key under which the crawl's LinkGraph
+  // keeps what it learns about the URL (its referrers, whether a sitemap lists it).
+  std::uint64_t identity = 0;
+  // depth counts link hops from an input or a sitemap (0 for those).
+  std::uint32_t depth = 0;
+  Discovery found = Discovery::sitemap;
+  // parse says that the page is in the crawl's scope and within --crawl-depth and --max-pages:
+  // it is fetched with GET and, when it is HTML, its links are offered to the frontier.
+  bool parse = false;
 };
 
 }  // namespace siteaudit::model

@@ -19,7 +19,17 @@
 namespace siteaudit::model {
 
 // SourceKind says what a loaded input turned out to be (decided by content, not by name).
-enum class SourceKind : std::uint8_t { unknown, robots, urlset, sitemap_index, text, rss, atom };
+// `page` is an input that turned out to be an HTML page: in crawl mode, a page to start from.
+enum class SourceKind : std::uint8_t {
+  unknown,
+  robots,
+  urlset,
+  sitemap_index,
+  text,
+  rss,
+  atom,
+  page
+};
 
 struct Source {
   std::string url;  // URL or file path as named (for children: as the index listed it)
@@ -59,6 +69,27 @@ struct RunInfo {
   int exit_code = 0;
 };
 
+// CrawlReport is what crawl mode (--crawl) found besides the results.
+struct CrawlReport {
+  bool enabled = false;
+  std::vector<std::string> scope;  // the URL prefixes pages must start with to be parsed
+  std::uint64_t pages = 0;         // HTML pages parsed for links
+  std::uint64_t links = 0;         // links found in them (every element and attribute)
+  std::uint64_t external = 0;      // unique URLs outside the scope (checked, not parsed)
+  // Links that are not requested, by scheme: mailto:, tel:, javascript:, data:, other
+  // schemes (ftp:, ...) and links no URL parser accepts (each also an invalid_link finding).
+  std::uint64_t mailto = 0, tel = 0, javascript = 0, data = 0, other_scheme = 0, invalid = 0;
+  std::uint64_t broken = 0;            // URLs that failed and that a crawled page links to
+  std::uint64_t linked_redirects = 0;  // URLs that redirect and that in-scope pages link to
+  std::uint64_t orphans = 0;           // sitemap URLs no crawled page links to
+  std::uint64_t missing_from_sitemap = 0;
+  // complete is false when the crawl did not see the whole site (--max-pages, --max-urls,
+  // --crawl-depth, an interruption, an in-scope page that could not be loaded); orphans are
+  // then not decidable and incomplete_reason says why.
+  bool complete = true;
+  std::string incomplete_reason;
+};
+
 struct ToolInfo {
   std::string name = "siteaudit";
   std::string version;
@@ -74,6 +105,7 @@ struct Report {
   Summary summary;
   std::vector<Source> sources;
   RouteReport routes;
+  CrawlReport crawl;
   // url_text owns the text that results[].url views: the loader stores each listed URL there
   // once, and Job and Result pass the view along. Whoever adds a Result stores its URL here.
   TextArena url_text;
@@ -89,6 +121,7 @@ Summary summarize(const Report& report);
 const char* to_string(Outcome outcome);
 const char* to_string(CheckMethod method);
 const char* to_string(SourceKind kind);
+const char* to_string(Discovery found);
 const char* to_string(Severity severity);
 
 }  // namespace siteaudit::model

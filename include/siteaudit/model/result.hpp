@@ -18,6 +18,8 @@
 
 #include "siteaudit/model/error_kind.hpp"
 #include "siteaudit/model/finding.hpp"
+#include "siteaudit/model/job.hpp"
+#include "siteaudit/model/referrer.hpp"
 
 namespace siteaudit::model {
 
@@ -47,19 +49,24 @@ struct ResultDetail {
   bool fell_back_to_get = false;  // HEAD was refused or dropped; GET decided the result
   bool slow = false;
   std::uint64_t bytes = 0;  // body bytes read (GET)
+  // Crawl mode: the pages that link here, kept for URLs that failed or redirected (at most
+  // kMaxReferrers of them, in the order they were found), and how many there were in all.
+  std::vector<Referrer> referrers;
+  std::uint64_t referrer_count = 0;
 };
 
 struct Result {
   std::string_view url;  // exactly as the sitemap listed it; the text is Job::url's
   std::unique_ptr<ResultDetail> detail;
   std::uint64_t seq = 0;     // Job::seq
-  std::uint32_t source = 0;  // index into Report::sources
+  std::uint32_t source = 0;  // index into Report::sources; kNoSource when none listed it
   std::uint32_t line = 0;
   std::uint32_t time_ms = 0;  // total time across attempts and redirects
   std::int16_t status = 0;    // final HTTP status, 0 when no response
-  // Two bits each: with both in one byte a Result is 48 bytes instead of 56.
+  // Two bits each: with all three in one byte a Result is 48 bytes instead of 56.
   Outcome outcome : 2 = Outcome::ok;
   CheckMethod method : 2 = CheckMethod::none;
+  Discovery found : 2 = Discovery::sitemap;
   std::uint8_t attempts = 0;
 
   // details() returns the detail block, creating it on first use.

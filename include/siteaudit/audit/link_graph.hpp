@@ -1,0 +1,143 @@
+// link_graph.hpp — what crawl mode learns about each URL: who links to it, whether a sitemap
+// lists it, what its page says about itself.
+//
+// The frontier tells the graph of every offer (accepted or duplicate) under the URL's identity
+// (the hash of its normalised form); the workers tell it what they learnt from each parsed
+// page and how each check ended. When the run is over, finish() turns that into the report's
+// crawl findings: the referrers of every broken URL, internal links to redirects, orphans
+// (sitemap URLs no crawled page links to), pages missing from the sitemaps, noindex and
+// canonical-elsewhere pages that a sitemap lists.
+//
+// Memory grows with unique URLs, not with links: an entry per URL holds flags and counts, and
+// referrers (the compact edge records) are kept only while the target's outcome is unknown
+// and, after it, only when the target failed or redirected (at most kMaxReferrers each). A
+// site whose every page links to the same menu keeps no edge for it once the menu's URLs have
+// been checked.
+//
+// Example:
+//   LinkGraph graph;
+//   FrontierOptions options{.observer = graph.observer()};
+//   ... graph.parsed(job, facts); graph.settled(job, result);   // on the workers
+//   graph.finish(report, crawl_status);                        // after the run
+//
+// Thread safety: every method but finish() may be called from any fiber on any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "siteaudit/audit/link_extractor.hpp"
+#include "siteaudit/audit/model_types.hpp"
+#include "siteaudit/model/referrer.hpp"
+#include "siteaudit/runtime/mutex.hpp"
+
+namespace siteaudit::audit {
+
+struct Offer;
+struct LinkOrigin;
+
+// LinkScheme counts: the links that are not requested.
+struct SchemeCounts {
+  std::atomic<std::uint64_t> mailto{0}, tel{0}, javascript{0}, data{0}, other{0}, invalid{0};
+};
+
+// PageSummary is what a parsed page says about itself, as the reconciliation needs it.
+struct PageSummary {
+  bool indexable = false;  // answered 2xx with HTML, no noindex in meta or X-Robots-Tag
+  bool noindex = false;    // meta robots (the header is the checker's noindex finding)
+  // canonical is the page's rel=canonical when it names another URL; empty when it names the
+  // page itself or there is none.
+  std::string canonical;
+};
+
+class LinkGraph {
+ public:
+  // LinkGraph() keeps fragments and anchors too when `check_fragments` (--check-fragments).
+  explicit LinkGraph(bool check_fragments = false) : check_fragments_(check_fragments) {}
+  LinkGraph(const LinkGraph&) = delete;
+  LinkGraph& operator=(const LinkGraph&) = delete;
+
+  // offered() records one offer the frontier decided on: `accepted` with its `seq`, or a
+  // duplicate (seq unknown). A link offer carries its referrer (Offer::link); a sitemap offer
+  // marks the URL listed.
+  void offered(std::uint64_t identity, const Offer& offer, bool accepted, std::uint64_t seq);
+
+  // parsed() records what an in-scope page said about itself.
+  void parsed(const Job& job, PageSummary page);
+
+  // settled() records how the check of `job` ended: the referrers of a URL that failed or
+  // redirected are kept for the report, the others dropped (and no more are stored).
+  void settled(const Job& job, const Result& result);
+
+  // check_fragments() is true under --check-fragments.
+  bool check_fragments() const noexcept { return check_fragments_; }
+  // fragment_link() records a link to `fragment` (without '#') of the page `target` (an
+  // identity), to be checked against that page's anchors once the run is over.
+  void fragment_link(std::uint64_t target, std::string_view fragment, const LinkOrigin& origin);
+  // anchors() records the ids and <a name>s of a parsed page (--check-fragments).
+  void anchors(const Job& job, const std::vector<std::string>& anchors);
+
+  // page_failed() notes an in-scope page that could not be loaded: orphans are undecidable.
+  void page_failed() { pages_failed_.fetch_add(1, std::memory_order_relaxed); }
+  // counted() adds one page's parse to the totals.
+  void counted(std::uint64_t links) {
+    pages_.fetch_add(1, std::memory_order_relaxed);
+    links_.fetch_add(links, std::memory_order_relaxed);
+  }
+  // schemes are the links not requested, by scheme.
+  SchemeCounts& schemes() noexcept { return schemes_; }
+
+  // finish() attaches referrers and the crawl findings to `report.results` (in seq order, one
+  // per accepted URL) and fills `report.crawl`'s counts. `incomplete` says why the crawl did not
+  // see the whole site ("" when it did): orphans are then reported as undecidable.
+  void finish(Report& report, std::string incomplete);
+
+ private:
+  struct Entry {
+    static constexpr std::uint64_t kNoSeq = ~std::uint64_t{0};
+    std::uint64_t seq = kNoSeq;
+    std::uint32_t listed_source = model::kNoSource;
+    std::uint32_t listed_line = 0;
+    std::uint64_t referrer_total = 0;
+    bool listed = false;   // a sitemap lists it
+    bool input = false;    // an input page: where the crawl starts, never an orphan
+    bool linked = false;   // a parsed page other than itself links to it
+    bool settled = false;  // its check ended
+    bool keep = false;     // it failed or redirected: its referrers go to the report
+    bool parsed = false;
+    PageSummary page;
+    std::vector<model::Referrer> referrers;
+  };
+
+  Entry& entry_locked(std::uint64_t identity) { return entries_[identity]; }
+  void fill_result(Entry& entry, Result& result, Report& report, bool orphans_decidable,
+                   bool any_listed);
+
+  // FragmentLink is a link with a #fragment, kept until the target's anchors are known.
+  struct FragmentLink {
+    std::uint64_t target = 0;
+    std::uint64_t referrer = 0;  // the referring page's identity
+    std::string fragment;
+    std::uint32_t line = 0;
+    std::string written;  // the link as written
+  };
+  void check_fragments_locked(Report& report);
+
+  const bool check_fragments_;
+  rt::Mutex mutex_;  // guards entries_, fragments_ and anchors_
+  std::unordered_map<std::uint64_t, Entry> entries_;
+  std::vector<FragmentLink> fragments_;
+  std::unordered_map<std::uint64_t, std::unordered_set<std::string>> anchors_;
+  std::atomic<std::uint64_t> pages_{0};
+  std::atomic<std::uint64_t> links_{0};
+  std::atomic<std::uint64_t> pages_failed_{0};
+  SchemeCounts schemes_;
+};
+
+}  // namespace siteaudit::audit

@@ -1,0 +1,218 @@
+// page_crawler.cpp — parse a fetched page, offer its links, note what it says about itself.
+#include "page_crawler.hpp"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "page_charset.hpp"
+#include "siteaudit/audit/url_hash_set.hpp"
+#include "siteaudit/net/ascii.hpp"
+#include "siteaudit/net/url.hpp"
+
+namespace siteaudit::audit {
+
+namespace {
+
+// kPageFindingsPerCode caps the findings of one code on one page: a page with 500 http:
+// images needs one line saying so, not 500.
+constexpr std::size_t kPageFindingsPerCode = 10;
+
+bool is_page_link(LinkKind kind) {
+  return kind == LinkKind::navigation || kind == LinkKind::frame || kind == LinkKind::refresh;
+}
+
+// is_subresource() is true for what a browser loads into the page itself (mixed content).
+bool is_subresource(LinkKind kind) {
+  return kind == LinkKind::resource || kind == LinkKind::frame;
+}
+
+void add_finding(Result& result, FindingCode code, std::string message, std::uint32_t line) {
+  result.details().findings.push_back(Finding{.code = code,
+                                              .message = std::move(message),
+                                              .where = std::string(result.url),
+                                              .line = line,
+                                              .severity = Severity::warning});
+}
+
+// FindingCap counts one code's findings on a page and says, once, how many were left out.
+class FindingCap {
+ public:
+  FindingCap(Result& result, FindingCode code) : result_(result), code_(code) {}
+  ~FindingCap() {
+    if (count_ > kPageFindingsPerCode) {
+      add_finding(result_, code_,
+                  fmt::format("{} more {} findings on this page not listed",
+                              count_ - kPageFindingsPerCode, to_string(code_)),
+                  0);
+    }
+  }
+  FindingCap(const FindingCap&) = delete;
+  FindingCap& operator=(const FindingCap&) = delete;
+  // add() records a finding unless the cap is reached.
+  void add(std::string message, std::uint32_t line) {
+    if (++count_ <= kPageFindingsPerCode) add_finding(result_, code_, std::move(message), line);
+  }
+
+ private:
+  Result& result_;
+  FindingCode code_;
+  std::size_t count_ = 0;
+};
+
+std::string normalised(std::string_view url) {
+  net::UrlResult normal = net::normalize_url(url);
+  return normal.ok() ? std::move(normal.url) : std::string(url);
+}
+
+}  // namespace
+
+RobotsDirectives robots_directives(std::string_view x_robots_tag) {
+  RobotsDirectives out;
+  std::size_t start = 0;
+  while (start <= x_robots_tag.size()) {
+    std::size_t comma = x_robots_tag.find(',', start);
+    if (comma == std::string_view::npos) comma = x_robots_tag.size();
+    std::string_view word = net::trim(x_robots_tag.substr(start, comma - start));
+    // "googlebot: noindex" names a crawler; the directive after the colon is what counts.
+    if (std::size_t colon = word.find(':'); colon != std::string_view::npos) {
+      word = net::trim(word.substr(colon + 1));
+    }
+    if (net::iequals(word, "noindex") || net::iequals(word, "none")) out.noindex = true;
+    if (net::iequals(word, "nofollow") || net::iequals(word, "none")) out.nofollow = true;
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool is_html_type(std::string_view content_type) {
+  std::string_view type = net::trim(content_type.substr(0, content_type.find(';')));
+  return net::iequals(type, "text/html") || net::iequals(type, "application/xhtml+xml");
+}
+
+PageCrawler::PageCrawler(Frontier& frontier, LinkGraph& graph)
+    : frontier_(frontier), graph_(graph), extractor_(make_link_extractor()) {}
+
+void PageCrawler::crawl(const Job& job, Result& result, FetchedPage& page) {
+  if (result.outcome == Outcome::cancelled || result.outcome == Outcome::skipped) return;
+  if (result.outcome == Outcome::failed) {
+    // A page that is gone (404, 410) links to nothing: it is a broken link, and the crawl is
+    // still whole. A page that could not be read (a timeout, 5xx, 403, 429) might have linked
+    // to a page the crawl never saw, so orphans are no longer decidable.
+    if (result.status != 404 && result.status != 410) graph_.page_failed();
+    return;
+  }
+  if (result.detail && !result.detail->final_url.empty()) {
+    // The page lives at its final URL: the crawl parses it there (once, however many URLs
+    // redirect to it), and the redirect counts as a link to it.
+    const std::string& target = result.detail->final_url;
+    const LinkOrigin origin{.page = job.url,
+                            .page_identity = job.identity,
+                            .element = "redirect",
+                            .attribute = "location",
+                            .written = target};
+    (void)frontier_.offer(Offer{.loc = target,
+                                .url = target,
+                                .source = kNoSource,
+                                .found = Discovery::link,
+                                .depth = job.depth,
+                                .page = true,
+                                .link = &origin});
+    return;
+  }
+  if (result.status < 200 || result.status > 299 || !is_html_type(page.content_type)) return;
+  PageText text = utf8_page_text(page.body, page.content_type);
+  if (!text.error.empty()) {
+    add_finding(result, FindingCode::page_not_parsed,
+                fmt::format("the page's links were not read: {}", text.error), 0);
+    graph_.page_failed();
+    return;
+  }
+  ExtractResult extracted = extractor_->extract(text.utf8, page.url);
+  std::string().swap(page.body);  // the DOM is gone too: only the links are left
+  if (!extracted.ok()) {
+    add_finding(result, FindingCode::page_not_parsed,
+                fmt::format("the page's links were not read: {}", extracted.error), 0);
+    graph_.page_failed();
+    return;
+  }
+  graph_.counted(extracted.links.size());
+  const RobotsDirectives header = robots_directives(page.x_robots_tag);
+  PageSummary summary;
+  summary.noindex = extracted.page.noindex;
+  summary.indexable = !extracted.page.noindex && !header.noindex;
+  if (!extracted.page.canonical.empty() &&
+      normalised(extracted.page.canonical) != normalised(page.url)) {
+    summary.canonical = extracted.page.canonical;
+  }
+  graph_.parsed(job, std::move(summary));
+  if (graph_.check_fragments()) graph_.anchors(job, extracted.page.anchors);
+  // nofollow: the site asks crawlers not to follow this page's links.
+  if (extracted.page.nofollow || header.nofollow) return;
+  offer_links(job, result, extracted, page.url);
+}
+
+void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResult& extracted,
+                              std::string_view page_url) {
+  SchemeCounts& schemes = graph_.schemes();
+  const bool https_page = page_url.starts_with("https:");
+  FindingCap invalid(result, FindingCode::invalid_link);
+  FindingCap mixed(result, FindingCode::mixed_content);
+  for (const Link& link : extracted.links) {
+    switch (link.scheme) {
+      case LinkScheme::http:
+        break;
+      case LinkScheme::mailto:
+        schemes.mailto.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      case LinkScheme::tel:
+        schemes.tel.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      case LinkScheme::javascript:
+        schemes.javascript.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      case LinkScheme::data:
+        schemes.data.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      case LinkScheme::other:
+        schemes.other.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      case LinkScheme::invalid:
+        schemes.invalid.fetch_add(1, std::memory_order_relaxed);
+        invalid.add(fmt::format("<{} {}=\"{}\"> is not a URL that can be requested", link.element,
+                                link.attribute, link.url),
+                    link.line);
+        continue;
+    }
+    if (https_page && is_subresource(link.kind) && link.resolved.starts_with("http:")) {
+      mixed.add(fmt::format("<{} {}> loads {} over plain http on an https page; browsers block "
+                            "or warn about it",
+                            link.element, link.attribute, link.resolved),
+                link.line);
+    }
+    const LinkOrigin origin{.page = job.url,
+                            .page_identity = job.identity,
+                            .line = link.line,
+                            .element = link.element,
+                            .attribute = link.attribute,
+                            .text = link.text,
+                            .written = link.url};
+    if (graph_.check_fragments() && is_page_link(link.kind)) {
+      // Only a fragment of a page that is read can be checked; the graph knows at the end.
+      const std::size_t hash = link.url.find('#');
+      if (hash != std::string::npos && hash + 1 < link.url.size()) {
+        graph_.fragment_link(UrlHashSet::hash(link.resolved),
+                             std::string_view(link.url).substr(hash + 1), origin);
+      }
+    }
+    (void)frontier_.offer(Offer{.loc = link.resolved,
+                                .url = link.resolved,
+                                .source = kNoSource,
+                                .found = Discovery::link,
+                                .depth = job.depth + 1,
+                                .page = is_page_link(link.kind),
+                                .link = &origin});
+  }
+}
+
+}  // namespace siteaudit::audit

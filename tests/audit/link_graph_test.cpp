@@ -1,0 +1,129 @@
+// link_graph_test.cpp — referrers kept only for URLs that fail or redirect, and the
+// reconciliation of the sitemap with the crawl (orphans, missing pages, noindex, canonical).
+#include "siteaudit/audit/link_graph.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "siteaudit/audit/frontier.hpp"
+#include "siteaudit/runtime/runtime.hpp"
+
+namespace {
+
+using namespace siteaudit;
+using audit::Discovery;
+using audit::Job;
+using audit::LinkGraph;
+using audit::LinkOrigin;
+using audit::Offer;
+using audit::Result;
+
+// Site is a report of `n` results with seq 0..n-1, as run_pipeline() hands them over.
+model::Report report_of(std::initializer_list<const char*> urls) {
+  model::Report report;
+  std::uint64_t seq = 0;
+  for (const char* url : urls) {
+    Result r;
+    r.url = report.url_text.store(url);
+    r.seq = seq++;
+    r.source = model::kNoSource;
+    report.results.push_back(std::move(r));
+  }
+  return report;
+}
+
+Job job(std::uint64_t identity, std::uint64_t seq) {
+  Job j;
+  j.identity = identity;
+  j.seq = seq;
+  return j;
+}
+
+std::vector<std::string> codes(const Result& r) {
+  std::vector<std::string> out;
+  if (r.detail)
+    for (const auto& f : r.detail->findings) out.push_back(model::to_string(f.code));
+  return out;
+}
+
+// in_runtime() runs `body` on a fiber: the graph's lock is the runtime's.
+template <typename Body>
+void in_runtime(Body body) {
+  rt::Runtime runtime({.threads = 1});
+  REQUIRE(runtime.run(body).ok());
+}
+
+}  // namespace
+
+TEST_CASE("LinkGraph: referrers are kept for a URL that failed, dropped for one that passed",
+          "[audit][crawl]") {
+  model::Report report = report_of({"https://a.test/", "https://a.test/gone", "https://a.test/ok"});
+  in_runtime([&] {
+    LinkGraph graph;
+    const LinkOrigin from_home{.page = "https://a.test/",
+                               .page_identity = 1,
+                               .line = 7,
+                               .element = "a",
+                               .attribute = "href",
+                               .text = "Gone",
+                               .written = "/gone"};
+    graph.offered(1, Offer{.found = Discovery::input}, true, 0);
+    graph.offered(2, Offer{.found = Discovery::link, .link = &from_home}, true, 1);
+    graph.offered(3, Offer{.found = Discovery::link, .link = &from_home}, true, 2);
+    Result failed;
+    failed.outcome = model::Outcome::failed;
+    graph.settled(job(2, 1), failed);
+    graph.settled(job(3, 2), Result{});
+    // A link found after the outcome is known: counted, and kept only for the failure.
+    graph.offered(2, Offer{.found = Discovery::link, .link = &from_home}, false, 0);
+    graph.offered(3, Offer{.found = Discovery::link, .link = &from_home}, false, 0);
+    report.results[1].outcome = model::Outcome::failed;
+    graph.finish(report, "");
+  });
+  const Result& gone = report.results[1];
+  REQUIRE(gone.detail);
+  CHECK(gone.detail->referrer_count == 2);
+  REQUIRE(gone.detail->referrers.size() == 2);
+  CHECK(gone.detail->referrers[0].page == "https://a.test/");
+  CHECK(gone.detail->referrers[0].line == 7);
+  CHECK(gone.detail->referrers[0].text == "Gone");
+  CHECK(report.crawl.broken == 1);
+  CHECK_FALSE(report.results[2].detail);  // passed: nothing kept, nothing to say
+}
+
+TEST_CASE("LinkGraph: orphans only when the crawl is complete; missing pages; noindex",
+          "[audit][crawl]") {
+  for (const bool complete : {true, false}) {
+    model::Report report = report_of({"https://a.test/", "https://a.test/orphan",
+                                      "https://a.test/unlisted", "https://a.test/hidden"});
+    in_runtime([&] {
+      LinkGraph graph;
+      const LinkOrigin home{.page = "https://a.test/", .page_identity = 1};
+      graph.offered(1, Offer{.found = Discovery::input}, true, 0);
+      graph.offered(1, Offer{.source = 0, .line = 2, .found = Discovery::sitemap}, false, 0);
+      graph.offered(2, Offer{.source = 0, .line = 3, .found = Discovery::sitemap}, true, 1);
+      graph.offered(3, Offer{.found = Discovery::link, .link = &home}, true, 2);
+      graph.offered(4, Offer{.source = 0, .line = 4, .found = Discovery::sitemap}, true, 3);
+      graph.offered(4, Offer{.found = Discovery::link, .link = &home}, false, 0);
+      graph.parsed(job(3, 2), {.indexable = true});
+      graph.parsed(job(4, 3), {.indexable = false, .noindex = true});
+      graph.finish(report, complete ? "" : "--max-pages 5 was reached");
+    });
+    INFO("complete: " << complete);
+    CHECK(report.crawl.complete == complete);
+    if (complete) {
+      CHECK(codes(report.results[1]) == std::vector<std::string>{"orphan"});
+      CHECK(report.crawl.orphans == 1);
+    } else {
+      CHECK(codes(report.results[1]).empty());
+      CHECK(report.crawl.incomplete_reason == "--max-pages 5 was reached");
+    }
+    // "/" is listed and nothing links to it, but it is the input: where the crawl starts.
+    CHECK(codes(report.results[0]).empty());
+    CHECK(codes(report.results[2]) == std::vector<std::string>{"missing_from_sitemap"});
+    CHECK(codes(report.results[3]) == std::vector<std::string>{"noindex"});
+    // A URL found by a link keeps the sitemap's place when a sitemap lists it.
+    CHECK(report.results[3].source == 0);
+    CHECK(report.results[3].line == 4);
+  }
+}

@@ -1,0 +1,296 @@
+// audit_crawl_test.cpp — crawl mode (--crawl) against a two-origin fixture site
+// (fixtures/crawl/): broken links with every page that links to them, links the HTML standard
+// does not make links never requested (the servers' logs prove it), the sitemap reconciled
+// with the site (orphans, pages missing from the sitemap, noindex and canonical pages listed),
+// scope, depth and page limits, and hostile pages (100,000 links, 20 MB, 10,000 levels of nesting).
+#include <algorithm>
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include "integration/audit_support.hpp"
+
+namespace {
+
+using namespace siteaudit::integration;
+
+// The external origin (B) and the site (A), which links to B through {{OTHER}}.
+struct CrawlSites {
+  FixtureServer other{"fixtures/crawl/other"};
+  FixtureServer site{"fixtures/crawl/site", {"--var", "OTHER=" + other.base()}};
+};
+
+CrawlSites& sites() {
+  static CrawlSites s;
+  return s;
+}
+
+bool requested_path(const FixtureServer& server, std::string_view prefix) {
+  for (const std::string& line : requested(server)) {
+    const std::size_t space = line.find(' ');
+    if (std::string_view(line).substr(space + 1).starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> codes(const json& result) {
+  std::vector<std::string> out;
+  for (const json& f : result["findings"]) out.push_back(f["code"].get<std::string>());
+  return out;
+}
+
+bool has(const std::vector<std::string>& list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+json crawl(const std::vector<std::string>& extra, int expected_code, TempDir& dir) {
+  std::vector<std::string> args = {"--crawl", sites().site.url("/"), "--json", dir / "report.json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  AuditRun run = run_siteaudit(with_common(args));
+  INFO("stderr: " << run.err << "\nstdout: " << run.out);
+  CHECK(run.code == expected_code);
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  validate_schema(dir / "report.json");
+  return report;
+}
+
+TEST_CASE("crawl: broken links come with every page that links to them",
+          "[integration][audit][crawl]") {
+  CrawlSites& s = sites();
+  TempDir dir;
+  json report = crawl({}, 1, dir);
+  const FixtureServer& a = s.site;
+
+  json missing = result_for(report, a.url("/missing.html"));
+  CHECK(missing["outcome"] == "failed");
+  CHECK(missing["status"] == 404);
+  CHECK(missing["found_by"] == "link");
+  CHECK(missing["source"].is_null());
+  CHECK(missing["referrer_count"] == 2);
+  REQUIRE(missing["referrers"].size() == 2);
+  std::vector<std::string> pages;
+  for (const json& r : missing["referrers"]) pages.push_back(r["page"].get<std::string>());
+  std::sort(pages.begin(), pages.end());
+  CHECK(pages == std::vector<std::string>{a.url("/"), a.url("/docs/deep.html")});
+  for (const json& r : missing["referrers"]) {
+    CHECK(r["element"] == "a");
+    CHECK(r["attribute"] == "href");
+    CHECK(r["line"].get<int>() > 0);
+    CHECK((r["text"] == "Broken page" || r["text"] == "Also broken"));
+  }
+
+  json image = result_for(report, a.url("/img/missing.png"));
+  CHECK(image["outcome"] == "failed");
+  CHECK(image["method"] == "HEAD");  // a resource is checked, never fetched for parsing
+  REQUIRE(image["referrers"].size() == 1);
+  CHECK(image["referrers"][0]["element"] == "img");
+  CHECK(image["referrers"][0]["attribute"] == "src");
+
+  // <base href> and srcset: the missing 2x candidate, found on docs/.
+  json picture = result_for(report, a.url("/docs/pic-2x.png"));
+  CHECK(picture["outcome"] == "failed");
+  REQUIRE(picture["referrers"].size() == 1);
+  CHECK(picture["referrers"][0]["page"] == a.url("/docs/"));
+  CHECK(picture["referrers"][0]["attribute"] == "srcset");
+  CHECK(result_for(report, a.url("/docs/pic-1x.png"))["outcome"] == "ok");
+
+  // A Latin-1 page: its link's URL and text are read as windows-1252.
+  json cafe = result_for(report, a.url("/caf%c3%a9-missing.html"));
+  CHECK(cafe["outcome"] == "failed");
+  REQUIRE(cafe["referrers"].size() == 1);
+  CHECK(cafe["referrers"][0]["text"] == "Caf\xC3\xA9 cr\xC3\xA8me");
+
+  // External links are checked (B's 404 fails the run) but B's pages are not parsed.
+  CHECK(result_for(report, s.other.url("/status/404"))["outcome"] == "failed");
+  CHECK(result_for(report, s.other.url("/ok.html"))["outcome"] == "ok");
+  CHECK_FALSE(requested_path(s.other, "/should-not-follow.html"));
+
+  // The terminal summary groups the referrers under the broken URL.
+  CHECK(report["crawl"]["broken"] == 5);
+}
+
+TEST_CASE("crawl: what is not a link in a browser is never requested",
+          "[integration][audit][crawl]") {
+  CrawlSites& s = sites();
+  TempDir dir;
+  json report = crawl({}, 1, dir);
+  CHECK_FALSE(requested_path(s.site, "/never/"));  // comment, script, style, textarea, title,
+                                                   // template
+  CHECK_FALSE(requested_path(s.site, "/nofollow-target.html"));  // meta robots nofollow
+  CHECK(requested_path(s.site, "/noscript-target.html"));        // noscript, as without scripts
+  CHECK(requested_path(s.site, "/refreshed.html"));              // meta refresh
+  const json& not_requested = report["crawl"]["not_requested"];
+  CHECK(not_requested["mailto"] == 1);
+  CHECK(not_requested["tel"] == 1);
+  CHECK(not_requested["javascript"] == 1);
+  CHECK(not_requested["data"] == 1);
+  CHECK(not_requested["invalid"] == 1);
+  CHECK(has(codes(result_for(report, s.site.url("/"))), "invalid_link"));
+  for (const json& r : report["results"]) {
+    const std::string url = r["url"];
+    CHECK_FALSE(url.starts_with("mailto:"));
+    CHECK_FALSE(url.starts_with("javascript:"));
+  }
+}
+
+TEST_CASE("crawl: the sitemap is reconciled with the site", "[integration][audit][crawl]") {
+  CrawlSites& s = sites();
+  const FixtureServer& a = s.site;
+  TempDir dir;
+  json report = crawl({"--check-fragments"}, 1, dir);
+  CHECK(report["crawl"]["complete"] == true);
+  CHECK(report["crawl"]["incomplete_reason"].is_null());
+
+  CHECK(codes(result_for(report, a.url("/orphan.html"))) == std::vector<std::string>{"orphan"});
+  CHECK(report["crawl"]["orphans"] == 1);
+  CHECK(has(codes(result_for(report, a.url("/unlisted.html"))), "missing_from_sitemap"));
+  // Listed pages are not missing; noindex and canonical-elsewhere pages are not either.
+  CHECK_FALSE(has(codes(result_for(report, a.url("/docs/deep.html"))), "missing_from_sitemap"));
+  CHECK(has(codes(result_for(report, a.url("/noindex.html"))), "noindex"));
+  CHECK(has(codes(result_for(report, a.url("/canonical.html"))), "canonical_elsewhere"));
+
+  // A URL the crawl found first and the sitemap listed later keeps its sitemap location.
+  json docs = result_for(report, a.url("/docs/"));
+  CHECK(docs["source"] == a.url("/sitemap.xml"));
+  CHECK(docs["line"].get<int>() > 0);
+
+  // The internal link to a redirect.
+  json old_docs = result_for(report, a.url("/redirect-to?url=" + a.base() + "/docs/"));
+  CHECK(has(codes(old_docs), "linked_redirect"));
+  CHECK(old_docs["referrer_count"] == 1);
+
+  // --check-fragments: #section exists on deep.html, #nowhere does not.
+  std::vector<std::string> fragments;
+  const json docs_page = result_for(report, a.url("/docs/"));
+  for (const json& f : docs_page["findings"]) {
+    if (f["code"] == "missing_fragment") fragments.push_back(f["message"]);
+  }
+  REQUIRE(fragments.size() == 1);
+  CHECK(fragments[0].find("#nowhere") != std::string::npos);
+}
+
+TEST_CASE("crawl: scope, depth and page limits", "[integration][audit][crawl]") {
+  CrawlSites& s = sites();
+  SECTION("--no-external skips the other origin and never requests it") {
+    TempDir dir;
+    const std::size_t before = requested(s.other).size();
+    json report = crawl({"--no-external"}, 1, dir);
+    json partner = result_for(report, s.other.url("/ok.html"));
+    CHECK(partner["outcome"] == "skipped");
+    CHECK(partner["error_kind"] == "external");
+    CHECK(requested(s.other).size() == before);
+  }
+  SECTION("--crawl-depth 1 parses the start page only; orphans are then undecidable") {
+    TempDir dir;
+    json report = crawl({"--crawl-depth", "1"}, 1, dir);
+    CHECK(report["crawl"]["complete"] == false);
+    CHECK(report["crawl"]["incomplete_reason"].get<std::string>().find("--crawl-depth") !=
+          std::string::npos);
+    CHECK(report["crawl"]["orphans"] == 0);
+    // deep.html is listed in the sitemap (depth 0), so it is parsed; refreshed.html is two
+    // hops from the root and is not found at all.
+    CHECK(results_by_url(report).count(s.site.url("/refreshed.html")) == 0);
+  }
+  SECTION("--scope narrows what is parsed") {
+    TempDir dir;
+    json report = crawl({"--scope", s.site.url("/docs/")}, 1, dir);
+    // The root is out of the scope: checked, not parsed, so nothing it links to is found.
+    CHECK(results_by_url(report).count(s.site.url("/missing.html")) == 1);  // via deep.html
+    CHECK(results_by_url(report).count(s.site.url("/unlisted.html")) == 0);
+  }
+  SECTION("--max-pages stops parsing") {
+    TempDir dir;
+    json report = crawl({"--max-pages", "1"}, 1, dir);
+    CHECK(report["crawl"]["pages"] == 1);
+    CHECK(report["crawl"]["complete"] == false);
+  }
+}
+
+TEST_CASE("crawl: its options without --crawl are a usage error", "[integration][audit][crawl]") {
+  for (const std::vector<std::string>& extra :
+       {std::vector<std::string>{"--scope", "https://a.test/"},
+        {"--crawl-depth", "2"},
+        {"--max-pages", "3"},
+        {"--no-external"},
+        {"--check-fragments"}}) {
+    std::vector<std::string> args = {sites().site.url("/sitemap.xml")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    AuditRun run = run_siteaudit(with_common(args));
+    INFO(extra[0] << ": " << run.err);
+    CHECK(run.code == 2);
+    CHECK(run.err.find("only has a meaning with --crawl") != std::string::npos);
+  }
+  AuditRun bad = run_siteaudit(with_common({"--crawl", "--scope", "not a url", "https://a.test/"}));
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--scope") != std::string::npos);
+}
+
+TEST_CASE("crawl: hostile pages: 100,000 links, 20 MB, 10,000 levels of nesting",
+          "[integration][audit][crawl]") {
+  TempDir root;
+  std::string many = "<!DOCTYPE html><title>many</title>\n";
+  many.reserve(4 << 20);
+  for (int i = 0; i < 100'000; ++i) many += "<a href=\"/t" + std::to_string(i % 500) + "\">x</a>\n";
+  write_text(root.path() / "many.html", many);
+  std::string huge = "<!DOCTYPE html><title>huge</title>\n";
+  while (huge.size() < (20u << 20)) huge += "<p>padding padding padding padding padding</p>\n";
+  write_text(root.path() / "huge.html", huge);
+  std::string deep = "<!DOCTYPE html><title>deep</title>\n";
+  // 10,000 levels: deeper than any fiber stack would take a recursive walk. (MyHTML's tree
+  // builder checks element scopes by walking the open elements, as the HTML standard says, so
+  // its time grows with the square of the depth; see src/audit/README.md.)
+  for (int i = 0; i < 10'000; ++i) deep += "<div>";
+  deep += "<a href=\"/deep-target.html\">in the depths</a>";
+  write_text(root.path() / "deep.html", deep);
+  write_text(root.path() / "index.html",
+             "<!DOCTYPE html><a href=many.html>many</a><a href=huge.html>huge</a>"
+             "<a href=deep.html>deep</a>");
+  FixtureServer server(root.path().string());
+  TempDir dir;
+  AuditRun run =
+      run_siteaudit(with_common({"--crawl", server.url("/"), "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);  // the 500 targets and deep-target.html are 404s; huge.html too big
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  // 100,000 links to 500 URLs: each checked once.
+  std::size_t targets = 0;
+  for (const json& r : report["results"]) {
+    if (r["url"].get<std::string>().starts_with(server.url("/t"))) ++targets;
+  }
+  CHECK(targets == 500);
+  json t0 = result_for(report, server.url("/t0"));
+  CHECK(t0["referrer_count"] == 200);  // 100,000 / 500 links, kept at most 100
+  CHECK(t0["referrers"].size() == 100);
+  CHECK(result_for(report, server.url("/huge.html"))["error_kind"] == "body_too_large");
+  CHECK(result_for(report, server.url("/deep-target.html"))["outcome"] == "failed");
+}
+
+TEST_CASE("crawl: Ctrl-C in the middle reports every URL accepted so far once",
+          "[integration][audit][crawl]") {
+  TempDir root;
+  // A chain of slow pages: each links to the next and to a slow resource.
+  for (int i = 0; i < 50; ++i) {
+    write_text(root.path() / ("p" + std::to_string(i) + ".html"),
+               "<!DOCTYPE html><a href=p" + std::to_string(i + 1) +
+                   ".html>next</a><img src=/delay/300?i=" + std::to_string(i) + ">");
+  }
+  write_text(root.path() / "index.html", "<!DOCTYPE html><a href=p0.html>start</a>");
+  FixtureServer server(root.path().string());
+  TempDir dir;
+  AuditProcess process(
+      with_common({"--crawl", server.url("/"), "--workers", "2", "--json", dir / "report.json"}));
+  REQUIRE(wait_until([&] { return requested(server).size() >= 6; }, std::chrono::seconds(30)));
+  process.signal(SIGINT);
+  AuditRun run = process.wait();
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 130);
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);  // each URL once, counts add up
+  CHECK(report["run"]["interrupted"] == true);
+  CHECK(report["crawl"]["complete"] == false);
+  CHECK(report["results"].size() < 101);
+}
+
+}  // namespace

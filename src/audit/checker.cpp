@@ -79,6 +79,31 @@ Finding crawl_delay_finding(const Job& job, std::string_view host,
                  std::string(job.url), job.line, Severity::warning};
 }
 
+// bot_wall() says why a failing answer looks like a wall against bots rather than a broken
+// page, or "" when it does not: LinkedIn's 999, a CDN's challenge page (Cloudflare marks it
+// with cf-mitigated, AWS WAF with x-amzn-waf-action), or a 403 or 429 (after the retries) from
+// a host outside the crawl's scope, which siteaudit cannot log in to or slow down for enough.
+std::string bot_wall(const Job& job, const net::Response& response) {
+  if (response.status == 999) {
+    return "status 999 is a site refusing automated clients, not an answer about the page "
+           "(inconclusive)";
+  }
+  if (auto mitigated = response.header("cf-mitigated"); mitigated && *mitigated == "challenge") {
+    return "the CDN answered with a bot challenge (cf-mitigated: challenge), not the page "
+           "(inconclusive)";
+  }
+  if (auto waf = response.header("x-amzn-waf-action");
+      waf && (*waf == "challenge" || *waf == "captcha")) {
+    return "the CDN answered with a bot challenge (x-amzn-waf-action), not the page "
+           "(inconclusive)";
+  }
+  if (job.external && (response.status == 403 || response.status == 429)) {
+    return "an external host refusing automated clients, not an answer about the page "
+           "(inconclusive)";
+  }
+  return {};
+}
+
 void add_finding(Result& result, Finding finding) {
   result.details().findings.push_back(std::move(finding));
 }
@@ -252,6 +277,12 @@ void Checker::judge(Result& result, const Job& job, const net::Response& respons
                                   job.line, Severity::warning});
       break;
     case StatusVerdict::Kind::failure:
+      if (std::string wall = bot_wall(job, response); !wall.empty()) {
+        result.outcome = Outcome::inconclusive;
+        result.details().error = verdict.reason + "; " + wall;
+        result.details().error_kind = ErrorKind::status;
+        return;
+      }
       fail(verdict.reason, ErrorKind::status);
       break;
     case StatusVerdict::Kind::skipped:

@@ -160,6 +160,7 @@ Job Frontier::make_job(Offer& offer, std::string identity, std::uint64_t seq) {
 void Frontier::decide_crawl(Job& job, const Offer& offer, bool in_scope) {
   if (!in_scope) {
     external_.fetch_add(1, std::memory_order_relaxed);
+    job.external = true;
     if (options_.no_external && offer.found == Discovery::link && job.skip.empty()) {
       job.skip = "off the crawl's scope (--no-external); not requested";
       job.skip_kind = ErrorKind::external;

@@ -69,6 +69,13 @@ void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepte
   }
   const LinkOrigin* link = offer.link;
   if (link == nullptr) return;
+  if (!link->hreflang.empty()) {
+    alternates_.push_back(Alternate{.target = identity,
+                                    .referrer = link->page_identity,
+                                    .hreflang = std::string(link->hreflang),
+                                    .written = std::string(link->written),
+                                    .line = link->line});
+  }
   if (link->page_identity != identity) entry.linked = true;
   ++entry.referrer_total;
   // Once the check has ended, only a target that failed or redirected wants its referrers.
@@ -127,6 +134,28 @@ void LinkGraph::check_fragments_locked(Report& report) {
   }
 }
 
+void LinkGraph::check_alternates_locked(Report& report) {
+  for (const Alternate& alternate : alternates_) {
+    auto target = entries_.find(alternate.target);
+    auto referrer = entries_.find(alternate.referrer);
+    if (target == entries_.end() || target->second.seq >= report.results.size()) continue;
+    if (referrer == entries_.end() || referrer->second.seq >= report.results.size()) continue;
+    const Result& gone = report.results[target->second.seq];
+    if (gone.outcome != Outcome::failed) continue;
+    Result& page = report.results[referrer->second.seq];
+    page.details().findings.push_back(
+        Finding{.code = FindingCode::broken_hreflang,
+                .message = fmt::format("the hreflang=\"{}\" alternate {} fails: {}",
+                                       alternate.hreflang, alternate.written,
+                                       gone.status != 0 ? fmt::format("status {}", gone.status)
+                                       : gone.detail    ? gone.detail->error
+                                                        : std::string("no answer")),
+                .where = std::string(page.url),
+                .line = alternate.line,
+                .severity = Severity::warning});
+  }
+}
+
 void LinkGraph::parsed(const Job& job, PageSummary page) {
   std::lock_guard lock(mutex_);
   Entry& entry = entry_locked(job.identity);
@@ -135,7 +164,8 @@ void LinkGraph::parsed(const Job& job, PageSummary page) {
 }
 
 void LinkGraph::settled(const Job& job, const Result& result) {
-  const bool keep = result.outcome == Outcome::failed || redirected(result);
+  const bool keep = result.outcome == Outcome::failed || result.outcome == Outcome::inconclusive ||
+                    redirected(result);
   std::lock_guard lock(mutex_);
   Entry& entry = entry_locked(job.identity);
   entry.seq = job.seq;
@@ -232,8 +262,10 @@ void LinkGraph::finish(Report& report, std::string incomplete) {
     fill_result(entry, result, report, crawl.complete, any_listed);
   }
   if (check_fragments_) check_fragments_locked(report);
+  check_alternates_locked(report);
   entries_.clear();
   fragments_.clear();
+  alternates_.clear();
   anchors_.clear();
 }
 

@@ -95,7 +95,7 @@ PageCrawler::PageCrawler(Frontier& frontier, LinkGraph& graph)
 
 void PageCrawler::crawl(const Job& job, Result& result, FetchedPage& page) {
   if (result.outcome == Outcome::cancelled || result.outcome == Outcome::skipped) return;
-  if (result.outcome == Outcome::failed) {
+  if (result.outcome == Outcome::failed || result.outcome == Outcome::inconclusive) {
     // A page that is gone (404, 410) links to nothing: it is a broken link, and the crawl is
     // still whole. A page that could not be read (a timeout, 5xx, 403, 429) might have linked
     // to a page the crawl never saw, so orphans are no longer decidable.
@@ -196,7 +196,8 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
                             .element = link.element,
                             .attribute = link.attribute,
                             .text = link.text,
-                            .written = link.url};
+                            .written = link.url,
+                            .hreflang = link.hreflang};
     if (graph_.check_fragments() && is_page_link(link.kind)) {
       // Only a fragment of a page that is read can be checked; the graph knows at the end.
       const std::size_t hash = link.url.find('#');

@@ -58,7 +58,10 @@ int exit_code(const Report& report, const AuditConfig& config, bool input_error,
   const Summary& s = report.summary;
   bool failed = s.failed > 0 || s.cancelled > 0 || !report.routes.missing.empty();
   for (const Source& source : report.sources) failed = failed || !source.error.empty();
-  if (config.strict && (s.warnings > 0 || !report.routes.unexpected.empty())) failed = true;
+  if (config.strict &&
+      (s.warnings > 0 || s.inconclusive > 0 || !report.routes.unexpected.empty())) {
+    failed = true;
+  }
   return failed ? kExitFailures : kExitOk;
 }
 

@@ -53,6 +53,7 @@ constexpr FindingCodeName kNames[] = {
     {mixed_content, "mixed_content", false},
     {invalid_link, "invalid_link", false},
     {missing_fragment, "missing_fragment", false},
+    {broken_hreflang, "broken_hreflang", false},
     {page_not_parsed, "page_not_parsed", false},
     {missing_route, "missing_route", false},
     {unexpected_url, "unexpected_url", false},

@@ -35,6 +35,9 @@ Summary summarize(const Report& report) {
       case Outcome::cancelled:
         ++s.cancelled;
         break;
+      case Outcome::inconclusive:
+        ++s.inconclusive;
+        break;
     }
     if (r.detail && !r.detail->findings.empty()) ++s.warnings;
     if (r.outcome == Outcome::skipped || r.outcome == Outcome::cancelled) continue;
@@ -70,6 +73,8 @@ const char* to_string(Outcome outcome) {
       return "skipped";
     case Outcome::cancelled:
       return "cancelled";
+    case Outcome::inconclusive:
+      return "inconclusive";
   }
   return "unknown";
 }

@@ -310,6 +310,7 @@ void append_summary(std::string& out, const model::Summary& s) {
       .number("failed", s.failed)
       .number("skipped", s.skipped)
       .number("cancelled", s.cancelled)
+      .number("inconclusive", s.inconclusive)
       .number("warnings", s.warnings)
       .number("duplicates", s.duplicates)
       .nested("status",

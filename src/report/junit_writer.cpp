@@ -86,6 +86,7 @@ void write_testcase(std::ostream& out, const model::Report& report, const model:
       break;
     case model::Outcome::skipped:
     case model::Outcome::cancelled:
+    case model::Outcome::inconclusive:  // not a failure: shown, not counted against the run
       out << ">\n      <skipped message=\"" << attr(text::failure_reason(r)) << "\"/>\n";
       break;
   }
@@ -143,7 +144,8 @@ void write_junit(const model::Report& report, std::ostream& out) {
     ++suite.tests;
     suite.time_ms += r.time_ms;
     if (r.outcome == model::Outcome::failed) ++suite.failures;
-    if (r.outcome == model::Outcome::skipped || r.outcome == model::Outcome::cancelled) {
+    if (r.outcome == model::Outcome::skipped || r.outcome == model::Outcome::cancelled ||
+        r.outcome == model::Outcome::inconclusive) {
       ++suite.skipped;
     }
     ++begin[s + 1];

@@ -47,6 +47,7 @@ void write_header(const model::Report& report, std::ostream& out) {
   out << "| Outcome | URLs |\n|:--|--:|\n"
       << fmt::format("| ok | {} |\n| failed | {} |\n| skipped | {} |\n| cancelled | {} |\n", s.ok,
                      s.failed, s.skipped, s.cancelled)
+      << (s.inconclusive ? fmt::format("| inconclusive | {} |\n", s.inconclusive) : std::string())
       << fmt::format("| **total** | **{}** |\n", s.total);
   if (s.warnings) out << fmt::format("| warnings | {} |\n", s.warnings);
   if (s.duplicates) out << fmt::format("| duplicates | {} |\n", s.duplicates);
@@ -96,6 +97,25 @@ void write_failures(const model::Report& report, std::ostream& out, std::size_t 
     out << '\n';
   }
   out << more(report.summary.failed, shown) << '\n';
+}
+
+// write_inconclusive() lists the bot walls apart from the failures.
+void write_inconclusive(const model::Report& report, std::ostream& out, std::size_t max_rows) {
+  const std::uint64_t n = report.summary.inconclusive;
+  if (n == 0) return;
+  out << fmt::format(
+      "### Inconclusive ({})\n\nBot walls, not broken links (`--strict` fails them):"
+      "\n\n| URL | Answer | Linked from |\n|:--|:--|:--|\n",
+      n);
+  std::uint64_t shown = 0;
+  for (const model::Result& r : report.results) {
+    if (r.outcome != model::Outcome::inconclusive) continue;
+    if (shown == max_rows) break;
+    ++shown;
+    out << "| " << text::markdown_code(r.url) << " | "
+        << text::markdown_text(text::failure_reason(r)) << " | " << linked_from(r) << " |\n";
+  }
+  out << more(n, shown) << '\n';
 }
 
 void write_failed_sources(const model::Report& report, std::ostream& out, std::size_t max_rows) {
@@ -171,6 +191,7 @@ void write_markdown(const model::Report& report, std::ostream& out,
                     const MarkdownOptions& options) {
   write_header(report, out);
   write_failures(report, out, options.max_rows);
+  write_inconclusive(report, out, options.max_rows);
   write_failed_sources(report, out, options.max_rows);
   write_routes(report, out, options.max_rows);
   write_warnings(report, out, options.max_rows);

@@ -78,6 +78,7 @@ void write_counts(const model::Report& report, std::ostream& out, const Paint& p
   out << fmt::format("  {:<9} ok {}   failed {}   skipped {}   cancelled {}", "outcome",
                      paint.count(kGreen, s.ok), paint.count(kRed, s.failed),
                      paint.count(kYellow, s.skipped), paint.count(kYellow, s.cancelled));
+  if (s.inconclusive) out << "   inconclusive " << paint.count(kYellow, s.inconclusive);
   if (s.warnings) out << "   warnings " << paint.count(kYellow, s.warnings);
   if (s.duplicates) out << "   duplicates " << s.duplicates;
   out << '\n';
@@ -218,6 +219,27 @@ void write_warnings(const model::Report& report, std::ostream& out, const Paint&
   }
 }
 
+// write_inconclusive() lists the answers that were bot walls, apart from the failures.
+void write_inconclusive(const model::Report& report, std::ostream& out, const SummaryStyle& style,
+                        const Paint& paint) {
+  const std::uint64_t n = report.summary.inconclusive;
+  if (n == 0) return;
+  out << '\n'
+      << paint(kBold, fmt::format("Inconclusive ({}): bot walls, not broken links; --strict "
+                                  "fails them",
+                                  n))
+      << '\n';
+  Lister list(out, style, n);
+  for (const model::Result& r : report.results) {
+    if (r.outcome != model::Outcome::inconclusive) continue;
+    if (!list.take()) break;
+    out << "  " << text::terminal_safe(r.url) << '\n'
+        << "      " << paint(kYellow, text::terminal_safe(text::failure_reason(r))) << '\n';
+    write_referrers(r, out, style, paint);
+  }
+  list.finish(paint);
+}
+
 }  // namespace
 
 void write_summary(const model::Report& report, std::ostream& out, const SummaryStyle& style) {
@@ -230,6 +252,7 @@ void write_summary(const model::Report& report, std::ostream& out, const Summary
   }
   write_counts(report, out, paint);
   write_failures(report, out, style, paint);
+  write_inconclusive(report, out, style, paint);
   write_failed_sources(report, out, paint);
   write_routes(report, out, style, paint);
   if (style.verbose) {

@@ -270,6 +270,7 @@ std::string failure_reason(const model::Result& result) {
       return error.empty() ? "cancelled before it was checked" : error;
     case model::Outcome::ok:
     case model::Outcome::failed:
+    case model::Outcome::inconclusive:
       break;
   }
   std::string reason = status_text(result.status);
@@ -381,6 +382,7 @@ std::string verdict(const model::Report& report) {
     parts.push_back(fmt::format("{} of {} failed", s.failed, plural(s.total, "URL", "URLs")));
   }
   if (s.cancelled) parts.push_back(fmt::format("{} cancelled", s.cancelled));
+  if (s.inconclusive) parts.push_back(fmt::format("{} inconclusive", s.inconclusive));
   if (s.skipped) parts.push_back(fmt::format("{} skipped", s.skipped));
   if (!report.routes.missing.empty()) {
     parts.push_back(fmt::format(

@@ -106,8 +106,36 @@ TEST_CASE("crawl: broken links come with every page that links to them",
   CHECK(result_for(report, s.other.url("/ok.html"))["outcome"] == "ok");
   CHECK_FALSE(requested_path(s.other, "/should-not-follow.html"));
 
-  // The terminal summary groups the referrers under the broken URL.
-  CHECK(report["crawl"]["broken"] == 5);
+  CHECK(report["crawl"]["broken"] == 6);  // with the German alternate of docs/deep.html
+}
+
+TEST_CASE("crawl: bot walls are inconclusive, apart from failures; --strict fails them",
+          "[integration][audit][crawl]") {
+  CrawlSites& s = sites();
+  TempDir dir;
+  json report = crawl({}, 1, dir);
+  // 403 from a host outside the scope, and 999: a wall, not a broken link. (A wall inside
+  // the scope is inconclusive too, and makes orphans undecidable: it may hide links.)
+  for (const std::string& url : {s.other.url("/status/403"), s.other.url("/status/999")}) {
+    json r = result_for(report, url);
+    INFO(url);
+    CHECK(r["outcome"] == "inconclusive");
+    CHECK(r["ok"] == false);
+    CHECK(r["referrer_count"] == 1);
+  }
+  CHECK(report["summary"]["inconclusive"] == 2);
+
+  // Without the broken links the run would pass; --strict fails on the walls alone.
+  TempDir only;
+  write_text(only.path() / "page.html",
+             "<!DOCTYPE html><a href=\"" + s.other.url("/status/403") + "\">wall</a>");
+  FixtureServer server(only.path().string());
+  AuditRun relaxed = run_siteaudit(with_common({"--crawl", server.url("/page.html")}));
+  INFO("stdout: " << relaxed.out);
+  CHECK(relaxed.code == 0);
+  CHECK(relaxed.out.find("Inconclusive (1)") != std::string::npos);
+  AuditRun strict = run_siteaudit(with_common({"--crawl", "--strict", server.url("/page.html")}));
+  CHECK(strict.code == 1);
 }
 
 TEST_CASE("crawl: what is not a link in a browser is never requested",
@@ -159,6 +187,15 @@ TEST_CASE("crawl: the sitemap is reconciled with the site", "[integration][audit
   json old_docs = result_for(report, a.url("/redirect-to?url=" + a.base() + "/docs/"));
   CHECK(has(codes(old_docs), "linked_redirect"));
   CHECK(old_docs["referrer_count"] == 1);
+
+  // The German alternate of deep.html is missing; the English one is the page itself.
+  std::vector<std::string> hreflang;
+  const json deep = result_for(report, a.url("/docs/deep.html"));
+  for (const json& f : deep["findings"]) {
+    if (f["code"] == "broken_hreflang") hreflang.push_back(f["message"]);
+  }
+  REQUIRE(hreflang.size() == 1);
+  CHECK(hreflang[0].find("hreflang=\"de\"") != std::string::npos);
 
   // --check-fragments: #section exists on deep.html, #nowhere does not.
   std::vector<std::string> fragments;

@@ -245,7 +245,10 @@ void check_report_invariants(const json& report) {
   CHECK(summary.at("failed").get<std::uint64_t>() == outcomes["failed"]);
   CHECK(summary.at("skipped").get<std::uint64_t>() == outcomes["skipped"]);
   CHECK(summary.at("cancelled").get<std::uint64_t>() == outcomes["cancelled"]);
-  CHECK(outcomes["ok"] + outcomes["failed"] + outcomes["skipped"] + outcomes["cancelled"] == total);
+  CHECK(summary.at("inconclusive").get<std::uint64_t>() == outcomes["inconclusive"]);
+  CHECK(outcomes["ok"] + outcomes["failed"] + outcomes["skipped"] + outcomes["cancelled"] +
+            outcomes["inconclusive"] ==
+        total);
   (void)results_by_url(report);
 }
 

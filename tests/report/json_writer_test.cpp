@@ -191,8 +191,8 @@ TEST_CASE("json report has the documented keys in the documented order", "[repor
   CHECK(keys(j["sources"][0]) ==
         std::vector<std::string>{"url", "kind", "urls", "gzip", "parent", "error", "warnings"});
   CHECK(keys(j["summary"]) == std::vector<std::string>{"total", "ok", "failed", "skipped",
-                                                       "cancelled", "warnings", "duplicates",
-                                                       "status", "latency_ms"});
+                                                       "cancelled", "inconclusive", "warnings",
+                                                       "duplicates", "status", "latency_ms"});
   CHECK(keys(j["summary"]["status"]) ==
         std::vector<std::string>{"2xx", "3xx", "4xx", "5xx", "none"});
   CHECK(keys(j["config"]) ==

@@ -107,7 +107,8 @@ struct LinkOrigin {
   std::uint64_t page_identity = 0;
   std::uint32_t line = 0;
   std::string_view element, attribute, text;
-  std::string_view written;  // the link as written (after entity decoding)
+  std::string_view written;   // the link as written (after entity decoding)
+  std::string_view hreflang;  // link rel=alternate hreflang: the alternate's language
 };
 
 // Offer is one URL a producer found, with where it found it.

@@ -128,6 +128,16 @@ class LinkGraph {
     std::string written;  // the link as written
   };
   void check_fragments_locked(Report& report);
+  // Alternate is a link rel=alternate hreflang, kept to name a broken one on its page.
+  struct Alternate {
+    std::uint64_t target = 0;
+    std::uint64_t referrer = 0;
+    std::string hreflang;
+    std::string written;
+    std::uint32_t line = 0;
+  };
+  void check_alternates_locked(Report& report);
+  std::vector<Alternate> alternates_;
 
   const bool check_fragments_;
   rt::Mutex mutex_;  // guards entries_, fragments_ and anchors_

@@ -64,6 +64,7 @@ enum class FindingCode : std::uint8_t {
   mixed_content,         // an http: subresource on an https: page
   invalid_link,          // a link no URL parser accepts (a bad host, ...)
   missing_fragment,      // --check-fragments: #id names no id or <a name> of the target
+  broken_hreflang,       // a link rel=alternate hreflang whose target failed
   page_not_parsed,       // an in-scope page that could not be parsed (charset, ...)
   // --expect-routes.
   missing_route,

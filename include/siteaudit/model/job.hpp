@@ -70,6 +70,9 @@ struct Job {
   // parse says that the page is in the crawl's scope and within --crawl-depth and --max-pages:
   // it is fetched with GET and, when it is HTML, its links are offered to the frontier.
   bool parse = false;
+  // external says that the URL is outside the crawl's scope: a 403 or 429 from it after
+  // retries is inconclusive (a bot wall), not a failure.
+  bool external = false;
 };
 
 }  // namespace siteaudit::model

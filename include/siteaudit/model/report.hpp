@@ -54,7 +54,7 @@ struct LatencySummary {
 };
 
 struct Summary {
-  std::uint64_t total = 0, ok = 0, failed = 0, skipped = 0, cancelled = 0;
+  std::uint64_t total = 0, ok = 0, failed = 0, skipped = 0, cancelled = 0, inconclusive = 0;
   std::uint64_t warnings = 0;    // results with at least one finding, plus source warnings
   std::uint64_t duplicates = 0;  // URLs listed more than once (checked once)
   std::uint64_t status_2xx = 0, status_3xx = 0, status_4xx = 0, status_5xx = 0, no_status = 0;

@@ -6,8 +6,8 @@
 // the rewritten URL — live behind `detail`, which is null for a plain "200 OK, no redirects,
 // no warnings" page.
 //
-// Outcomes add up: ok + failed + skipped + cancelled == total. A page with warnings (slow,
-// redirected under --redirects warn, hygiene findings) is `ok` and carries its findings.
+// Outcomes add up: ok + failed + skipped + cancelled + inconclusive == total. A page with warnings
+// (slow, redirected under --redirects warn, hygiene findings) is `ok` and carries its findings.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +23,10 @@
 
 namespace siteaudit::model {
 
-enum class Outcome : std::uint8_t { ok, failed, skipped, cancelled };
+// inconclusive is an answer that means "a bot wall", not "broken": status 999, a CDN's
+// challenge page, or 403/429 after retries from a host outside the crawl's scope. It is shown
+// apart from failures and fails the run only with --strict.
+enum class Outcome : std::uint8_t { ok, failed, skipped, cancelled, inconclusive };
 
 enum class CheckMethod : std::uint8_t { none, head, get };
 
@@ -63,8 +66,8 @@ struct Result {
   std::uint32_t line = 0;
   std::uint32_t time_ms = 0;  // total time across attempts and redirects
   std::int16_t status = 0;    // final HTTP status, 0 when no response
-  // Two bits each: with all three in one byte a Result is 48 bytes instead of 56.
-  Outcome outcome : 2 = Outcome::ok;
+  // Packed in one byte: a Result is 48 bytes instead of 56.
+  Outcome outcome : 3 = Outcome::ok;
   CheckMethod method : 2 = CheckMethod::none;
   Discovery found : 2 = Discovery::sitemap;
   std::uint8_t attempts = 0;

@@ -32,6 +32,8 @@
 #include "siteaudit/audit/pipeline.hpp"
 #include "siteaudit/audit/trusted_origins.hpp"
 #include "siteaudit/net/ascii.hpp"
+#include "siteaudit/net/libcurl_version.hpp"
+#include "siteaudit/runtime/build_info.hpp"
 
 namespace siteaudit::cli {
 namespace {
@@ -428,6 +430,13 @@ class OptionTable {
   std::vector<TomlEntry> entries_;
 };
 
+// version_text() is what --version prints: siteaudit's version (project(VERSION) in
+// CMakeLists.txt, the one place it is set), then the libcurl that runs and how the runtime was
+// built, which a bug report needs.
+std::string version_text() {
+  return "siteaudit " SITEAUDIT_VERSION "\n" + net::libcurl_version() + "\n" + rt::build_info();
+}
+
 // Switches set by --quiet and --verbose, which are checked against each other after parsing.
 struct VerbositySwitches {
   bool quiet = false;
@@ -439,8 +448,8 @@ struct VerbositySwitches {
 void define_options(CLI::App& app, OptionTable& table, Options& options,
                     VerbositySwitches& switches) {
   app.set_help_flag("-h,--help", "Print this help and exit.");
-  app.set_version_flag("-V,--version", "siteaudit " SITEAUDIT_VERSION,
-                       "Print the version and exit.");
+  app.set_version_flag("-V,--version", version_text,
+                       "Print the version, with the libcurl and runtime it runs on, and exit.");
 
   table.group("Input");
   app.add_option("INPUT", options.config.inputs,

@@ -29,6 +29,7 @@
 #include "cli/byte_size.hpp"
 #include "cli/config_file.hpp"
 #include "cli/duration.hpp"
+#include "cli/option_syntax.hpp"
 #include "siteaudit/audit/pipeline.hpp"
 #include "siteaudit/audit/trusted_origins.hpp"
 #include "siteaudit/net/ascii.hpp"
@@ -256,6 +257,8 @@ struct TomlEntry {
   // setting is the option's value for the report's config block; empty for the options kept
   // out of it (the output options, and --header and --cookies, which may carry secrets).
   std::function<model::ConfigValue(const Options&)> setting;
+  // words are the values a choice() takes, which shell completion offers; empty otherwise.
+  std::vector<std::string> words;
 };
 
 // OptionTable defines the options on `app`, bound to `options`, in the order --help lists them.
@@ -379,6 +382,7 @@ class OptionTable {
           return std::nullopt;
         },
         [word_of](const Options& o) { return model::ConfigValue(word_of(o).value_or("")); });
+    entries_.back().words = names;
     Options& options = options_;
     return define(app_.add_option_function<std::string>(
                           name,
@@ -838,6 +842,44 @@ std::vector<model::ConfigSetting> report_settings(const Options& options) {
     if (entry.setting) settings.push_back({entry.key, entry.setting(options)});
   }
   return settings;
+}
+
+std::vector<OptionSyntax> option_syntax() {
+  CLI::App app;
+  configure_app(app);
+  Options scratch;
+  OptionTable table(app, scratch);
+  VerbositySwitches switches;
+  define_options(app, table, scratch, switches);
+
+  std::vector<OptionSyntax> syntax;
+  for (const CLI::Option* option : app.get_options()) {
+    // INPUT is an operand, not an option; an option without a group is hidden from --help.
+    if (!option->nonpositional() || option->get_group().empty()) continue;
+    OptionSyntax entry;
+    for (const std::string& name : option->get_snames()) entry.names.push_back("-" + name);
+    for (const std::string& name : option->get_lnames()) entry.names.push_back("--" + name);
+    entry.help = option->get_description();
+    entry.ends_command_line = option == app.get_help_ptr() || option == app.get_version_ptr();
+    if (option->get_expected_max() > 0) {  // a switch expects no value
+      entry.value_name = option->get_type_name();
+      entry.repeatable = option->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
+      const std::string key = option->get_lnames().empty() ? "" : option->get_lnames().front();
+      auto found = std::find_if(table.entries().begin(), table.entries().end(),
+                                [&key](const TomlEntry& e) { return e.key == key; });
+      if (found != table.entries().end() && !found->words.empty()) {
+        entry.value = ValueKind::choice;
+        entry.choices = found->words;
+      } else if (entry.value_name == "FILE") {
+        // Every option that names a file says FILE in --help (--config, --expect, --json...).
+        entry.value = ValueKind::file;
+      } else {
+        entry.value = ValueKind::text;
+      }
+    }
+    syntax.push_back(std::move(entry));
+  }
+  return syntax;
 }
 
 void write_config_toml(const Options& options, std::ostream& out) {

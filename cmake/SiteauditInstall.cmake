@@ -1,5 +1,6 @@
-# What `cmake --install` puts where, and the files the build generates for it. Included by
-# CMakeLists.txt once the siteaudit_cli library and the siteaudit executable exist.
+# What `cmake --install` puts where, the files the build generates for it, and the Debian
+# package CPack builds from it (scripts/package). Included by CMakeLists.txt once the
+# siteaudit_cli library and the siteaudit executable exist.
 #
 #   bin/siteaudit
 #   share/man/man1/siteaudit.1.gz                       gzip -9n, the version from project()
@@ -8,7 +9,8 @@
 #   share/zsh/vendor-completions/_siteaudit              Debian's zsh fpath (prefix /usr), or
 #   share/zsh/site-functions/_siteaudit                  zsh's default fpath for other prefixes
 #   share/fish/vendor_completions.d/siteaudit.fish
-#   share/doc/siteaudit/README.md, LICENSE
+#   share/doc/siteaudit/README.md, LICENSE               or, SITEAUDIT_DEB_LAYOUT: copyright,
+#                                                        changelog.gz, README.md.gz
 
 # --- shell completions, generated from the option table the program is built from ---
 # write_completions links siteaudit_cli, whose option_syntax() reads the same table as --help.
@@ -60,6 +62,10 @@ set(SITEAUDIT_ZSH_COMPLETION_DIR ${default_zsh_dir}
     CACHE STRING "Where the zsh completion is installed, under the prefix")
 set(SITEAUDIT_FISH_COMPLETION_DIR ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d
     CACHE STRING "Where the fish completion is installed, under the prefix")
+option(SITEAUDIT_DEB_LAYOUT
+       "Install the documentation as a Debian package does: copyright, changelog.gz (scripts/package)"
+       OFF)
+
 install(TARGETS siteaudit RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${SITEAUDIT_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES man/siteaudit-report.schema.json DESTINATION ${CMAKE_INSTALL_DATADIR}/siteaudit)
@@ -67,4 +73,10 @@ install(FILES ${SITEAUDIT_COMPLETIONS_DIR}/bash/siteaudit DESTINATION ${SITEAUDI
 install(FILES ${SITEAUDIT_COMPLETIONS_DIR}/zsh/_siteaudit DESTINATION ${SITEAUDIT_ZSH_COMPLETION_DIR})
 install(FILES ${SITEAUDIT_COMPLETIONS_DIR}/fish/siteaudit.fish DESTINATION ${SITEAUDIT_FISH_COMPLETION_DIR})
 
-install(FILES README.md LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
+set(SITEAUDIT_DEB_MAINTAINER "siteaudit maintainers <maintainers@users.noreply.r-seed-8b2a3dc2.example>"
+    CACHE STRING "The Maintainer of the Debian package")
+if(SITEAUDIT_DEB_LAYOUT)
+  include(SiteauditDebian)
+else()
+  install(FILES README.md LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
+endif()

@@ -821,16 +821,23 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
 
 namespace {
 
-// option_entries() is every option's entry, from the same definitions as the command line,
-// bound to a scratch copy. The entries read the Options they are given, not the scratch.
-std::vector<TomlEntry> option_entries() {
+// ScratchTable is the whole command line defined on an App of its own and bound to a scratch
+// Options, for reading the table rather than parsing: its entries and CLI11's options.
+struct ScratchTable {
+  ScratchTable() : table(app, scratch) {
+    configure_app(app);
+    define_options(app, table, scratch, switches);
+  }
   CLI::App app;
-  configure_app(app);
   Options scratch;
-  OptionTable table(app, scratch);
+  OptionTable table;  // refers to app and scratch, declared before it
   VerbositySwitches switches;
-  define_options(app, table, scratch, switches);
-  return table.entries();
+};
+
+// option_entries() is every option's entry, from the same definitions as the command line.
+// The entries read the Options they are given, not the scratch.
+std::vector<TomlEntry> option_entries() {
+  return ScratchTable().table.entries();
 }
 
 }  // namespace
@@ -845,12 +852,9 @@ std::vector<model::ConfigSetting> report_settings(const Options& options) {
 }
 
 std::vector<OptionSyntax> option_syntax() {
-  CLI::App app;
-  configure_app(app);
-  Options scratch;
-  OptionTable table(app, scratch);
-  VerbositySwitches switches;
-  define_options(app, table, scratch, switches);
+  ScratchTable scratch;
+  const CLI::App& app = scratch.app;
+  const OptionTable& table = scratch.table;
 
   std::vector<OptionSyntax> syntax;
   for (const CLI::Option* option : app.get_options()) {

@@ -78,6 +78,7 @@ _siteaudit_add() {
     for word; do
         [[ $word == "$cur"* ]] && COMPREPLY+=("$prefix$word")
     done
+    return 0
 }
 
 # _siteaudit_files PREFIX CUR adds the file names that start with CUR, after PREFIX.
@@ -87,6 +88,7 @@ _siteaudit_files() {
     while IFS= read -r name; do
         COMPREPLY+=("$1$name")
     done < <(compgen -f -- "$2")
+    return 0
 }
 
 # _siteaudit_value OPTION PREFIX CUR completes the value of OPTION; status 1 when OPTION
@@ -116,6 +118,7 @@ _siteaudit_value() {
   }
   out << R"(        *) return 1 ;;
     esac
+    return 0
 }
 
 _siteaudit() {

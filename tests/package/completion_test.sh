@@ -37,15 +37,17 @@ expect() {  # expect "WANTED (lines joined by spaces)" WORD...
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-touch "$scratch/routes.txt" "$scratch/robots.txt" "$scratch/other"
+touch "$scratch/routes.txt" "$scratch/robots.txt" "$scratch/hosts.txt"
 
 expect "--method" siteaudit --me
 expect "get head" siteaudit --method ""
 expect "get" siteaudit --method g
+expect "head" siteaudit --method h                 # the last choice does not match: no files
 expect "get head" siteaudit --method = ""          # --method=<TAB>, '=' splits the word
 expect "get" siteaudit --method = g
 expect "--method=get" siteaudit --method=g          # '=' not in COMP_WORDBREAKS
 expect "fail follow warn" siteaudit --redirects ""
+expect "auto" siteaudit --color = au
 expect "always auto never" siteaudit --color ""
 expect "robots.txt routes.txt" siteaudit --expect r  # a FILE option completes files
 expect "robots.txt routes.txt" siteaudit --config r

@@ -70,7 +70,8 @@ function(siteaudit_add_test_suite layer)
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${target} PRIVATE
     SITEAUDIT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    SITEAUDIT_BINARY="$<TARGET_FILE:siteaudit>")
+    SITEAUDIT_BINARY="$<TARGET_FILE:siteaudit>"
+    SITEAUDIT_VERSION="${PROJECT_VERSION}")
   if(ARG_OUT_OF_PROCESS)
     siteaudit_configure_warnings(${target})
   else()

@@ -29,9 +29,12 @@
 #include "cli/byte_size.hpp"
 #include "cli/config_file.hpp"
 #include "cli/duration.hpp"
+#include "cli/option_syntax.hpp"
 #include "siteaudit/audit/pipeline.hpp"
 #include "siteaudit/audit/trusted_origins.hpp"
 #include "siteaudit/net/ascii.hpp"
+#include "siteaudit/net/libcurl_version.hpp"
+#include "siteaudit/runtime/build_info.hpp"
 
 namespace siteaudit::cli {
 namespace {
@@ -254,6 +257,8 @@ struct TomlEntry {
   // setting is the option's value for the report's config block; empty for the options kept
   // out of it (the output options, and --header and --cookies, which may carry secrets).
   std::function<model::ConfigValue(const Options&)> setting;
+  // words are the values a choice() takes, which shell completion offers; empty otherwise.
+  std::vector<std::string> words;
 };
 
 // OptionTable defines the options on `app`, bound to `options`, in the order --help lists them.
@@ -377,6 +382,7 @@ class OptionTable {
           return std::nullopt;
         },
         [word_of](const Options& o) { return model::ConfigValue(word_of(o).value_or("")); });
+    entries_.back().words = names;
     Options& options = options_;
     return define(app_.add_option_function<std::string>(
                           name,
@@ -428,6 +434,13 @@ class OptionTable {
   std::vector<TomlEntry> entries_;
 };
 
+// version_text() is what --version prints: siteaudit's version (project(VERSION) in
+// CMakeLists.txt, the one place it is set), then the libcurl that runs and how the runtime was
+// built, which a bug report needs.
+std::string version_text() {
+  return "siteaudit " SITEAUDIT_VERSION "\n" + net::libcurl_version() + "\n" + rt::build_info();
+}
+
 // Switches set by --quiet and --verbose, which are checked against each other after parsing.
 struct VerbositySwitches {
   bool quiet = false;
@@ -439,8 +452,8 @@ struct VerbositySwitches {
 void define_options(CLI::App& app, OptionTable& table, Options& options,
                     VerbositySwitches& switches) {
   app.set_help_flag("-h,--help", "Print this help and exit.");
-  app.set_version_flag("-V,--version", "siteaudit " SITEAUDIT_VERSION,
-                       "Print the version and exit.");
+  app.set_version_flag("-V,--version", version_text,
+                       "Print the version, with the libcurl and runtime it runs on, and exit.");
 
   table.group("Input");
   app.add_option("INPUT", options.config.inputs,
@@ -808,16 +821,23 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
 
 namespace {
 
-// option_entries() is every option's entry, from the same definitions as the command line,
-// bound to a scratch copy. The entries read the Options they are given, not the scratch.
-std::vector<TomlEntry> option_entries() {
+// ScratchTable is the whole command line defined on an App of its own and bound to a scratch
+// Options, for reading the table rather than parsing: its entries and CLI11's options.
+struct ScratchTable {
+  ScratchTable() : table(app, scratch) {
+    configure_app(app);
+    define_options(app, table, scratch, switches);
+  }
   CLI::App app;
-  configure_app(app);
   Options scratch;
-  OptionTable table(app, scratch);
+  OptionTable table;  // refers to app and scratch, declared before it
   VerbositySwitches switches;
-  define_options(app, table, scratch, switches);
-  return table.entries();
+};
+
+// option_entries() is every option's entry, from the same definitions as the command line.
+// The entries read the Options they are given, not the scratch.
+std::vector<TomlEntry> option_entries() {
+  return ScratchTable().table.entries();
 }
 
 }  // namespace
@@ -829,6 +849,41 @@ std::vector<model::ConfigSetting> report_settings(const Options& options) {
     if (entry.setting) settings.push_back({entry.key, entry.setting(options)});
   }
   return settings;
+}
+
+std::vector<OptionSyntax> option_syntax() {
+  ScratchTable scratch;
+  const CLI::App& app = scratch.app;
+  const OptionTable& table = scratch.table;
+
+  std::vector<OptionSyntax> syntax;
+  for (const CLI::Option* option : app.get_options()) {
+    // INPUT is an operand, not an option; an option without a group is hidden from --help.
+    if (!option->nonpositional() || option->get_group().empty()) continue;
+    OptionSyntax entry;
+    for (const std::string& name : option->get_snames()) entry.names.push_back("-" + name);
+    for (const std::string& name : option->get_lnames()) entry.names.push_back("--" + name);
+    entry.help = option->get_description();
+    entry.ends_command_line = option == app.get_help_ptr() || option == app.get_version_ptr();
+    if (option->get_expected_max() > 0) {  // a switch expects no value
+      entry.value_name = option->get_type_name();
+      entry.repeatable = option->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
+      const std::string key = option->get_lnames().empty() ? "" : option->get_lnames().front();
+      auto found = std::find_if(table.entries().begin(), table.entries().end(),
+                                [&key](const TomlEntry& e) { return e.key == key; });
+      if (found != table.entries().end() && !found->words.empty()) {
+        entry.value = ValueKind::choice;
+        entry.choices = found->words;
+      } else if (entry.value_name == "FILE") {
+        // Every option that names a file says FILE in --help (--config, --expect, --json...).
+        entry.value = ValueKind::file;
+      } else {
+        entry.value = ValueKind::text;
+      }
+    }
+    syntax.push_back(std::move(entry));
+  }
+  return syntax;
 }
 
 void write_config_toml(const Options& options, std::ostream& out) {

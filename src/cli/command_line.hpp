@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/option_syntax.hpp"
 #include "siteaudit/audit/audit_config.hpp"
 #include "siteaudit/model/config_setting.hpp"
 
@@ -56,5 +57,10 @@ void write_config_toml(const Options& options, std::ostream& out);
 // that shapes the results, from the same table as --help and the config file (the output
 // options and --header and --cookies, which may carry credentials, are left out).
 std::vector<model::ConfigSetting> report_settings(const Options& options);
+
+// option_syntax() is every option --help lists, in its order, as shell completion needs it
+// (option_syntax.hpp): from the same table as --help and the config file, so that the
+// completion scripts generated at build time (src/write_completions.cpp) follow the options.
+std::vector<OptionSyntax> option_syntax();
 
 }  // namespace siteaudit::cli

@@ -211,11 +211,18 @@ TEST_CASE("siteaudit --help shows usage, groups and the exit statuses", "[integr
   CHECK(run({"-h"}).out == help.out);
 }
 
-TEST_CASE("siteaudit --version prints the name and version", "[integration][cli]") {
+TEST_CASE("siteaudit --version prints the version, libcurl's and the runtime's build",
+          "[integration][cli]") {
   for (const char* flag : {"--version", "-V"}) {
     AuditRun version = run({flag});
     CHECK(version.code == 0);
-    CHECK(version.out == "siteaudit 0.1.0\n");
+    // The version is project(VERSION) in CMakeLists.txt, the one place it is set.
+    const std::vector<std::string> lines = lines_of(version.out);
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0] == "siteaudit " SITEAUDIT_VERSION);
+    CHECK(lines[1].rfind("libcurl ", 0) == 0);
+    CHECK(lines[1].find("(built with ") != std::string::npos);
+    CHECK(lines[2].rfind("runtime: fibers on Boost.Context ", 0) == 0);
     CHECK(version.err.empty());
   }
 }

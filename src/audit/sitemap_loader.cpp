@@ -481,7 +481,12 @@ struct SitemapLoader::Impl {
         if (options.robots != nullptr && f.status >= 400) {
           options.robots->insert(location, RobotsTxt::for_status(f.status));
         }
-        fall_back(location, idx, depth, "robots.txt could not be read");
+        // A robots.txt that is not there (4xx) is a site without one, which RFC 9309 allows:
+        // not a failed source. A 5xx is a server in trouble, and stays one.
+        if (f.status >= 400 && f.status < 500) sources[idx].error.clear();
+        fall_back(location, idx, depth,
+                  f.status < 500 ? fmt::format("no robots.txt ({})", f.status)
+                                 : std::string("robots.txt could not be read"));
         return true;
       }
       if (guessed && options.crawl && f.status >= 400 && f.status < 500) {

@@ -188,6 +188,8 @@ TEST_CASE("Loader: robots.txt 404 falls back and the missing sitemap is a child 
   CHECK(run.jobs.empty());
   REQUIRE(run.sources.size() == 2);
   CHECK(run.sources[0].kind == SourceKind::robots);
+  // A missing robots.txt is a site without one (RFC 9309), not a source that failed.
+  CHECK(run.sources[0].error.empty());
   CHECK(run.sources[1].error.find("HTTP status 404") != std::string::npos);
   // Without --allow-empty, an input that leads to nothing is an input error naming it and why.
   auto strict = run_loader({server.url("/robots.txt")});

@@ -13,6 +13,7 @@
 namespace {
 
 using namespace siteaudit::integration;
+using siteaudit::testing::Scheme;
 
 // The external origin (B) and the site (A), which links to B through {{OTHER}}.
 struct CrawlSites {
@@ -328,6 +329,74 @@ TEST_CASE("crawl: Ctrl-C in the middle reports every URL accepted so far once",
   CHECK(report["run"]["interrupted"] == true);
   CHECK(report["crawl"]["complete"] == false);
   CHECK(report["results"].size() < 101);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_CASE("crawl: an http: image on an https: page is mixed content",
+          "[integration][audit][crawl]") {
+  FixtureServer plain("fixtures/crawl/other");
+  TempDir root;
+  write_text(root.path() / "index.html",
+             "<!DOCTYPE html>\n<img src=\"{{OTHER}}/ok.html\" alt=\"insecure\">\n"
+             "<a href=\"{{OTHER}}/ok.html\">a plain link is not mixed content</a>\n");
+  FixtureServer secure(Scheme::https, root.path().string(), {"--var", "OTHER=" + plain.base()});
+  TempDir dir;
+  AuditRun run = run_siteaudit(with_common({"--crawl", "--ca-file", FixtureServer::ca_file(),
+                                            secure.url("/"), "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err << "\nstdout: " << run.out);
+  CHECK(run.code == 0);
+  json report = load_json(dir / "report.json");
+  std::vector<std::string> mixed;
+  const json home = result_for(report, secure.url("/"));
+  for (const json& f : home["findings"]) {
+    if (f["code"] == "mixed_content") mixed.push_back(f["message"]);
+  }
+  REQUIRE(mixed.size() == 1);
+  CHECK(mixed[0].find("<img src>") != std::string::npos);
+  CHECK(home["findings"][0]["line"] == 2);
+}
+
+TEST_CASE("crawl: with --respect-robots, disallowed pages are never requested",
+          "[integration][audit][crawl]") {
+  TempDir root;
+  write_text(root.path() / "robots.txt", "User-agent: *\nDisallow: /private/\n");
+  write_text(root.path() / "index.html",
+             "<!DOCTYPE html><a href=/private/secret.html>secret</a><a href=/public.html>ok</a>");
+  write_text(root.path() / "public.html", "<!DOCTYPE html><p>public</p>");
+  FixtureServer server(root.path().string());
+  TempDir dir;
+  AuditRun run = run_siteaudit(
+      with_common({"--crawl", "--respect-robots", server.url("/"), "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 0);
+  json report = load_json(dir / "report.json");
+  json secret = result_for(report, server.url("/private/secret.html"));
+  CHECK(secret["outcome"] == "skipped");
+  CHECK(secret["error_kind"] == "robots");
+  for (const std::string& line : requested(server))
+    CHECK(line.find("/private/") == std::string::npos);
+  CHECK(result_for(report, server.url("/public.html"))["outcome"] == "ok");
+}
+
+}  // namespace
+
+namespace {
+
+TEST_CASE("a site root without robots.txt is not a failed source, with or without --crawl",
+          "[integration][audit][crawl]") {
+  // fixtures/audit/site has a sitemap.xml and no robots.txt: RFC 9309's "no rules".
+  FixtureServer server("fixtures/audit/site");
+  for (const bool crawl : {false, true}) {
+    std::vector<std::string> args = {server.url("/")};
+    if (crawl) args.push_back("--crawl");
+    AuditRun run = run_siteaudit(with_common(args));
+    INFO("crawl " << crawl << "\nstdout: " << run.out);
+    CHECK(run.out.find("could not be loaded") == std::string::npos);
+    CHECK(run.code == 0);
+  }
 }
 
 }  // namespace

@@ -60,6 +60,26 @@ class FindingCap {
   std::size_t count_ = 0;
 };
 
+// counter() is the count of links in `scheme` that are not requested.
+std::atomic<std::uint64_t>& counter(SchemeCounts& counts, LinkScheme scheme) {
+  switch (scheme) {
+    case LinkScheme::mailto:
+      return counts.mailto;
+    case LinkScheme::tel:
+      return counts.tel;
+    case LinkScheme::javascript:
+      return counts.javascript;
+    case LinkScheme::data:
+      return counts.data;
+    case LinkScheme::invalid:
+      return counts.invalid;
+    case LinkScheme::http:  // requested, never counted here
+    case LinkScheme::other:
+      break;
+  }
+  return counts.other;
+}
+
 std::string normalised(std::string_view url) {
   net::UrlResult normal = net::normalize_url(url);
   return normal.ok() ? std::move(normal.url) : std::string(url);
@@ -159,30 +179,15 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
   FindingCap invalid(result, FindingCode::invalid_link);
   FindingCap mixed(result, FindingCode::mixed_content);
   for (const Link& link : extracted.links) {
-    switch (link.scheme) {
-      case LinkScheme::http:
-        break;
-      case LinkScheme::mailto:
-        schemes.mailto.fetch_add(1, std::memory_order_relaxed);
-        continue;
-      case LinkScheme::tel:
-        schemes.tel.fetch_add(1, std::memory_order_relaxed);
-        continue;
-      case LinkScheme::javascript:
-        schemes.javascript.fetch_add(1, std::memory_order_relaxed);
-        continue;
-      case LinkScheme::data:
-        schemes.data.fetch_add(1, std::memory_order_relaxed);
-        continue;
-      case LinkScheme::other:
-        schemes.other.fetch_add(1, std::memory_order_relaxed);
-        continue;
-      case LinkScheme::invalid:
-        schemes.invalid.fetch_add(1, std::memory_order_relaxed);
+    if (link.scheme != LinkScheme::http) {
+      // Never requested: counted by scheme, and a link that is no URL at all is reported.
+      counter(schemes, link.scheme).fetch_add(1, std::memory_order_relaxed);
+      if (link.scheme == LinkScheme::invalid) {
         invalid.add(fmt::format("<{} {}=\"{}\"> is not a URL that can be requested", link.element,
                                 link.attribute, link.url),
                     link.line);
-        continue;
+      }
+      continue;
     }
     if (https_page && is_subresource(link.kind) && link.resolved.starts_with("http:")) {
       mixed.add(fmt::format("<{} {}> loads {} over plain http on an https page; browsers block "

@@ -400,3 +400,30 @@ TEST_CASE("a site root without robots.txt is not a failed source, with or withou
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("crawl: an external link that times out is a broken link with its referrer",
+          "[integration][audit][crawl]") {
+  FixtureServer other("fixtures/crawl/other");
+  TempDir root;
+  write_text(root.path() / "index.html",
+             "<!DOCTYPE html>\n<p><a href=\"{{OTHER}}/silent\">Never answers</a></p>\n");
+  FixtureServer server(root.path().string(), {"--var", "OTHER=" + other.base()});
+  TempDir dir;
+  AuditRun run = run_siteaudit(with_common({"--crawl", "--timeout", "1s", "--retries", "0",
+                                            server.url("/"), "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);
+  json report = load_json(dir / "report.json");
+  json silent = result_for(report, other.url("/silent"));
+  CHECK(silent["outcome"] == "failed");
+  CHECK(silent["error_kind"] == "timeout");
+  REQUIRE(silent["referrers"].size() == 1);
+  CHECK(silent["referrers"][0]["line"] == 2);
+  CHECK(silent["referrers"][0]["text"] == "Never answers");
+  // The timeout does not make the crawl incomplete: the page that timed out is not in scope.
+  CHECK(report["crawl"]["complete"] == true);
+}
+
+}  // namespace

@@ -3,9 +3,13 @@
 // MyHTML (libmodest-dev) is the fastest HTML5 parser Debian ships (scripts/bench/RESULTS.md,
 // "Link extraction"). One parser and one tree are kept per extractor and cleaned between
 // pages, so a page costs no setup. The tree is walked without recursion (deeply nested
-// markup must not exhaust a fiber's stack).
+// markup must not exhaust a fiber's stack), and a page that may nest deeper than kMaxNesting
+// is first measured by a guard pass that stops as soon as it does (nesting_exceeds()).
+#include <fmt/format.h>
 #include <myhtml/api.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -66,6 +70,14 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
 
   ExtractResult extract(std::string_view page, std::string_view page_url) override {
     std::string_view html = input_stream(page, input_);
+    if (nesting_exceeds(html)) {
+      ExtractResult result;
+      result.error = fmt::format(
+          "its elements nest more than {} deep; browsers flatten such markup, and reading it "
+          "would cost time that grows with the square of the depth",
+          kMaxNesting);
+      return result;
+    }
     LinkCollector links(page_url);
     // The end of the input inside a tag is where MyHTML departs from the HTML standard.
     // A lone '<' at the end is text for the standard; MyHTML drops it, and with it the
@@ -124,6 +136,40 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
   }
 
  private:
+  // nesting_exceeds() is true when `html` nests elements deeper than kMaxNesting. It cannot
+  // without more start tags than that, so most pages are not measured at all; the others are
+  // parsed in chunks while the node-insert callback records each node's depth (in the node's
+  // data slot), and feeding stops at the first chunk that went too deep: the cost stays
+  // bounded by kMaxNesting times one chunk's tags. (Chunked parsing loses MyHTML's element
+  // positions, so the links come from a whole parse afterwards.)
+  bool nesting_exceeds(std::string_view html) {
+    if (static_cast<std::size_t>(std::count(html.begin(), html.end(), '<')) <= kMaxNesting) {
+      return false;
+    }
+    constexpr std::size_t kChunk = 16 * 1024;
+    myhtml_tree_clean(tree_);
+    myhtml_encoding_set(tree_, MyENCODING_UTF_8);
+    deepest_ = 0;
+    myhtml_callback_tree_node_insert_set(tree_, &MyhtmlLinkExtractor::on_insert, this);
+    for (std::size_t at = 0; at < html.size() && deepest_ <= kMaxNesting; at += kChunk) {
+      const std::string_view chunk = html.substr(at, kChunk);
+      if (myhtml_parse_chunk(tree_, chunk.data(), chunk.size()) != MyHTML_STATUS_OK) break;
+    }
+    myhtml_parse_chunk_end(tree_);
+    myhtml_callback_tree_node_insert_set(tree_, nullptr, nullptr);
+    return deepest_ > kMaxNesting;
+  }
+
+  static void on_insert(myhtml_tree_t*, myhtml_tree_node_t* node, void* self) {
+    myhtml_tree_node_t* parent = myhtml_node_parent(node);
+    const auto depth =
+        (parent != nullptr ? reinterpret_cast<std::uintptr_t>(myhtml_node_get_data(parent)) : 0) +
+        1;
+    myhtml_node_set_data(node, reinterpret_cast<void*>(depth));
+    auto* extractor = static_cast<MyhtmlLinkExtractor*>(self);
+    extractor->deepest_ = std::max<std::size_t>(extractor->deepest_, depth);
+  }
+
   // parse() parses `html` into the tree, noting the last start tag's position.
   bool parse(std::string_view html) {
     myhtml_tree_clean(tree_);
@@ -193,7 +239,8 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
   myhtml_position_t last_text_{0, 0};       // raw position of the last text token
   std::string ending_;                      // the input with a final '<' written "&lt;"
   std::vector<HtmlAttribute> attributes_;
-  std::string input_;  // the page after input_stream(), when it had to change
+  std::string input_;        // the page after input_stream(), when it had to change
+  std::size_t deepest_ = 0;  // the deepest node nesting_exceeds() has seen
 };
 
 }  // namespace

@@ -280,8 +280,9 @@ TEST_CASE("Link extraction: link text falls back to an image's alt and is capped
 TEST_CASE("Link extraction: deeply nested markup does not exhaust the stack", "[audit]") {
   auto parser = extractor();
   INFO(parser->name());
+  // 4,000 levels: deeper than a fiber stack could take recursively, within kMaxNesting.
   std::string html;
-  for (int i = 0; i < 5000; ++i) html += "<div>";
+  for (int i = 0; i < 4000; ++i) html += "<div>";
   html += "<a href=/deep>deep</a>";
   const auto page = parse(*parser, html);
   CHECK(urls(page) == Strings{"a href /deep"});
@@ -496,4 +497,30 @@ TEST_CASE("Link extraction: the tricky fixture page", "[audit]") {
   CHECK(page.page.canonical == "https://example.com/tricky");
   CHECK(page.page.anchors == Strings{"top", "legacy", "footer"});
   CHECK_FALSE(page.page.nofollow);
+}
+
+TEST_CASE("Link extraction: markup nested deeper than kMaxNesting is refused, quickly", "[audit]") {
+  auto parser = make_myhtml_link_extractor();
+  auto nested = [](std::size_t depth) {
+    std::string html = "<!DOCTYPE html>";
+    for (std::size_t i = 0; i < depth; ++i) html += "<div>";
+    return html + "<a href=/deep>deep</a>";
+  };
+  // Within the limit: read as usual, though the guard pass measured it.
+  const auto fine = parser->extract(nested(kMaxNesting - 10), kPage);
+  REQUIRE(fine.ok());
+  REQUIRE(fine.links.size() == 1);
+  CHECK(fine.links[0].url == "/deep");
+  // 200,000 levels: refused with a reason (the whole parse would take over a minute).
+  const auto deep = parser->extract(nested(200'000), kPage);
+  CHECK_FALSE(deep.ok());
+  CHECK(deep.error.find("nest more than 4096 deep") != std::string::npos);
+  // Many elements side by side are not deep: the guard lets them through.
+  std::string wide = "<!DOCTYPE html>";
+  for (std::size_t i = 0; i < 3 * kMaxNesting; ++i) wide += "<p><a href=/w>w</a></p>";
+  const auto flat = parser->extract(wide, kPage);
+  REQUIRE(flat.ok());
+  CHECK(flat.links.size() == 3 * kMaxNesting);
+  // And the lines still come from the whole parse.
+  CHECK(parser->extract("<!DOCTYPE html>\n\n" + wide, kPage).links[0].line == 3);
 }

@@ -616,6 +616,8 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
              "Write the JSON report to FILE; - means standard output.");
   table.text("--junit", &AuditConfig::junit, "FILE", "Write a JUnit XML report to FILE.");
   table.text("--markdown", &AuditConfig::markdown, "FILE", "Write a Markdown summary to FILE.");
+  table.text("--sarif", &AuditConfig::sarif, "FILE",
+             "Write a SARIF 2.1.0 log for code scanning to FILE; - means standard output.");
   table.choice<ColorMode>(
       "--color", &AuditConfig::color,
       {{"auto", ColorMode::auto_detect},

@@ -21,6 +21,7 @@
 #include "siteaudit/report/junit_writer.hpp"
 #include "siteaudit/report/markdown_writer.hpp"
 #include "siteaudit/report/progress_printer.hpp"
+#include "siteaudit/report/sarif_writer.hpp"
 #include "siteaudit/report/summary_writer.hpp"
 
 namespace siteaudit::cli {
@@ -47,8 +48,10 @@ std::string report_conflict(const Options& options) {
   taken.emplace_back("--cookies file", config.cookies);
   taken.emplace_back("--ca-file file", config.ca_file);
   taken.emplace_back("--config file", options.config_file);
-  const std::pair<std::string, std::string> reports[] = {
-      {"--json", config.json}, {"--junit", config.junit}, {"--markdown", config.markdown}};
+  const std::pair<std::string, std::string> reports[] = {{"--json", config.json},
+                                                         {"--junit", config.junit},
+                                                         {"--markdown", config.markdown},
+                                                         {"--sarif", config.sarif}};
   for (const auto& [option, path] : reports) {
     if (path.empty() || path == "-") continue;
     for (const auto& [what, other] : taken) {
@@ -67,15 +70,17 @@ std::string report_conflict(const Options& options) {
 int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
   const audit::AuditConfig& config = options.config;
   std::string error = report_conflict(options);
-  ReportFile json, junit, markdown;
+  ReportFile json, junit, markdown, sarif;
   if (!error.empty() || !json.open("--json", config.json, out, error) ||
       !junit.open("--junit", config.junit, out, error) ||
-      !markdown.open("--markdown", config.markdown, out, error)) {
+      !markdown.open("--markdown", config.markdown, out, error) ||
+      !sarif.open("--sarif", config.sarif, out, error)) {
     err << "siteaudit: " << error << '\n';
     return audit::kExitUsage;
   }
   // With a report on stdout, the human summary goes to stderr so stdout stays parseable.
-  const bool report_on_stdout = config.json == "-" || config.junit == "-" || config.markdown == "-";
+  const bool report_on_stdout =
+      config.json == "-" || config.junit == "-" || config.markdown == "-" || config.sarif == "-";
   std::ostream& human = report_on_stdout ? err : out;
 
   // The progress line is for a person watching a terminal; CI logs get the summary only.
@@ -121,6 +126,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
   if (json.stream() != nullptr) report::write_json(report, *json.stream());
   if (junit.stream() != nullptr) report::write_junit(report, *junit.stream());
   if (markdown.stream() != nullptr) report::write_markdown(report, *markdown.stream());
+  if (sarif.stream() != nullptr) report::write_sarif(report, *sarif.stream());
   // A report on standard output comes before the summary on standard error, also where the
   // two are one terminal or file.
   if (report_on_stdout) out.flush();
@@ -134,7 +140,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
     report::write_summary(report, human, style);
   }
   // Standard output, when a report went there, is checked with the summary by main().
-  for (ReportFile* file : {&json, &junit, &markdown}) {
+  for (ReportFile* file : {&json, &junit, &markdown, &sarif}) {
     if (!file->commit(error)) {
       err << "siteaudit: " << error << '\n';
       return audit::kExitUsage;

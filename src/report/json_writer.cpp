@@ -8,7 +8,6 @@
 // the schema, so the emitter is held to the same standard.)
 #include "siteaudit/report/json_writer.hpp"
 
-#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,153 +15,16 @@
 #include <variant>
 #include <vector>
 
+#include "json_text.hpp"
 #include "text.hpp"
 
 namespace siteaudit::report {
 
 namespace {
 
-// append_string() appends `s` as a JSON string. Invalid UTF-8 becomes U+FFFD: JSON text must
-// be Unicode, and a sitemap may list any bytes; one bad URL must not cost the whole report.
-void append_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  while (!s.empty()) {
-    const auto c = static_cast<unsigned char>(s.front());
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      out += static_cast<char>(c);
-      s.remove_prefix(1);
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-          break;
-        }
-        auto [cp, len] = text::decode_utf8(s);
-        if (cp == text::kInvalidCodePoint) {
-          out += text::kReplacementUtf8;
-        } else {
-          out.append(s.data(), len);
-        }
-        s.remove_prefix(len);
-        continue;
-    }
-    s.remove_prefix(1);
-  }
-  out += '"';
-}
-
-template <typename Int>
-void append_int(std::string& out, Int n) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
-  out.append(buf, end);
-}
-
-// Object appends one JSON object's members in call order; the order of the calls is the
-// documented key order. Values the model marks absent by emptiness or zero go through the
-// *_or_null members, the one place the null-versus-empty rule of the schema is applied.
-class Object {
- public:
-  explicit Object(std::string& out) : out_(out) { out_ += '{'; }
-  Object(const Object&) = delete;
-  Object& operator=(const Object&) = delete;
-  ~Object() { out_ += '}'; }
-
-  Object& string(std::string_view key, std::string_view value) {
-    name(key);
-    append_string(out_, value);
-    return *this;
-  }
-  Object& string_or_null(std::string_view key, std::string_view value) {
-    return value.empty() ? null(key) : string(key, value);
-  }
-  template <typename Int>
-  Object& number(std::string_view key, Int value) {
-    name(key);
-    append_int(out_, value);
-    return *this;
-  }
-  template <typename Int>
-  Object& number_or_null(std::string_view key, Int value) {
-    return value == 0 ? null(key) : number(key, value);
-  }
-  // real() writes a number that may have a fraction, in the shortest text that reads back
-  // to the same double.
-  Object& real(std::string_view key, double value) {
-    name(key);
-    char buf[32];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-    out_.append(buf, end);
-    return *this;
-  }
-  Object& boolean(std::string_view key, bool value) {
-    name(key);
-    out_ += value ? "true" : "false";
-    return *this;
-  }
-  Object& null(std::string_view key) {
-    name(key);
-    out_ += "null";
-    return *this;
-  }
-  // nested() writes the key, then lets `write` append the value.
-  template <typename Write>
-  Object& nested(std::string_view key, Write write) {
-    name(key);
-    write(out_);
-    return *this;
-  }
-
- private:
-  void name(std::string_view key) {
-    if (!first_) out_ += ',';
-    first_ = false;
-    append_string(out_, key);
-    out_ += ':';
-  }
-
-  std::string& out_;
-  bool first_ = true;
-};
-
-// append_array() appends `items` as a JSON array, each rendered by `write(out, item)`.
-template <typename Items, typename Write>
-void append_array(std::string& out, const Items& items, Write write) {
-  out += '[';
-  bool first = true;
-  for (const auto& item : items) {
-    if (!first) out += ',';
-    first = false;
-    write(out, item);
-  }
-  out += ']';
-}
+using json_text::append_array;
+using json_text::append_string;
+using json_text::Object;
 
 void append_strings(std::string& out, const std::vector<std::string>& items) {
   append_array(out, items, [](std::string& o, const std::string& s) { append_string(o, s); });

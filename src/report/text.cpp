@@ -5,6 +5,7 @@
 
 #include <array>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace siteaudit::report::text {
@@ -335,6 +336,16 @@ std::string format_ms(std::uint64_t ms) {
 
 std::string seconds(std::uint64_t ms) {
   return fmt::format("{}.{:03}", ms / 1000, ms % 1000);
+}
+
+bool strict(const model::Report& report) {
+  for (const model::ConfigSetting& setting : report.config) {
+    if (setting.option == "strict") {
+      const bool* on = std::get_if<bool>(&setting.value);
+      return on != nullptr && *on;
+    }
+  }
+  return false;
 }
 
 std::size_t failed_sources(const model::Report& report) {

@@ -92,6 +92,10 @@ VerdictKind verdict_kind(const model::Report& report);
 // "FAILED: 3 of 120 URLs failed, 2 expected routes missing".
 std::string verdict(const model::Report& report);
 
+// strict() is true when the run had --strict on (the report's config block says so): its
+// warnings and unexpected URLs are failures.
+bool strict(const model::Report& report);
+
 // failed_sources() counts sources with a load or parse error.
 std::size_t failed_sources(const model::Report& report);
 

@@ -80,6 +80,7 @@ struct AuditConfig {
   std::string json;                          // --json FILE ("-" = stdout)
   std::string junit;                         // --junit FILE
   std::string markdown;                      // --markdown FILE
+  std::string sarif;                         // --sarif FILE ("-" = stdout)
   ColorMode color = ColorMode::auto_detect;  // --color auto|always|never (NO_COLOR honoured)
   Verbosity verbosity = Verbosity::normal;   // --quiet / --verbose
   bool progress = true;                      // --no-progress

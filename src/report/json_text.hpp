@@ -1,0 +1,112 @@
+// json_text.hpp — the JSON emitter the machine-readable writers share (JSON report, SARIF).
+//
+// Both documents have a fixed shape, so they are emitted directly into a string rather than
+// built as a tree (json_writer.cpp says why): Object appends one object's members in call
+// order, append_array() one array, append_string() one string with invalid UTF-8 replaced.
+// The tests parse every byte these emit with nlohmann and validate it against the schemas.
+//
+//   std::string out;
+//   json_text::Object(out).string("name", "siteaudit").number("urls", 3);
+//   // {"name":"siteaudit","urls":3}
+//
+// Not part of the public API: only src/report/*.cpp include this file.
+#pragma once
+
+#include <charconv>
+#include <string>
+#include <string_view>
+
+namespace siteaudit::report::json_text {
+
+// append_string() appends `s` as a JSON string. Invalid UTF-8 becomes U+FFFD: JSON text must
+// be Unicode, and a sitemap may list any bytes; one bad URL must not cost the whole report.
+void append_string(std::string& out, std::string_view s);
+
+template <typename Int>
+void append_int(std::string& out, Int n) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, end);
+}
+
+// Object appends one JSON object's members in call order; the order of the calls is the
+// documented key order. Values the model marks absent by emptiness or zero go through the
+// *_or_null members, the one place the null-versus-empty rule of the schema is applied.
+class Object {
+ public:
+  explicit Object(std::string& out) : out_(out) { out_ += '{'; }
+  Object(const Object&) = delete;
+  Object& operator=(const Object&) = delete;
+  ~Object() { out_ += '}'; }
+
+  Object& string(std::string_view key, std::string_view value) {
+    name(key);
+    append_string(out_, value);
+    return *this;
+  }
+  Object& string_or_null(std::string_view key, std::string_view value) {
+    return value.empty() ? null(key) : string(key, value);
+  }
+  template <typename Int>
+  Object& number(std::string_view key, Int value) {
+    name(key);
+    append_int(out_, value);
+    return *this;
+  }
+  template <typename Int>
+  Object& number_or_null(std::string_view key, Int value) {
+    return value == 0 ? null(key) : number(key, value);
+  }
+  // real() writes a number that may have a fraction, in the shortest text that reads back
+  // to the same double.
+  Object& real(std::string_view key, double value) {
+    name(key);
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    out_.append(buf, end);
+    return *this;
+  }
+  Object& boolean(std::string_view key, bool value) {
+    name(key);
+    out_ += value ? "true" : "false";
+    return *this;
+  }
+  Object& null(std::string_view key) {
+    name(key);
+    out_ += "null";
+    return *this;
+  }
+  // nested() writes the key, then lets `write` append the value.
+  template <typename Write>
+  Object& nested(std::string_view key, Write write) {
+    name(key);
+    write(out_);
+    return *this;
+  }
+
+ private:
+  void name(std::string_view key) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    append_string(out_, key);
+    out_ += ':';
+  }
+
+  std::string& out_;
+  bool first_ = true;
+};
+
+// append_array() appends `items` as a JSON array, each rendered by `write(out, item)`.
+template <typename Items, typename Write>
+void append_array(std::string& out, const Items& items, Write write) {
+  out += '[';
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += ',';
+    first = false;
+    write(out, item);
+  }
+  out += ']';
+}
+
+}  // namespace siteaudit::report::json_text

@@ -1,0 +1,384 @@
+// sarif_writer.cpp — SARIF 2.1.0, streamed one result at a time with the JSON report's emitter.
+#include "siteaudit/report/sarif_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "json_text.hpp"
+#include "rule_help.hpp"
+#include "text.hpp"
+
+namespace siteaudit::report {
+
+namespace {
+
+using json_text::append_array;
+using json_text::append_string;
+using json_text::Object;
+
+constexpr std::string_view kSchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
+constexpr std::string_view kSourceErrorRule = "source/unreadable";
+
+// Rule is one entry of tool.driver.rules; a result refers to it by id and index.
+struct Rule {
+  std::string id;
+  std::string name;  // PascalCase, as SARIF viewers show it
+  RuleHelp help;
+  bool failure;  // its results fail the run by default (defaultConfiguration.level)
+};
+
+std::string pascal_case(std::string_view word) {
+  std::string name;
+  bool upper = true;
+  for (char c : word) {
+    if (c == '_') {
+      upper = true;
+      continue;
+    }
+    name += upper && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    upper = false;
+  }
+  return name;
+}
+
+// RuleTable is every rule, built from the model's tables, with the index of each kind's and
+// code's rule.
+class RuleTable {
+ public:
+  RuleTable() {
+    for (const model::ErrorKindName& row : model::error_kind_names()) {
+      // `none` is no error, and `finding` is reported as the finding's code.
+      if (row.kind == model::ErrorKind::none || row.kind == model::ErrorKind::finding) continue;
+      error_index_[row.kind] = rules_.size();
+      rules_.push_back(
+          {fmt::format("error/{}", row.name), pascal_case(row.name), error_help(row.kind), true});
+    }
+    for (const model::FindingCodeName& row : model::finding_code_names()) {
+      finding_index_[row.code] = rules_.size();
+      const bool failure = row.code == model::FindingCode::missing_route;
+      rules_.push_back({fmt::format("finding/{}", row.name), pascal_case(row.name),
+                        finding_help(row.code), failure});
+    }
+    source_error_index_ = rules_.size();
+    rules_.push_back(
+        {std::string(kSourceErrorRule), "UnreadableSitemap", source_error_help(), true});
+  }
+
+  const std::vector<Rule>& rules() const { return rules_; }
+  std::size_t error(model::ErrorKind kind) const { return error_index_.at(kind); }
+  std::size_t finding(model::FindingCode code) const { return finding_index_.at(code); }
+  std::size_t source_error() const { return source_error_index_; }
+
+ private:
+  std::vector<Rule> rules_;
+  std::unordered_map<model::ErrorKind, std::size_t> error_index_;
+  std::unordered_map<model::FindingCode, std::size_t> finding_index_;
+  std::size_t source_error_index_ = 0;
+};
+
+// fingerprint() is FNV-1a (64 bits) of the parts, each followed by a unit separator, as 16 hex
+// digits: the same on every platform and every run, unlike std::hash.
+std::string fingerprint(std::initializer_list<std::string_view> parts) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (std::string_view part : parts) {
+    for (char c : part) {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= 0x100000001b3ULL;
+    }
+    hash ^= 0x1f;
+    hash *= 0x100000001b3ULL;
+  }
+  return fmt::format("{:016x}", hash);
+}
+
+// artifact_uri() is a sitemap's or file's place as a URI reference: a URL as it is, an absolute
+// path as a file: URI, a relative path as a relative reference (code scanning resolves it
+// against the repository's root). Characters a URI cannot hold are percent-encoded.
+std::string artifact_uri(std::string_view where) {
+  if (where.find("://") != std::string_view::npos) return std::string(where);
+  std::string uri = where.starts_with('/') ? "file://" : "";
+  for (char c : where) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool plain = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+                       (byte >= '0' && byte <= '9') ||
+                       std::string_view("-._~/!$&'()*+,;=@").find(c) != std::string_view::npos;
+    uri += plain ? std::string(1, c) : fmt::format("%{:02X}", byte);
+  }
+  return uri;
+}
+
+// Place is where a result is located: an artifact and, when known, a line.
+struct Place {
+  std::string_view where;
+  std::uint32_t line = 0;
+};
+
+// SarifResult is one element of results, before rendering.
+struct SarifResult {
+  std::size_t rule = 0;
+  bool error = false;  // level error, else warning
+  std::string message;
+  Place place;
+  std::string fingerprint;
+  std::string_view url;  // the page, when the result is about one
+  int status = 0;
+};
+
+class ResultWriter {
+ public:
+  ResultWriter(const RuleTable& rules, std::ostream& out) : rules_(rules), out_(out) {}
+
+  void write(const SarifResult& r) {
+    if (!out_) return;
+    buf_.assign(first_ ? "\n        " : ",\n        ");
+    first_ = false;
+    render(r);
+    out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+  }
+
+  bool wrote_any() const { return !first_; }
+
+ private:
+  void render(const SarifResult& r) {
+    const Rule& rule = rules_.rules()[r.rule];
+    Object o(buf_);
+    o.string("ruleId", rule.id).number("ruleIndex", r.rule);
+    o.string("level", r.error ? "error" : "warning");
+    o.nested("message", [&](std::string& m) { Object(m).string("text", r.message); });
+    if (!r.place.where.empty()) {
+      o.nested("locations", [&](std::string& a) {
+        a += '[';
+        {
+          Object location(a);
+          location.nested("physicalLocation", [&](std::string& p) {
+            Object physical(p);
+            physical.nested("artifactLocation", [&](std::string& l) {
+              Object(l).string("uri", artifact_uri(r.place.where));
+            });
+            if (r.place.line > 0) {
+              physical.nested("region",
+                              [&](std::string& g) { Object(g).number("startLine", r.place.line); });
+            }
+          });
+        }
+        a += ']';
+      });
+    }
+    o.nested("partialFingerprints",
+             [&](std::string& f) { Object(f).string(kSarifFingerprintKey, r.fingerprint); });
+    if (!r.url.empty()) {
+      o.nested("properties", [&](std::string& p) {
+        Object props(p);
+        props.string("url", r.url);
+        if (r.status > 0) {
+          props.number("status", r.status);
+        } else {
+          props.null("status");
+        }
+      });
+    }
+  }
+
+  const RuleTable& rules_;
+  std::ostream& out_;
+  std::string buf_;
+  bool first_ = true;
+};
+
+bool fails_run(const model::Finding& f, bool strict) {
+  return strict || f.severity == model::Severity::failure;
+}
+
+// finding_message() is a finding's message with the page or sitemap it is about in front.
+std::string finding_message(std::string_view about, const model::Finding& f) {
+  return about.empty() ? f.message : fmt::format("{}: {}", about, f.message);
+}
+
+void write_result_findings(const model::Report& report, const model::Result& r,
+                           const RuleTable& rules, bool strict, ResultWriter& writer) {
+  const model::ResultDetail* d = r.detail.get();
+  const Place place{text::source_url(report, r.source), r.line};
+  if (r.outcome == model::Outcome::failed) {
+    const bool by_finding = d != nullptr && d->error_kind == model::ErrorKind::finding;
+    const std::size_t rule = by_finding ? rules.finding(d->failed_by)
+                             : d != nullptr && d->error_kind != model::ErrorKind::none
+                                 ? rules.error(d->error_kind)
+                                 : rules.error(model::ErrorKind::status);
+    writer.write({rule, true, fmt::format("{}: {}", r.url, text::failure_reason(r)), place,
+                  fingerprint({rules.rules()[rule].id, r.url}), r.url, r.status});
+  }
+  if (d == nullptr) return;
+  // One fingerprint per (code, occurrence) on this URL: two findings of one code stay two.
+  std::unordered_map<model::FindingCode, int> seen;
+  for (const model::Finding& f : d->findings) {
+    const int n = seen[f.code]++;
+    // The finding that failed the page is the failure above.
+    if (r.outcome == model::Outcome::failed && d->error_kind == model::ErrorKind::finding &&
+        f.code == d->failed_by && n == 0) {
+      continue;
+    }
+    const std::size_t rule = rules.finding(f.code);
+    writer.write({rule, fails_run(f, strict), finding_message(r.url, f), place,
+                  fingerprint({rules.rules()[rule].id, r.url, std::to_string(n)}), r.url,
+                  r.status});
+  }
+}
+
+void write_source_results(const model::Report& report, const RuleTable& rules, bool strict,
+                          ResultWriter& writer) {
+  for (const model::Source& s : report.sources) {
+    if (!s.error.empty()) {
+      writer.write({rules.source_error(),
+                    true,
+                    s.error,
+                    Place{s.url, 0},
+                    fingerprint({kSourceErrorRule, s.url}),
+                    {},
+                    0});
+    }
+    std::unordered_map<std::string, int> seen;
+    for (const model::Finding& f : s.warnings) {
+      const std::size_t rule = rules.finding(f.code);
+      const std::string_view where = f.where.empty() ? std::string_view(s.url) : f.where;
+      // The message, not the line, tells findings of one rule apart across runs; a repeat of
+      // the same message is counted.
+      const std::string id = rules.rules()[rule].id;
+      const int n = seen[id + '\x1f' + f.message]++;
+      writer.write({rule,
+                    fails_run(f, strict),
+                    f.message,
+                    Place{where, f.line},
+                    fingerprint({id, where, f.message, std::to_string(n)}),
+                    {},
+                    0});
+    }
+  }
+}
+
+void write_route_results(const model::Report& report, const RuleTable& rules, bool strict,
+                         ResultWriter& writer) {
+  const model::RouteReport& routes = report.routes;
+  const std::size_t missing = rules.finding(model::FindingCode::missing_route);
+  for (const std::string& route : routes.missing) {
+    writer.write({missing,
+                  true,
+                  fmt::format("expected route {} matches no sitemap URL", route),
+                  Place{routes.file, 0},
+                  fingerprint({rules.rules()[missing].id, route}),
+                  {},
+                  0});
+  }
+  if (routes.unexpected.empty()) return;
+  // An unexpected URL is located where a sitemap listed it: one pass over the results finds
+  // the few that are unexpected, rather than an index of every URL.
+  std::unordered_map<std::string_view, const model::Result*> listed;
+  for (const std::string& url : routes.unexpected) listed.emplace(url, nullptr);
+  for (const model::Result& r : report.results) {
+    auto found = listed.find(r.url);
+    if (found != listed.end() && found->second == nullptr) found->second = &r;
+  }
+  const std::size_t unexpected = rules.finding(model::FindingCode::unexpected_url);
+  for (const std::string& url : routes.unexpected) {
+    const model::Result* r = listed[url];
+    const Place place =
+        r != nullptr ? Place{text::source_url(report, r->source), r->line} : Place{routes.file, 0};
+    writer.write({unexpected, strict, fmt::format("{} matches no expected route", url), place,
+                  fingerprint({rules.rules()[unexpected].id, url}), url,
+                  r != nullptr ? r->status : 0});
+  }
+}
+
+void append_rule(std::string& out, const Rule& rule) {
+  const std::string help = rule.help.summary + " " + rule.help.advice;
+  Object(out)
+      .string("id", rule.id)
+      .string("name", rule.name)
+      .nested("shortDescription",
+              [&](std::string& d) { Object(d).string("text", rule.help.summary); })
+      .nested("fullDescription", [&](std::string& d) { Object(d).string("text", help); })
+      .nested("help",
+              [&](std::string& h) {
+                Object(h)
+                    .string("text", help)
+                    .string("markdown", fmt::format("{}\n\n**What to do:** {}", rule.help.summary,
+                                                    rule.help.advice));
+              })
+      .nested(
+          "defaultConfiguration",
+          [&](std::string& c) { Object(c).string("level", rule.failure ? "error" : "warning"); })
+      .nested("properties", [&](std::string& p) {
+        Object(p).nested("tags", [&](std::string& t) {
+          append_array(
+              t, std::vector<std::string_view>{"siteaudit", rule.id.substr(0, rule.id.find('/'))},
+              [](std::string& s, std::string_view tag) { append_string(s, tag); });
+        });
+      });
+}
+
+void append_summary(std::string& out, const model::Report& report) {
+  const model::Summary& s = report.summary;
+  Object(out)
+      .string("verdict", text::verdict(report))
+      .number("total", s.total)
+      .number("ok", s.ok)
+      .number("failed", s.failed)
+      .number("skipped", s.skipped)
+      .number("cancelled", s.cancelled)
+      .number("warnings", s.warnings)
+      .number("missing_routes", report.routes.missing.size())
+      .number("unexpected_urls", report.routes.unexpected.size())
+      .number("unreadable_sitemaps", text::failed_sources(report))
+      .number("duration_ms", report.run.duration_ms);
+}
+
+}  // namespace
+
+void write_sarif(const model::Report& report, std::ostream& out) {
+  static const RuleTable rules;
+  const bool strict = text::strict(report);
+  std::string buf = "{\n  \"$schema\": ";
+  append_string(buf, kSchemaUri);
+  buf += ",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": ";
+  Object(buf).nested("driver", [&](std::string& d) {
+    Object driver(d);
+    driver.string("name", report.tool.name)
+        .string("version", report.tool.version)
+        .string("semanticVersion", report.tool.version)
+        .nested("rules", [&](std::string& a) { append_array(a, rules.rules(), append_rule); });
+  });
+  buf += ",\n      \"invocations\": ";
+  append_array(buf, std::vector<int>{0}, [&](std::string& a, int) {
+    Object invocation(a);
+    invocation.boolean(
+        "executionSuccessful",
+        !report.run.interrupted && (report.run.exit_code == 0 || report.run.exit_code == 1));
+    invocation.number("exitCode", report.run.exit_code);
+    if (!report.run.started_at.empty()) invocation.string("startTimeUtc", report.run.started_at);
+  });
+  buf += ",\n      \"properties\": ";
+  append_summary(buf, report);
+  buf += ",\n      \"results\": [";
+  out << buf;
+
+  ResultWriter writer(rules, out);
+  write_source_results(report, rules, strict, writer);
+  for (const model::Result& r : report.results) {
+    if (!out) return;
+    // Passing URLs without findings are counted in the summary, not listed.
+    if (r.outcome != model::Outcome::failed &&
+        (r.detail == nullptr || r.detail->findings.empty())) {
+      continue;
+    }
+    write_result_findings(report, r, rules, strict, writer);
+  }
+  write_route_results(report, rules, strict, writer);
+  if (!out) return;
+  out << (writer.wrote_any() ? "\n      ]\n    }\n  ]\n}\n" : "]\n    }\n  ]\n}\n");
+}
+
+}  // namespace siteaudit::report

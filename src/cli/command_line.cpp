@@ -618,6 +618,8 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
   table.text("--markdown", &AuditConfig::markdown, "FILE", "Write a Markdown summary to FILE.");
   table.text("--sarif", &AuditConfig::sarif, "FILE",
              "Write a SARIF 2.1.0 log for code scanning to FILE; - means standard output.");
+  table.text("--html", &AuditConfig::html, "FILE",
+             "Write a self-contained HTML report to FILE, to open in a browser.");
   table.choice<ColorMode>(
       "--color", &AuditConfig::color,
       {{"auto", ColorMode::auto_detect},

@@ -17,6 +17,7 @@
 #include "cli/interrupt_guard.hpp"
 #include "cli/report_file.hpp"
 #include "siteaudit/audit/pipeline.hpp"
+#include "siteaudit/report/html_writer.hpp"
 #include "siteaudit/report/json_writer.hpp"
 #include "siteaudit/report/junit_writer.hpp"
 #include "siteaudit/report/markdown_writer.hpp"
@@ -51,7 +52,8 @@ std::string report_conflict(const Options& options) {
   const std::pair<std::string, std::string> reports[] = {{"--json", config.json},
                                                          {"--junit", config.junit},
                                                          {"--markdown", config.markdown},
-                                                         {"--sarif", config.sarif}};
+                                                         {"--sarif", config.sarif},
+                                                         {"--html", config.html}};
   for (const auto& [option, path] : reports) {
     if (path.empty() || path == "-") continue;
     for (const auto& [what, other] : taken) {
@@ -70,17 +72,18 @@ std::string report_conflict(const Options& options) {
 int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
   const audit::AuditConfig& config = options.config;
   std::string error = report_conflict(options);
-  ReportFile json, junit, markdown, sarif;
+  ReportFile json, junit, markdown, sarif, html;
   if (!error.empty() || !json.open("--json", config.json, out, error) ||
       !junit.open("--junit", config.junit, out, error) ||
       !markdown.open("--markdown", config.markdown, out, error) ||
-      !sarif.open("--sarif", config.sarif, out, error)) {
+      !sarif.open("--sarif", config.sarif, out, error) ||
+      !html.open("--html", config.html, out, error)) {
     err << "siteaudit: " << error << '\n';
     return audit::kExitUsage;
   }
   // With a report on stdout, the human summary goes to stderr so stdout stays parseable.
-  const bool report_on_stdout =
-      config.json == "-" || config.junit == "-" || config.markdown == "-" || config.sarif == "-";
+  const bool report_on_stdout = config.json == "-" || config.junit == "-" ||
+                                config.markdown == "-" || config.sarif == "-" || config.html == "-";
   std::ostream& human = report_on_stdout ? err : out;
 
   // The progress line is for a person watching a terminal; CI logs get the summary only.
@@ -127,6 +130,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
   if (junit.stream() != nullptr) report::write_junit(report, *junit.stream());
   if (markdown.stream() != nullptr) report::write_markdown(report, *markdown.stream());
   if (sarif.stream() != nullptr) report::write_sarif(report, *sarif.stream());
+  if (html.stream() != nullptr) report::write_html(report, *html.stream());
   // A report on standard output comes before the summary on standard error, also where the
   // two are one terminal or file.
   if (report_on_stdout) out.flush();
@@ -140,7 +144,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
     report::write_summary(report, human, style);
   }
   // Standard output, when a report went there, is checked with the summary by main().
-  for (ReportFile* file : {&json, &junit, &markdown, &sarif}) {
+  for (ReportFile* file : {&json, &junit, &markdown, &sarif, &html}) {
     if (!file->commit(error)) {
       err << "siteaudit: " << error << '\n';
       return audit::kExitUsage;

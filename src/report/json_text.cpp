@@ -58,4 +58,32 @@ void append_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+void append_summary(std::string& out, const model::Summary& s) {
+  Object(out)
+      .number("total", s.total)
+      .number("ok", s.ok)
+      .number("failed", s.failed)
+      .number("skipped", s.skipped)
+      .number("cancelled", s.cancelled)
+      .number("inconclusive", s.inconclusive)
+      .number("warnings", s.warnings)
+      .number("duplicates", s.duplicates)
+      .nested("status",
+              [&](std::string& st) {
+                Object(st)
+                    .number("2xx", s.status_2xx)
+                    .number("3xx", s.status_3xx)
+                    .number("4xx", s.status_4xx)
+                    .number("5xx", s.status_5xx)
+                    .number("none", s.no_status);
+              })
+      .nested("latency_ms", [&](std::string& l) {
+        Object(l)
+            .number("p50", s.latency.p50)
+            .number("p90", s.latency.p90)
+            .number("p99", s.latency.p99)
+            .number("max", s.latency.max);
+      });
+}
+
 }  // namespace siteaudit::report::json_text

@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "siteaudit/model/report.hpp"
+
 namespace siteaudit::report::json_text {
 
 // append_string() appends `s` as a JSON string. Invalid UTF-8 becomes U+FFFD: JSON text must
@@ -108,5 +110,9 @@ void append_array(std::string& out, const Items& items, Write write) {
   }
   out += ']';
 }
+
+// append_summary() appends the report's summary object (counts, status classes, latency), as
+// the JSON report's "summary" key documents it.
+void append_summary(std::string& out, const model::Summary& s);
 
 }  // namespace siteaudit::report::json_text

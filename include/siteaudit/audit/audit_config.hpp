@@ -81,6 +81,7 @@ struct AuditConfig {
   std::string junit;                         // --junit FILE
   std::string markdown;                      // --markdown FILE
   std::string sarif;                         // --sarif FILE ("-" = stdout)
+  std::string html;                          // --html FILE
   ColorMode color = ColorMode::auto_detect;  // --color auto|always|never (NO_COLOR honoured)
   Verbosity verbosity = Verbosity::normal;   // --quiet / --verbose
   bool progress = true;                      // --no-progress

@@ -1,0 +1,308 @@
+// html_writer.cpp — the HTML report: the embedded page with the run's data as JSON inside.
+#include "siteaudit/report/html_writer.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+
+#include "json_text.hpp"
+#include "report/html_report_page.inc"
+#include "rule_help.hpp"
+#include "text.hpp"
+
+namespace siteaudit::report {
+
+namespace {
+
+using json_text::append_array;
+using json_text::append_int;
+using json_text::append_string;
+using json_text::Object;
+
+constexpr std::string_view kDataMarker = "/*SITEAUDIT_DATA*/";
+static_assert(kHtmlReportPage.find(kDataMarker) != std::string_view::npos,
+              "html_report.html holds the data marker");
+
+// kLatencyEdges are the lower bounds (ms) of the latency histogram's bins; the last is open.
+constexpr std::array<std::uint32_t, 10> kLatencyEdges = {0,    50,   100,  200,   500,
+                                                         1000, 2000, 5000, 10000, 30000};
+
+// write_script_safe() writes JSON text into the page's <script> element. '<' occurs in JSON
+// only inside strings, where \u003c means the same, so "</script>" in a URL cannot end the
+// element early.
+void write_script_safe(std::ostream& out, std::string_view json) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    if (json[i] != '<') continue;
+    out.write(json.data() + start, static_cast<std::streamsize>(i - start));
+    out << "\\u003c";
+    start = i + 1;
+  }
+  out.write(json.data() + start, static_cast<std::streamsize>(json.size() - start));
+}
+
+std::string_view verdict_word(text::VerdictKind kind) {
+  switch (kind) {
+    case text::VerdictKind::passed:
+      return "passed";
+    case text::VerdictKind::failed:
+      return "failed";
+    case text::VerdictKind::error:
+      return "error";
+    case text::VerdictKind::interrupted:
+      return "interrupted";
+  }
+  return "failed";
+}
+
+// config_text() is a setting's value as the page shows it.
+std::string config_text(const model::ConfigValue& value) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using Value = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<Value, bool>) {
+          return v ? "true" : "false";
+        } else if constexpr (std::is_same_v<Value, std::uint64_t> ||
+                             std::is_same_v<Value, double>) {
+          std::string s;
+          if constexpr (std::is_same_v<Value, double>) {
+            Object(s).real("v", v);
+          } else {
+            Object(s).number("v", v);
+          }
+          return s.substr(5, s.size() - 6);  // {"v":N} -> N
+        } else if constexpr (std::is_same_v<Value, std::string>) {
+          return v;
+        } else {
+          std::string joined;
+          for (const std::string& item : v) joined += (joined.empty() ? "" : ", ") + item;
+          return joined;
+        }
+      },
+      value);
+}
+
+std::vector<std::string> inputs(const model::Report& report) {
+  for (const model::ConfigSetting& setting : report.config) {
+    if (setting.option != "input") continue;
+    if (const auto* list = std::get_if<std::vector<std::string>>(&setting.value)) return *list;
+  }
+  std::vector<std::string> top;
+  for (const model::Source& s : report.sources) {
+    if (s.parent < 0) top.push_back(s.url);
+  }
+  return top;
+}
+
+void append_histogram(std::string& out, const model::Report& report) {
+  std::array<std::uint64_t, kLatencyEdges.size()> counts{};
+  for (const model::Result& r : report.results) {
+    if (r.method == model::CheckMethod::none) continue;  // never requested
+    std::size_t bin = kLatencyEdges.size() - 1;
+    while (bin > 0 && r.time_ms < kLatencyEdges[bin]) --bin;
+    ++counts[bin];
+  }
+  Object(out)
+      .nested("edges_ms",
+              [&](std::string& a) {
+                append_array(a, kLatencyEdges,
+                             [](std::string& o, std::uint32_t e) { append_int(o, e); });
+              })
+      .nested("counts", [&](std::string& a) {
+        append_array(a, counts, [](std::string& o, std::uint64_t c) { append_int(o, c); });
+      });
+}
+
+// append_help() maps every kind's and code's word to its one-line description.
+void append_help(std::string& out) {
+  Object o(out);
+  for (const model::ErrorKindName& row : model::error_kind_names()) {
+    if (row.kind == model::ErrorKind::none || row.kind == model::ErrorKind::finding) continue;
+    o.string(row.name, error_help(row.kind).summary);
+  }
+  for (const model::FindingCodeName& row : model::finding_code_names()) {
+    // A hygiene code is also an error_kind; the finding's words describe both.
+    o.string(row.name, finding_help(row.code).summary);
+  }
+}
+
+void append_head(std::string& out, const model::Report& report) {
+  const bool strict = text::strict(report);
+  Object o(out);
+  o.nested("tool", [&](std::string& t) {
+    Object(t).string("name", report.tool.name).string("version", report.tool.version);
+  });
+  o.nested("run", [&](std::string& r) {
+    Object(r)
+        .string_or_null("started_at", report.run.started_at)
+        .number("duration_ms", report.run.duration_ms)
+        .boolean("interrupted", report.run.interrupted)
+        .number("exit_code", report.run.exit_code);
+  });
+  o.string("verdict", text::verdict(report));
+  o.string("verdict_kind", verdict_word(text::verdict_kind(report)));
+  o.boolean("strict", strict);
+  o.number("strict_failures",
+           strict ? report.summary.warnings + report.routes.unexpected.size() : 0);
+  o.nested("inputs", [&](std::string& a) {
+    append_array(a, inputs(report),
+                 [](std::string& s, const std::string& i) { append_string(s, i); });
+  });
+  o.number("unreadable_sitemaps", text::failed_sources(report));
+  o.nested("summary", [&](std::string& s) { json_text::append_summary(s, report.summary); });
+  o.nested("latency_histogram", [&](std::string& h) { append_histogram(h, report); });
+  o.nested("help", append_help);
+  o.nested("config", [&](std::string& a) {
+    append_array(a, report.config, [](std::string& c, const model::ConfigSetting& setting) {
+      c += '[';
+      append_string(c, setting.option);
+      c += ',';
+      append_string(c, config_text(setting.value));
+      c += ']';
+    });
+  });
+  o.nested("sources", [&](std::string& a) {
+    append_array(a, report.sources, [&](std::string& c, const model::Source& s) {
+      c += '[';
+      append_string(c, s.url);
+      c += ',';
+      append_string(c, model::to_string(s.kind));
+      c += ',';
+      append_int(c, s.urls);
+      c += ',';
+      append_string(c, s.error);
+      c += ',';
+      append_string(c, s.parent >= 0
+                           ? text::source_url(report, static_cast<std::uint32_t>(s.parent))
+                           : std::string_view());
+      c += ']';
+    });
+  });
+  o.nested("routes", [&](std::string& r) {
+    const model::RouteReport& routes = report.routes;
+    Object(r)
+        .boolean("enabled", routes.enabled)
+        .string("file", routes.file)
+        .number("expected", routes.expected.size())
+        .nested("missing",
+                [&](std::string& a) {
+                  append_array(a, routes.missing,
+                               [](std::string& s, const std::string& m) { append_string(s, m); });
+                })
+        .nested("unexpected", [&](std::string& a) {
+          append_array(a, routes.unexpected,
+                       [](std::string& s, const std::string& u) { append_string(s, u); });
+        });
+  });
+}
+
+// append_row() is one listed URL: [url, outcome, status, reason, error_kind, source, line,
+// check_url] (check_url "" when it is the URL itself).
+void append_row(std::string& out, const model::Result& r) {
+  const model::ResultDetail* d = r.detail.get();
+  out += '[';
+  append_string(out, r.url);
+  out += ',';
+  append_string(out, model::to_string(r.outcome));
+  out += ',';
+  append_int(out, r.status);
+  out += ',';
+  append_string(out, text::failure_reason(r));
+  out += ',';
+  append_string(out, d != nullptr ? model::error_kind_name(*d) : "");
+  out += ',';
+  append_int(out, r.source);
+  out += ',';
+  append_int(out, r.line);
+  out += ',';
+  append_string(out, d != nullptr && d->check_url != r.url ? std::string_view(d->check_url)
+                                                           : std::string_view());
+  out += ']';
+}
+
+// append_finding() is [code, severity, message, where, line, url].
+void append_finding(std::string& out, const model::Finding& f, std::string_view where,
+                    std::string_view url) {
+  out += '[';
+  append_string(out, model::to_string(f.code));
+  out += ',';
+  append_string(out, model::to_string(f.severity));
+  out += ',';
+  append_string(out, f.message);
+  out += ',';
+  append_string(out, f.where.empty() ? where : std::string_view(f.where));
+  out += ',';
+  append_int(out, f.line);
+  out += ',';
+  append_string(out, url);
+  out += ']';
+}
+
+// ListWriter writes one JSON array element at a time, each rendered into a reused buffer.
+class ListWriter {
+ public:
+  explicit ListWriter(std::ostream& out) : out_(out) { out_ << '['; }
+  ListWriter(const ListWriter&) = delete;
+  ListWriter& operator=(const ListWriter&) = delete;
+  ~ListWriter() { out_ << "\n]"; }
+
+  template <typename Render>
+  void add(Render render) {
+    if (!out_) return;
+    buf_.assign(first_ ? "\n" : ",\n");
+    first_ = false;
+    render(buf_);
+    write_script_safe(out_, buf_);
+  }
+
+ private:
+  std::ostream& out_;
+  std::string buf_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+void write_html(const model::Report& report, std::ostream& out) {
+  const std::size_t marker = kHtmlReportPage.find(kDataMarker);
+  const std::string_view before = kHtmlReportPage.substr(0, marker);
+  const std::string_view after = kHtmlReportPage.substr(marker + kDataMarker.size());
+  out.write(before.data(), static_cast<std::streamsize>(before.size()));
+
+  // The head object is written without its closing brace; the lists follow as its members.
+  std::string head;
+  append_head(head, report);
+  head.pop_back();
+  write_script_safe(out, head);
+  out << ",\n\"rows\":";
+  {
+    ListWriter rows(out);
+    for (const model::Result& r : report.results) {
+      if (r.outcome == model::Outcome::ok) continue;  // passing URLs are counted, not listed
+      rows.add([&](std::string& b) { append_row(b, r); });
+    }
+  }
+  out << ",\n\"findings\":";
+  {
+    ListWriter findings(out);
+    for (const model::Source& s : report.sources) {
+      for (const model::Finding& f : s.warnings) {
+        findings.add([&](std::string& b) { append_finding(b, f, s.url, {}); });
+      }
+    }
+    for (const model::Result& r : report.results) {
+      if (r.detail == nullptr) continue;
+      for (const model::Finding& f : r.detail->findings) {
+        findings.add([&](std::string& b) { append_finding(b, f, r.url, r.url); });
+      }
+    }
+  }
+  out << "}";
+  if (!out) return;
+  out.write(after.data(), static_cast<std::streamsize>(after.size()));
+}
+
+}  // namespace siteaudit::report

@@ -39,6 +39,7 @@
 namespace siteaudit::cli {
 namespace {
 
+using audit::AnnotationMode;
 using audit::AuditConfig;
 using audit::ColorMode;
 using audit::RedirectMode;
@@ -620,6 +621,13 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
              "Write a SARIF 2.1.0 log for code scanning to FILE; - means standard output.");
   table.text("--html", &AuditConfig::html, "FILE",
              "Write a self-contained HTML report to FILE, to open in a browser.");
+  table.choice<AnnotationMode>(
+      "--annotations", &AuditConfig::annotations,
+      {{"auto", AnnotationMode::auto_detect},
+       {"github", AnnotationMode::github},
+       {"none", AnnotationMode::none}},
+      "Print failures and warnings as GitHub Actions annotations; auto does when "
+      "GITHUB_ACTIONS=true (default auto).");
   table.choice<ColorMode>(
       "--color", &AuditConfig::color,
       {{"auto", ColorMode::auto_detect},

@@ -113,6 +113,21 @@ bool ReportFile::open(const std::string& option, const std::string& path,
   return true;
 }
 
+bool ReportFile::open_append(const std::string& option, const std::string& path,
+                             std::string& error) {
+  option_ = option;
+  path_ = path;
+  target_ = path;
+  fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0666);
+  if (fd_ < 0) {
+    error = fmt::format("{}: cannot write '{}': {}", option, path, std::strerror(errno));
+    return false;
+  }
+  file_ = std::make_unique<FdOstream>(fd_);
+  stream_ = file_.get();
+  return true;
+}
+
 bool ReportFile::commit(std::string& error) {
   if (file_ == nullptr) return true;  // no report, or standard output
   auto failed = [&](int failure) {

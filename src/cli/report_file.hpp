@@ -41,6 +41,12 @@ class ReportFile {
   [[nodiscard]] bool open(const std::string& option, const std::string& path,
                           std::ostream& standard_output, std::string& error);
 
+  // open_append() prepares `path` to have the report appended to it, written in place: a file
+  // that collects several reports, such as GitHub's $GITHUB_STEP_SUMMARY. It is created when
+  // missing. On failure `error` reads as open()'s does.
+  [[nodiscard]] bool open_append(const std::string& option, const std::string& path,
+                                 std::string& error);
+
   // stream() is where the report goes, or nullptr when no report was asked for.
   std::ostream* stream() const noexcept { return stream_; }
 

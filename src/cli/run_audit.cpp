@@ -17,6 +17,7 @@
 #include "cli/interrupt_guard.hpp"
 #include "cli/report_file.hpp"
 #include "siteaudit/audit/pipeline.hpp"
+#include "siteaudit/report/annotation_writer.hpp"
 #include "siteaudit/report/html_writer.hpp"
 #include "siteaudit/report/json_writer.hpp"
 #include "siteaudit/report/junit_writer.hpp"
@@ -67,6 +68,18 @@ std::string report_conflict(const Options& options) {
   return {};
 }
 
+// open_markdown() opens the --markdown report: appended to GitHub's job summary file
+// ($GITHUB_STEP_SUMMARY), which collects the summaries of every step, and replaced anywhere else.
+bool open_markdown(ReportFile& markdown, const std::string& path, std::ostream& out,
+                   std::string& error) {
+  const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY");
+  if (!path.empty() && path != "-" && step_summary != nullptr && *step_summary != '\0' &&
+      same_file(path, step_summary)) {
+    return markdown.open_append("--markdown", path, error);
+  }
+  return markdown.open("--markdown", path, out, error);
+}
+
 }  // namespace
 
 int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
@@ -75,7 +88,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
   ReportFile json, junit, markdown, sarif, html;
   if (!error.empty() || !json.open("--json", config.json, out, error) ||
       !junit.open("--junit", config.junit, out, error) ||
-      !markdown.open("--markdown", config.markdown, out, error) ||
+      !open_markdown(markdown, config.markdown, out, error) ||
       !sarif.open("--sarif", config.sarif, out, error) ||
       !html.open("--html", config.html, out, error)) {
     err << "siteaudit: " << error << '\n';
@@ -134,6 +147,9 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
   // A report on standard output comes before the summary on standard error, also where the
   // two are one terminal or file.
   if (report_on_stdout) out.flush();
+  if (report::annotations_enabled(config.annotations, std::getenv("GITHUB_ACTIONS"))) {
+    report::write_github_annotations(report, human);
+  }
   {
     report::SummaryStyle style;
     style.failures_only = config.verbosity == audit::Verbosity::quiet;

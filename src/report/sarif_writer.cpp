@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "issues.hpp"
 #include "json_text.hpp"
 #include "rule_help.hpp"
 #include "text.hpp"
@@ -70,9 +71,18 @@ class RuleTable {
   }
 
   const std::vector<Rule>& rules() const { return rules_; }
-  std::size_t error(model::ErrorKind kind) const { return error_index_.at(kind); }
-  std::size_t finding(model::FindingCode code) const { return finding_index_.at(code); }
-  std::size_t source_error() const { return source_error_index_; }
+  // index() is the index of the rule `issue` breaks.
+  std::size_t index(const Issue& issue) const {
+    switch (issue.rule) {
+      case IssueRule::error_kind:
+        return error_index_.at(issue.error);
+      case IssueRule::finding:
+        return finding_index_.at(issue.code);
+      case IssueRule::source_error:
+        break;
+    }
+    return source_error_index_;
+  }
 
  private:
   std::vector<Rule> rules_;
@@ -112,45 +122,30 @@ std::string artifact_uri(std::string_view where) {
   return uri;
 }
 
-// Place is where a result is located: an artifact and, when known, a line.
-struct Place {
-  std::string_view where;
-  std::uint32_t line = 0;
-};
-
-// SarifResult is one element of results, before rendering.
-struct SarifResult {
-  std::size_t rule = 0;
-  bool error = false;  // level error, else warning
-  std::string message;
-  Place place;
-  std::string fingerprint;
-  std::string_view url;  // the page, when the result is about one
-  int status = 0;
-};
-
+// ResultWriter renders one issue at a time into a reused buffer and writes it out.
 class ResultWriter {
  public:
   ResultWriter(const RuleTable& rules, std::ostream& out) : rules_(rules), out_(out) {}
 
-  void write(const SarifResult& r) {
+  void write(const Issue& issue) {
     if (!out_) return;
     buf_.assign(first_ ? "\n        " : ",\n        ");
     first_ = false;
-    render(r);
+    render(issue);
     out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
   }
 
   bool wrote_any() const { return !first_; }
 
  private:
-  void render(const SarifResult& r) {
-    const Rule& rule = rules_.rules()[r.rule];
+  void render(const Issue& issue) {
+    const std::size_t index = rules_.index(issue);
+    const Rule& rule = rules_.rules()[index];
     Object o(buf_);
-    o.string("ruleId", rule.id).number("ruleIndex", r.rule);
-    o.string("level", r.error ? "error" : "warning");
-    o.nested("message", [&](std::string& m) { Object(m).string("text", r.message); });
-    if (!r.place.where.empty()) {
+    o.string("ruleId", rule.id).number("ruleIndex", index);
+    o.string("level", issue.fails ? "error" : "warning");
+    o.nested("message", [&](std::string& m) { Object(m).string("text", issue.message); });
+    if (!issue.where.empty()) {
       o.nested("locations", [&](std::string& a) {
         a += '[';
         {
@@ -158,25 +153,26 @@ class ResultWriter {
           location.nested("physicalLocation", [&](std::string& p) {
             Object physical(p);
             physical.nested("artifactLocation", [&](std::string& l) {
-              Object(l).string("uri", artifact_uri(r.place.where));
+              Object(l).string("uri", artifact_uri(issue.where));
             });
-            if (r.place.line > 0) {
+            if (issue.line > 0) {
               physical.nested("region",
-                              [&](std::string& g) { Object(g).number("startLine", r.place.line); });
+                              [&](std::string& g) { Object(g).number("startLine", issue.line); });
             }
           });
         }
         a += ']';
       });
     }
-    o.nested("partialFingerprints",
-             [&](std::string& f) { Object(f).string(kSarifFingerprintKey, r.fingerprint); });
-    if (!r.url.empty()) {
+    o.nested("partialFingerprints", [&](std::string& f) {
+      Object(f).string(kSarifFingerprintKey, fingerprint({rule.id, issue.identity}));
+    });
+    if (!issue.url.empty()) {
       o.nested("properties", [&](std::string& p) {
         Object props(p);
-        props.string("url", r.url);
-        if (r.status > 0) {
-          props.number("status", r.status);
+        props.string("url", issue.url);
+        if (issue.status > 0) {
+          props.number("status", issue.status);
         } else {
           props.null("status");
         }
@@ -189,109 +185,6 @@ class ResultWriter {
   std::string buf_;
   bool first_ = true;
 };
-
-bool fails_run(const model::Finding& f, bool strict) {
-  return strict || f.severity == model::Severity::failure;
-}
-
-// finding_message() is a finding's message with the page or sitemap it is about in front.
-std::string finding_message(std::string_view about, const model::Finding& f) {
-  return about.empty() ? f.message : fmt::format("{}: {}", about, f.message);
-}
-
-void write_result_findings(const model::Report& report, const model::Result& r,
-                           const RuleTable& rules, bool strict, ResultWriter& writer) {
-  const model::ResultDetail* d = r.detail.get();
-  const Place place{text::source_url(report, r.source), r.line};
-  if (r.outcome == model::Outcome::failed) {
-    const bool by_finding = d != nullptr && d->error_kind == model::ErrorKind::finding;
-    const std::size_t rule = by_finding ? rules.finding(d->failed_by)
-                             : d != nullptr && d->error_kind != model::ErrorKind::none
-                                 ? rules.error(d->error_kind)
-                                 : rules.error(model::ErrorKind::status);
-    writer.write({rule, true, fmt::format("{}: {}", r.url, text::failure_reason(r)), place,
-                  fingerprint({rules.rules()[rule].id, r.url}), r.url, r.status});
-  }
-  if (d == nullptr) return;
-  // One fingerprint per (code, occurrence) on this URL: two findings of one code stay two.
-  std::unordered_map<model::FindingCode, int> seen;
-  for (const model::Finding& f : d->findings) {
-    const int n = seen[f.code]++;
-    // The finding that failed the page is the failure above.
-    if (r.outcome == model::Outcome::failed && d->error_kind == model::ErrorKind::finding &&
-        f.code == d->failed_by && n == 0) {
-      continue;
-    }
-    const std::size_t rule = rules.finding(f.code);
-    writer.write({rule, fails_run(f, strict), finding_message(r.url, f), place,
-                  fingerprint({rules.rules()[rule].id, r.url, std::to_string(n)}), r.url,
-                  r.status});
-  }
-}
-
-void write_source_results(const model::Report& report, const RuleTable& rules, bool strict,
-                          ResultWriter& writer) {
-  for (const model::Source& s : report.sources) {
-    if (!s.error.empty()) {
-      writer.write({rules.source_error(),
-                    true,
-                    s.error,
-                    Place{s.url, 0},
-                    fingerprint({kSourceErrorRule, s.url}),
-                    {},
-                    0});
-    }
-    std::unordered_map<std::string, int> seen;
-    for (const model::Finding& f : s.warnings) {
-      const std::size_t rule = rules.finding(f.code);
-      const std::string_view where = f.where.empty() ? std::string_view(s.url) : f.where;
-      // The message, not the line, tells findings of one rule apart across runs; a repeat of
-      // the same message is counted.
-      const std::string id = rules.rules()[rule].id;
-      const int n = seen[id + '\x1f' + f.message]++;
-      writer.write({rule,
-                    fails_run(f, strict),
-                    f.message,
-                    Place{where, f.line},
-                    fingerprint({id, where, f.message, std::to_string(n)}),
-                    {},
-                    0});
-    }
-  }
-}
-
-void write_route_results(const model::Report& report, const RuleTable& rules, bool strict,
-                         ResultWriter& writer) {
-  const model::RouteReport& routes = report.routes;
-  const std::size_t missing = rules.finding(model::FindingCode::missing_route);
-  for (const std::string& route : routes.missing) {
-    writer.write({missing,
-                  true,
-                  fmt::format("expected route {} matches no sitemap URL", route),
-                  Place{routes.file, 0},
-                  fingerprint({rules.rules()[missing].id, route}),
-                  {},
-                  0});
-  }
-  if (routes.unexpected.empty()) return;
-  // An unexpected URL is located where a sitemap listed it: one pass over the results finds
-  // the few that are unexpected, rather than an index of every URL.
-  std::unordered_map<std::string_view, const model::Result*> listed;
-  for (const std::string& url : routes.unexpected) listed.emplace(url, nullptr);
-  for (const model::Result& r : report.results) {
-    auto found = listed.find(r.url);
-    if (found != listed.end() && found->second == nullptr) found->second = &r;
-  }
-  const std::size_t unexpected = rules.finding(model::FindingCode::unexpected_url);
-  for (const std::string& url : routes.unexpected) {
-    const model::Result* r = listed[url];
-    const Place place =
-        r != nullptr ? Place{text::source_url(report, r->source), r->line} : Place{routes.file, 0};
-    writer.write({unexpected, strict, fmt::format("{} matches no expected route", url), place,
-                  fingerprint({rules.rules()[unexpected].id, url}), url,
-                  r != nullptr ? r->status : 0});
-  }
-}
 
 void append_rule(std::string& out, const Rule& rule) {
   const std::string help = rule.help.summary + " " + rule.help.advice;
@@ -340,7 +233,6 @@ void append_summary(std::string& out, const model::Report& report) {
 
 void write_sarif(const model::Report& report, std::ostream& out) {
   static const RuleTable rules;
-  const bool strict = text::strict(report);
   std::string buf = "{\n  \"$schema\": ";
   append_string(buf, kSchemaUri);
   buf += ",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": ";
@@ -366,17 +258,7 @@ void write_sarif(const model::Report& report, std::ostream& out) {
   out << buf;
 
   ResultWriter writer(rules, out);
-  write_source_results(report, rules, strict, writer);
-  for (const model::Result& r : report.results) {
-    if (!out) return;
-    // Passing URLs without findings are counted in the summary, not listed.
-    if (r.outcome != model::Outcome::failed &&
-        (r.detail == nullptr || r.detail->findings.empty())) {
-      continue;
-    }
-    write_result_findings(report, r, rules, strict, writer);
-  }
-  write_route_results(report, rules, strict, writer);
+  for_each_issue(report, [&](const Issue& issue) { writer.write(issue); });
   if (!out) return;
   out << (writer.wrote_any() ? "\n      ]\n    }\n  ]\n}\n" : "]\n    }\n  ]\n}\n");
 }

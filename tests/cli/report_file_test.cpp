@@ -174,3 +174,26 @@ TEST_CASE("same_file() sees through other names of a file", "[cli][report_file]"
   CHECK_FALSE(same_file(dir / "new.json", dir / "s.xml"));
   CHECK_FALSE(same_file(dir / "a.json", dir / "b.json"));
 }
+
+TEST_CASE("a report opened to append is added after what the file holds", "[cli][report_file]") {
+  ScratchDir dir;
+  const std::string target = dir / "step_summary.md";
+  write(target, "earlier step\n");
+  std::string error;
+  {
+    ReportFile report;
+    REQUIRE(report.open_append("--markdown", target, error));
+    *report.stream() << "## siteaudit\n";
+    REQUIRE(report.commit(error));
+  }
+  CHECK(contents(target) == "earlier step\n## siteaudit\n");
+  CHECK(dir.entries() == 1);
+  // A missing file is created; a directory is refused with the option's name.
+  ReportFile fresh;
+  REQUIRE(fresh.open_append("--markdown", dir / "new.md", error));
+  REQUIRE(fresh.commit(error));
+  CHECK(fs::exists(dir / "new.md"));
+  ReportFile refused;
+  CHECK_FALSE(refused.open_append("--markdown", dir.path.string(), error));
+  CHECK(error.rfind("--markdown: cannot write", 0) == 0);
+}

@@ -77,11 +77,12 @@ struct AuditConfig {
   bool strict = false;  // --strict: warnings fail the run
 
   // --- output ---
-  std::string json;                          // --json FILE ("-" = stdout)
-  std::string junit;                         // --junit FILE
-  std::string markdown;                      // --markdown FILE
-  std::string sarif;                         // --sarif FILE ("-" = stdout)
-  std::string html;                          // --html FILE
+  std::string json;                                          // --json FILE ("-" = stdout)
+  std::string junit;                                         // --junit FILE
+  std::string markdown;                                      // --markdown FILE
+  std::string sarif;                                         // --sarif FILE ("-" = stdout)
+  std::string html;                                          // --html FILE
+  AnnotationMode annotations = AnnotationMode::auto_detect;  // --annotations auto|github|none
   ColorMode color = ColorMode::auto_detect;  // --color auto|always|never (NO_COLOR honoured)
   Verbosity verbosity = Verbosity::normal;   // --quiet / --verbose
   bool progress = true;                      // --no-progress

@@ -19,6 +19,7 @@
 namespace siteaudit::audit {
 
 using model::CheckMethod;
+using model::AnnotationMode;
 using model::ColorMode;
 using model::CrawlReport;
 using model::Discovery;

@@ -1,0 +1,152 @@
+// issues.cpp — the failures and warnings of a run, in the order the annotating writers list.
+#include "issues.hpp"
+
+#include <fmt/format.h>
+
+#include <unordered_map>
+
+#include "text.hpp"
+
+namespace siteaudit::report {
+
+namespace {
+
+// finding_message() is a finding's message with the page it is about in front.
+std::string finding_message(std::string_view about, const model::Finding& f) {
+  return about.empty() ? f.message : fmt::format("{}: {}", about, f.message);
+}
+
+void visit_sources(const model::Report& report, bool strict,
+                   const std::function<void(const Issue&)>& visit) {
+  for (const model::Source& s : report.sources) {
+    if (!s.error.empty()) {
+      visit({.rule = IssueRule::source_error,
+             .fails = true,
+             .message = s.error,
+             .where = s.url,
+             .identity = s.url});
+    }
+    // The message, not the line, tells findings of one rule apart across runs; a repeat of
+    // the same message is counted.
+    std::unordered_map<std::string, int> seen;
+    for (const model::Finding& f : s.warnings) {
+      const std::string_view where = f.where.empty() ? std::string_view(s.url) : f.where;
+      std::string key = fmt::format("{}\x1f{}\x1f{}", model::to_string(f.code), where, f.message);
+      const int n = seen[key]++;
+      visit({.rule = IssueRule::finding,
+             .code = f.code,
+             .fails = strict || f.severity == model::Severity::failure,
+             .message = f.message,
+             .where = where,
+             .line = f.line,
+             .identity = fmt::format("{}\x1f{}", key, n)});
+    }
+  }
+}
+
+void visit_result(const model::Report& report, const model::Result& r, bool strict,
+                  const std::function<void(const Issue&)>& visit) {
+  const model::ResultDetail* d = r.detail.get();
+  const std::string_view where = text::source_url(report, r.source);
+  const bool by_finding = r.outcome == model::Outcome::failed && d != nullptr &&
+                          d->error_kind == model::ErrorKind::finding;
+  if (r.outcome == model::Outcome::failed) {
+    Issue issue{.fails = true,
+                .message = fmt::format("{}: {}", r.url, text::failure_reason(r)),
+                .where = where,
+                .line = r.line,
+                .url = r.url,
+                .status = r.status,
+                .identity = std::string(r.url)};
+    if (by_finding) {
+      issue.rule = IssueRule::finding;
+      issue.code = d->failed_by;
+    } else {
+      issue.error = d != nullptr && d->error_kind != model::ErrorKind::none
+                        ? d->error_kind
+                        : model::ErrorKind::status;
+    }
+    visit(issue);
+  }
+  if (d == nullptr) return;
+  // One identity per (code, occurrence) on this URL: two findings of one code stay two.
+  std::unordered_map<model::FindingCode, int> seen;
+  for (const model::Finding& f : d->findings) {
+    const int n = seen[f.code]++;
+    if (by_finding && f.code == d->failed_by && n == 0) continue;  // the failure above
+    visit({.rule = IssueRule::finding,
+           .code = f.code,
+           .fails = strict || f.severity == model::Severity::failure,
+           .message = finding_message(r.url, f),
+           .where = where,
+           .line = r.line,
+           .url = r.url,
+           .status = r.status,
+           .identity = fmt::format("{}\x1f{}", r.url, n)});
+  }
+}
+
+void visit_routes(const model::Report& report, bool strict,
+                  const std::function<void(const Issue&)>& visit) {
+  const model::RouteReport& routes = report.routes;
+  for (const std::string& route : routes.missing) {
+    visit({.rule = IssueRule::finding,
+           .code = model::FindingCode::missing_route,
+           .fails = true,
+           .message = fmt::format("expected route {} matches no sitemap URL", route),
+           .where = routes.file,
+           .identity = route});
+  }
+  if (routes.unexpected.empty()) return;
+  // An unexpected URL is located where a sitemap listed it: one pass over the results finds
+  // the few that are unexpected, rather than an index of every URL.
+  std::unordered_map<std::string_view, const model::Result*> listed;
+  for (const std::string& url : routes.unexpected) listed.emplace(url, nullptr);
+  for (const model::Result& r : report.results) {
+    auto found = listed.find(r.url);
+    if (found != listed.end() && found->second == nullptr) found->second = &r;
+  }
+  for (const std::string& url : routes.unexpected) {
+    const model::Result* r = listed[url];
+    visit({.rule = IssueRule::finding,
+           .code = model::FindingCode::unexpected_url,
+           .fails = strict,
+           .message = fmt::format("{} matches no expected route", url),
+           .where =
+               r != nullptr ? text::source_url(report, r->source) : std::string_view(routes.file),
+           .line = r != nullptr ? r->line : 0,
+           .url = url,
+           .status = r != nullptr ? r->status : 0,
+           .identity = url});
+  }
+}
+
+}  // namespace
+
+std::string_view rule_word(const Issue& issue) {
+  switch (issue.rule) {
+    case IssueRule::error_kind:
+      return model::to_string(issue.error);
+    case IssueRule::finding:
+      return model::to_string(issue.code);
+    case IssueRule::source_error:
+      return "unreadable_sitemap";
+  }
+  return {};
+}
+
+void for_each_issue(const model::Report& report, const std::function<void(const Issue&)>& visit) {
+  const bool strict = text::strict(report);
+  visit_sources(report, strict, visit);
+  for (const model::Result& r : report.results) {
+    // Passing URLs without findings are counted in the summary, not listed.
+    if (r.outcome != model::Outcome::failed &&
+        (r.detail == nullptr || r.detail->findings.empty())) {
+      continue;
+    }
+    visit_result(report, r, strict, visit);
+  }
+  visit_routes(report, strict, visit);
+}
+
+}  // namespace siteaudit::report

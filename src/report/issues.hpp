@@ -1,0 +1,53 @@
+// issues.hpp — every failure and warning of a run, one at a time, as the writers that annotate
+// code (SARIF, CI annotations) list them.
+//
+// for_each_issue() walks a Report in a fixed order — sitemaps (load errors, then their
+// findings), listed URLs (the failure, then the page's findings), missing routes, unexpected
+// URLs — and hands each issue to a callback: what rule it breaks (an error kind, a finding
+// code, or an unloadable sitemap), whether it fails the run (a failure, a finding of failure
+// severity, or any warning under --strict), a message, and where it is (the sitemap and line,
+// or the routes file). Passing URLs without findings, and skipped and cancelled URLs, are no
+// issues: a summary counts them.
+//
+//   for_each_issue(report, [&](const Issue& issue) {
+//     out << (issue.fails ? "error" : "warning") << ' ' << issue.where << ':' << issue.line;
+//   });
+//
+// Not part of the public API: only src/report/*.cpp include this file.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "siteaudit/model/report.hpp"
+
+namespace siteaudit::report {
+
+// IssueRule says which kind of rule an issue breaks; `error` or `code` names it.
+enum class IssueRule : std::uint8_t { error_kind, finding, source_error };
+
+struct Issue {
+  IssueRule rule = IssueRule::error_kind;
+  model::ErrorKind error = model::ErrorKind::none;       // for IssueRule::error_kind
+  model::FindingCode code = model::FindingCode::status;  // for IssueRule::finding
+  bool fails = false;                                    // it fails the run
+  std::string message;     // one line, naming the URL or route it is about
+  std::string_view where;  // the sitemap (URL or path) or routes file; may be empty
+  std::uint32_t line = 0;  // in `where`; 0 when unknown
+  std::string_view url;    // the listed URL it is about, or empty
+  int status = 0;          // the URL's final status, 0 when none
+  // identity tells this issue from every other of the same rule, across runs: the URL, or
+  // the sitemap and message, with a count when one repeats; never the line.
+  std::string identity;
+};
+
+// rule_word() is the issue's rule as the reports name it: the error kind's or finding code's
+// word, or "unreadable_sitemap".
+std::string_view rule_word(const Issue& issue);
+
+// for_each_issue() calls `visit` with every issue of `report`, in the order above.
+void for_each_issue(const model::Report& report, const std::function<void(const Issue&)>& visit);
+
+}  // namespace siteaudit::report

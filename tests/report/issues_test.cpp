@@ -1,0 +1,66 @@
+// issues_test.cpp — the run's issues in order, what fails the run, and identities that do not
+// depend on the line.
+#include "report/issues.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "report/sample_report.hpp"
+
+namespace {
+
+using namespace siteaudit;
+
+std::vector<report::Issue> issues_of(const model::Report& report) {
+  std::vector<report::Issue> issues;
+  report::for_each_issue(report, [&](const report::Issue& issue) { issues.push_back(issue); });
+  return issues;
+}
+
+void set_strict(model::Report& report, bool on) {
+  for (model::ConfigSetting& setting : report.config) {
+    if (setting.option == "strict") setting.value = on;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("issues come sitemaps first, then URLs, then routes", "[report]") {
+  model::Report report = test::sample_report();
+  set_strict(report, false);
+  const std::vector<report::Issue> issues = issues_of(report);
+  std::vector<std::string> words;
+  for (const report::Issue& issue : issues) words.emplace_back(report::rule_word(issue));
+  CHECK(words == std::vector<std::string>{"invalid_lastmod", "unreadable_sitemap", "redirected_url",
+                                          "status", "timeout", "status", "missing_route",
+                                          "missing_route", "unexpected_url"});
+  CHECK_FALSE(issues[0].fails);  // a lint warning
+  CHECK(issues[1].fails);        // an unreadable sitemap
+  CHECK(issues[3].where == "https://example.com/pages.xml");
+  CHECK(issues[3].line == 9);
+  CHECK(issues[6].where == "routes.txt");
+  CHECK_FALSE(issues[8].fails);
+  CHECK(issues[8].line == 15);  // where the sitemap listed the unexpected URL
+}
+
+TEST_CASE("issues under --strict fail the run, warnings included", "[report]") {
+  model::Report report = test::sample_report();
+  set_strict(report, true);
+  for (const report::Issue& issue : issues_of(report)) {
+    INFO(issue.message);
+    CHECK(issue.fails);
+  }
+}
+
+TEST_CASE("issue identities ignore the line and tell repeats apart", "[report]") {
+  model::Report report = test::sample_report();
+  report.sources[1].warnings.push_back(report.sources[1].warnings[0]);
+  const std::vector<report::Issue> before = issues_of(report);
+  for (model::Result& r : report.results) r.line += 7;
+  for (model::Finding& f : report.sources[1].warnings) f.line += 7;
+  const std::vector<report::Issue> after = issues_of(report);
+  REQUIRE(before.size() == after.size());
+  for (std::size_t i = 0; i < before.size(); ++i) CHECK(before[i].identity == after[i].identity);
+  CHECK(before[0].identity != before[1].identity);  // the repeated lint warning
+}

@@ -137,6 +137,14 @@ CLI::Validator duration(bool allow_zero) {
   return CLI::Validator(
       [allow_zero](std::string& text) -> std::string {
         auto value = parse_duration(text);
+        const bool bare_number = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+          return c >= '0' && c <= '9';
+        });
+        if (!value && bare_number) {
+          // lychee and muffet take --timeout in seconds; here a duration says its unit.
+          return fmt::format("'{}' is not a duration: give it a unit, e.g. {}s for seconds", text,
+                             text);
+        }
         if (!value) {
           return fmt::format(
               "'{}' is not a duration: expected a number and a unit (ms, s, m, h), such as "
@@ -672,6 +680,73 @@ void configure_app(CLI::App& app) {
   app.get_formatter()->column_width(34);
 }
 
+// foreign_option_hint() says what siteaudit calls an option that users of lychee, muffet or
+// wget bring along, or "" for an option it does not know.
+std::string foreign_option_hint(const std::string& name) {
+  static const std::string kFormats =
+      "siteaudit writes each format to a file of its own: --json, --junit, --markdown, --sarif "
+      "or --html FILE";
+  static const std::string kOutput =
+      "name each report's file with its format's option: --json FILE (or --junit, --markdown, "
+      "--sarif, --html)";
+  static const std::pair<const char*, const char*> kRenamed[] = {
+      {"--max-concurrency", "--workers"},           {"--max-connections", "--workers"},
+      {"--max-connections-per-host", "--per-host"}, {"--max-retries", "--retries"},
+      {"--skip-tls-verification", "--insecure"},    {"--rate-limit", "--rate"},
+      {"--accepted-status-codes", "--accept"},      {"--follow-robots-txt", "--respect-robots"},
+      {"--max-redirects", "--redirects"},           {"--max-redirections", "--redirects"},
+  };
+  if (name == "--format" || name == "-f") return kFormats;
+  if (name == "--output" || name == "-o") return kOutput;
+  for (const auto& [theirs, ours] : kRenamed) {
+    if (name == theirs) return fmt::format("did you mean {}?", ours);
+  }
+  return {};
+}
+
+// looks_like_host() is true for the first segment of an input that names a host rather than
+// a file: localhost, an IPv4 address or a domain name, with an optional port. A name whose
+// last label is a sitemap's file extension (sitemap.xml) is a file.
+bool looks_like_host(std::string host) {
+  if (auto colon = host.rfind(':'); colon != std::string::npos) {
+    const std::string port = host.substr(colon + 1);
+    if (port.empty() || !std::all_of(port.begin(), port.end(), ::isdigit)) return false;
+    host.resize(colon);
+  }
+  host = net::ascii_lower(host);
+  if (host == "localhost") return true;
+  if (host.empty() || host.front() == '.' || host.back() == '.' ||
+      host.find('.') == std::string::npos) {
+    return false;
+  }
+  if (!std::all_of(host.begin(), host.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+      })) {
+    return false;
+  }
+  const std::string last = host.substr(host.rfind('.') + 1);
+  if (std::all_of(host.begin(), host.end(), [](char c) { return ::isdigit(c) || c == '.'; })) {
+    return std::count(host.begin(), host.end(), '.') == 3;  // an IPv4 address
+  }
+  static const char* const kFileExtensions[] = {"xml",  "txt", "gz", "rss",  "atom", "json",
+                                                "html", "htm", "md", "toml", "csv"};
+  for (const char* extension : kFileExtensions) {
+    if (last == extension) return false;
+  }
+  return last.size() >= 2 && std::all_of(last.begin(), last.end(), ::isalpha);
+}
+
+// schemeless_url() is the URL a user probably meant by an input that is neither a URL nor an
+// existing file but starts with a host name ("example.com/sitemap.xml"), or "" otherwise.
+std::string schemeless_url(const std::string& input) {
+  if (input == "-" || input.find("://") != std::string::npos) return {};
+  struct stat info {};
+  if (::stat(input.c_str(), &info) == 0) return {};
+  const std::size_t slash = input.find('/');
+  if (!looks_like_host(input.substr(0, slash))) return {};
+  return "https://" + input + (slash == std::string::npos ? "/" : "");
+}
+
 // usage_error() prints the one-line message for a command line that cannot run.
 int usage_error(std::ostream& err, const std::string& subject, const std::string& problem) {
   err << "siteaudit: " << subject << ": " << problem << '\n' << kUsageHint << '\n';
@@ -808,7 +883,10 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
 
   for (const std::string& extra : app.remaining()) {
     if (extra.rfind('-', 0) == 0) {
-      outcome.exit_code = usage_error(err, extra.substr(0, extra.find('=')), "unknown option");
+      const std::string name = extra.substr(0, extra.find('='));
+      const std::string hint = foreign_option_hint(name);
+      outcome.exit_code =
+          usage_error(err, name, hint.empty() ? "unknown option" : "unknown option; " + hint);
       return outcome;
     }
   }
@@ -827,6 +905,14 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
         err, "INPUT",
         "no input given: name a sitemap URL, a robots.txt URL, a site root, a file, or -");
     return outcome;
+  }
+  for (const std::string& input : outcome.options.config.inputs) {
+    if (std::string url = schemeless_url(input); !url.empty()) {
+      outcome.exit_code = usage_error(
+          err, "INPUT",
+          fmt::format("'{}' is neither a file nor a URL; did you mean {}?", input, url));
+      return outcome;
+    }
   }
   return outcome;
 }

@@ -38,8 +38,10 @@ std::size_t terminal_width(int fd) {
 }
 
 // report_conflict() says which report would replace a file the run reads (an input, the
-// routes file, the config file, ...) or an earlier report, or "" when none would: the run
-// reads its inputs before the reports are written, so such a report would destroy its input.
+// routes file, the config file, ...) or an earlier report, or would share standard output
+// with another, or "" when none would: the run reads its inputs before the reports are
+// written, so such a report would destroy its input, and two documents on one stream parse
+// as neither.
 std::string report_conflict(const Options& options) {
   const audit::AuditConfig& config = options.config;
   std::vector<std::pair<std::string, std::string>> taken;  // (what it is, path)
@@ -55,7 +57,16 @@ std::string report_conflict(const Options& options) {
                                                          {"--markdown", config.markdown},
                                                          {"--sarif", config.sarif},
                                                          {"--html", config.html}};
+  std::string on_stdout;  // the report that writes to standard output
   for (const auto& [option, path] : reports) {
+    if (path == "-") {
+      if (!on_stdout.empty()) {
+        return fmt::format(
+            "{}: {} already writes to standard output (-); write one of them to a file", option,
+            on_stdout);
+      }
+      on_stdout = option;
+    }
     if (path.empty() || path == "-") continue;
     for (const auto& [what, other] : taken) {
       if (!other.empty() && same_file(path, other)) {

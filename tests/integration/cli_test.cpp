@@ -258,6 +258,20 @@ TEST_CASE("bad options and values exit 2 with one line naming the option", "[int
       {{"--cookies", "/nonexistent/cookies.txt", "x"}, "--cookies", "cannot read"},
       {{"--ca-file", "/", "x"}, "--ca-file", "it is a directory"},
       {{"--quiet", "--verbose", "x"}, "--quiet", "cannot be combined with --verbose"},
+      // What users of other link checkers type, with a hint naming ours.
+      {{"--format", "json", "https://example.com/"}, "--format", "--json, --junit"},
+      {{"-f", "json", "x"}, "-f", "a file of its own"},
+      {{"-o", "report.json", "x"}, "-o", "--json FILE"},
+      {{"--output=report.json", "x"}, "--output", "--json FILE"},
+      {{"--max-concurrency", "8", "x"}, "--max-concurrency", "did you mean --workers?"},
+      {{"--timeout", "10", "x"}, "--timeout", "give it a unit, e.g. 10s"},
+      // An input without a scheme, which is no file either.
+      {{"example.com/sitemap.xml"},
+       "INPUT",
+       "'example.com/sitemap.xml' is neither a file nor a URL; did you mean "
+       "https://example.com/sitemap.xml?"},
+      {{"www.example.com"}, "INPUT", "did you mean https://www.example.com/?"},
+      {{"localhost:8080/sitemap.xml"}, "INPUT", "did you mean https://localhost:8080/sitemap.xml?"},
   };
   for (const Case& c : cases) {
     std::string command;
@@ -557,6 +571,32 @@ TEST_CASE("a report path that is an input is refused before anything is read",
   CHECK(read_text(dir / "routes.txt") == "/\n");
   CHECK(read_text(dir / "c.toml") == "workers = 2\n");
   CHECK_FALSE(fs::exists(dir.path() / "r.json"));
+}
+
+TEST_CASE("two reports on standard output, or two on one file, are refused", "[integration][cli]") {
+  TempDir dir;
+  write_text(dir / "s.xml", urlset({"https://example.invalid/a"}));
+  struct Case {
+    std::vector<std::string> args;
+    std::string option;
+    std::string says;
+  };
+  const std::vector<Case> cases{
+      {{"s.xml", "--json", "-", "--markdown", "-"}, "--markdown", "--json already writes"},
+      {{"s.xml", "--junit", "-", "--sarif", "-"}, "--sarif", "--junit already writes"},
+      {{"s.xml", "--sarif", "out", "--html", "out"}, "--html", "is the --sarif report"},
+  };
+  for (const Case& c : cases) {
+    std::string command;
+    for (const std::string& arg : c.args) command += " " + arg;
+    INFO("siteaudit" << command);
+    AuditRun result = run(c.args, dir.path());
+    CHECK(result.code == 2);
+    CHECK(result.out.empty());
+    CHECK(result.err.rfind("siteaudit: " + c.option + ": ", 0) == 0);
+    CHECK(result.err.find(c.says) != std::string::npos);
+    CHECK(one_line(result.err));
+  }
 }
 
 TEST_CASE("a usage error found after the reports are opened leaves earlier reports intact",

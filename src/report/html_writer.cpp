@@ -145,8 +145,7 @@ void append_head(std::string& out, const model::Report& report) {
   o.string("verdict", text::verdict(report));
   o.string("verdict_kind", verdict_word(text::verdict_kind(report)));
   o.boolean("strict", strict);
-  o.number("strict_failures",
-           strict ? report.summary.warnings + report.routes.unexpected.size() : 0);
+  o.number("strict_failures", text::strict_failures(report).total());
   o.nested("inputs", [&](std::string& a) {
     append_array(a, inputs(report),
                  [](std::string& s, const std::string& i) { append_string(s, i); });

@@ -64,8 +64,10 @@ std::string failure_details(const model::Report& report, const model::Result& r)
   return out;
 }
 
+// write_testcase() writes one URL's testcase; with `strict`, a passing URL with findings and an
+// inconclusive answer fail.
 void write_testcase(std::ostream& out, const model::Report& report, const model::Result& r,
-                    std::string_view classname) {
+                    std::string_view classname, bool strict) {
   out << "    <testcase name=\"" << attr(r.url) << "\" classname=\"" << attr(classname)
       << "\" time=\"" << text::seconds(r.time_ms) << '"';
   const model::ResultDetail* d = r.detail.get();
@@ -77,6 +79,15 @@ void write_testcase(std::ostream& out, const model::Report& report, const model:
         return;
       }
       out << ">\n";
+      if (strict) {
+        const model::Finding& f = d->findings.front();
+        out << "      <failure message=\""
+            << attr(fmt::format("{}: {} (a failure under --strict)", model::to_string(f.code),
+                                f.message))
+            << "\" type=\"" << attr(model::to_string(f.code)) << "\">"
+            << body(failure_details(report, r)) << "</failure>\n    </testcase>\n";
+        return;
+      }
       break;
     case model::Outcome::failed:
       out << ">\n      <failure message=\"" << attr(text::failure_reason(r)) << "\" type=\""
@@ -84,9 +95,16 @@ void write_testcase(std::ostream& out, const model::Report& report, const model:
                                                                : "failed")
           << "\">" << body(failure_details(report, r)) << "</failure>\n";
       break;
+    case model::Outcome::inconclusive:  // a failure under --strict only
+      if (strict) {
+        out << ">\n      <failure message=\""
+            << attr(text::failure_reason(r) + " (inconclusive: a failure under --strict)")
+            << "\" type=\"inconclusive\">" << body(failure_details(report, r)) << "</failure>\n";
+        break;
+      }
+      [[fallthrough]];
     case model::Outcome::skipped:
     case model::Outcome::cancelled:
-    case model::Outcome::inconclusive:  // not a failure: shown, not counted against the run
       out << ">\n      <skipped message=\"" << attr(text::failure_reason(r)) << "\"/>\n";
       break;
   }
@@ -118,8 +136,22 @@ void write_suite_start(std::ostream& out, std::string_view name, const Suite& s,
   out << ">\n";
 }
 
-void write_source_warnings(std::ostream& out, const model::Source& src) {
+// write_source_warnings() lists a sitemap's findings: in the suite's output, or with `strict`
+// as one failing testcase of the sitemap's own.
+void write_source_warnings(std::ostream& out, const model::Source& src, bool strict) {
   if (src.warnings.empty()) return;
+  if (strict) {
+    out << "    <testcase name=\"" << attr(src.url)
+        << "\" classname=\"sitemap\" time=\"0.000\">\n      <failure message=\""
+        << attr(fmt::format("{} sitemap findings (failures under --strict)", src.warnings.size()))
+        << "\" type=\"sitemap_findings\">";
+    for (const model::Finding& f : src.warnings) {
+      std::string where = f.line ? fmt::format("{}:{}", f.where, f.line) : f.where;
+      out << body(fmt::format("{}: {}: {}\n", where, model::to_string(f.code), f.message));
+    }
+    out << "</failure>\n    </testcase>\n";
+    return;
+  }
   out << "    <system-out>";
   for (const model::Finding& f : src.warnings) {
     std::string where = f.line ? fmt::format("{}:{}", f.where, f.line) : f.where;
@@ -132,6 +164,7 @@ void write_source_warnings(std::ostream& out, const model::Source& src) {
 }  // namespace
 
 void write_junit(const model::Report& report, std::ostream& out) {
+  const bool strict = text::strict(report);
   const std::size_t n_sources = report.sources.size();
   // Results arrive in load order, interleaved across sitemaps; a stable counting sort by
   // source groups them with one index per result instead of copying results.
@@ -143,9 +176,14 @@ void write_junit(const model::Report& report, std::ostream& out) {
     Suite& suite = suites[s];
     ++suite.tests;
     suite.time_ms += r.time_ms;
-    if (r.outcome == model::Outcome::failed) ++suite.failures;
-    if (r.outcome == model::Outcome::skipped || r.outcome == model::Outcome::cancelled ||
-        r.outcome == model::Outcome::inconclusive) {
+    const bool warned = r.detail != nullptr && !r.detail->findings.empty();
+    // Under --strict a warned page and an inconclusive answer fail the run, so they fail here.
+    const bool strict_failure = strict && ((r.outcome == model::Outcome::ok && warned) ||
+                                           r.outcome == model::Outcome::inconclusive);
+    if (r.outcome == model::Outcome::failed || strict_failure) {
+      ++suite.failures;
+    } else if (r.outcome == model::Outcome::skipped || r.outcome == model::Outcome::cancelled ||
+               r.outcome == model::Outcome::inconclusive) {
       ++suite.skipped;
     }
     ++begin[s + 1];
@@ -165,6 +203,10 @@ void write_junit(const model::Report& report, std::ostream& out) {
       ++suites[s].tests;
       ++suites[s].failures;
     }
+    if (strict && !report.sources[s].warnings.empty()) {
+      ++suites[s].tests;
+      ++suites[s].failures;
+    }
   }
   Suite routes;
   if (report.routes.enabled) {
@@ -173,6 +215,11 @@ void write_junit(const model::Report& report, std::ostream& out) {
     // A missing route that is not among `expected` still gets its failing testcase.
     for (const std::string& m : report.routes.missing) {
       if (!contains(report.routes.expected, m)) ++routes.tests;
+    }
+    // Under --strict each unexpected URL is a failing testcase.
+    if (strict) {
+      routes.tests += report.routes.unexpected.size();
+      routes.failures += report.routes.unexpected.size();
     }
   }
   Suite total = routes;
@@ -202,9 +249,9 @@ void write_junit(const model::Report& report, std::ostream& out) {
     }
     for (std::size_t k = begin[s]; k < begin[s + 1]; ++k) {
       if (!out) return;
-      write_testcase(out, report, report.results[order[k]], name);
+      write_testcase(out, report, report.results[order[k]], name, strict);
     }
-    if (src) write_source_warnings(out, *src);
+    if (src) write_source_warnings(out, *src, strict);
     out << "  </testsuite>\n";
   }
 
@@ -227,7 +274,15 @@ void write_junit(const model::Report& report, std::ostream& out) {
     for (const std::string& m : rr.missing) {
       if (!contains(rr.expected, m)) write_route(m, true);
     }
-    if (!rr.unexpected.empty()) {
+    if (strict) {
+      for (const std::string& u : rr.unexpected) {
+        out << "    <testcase name=\"" << attr(u)
+            << "\" classname=\"routes\" time=\"0.000\">\n      <failure message=\""
+            << "unexpected URL (a failure under --strict)\" type=\"unexpected_url\">"
+            << body(fmt::format("{} matches no expected route in {}\n", u, rr.file))
+            << "</failure>\n    </testcase>\n";
+      }
+    } else if (!rr.unexpected.empty()) {
       out << "    <system-out>";
       for (const std::string& u : rr.unexpected) {
         out << body(fmt::format("unexpected: {} matches no expected route\n", u));

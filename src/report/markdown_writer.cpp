@@ -50,6 +50,9 @@ void write_header(const model::Report& report, std::ostream& out) {
       << (s.inconclusive ? fmt::format("| inconclusive | {} |\n", s.inconclusive) : std::string())
       << fmt::format("| **total** | **{}** |\n", s.total);
   if (s.warnings) out << fmt::format("| warnings | {} |\n", s.warnings);
+  if (const text::StrictFailures strict = text::strict_failures(report); strict.total() != 0) {
+    out << fmt::format("| **failing under --strict** | **{}** |\n", strict.total());
+  }
   if (s.duplicates) out << fmt::format("| duplicates | {} |\n", s.duplicates);
   out << '\n';
 

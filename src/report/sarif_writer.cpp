@@ -226,6 +226,7 @@ void append_summary(std::string& out, const model::Report& report) {
       .number("missing_routes", report.routes.missing.size())
       .number("unexpected_urls", report.routes.unexpected.size())
       .number("unreadable_sitemaps", text::failed_sources(report))
+      .number("strict_failures", text::strict_failures(report).total())
       .number("duration_ms", report.run.duration_ms);
 }
 

@@ -348,6 +348,20 @@ bool strict(const model::Report& report) {
   return false;
 }
 
+StrictFailures strict_failures(const model::Report& report) {
+  StrictFailures counts;
+  if (!strict(report)) return counts;
+  for (const model::Source& s : report.sources) counts.warnings += s.warnings.size();
+  for (const model::Result& r : report.results) {
+    // A failed URL is counted as failed already, whatever findings it has.
+    if (r.outcome == model::Outcome::ok && r.detail != nullptr && !r.detail->findings.empty()) {
+      ++counts.warnings;
+    }
+  }
+  counts.unexpected = report.routes.unexpected.size();
+  return counts;
+}
+
 std::size_t failed_sources(const model::Report& report) {
   std::size_t n = 0;
   for (const model::Source& s : report.sources) n += s.error.empty() ? 0 : 1;
@@ -385,6 +399,20 @@ std::string verdict(const model::Report& report) {
                  : fmt::format("INTERRUPTED ({})", terminal_safe(report.run.interrupt_reason));
       break;
   }
+  // Under --strict the warnings and unexpected URLs that failed the run lead the line, so that
+  // a failed run never reads as "0 failed".
+  const StrictFailures strict_counts = strict_failures(report);
+  if (strict_counts.total() != 0) {
+    std::vector<std::string> what;
+    if (strict_counts.warnings)
+      what.push_back(plural(strict_counts.warnings, "warning", "warnings"));
+    if (strict_counts.unexpected) {
+      what.push_back(plural(strict_counts.unexpected, "unexpected URL", "unexpected URLs"));
+    }
+    parts.push_back(fmt::format("{} under --strict ({})",
+                                plural(strict_counts.total(), "failure", "failures"),
+                                fmt::join(what, ", ")));
+  }
   if (kind == VerdictKind::passed) {
     parts.push_back(s.skipped == 0 && s.total == s.ok
                         ? fmt::format("all {} ok", plural(s.total, "URL", "URLs"))
@@ -403,7 +431,9 @@ std::string verdict(const model::Report& report) {
     parts.push_back(n == 1 ? "1 sitemap could not be loaded"
                            : fmt::format("{} sitemaps could not be loaded", n));
   }
-  if (s.warnings) parts.push_back(plural(s.warnings, "warning", "warnings"));
+  if (s.warnings && strict_counts.total() == 0) {
+    parts.push_back(plural(s.warnings, "warning", "warnings"));
+  }
   return fmt::format("{}: {}", head, fmt::join(parts, ", "));
 }
 

@@ -96,6 +96,17 @@ std::string verdict(const model::Report& report);
 // warnings and unexpected URLs are failures.
 bool strict(const model::Report& report);
 
+// StrictFailures counts what --strict turns into failures beyond the failed URLs: warnings
+// (each sitemap finding, and each passing URL with findings) and unexpected URLs.
+struct StrictFailures {
+  std::uint64_t warnings = 0;
+  std::uint64_t unexpected = 0;
+  std::uint64_t total() const { return warnings + unexpected; }
+};
+
+// strict_failures() counts them for a run with --strict on; all zero without it.
+StrictFailures strict_failures(const model::Report& report);
+
 // failed_sources() counts sources with a load or parse error.
 std::size_t failed_sources(const model::Report& report);
 

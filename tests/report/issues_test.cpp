@@ -18,17 +18,11 @@ std::vector<report::Issue> issues_of(const model::Report& report) {
   return issues;
 }
 
-void set_strict(model::Report& report, bool on) {
-  for (model::ConfigSetting& setting : report.config) {
-    if (setting.option == "strict") setting.value = on;
-  }
-}
-
 }  // namespace
 
 TEST_CASE("issues come sitemaps first, then URLs, then routes", "[report]") {
   model::Report report = test::sample_report();
-  set_strict(report, false);
+  test::set_strict(report, false);
   const std::vector<report::Issue> issues = issues_of(report);
   std::vector<std::string> words;
   for (const report::Issue& issue : issues) words.emplace_back(report::rule_word(issue));
@@ -46,7 +40,7 @@ TEST_CASE("issues come sitemaps first, then URLs, then routes", "[report]") {
 
 TEST_CASE("issues under --strict fail the run, warnings included", "[report]") {
   model::Report report = test::sample_report();
-  set_strict(report, true);
+  test::set_strict(report, true);
   for (const report::Issue& issue : issues_of(report)) {
     INFO(issue.message);
     CHECK(issue.fails);

@@ -209,7 +209,7 @@ TEST_CASE("json report carries every field of the report", "[report]") {
   CHECK(j["config"]["include"] == json{"X-A: 1", "X-B: 2", "X-C: 3"});
   CHECK(j["config"]["accept"] == "200-299");
   CHECK(j["config"]["rate"] == 2.5);
-  CHECK(j["config"]["strict"] == true);
+  CHECK(j["config"]["strict"] == false);
   CHECK(j["run"]["duration_ms"] == 3210);
   CHECK(j["run"]["exit_code"] == 1);
   CHECK(j["run"]["interrupted"] == false);

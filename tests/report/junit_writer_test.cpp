@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -178,4 +179,31 @@ TEST_CASE("junit report of an empty run is a valid empty testsuites", "[report]"
   CHECK(d["root"] == "testsuites");
   CHECK(d["attrs"]["tests"] == "0");
   CHECK(d["suites"].empty());
+}
+
+TEST_CASE("junit under --strict fails the warnings and unexpected URLs that fail the run",
+          "[report]") {
+  model::Report report = test::sample_report();
+  test::set_strict(report, true);
+  const json d = digest(report);
+  // Beyond the 6 failures: the redirected page, pages.xml's lint warning, the unexpected URL.
+  CHECK(d["attrs"]["failures"] == "9");
+  CHECK(d["attrs"]["tests"] == "15");
+  const json& pages = d["suites"][0];
+  std::map<std::string, json> cases;
+  for (const json& c : pages["cases"]) cases[c["attrs"]["name"]] = c;
+  CHECK(cases["https://example.com/old"]["failure_type"] == "redirected_url");
+  CHECK(cases["https://example.com/old"]["failure"].get<std::string>().find("under --strict") !=
+        std::string::npos);
+  CHECK(cases["https://example.com/pages.xml"]["failure_type"] == "sitemap_findings");
+  std::size_t unexpected = 0;
+  for (const json& c : d["suites"][3]["cases"]) {
+    if (c["failure_type"] == "unexpected_url") {
+      ++unexpected;
+      CHECK(c["attrs"]["name"] == "https://example.com/get-only");
+    }
+  }
+  CHECK(unexpected == 1);
+  // Without --strict the same report has them as output, not failures.
+  CHECK(digest(test::sample_report())["attrs"]["failures"] == "6");
 }

@@ -124,3 +124,14 @@ TEST_CASE("markdown for a clean run has a check mark and no failure sections", "
   CHECK(has(md, "\xE2\x9C\x85 **PASSED: all 1 URL ok**"));
   CHECK_FALSE(has(md, "### "));
 }
+
+TEST_CASE("markdown under --strict leads with what --strict fails", "[report]") {
+  model::Report report = test::sample_report();
+  test::set_strict(report, true);
+  const std::string md = markdown(report);
+  CHECK(md.rfind("## siteaudit report\n\n\xE2\x9D\x8C **FAILED: 3 failures under --strict "
+                 "\\(2 warnings, 1 unexpected URL\\), 3 of 8 URLs failed",
+                 0) == 0);
+  CHECK(has(md, "| **failing under --strict** | **3** |\n"));
+  CHECK_FALSE(has(markdown(test::sample_report()), "failing under --strict"));
+}

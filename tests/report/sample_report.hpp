@@ -53,7 +53,7 @@ inline model::Report sample_report() {
                    {"include", std::vector<std::string>{"X-A: 1", "X-B: 2", "X-C: 3"}},
                    {"accept", std::string("200-299")},
                    {"rate", 2.5},
-                   {"strict", true}};
+                   {"strict", false}};  // set_strict() turns it on
   report.run.started_at = "2024-05-01T12:00:00Z";
   report.run.duration_ms = 3210;
   report.run.exit_code = 1;
@@ -148,6 +148,13 @@ inline model::Report sample_report() {
   report.summary = model::summarize(report);
   report.summary.duplicates = 1;
   return report;
+}
+
+// set_strict() sets the report's --strict, which the writers read from its config block.
+inline void set_strict(model::Report& report, bool on) {
+  for (model::ConfigSetting& setting : report.config) {
+    if (setting.option == "strict") setting.value = on;
+  }
 }
 
 // TempFile is a file under the temp directory, removed when it goes out of scope.

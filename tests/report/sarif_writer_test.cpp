@@ -34,12 +34,6 @@ json to_sarif(const model::Report& report) {
   return json::parse(out.str());
 }
 
-void set_strict(model::Report& report, bool on) {
-  for (model::ConfigSetting& setting : report.config) {
-    if (setting.option == "strict") setting.value = on;
-  }
-}
-
 // results_of() is every result whose ruleId is `rule`.
 std::vector<json> results_of(const json& sarif, const std::string& rule) {
   std::vector<json> found;
@@ -93,7 +87,7 @@ TEST_CASE("sarif has one rule per failure kind and finding code, each with help"
 
 TEST_CASE("sarif results are located in the sitemap and line and refer to their rule", "[report]") {
   model::Report report = test::sample_report();
-  set_strict(report, false);
+  test::set_strict(report, false);
   const json sarif = to_sarif(report);
   const json& run = sarif["runs"][0];
   const json& rules = run["tool"]["driver"]["rules"];
@@ -148,7 +142,7 @@ TEST_CASE("sarif results are located in the sitemap and line and refer to their 
 
 TEST_CASE("sarif levels count what --strict fails", "[report]") {
   model::Report report = test::sample_report();
-  set_strict(report, true);
+  test::set_strict(report, true);
   const json sarif = to_sarif(report);
   for (const char* rule : {"finding/redirected_url", "finding/invalid_lastmod",
                            "finding/unexpected_url", "error/status"}) {

@@ -128,6 +128,19 @@ TEST_CASE("summary verdict for a clean run and an interrupted one", "[report]") 
   report.run.exit_code = 130;
   s = summary(report);
   CHECK(last_line(s) == "INTERRUPTED (SIGINT): 0 of 3 URLs failed, 1 cancelled");
+
+  // --strict that failed the run on a warning alone never reads "0 failed" first.
+  model::Report warned;
+  warned.sources.push_back(src);
+  warned.sources[0].warnings.push_back(
+      {model::FindingCode::invalid_lastmod, "bad lastmod", src.url, 3, model::Severity::warning});
+  warned.results.push_back(
+      test::make_result(warned, "https://example.com/", model::Outcome::ok, 200, 0, 1));
+  warned.config = {{"strict", true}};
+  warned.summary = model::summarize(warned);
+  warned.run.exit_code = 1;
+  CHECK(last_line(summary(warned)) ==
+        "FAILED: 1 failure under --strict (1 warning), 0 of 1 URL failed");
 }
 
 TEST_CASE("color_enabled follows --color, the terminal and NO_COLOR", "[report]") {

@@ -667,6 +667,53 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
       ->configurable(false);
 }
 
+// kHelpWidth is the width --help fits in: a terminal's default, and what a man page assumes.
+constexpr std::size_t kHelpWidth = 80;
+constexpr std::size_t kHelpIndent = 8;
+
+// wrap() breaks `text` into lines of at most `width` columns at spaces, each starting with
+// `indent` spaces; a word longer than a line gets a line of its own.
+std::string wrap(const std::string& text, std::size_t indent, std::size_t width) {
+  std::string out, line;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
+      out += std::string(indent, ' ') + line + '\n';
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty()) out += std::string(indent, ' ') + line + '\n';
+  return out;
+}
+
+// HelpFormatter lays --help out in 80 columns: each option's names and value on a line of its
+// own, its description below, indented and wrapped; the footer wrapped too. (CLI11's own
+// layout puts the description beside the names, on one line however long.)
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+    std::string out = "  " + make_option_name(opt, is_positional) + make_option_opts(opt) + '\n';
+    return out + wrap(make_option_desc(opt), kHelpIndent, kHelpWidth);
+  }
+
+  std::string make_footer(const CLI::App* app) const override {
+    std::string out;
+    for (std::size_t start = 0; start <= app->get_footer().size();) {
+      std::size_t end = app->get_footer().find('\n', start);
+      if (end == std::string::npos) end = app->get_footer().size();
+      out += wrap(app->get_footer().substr(start, end - start), 0, kHelpWidth);
+      start = end + 1;
+    }
+    return out;
+  }
+};
+
 void configure_app(CLI::App& app) {
   app.description("siteaudit checks every URL of a site's sitemaps and reports what failed.");
   app.footer(
@@ -677,7 +724,7 @@ void configure_app(CLI::App& app) {
   app.allow_config_extras(CLI::config_extras_mode::error);
   // A single-valued option given twice (say in a script and again by hand) takes the last value.
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app.get_formatter()->column_width(34);
+  app.formatter(std::make_shared<HelpFormatter>());
 }
 
 // foreign_option_hint() says what siteaudit calls an option that users of lychee, muffet or

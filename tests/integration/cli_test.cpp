@@ -82,13 +82,17 @@ struct HelpEntry {
   std::string description;
 };
 
-// help_entries() reads the option lines of --help: "  NAMES [TYPE]   DESCRIPTION".
+// help_entries() reads the options of --help: a line "  NAMES [TYPE]", then the description
+// on lines indented by eight spaces.
 std::vector<HelpEntry> help_entries(const std::string& help) {
-  static const std::regex kEntry(R"(^  (\S+)(?: \S.*?)?\s{2,}(\S.*)$)");
   std::vector<HelpEntry> entries;
   for (const std::string& line : lines_of(help)) {
-    std::smatch match;
-    if (std::regex_match(line, match, kEntry)) entries.push_back({match[1], match[2]});
+    if (line.rfind("        ", 0) == 0 && !entries.empty()) {
+      std::string& description = entries.back().description;
+      description += (description.empty() ? "" : " ") + line.substr(line.find_first_not_of(' '));
+    } else if (line.size() > 2 && line.rfind("  ", 0) == 0 && line[2] != ' ') {
+      entries.push_back({line.substr(2, line.find(' ', 2) - 2), ""});
+    }
   }
   return entries;
 }
@@ -206,8 +210,14 @@ TEST_CASE("siteaudit --help shows usage, groups and the exit statuses", "[integr
     INFO(group);
     CHECK(help.out.find(std::string("\n") + group + "\n") != std::string::npos);
   }
-  CHECK(help.out.find("Exit status: 0 all checks passed, 1 the audit found failures, 2 usage, "
-                      "configuration or input error, 130 interrupted.") != std::string::npos);
+  CHECK(collapse_spaces(help.out).find("Exit status: 0 all checks passed, 1 the audit found "
+                                       "failures, 2 usage, configuration or input error, 130 "
+                                       "interrupted.") != std::string::npos);
+  // It fits a terminal of 80 columns.
+  for (const std::string& line : lines_of(help.out)) {
+    INFO(line);
+    CHECK(line.size() <= 80);
+  }
   CHECK(run({"-h"}).out == help.out);
 }
 

@@ -1,6 +1,7 @@
 // html_writer.cpp — the HTML report: the embedded page with the run's data as JSON inside.
 #include "siteaudit/report/html_writer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -180,6 +181,22 @@ void append_head(std::string& out, const model::Report& report) {
       c += ']';
     });
   });
+  o.nested("crawl", [&](std::string& c) {
+    const model::CrawlReport& crawl = report.crawl;
+    Object(c)
+        .boolean("enabled", crawl.enabled)
+        .number("pages", crawl.pages)
+        .number("links", crawl.links)
+        .number("external", crawl.external)
+        .number("not_requested", crawl.mailto + crawl.tel + crawl.javascript + crawl.data +
+                                     crawl.other_scheme + crawl.invalid)
+        .number("broken", crawl.broken)
+        .number("linked_redirects", crawl.linked_redirects)
+        .number("orphans", crawl.orphans)
+        .number("missing_from_sitemap", crawl.missing_from_sitemap)
+        .boolean("complete", crawl.complete)
+        .string("incomplete_reason", crawl.incomplete_reason);
+  });
   o.nested("routes", [&](std::string& r) {
     const model::RouteReport& routes = report.routes;
     Object(r)
@@ -198,8 +215,37 @@ void append_head(std::string& out, const model::Report& report) {
   });
 }
 
+// kRowReferrers caps the referring pages a row carries: the page shows a few per broken link,
+// and the JSON report has them all.
+constexpr std::size_t kRowReferrers = 10;
+
+// append_referrers() is [count, [[page, line, element, attribute, text], ...]].
+void append_referrers(std::string& out, const model::ResultDetail* d) {
+  out += '[';
+  append_int(out, d != nullptr ? d->referrer_count : 0);
+  out += ",[";
+  const std::size_t n = d != nullptr ? std::min(d->referrers.size(), kRowReferrers) : 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const model::Referrer& ref = d->referrers[i];
+    if (i != 0) out += ',';
+    out += '[';
+    append_string(out, ref.page);
+    out += ',';
+    append_int(out, ref.line);
+    out += ',';
+    append_string(out, ref.element);
+    out += ',';
+    append_string(out, ref.attribute);
+    out += ',';
+    append_string(out, ref.text);
+    out += ']';
+  }
+  out += "]]";
+}
+
 // append_row() is one listed URL: [url, outcome, status, reason, error_kind, source, line,
-// check_url] (check_url "" when it is the URL itself).
+// check_url, found_by, referrers] (check_url "" when it is the URL itself; source -1 when no
+// sitemap listed it).
 void append_row(std::string& out, const model::Result& r) {
   const model::ResultDetail* d = r.detail.get();
   out += '[';
@@ -213,12 +259,20 @@ void append_row(std::string& out, const model::Result& r) {
   out += ',';
   append_string(out, d != nullptr ? model::error_kind_name(*d) : "");
   out += ',';
-  append_int(out, r.source);
+  if (r.source == model::kNoSource) {
+    out += "-1";
+  } else {
+    append_int(out, r.source);
+  }
   out += ',';
   append_int(out, r.line);
   out += ',';
   append_string(out, d != nullptr && d->check_url != r.url ? std::string_view(d->check_url)
                                                            : std::string_view());
+  out += ',';
+  append_string(out, model::to_string(r.found));
+  out += ',';
+  append_referrers(out, d);
   out += ']';
 }
 

@@ -47,16 +47,28 @@ void visit_sources(const model::Report& report, bool strict,
 void visit_result(const model::Report& report, const model::Result& r, bool strict,
                   const std::function<void(const Issue&)>& visit) {
   const model::ResultDetail* d = r.detail.get();
-  const std::string_view where = text::source_url(report, r.source);
+  // A URL a sitemap listed is located there; one that only links led to, at the first page
+  // that links to it; an input page, at itself.
+  std::string_view where = text::source_url(report, r.source);
+  std::uint32_t line = r.line;
+  const bool referred = d != nullptr && !d->referrers.empty();
+  if (where.empty()) {
+    where = referred ? std::string_view(d->referrers.front().page) : r.url;
+    line = referred ? d->referrers.front().line : 0;
+  }
+  const std::vector<model::Referrer>* referrers = referred ? &d->referrers : nullptr;
+  const std::uint64_t referrer_count = d != nullptr ? d->referrer_count : 0;
   const bool by_finding = r.outcome == model::Outcome::failed && d != nullptr &&
                           d->error_kind == model::ErrorKind::finding;
   if (r.outcome == model::Outcome::failed) {
     Issue issue{.fails = true,
                 .message = fmt::format("{}: {}", r.url, text::failure_reason(r)),
                 .where = where,
-                .line = r.line,
+                .line = line,
                 .url = r.url,
                 .status = r.status,
+                .referrers = referrers,
+                .referrer_count = referrer_count,
                 .identity = std::string(r.url)};
     if (by_finding) {
       issue.rule = IssueRule::finding;
@@ -66,6 +78,10 @@ void visit_result(const model::Report& report, const model::Result& r, bool stri
                         ? d->error_kind
                         : model::ErrorKind::status;
     }
+    if (referrer_count != 0) {
+      issue.message += referrer_count == 1 ? std::string(" (linked from 1 page)")
+                                           : fmt::format(" (linked from {} pages)", referrer_count);
+    }
     visit(issue);
   }
   if (d == nullptr) return;
@@ -74,14 +90,18 @@ void visit_result(const model::Report& report, const model::Result& r, bool stri
   for (const model::Finding& f : d->findings) {
     const int n = seen[f.code]++;
     if (by_finding && f.code == d->failed_by && n == 0) continue;  // the failure above
+    // A finding about a place in a page (a link's line) is located there.
+    const bool in_page = text::source_url(report, r.source).empty() && !f.where.empty();
     visit({.rule = IssueRule::finding,
            .code = f.code,
            .fails = strict || f.severity == model::Severity::failure,
            .message = finding_message(r.url, f),
-           .where = where,
-           .line = r.line,
+           .where = in_page ? std::string_view(f.where) : where,
+           .line = in_page ? f.line : line,
            .url = r.url,
            .status = r.status,
+           .referrers = referrers,
+           .referrer_count = referrer_count,
            .identity = fmt::format("{}\x1f{}", r.url, n)});
   }
 }

@@ -6,8 +6,9 @@
 // URLs — and hands each issue to a callback: what rule it breaks (an error kind, a finding
 // code, or an unloadable sitemap), whether it fails the run (a failure, a finding of failure
 // severity, or any warning under --strict), a message, and where it is (the sitemap and line,
-// or the routes file). Passing URLs without findings, and skipped and cancelled URLs, are no
-// issues: a summary counts them.
+// or the routes file; for a URL that only a crawled page links to, the first page that links to
+// it and the link's line, and the referring pages beside). Passing URLs without findings, and
+// skipped and cancelled URLs, are no issues: a summary counts them.
 //
 //   for_each_issue(report, [&](const Issue& issue) {
 //     out << (issue.fails ? "error" : "warning") << ' ' << issue.where << ':' << issue.line;
@@ -20,6 +21,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "siteaudit/model/report.hpp"
 
@@ -38,6 +40,10 @@ struct Issue {
   std::uint32_t line = 0;  // in `where`; 0 when unknown
   std::string_view url;    // the listed URL it is about, or empty
   int status = 0;          // the URL's final status, 0 when none
+  // Crawl mode: the pages that link to the URL (at most model::kMaxReferrers), and how many
+  // there were; null and 0 when none is known.
+  const std::vector<model::Referrer>* referrers = nullptr;
+  std::uint64_t referrer_count = 0;
   // identity tells this issue from every other of the same rule, across runs: the URL, or
   // the sitemap and message, with a count when one repeats; never the line.
   std::string identity;

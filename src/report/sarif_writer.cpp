@@ -122,6 +122,16 @@ std::string artifact_uri(std::string_view where) {
   return uri;
 }
 
+// append_physical() appends a physicalLocation: the artifact and, when known, the line.
+void append_physical(std::string& out, std::string_view where, std::uint32_t line) {
+  Object physical(out);
+  physical.nested("artifactLocation",
+                  [&](std::string& l) { Object(l).string("uri", artifact_uri(where)); });
+  if (line > 0) {
+    physical.nested("region", [&](std::string& g) { Object(g).number("startLine", line); });
+  }
+}
+
 // ResultWriter renders one issue at a time into a reused buffer and writes it out.
 class ResultWriter {
  public:
@@ -150,18 +160,25 @@ class ResultWriter {
         a += '[';
         {
           Object location(a);
-          location.nested("physicalLocation", [&](std::string& p) {
-            Object physical(p);
-            physical.nested("artifactLocation", [&](std::string& l) {
-              Object(l).string("uri", artifact_uri(issue.where));
-            });
-            if (issue.line > 0) {
-              physical.nested("region",
-                              [&](std::string& g) { Object(g).number("startLine", issue.line); });
-            }
-          });
+          location.nested("physicalLocation",
+                          [&](std::string& p) { append_physical(p, issue.where, issue.line); });
         }
         a += ']';
+      });
+    }
+    if (issue.referrers != nullptr) {
+      // Crawl mode: every page kept that links to the URL, at the link's line.
+      o.nested("relatedLocations", [&](std::string& a) {
+        std::size_t id = 0;
+        append_array(a, *issue.referrers, [&](std::string& l, const model::Referrer& ref) {
+          Object related(l);
+          related.number("id", id++);
+          related.nested("physicalLocation",
+                         [&](std::string& p) { append_physical(p, ref.page, ref.line); });
+          related.nested("message", [&](std::string& m) {
+            Object(m).string("text", text::referrer_text(ref));
+          });
+        });
       });
     }
     o.nested("partialFingerprints", [&](std::string& f) {

@@ -225,3 +225,27 @@ TEST_CASE("option html of 100,000 URLs opens in Chromium and pages its table",
   browser.screenshot(page, dir / "report.png");
   CHECK(non_blank(dir / "report.png"));
 }
+
+TEST_CASE("option html in crawl mode shows the pages that link to a broken URL",
+          "[integration][audit][reports][browser][crawl]") {
+  if (!have_chromium()) return;
+  FixtureServer other("fixtures/crawl/other");
+  FixtureServer site("fixtures/crawl/site", {"--var", "OTHER=" + other.base()});
+  TempDir dir;
+  const std::string page = dir / "report.html";
+  AuditRun run = run_siteaudit(with_common({"--crawl", site.url("/"), "--html", page}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);
+  Browser browser;
+  const std::string dom = browser.dump_dom(page, "?q=missing.html");
+  check_page_ran(dom, browser);
+  CHECK(failures_counts(dom).matching >= 1);
+  CHECK(dom.find("Linked from") != std::string::npos);
+  CHECK(dom.find("1 more page") != std::string::npos);  // /missing.html has two referrers
+  CHECK(dom.find("data-card=\"pages crawled\"") != std::string::npos);
+  // Filtering by how a URL was found: every listed link in this crawl was found by a link.
+  const Counts by_link = failures_counts(browser.dump_dom(page, "?found=link"));
+  const Counts by_sitemap = failures_counts(browser.dump_dom(page, "?found=sitemap"));
+  CHECK(by_link.matching + by_sitemap.matching <= by_link.total);
+  CHECK(by_link.matching >= 1);
+}

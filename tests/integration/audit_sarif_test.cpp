@@ -4,6 +4,7 @@
 // goes to standard output with -.
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -166,4 +167,48 @@ TEST_CASE("option sarif locates a local sitemap by its path, and - writes to sta
   for (const std::string& error : multitool_errors(dir / "log.sarif")) {
     FAIL_CHECK("sarif-multitool: " << error);
   }
+}
+
+TEST_CASE("option sarif in crawl mode locates a broken link at the pages that link to it",
+          "[integration][audit][reports][crawl]") {
+  FixtureServer other("fixtures/crawl/other");
+  FixtureServer site("fixtures/crawl/site", {"--var", "OTHER=" + other.base()});
+  TempDir dir;
+  AuditRun run = run_siteaudit(with_common(
+      {"--crawl", site.url("/"), "--sarif", dir / "log.sarif", "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);
+  for (const std::string& error : multitool_errors(dir / "log.sarif")) {
+    FAIL_CHECK("sarif-multitool: " << error);
+  }
+  check_oasis_schema(dir / "log.sarif");
+  const json sarif = load_json(dir / "log.sarif");
+  const json report = load_json(dir / "report.json");
+  const json missing = result_for(report, site.url("/missing.html"));
+  REQUIRE(missing["referrers"].size() == 2);
+  bool found = false;
+  for (const json& r : sarif["runs"][0]["results"]) {
+    if (!r.contains("properties") || r["properties"]["url"] != site.url("/missing.html")) continue;
+    if (r["ruleId"] != "error/status") continue;
+    found = true;
+    // No sitemap listed it: the first page that links to it is its place, and every such page
+    // is a related location at the link's line.
+    const json& first = missing["referrers"][0];
+    CHECK(uri_of(r) == first["page"]);
+    CHECK(r["locations"][0]["physicalLocation"]["region"]["startLine"] == first["line"]);
+    REQUIRE(r["relatedLocations"].size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+      const json& related = r["relatedLocations"][i]["physicalLocation"];
+      CHECK(related["artifactLocation"]["uri"] == missing["referrers"][i]["page"]);
+      CHECK(related["region"]["startLine"] == missing["referrers"][i]["line"]);
+    }
+    CHECK(r["message"]["text"].get<std::string>().find("(linked from 2 pages)") !=
+          std::string::npos);
+  }
+  CHECK(found);
+  // The crawl's own finding codes are rules with their words.
+  std::set<std::string> rules;
+  for (const json& rule : sarif["runs"][0]["tool"]["driver"]["rules"]) rules.insert(rule["id"]);
+  CHECK(rules.count("finding/orphan") == 1);
+  CHECK(rules.count("finding/missing_from_sitemap") == 1);
 }

@@ -102,6 +102,32 @@ TEST_CASE("html report text cannot end its script element or inject markup", "[r
   CHECK(html.find("\x1b") == std::string::npos);
 }
 
+TEST_CASE("html report rows carry a crawled link's referrers and the crawl's counts", "[report]") {
+  model::Report report;
+  report.crawl.enabled = true;
+  report.crawl.pages = 12;
+  model::Result r = test::make_result(report, "https://a.test/gone", model::Outcome::failed, 404,
+                                      model::kNoSource, 0);
+  r.found = model::Discovery::link;
+  model::ResultDetail& d = r.details();
+  d.error_kind = model::ErrorKind::status;
+  for (std::uint32_t i = 0; i < 30; ++i) {
+    d.referrers.push_back({"https://a.test/p" + std::to_string(i), i + 1, "a", "href", "t", ""});
+  }
+  d.referrer_count = 250;
+  report.results.push_back(std::move(r));
+  report.summary = model::summarize(report);
+  const json data = page_data(to_html(report));
+  CHECK(data["crawl"]["enabled"] == true);
+  CHECK(data["crawl"]["pages"] == 12);
+  const json& row = data["rows"][0];
+  CHECK(row[5] == -1);  // no sitemap listed it
+  CHECK(row[8] == "link");
+  CHECK(row[9][0] == 250);
+  REQUIRE(row[9][1].size() == 10);  // a few per row; the JSON report has them all
+  CHECK(row[9][1][0] == json::array({"https://a.test/p0", 1, "a", "href", "t"}));
+}
+
 TEST_CASE("html report of 200k passing URLs lists none of them", "[report]") {
   model::Report report;
   report.tool.version = "1.0";

@@ -58,3 +58,25 @@ TEST_CASE("issue identities ignore the line and tell repeats apart", "[report]")
   for (std::size_t i = 0; i < before.size(); ++i) CHECK(before[i].identity == after[i].identity);
   CHECK(before[0].identity != before[1].identity);  // the repeated lint warning
 }
+
+TEST_CASE("a crawled link's issue is located at the first page that links to it", "[report]") {
+  model::Report report;
+  model::Result r = test::make_result(report, "https://a.test/gone", model::Outcome::failed, 404,
+                                      model::kNoSource, 0);
+  r.found = model::Discovery::link;
+  model::ResultDetail& d = r.details();
+  d.error_kind = model::ErrorKind::status;
+  d.referrers.push_back({"https://a.test/", 12, "a", "href", "Gone", "/gone"});
+  d.referrers.push_back({"https://a.test/docs", 3, "a", "href", "", "../gone"});
+  d.referrer_count = 5;
+  report.results.push_back(std::move(r));
+  report.summary = model::summarize(report);
+  const std::vector<report::Issue> issues = issues_of(report);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].where == "https://a.test/");
+  CHECK(issues[0].line == 12);
+  REQUIRE(issues[0].referrers != nullptr);
+  CHECK(issues[0].referrers->size() == 2);
+  CHECK(issues[0].referrer_count == 5);
+  CHECK(issues[0].message.find("(linked from 5 pages)") != std::string::npos);
+}

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -21,6 +22,7 @@ namespace {
 using json_text::append_array;
 using json_text::append_int;
 using json_text::append_string;
+using json_text::Array;
 using json_text::Object;
 
 constexpr std::string_view kDataMarker = "/*SITEAUDIT_DATA*/";
@@ -157,61 +159,31 @@ void append_head(std::string& out, const model::Report& report) {
   o.nested("help", append_help);
   o.nested("config", [&](std::string& a) {
     append_array(a, report.config, [](std::string& c, const model::ConfigSetting& setting) {
-      c += '[';
-      append_string(c, setting.option);
-      c += ',';
-      append_string(c, config_text(setting.value));
-      c += ']';
+      Array(c).string(setting.option).string(config_text(setting.value));
     });
   });
   o.nested("sources", [&](std::string& a) {
     append_array(a, report.sources, [&](std::string& c, const model::Source& s) {
-      c += '[';
-      append_string(c, s.url);
-      c += ',';
-      append_string(c, model::to_string(s.kind));
-      c += ',';
-      append_int(c, s.urls);
-      c += ',';
-      append_string(c, s.error);
-      c += ',';
-      append_string(c, s.parent >= 0
-                           ? text::source_url(report, static_cast<std::uint32_t>(s.parent))
-                           : std::string_view());
-      c += ']';
+      Array(c)
+          .string(s.url)
+          .string(model::to_string(s.kind))
+          .number(s.urls)
+          .string(s.error)
+          .string(s.parent >= 0 ? text::source_url(report, static_cast<std::uint32_t>(s.parent))
+                                : std::string_view());
     });
   });
-  o.nested("crawl", [&](std::string& c) {
-    const model::CrawlReport& crawl = report.crawl;
-    Object(c)
-        .boolean("enabled", crawl.enabled)
-        .number("pages", crawl.pages)
-        .number("links", crawl.links)
-        .number("external", crawl.external)
-        .number("not_requested", crawl.mailto + crawl.tel + crawl.javascript + crawl.data +
-                                     crawl.other_scheme + crawl.invalid)
-        .number("broken", crawl.broken)
-        .number("linked_redirects", crawl.linked_redirects)
-        .number("orphans", crawl.orphans)
-        .number("missing_from_sitemap", crawl.missing_from_sitemap)
-        .boolean("complete", crawl.complete)
-        .string("incomplete_reason", crawl.incomplete_reason);
-  });
+  // The crawl and routes blocks as the JSON report writes them.
+  o.nested("crawl", [&](std::string& c) { json_text::append_crawl(c, report.crawl); });
   o.nested("routes", [&](std::string& r) {
     const model::RouteReport& routes = report.routes;
     Object(r)
         .boolean("enabled", routes.enabled)
         .string("file", routes.file)
         .number("expected", routes.expected.size())
-        .nested("missing",
-                [&](std::string& a) {
-                  append_array(a, routes.missing,
-                               [](std::string& s, const std::string& m) { append_string(s, m); });
-                })
-        .nested("unexpected", [&](std::string& a) {
-          append_array(a, routes.unexpected,
-                       [](std::string& s, const std::string& u) { append_string(s, u); });
-        });
+        .nested("missing", [&](std::string& a) { json_text::append_strings(a, routes.missing); })
+        .nested("unexpected",
+                [&](std::string& a) { json_text::append_strings(a, routes.unexpected); });
   });
 }
 
@@ -221,26 +193,19 @@ constexpr std::size_t kRowReferrers = 10;
 
 // append_referrers() is [count, [[page, line, element, attribute, text], ...]].
 void append_referrers(std::string& out, const model::ResultDetail* d) {
-  out += '[';
-  append_int(out, d != nullptr ? d->referrer_count : 0);
-  out += ",[";
-  const std::size_t n = d != nullptr ? std::min(d->referrers.size(), kRowReferrers) : 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const model::Referrer& ref = d->referrers[i];
-    if (i != 0) out += ',';
-    out += '[';
-    append_string(out, ref.page);
-    out += ',';
-    append_int(out, ref.line);
-    out += ',';
-    append_string(out, ref.element);
-    out += ',';
-    append_string(out, ref.attribute);
-    out += ',';
-    append_string(out, ref.text);
-    out += ']';
-  }
-  out += "]]";
+  static const std::vector<model::Referrer> kNone;
+  const std::vector<model::Referrer>& all = d != nullptr ? d->referrers : kNone;
+  const std::span<const model::Referrer> kept(all.data(), std::min(all.size(), kRowReferrers));
+  Array(out).number(d != nullptr ? d->referrer_count : 0).nested([&](std::string& a) {
+    append_array(a, kept, [](std::string& e, const model::Referrer& ref) {
+      Array(e)
+          .string(ref.page)
+          .number(ref.line)
+          .string(ref.element)
+          .string(ref.attribute)
+          .string(ref.text);
+    });
+  });
 }
 
 // append_row() is one listed URL: [url, outcome, status, reason, error_kind, source, line,
@@ -248,50 +213,30 @@ void append_referrers(std::string& out, const model::ResultDetail* d) {
 // sitemap listed it).
 void append_row(std::string& out, const model::Result& r) {
   const model::ResultDetail* d = r.detail.get();
-  out += '[';
-  append_string(out, r.url);
-  out += ',';
-  append_string(out, model::to_string(r.outcome));
-  out += ',';
-  append_int(out, r.status);
-  out += ',';
-  append_string(out, text::failure_reason(r));
-  out += ',';
-  append_string(out, d != nullptr ? model::error_kind_name(*d) : "");
-  out += ',';
-  if (r.source == model::kNoSource) {
-    out += "-1";
-  } else {
-    append_int(out, r.source);
-  }
-  out += ',';
-  append_int(out, r.line);
-  out += ',';
-  append_string(out, d != nullptr && d->check_url != r.url ? std::string_view(d->check_url)
-                                                           : std::string_view());
-  out += ',';
-  append_string(out, model::to_string(r.found));
-  out += ',';
-  append_referrers(out, d);
-  out += ']';
+  Array(out)
+      .string(r.url)
+      .string(model::to_string(r.outcome))
+      .number(r.status)
+      .string(text::failure_reason(r))
+      .string(d != nullptr ? model::error_kind_name(*d) : "")
+      .number(r.source == model::kNoSource ? std::int64_t{-1} : std::int64_t{r.source})
+      .number(r.line)
+      .string(d != nullptr && d->check_url != r.url ? std::string_view(d->check_url)
+                                                    : std::string_view())
+      .string(model::to_string(r.found))
+      .nested([&](std::string& a) { append_referrers(a, d); });
 }
 
 // append_finding() is [code, severity, message, where, line, url].
 void append_finding(std::string& out, const model::Finding& f, std::string_view where,
                     std::string_view url) {
-  out += '[';
-  append_string(out, model::to_string(f.code));
-  out += ',';
-  append_string(out, model::to_string(f.severity));
-  out += ',';
-  append_string(out, f.message);
-  out += ',';
-  append_string(out, f.where.empty() ? where : std::string_view(f.where));
-  out += ',';
-  append_int(out, f.line);
-  out += ',';
-  append_string(out, url);
-  out += ']';
+  Array(out)
+      .string(model::to_string(f.code))
+      .string(model::to_string(f.severity))
+      .string(f.message)
+      .string(f.where.empty() ? where : std::string_view(f.where))
+      .number(f.line)
+      .string(url);
 }
 
 // ListWriter writes one JSON array element at a time, each rendered into a reused buffer.

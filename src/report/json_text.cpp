@@ -86,4 +86,37 @@ void append_summary(std::string& out, const model::Summary& s) {
       });
 }
 
+void append_strings(std::string& out, const std::vector<std::string>& items) {
+  append_array(out, items, [](std::string& o, const std::string& s) { append_string(o, s); });
+}
+
+// append_crawl() writes the crawl block (null when the run did not crawl).
+void append_crawl(std::string& out, const model::CrawlReport& c) {
+  if (!c.enabled) {
+    out += "null";
+    return;
+  }
+  Object(out)
+      .nested("scope", [&](std::string& a) { append_strings(a, c.scope); })
+      .number("pages", c.pages)
+      .number("links", c.links)
+      .number("external", c.external)
+      .nested("not_requested",
+              [&](std::string& n) {
+                Object(n)
+                    .number("mailto", c.mailto)
+                    .number("tel", c.tel)
+                    .number("javascript", c.javascript)
+                    .number("data", c.data)
+                    .number("other_scheme", c.other_scheme)
+                    .number("invalid", c.invalid);
+              })
+      .number("broken", c.broken)
+      .number("linked_redirects", c.linked_redirects)
+      .number("orphans", c.orphans)
+      .number("missing_from_sitemap", c.missing_from_sitemap)
+      .boolean("complete", c.complete)
+      .string_or_null("incomplete_reason", c.incomplete_reason);
+}
+
 }  // namespace siteaudit::report::json_text

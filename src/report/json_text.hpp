@@ -15,6 +15,7 @@
 #include <charconv>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "siteaudit/model/report.hpp"
 
@@ -98,6 +99,44 @@ class Object {
   bool first_ = true;
 };
 
+// Array appends one JSON array's elements in call order: the rows of the HTML report's data,
+// whose fields are known by position.
+class Array {
+ public:
+  explicit Array(std::string& out) : out_(out) { out_ += '['; }
+  Array(const Array&) = delete;
+  Array& operator=(const Array&) = delete;
+  ~Array() { out_ += ']'; }
+
+  Array& string(std::string_view value) {
+    next();
+    append_string(out_, value);
+    return *this;
+  }
+  template <typename Int>
+  Array& number(Int value) {
+    next();
+    append_int(out_, value);
+    return *this;
+  }
+  // nested() lets `write` append the next element.
+  template <typename Write>
+  Array& nested(Write write) {
+    next();
+    write(out_);
+    return *this;
+  }
+
+ private:
+  void next() {
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
+
+  std::string& out_;
+  bool first_ = true;
+};
+
 // append_array() appends `items` as a JSON array, each rendered by `write(out, item)`.
 template <typename Items, typename Write>
 void append_array(std::string& out, const Items& items, Write write) {
@@ -110,6 +149,12 @@ void append_array(std::string& out, const Items& items, Write write) {
   }
   out += ']';
 }
+
+// append_strings() appends a JSON array of strings.
+void append_strings(std::string& out, const std::vector<std::string>& items);
+
+// append_crawl() appends the report's crawl block, or null when the run did not crawl.
+void append_crawl(std::string& out, const model::CrawlReport& crawl);
 
 // append_summary() appends the report's summary object (counts, status classes, latency), as
 // the JSON report's "summary" key documents it.

@@ -23,13 +23,11 @@ namespace siteaudit::report {
 namespace {
 
 using json_text::append_array;
+using json_text::append_crawl;
 using json_text::append_string;
+using json_text::append_strings;
 using json_text::append_summary;
 using json_text::Object;
-
-void append_strings(std::string& out, const std::vector<std::string>& items) {
-  append_array(out, items, [](std::string& o, const std::string& s) { append_string(o, s); });
-}
 
 void append_findings(std::string& out, const std::vector<model::Finding>& findings) {
   append_array(out, findings, [](std::string& o, const model::Finding& f) {
@@ -109,35 +107,6 @@ void append_result(std::string& out, const model::Report& report, const model::R
           .string("text", ref.text);
     });
   });
-}
-
-// append_crawl() writes the crawl block (null when the run did not crawl).
-void append_crawl(std::string& out, const model::CrawlReport& c) {
-  if (!c.enabled) {
-    out += "null";
-    return;
-  }
-  Object(out)
-      .nested("scope", [&](std::string& a) { append_strings(a, c.scope); })
-      .number("pages", c.pages)
-      .number("links", c.links)
-      .number("external", c.external)
-      .nested("not_requested",
-              [&](std::string& n) {
-                Object(n)
-                    .number("mailto", c.mailto)
-                    .number("tel", c.tel)
-                    .number("javascript", c.javascript)
-                    .number("data", c.data)
-                    .number("other_scheme", c.other_scheme)
-                    .number("invalid", c.invalid);
-              })
-      .number("broken", c.broken)
-      .number("linked_redirects", c.linked_redirects)
-      .number("orphans", c.orphans)
-      .number("missing_from_sitemap", c.missing_from_sitemap)
-      .boolean("complete", c.complete)
-      .string_or_null("incomplete_reason", c.incomplete_reason);
 }
 
 // append_config() writes each setting with its JSON type, in --help order.

@@ -230,16 +230,12 @@ void append_rule(std::string& out, const Rule& rule) {
       });
 }
 
-void append_summary(std::string& out, const model::Report& report) {
-  const model::Summary& s = report.summary;
+// append_properties() is the run's property bag: the verdict, the JSON report's summary object,
+// and the counts of what is not a URL.
+void append_properties(std::string& out, const model::Report& report) {
   Object(out)
       .string("verdict", text::verdict(report))
-      .number("total", s.total)
-      .number("ok", s.ok)
-      .number("failed", s.failed)
-      .number("skipped", s.skipped)
-      .number("cancelled", s.cancelled)
-      .number("warnings", s.warnings)
+      .nested("summary", [&](std::string& s) { json_text::append_summary(s, report.summary); })
       .number("missing_routes", report.routes.missing.size())
       .number("unexpected_urls", report.routes.unexpected.size())
       .number("unreadable_sitemaps", text::failed_sources(report))
@@ -271,7 +267,7 @@ void write_sarif(const model::Report& report, std::ostream& out) {
     if (!report.run.started_at.empty()) invocation.string("startTimeUtc", report.run.started_at);
   });
   buf += ",\n      \"properties\": ";
-  append_summary(buf, report);
+  append_properties(buf, report);
   buf += ",\n      \"results\": [";
   out << buf;
 

@@ -135,7 +135,7 @@ TEST_CASE("sarif results are located in the sitemap and line and refer to their 
   CHECK(unexpected[0]["level"] == "warning");
   CHECK(line_of(unexpected[0]) == 15);
   CHECK(run["results"].size() == 2 + 1 + 1 + 1 + 1 + 2 + 1);
-  CHECK(run["properties"]["failed"] == 3);
+  CHECK(run["properties"]["summary"]["failed"] == 3);
   CHECK(run["invocations"][0]["exitCode"] == 1);
   CHECK(run["invocations"][0]["executionSuccessful"] == true);
 }

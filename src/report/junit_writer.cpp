@@ -119,6 +119,20 @@ void write_testcase(std::ostream& out, const model::Report& report, const model:
   out << "    </testcase>\n";
 }
 
+// classname_of() is a sitemap as a testcase's classname: its URL without the scheme, or its
+// path, with each '.' made '_', since CI tools split a classname at dots into package and class
+// ("example_com/sitemap_xml", not "https://example" and "com/sitemap" and "xml").
+std::string classname_of(std::string_view sitemap) {
+  if (auto scheme = sitemap.find("://"); scheme != std::string_view::npos) {
+    sitemap.remove_prefix(scheme + 3);
+  }
+  std::string name(sitemap);
+  for (char& c : name) {
+    if (c == '.') c = '_';
+  }
+  return name;
+}
+
 // contains() is a linear search: route lists are as short as a hand-written routes file.
 bool contains(const std::vector<std::string>& list, const std::string& item) {
   for (const std::string& s : list) {
@@ -226,13 +240,12 @@ void write_junit(const model::Report& report, std::ostream& out) {
   for (const Suite& s : suites) {
     total.tests += s.tests;
     total.failures += s.failures;
-    total.skipped += s.skipped;
   }
 
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<testsuites name=\"siteaudit\" tests=\"" << total.tests << "\" failures=\""
-      << total.failures << "\" errors=\"0\" skipped=\"" << total.skipped << "\" time=\""
-      << text::seconds(report.run.duration_ms) << "\">\n";
+      << total.failures << "\" errors=\"0\" time=\"" << text::seconds(report.run.duration_ms)
+      << "\">\n";
 
   for (std::size_t s = 0; s <= n_sources; ++s) {
     const bool unknown = s == n_sources;
@@ -240,6 +253,7 @@ void write_junit(const model::Report& report, std::ostream& out) {
     if (suites[s].tests == 0) continue;  // indexes and robots.txt list sitemaps, not pages
     if (!out) return;
     const std::string_view name = unknown ? std::string_view("(unknown sitemap)") : src->url;
+    const std::string classname = unknown ? std::string("unlisted") : classname_of(src->url);
     write_suite_start(out, name, suites[s], report.run.started_at);
     if (src && !src->error.empty()) {
       out << "    <testcase name=\"" << attr(src->url)
@@ -249,7 +263,7 @@ void write_junit(const model::Report& report, std::ostream& out) {
     }
     for (std::size_t k = begin[s]; k < begin[s + 1]; ++k) {
       if (!out) return;
-      write_testcase(out, report, report.results[order[k]], name, strict);
+      write_testcase(out, report, report.results[order[k]], classname, strict);
     }
     if (src) write_source_warnings(out, *src, strict);
     out << "  </testsuite>\n";

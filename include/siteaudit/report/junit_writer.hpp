@@ -2,10 +2,13 @@
 //
 // write_junit() renders a Report in the JUnit XML dialect that GitLab, Jenkins, GitHub
 // test-report actions and Azure all load:
-//   <testsuites>   totals: tests, failures, skipped, time (the run's duration)
+//   <testsuites>   totals: tests, failures, time (the run's duration); no `skipped`, which
+//                  the Jenkins xUnit schema (junit-10.xsd) does not allow there
 //     <testsuite>  one per sitemap that listed URLs or failed to load, named by its URL
 //       <testcase> one per listed URL: <failure> with the reason when it failed, <skipped>
-//                  when it was skipped or cancelled, <system-out> with its warnings
+//                  when it was skipped or cancelled, <system-out> with its warnings; its
+//                  classname is the sitemap without its scheme, dots made underscores
+//                  ("example_com/sitemap_xml"), since CI tools split classnames at dots
 //     <testsuite name="routes"> with --expect: one testcase per expected route; missing
 //                  routes fail; unexpected sitemap URLs are listed in its <system-out>
 // A sitemap that could not be loaded is a suite with one failing testcase, so a CI page shows

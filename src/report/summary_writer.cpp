@@ -115,6 +115,9 @@ void write_referrers(const model::Result& r, std::ostream& out, const SummarySty
   }
 }
 
+// kFailureLineWidth is the widest a failure's reason line gets with its sitemap beside it.
+constexpr std::size_t kFailureLineWidth = 100;
+
 void write_failures(const model::Report& report, std::ostream& out, const SummaryStyle& style,
                     const Paint& paint) {
   if (report.summary.failed == 0) return;
@@ -123,14 +126,17 @@ void write_failures(const model::Report& report, std::ostream& out, const Summar
   for (const model::Result& r : report.results) {
     if (r.outcome != model::Outcome::failed) continue;
     if (!list.take()) break;
-    out << "  " << text::terminal_safe(r.url) << '\n'
-        << "      " << paint(kRed, text::terminal_safe(text::failure_reason(r)));
+    const std::string reason = text::terminal_safe(text::failure_reason(r));
+    out << "  " << text::terminal_safe(r.url) << '\n' << "      " << paint(kRed, reason);
     if (std::string where = text::location(report, r); !where.empty()) {
       // Built by appending: GCC 12's -Wrestrict misfires on `"(" + std::string&&` at -O3.
       std::string shown = "(";
       shown += text::terminal_safe(where);
       shown += ')';
-      out << "  " << paint(kDim, shown);
+      // Beside the reason while the line fits kFailureLineWidth columns, else below it.
+      const bool fits =
+          6 + text::display_width(reason) + 2 + text::display_width(shown) <= kFailureLineWidth;
+      out << (fits ? "  " : "\n      ") << paint(kDim, shown);
     }
     out << '\n';
     write_referrers(r, out, style, paint);

@@ -275,7 +275,15 @@ std::string failure_reason(const model::Result& result) {
       break;
   }
   std::string reason = status_text(result.status);
-  if (!error.empty()) reason = reason.empty() ? error : reason + ": " + error;
+  // The status rules say "status 404 is not accepted (...)": after "404 Not Found" the status
+  // is said once, "404 Not Found: not accepted (...)".
+  std::string_view said = error;
+  if (const std::string prefix = fmt::format("status {} is ", result.status);
+      result.status != 0 && said.starts_with(prefix)) {
+    said.remove_prefix(prefix.size());
+  }
+  if (!said.empty())
+    reason = reason.empty() ? std::string(said) : reason + ": " + std::string(said);
   if (!reason.empty() || !d || d->findings.empty()) {
     if (reason.empty() && result.outcome == model::Outcome::failed) return "failed";
     return reason;
@@ -289,6 +297,12 @@ std::string failure_reason(const model::Result& result) {
     }
   }
   return std::string(model::to_string(pick->code)) + ": " + pick->message;
+}
+
+std::size_t display_width(std::string_view in) {
+  std::size_t width = 0;
+  for_each_code_point(in, [&](char32_t, std::string_view) { ++width; });
+  return width;
 }
 
 std::string_view source_url(const model::Report& report, std::uint32_t index) {

@@ -50,6 +50,10 @@ std::string markdown_text(std::string_view in);
 // best this way: no autolinking, no emphasis from `_` or `*`.
 std::string markdown_code(std::string_view in);
 
+// display_width() counts the code points of UTF-8 `in` (each bad byte as one): the columns it
+// takes on a terminal for the text these reports print.
+std::size_t display_width(std::string_view in);
+
 // status_reason() returns the standard reason phrase of an HTTP status ("Not Found"), or an
 // empty view for codes without one.
 std::string_view status_reason(int status);

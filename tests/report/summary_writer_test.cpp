@@ -168,3 +168,30 @@ TEST_CASE("summary hints at --ca-file and --insecure when a certificate was not 
   const std::string s = summary(report);
   CHECK(has(s, "hint: --ca-file FILE trusts a private CA; --insecure skips TLS checks"));
 }
+
+TEST_CASE("summary failure lines state the status once and fit 100 columns", "[report]") {
+  model::Report report;
+  model::Source near;
+  near.url = "https://example.com/s.xml";
+  model::Source far;
+  far.url = "https://static.example.com/sitemaps/2024/products/sitemap-products-000017.xml";
+  report.sources = {near, far};
+  for (std::uint32_t source : {0u, 1u}) {
+    model::Result r = test::make_result(report, "https://example.com/p/" + std::to_string(source),
+                                        model::Outcome::failed, 404, source, 54);
+    r.details().error = "status 404 is not accepted (--accept 200-299)";
+    r.details().error_kind = model::ErrorKind::status;
+    report.results.push_back(std::move(r));
+  }
+  report.summary = model::summarize(report);
+  const std::string s = summary(report);
+  INFO(s);
+  // Beside the reason while it fits, below it when it would not.
+  CHECK(has(s,
+            "      404 Not Found: not accepted (--accept 200-299)  "
+            "(https://example.com/s.xml:54)\n"));
+  CHECK(has(s, "      404 Not Found: not accepted (--accept 200-299)\n      (https://static"));
+  CHECK_FALSE(has(s, "status 404"));
+  std::istringstream lines(s);
+  for (std::string line; std::getline(lines, line);) CHECK(line.size() <= 100);
+}

@@ -16,6 +16,8 @@
 #include <set>
 #include <sstream>
 
+#include "support/report_schema.hpp"
+
 namespace siteaudit::integration {
 
 std::string read_text(const fs::path& path) {
@@ -277,10 +279,8 @@ void validate_schema(const fs::path& report) {
   const std::string schema = siteaudit::testing::source_path("man/siteaudit-report.schema.json");
   TempDir dir;
   const std::string log = dir / "validate.log";
-  const std::string command =
-      "python3 -c 'import json,sys,jsonschema; "
-      "jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' '" +
-      schema + "' '" + report.string() + "' >'" + log + "' 2>&1";
+  const std::string command = "python3 -c '" + std::string(siteaudit::testing::kValidateReport) +
+                              "' '" + report.string() + "' '" + schema + "' >'" + log + "' 2>&1";
   const int rc = std::system(command.c_str());
   INFO(read_text(log));
   CHECK(rc == 0);

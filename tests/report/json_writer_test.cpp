@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <charconv>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <streambuf>
@@ -12,15 +13,15 @@
 #include <vector>
 
 #include "report/sample_report.hpp"
+#include "support/report_schema.hpp"
 
 namespace {
 
 using namespace siteaudit;
 using nlohmann::json;
 
-constexpr const char* kValidate =
-    "import json,jsonschema,sys; "
-    "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))";
+// kValidate validates strictly: unknown keys fail, though the shipped schema allows them.
+constexpr const char* kValidate = testing::kValidateReport;
 
 std::string schema_path() {
   return SITEAUDIT_SOURCE_DIR "/man/siteaudit-report.schema.json";
@@ -133,6 +134,23 @@ TEST_CASE("the schema rejects a report that breaks it", "[report]") {
   j["results"][0]["outcome"] = "maybe";
   test::TempFile file(".json");
   file.write(j.dump());
+  CHECK(test::run_python(kValidate, file.path().string(), schema_path()) != 0);
+}
+
+TEST_CASE("the shipped schema has an id and lets readers ignore keys added later", "[report]") {
+  const json schema = json::parse(std::ifstream(schema_path()));
+  CHECK(schema["$id"] == "urn:siteaudit:report:1");
+  // A report of a later version with a new key at the top and in a result still validates
+  // against this schema, as the man page promises; the tests' strict validation refuses it.
+  json j = json::parse(to_json(test::sample_report()));
+  j["added_later"] = true;
+  j["results"][0]["added_later"] = 1;
+  test::TempFile file(".json");
+  file.write(j.dump());
+  const char* plain =
+      "import json,jsonschema,sys; "
+      "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))";
+  CHECK(test::run_python(plain, file.path().string(), schema_path()) == 0);
   CHECK(test::run_python(kValidate, file.path().string(), schema_path()) != 0);
 }
 

@@ -93,8 +93,11 @@ void write_failures(const model::Report& report, std::ostream& out, std::size_t 
     if (shown == max_rows) break;
     ++shown;
     const std::string where = text::location(report, r);
-    out << "| " << text::markdown_code(r.url) << " | "
-        << text::markdown_text(text::failure_reason(r)) << " | "
+    out << "| " << text::markdown_code(r.url);
+    if (std::string_view requested = text::requested_url(r); !requested.empty()) {
+      out << "<br>requested as " << text::markdown_code(requested);
+    }
+    out << " | " << text::markdown_text(text::failure_reason(r)) << " | "
         << (where.empty() ? std::string() : text::markdown_code(where)) << " |";
     if (crawl) out << ' ' << linked_from(r) << " |";
     out << '\n';

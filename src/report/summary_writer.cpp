@@ -127,7 +127,11 @@ void write_failures(const model::Report& report, std::ostream& out, const Summar
     if (r.outcome != model::Outcome::failed) continue;
     if (!list.take()) break;
     const std::string reason = text::terminal_safe(text::failure_reason(r));
-    out << "  " << text::terminal_safe(r.url) << '\n' << "      " << paint(kRed, reason);
+    out << "  " << text::terminal_safe(r.url) << '\n';
+    if (std::string_view requested = text::requested_url(r); !requested.empty()) {
+      out << "      requested as " << text::terminal_safe(requested) << '\n';
+    }
+    out << "      " << paint(kRed, reason);
     if (std::string where = text::location(report, r); !where.empty()) {
       // Built by appending: GCC 12's -Wrestrict misfires on `"(" + std::string&&` at -O3.
       std::string shown = "(";

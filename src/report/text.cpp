@@ -299,6 +299,12 @@ std::string failure_reason(const model::Result& result) {
   return std::string(model::to_string(pick->code)) + ": " + pick->message;
 }
 
+std::string_view requested_url(const model::Result& result) {
+  const model::ResultDetail* d = result.detail.get();
+  if (d == nullptr || d->check_url.empty() || d->check_url == result.url) return {};
+  return d->check_url;
+}
+
 std::size_t display_width(std::string_view in) {
   std::size_t width = 0;
   for_each_code_point(in, [&](char32_t, std::string_view) { ++width; });

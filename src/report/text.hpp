@@ -65,6 +65,10 @@ std::string status_text(int status);
 // the first failing finding. For skipped and cancelled results it says why it was not checked.
 std::string failure_reason(const model::Result& result);
 
+// requested_url() is the URL that was requested for `result` when --rewrite changed it, or ""
+// when the URL as listed was requested.
+std::string_view requested_url(const model::Result& result);
+
 // source_url() returns the URL of the sitemap at `index`, or "" when the index is out of range.
 std::string_view source_url(const model::Report& report, std::uint32_t index);
 

@@ -77,6 +77,17 @@ ParseResult<RewriteRules> RewriteRules::parse(const std::vector<std::string>& ru
         !check_prefix(rule.to, "TO", where, error)) {
       return Result::failure(std::move(error));
     }
+    // A trailing '/' on FROM alone would glue the rest of the path to TO's last segment
+    // ("https://a.test/=https://b.test" made "https://b.testx" of "https://a.test/x"): TO gets
+    // the '/' too. (One on TO alone is handled by apply(), which drops the doubled slash.)
+    if (rule.from.back() == '/' && rule.to.back() != '/') {
+      if (rule.to.find('?') != std::string::npos) {
+        return Result::failure(where +
+                               ": FROM ends with '/' and TO, which has a query, does not; "
+                               "end both with '/' or neither");
+      }
+      rule.to += '/';
+    }
     for (const Rule& other : out.rules_) {
       if (other.from == rule.from) {
         return Result::failure(where + ": FROM '" + rule.from + "' is already rewritten to '" +

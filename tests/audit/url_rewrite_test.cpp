@@ -76,6 +76,16 @@ TEST_CASE("RewriteRules: no doubled slash when TO ends in '/'", "[audit]") {
   CHECK(r.apply("https://example.com") == "https://preview.test/");
 }
 
+TEST_CASE("RewriteRules: a trailing '/' on FROM alone is given to TO as well", "[audit]") {
+  RewriteRules r = rules({"https://example.com/=https://preview.test"});
+  CHECK(r.apply("https://example.com/a") == "https://preview.test/a");
+  RewriteRules path = rules({"https://example.com/docs/=https://preview.test/guide"});
+  CHECK(path.apply("https://example.com/docs/x") == "https://preview.test/guide/x");
+  auto refused = RewriteRules::parse({"https://example.com/=https://preview.test/?a=1"});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().find("end both with '/' or neither") != std::string::npos);
+}
+
 TEST_CASE("RewriteRules: '=' inside FROM or TO", "[audit]") {
   RewriteRules r = rules({"https://example.com/?lang=en=https://preview.test/?lang=en&x=1"});
   CHECK(r.apply("https://example.com/?lang=en") == "https://preview.test/?lang=en&x=1");

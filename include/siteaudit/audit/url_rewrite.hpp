@@ -15,6 +15,10 @@
 //     /docs and /docs/a but not /docs-old.
 //   * Scheme and host of FROM compare case-insensitively (the loader normalises URLs, so they
 //     arrive lower-case); the path is case-sensitive.
+//   * A trailing '/' on one side only is normalised: FROM "https://a.test/" with TO
+//     "https://b.test" rewrites as if TO were "https://b.test/", and TO "https://b.test/" with
+//     FROM "https://a.test" gives no doubled slash. (A TO with a query cannot take the '/' and
+//     is refused.)
 //   * The longest matching FROM wins, whatever the order given; a URL no FROM matches is
 //     requested as is. Giving the same FROM twice is an error.
 //

@@ -11,6 +11,8 @@
 // Job into a `cancelled` Result, so every accepted URL is still reported exactly once.
 #include "siteaudit/audit/pipeline.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -224,6 +226,18 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
 
   report.url_text = frontier.take_text();
   report.sources = loader.take_sources();
+  // A --rewrite FROM that matched nothing usually has a typo (http for https, a www): say so
+  // on the first input, where the summary, the reports and --strict see it.
+  if (!report.sources.empty()) {
+    for (const std::string& rule : plan.rewrite.unused()) {
+      report.sources.front().warnings.push_back(
+          Finding{.code = FindingCode::rewrite_unused,
+                  .message = fmt::format("--rewrite '{}' matched no URL", rule),
+                  .where = report.sources.front().url,
+                  .line = 0,
+                  .severity = Severity::warning});
+    }
+  }
   report.summary.duplicates = frontier.duplicates();
   if (routes) routes->fill(report.routes);
   if (plan.crawl) {

@@ -71,7 +71,8 @@ ParseResult<RewriteRules> RewriteRules::parse(const std::vector<std::string>& ru
                              ": expected FROM=TO with absolute http(s) URL prefixes (e.g. "
                              "https://example.com=https://preview.example.net)");
     }
-    Rule rule{std::string(text.substr(0, split)), std::string(text.substr(split + 1))};
+    Rule rule{std::string(text.substr(0, split)), std::string(text.substr(split + 1)),
+              std::string(text)};
     std::string error;
     if (!check_prefix(rule.from, "FROM", where, error) ||
         !check_prefix(rule.to, "TO", where, error)) {
@@ -98,11 +99,21 @@ ParseResult<RewriteRules> RewriteRules::parse(const std::vector<std::string>& ru
   }
   std::stable_sort(out.rules_.begin(), out.rules_.end(),
                    [](const Rule& a, const Rule& b) { return a.from.size() > b.from.size(); });
+  out.hits_ = std::make_shared<std::vector<std::atomic<std::uint64_t>>>(out.rules_.size());
   return Result::success(std::move(out));
 }
 
+std::vector<std::string> RewriteRules::unused() const {
+  std::vector<std::string> texts;
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    if ((*hits_)[i].load(std::memory_order_relaxed) == 0) texts.push_back(rules_[i].text);
+  }
+  return texts;
+}
+
 std::string RewriteRules::apply(std::string_view url) const {
-  for (const Rule& rule : rules_) {
+  for (std::size_t index = 0; index < rules_.size(); ++index) {
+    const Rule& rule = rules_[index];
     if (url.size() < rule.from.size()) continue;
     // FROM's scheme and host are lower-case; compare them without regard to case, the rest
     // exactly, because paths are case-sensitive.
@@ -121,6 +132,7 @@ std::string RewriteRules::apply(std::string_view url) const {
                        rest.front() == '?' || rest.front() == '#' ||
                        (in_query && rest.front() == '&');
     if (!at_boundary) continue;
+    (*hits_)[index].fetch_add(1, std::memory_order_relaxed);
     std::string out = rule.to;
     // "https://a.test=https://b.test/" applied to "https://a.test/x" would otherwise give
     // "https://b.test//x".

@@ -38,6 +38,7 @@ constexpr FindingCodeName kNames[] = {
     {nested_index, "nested_index", false},
     {robots_too_large, "robots_too_large", false},
     {invalid_sitemap_url, "invalid_sitemap_url", false},
+    {rewrite_unused, "rewrite_unused", false},
     {redirected_url, "redirected_url", true},
     {noindex, "noindex", true},
     {robots_disallowed, "robots_disallowed", true},

@@ -122,3 +122,16 @@ TEST_CASE("RewriteRules rejects malformed rules with the rule and what to write"
         "--rewrite 'HTTPS://A.test=https://c.test': FROM 'https://a.test' is already rewritten "
         "to 'https://b.test'; give each FROM once");
 }
+
+TEST_CASE("RewriteRules: unused() names the rules that matched no URL", "[audit]") {
+  RewriteRules r = rules(
+      {"https://example.com=https://preview.test", "https://www.example.com=https://preview.test"});
+  CHECK(r.unused().size() == 2);
+  r.apply("https://example.com/a");
+  r.apply("https://other.test/");
+  CHECK(r.unused() == std::vector<std::string>{"https://www.example.com=https://preview.test"});
+  // Copies, as a plan holds, count together.
+  RewriteRules copy = r;
+  copy.apply("https://www.example.com/");
+  CHECK(r.unused().empty());
+}

@@ -270,3 +270,28 @@ TEST_CASE("a Crawl-delay of a day is capped with a finding, and --max-time still
   CHECK_THAT(run.err, Catch::Contains("siteaudit: warning: robots.txt of 127.0.0.1 asks for a "
                                       "Crawl-delay of 86400 s"));
 }
+
+TEST_CASE("option rewrite warns of a rule that matched no URL, and --strict fails on it",
+          "[integration][audit][politeness]") {
+  FixtureServer production;
+  FixtureServer preview;
+  TempDir dir;
+  const std::string urls = write_urls(dir, {production.url("/status/200")});
+  // A typo'd FROM (https for http) matches nothing: every check goes to production.
+  const std::string typo = "https://" + production.base().substr(7) + "=" + preview.base();
+  AuditRun run =
+      run_siteaudit(with_common({urls, "--rewrite", production.base() + "=" + preview.base(),
+                                 "--rewrite", typo, "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 0);  // a warning
+  json report = load_json(dir / "report.json");
+  validate_schema(dir / "report.json");
+  const json& warnings = report["sources"][0]["warnings"];
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0]["code"] == "rewrite_unused");
+  CHECK(warnings[0]["message"] == "--rewrite '" + typo + "' matched no URL");
+  AuditRun strict = run_siteaudit(
+      with_common({urls, "--rewrite", typo, "--strict", "--json", dir / "strict.json"}));
+  CHECK(strict.code == 1);
+  CHECK(strict.out.find("1 failure under --strict (1 warning)") != std::string::npos);
+}

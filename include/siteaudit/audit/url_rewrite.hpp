@@ -28,9 +28,13 @@
 //   if (!parsed.ok()) return fail(parsed.error());
 //   parsed.value().apply("https://example.com/a?b");  // "https://preview.example.net/a?b"
 //
-// Thread safety: immutable after parse(); apply() may be called from any number of threads.
+// Thread safety: the rules are immutable after parse(); apply() may be called from any number
+// of threads (it counts each rule's matches in atomics, which unused() reads after the run).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,13 +57,20 @@ class RewriteRules {
 
   bool empty() const noexcept { return rules_.empty(); }
 
+  // unused() is each rule, as the user wrote it, that apply() never matched: a FROM that names
+  // no URL of the run, which --rewrite reports as a warning (a failure with --strict).
+  std::vector<std::string> unused() const;
+
  private:
   struct Rule {
     std::string from;  // scheme and host lower-cased
     std::string to;
+    std::string text;  // FROM=TO as given
   };
   // rules_ is sorted by descending FROM length, so the first match is the longest.
   std::vector<Rule> rules_;
+  // hits_[i] counts the URLs rules_[i] matched; shared by copies of the rules, as a plan's are.
+  std::shared_ptr<std::vector<std::atomic<std::uint64_t>>> hits_;
 };
 
 }  // namespace siteaudit::audit

@@ -46,6 +46,7 @@ enum class FindingCode : std::uint8_t {
   nested_index,
   robots_too_large,
   invalid_sitemap_url,
+  rewrite_unused,  // a --rewrite FROM that matched no URL of the run
   // Page hygiene (--strict makes them failures).
   redirected_url,
   noindex,

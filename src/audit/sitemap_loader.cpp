@@ -527,6 +527,18 @@ struct SitemapLoader::Impl {
       offer_page(f.final_url);
       return true;
     }
+    if (top && looks_like_html(f.bytes) && !is_robots_location(location)) {
+      // A page where a sitemap was expected: read as a text sitemap it would list nothing
+      // and bury the reason under not_a_url warnings. Say what it is and what was meant. (A
+      // site whose robots.txt answers with its HTML shell falls back to /sitemap.xml as before.)
+      sources[idx].kind = SourceKind::page;
+      sources[idx].error = fmt::format(
+          "{}: this is an HTML page, not a sitemap: name the site's sitemap (or its root, to "
+          "find it through robots.txt), or add --crawl to check the page and its links",
+          location);
+      result.error = sources[idx].error;
+      return false;
+    }
     if (std::string why = not_text(f.bytes); !why.empty()) {
       sources[idx].error = fmt::format("{}: {}", location, why);
       if (top) {

@@ -161,7 +161,10 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
   if (report::annotations_enabled(config.annotations, std::getenv("GITHUB_ACTIONS"))) {
     report::write_github_annotations(report, human);
   }
-  {
+  // An input error before any URL was listed leaves nothing to summarise: the one line on
+  // standard error says it all (the report files are still written for CI).
+  const bool nothing_checked = run.exit_code == audit::kExitUsage && report.results.empty();
+  if (!nothing_checked) {
     report::SummaryStyle style;
     style.failures_only = config.verbosity == audit::Verbosity::quiet;
     const int human_fd = &human == &err ? STDERR_FILENO : STDOUT_FILENO;

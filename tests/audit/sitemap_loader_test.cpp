@@ -258,7 +258,11 @@ TEST_CASE("Loader: top-level failures are input errors naming the place", "[audi
   CHECK(broken.result.error ==
         server.url("/broken/mismatch.xml") + ":8:5: expected </url>, found </uri>");
   auto html = run_loader({server.url("/broken/html.xml")});
-  CHECK(html.result.error.find(":2:2: expected <urlset>") != std::string::npos);
+  // A page where a sitemap was expected says what it is and what to give instead.
+  CHECK(html.result.error == server.url("/broken/html.xml") +
+                                 ": this is an HTML page, not a sitemap: name the site's sitemap "
+                                 "(or its root, to find it through robots.txt), or add --crawl to "
+                                 "check the page and its links");
   auto refused = run_loader({"http://127.0.0.1:9/sitemap.xml"});
   CHECK(refused.result.error.starts_with("http://127.0.0.1:9/sitemap.xml: "));
   auto file = run_loader({"/nonexistent/sitemap.xml"});

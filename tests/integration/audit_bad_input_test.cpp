@@ -132,6 +132,15 @@ TEST_CASE("an input that lists no URLs exits 2 naming it, unless allow-empty is 
     write_text(path, std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
     expect_usage_error(run_siteaudit(with_common({path})), path + ": binary data");
   }
+  SECTION("an HTML page says what it is and what to give instead, with no summary") {
+    write_text(root / "page.html", "<!DOCTYPE html><html><body><a href=/a>a</a></body></html>\n");
+    const std::string url = server.url("/page.html");
+    AuditRun run = run_siteaudit(with_common({url, "--json", dir / "report.json"}));
+    expect_usage_error(run, url + ": this is an HTML page, not a sitemap: name the site's sitemap");
+    CHECK(run.err.find("or add --crawl") != std::string::npos);
+    CHECK(run.out.empty());  // no empty summary after the error
+    CHECK(load_json(dir / "report.json")["run"]["exit_code"] == 2);
+  }
   SECTION("with --allow-empty an empty input passes") {
     AuditRun run =
         run_siteaudit(with_common({"/dev/null", "--allow-empty", "--json", dir / "report.json"}));

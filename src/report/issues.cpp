@@ -60,8 +60,11 @@ void visit_result(const model::Report& report, const model::Result& r, bool stri
   const std::uint64_t referrer_count = d != nullptr ? d->referrer_count : 0;
   const bool by_finding = r.outcome == model::Outcome::failed && d != nullptr &&
                           d->error_kind == model::ErrorKind::finding;
-  if (r.outcome == model::Outcome::failed) {
-    Issue issue{.fails = true,
+  // An inconclusive answer (a bot wall) is reported like a failure, failing the run only under
+  // --strict.
+  const bool inconclusive = r.outcome == model::Outcome::inconclusive;
+  if (r.outcome == model::Outcome::failed || inconclusive) {
+    Issue issue{.fails = !inconclusive || strict,
                 .message = fmt::format("{}: {}", r.url, text::failure_reason(r)),
                 .where = where,
                 .line = line,
@@ -160,7 +163,7 @@ void for_each_issue(const model::Report& report, const std::function<void(const 
   visit_sources(report, strict, visit);
   for (const model::Result& r : report.results) {
     // Passing URLs without findings are counted in the summary, not listed.
-    if (r.outcome != model::Outcome::failed &&
+    if (r.outcome != model::Outcome::failed && r.outcome != model::Outcome::inconclusive &&
         (r.detail == nullptr || r.detail->findings.empty())) {
       continue;
     }

@@ -6,7 +6,8 @@
 // URLs — and hands each issue to a callback: what rule it breaks (an error kind, a finding
 // code, or an unloadable sitemap), whether it fails the run (a failure, a finding of failure
 // severity, or any warning under --strict), a message, and where it is (the sitemap and line,
-// or the routes file; for a URL that only a crawled page links to, the first page that links to
+// or the routes file; an inconclusive answer (a bot wall) is one too, failing the run only under
+// --strict; for a URL that only a crawled page links to, the first page that links to
 // it and the link's line, and the referring pages beside). Passing URLs without findings, and
 // skipped and cancelled URLs, are no issues: a summary counts them.
 //

@@ -378,6 +378,7 @@ StrictFailures strict_failures(const model::Report& report) {
       ++counts.warnings;
     }
   }
+  counts.inconclusive = report.summary.inconclusive;
   counts.unexpected = report.routes.unexpected.size();
   return counts;
 }
@@ -419,13 +420,17 @@ std::string verdict(const model::Report& report) {
                  : fmt::format("INTERRUPTED ({})", terminal_safe(report.run.interrupt_reason));
       break;
   }
-  // Under --strict the warnings and unexpected URLs that failed the run lead the line, so that
-  // a failed run never reads as "0 failed".
+  // Under --strict the warnings, inconclusive answers and unexpected URLs that failed the run
+  // lead the line, so that a failed run never reads as "0 failed".
   const StrictFailures strict_counts = strict_failures(report);
   if (strict_counts.total() != 0) {
     std::vector<std::string> what;
-    if (strict_counts.warnings)
+    if (strict_counts.warnings) {
       what.push_back(plural(strict_counts.warnings, "warning", "warnings"));
+    }
+    if (strict_counts.inconclusive) {
+      what.push_back(fmt::format("{} inconclusive", strict_counts.inconclusive));
+    }
     if (strict_counts.unexpected) {
       what.push_back(plural(strict_counts.unexpected, "unexpected URL", "unexpected URLs"));
     }
@@ -441,7 +446,9 @@ std::string verdict(const model::Report& report) {
     parts.push_back(fmt::format("{} of {} failed", s.failed, plural(s.total, "URL", "URLs")));
   }
   if (s.cancelled) parts.push_back(fmt::format("{} cancelled", s.cancelled));
-  if (s.inconclusive) parts.push_back(fmt::format("{} inconclusive", s.inconclusive));
+  if (s.inconclusive && strict_counts.inconclusive == 0) {
+    parts.push_back(fmt::format("{} inconclusive", s.inconclusive));
+  }
   if (s.skipped) parts.push_back(fmt::format("{} skipped", s.skipped));
   if (!report.routes.missing.empty()) {
     parts.push_back(fmt::format(

@@ -105,11 +105,13 @@ std::string verdict(const model::Report& report);
 bool strict(const model::Report& report);
 
 // StrictFailures counts what --strict turns into failures beyond the failed URLs: warnings
-// (each sitemap finding, and each passing URL with findings) and unexpected URLs.
+// (each sitemap finding, and each passing URL with findings), inconclusive answers and
+// unexpected URLs.
 struct StrictFailures {
   std::uint64_t warnings = 0;
+  std::uint64_t inconclusive = 0;
   std::uint64_t unexpected = 0;
-  std::uint64_t total() const { return warnings + unexpected; }
+  std::uint64_t total() const { return warnings + inconclusive + unexpected; }
 };
 
 // strict_failures() counts them for a run with --strict on; all zero without it.

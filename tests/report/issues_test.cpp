@@ -80,3 +80,25 @@ TEST_CASE("a crawled link's issue is located at the first page that links to it"
   CHECK(issues[0].referrer_count == 5);
   CHECK(issues[0].message.find("(linked from 5 pages)") != std::string::npos);
 }
+
+TEST_CASE("an inconclusive answer is an issue that fails the run only under --strict", "[report]") {
+  model::Report report = test::sample_report();
+  model::Result wall = test::make_result(report, "https://example.com/walled",
+                                         model::Outcome::inconclusive, 999, 1, 30);
+  wall.details().error = "status 999 is not accepted (--accept 200-299); a bot wall";
+  wall.details().error_kind = model::ErrorKind::status;
+  report.results.push_back(std::move(wall));
+  report.summary = model::summarize(report);
+  auto walled = [](const model::Report& r) {
+    for (const report::Issue& issue : issues_of(r)) {
+      if (issue.url == "https://example.com/walled") return issue;
+    }
+    FAIL("no issue for the inconclusive URL");
+    return report::Issue{};
+  };
+  test::set_strict(report, false);
+  CHECK_FALSE(walled(report).fails);
+  CHECK(walled(report).line == 30);
+  test::set_strict(report, true);
+  CHECK(walled(report).fails);
+}

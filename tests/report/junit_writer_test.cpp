@@ -231,3 +231,21 @@ TEST_CASE("junit validates against the Jenkins xUnit schema", "[report]") {
     CHECK(std::system(command.c_str()) == 0);
   }
 }
+
+TEST_CASE("junit fails an inconclusive answer under --strict and skips it otherwise", "[report]") {
+  model::Report report = test::sample_report();
+  report.results.push_back(test::make_result(report, "https://example.com/walled",
+                                             model::Outcome::inconclusive, 999, 1, 30));
+  report.summary = model::summarize(report);
+  auto walled = [](const json& d) {
+    for (const json& c : d["suites"][0]["cases"]) {
+      if (c["attrs"]["name"] == "https://example.com/walled") return c;
+    }
+    return json();
+  };
+  CHECK_FALSE(walled(digest(report))["skipped"].is_null());
+  test::set_strict(report, true);
+  const json strict = walled(digest(report));
+  CHECK(strict["failure_type"] == "inconclusive");
+  CHECK(strict["skipped"].is_null());
+}

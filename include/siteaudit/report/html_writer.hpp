@@ -4,8 +4,8 @@
 // nothing fetched from anywhere (its Content-Security-Policy forbids it): inline CSS, JS and
 // SVG. It shows the verdict, summary cards (outcomes, warnings, routes, sitemaps, the run's
 // duration, inputs and version), SVG charts (outcomes, status classes, a latency histogram),
-// the failed, skipped and cancelled URLs in a table with search, filters (outcome, status
-// class, host) and sortable columns, the missing and unexpected routes, the warnings and
+// the failed, skipped, cancelled and inconclusive URLs in a table with search, filters (outcome,
+// status class, host) and sortable columns, the missing and unexpected routes, the warnings and
 // sitemap findings, the sitemaps, and the effective configuration. Tables page, and passing
 // URLs are counted, not listed, so a 1,000,000-URL run stays usable. Words and symbols say
 // what colours say; it prints, and it follows the system's dark mode.

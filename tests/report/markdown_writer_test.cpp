@@ -138,15 +138,7 @@ TEST_CASE("markdown under --strict leads with what --strict fails", "[report]") 
 
 TEST_CASE("markdown shows the URL requested beside the one listed when --rewrite changed it",
           "[report]") {
-  model::Report report;
-  model::Source src;
-  src.url = "https://example.com/s.xml";
-  report.sources.push_back(src);
-  model::Result r =
-      test::make_result(report, "https://example.com/a", model::Outcome::failed, 404, 0, 3);
-  r.details().check_url = "https://preview.example.net/a";
-  report.results.push_back(std::move(r));
-  report.summary = model::summarize(report);
+  const model::Report report = test::rewritten_report();
   CHECK(has(markdown(report),
             "| `https://example.com/a`<br>requested as `https://preview.example.net/a` | 404"));
 }

@@ -150,6 +150,20 @@ inline model::Report sample_report() {
   return report;
 }
 
+// rewritten_report() is one failed URL that --rewrite sent to another origin: listed as
+// https://example.com/a, requested as https://preview.example.net/a.
+inline model::Report rewritten_report() {
+  model::Report report;
+  model::Source src;
+  src.url = "https://example.com/s.xml";
+  report.sources.push_back(src);
+  model::Result r = make_result(report, "https://example.com/a", model::Outcome::failed, 404, 0, 3);
+  r.details().check_url = "https://preview.example.net/a";
+  report.results.push_back(std::move(r));
+  report.summary = model::summarize(report);
+  return report;
+}
+
 // set_strict() sets the report's --strict, which the writers read from its config block.
 inline void set_strict(model::Report& report, bool on) {
   for (model::ConfigSetting& setting : report.config) {

@@ -12,6 +12,18 @@ Beside them: urls.txt (one absolute URL a line, the order of the sitemaps) and p
 (the same as paths, for wrk's Lua script).
 
   gen_site.py DIR N ORIGIN     e.g. gen_site.py scripts/bench/sites/20000 20000 http://127.0.0.1:18080
+
+The crawl benchmark's site (write_crawl_pages, kept apart under scripts/bench/sites/crawl-N/ so
+that the audit figures keep their pages) is a site a crawler must discover: "/" and N pages of
+3.6-3.8 KB (each with its own modification time, so its own ETag) in a tree of ten sections (page i's children are 10(i+1) ... 10(i+1)+9, so the
+tree is log10(N) levels deep), each page with the navigation to the sections, breadcrumbs to
+its ancestors, links to its children, to its neighbours and to three pages elsewhere in the
+site (one of them with a #fragment), a same-page fragment link, two stylesheets, two scripts,
+an icon and two images out of a shared set of 1,000 (a <picture> with a .webp <source>).
+A few links are broken: every 500th page links to a page that does not exist, every 5,000th
+shows an image that does not exist (both 404). No link leaves the site.
+
+  gen_site.py --crawl DIR N ORIGIN
 """
 
 import os
@@ -96,11 +108,188 @@ def write_sitemaps(root, n, origin):
     return True
 
 
+# --- the crawl benchmark's site -----------------------------------------------------------------
+
+SECTIONS = 10  # the tree's fan-out, and the sections in every page's navigation
+IMAGES = 1000  # distinct images shared by the pages (each as .jpg and .webp)
+BROKEN_PAGE_EVERY = 500  # page i links to a missing page when i % 500 == 250
+BROKEN_IMAGE_EVERY = 5000  # page i shows a missing image when i % 5000 == 1234
+CRAWL_PAGE_BYTES = 3700  # filler pads each page to about this size
+
+WORDS = ("site audit crawler link page sitemap section image style script fragment anchor "
+         "broken redirect canonical header status server client fetch parse queue worker "
+         "frontier depth scope origin resource report finding referrer").split()
+
+
+def crawl_parent(i):
+    """The tree's parent of page i, or None for a section (a child of "/")."""
+    return None if i < SECTIONS else i // SECTIONS - 1
+
+
+def crawl_children(i, n):
+    first = SECTIONS * (i + 1)
+    return range(first, min(first + SECTIONS, n))
+
+
+def crawl_depth(i):
+    d = 1
+    while (i := crawl_parent(i)) is not None:
+        d += 1
+    return d
+
+
+def crawl_missing(i, n):
+    """The 404 paths page i links to (the crawl's broken links)."""
+    missing = []
+    if i % BROKEN_PAGE_EVERY == BROKEN_PAGE_EVERY // 2:
+        missing.append(f"/p/gone/{i}.html")
+    if i % BROKEN_IMAGE_EVERY == 1234 and n > 1234:
+        missing.append(f"/static/img/missing-{i}.png")
+    return missing
+
+
+def filler(i, k, words):
+    return " ".join(WORDS[(i * 7 + k * 13 + j * j) % len(WORDS)] for j in range(words))
+
+
+def crawl_page_html(i, n):
+    """Page i of the crawl site: deterministic, root-relative links only."""
+    section = i if i < SECTIONS else None
+    a = i
+    while section is None:
+        a = crawl_parent(a)
+        section = a if a < SECTIONS else None
+    title = f"Page {i}"
+    nav = "".join(f'<li><a href="{page_path(s)}">Section {s}</a></li>' for s in range(min(SECTIONS, n)))
+    crumbs, a = [], crawl_parent(i)
+    while a is not None:
+        crumbs.append(f'<a href="{page_path(a)}">Page {a}</a>')
+        a = crawl_parent(a)
+    crumbs = " &rsaquo; ".join(['<a href="/">Home</a>'] + crumbs[::-1])
+    children = "".join(f'<li><a href="{page_path(c)}">Page {c}</a></li>'
+                       for c in crawl_children(i, n))
+    related = [(i * 7 + 3) % n, (i * 31 + 17) % n, (i * 131 + 71) % n]
+    img1, img2 = i % IMAGES, (i * 13 + 5) % IMAGES
+    broken = crawl_missing(i, n)
+    extra = ""
+    for path in broken:
+        if path.endswith(".png"):
+            extra += f'<p><img src="{path}" alt="Diagram {i}" width="320" height="200"></p>\n'
+        else:
+            extra += f'<p>See also <a href="{path}">the old page {i}</a>.</p>\n'
+    head = (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        f"<title>{title} &mdash; Section {section}</title>\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<link rel="stylesheet" href="/static/css/site.css">\n'
+        f'<link rel="stylesheet" href="/static/css/section-{section}.css">\n'
+        '<link rel="icon" href="/favicon.ico">\n'
+        f'<link rel="canonical" href="{page_path(i)}">\n'
+        '<script src="/static/js/site.js" defer></script>\n</head>\n')
+    body = (
+        f'<body>\n<header><a href="/">Benchmark site</a><nav><ul>{nav}</ul></nav></header>\n'
+        f'<nav class="breadcrumbs">{crumbs}</nav>\n'
+        f'<main><article id="top">\n<h1>{title}</h1>\n'
+        f'<p class="lead">{filler(i, 0, 40)}</p>\n'
+        f'<p><img src="/static/img/{img1}.jpg" alt="Figure {img1}" width="640" height="360"></p>\n'
+        f'<h2 id="details">Details</h2>\n<p>{filler(i, 1, 60)} '
+        f'<a href="{page_path(related[0])}">page {related[0]}</a> {filler(i, 2, 30)} '
+        f'<a href="{page_path(related[1])}#details">the details of page {related[1]}</a>.</p>\n'
+        f'<picture><source srcset="/static/img/{img2}.webp" type="image/webp">'
+        f'<img src="/static/img/{img2}.jpg" alt="Figure {img2}" width="640" height="360"></picture>\n'
+        f'<p>{filler(i, 3, 60)} <a href="#details">details above</a>.</p>\n'
+        f"{extra}"
+        f'<h2 id="related">Pages below and around this one</h2>\n<ul>{children}</ul>\n'
+        f'<p><a href="{page_path((i + n - 1) % n)}">Previous</a> | '
+        f'<a href="{page_path((i + 1) % n)}">Next</a> | '
+        f'<a href="{page_path(related[2])}">Read next: page {related[2]}</a> | '
+        '<a href="#top">Back to top</a></p>\n')
+    tail = ('</article></main>\n<footer><p>Generated for the siteaudit crawl benchmark.</p>'
+            '<script src="/static/js/analytics.js" async></script></footer>\n</body></html>\n')
+    # Sizes vary around CRAWL_PAGE_BYTES (±100) as real pages' do.
+    pad = (CRAWL_PAGE_BYTES - 100 + (i * 37) % 200 - len(head) - len(body) - len(tail)
+           - len("<p></p>\n"))
+    if pad > 0:
+        text = filler(i, 4, pad // 6 + 1)[:pad]
+        body += f"<p>{text}</p>\n"
+    return head + body + tail
+
+
+def crawl_index_html(n):
+    nav = "".join(f'<li><a href="{page_path(s)}">Section {s}</a></li>' for s in range(min(SECTIONS, n)))
+    return ('<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+            "<title>Benchmark site</title>"
+            '<link rel="stylesheet" href="/static/css/site.css">'
+            '<link rel="icon" href="/favicon.ico">'
+            '<script src="/static/js/site.js" defer></script></head>\n'
+            f'<body><header><nav><ul>{nav}</ul></nav></header>\n<main><h1>Benchmark site</h1>'
+            f'<p>{filler(0, 9, 50)}</p><p><img src="/static/img/0.jpg" alt="Figure 0"></p>'
+            "</main></body></html>\n")
+
+
+def crawl_resources():
+    """(path, bytes) of every stylesheet, script, icon and image the crawl pages link to."""
+    out = [("/static/css/site.css", b"body{font:16px/1.5 sans-serif}\n" * 40),
+           ("/static/js/site.js", b"document.documentElement.className='js';\n" * 30),
+           ("/static/js/analytics.js", b"/* analytics */\n" * 20),
+           ("/favicon.ico", bytes(range(256)) * 4)]
+    out += [(f"/static/css/section-{s}.css", b".section{color:#333}\n" * 30)
+            for s in range(SECTIONS)]
+    for k in range(IMAGES):
+        blob = (k.to_bytes(4, "big") * 512)
+        out += [(f"/static/img/{k}.jpg", blob), (f"/static/img/{k}.webp", blob[:1024])]
+    return out
+
+
+def crawl_expected(n):
+    """What a complete crawl of the site requests: HTML pages (with "/"), other resources that
+    exist, and the broken (404) paths."""
+    broken = sorted({p for i in range(n) for p in crawl_missing(i, n)})
+    return {"pages": n + 1, "resources": len(crawl_resources()), "broken": broken,
+            "max_depth": max(crawl_depth(i) for i in range(n)) if n else 0}
+
+
+def write_crawl_pages(root, n):
+    """The crawl site under root, unless a complete one is there (stamp file `.crawl-pages`)."""
+    stamp = os.path.join(root, ".crawl-pages")
+    if os.path.exists(stamp) and open(stamp).read().strip() == str(n):
+        return False
+    os.makedirs(root, exist_ok=True)
+    for d in range((n + PER_DIR - 1) // PER_DIR):
+        os.makedirs(os.path.join(root, "p", str(d)), exist_ok=True)
+    # Each page gets its own modification time, as pages edited on different days have:
+    # nginx's ETag is mtime-size, and wget2 does not parse a page whose ETag it has seen
+    # ("Not scanning ... (known ETag)"), so pages written in the same second with the same
+    # size would hide each other from it.
+    epoch = 1_700_000_000
+    for i in range(n):
+        path = os.path.join(root, "p", str(i // PER_DIR), f"{i}.html")
+        with open(path, "w") as f:
+            f.write(crawl_page_html(i, n))
+        os.utime(path, (epoch + i, epoch + i))
+    with open(os.path.join(root, "index.html"), "w") as f:
+        f.write(crawl_index_html(n))
+    os.utime(os.path.join(root, "index.html"), (epoch - 1, epoch - 1))
+    for k, (path, blob) in enumerate(crawl_resources()):
+        full = os.path.join(root, path.lstrip("/"))
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "wb") as f:
+            f.write(blob)
+        os.utime(full, (epoch - 10_000_000 + k, epoch - 10_000_000 + k))
+    with open(stamp, "w") as f:
+        f.write(f"{n}\n")
+    return True
+
+
 def main():
-    if len(sys.argv) != 4:
+    args = sys.argv[1:]
+    crawl = bool(args) and args[0] == "--crawl"
+    if crawl:
+        args = args[1:]
+    if len(args) != 3:
         sys.exit(__doc__)
-    root, n, origin = sys.argv[1], int(sys.argv[2]), sys.argv[3].rstrip("/")
-    write_pages(root, n)
+    root, n, origin = args[0], int(args[1]), args[2].rstrip("/")
+    (write_crawl_pages if crawl else write_pages)(root, n)
     write_sitemaps(root, n, origin)
 
 

@@ -10,7 +10,11 @@ Sections (default: all but audit1m):
   audit     siteaudit vs the Go pool vs curl vs wget2 vs wrk, 20,000 and 100,000 URLs
   audit1m   siteaudit and the Go pool on 1,000,000 URLs (sitemap index) and 100,000 for growth
   slow      fixture server answering after 1 s, 10,000 URLs, 10,000 workers
-  all       every section above
+  crawl     siteaudit --crawl vs wget2 --spider -r, linkinator, LinkChecker and
+            broken-link-checker crawling a linked site from its root, 20,000 and 100,000
+            pages, each counted by the pages it requested (nginx's access log); --perf
+            adds a perf profile of siteaudit's crawl
+  all       every section above but crawl
 
 Every comparison alternates its contestants run by run (A B C A B C ...), so drift on a busy
 machine hits all of them alike; figures are medians. Raw figures go to
@@ -137,15 +141,22 @@ def stop(proc, sig=signal.SIGTERM):
 
 
 class Nginx:
-    """nginx serving `root` on 127.0.0.1:port: one worker, keep-alive, no access log."""
+    """nginx serving `root` on 127.0.0.1:port: one worker, keep-alive, no access log unless
+    `access_log` names a file (unbuffered "METHOD PATH STATUS" lines, for the crawl section);
+    `headers` are nginx directives added to the one location (e.g. add_header)."""
 
-    def __init__(self, root, port):
+    def __init__(self, root, port, access_log=None, headers=""):
         self.root, self.port = root, port
         self.prefix = tempfile.mkdtemp(prefix="siteaudit-nginx-")
         template = open(os.path.join(HERE, "nginx.conf.in")).read()
         nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        log_conf = "access_log off;"
+        if access_log:
+            log_conf = ("log_format crawl '$request_method $request_uri $status';\n"
+                        f"  access_log {access_log} crawl;")
         conf = (template.replace("@ROOT@", root).replace("@PORT@", str(port))
-                .replace("@PREFIX@", self.prefix).replace("@NOFILE@", str(min(nofile, 65536))))
+                .replace("@PREFIX@", self.prefix).replace("@NOFILE@", str(min(nofile, 65536)))
+                .replace("@ACCESS_LOG@", log_conf).replace("@HEADERS@", headers))
         self.conf = os.path.join(self.prefix, "nginx.conf")
         with open(self.conf, "w") as f:
             f.write(conf)
@@ -681,6 +692,241 @@ def section_slow(args, results):
                                "met": ours["rss_mib"] <= go["rss_mib"]})
 
 
+# --- crawl: siteaudit --crawl against the crawling link checkers ------------------------------
+
+CRAWL_TOOLS = ["siteaudit", "wget2", "linkinator", "linkchecker", "blc"]
+SLOW_CRAWLERS = ("linkinator", "linkchecker", "blc")  # fewer repetitions (--crawl-slow-reps)
+NPM_BIN = os.path.join(BUILD, "npm", "node_modules", ".bin")
+LINKCHECKER_RC = """[checking]
+threads={threads}
+maxrequestspersecond=1000000
+[output]
+status=0
+"""
+
+
+def crawl_site(n, origin):
+    root = os.path.join(SITES, f"crawl-{n}")
+    if gen_site.write_crawl_pages(root, n):
+        log(f"generated the {n}-page crawl site in {root}")
+    gen_site.write_sitemaps(root, n, origin)
+    return root
+
+
+def crawl_commands(tool, origin, concurrency, work):
+    """The command line of each crawler: recursion unlimited, same concurrency, one origin."""
+    start = origin + "/"
+    if tool == "siteaudit":
+        return [BIN["siteaudit"], "--crawl", start, "--workers", str(concurrency),
+                "--per-host", str(concurrency), "--json", os.path.join(work, "report.json"),
+                "--no-progress", "--quiet"]
+    if tool == "wget2":
+        return ["wget2", "--spider", "--recursive", "--level", "0", "--max-threads",
+                str(concurrency), "--quiet", "--progress=none", "--no-directories",
+                "--stats-site=csv:" + os.path.join(work, "site.csv"), start]
+    if tool == "linkinator":
+        return [os.path.join(NPM_BIN, "linkinator"), start, "--recurse", "--concurrency",
+                str(concurrency), "--format", "csv"]
+    if tool == "linkchecker":
+        # Runs as `nobody` when started as root (LinkChecker drops privileges), so its
+        # configuration must be world-readable: a file in the temporary directory.
+        rc = os.path.join(work, "linkcheckerrc")
+        with open(rc, "w") as f:
+            f.write(LINKCHECKER_RC.format(threads=concurrency))
+        os.chmod(rc, 0o644)
+        os.chmod(work, 0o755)
+        return ["linkchecker", "--config", rc, "--threads", str(concurrency), "--recursion-level",
+                "-1", "--no-warnings", "--output", "csv", start]
+    if tool == "blc":
+        return [os.path.join(NPM_BIN, "blc"), start, "--recursive", "--filter-level", "3",
+                "--requests", str(concurrency), "--host-requests", str(concurrency)]
+    raise ValueError(tool)
+
+
+def count_access_log(path):
+    """What one crawler asked nginx for: distinct HTML pages fetched with GET and answered
+    200 (the pages it reached), every request, distinct paths, and distinct 404 paths."""
+    pages, paths, missing, methods = set(), set(), set(), {}
+    requests = 0
+    with open(path, errors="replace") as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) != 3:
+                continue
+            method, uri, status = fields
+            requests += 1
+            methods[method] = methods.get(method, 0) + 1
+            path_only = uri.split("?", 1)[0]
+            paths.add(path_only)
+            if status == "404":
+                missing.add(path_only)
+            elif (method == "GET" and status == "200" and
+                  (path_only.endswith(".html") or path_only.endswith("/"))):
+                pages.add(path_only)
+    return {"pages": len(pages), "requests": requests, "distinct_paths": len(paths),
+            "missing_requested": sorted(missing), "methods": methods}
+
+
+def run_crawler(tool, origin, n, expected, concurrency, access_log, raw_dir, rep):
+    work = tempfile.mkdtemp(prefix=f"siteaudit-crawl-{tool}-", dir=OUT)
+    try:
+        cmd = crawl_commands(tool, origin, concurrency, work)
+        open(access_log, "w").close()  # nginx appends (O_APPEND) to the emptied file
+        r = measure(cmd, cwd=work, timeout=7200)
+        seen = count_access_log(access_log)
+        base = os.path.join(raw_dir, f"{tool}-{n}-rep{rep}")
+        with open(base + ".out", "w") as f:
+            f.write(f"$ {' '.join(cmd)}\n# exit {r.status}\n# stderr (last 20,000 chars)\n"
+                    f"{r.stderr[-20000:]}\n# stdout (last 200,000 chars)\n{r.stdout[-200000:]}")
+        shutil.copyfile(access_log, base + ".access.log")
+        subprocess.run(["gzip", "-f", base + ".access.log"], check=False)
+        own = {}
+        if tool == "siteaudit":
+            try:
+                with open(os.path.join(work, "report.json")) as f:
+                    crawl = json.load(f).get("crawl", {})
+                own = {k: crawl.get(k) for k in ("pages", "links", "broken", "complete",
+                                                 "incomplete_reason")}
+            except (OSError, ValueError) as e:
+                own = {"report": f"unreadable: {e}"}
+        broken_found = len(set(seen["missing_requested"]) & set(expected["broken"]))
+        rec = {"tool": tool, "pages_total": n, "rep": rep, "concurrency": concurrency,
+               "wall": r.wall, "user": r.user, "sys": r.sys, "cpu": r.cpu,
+               "rss_kib": r.rss_kib, "exit": r.status, "cmd": " ".join(cmd),
+               "pages": seen["pages"], "expected_pages": expected["pages"],
+               "requests": seen["requests"], "distinct_paths": seen["distinct_paths"],
+               "methods": seen["methods"], "broken_requested": broken_found,
+               "expected_broken": len(expected["broken"]), "own": own}
+        rec["rate"] = rec["pages"] / r.wall if r.wall else 0.0
+        rec["cpu_per_page_ms"] = r.cpu / rec["pages"] * 1000 if rec["pages"] else None
+        rec["complete"] = (rec["pages"] == expected["pages"] and
+                           broken_found == len(expected["broken"]))
+        if not rec["complete"]:
+            rec["stderr_tail"] = r.stderr[-500:]
+        return rec
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def crawl_perf(args, origin, n, raw_dir, out):
+    """One `perf record` of siteaudit --crawl; the flat profile's top symbols and DSOs."""
+    if not shutil.which("perf"):
+        out["perf"] = {"error": "perf is not installed (linux-perf)"}
+        return
+    data = os.path.join(raw_dir, f"perf-siteaudit-{n}.data")
+    work = tempfile.mkdtemp(prefix="siteaudit-crawl-perf-", dir=OUT)
+    try:
+        cmd = crawl_commands("siteaudit", origin, args.crawl_concurrency, work)
+        p = subprocess.run(["perf", "record", "-F", str(args.perf_freq), "-g", "-o", data, "--"]
+                           + cmd, capture_output=True, text=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if not os.path.exists(data):
+        out["perf"] = {"error": (p.stderr or "perf record failed")[-500:]}
+        return
+    profile = {"command": "perf record -F %d -g -o %s -- %s" % (args.perf_freq, data,
+                                                                 " ".join(cmd))}
+    for key, sort in (("symbols", "dso,symbol"), ("dsos", "dso")):
+        rep = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children",
+                              "--sort", sort, "-g", "none", "--percent-limit", "0.5"],
+                             capture_output=True, text=True)
+        with open(os.path.join(raw_dir, f"perf-siteaudit-{n}-{key}.txt"), "w") as f:
+            f.write(rep.stdout)
+        rows = []
+        for line in rep.stdout.splitlines():
+            m = re.match(r"\s*([0-9.]+)%\s+(.*\S)", line)
+            if m and not line.lstrip().startswith("#"):
+                rows.append({"percent": float(m.group(1)), "what": re.sub(r"\s+", " ", m.group(2))})
+        profile[key] = rows[:args.perf_top]
+    samples = re.search(r"Samples: (\S+)", subprocess.run(
+        ["perf", "report", "-i", data, "--stdio", "--header-only"], capture_output=True,
+        text=True).stdout)
+    profile["samples"] = samples.group(1) if samples else None
+    out["perf"] = profile
+    log(f"perf profile of siteaudit --crawl at {n} pages: {raw_dir}/perf-siteaudit-{n}-*.txt")
+
+
+def section_crawl(args, results):
+    out = results.setdefault("crawl", {"runs": []})
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    raw_dir = os.path.join(OUT, f"crawl-{stamp}")
+    os.makedirs(raw_dir, exist_ok=True)
+    out["raw_dir"] = raw_dir
+    for n in args.crawl_sizes:
+        port = free_port(args.port)
+        origin = f"http://127.0.0.1:{port}"
+        root = crawl_site(n, origin)
+        expected = gen_site.crawl_expected(n)
+        out.setdefault("expected", {})[str(n)] = {k: v for k, v in expected.items()
+                                                  if k != "broken"}
+        out["expected"][str(n)]["broken"] = len(expected["broken"])
+        access_log = os.path.join(raw_dir, "access.log")
+        tools = [t for t in args.crawl_tools if n <= args.crawl_slow_max or
+                 t not in SLOW_CRAWLERS]
+        with Nginx(root, port, access_log=access_log,
+                   headers="add_header LinkChecker siteaudit-bench;"):
+            for rep in range(args.reps):
+                for tool in rotate(tools, rep):
+                    if tool in SLOW_CRAWLERS and rep >= args.crawl_slow_reps:
+                        continue
+                    rec = run_crawler(tool, origin, n, expected, args.crawl_concurrency,
+                                      access_log, raw_dir, rep)
+                    out["runs"].append(rec)
+                    log(f"crawl rep {rep} n={n} {tool}: {rec['pages']:,}/{expected['pages']:,} "
+                        f"pages in {rec['wall']:.2f} s = {rec['rate']:.0f} pages/s, cpu "
+                        f"{rec['cpu']:.2f} s, rss {rec['rss_kib'] / 1024:.1f} MiB, "
+                        f"{rec['requests']:,} requests, broken {rec['broken_requested']}/"
+                        f"{rec['expected_broken']}, exit {rec['exit']} "
+                        f"{'ok' if rec['complete'] else 'INCOMPLETE'}")
+            if args.perf and n == args.crawl_sizes[0]:
+                crawl_perf(args, origin, n, raw_dir, out)
+        os.unlink(access_log)
+    rows = []
+    for n in args.crawl_sizes:
+        for tool in CRAWL_TOOLS:
+            runs = [d for d in out["runs"] if d["tool"] == tool and d["pages_total"] == n]
+            if not runs:
+                continue
+            rows.append({"n": n, "tool": tool, "runs": len(runs),
+                         "concurrency": runs[0]["concurrency"],
+                         "pages": median([d["pages"] for d in runs]),
+                         "expected_pages": runs[0]["expected_pages"],
+                         "wall": median([d["wall"] for d in runs]),
+                         "rate": median([d["rate"] for d in runs]),
+                         "cpu": median([d["cpu"] for d in runs]),
+                         "cpu_per_page_ms": median([d["cpu_per_page_ms"] for d in runs]),
+                         "rss_mib": median([d["rss_kib"] / 1024 for d in runs]),
+                         "requests": median([d["requests"] for d in runs]),
+                         "broken": median([d["broken_requested"] for d in runs]),
+                         "expected_broken": runs[0]["expected_broken"],
+                         "complete_runs": sum(d["complete"] for d in runs)})
+    out["summary"] = rows
+    by = {(r["n"], r["tool"]): r for r in rows}
+    targets = []
+    for n in args.crawl_sizes:
+        ours, wget2 = by.get((n, "siteaudit")), by.get((n, "wget2"))
+        if ours and wget2 and n <= 100_000:
+            targets.append({"target": f"crawl {n:,} pages: pages/s ≥ 1.0× wget2",
+                            "ratio": ratio(ours["rate"], wget2["rate"]),
+                            "met": (ratio(ours["rate"], wget2["rate"]) or 0) >= 1.0})
+        if ours and wget2 and n == 20_000:
+            targets.append({"target": "crawl 20,000 pages: peak RSS ≤ wget2",
+                            "ratio": ratio(ours["rss_mib"], wget2["rss_mib"]),
+                            "met": ours["rss_mib"] <= wget2["rss_mib"]})
+        if ours and n == 100_000:
+            targets.append({"target": "crawl 100,000 pages: peak RSS ≤ 64 MiB",
+                            "ratio": ours["rss_mib"], "met": ours["rss_mib"] <= 64})
+        if ours and n == 1_000_000:
+            targets.append({"target": "crawl 1,000,000 pages: peak RSS ≤ 256 MiB",
+                            "ratio": ours["rss_mib"], "met": ours["rss_mib"] <= 256})
+        if ours:
+            targets.append({"target": f"crawl {n:,} pages: every page reached and every broken "
+                                      "link requested, every run",
+                            "ratio": ours["complete_runs"] / ours["runs"],
+                            "met": ours["complete_runs"] == ours["runs"]})
+    out["targets"] = targets
+
+
 # --- report ----------------------------------------------------------------------------------
 
 def fmt(v, spec=".2f", none="—"):
@@ -754,8 +1000,35 @@ def markdown(results, meta):
                          f"| {fmt(r['rss_mib'], '.1f')} | {fmt(r.get('peak_in_flight'), '.0f')} "
                          f"| {r['complete_runs']}/{r['runs']} |")
         lines.append("")
+    if "crawl" in results:
+        c = results["crawl"]
+        lines += ["### Crawl (nginx, the crawl site; medians; pages counted in nginx's access "
+                  "log: distinct HTML pages fetched with GET and answered 200)", "",
+                  "| pages | tool | concurrency | runs | pages reached | wall s | pages/s "
+                  "| CPU s | CPU ms/page | peak RSS MiB | requests | broken links requested "
+                  "| complete runs |",
+                  "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in c.get("summary", []):
+            lines.append(
+                f"| {r['n']:,} | {r['tool']} | {r['concurrency']} | {r['runs']} "
+                f"| {fmt(r['pages'], ',.0f')} / {r['expected_pages']:,} | {fmt(r['wall'])} "
+                f"| {fmt(r['rate'], ',.0f')} | {fmt(r['cpu'])} | {fmt(r['cpu_per_page_ms'], '.3f')} "
+                f"| {fmt(r['rss_mib'], '.1f')} | {fmt(r['requests'], ',.0f')} "
+                f"| {fmt(r['broken'], '.0f')} / {r['expected_broken']} "
+                f"| {r['complete_runs']}/{r['runs']} |")
+        lines.append("")
+        perf = c.get("perf")
+        if perf and "symbols" in perf:
+            lines += [f"`{perf['command']}` ({perf.get('samples')} samples), self time:", "",
+                      "| % | DSO, symbol |", "|---:|---|"]
+            lines += [f"| {p['percent']:.2f} | `{p['what']}` |" for p in perf["symbols"]]
+            lines += ["", "| % | DSO |", "|---:|---|"]
+            lines += [f"| {p['percent']:.2f} | `{p['what']}` |" for p in perf["dsos"]]
+            lines.append("")
+        elif perf:
+            lines += [f"perf: {perf.get('error')}", ""]
     targets = []
-    for key in ("audit", "audit1m", "slow"):
+    for key in ("audit", "audit1m", "slow", "crawl"):
         targets += results.get(key, {}).get("targets", [])
     if targets:
         lines += ["### Audit targets", "", "| target | measured | |", "|---|---:|---|"]
@@ -792,7 +1065,10 @@ def versions():
             return "unavailable"
     return {"go": first(["/usr/lib/go-1.19/bin/go", "version"]), "curl": first(["curl", "-V"]),
             "wget2": first(["wget2", "--version"]), "wrk": first(["wrk", "-v"]),
-            "nginx": first(["nginx", "-v"])}
+            "nginx": first(["nginx", "-v"]), "node": first(["node", "--version"]),
+            "linkchecker": first(["linkchecker", "--version"]),
+            "linkinator": first([os.path.join(NPM_BIN, "linkinator"), "--version"]),
+            "blc": first([os.path.join(NPM_BIN, "blc"), "--version"])}
 
 
 def main():
@@ -820,13 +1096,30 @@ def main():
     parser.add_argument("--slow-urls", type=int, default=10_000)
     parser.add_argument("--slow-workers", type=int, default=10_000)
     parser.add_argument("--delay-ms", type=int, default=1000)
+    parser.add_argument("--crawl-sizes", default="20000,100000",
+                        help="crawl site sizes in pages (1000000 works; the site is ~4 GB)")
+    parser.add_argument("--crawl-tools", default=",".join(CRAWL_TOOLS),
+                        help="crawl contestants (default: %(default)s)")
+    parser.add_argument("--crawl-concurrency", type=int, default=64,
+                        help="each crawler's concurrency: siteaudit --workers/--per-host, wget2 "
+                             "--max-threads, linkinator --concurrency, LinkChecker --threads, "
+                             "blc --requests/--host-requests (default 64)")
+    parser.add_argument("--crawl-slow-reps", type=int,
+                        help="repetitions of linkinator, LinkChecker and blc (default 2)")
+    parser.add_argument("--crawl-slow-max", type=int, default=20_000,
+                        help="largest site linkinator, LinkChecker and blc crawl (default "
+                             "20000: they take minutes a run above it)")
+    parser.add_argument("--perf", action="store_true",
+                        help="crawl: one `perf record` run of siteaudit on the first size")
+    parser.add_argument("--perf-freq", type=int, default=2999, help="perf record -F")
+    parser.add_argument("--perf-top", type=int, default=30, help="perf symbols in the table")
     parser.add_argument("--port", type=int, default=18080, help="nginx port (default 18080)")
     args = parser.parse_args()
 
     sections = args.sections or ["runtime", "http", "audit", "slow"]
     if "all" in sections:
         sections = ["runtime", "http", "audit", "audit1m", "slow"]
-    known = {"runtime", "http", "audit", "audit1m", "slow"}
+    known = {"runtime", "http", "audit", "audit1m", "slow", "crawl"}
     for s in sections:
         if s not in known:
             parser.error(f"unknown section {s!r}")
@@ -837,6 +1130,12 @@ def main():
     args.http_requests = args.http_requests or (20_000 if q else 60_000)
     args.wrk_seconds = args.wrk_seconds or (2 if q else 5)
     args.sizes = [int(s) for s in args.sizes.split(",")]
+    args.crawl_sizes = [int(s) for s in args.crawl_sizes.split(",")]
+    args.crawl_tools = args.crawl_tools.split(",")
+    args.crawl_slow_reps = args.crawl_slow_reps or (1 if q else 2)
+    for t in args.crawl_tools:
+        if t not in CRAWL_TOOLS:
+            parser.error(f"unknown crawl tool {t!r}; known: {', '.join(CRAWL_TOOLS)}")
     args.workers = [int(s) for s in args.workers.split(",")]
     args.connections = [int(s) for s in args.connections.split(",")]
     args.tools = args.tools.split(",")
@@ -852,13 +1151,21 @@ def main():
 
     needs = {"runtime": ["runtime_bench", "go_runtime"], "http": ["http_bench"],
              "audit": ["siteaudit", "go_pool"], "audit1m": ["siteaudit", "go_pool"],
-             "slow": ["siteaudit", "go_pool"]}
+             "slow": ["siteaudit", "go_pool"], "crawl": ["siteaudit"]}
     for s in sections:
         for b in needs[s]:
-            if b == "siteaudit" and "siteaudit" not in args.tools:
+            if b == "siteaudit" and "siteaudit" not in (args.crawl_tools if s == "crawl"
+                                                        else args.tools):
                 continue
             if not os.access(BIN[b], os.X_OK):
                 raise SystemExit(f"bench: {BIN[b]} is missing; run scripts/bench/run (it builds)")
+    if "crawl" in sections:
+        for t, path in (("linkinator", os.path.join(NPM_BIN, "linkinator")),
+                        ("blc", os.path.join(NPM_BIN, "blc")), ("wget2", shutil.which("wget2")),
+                        ("linkchecker", shutil.which("linkchecker"))):
+            if t in args.crawl_tools and not (path and os.access(path, os.X_OK)):
+                raise SystemExit(f"bench: {t} is missing; run scripts/bench/run (it installs "
+                                 "the Debian packages and the npm ones into build/bench/npm)")
 
     os.makedirs(OUT, exist_ok=True)
     meta = {"machine": machine(), "date": datetime.datetime.now().astimezone().isoformat(
@@ -869,7 +1176,7 @@ def main():
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = os.path.join(OUT, f"results-{stamp}.json")
     functions = {"runtime": section_runtime, "http": section_http, "audit": section_audit,
-                 "audit1m": section_audit1m, "slow": section_slow}
+                 "audit1m": section_audit1m, "slow": section_slow, "crawl": section_crawl}
     try:
         for s in sections:
             log(f"== {s}")

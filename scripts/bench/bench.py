@@ -66,23 +66,42 @@ def log(*args):
 class Run:
     """One measured process: wall seconds, CPU seconds, peak RSS, exit status, output."""
 
-    def __init__(self, wall, user, sys_, rss_kib, status, stdout, stderr):
+    def __init__(self, wall, user, sys_, rss_kib, status, stdout, stderr, timed_out=False):
         self.wall, self.user, self.sys, self.rss_kib = wall, user, sys_, rss_kib
         self.status, self.stdout, self.stderr = status, stdout, stderr
+        self.timed_out = timed_out
 
     @property
     def cpu(self):
         return self.user + self.sys
 
 
-def measure(cmd, env=None, cwd=None, timeout=3600):
-    """Runs `cmd` under /usr/bin/time -v; wall time is measured here (time -v rounds to 10 ms)."""
+def measure(cmd, env=None, cwd=None, timeout=3600, stop_on_timeout=False):
+    """Runs `cmd` under /usr/bin/time -v; wall time is measured here (time -v rounds to 10 ms).
+    stop_on_timeout: at `timeout`, SIGINT the command's process group (time -v ignores it and
+    still reports; SIGKILL 10 s later) and return the run marked timed_out, instead of raising."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tfile:
         full_env = dict(os.environ)
         full_env.update(env or {})
         start = time.perf_counter()
-        p = subprocess.run(["/usr/bin/time", "-v", "-o", tfile.name] + cmd, env=full_env, cwd=cwd,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+        p = subprocess.Popen(["/usr/bin/time", "-v", "-o", tfile.name] + cmd, env=full_env,
+                             cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             start_new_session=stop_on_timeout)
+        timed_out = False
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if not stop_on_timeout:
+                p.kill()
+                p.communicate()
+                raise
+            timed_out = True
+            os.killpg(p.pid, signal.SIGINT)
+            try:
+                out, err = p.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                out, err = p.communicate()
         wall = time.perf_counter() - start
         text = tfile.read()
 
@@ -90,9 +109,10 @@ def measure(cmd, env=None, cwd=None, timeout=3600):
         m = re.search(re.escape(name) + r":\s*([0-9.]+)", text)
         return float(m.group(1)) if m else float("nan")
 
+    rss = field("Maximum resident set size (kbytes)")
     return Run(wall, field("User time (seconds)"), field("System time (seconds)"),
-               int(field("Maximum resident set size (kbytes)")), p.returncode,
-               p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"))
+               int(rss) if rss == rss else 0, p.returncode,
+               out.decode(errors="replace"), err.decode(errors="replace"), timed_out)
 
 
 def median(values):
@@ -143,13 +163,15 @@ def stop(proc, sig=signal.SIGTERM):
 class Nginx:
     """nginx serving `root` on 127.0.0.1:port: one worker, keep-alive, no access log unless
     `access_log` names a file (unbuffered "METHOD PATH STATUS" lines, for the crawl section);
-    `headers` are nginx directives added to the one location (e.g. add_header)."""
+    `headers` are nginx directives added to the one location (e.g. add_header);
+    `keep_error_log` is where nginx's error log is copied when it stops."""
 
-    def __init__(self, root, port, access_log=None, headers=""):
+    def __init__(self, root, port, access_log=None, headers="", keep_error_log=None):
         self.root, self.port = root, port
         self.prefix = tempfile.mkdtemp(prefix="siteaudit-nginx-")
         template = open(os.path.join(HERE, "nginx.conf.in")).read()
         nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        self.keep_error_log = keep_error_log
         log_conf = "access_log off;"
         if access_log:
             log_conf = ("log_format crawl '$request_method $request_uri $status';\n"
@@ -173,6 +195,11 @@ class Nginx:
 
     def __exit__(self, *exc):
         stop(self.proc, signal.SIGQUIT)  # graceful: the master waits for its worker
+        if self.keep_error_log:
+            try:
+                shutil.copyfile(os.path.join(self.prefix, "error.log"), self.keep_error_log)
+            except OSError:
+                pass
         shutil.rmtree(self.prefix, ignore_errors=True)
 
 
@@ -767,12 +794,12 @@ def count_access_log(path):
             "missing_requested": sorted(missing), "methods": methods}
 
 
-def run_crawler(tool, origin, n, expected, concurrency, access_log, raw_dir, rep):
+def run_crawler(tool, origin, n, expected, concurrency, access_log, raw_dir, rep, timeout):
     work = tempfile.mkdtemp(prefix=f"siteaudit-crawl-{tool}-", dir=OUT)
     try:
         cmd = crawl_commands(tool, origin, concurrency, work)
         open(access_log, "w").close()  # nginx appends (O_APPEND) to the emptied file
-        r = measure(cmd, cwd=work, timeout=7200)
+        r = measure(cmd, cwd=work, timeout=timeout, stop_on_timeout=True)
         seen = count_access_log(access_log)
         base = os.path.join(raw_dir, f"{tool}-{n}-rep{rep}")
         with open(base + ".out", "w") as f:
@@ -792,14 +819,15 @@ def run_crawler(tool, origin, n, expected, concurrency, access_log, raw_dir, rep
         broken_found = len(set(seen["missing_requested"]) & set(expected["broken"]))
         rec = {"tool": tool, "pages_total": n, "rep": rep, "concurrency": concurrency,
                "wall": r.wall, "user": r.user, "sys": r.sys, "cpu": r.cpu,
-               "rss_kib": r.rss_kib, "exit": r.status, "cmd": " ".join(cmd),
+               "rss_kib": r.rss_kib, "exit": r.status, "timed_out": r.timed_out,
+               "cmd": " ".join(cmd),
                "pages": seen["pages"], "expected_pages": expected["pages"],
                "requests": seen["requests"], "distinct_paths": seen["distinct_paths"],
                "methods": seen["methods"], "broken_requested": broken_found,
                "expected_broken": len(expected["broken"]), "own": own}
         rec["rate"] = rec["pages"] / r.wall if r.wall else 0.0
         rec["cpu_per_page_ms"] = r.cpu / rec["pages"] * 1000 if rec["pages"] else None
-        rec["complete"] = (rec["pages"] == expected["pages"] and
+        rec["complete"] = (not r.timed_out and rec["pages"] == expected["pages"] and
                            broken_found == len(expected["broken"]))
         if not rec["complete"]:
             rec["stderr_tail"] = r.stderr[-500:]
@@ -863,20 +891,25 @@ def section_crawl(args, results):
         access_log = os.path.join(raw_dir, "access.log")
         tools = [t for t in args.crawl_tools if n <= args.crawl_slow_max or
                  t not in SLOW_CRAWLERS]
+        # The same server as the other sections' (8,192 connections). linkinator opens a
+        # socket per request and keeps it open (about 20,000 at --concurrency 64 on 20,000
+        # pages): nginx then closes idle ones, and linkinator reports those links broken.
         with Nginx(root, port, access_log=access_log,
-                   headers="add_header LinkChecker siteaudit-bench;"):
+                   headers="add_header LinkChecker siteaudit-bench;",
+                   keep_error_log=os.path.join(raw_dir, f"nginx-{n}.error.log")):
             for rep in range(args.reps):
                 for tool in rotate(tools, rep):
                     if tool in SLOW_CRAWLERS and rep >= args.crawl_slow_reps:
                         continue
                     rec = run_crawler(tool, origin, n, expected, args.crawl_concurrency,
-                                      access_log, raw_dir, rep)
+                                      access_log, raw_dir, rep, args.crawl_timeout)
                     out["runs"].append(rec)
                     log(f"crawl rep {rep} n={n} {tool}: {rec['pages']:,}/{expected['pages']:,} "
                         f"pages in {rec['wall']:.2f} s = {rec['rate']:.0f} pages/s, cpu "
                         f"{rec['cpu']:.2f} s, rss {rec['rss_kib'] / 1024:.1f} MiB, "
                         f"{rec['requests']:,} requests, broken {rec['broken_requested']}/"
                         f"{rec['expected_broken']}, exit {rec['exit']} "
+                        f"{'TIMED OUT ' if rec['timed_out'] else ''}"
                         f"{'ok' if rec['complete'] else 'INCOMPLETE'}")
             if args.perf and n == args.crawl_sizes[0]:
                 crawl_perf(args, origin, n, raw_dir, out)
@@ -1109,6 +1142,9 @@ def main():
     parser.add_argument("--crawl-slow-max", type=int, default=20_000,
                         help="largest site linkinator, LinkChecker and blc crawl (default "
                              "20000: they take minutes a run above it)")
+    parser.add_argument("--crawl-timeout", type=int, default=900,
+                        help="seconds a crawler may run before it is stopped and its run "
+                             "counted incomplete (default 900)")
     parser.add_argument("--perf", action="store_true",
                         help="crawl: one `perf record` run of siteaudit on the first size")
     parser.add_argument("--perf-freq", type=int, default=2999, help="perf record -F")

@@ -110,9 +110,12 @@ def measure(cmd, env=None, cwd=None, timeout=3600, stop_on_timeout=False):
         return float(m.group(1)) if m else float("nan")
 
     rss = field("Maximum resident set size (kbytes)")
-    return Run(wall, field("User time (seconds)"), field("System time (seconds)"),
-               int(rss) if rss == rss else 0, p.returncode,
-               out.decode(errors="replace"), err.decode(errors="replace"), timed_out)
+    run = Run(wall, field("User time (seconds)"), field("System time (seconds)"),
+              int(rss) if rss == rss else 0, p.returncode,
+              out.decode(errors="replace"), err.decode(errors="replace"), timed_out)
+    # Preemptions: on a shared machine, how often others' work took the CPU from this one.
+    run.involuntary_switches = field("Involuntary context switches")
+    return run
 
 
 def median(values):
@@ -820,6 +823,7 @@ def run_crawler(tool, origin, n, expected, concurrency, access_log, raw_dir, rep
         rec = {"tool": tool, "pages_total": n, "rep": rep, "concurrency": concurrency,
                "wall": r.wall, "user": r.user, "sys": r.sys, "cpu": r.cpu,
                "rss_kib": r.rss_kib, "exit": r.status, "timed_out": r.timed_out,
+               "involuntary_switches": r.involuntary_switches,
                "cmd": " ".join(cmd),
                "pages": seen["pages"], "expected_pages": expected["pages"],
                "requests": seen["requests"], "distinct_paths": seen["distinct_paths"],
@@ -864,12 +868,12 @@ def crawl_perf(args, origin, n, raw_dir, out):
         for line in rep.stdout.splitlines():
             m = re.match(r"\s*([0-9.]+)%\s+(.*\S)", line)
             if m and not line.lstrip().startswith("#"):
-                rows.append({"percent": float(m.group(1)), "what": re.sub(r"\s+", " ", m.group(2))})
+                what = re.sub(r"(\s+-)+$", "", m.group(2))  # the empty IPC columns
+                rows.append({"percent": float(m.group(1)), "what": re.sub(r"\s+", " ", what)})
         profile[key] = rows[:args.perf_top]
-    samples = re.search(r"Samples: (\S+)", subprocess.run(
-        ["perf", "report", "-i", data, "--stdio", "--header-only"], capture_output=True,
-        text=True).stdout)
-    profile["samples"] = samples.group(1) if samples else None
+        samples = re.search(r"# Samples: (\S+) of event '([^']*)'", rep.stdout)
+        if samples:
+            profile["samples"] = f"{samples.group(1)} samples of {samples.group(2)}"
     out["perf"] = profile
     log(f"perf profile of siteaudit --crawl at {n} pages: {raw_dir}/perf-siteaudit-{n}-*.txt")
 
@@ -1052,7 +1056,7 @@ def markdown(results, meta):
         lines.append("")
         perf = c.get("perf")
         if perf and "symbols" in perf:
-            lines += [f"`{perf['command']}` ({perf.get('samples')} samples), self time:", "",
+            lines += [f"`{perf['command']}` ({perf.get('samples')}), self time:", "",
                       "| % | DSO, symbol |", "|---:|---|"]
             lines += [f"| {p['percent']:.2f} | `{p['what']}` |" for p in perf["symbols"]]
             lines += ["", "| % | DSO |", "|---:|---|"]

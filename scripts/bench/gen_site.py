@@ -50,14 +50,23 @@ def page_html(i, n):
     )
 
 
-def write_pages(root, n):
-    """Writes the pages unless a complete set is already there (stamp file `.pages`)."""
-    stamp = os.path.join(root, ".pages")
+def page_dirs(root, n, stamp):
+    """Makes root/p/K for n pages and returns True, or returns False when the stamp file says a
+    complete set of n pages is there already."""
+    stamp = os.path.join(root, stamp)
     if os.path.exists(stamp) and open(stamp).read().strip() == str(n):
         return False
     os.makedirs(root, exist_ok=True)
     for d in range((n + PER_DIR - 1) // PER_DIR):
         os.makedirs(os.path.join(root, "p", str(d)), exist_ok=True)
+    return True
+
+
+def write_pages(root, n):
+    """Writes the pages unless a complete set is already there (stamp file `.pages`)."""
+    if not page_dirs(root, n, ".pages"):
+        return False
+    stamp = os.path.join(root, ".pages")
     for i in range(n):
         with open(os.path.join(root, "p", str(i // PER_DIR), f"{i}.html"), "w") as f:
             f.write(page_html(i, n))
@@ -251,12 +260,9 @@ def crawl_expected(n):
 
 def write_crawl_pages(root, n):
     """The crawl site under root, unless a complete one is there (stamp file `.crawl-pages`)."""
-    stamp = os.path.join(root, ".crawl-pages")
-    if os.path.exists(stamp) and open(stamp).read().strip() == str(n):
+    if not page_dirs(root, n, ".crawl-pages"):
         return False
-    os.makedirs(root, exist_ok=True)
-    for d in range((n + PER_DIR - 1) // PER_DIR):
-        os.makedirs(os.path.join(root, "p", str(d)), exist_ok=True)
+    stamp = os.path.join(root, ".crawl-pages")
     # Each page gets its own modification time, as pages edited on different days have:
     # nginx's ETag is mtime-size, and wget2 does not parse a page whose ETag it has seen
     # ("Not scanning ... (known ETag)"), so pages written in the same second with the same

@@ -724,7 +724,7 @@ def section_slow(args, results):
 
 # --- crawl: siteaudit --crawl against the crawling link checkers ------------------------------
 
-CRAWL_TOOLS = ["siteaudit", "wget2", "linkinator", "linkchecker", "blc"]
+CRAWL_TOOLS = ["siteaudit", "siteaudit-baseline", "wget2", "linkinator", "linkchecker", "blc"]
 SLOW_CRAWLERS = ("linkinator", "linkchecker", "blc")  # fewer repetitions (--crawl-slow-reps)
 NPM_BIN = os.path.join(BUILD, "npm", "node_modules", ".bin")
 LINKCHECKER_RC = """[checking]
@@ -746,8 +746,9 @@ def crawl_site(n, origin):
 def crawl_commands(tool, origin, concurrency, work):
     """The command line of each crawler: recursion unlimited, same concurrency, one origin."""
     start = origin + "/"
-    if tool == "siteaudit":
-        return [BIN["siteaudit"], "--crawl", start, "--workers", str(concurrency),
+    if tool in ("siteaudit", "siteaudit-baseline"):
+        binary = BIN["siteaudit" if tool == "siteaudit" else "siteaudit_baseline"]
+        return [binary, "--crawl", start, "--workers", str(concurrency),
                 "--per-host", str(concurrency), "--json", os.path.join(work, "report.json"),
                 "--no-progress", "--quiet"]
     if tool == "wget2":
@@ -811,7 +812,7 @@ def run_crawler(tool, origin, n, expected, concurrency, access_log, raw_dir, rep
         shutil.copyfile(access_log, base + ".access.log")
         subprocess.run(["gzip", "-f", base + ".access.log"], check=False)
         own = {}
-        if tool == "siteaudit":
+        if tool in ("siteaudit", "siteaudit-baseline"):
             try:
                 with open(os.path.join(work, "report.json")) as f:
                     crawl = json.load(f).get("crawl", {})
@@ -946,6 +947,17 @@ def section_crawl(args, results):
             targets.append({"target": f"crawl {n:,} pages: pages/s ≥ 1.0× wget2",
                             "ratio": ratio(ours["rate"], wget2["rate"]),
                             "met": (ratio(ours["rate"], wget2["rate"]) or 0) >= 1.0})
+        base = by.get((n, "siteaudit-baseline"))
+        if ours and base:
+            # An A/B of two builds in one invocation, as the audit section's.
+            targets.append({"target": f"crawl {n:,} pages: pages/s ≥ 0.95× the baseline build",
+                            "ratio": ratio(ours["rate"], base["rate"]),
+                            "met": (ratio(ours["rate"], base["rate"]) or 0) >= 0.95})
+            targets.append({"target": f"crawl {n:,} pages: CPU per page ≤ 1.05× the baseline "
+                                      "build",
+                            "ratio": ratio(ours["cpu_per_page_ms"], base["cpu_per_page_ms"]),
+                            "met": (ratio(ours["cpu_per_page_ms"], base["cpu_per_page_ms"])
+                                    or 9) <= 1.05})
         if ours and wget2 and n == 20_000:
             targets.append({"target": "crawl 20,000 pages: peak RSS ≤ wget2",
                             "ratio": ratio(ours["rss_mib"], wget2["rss_mib"]),
@@ -1122,7 +1134,8 @@ def main():
     parser.add_argument("--sizes", default="20000,100000", help="audit site sizes")
     parser.add_argument("--baseline", metavar="BINARY",
                         help="another siteaudit binary (e.g. an older commit's build) run as the "
-                             "audit tool 'siteaudit-baseline', alternating with this build")
+                             "audit and crawl tool 'siteaudit-baseline', alternating with this "
+                             "build")
     parser.add_argument("--tools", default=",".join(t for t in AUDIT_TOOLS
                                                     if t != "siteaudit-baseline"),
                         help="audit contestants (default: %(default)s)")
@@ -1135,7 +1148,8 @@ def main():
     parser.add_argument("--delay-ms", type=int, default=1000)
     parser.add_argument("--crawl-sizes", default="20000,100000",
                         help="crawl site sizes in pages (1000000 works; the site is ~4 GB)")
-    parser.add_argument("--crawl-tools", default=",".join(CRAWL_TOOLS),
+    parser.add_argument("--crawl-tools", default=",".join(t for t in CRAWL_TOOLS
+                                                          if t != "siteaudit-baseline"),
                         help="crawl contestants (default: %(default)s)")
     parser.add_argument("--crawl-concurrency", type=int, default=64,
                         help="each crawler's concurrency: siteaudit --workers/--per-host, wget2 "
@@ -1181,9 +1195,10 @@ def main():
     args.tools = args.tools.split(",")
     if args.baseline:
         BIN["siteaudit_baseline"] = os.path.abspath(args.baseline)
-        if "siteaudit-baseline" not in args.tools:
-            args.tools.insert(1, "siteaudit-baseline")
-    elif "siteaudit-baseline" in args.tools:
+        for tools in (args.tools, args.crawl_tools):
+            if "siteaudit-baseline" not in tools:
+                tools.insert(1, "siteaudit-baseline")
+    elif "siteaudit-baseline" in args.tools + args.crawl_tools:
         parser.error("the tool siteaudit-baseline needs --baseline BINARY")
     for t in args.tools:
         if t not in AUDIT_TOOLS:

@@ -201,8 +201,8 @@ class Nginx:
         if self.keep_error_log:
             try:
                 shutil.copyfile(os.path.join(self.prefix, "error.log"), self.keep_error_log)
-            except OSError:
-                pass
+            except OSError as e:
+                log(f"warning: nginx's error log not kept: {e}")
         shutil.rmtree(self.prefix, ignore_errors=True)
 
 

@@ -1,6 +1,7 @@
 // link_collector.cpp — which elements and attributes are links, and how they resolve.
 #include "audit/link_collector.hpp"
 
+#include <array>
 #include <utility>
 
 #include "siteaudit/net/ascii.hpp"
@@ -171,6 +172,15 @@ net::UrlResult LinkResolver::resolve(std::string_view reference) const {
   return net::resolve_url(base_, reference);
 }
 
+// kPlainAscii marks the bytes input_stream() keeps as they are without a second look: NUL,
+// the ASCII whitespace the standard keeps (\t \n \f \r) and printable ASCII.
+constexpr auto kPlainAscii = [] {
+  std::array<bool, 256> plain{};
+  for (int b = 0x20; b < 0x7F; ++b) plain[static_cast<std::size_t>(b)] = true;
+  for (const int b : {0x00, 0x09, 0x0A, 0x0C, 0x0D}) plain[static_cast<std::size_t>(b)] = true;
+  return plain;
+}();
+
 std::string_view input_stream(std::string_view html, std::string& buffer) {
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
   std::size_t copied = 0;  // html[0, copied) is in `buffer` already (when it is used)
@@ -188,6 +198,10 @@ std::string_view input_stream(std::string_view html, std::string& buffer) {
   const std::size_t n = html.size();
   std::size_t i = 0;
   while (i < n) {
+    // Nearly every byte of a page is printable ASCII or whitespace: skip those with one table
+    // look-up each before looking at the byte that may need a decision.
+    while (i < n && kPlainAscii[static_cast<unsigned char>(html[i])]) ++i;
+    if (i == n) break;
     const auto byte = static_cast<unsigned char>(html[i]);
     if (byte < 0x80) {
       const bool control = (byte >= 0x01 && byte <= 0x08) || byte == 0x0B ||

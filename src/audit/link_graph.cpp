@@ -81,12 +81,14 @@ void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepte
   // Once the check has ended, only a target that failed or redirected wants its referrers.
   if (entry.settled && !entry.keep) return;
   if (entry.referrers.size() >= model::kMaxReferrers) return;
-  entry.referrers.push_back(model::Referrer{.page = std::string(link->page),
-                                            .line = link->line,
-                                            .element = std::string(link->element),
-                                            .attribute = std::string(link->attribute),
-                                            .text = std::string(link->text),
-                                            .url = std::string(link->written)});
+  Edge edge{.page = link->page_identity,
+            .element = name_locked(link->element),
+            .attribute = name_locked(link->attribute),
+            .line = link->line,
+            .text_size = static_cast<std::uint32_t>(link->text.size())};
+  edge.text_url.reserve(link->text.size() + link->written.size());
+  edge.text_url.append(link->text).append(link->written);
+  entry.referrers.push_back(std::move(edge));
 }
 
 void LinkGraph::fragment_link(std::uint64_t target, std::string_view fragment,
@@ -156,6 +158,19 @@ void LinkGraph::check_alternates_locked(Report& report) {
   }
 }
 
+const std::string* LinkGraph::name_locked(std::string_view name) {
+  return &*names_.emplace(name).first;  // node-based: the address outlives later inserts
+}
+
+std::string_view LinkGraph::page_url(std::uint64_t page, const Report& report) const {
+  auto it = entries_.find(page);
+  // A referrer is a page that was parsed, so it was accepted and has its Result.
+  if (it == entries_.end() || it->second.seq >= report.results.size()) {
+    rt::fatal("LinkGraph: a referring page has no result");
+  }
+  return report.results[it->second.seq].url;
+}
+
 void LinkGraph::parsed(const Job& job, PageSummary page) {
   std::lock_guard lock(mutex_);
   Entry& entry = entry_locked(job.identity);
@@ -171,7 +186,7 @@ void LinkGraph::settled(const Job& job, const Result& result) {
   entry.seq = job.seq;
   entry.settled = true;
   entry.keep = keep;
-  if (!keep) std::vector<model::Referrer>().swap(entry.referrers);
+  if (!keep) std::vector<Edge>().swap(entry.referrers);
 }
 
 void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool orphans_decidable,
@@ -184,7 +199,18 @@ void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool o
   }
   if (entry.keep && entry.referrer_total > 0) {
     ResultDetail& detail = result.details();
-    detail.referrers = std::move(entry.referrers);
+    detail.referrers.reserve(entry.referrers.size());
+    for (const Edge& edge : entry.referrers) {
+      const std::string_view text_url = edge.text_url;
+      detail.referrers.push_back(
+          model::Referrer{.page = std::string(page_url(edge.page, report)),
+                          .line = edge.line,
+                          .element = *edge.element,
+                          .attribute = *edge.attribute,
+                          .text = std::string(text_url.substr(0, edge.text_size)),
+                          .url = std::string(text_url.substr(edge.text_size))});
+    }
+    std::vector<Edge>().swap(entry.referrers);
     detail.referrer_count = entry.referrer_total;
     if (result.outcome == Outcome::failed) {
       ++crawl.broken;

@@ -85,6 +85,13 @@ std::string normalised(std::string_view url) {
   return normal.ok() ? std::move(normal.url) : std::string(url);
 }
 
+// thread_extractor() is the calling OS thread's extractor, made on first use. Not inlined, so
+// that no caller keeps a thread-local address across a point where its fiber may migrate.
+[[gnu::noinline]] LinkExtractor& thread_extractor() {
+  thread_local std::unique_ptr<LinkExtractor> extractor = make_link_extractor();
+  return *extractor;
+}
+
 }  // namespace
 
 RobotsDirectives robots_directives(std::string_view x_robots_tag) {
@@ -111,7 +118,7 @@ bool is_html_type(std::string_view content_type) {
 }
 
 PageCrawler::PageCrawler(Frontier& frontier, LinkGraph& graph)
-    : frontier_(frontier), graph_(graph), extractor_(make_link_extractor()) {}
+    : frontier_(frontier), graph_(graph) {}
 
 void PageCrawler::crawl(const Job& job, Result& result, FetchedPage& page) {
   if (result.outcome == Outcome::cancelled || result.outcome == Outcome::skipped) return;
@@ -126,8 +133,7 @@ void PageCrawler::crawl(const Job& job, Result& result, FetchedPage& page) {
     // The page lives at its final URL: the crawl parses it there (once, however many URLs
     // redirect to it), and the redirect counts as a link to it.
     const std::string& target = result.detail->final_url;
-    const LinkOrigin origin{.page = job.url,
-                            .page_identity = job.identity,
+    const LinkOrigin origin{.page_identity = job.identity,
                             .element = "redirect",
                             .attribute = "location",
                             .written = target};
@@ -148,7 +154,9 @@ void PageCrawler::crawl(const Job& job, Result& result, FetchedPage& page) {
     graph_.page_failed();
     return;
   }
-  ExtractResult extracted = extractor_->extract(text.utf8, page.url);
+  // No suspension point between taking the thread's extractor and the end of extract():
+  // the fiber stays on this thread for as long as it uses it.
+  ExtractResult extracted = thread_extractor().extract(text.utf8, page.url);
   std::string().swap(page.body);  // the DOM is gone too: only the links are left
   if (!extracted.ok()) {
     add_finding(result, FindingCode::page_not_parsed,
@@ -195,8 +203,7 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
                             link.element, link.attribute, link.resolved),
                 link.line);
     }
-    const LinkOrigin origin{.page = job.url,
-                            .page_identity = job.identity,
+    const LinkOrigin origin{.page_identity = job.identity,
                             .line = link.line,
                             .element = link.element,
                             .attribute = link.attribute,

@@ -1,12 +1,13 @@
 // page_crawler.hpp — crawl mode's step on a worker: a fetched page's links to the frontier.
 //
 // A worker that checked an in-scope page (Job::parse) hands the page to its PageCrawler. The
-// crawler parses it with the worker's own LinkExtractor (a parser keeps state between pages,
-// so one per fiber), offers every http(s) link to the Frontier — which never blocks, so a
-// worker cannot deadlock on the jobs channel only workers drain — counts the links that are
-// not requested (mailto:, tel:, javascript:, data:), tells the LinkGraph what the page says
-// about itself, and adds the page's own findings (mixed content, invalid links) to its
-// Result. The page's DOM lives only inside crawl(); the body is the caller's.
+// crawler parses it with its OS thread's LinkExtractor (a parser keeps state between pages, so
+// it cannot be shared; parsing never waits, so a fiber cannot leave its thread while it
+// parses, and one per thread is enough: two parsers instead of 64), offers every http(s) link to
+// the Frontier — which never blocks, so a worker cannot deadlock on the jobs channel only workers
+// drain — counts the links that are not requested (mailto:, tel:, javascript:, data:), tells the
+// LinkGraph what the page says about itself, and adds the page's own findings (mixed content,
+// invalid links) to its Result. The page's DOM lives only inside crawl(); the body is the caller's.
 //
 // It offers links before the worker sends the page's Result, so the frontier's count of work
 // in flight cannot reach zero while a page may still add work.
@@ -16,7 +17,8 @@
 //   Result result = checker.check(ctx, job, job.parse ? &page : nullptr);
 //   if (job.parse) crawler.crawl(job, result, page);
 //
-// Thread safety: one PageCrawler per fiber; the Frontier and LinkGraph it shares are safe.
+// Thread safety: one PageCrawler per fiber; the Frontier and LinkGraph it shares are safe,
+// and the extractor is the calling thread's (thread_extractor()).
 #pragma once
 
 #include <memory>
@@ -44,7 +46,6 @@ class PageCrawler {
 
   Frontier& frontier_;
   LinkGraph& graph_;
-  std::unique_ptr<LinkExtractor> extractor_;
 };
 
 // RobotsDirectives are the indexing rules of a page's X-Robots-Tag headers.

@@ -16,8 +16,7 @@ WorkerPool::WorkerPool(unsigned count, const rt::Context& ctx, Frontier& frontie
     workers_.add(1);
     rt::go(
         [this, &ctx, &frontier, &checker, graph, jobs, results] {
-          // The crawler (and its parser) is made on the worker's first page, not for workers
-          // that never see one.
+          // The crawler is made on the worker's first page; its parser is its thread's.
           std::optional<PageCrawler> crawler;
           for (Job& job : jobs) {
             if (ctx.is_done()) {

@@ -60,8 +60,7 @@ TEST_CASE("LinkGraph: referrers are kept for a URL that failed, dropped for one 
   model::Report report = report_of({"https://a.test/", "https://a.test/gone", "https://a.test/ok"});
   in_runtime([&] {
     LinkGraph graph;
-    const LinkOrigin from_home{.page = "https://a.test/",
-                               .page_identity = 1,
+    const LinkOrigin from_home{.page_identity = 1,
                                .line = 7,
                                .element = "a",
                                .attribute = "href",
@@ -98,7 +97,7 @@ TEST_CASE("LinkGraph: orphans only when the crawl is complete; missing pages; no
                                       "https://a.test/unlisted", "https://a.test/hidden"});
     in_runtime([&] {
       LinkGraph graph;
-      const LinkOrigin home{.page = "https://a.test/", .page_identity = 1};
+      const LinkOrigin home{.page_identity = 1};
       graph.offered(1, Offer{.found = Discovery::input}, true, 0);
       graph.offered(1, Offer{.source = 0, .line = 2, .found = Discovery::sitemap}, false, 0);
       graph.offered(2, Offer{.source = 0, .line = 3, .found = Discovery::sitemap}, true, 1);

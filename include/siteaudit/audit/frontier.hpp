@@ -103,7 +103,7 @@ struct FrontierOptions {
 
 // LinkOrigin is where a crawled page links to an offered URL (the referrer the report shows).
 struct LinkOrigin {
-  std::string_view page;  // the referring page's URL, as the report lists it
+  // page_identity is the referring page's identity (the graph finds its URL by it).
   std::uint64_t page_identity = 0;
   std::uint32_t line = 0;
   std::string_view element, attribute, text;

@@ -144,15 +144,26 @@ class Damage {
     }
     // Walk the chain from the innermost element outwards, looking for each one's end tag after
     // the last thing parsed. Once one is open, all its ancestors are open too.
-    const std::ptrdiff_t start = deepest.offset_debug();
     std::size_t cursor = window_start;
-    if (start >= 0) cursor = std::max(cursor, static_cast<std::size_t>(start + shift));
+    bool in_document = false;  // deepest's start tag is the document's, not the window's copy
+    if (const std::ptrdiff_t at = deepest.offset_debug(); at >= 0) {
+      if (at + shift >= static_cast<std::ptrdiff_t>(window_start)) {
+        cursor = static_cast<std::size_t>(at + shift);
+        in_document = true;
+      } else if (*deepest.value() != 0) {
+        // The window's copy of the root keeps the text before its first child as its own
+        // value (parse_embed_pcdata), where the whole document has a text node after the
+        // previous child: start where that text starts, as the whole document's parse would.
+        const char* buffer = deepest.name() - at;
+        cursor = std::max(cursor, static_cast<std::size_t>(deepest.value() - buffer + shift));
+      }
+    }
     std::size_t limit = std::min(error_offset + 1, bytes.size());
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
       // An empty element written `<xhtml:link .../>` has no end tag: it is closed by its own
       // start tag (only the innermost one can be, having no children).
-      std::size_t end =
-          *it == deepest ? self_closed_end(bytes, cursor, limit) : std::string_view::npos;
+      std::size_t end = *it == deepest && in_document ? self_closed_end(bytes, cursor, limit)
+                                                      : std::string_view::npos;
       if (end == std::string_view::npos) end = find_end_tag(bytes, it->name(), cursor, limit);
       if (end == std::string_view::npos) {
         for (auto open = chain.begin(); open != it.base(); ++open) {

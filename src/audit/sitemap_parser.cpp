@@ -125,6 +125,26 @@ std::string text_of(pugi::xml_node element) {
   return out;
 }
 
+// start_tag_end() is the offset of the '>' that ends the start tag whose name begins at
+// `from`, skipping '>' inside quoted attribute values; npos when the text ends first or a '<'
+// outside quotes shows the tag is not well-formed.
+std::size_t start_tag_end(std::string_view bytes, std::size_t from) {
+  char quote = 0;
+  for (std::size_t i = from; i < bytes.size(); ++i) {
+    const char c = bytes[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '>') {
+      return i;
+    } else if (c == '<') {
+      return std::string_view::npos;
+    }
+  }
+  return std::string_view::npos;
+}
+
 // Damage describes a document pugixml could not parse to its end. The elements still open at
 // the error are exactly those on the tree's rightmost path whose end tag was never consumed;
 // their content is incomplete (a <loc> cut to "/page_"), so they must not be reported.
@@ -185,18 +205,10 @@ class Damage {
   // self_closed_end() is the offset past the start tag at `from` (an element's name) when it
   // ends in "/>" before `limit`, else npos.
   static std::size_t self_closed_end(std::string_view bytes, std::size_t from, std::size_t limit) {
-    char quote = 0;
-    for (std::size_t i = from; i < limit; ++i) {
-      const char c = bytes[i];
-      if (quote != 0) {
-        if (c == quote) quote = 0;
-      } else if (c == '"' || c == '\'') {
-        quote = c;
-      } else if (c == '>') {
-        return i > from && bytes[i - 1] == '/' ? i + 1 : std::string_view::npos;
-      }
-    }
-    return std::string_view::npos;
+    const std::size_t gt = start_tag_end(bytes.substr(0, limit), from);
+    return gt != std::string_view::npos && gt > from && bytes[gt - 1] == '/'
+               ? gt + 1
+               : std::string_view::npos;
   }
 
   static std::size_t find_end_tag(std::string_view bytes, std::string_view name, std::size_t from,
@@ -265,7 +277,7 @@ class WindowScanner {
       ++name_end;
     }
     root_name_ = bytes_.substr(pos + 1, name_end - pos - 1);
-    const std::size_t gt = tag_end(name_end);
+    const std::size_t gt = start_tag_end(bytes_, name_end);
     if (gt == npos || root_name_.empty() || bytes_[gt - 1] == '/') return false;
     pos_ = root_end_ = gt + 1;
     return true;
@@ -295,7 +307,7 @@ class WindowScanner {
         if (gt != npos) next = gt + 1;
         closed_child = --depth_ == 0;
       } else {
-        const std::size_t gt = tag_end(lt + 1);
+        const std::size_t gt = start_tag_end(bytes_, lt + 1);
         if (gt != npos) {
           next = gt + 1;
           if (bytes_[gt - 1] == '/') {
@@ -325,25 +337,6 @@ class WindowScanner {
   std::size_t after(std::size_t from, std::string_view end) const {
     const std::size_t at = bytes_.find(end, from);
     return at == npos ? npos : at + end.size();
-  }
-
-  // tag_end() is the offset of the '>' that ends the start tag whose name begins at `from`,
-  // skipping '>' inside quoted attribute values.
-  std::size_t tag_end(std::size_t from) const {
-    char quote = 0;
-    for (std::size_t i = from; i < bytes_.size(); ++i) {
-      const char c = bytes_[i];
-      if (quote != 0) {
-        if (c == quote) quote = 0;
-      } else if (c == '"' || c == '\'') {
-        quote = c;
-      } else if (c == '>') {
-        return i;
-      } else if (c == '<') {
-        return npos;
-      }
-    }
-    return npos;
   }
 
   // after_doctype() skips <!DOCTYPE ...>, with its internal subset in brackets.

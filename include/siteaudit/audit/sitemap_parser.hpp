@@ -15,6 +15,10 @@
 // "URL:line:col: what". A DOCTYPE is skipped and its entities are never expanded, so a
 // billion-laughs document costs nothing.
 //
+// Memory does not grow with the size of a <urlset> or <sitemapindex>: one larger than
+// kSitemapWindowBytes is parsed in windows of complete children, each window's tree freed
+// before the next, with the same results as a parse of the whole document (src/audit/README.md).
+//
 // Example:
 //   auto doc = parse_sitemap(xml, "https://example.com/sitemap.xml",
 //                            [&](SitemapEntry&& e) { jobs.send(make_job(e)); });
@@ -23,11 +27,16 @@
 // Thread safety: reentrant; no shared state.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 #include "siteaudit/audit/sitemap_document.hpp"
 
 namespace siteaudit::audit {
+
+// kSitemapWindowBytes is how much of the document one window holds, at least: a window ends
+// after the first child that ends past it. Its tree is a few times its size.
+inline constexpr std::size_t kSitemapWindowBytes = 64 * 1024;
 
 // parse_sitemap() parses an XML sitemap or feed; see the file comment. `document_url` is the
 // URL (or file path) it was read from: it names the document in findings and errors and is
@@ -35,5 +44,11 @@ namespace siteaudit::audit {
 [[nodiscard]] SitemapDocument parse_sitemap(std::string_view bytes, std::string_view document_url,
                                             const EntryCallback& on_url,
                                             const Cancellation& cancel = {});
+
+// parse_sitemap() with `window_bytes` is the same parse with another window size; the results
+// do not depend on it (SIZE_MAX: the whole document as one tree). For tests and benchmarks.
+[[nodiscard]] SitemapDocument parse_sitemap(std::string_view bytes, std::string_view document_url,
+                                            const EntryCallback& on_url, const Cancellation& cancel,
+                                            std::size_t window_bytes);
 
 }  // namespace siteaudit::audit

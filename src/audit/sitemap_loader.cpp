@@ -75,9 +75,9 @@ class DocumentBuffer {
   bool gzip() const noexcept { return inflater_.has_value(); }
   const std::string& error() const noexcept { return error_; }
   // take() hands over the document at its exact size. Grown chunk by chunk, the string's
-  // capacity is up to twice the document, and it stays alive while pugixml copies the
-  // document and builds the DOM, which is the audit's peak of memory: trimming it first takes
-  // 0.8 MB off that peak for a 1.2 MB sitemap.
+  // capacity is up to twice the document, and it stays alive while the parser reads it in
+  // windows: the document text itself is now the loader's peak of memory, so trimming it
+  // first matters (0.8 MB of a 1.2 MB sitemap).
   std::string take() {
     bytes_.shrink_to_fit();
     return std::move(bytes_);

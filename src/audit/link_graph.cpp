@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <mutex>
+#include <tuple>
 #include <utility>
 
 #include "siteaudit/audit/frontier.hpp"
@@ -210,6 +212,13 @@ void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool o
                           .text = std::string(text_url.substr(0, edge.text_size)),
                           .url = std::string(text_url.substr(edge.text_size))});
     }
+    // Found in whatever order the workers parsed the pages: sorted, a report is the same
+    // from run to run.
+    std::sort(detail.referrers.begin(), detail.referrers.end(),
+              [](const model::Referrer& a, const model::Referrer& b) {
+                return std::tie(a.page, a.line, a.element, a.attribute, a.url) <
+                       std::tie(b.page, b.line, b.element, b.attribute, b.url);
+              });
     std::vector<Edge>().swap(entry.referrers);
     detail.referrer_count = entry.referrer_total;
     if (result.outcome == Outcome::failed) {

@@ -67,6 +67,24 @@ int exit_code(const Report& report, const AuditConfig& config, bool input_error,
   return failed ? kExitFailures : kExitOk;
 }
 
+// order_crawl_results() puts a crawl's results in an order that does not depend on which
+// worker parsed which page first: the URLs a sitemap lists in sitemap order (source, line),
+// then the others by URL. A sitemap run keeps the loader's order, which is already stable.
+// Two crawls of an unchanged site then compare with diff.
+void order_crawl_results(Report& report) {
+  std::stable_sort(report.results.begin(), report.results.end(),
+                   [](const Result& a, const Result& b) {
+                     const bool a_listed = a.source != kNoSource;
+                     const bool b_listed = b.source != kNoSource;
+                     if (a_listed != b_listed) return a_listed;
+                     if (a_listed) {
+                       if (a.source != b.source) return a.source < b.source;
+                       if (a.line != b.line) return a.line < b.line;
+                     }
+                     return a.url < b.url;
+                   });
+}
+
 // RunContexts is the run's cancellation: a root that the interrupt watcher cancels, and below
 // it the Context every step takes (bounded by --max-time when set).
 class RunContexts {
@@ -300,6 +318,7 @@ PipelineResult run_pipeline(const AuditConfig& config, const RunHooks& hooks) {
       incomplete = "the run was interrupted (" + report.run.interrupt_reason + ")";
     }
     graph->finish(report, std::move(incomplete));
+    order_crawl_results(report);
   }
   report.summary = summarize(report);
   const bool input_error = !input.error.empty();

@@ -249,3 +249,40 @@ TEST_CASE("a reader that closes the pipe ends the run quietly with the audit's s
     if (*json_to != '\0') CHECK(run.err.find("FAILED") != std::string::npos);
   }
 }
+
+namespace {
+
+// without_timing() is a report with the fields the man page documents as timing removed:
+// run (start, duration), summary.latency_ms, and every time_ms.
+json without_timing(json report) {
+  report.erase("run");
+  report["summary"].erase("latency_ms");
+  for (json& r : report["results"]) {
+    r.erase("time_ms");
+    for (json& hop : r["redirects"]) hop.erase("time_ms");
+  }
+  return report;
+}
+
+TEST_CASE("two runs of an unchanged site differ only in timing, with and without --crawl",
+          "[integration][audit][reports]") {
+  FixtureServer other("fixtures/crawl/other");
+  FixtureServer site("fixtures/crawl/site", {"--var", "OTHER=" + other.base()});
+  for (const bool crawl : {false, true}) {
+    TempDir dir;
+    std::vector<json> reports;
+    for (const char* name : {"first.json", "second.json"}) {
+      std::vector<std::string> args = {site.url("/sitemap.xml"), "--json", dir / name};
+      if (crawl) args.insert(args.begin(), "--crawl");
+      AuditRun run = run_siteaudit(with_common(args));
+      INFO("stderr: " << run.err);
+      REQUIRE((run.code == 0 || run.code == 1));
+      reports.push_back(without_timing(load_json(dir / name)));
+    }
+    INFO("crawl: " << crawl);
+    CHECK(reports[0].dump(1) == reports[1].dump(1));
+    if (crawl) CHECK(reports[0]["results"].size() > 20);
+  }
+}
+
+}  // namespace

@@ -53,7 +53,7 @@ struct ResultDetail {
   bool slow = false;
   std::uint64_t bytes = 0;  // body bytes read (GET)
   // Crawl mode: the pages that link here, kept for URLs that failed or redirected (at most
-  // kMaxReferrers of them, in the order they were found), and how many there were in all.
+  // kMaxReferrers of them, sorted by page and line), and how many there were in all.
   std::vector<Referrer> referrers;
   std::uint64_t referrer_count = 0;
 };

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -121,6 +122,10 @@ ParseResult<AuditPlan> make_plan(const AuditConfig& config) {
     if (!routes.ok()) return Failure::failure(routes.error());
     plan.routes.emplace(std::move(routes).value());
   }
+  auto shard = parse_shard(config.shard, config.shard_by, config.inputs,
+                           [](const char* name) -> const char* { return std::getenv(name); });
+  if (!shard.ok()) return Failure::failure(shard.error());
+  plan.shard = std::move(shard).value();
   return ParseResult<AuditPlan>::success(std::move(plan));
 }
 

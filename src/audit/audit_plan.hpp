@@ -20,6 +20,7 @@
 #include "siteaudit/audit/parse_result.hpp"
 #include "siteaudit/audit/rate_limiter.hpp"
 #include "siteaudit/audit/retry_policy.hpp"
+#include "siteaudit/audit/shard.hpp"
 #include "siteaudit/audit/status_policy.hpp"
 #include "siteaudit/audit/trusted_origins.hpp"
 #include "siteaudit/audit/url_filter.hpp"
@@ -37,6 +38,7 @@ struct AuditPlan {
   std::optional<ExpectedRoutes> routes;
   TrustedOrigins trusted;           // where --header and URL credentials may go
   std::optional<CrawlScope> crawl;  // --crawl: the pages parsed for links
+  ShardSpec shard;                  // --shard, --shard-by: the part of the input this run checks
   unsigned threads = 1;             // --threads, or the machine's cores when 0
 };
 

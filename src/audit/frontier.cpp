@@ -69,7 +69,7 @@ OfferStatus Frontier::offer(Offer&& offer) {
     net::UrlResult normal = net::normalize_url(offer.url);
     identity = normal.ok() ? std::move(normal.url) : std::move(offer.url);
   }
-  if (options_.shard && !options_.shard(identity)) return OfferStatus::other_shard;
+  const bool mine = !options_.shard || options_.shard(identity);
   const std::uint64_t hash = UrlHashSet::hash(identity);
   OfferStatus status = OfferStatus::accepted;
   std::uint64_t seq = 0;
@@ -89,13 +89,20 @@ OfferStatus Frontier::offer(Offer&& offer) {
         status = OfferStatus::duplicate;
       }
     } else {
-      seq = accepted_.load(std::memory_order_relaxed);
+      // A shard numbers, dedupes and limits every URL of the input, its own or not, so that
+      // Job::seq, --max-urls and the duplicates are those of the whole run: the parts' reports
+      // then merge into exactly the report one run writes.
+      seq = numbered_.load(std::memory_order_relaxed);
       if (options_.max_urls != 0 && seq >= options_.max_urls) {
         limit_reached_ = true;
         if (crawl_cut_.empty()) crawl_cut_ = "--max-urls was reached";
         return OfferStatus::limit_reached;
       }
+      numbered_.store(seq + 1, std::memory_order_relaxed);
       if (listing) (void)listed_.insert_hash(hash);
+      if (!mine) status = OfferStatus::other_shard;
+    }
+    if (status == OfferStatus::accepted) {
       // The scope judges the URL as found (normalised), not as --rewrite maps it.
       const bool in_scope = options_.scope != nullptr && options_.scope->contains(identity);
       Job job = make_job(offer, std::move(identity), seq);
@@ -103,7 +110,7 @@ OfferStatus Frontier::offer(Offer&& offer) {
       if (options_.scope != nullptr) decide_crawl(job, offer, in_scope);
       if (options_.on_accept) options_.on_accept(job.url);
       ++in_flight_;
-      accepted_.store(seq + 1, std::memory_order_relaxed);
+      accepted_.fetch_add(1, std::memory_order_relaxed);
       // The fast path: with nothing queued and no batch in the dispatcher's hands, a Job that
       // fits in the jobs channel goes straight there, in order, without waking the dispatcher
       // (one fiber hand-off per URL instead of two). try_send never waits, so holding the lock

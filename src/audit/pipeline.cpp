@@ -52,21 +52,6 @@ std::string utc_now_rfc3339() {
   return buf;
 }
 
-// exit_code() applies the exit-code contract to a finished report.
-int exit_code(const Report& report, const AuditConfig& config, bool input_error,
-              bool interrupted_by_signal) {
-  if (interrupted_by_signal) return kExitInterrupted;
-  if (input_error) return kExitUsage;
-  const Summary& s = report.summary;
-  bool failed = s.failed > 0 || s.cancelled > 0 || !report.routes.missing.empty();
-  for (const Source& source : report.sources) failed = failed || !source.error.empty();
-  if (config.strict &&
-      (s.warnings > 0 || s.inconclusive > 0 || !report.routes.unexpected.empty())) {
-    failed = true;
-  }
-  return failed ? kExitFailures : kExitOk;
-}
-
 // order_crawl_results() puts a crawl's results in an order that does not depend on which
 // worker parsed which page first: the URLs a sitemap lists in sitemap order (source, line),
 // then the others by URL. A sitemap run keeps the loader's order, which is already stable.
@@ -179,6 +164,9 @@ FrontierOptions frontier_options(const AuditConfig& config, const AuditPlan& pla
   options.trusted = &plan.trusted;
   options.same_origin_only = config.same_origin_only;
   options.every_origin = !config.headers.empty() || config.same_origin_only;
+  if (plan.shard.enabled()) {
+    options.shard = [&shard = plan.shard](std::string_view url) { return shard.contains(url); };
+  }
   if (routes != nullptr) {
     options.on_accept = [routes](std::string_view url) { (void)routes->add(url); };
   }
@@ -228,6 +216,11 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
   loader_options.retry = &*plan.retry;
   loader_options.robots = robots.get();
   SitemapLoader loader(client, std::move(loader_options), frontier);
+  if (plan.shard.enabled() && plan.shard.from != "--shard" && hooks.on_notice) {
+    hooks.on_notice(
+        fmt::format("checking only part {} of {} (from {}); combine the parts with siteaudit merge",
+                    plan.shard.part, plan.shard.parts, plan.shard.from));
+  }
   LoadResult load;
   frontier.add_producer();
   rt::go(
@@ -257,6 +250,13 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
     }
   }
   report.summary.duplicates = frontier.duplicates();
+  if (plan.shard.enabled()) {
+    report.shard.part = plan.shard.part;
+    report.shard.parts = plan.shard.parts;
+    report.shard.by = to_string(plan.shard.by);
+    report.shard.input_urls = frontier.numbered();
+    report.shard.input_duplicates = frontier.duplicates();
+  }
   if (routes) routes->fill(report.routes);
   if (plan.crawl) {
     report.crawl.enabled = true;
@@ -268,6 +268,21 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
 }
 
 }  // namespace
+
+int exit_code(const Report& report, bool strict, bool input_error, bool interrupted_by_signal) {
+  if (interrupted_by_signal) return kExitInterrupted;
+  if (input_error) return kExitUsage;
+  const Summary& s = report.summary;
+  // A shard sees only its part of the URLs, so a route it did not see may be another part's:
+  // missing routes are decided by the merge of all parts.
+  const bool missing = !report.shard.enabled() && !report.routes.missing.empty();
+  bool failed = s.failed > 0 || s.cancelled > 0 || missing;
+  for (const Source& source : report.sources) failed = failed || !source.error.empty();
+  if (strict && (s.warnings > 0 || s.inconclusive > 0 || !report.routes.unexpected.empty())) {
+    failed = true;
+  }
+  return failed ? kExitFailures : kExitOk;
+}
 
 PipelineResult run_pipeline(const AuditConfig& config, const RunHooks& hooks) {
   PipelineResult outcome;
@@ -322,7 +337,7 @@ PipelineResult run_pipeline(const AuditConfig& config, const RunHooks& hooks) {
   }
   report.summary = summarize(report);
   const bool input_error = !input.error.empty();
-  report.run.exit_code = exit_code(report, config, input_error, interrupted);
+  report.run.exit_code = exit_code(report, config.strict, input_error, interrupted);
   outcome.ran = true;
   outcome.exit_code = report.run.exit_code;
   if (input_error) outcome.error = std::move(input.error);

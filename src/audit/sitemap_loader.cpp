@@ -400,7 +400,7 @@ struct SitemapLoader::Impl {
         sources[source].warnings.push_back(
             make_finding(FindingCode::max_urls_reached,
                          fmt::format("--max-urls {} reached; the remaining URLs are not checked",
-                                     frontier.accepted()),
+                                     frontier.numbered()),
                          sources[source].url, line));
         return;
     }

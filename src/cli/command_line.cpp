@@ -481,6 +481,17 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
              "skipped (repeatable).");
   table.number("--max-urls", &AuditConfig::max_urls, std::uint64_t{0}, UINT64_MAX,
                "Stop loading sitemaps after N URLs; 0 means no limit (default 0).");
+  // --- shards (issue 19): kept together for an easy merge ---
+  table.text("--shard", &AuditConfig::shard, "K/N",
+             "Check only part K of N of the URLs (1-based); auto/N takes K from "
+             "JOB_COMPLETION_INDEX or CI_NODE_INDEX; see SHARDS in siteaudit(1).");
+  table.keep_out_of_report();
+  table.choice<std::string>("--shard-by", &AuditConfig::shard_by,
+                            {{"url", "url"}, {"host", "host"}},
+                            "Cut the parts by URL or by host; by default host when the inputs "
+                            "name several hosts, else url.");
+  table.keep_out_of_report();
+  // --- end of shards ---
 
   table.group("Concurrency and politeness");
   table.number("--workers", &AuditConfig::workers, 1u, 100'000u,

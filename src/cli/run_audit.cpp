@@ -19,6 +19,7 @@
 #include "siteaudit/audit/pipeline.hpp"
 #include "siteaudit/report/annotation_writer.hpp"
 #include "siteaudit/report/html_writer.hpp"
+#include "siteaudit/model/shard_info.hpp"
 #include "siteaudit/report/json_writer.hpp"
 #include "siteaudit/report/junit_writer.hpp"
 #include "siteaudit/report/markdown_writer.hpp"
@@ -149,6 +150,9 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
   if (!run.ran) return run.exit_code;
 
   run.report.config = report_settings(options);
+  if (run.report.shard.enabled()) {
+    run.report.shard.fingerprint = model::config_fingerprint(run.report.config);
+  }
   const audit::Report& report = run.report;
   if (json.stream() != nullptr) report::write_json(report, *json.stream());
   if (junit.stream() != nullptr) report::write_junit(report, *junit.stream());

@@ -59,7 +59,7 @@ void append_result(std::string& out, const model::Report& report, const model::R
   static const model::ResultDetail kNoDetail;
   const model::ResultDetail& d = r.detail ? *r.detail : kNoDetail;
   Object o(out);
-  o.string("url", r.url);
+  o.string("url", r.url).number("seq", r.seq);
   if (r.status > 0) {
     o.number("status", r.status);
   } else {
@@ -135,6 +135,21 @@ void append_config(std::string& out, const model::Report& report) {
   }
 }
 
+// append_shard() writes the shard block, or null for a run that is not a part.
+void append_shard(std::string& out, const model::ShardInfo& s) {
+  if (!s.enabled()) {
+    out += "null";
+    return;
+  }
+  Object(out)
+      .number("part", s.part)
+      .number("parts", s.parts)
+      .string("by", s.by)
+      .string("fingerprint", s.fingerprint)
+      .number("input_urls", s.input_urls)
+      .number("input_duplicates", s.input_duplicates);
+}
+
 // write_lines() writes `items` as a JSON array with one element per line, rendering each into
 // the reused `buf` just before writing it; it stops as soon as the stream fails.
 template <typename Items, typename Render>
@@ -188,6 +203,8 @@ void write_json(const model::Report& report, std::ostream& out) {
       .nested("unexpected", [&](std::string& a) { append_strings(a, report.routes.unexpected); });
   buf += ",\n  \"crawl\": ";
   append_crawl(buf, report.crawl);
+  buf += ",\n  \"shard\": ";
+  append_shard(buf, report.shard);
   buf += ",\n  \"results\": ";
   if (!out) return;
   out << buf;

@@ -175,6 +175,7 @@ struct Drained {
   std::vector<OfferStatus> statuses;
   std::vector<Job> jobs;
   std::uint64_t duplicates = 0;
+  std::uint64_t numbered = 0;
   std::size_t most_queued = 0;
   TextArena text;  // what jobs[].url views
 };
@@ -202,6 +203,7 @@ Drained drain(FrontierOptions options, const std::vector<std::string>& urls,
       frontier.collected();
     }
     out.duplicates = frontier.duplicates();
+    out.numbered = frontier.numbered();
     out.text = frontier.take_text();
   });
   REQUIRE(status.ok());
@@ -254,6 +256,29 @@ TEST_CASE("Frontier: rewrite, filter, shard and the accept observer", "[audit][f
   CHECK(run.jobs[0].skip.empty());
   CHECK(run.jobs[1].skip == "excluded by --exclude '/private/'");
   CHECK(seen == std::vector<std::string>{"https://e.com/a", "https://e.com/private/b"});
+}
+
+TEST_CASE("Frontier: a shard numbers, dedupes and limits the whole input, not its part",
+          "[audit][frontier]") {
+  // Odd paths are this shard's. Job::seq, the duplicates and --max-urls are those of a run of
+  // the whole input, so that the parts' reports merge into that run's report.
+  FrontierOptions options;
+  options.max_urls = 5;
+  options.shard = [](std::string_view url) { return (url.back() - '0') % 2 == 1; };
+  const Drained run =
+      drain(std::move(options),
+            {"https://e.com/0", "https://e.com/1", "https://e.com/0", "https://e.com/2",
+             "https://e.com/3", "https://e.com/4", "https://e.com/5", "https://e.com/6"});
+  CHECK(run.statuses == std::vector<OfferStatus>{OfferStatus::other_shard, OfferStatus::accepted,
+                                                 OfferStatus::duplicate, OfferStatus::other_shard,
+                                                 OfferStatus::accepted, OfferStatus::other_shard,
+                                                 OfferStatus::limit_reached,
+                                                 OfferStatus::limit_reached});
+  REQUIRE(run.jobs.size() == 2);
+  CHECK(run.jobs[0].seq == 1);
+  CHECK(run.jobs[1].seq == 3);
+  CHECK(run.duplicates == 1);  // a duplicate of another part's URL is the whole input's
+  CHECK(run.numbered == 5);
 }
 
 TEST_CASE("Frontier: a producer that waits for room never queues much more than room",

@@ -58,7 +58,7 @@ TempDir::~TempDir() {
 }
 
 AuditProcess::AuditProcess(const std::vector<std::string>& args, const std::string& stdin_text,
-                           const fs::path& cwd, int stdin_fd) {
+                           const fs::path& cwd, int stdin_fd, const Environment& env) {
   out_path_ = capture_ / "stdout";
   err_path_ = capture_ / "stderr";
   const std::string in_path = capture_ / "stdin";
@@ -69,6 +69,21 @@ AuditProcess::AuditProcess(const std::vector<std::string>& args, const std::stri
   std::vector<char*> argv;
   for (std::string& arg : copies) argv.push_back(arg.data());
   argv.push_back(nullptr);
+  // The child's environment is this process's without the CI engines' shard variables (a
+  // suite run in a GitLab `parallel:` job must not shard every audit it runs), plus `env`.
+  // Built before fork(): the child only calls async-signal-safe functions.
+  std::vector<std::string> variables;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const std::string_view name = text.substr(0, text.find('='));
+    if (name != "JOB_COMPLETION_INDEX" && name != "CI_NODE_INDEX" && name != "CI_NODE_TOTAL") {
+      variables.emplace_back(text);
+    }
+  }
+  for (const auto& [name, value] : env) variables.push_back(name + "=" + value);
+  std::vector<char*> envp;
+  for (std::string& variable : variables) envp.push_back(variable.data());
+  envp.push_back(nullptr);
 
   pid_ = ::fork();
   REQUIRE(pid_ >= 0);
@@ -87,7 +102,7 @@ AuditProcess::AuditProcess(const std::vector<std::string>& args, const std::stri
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
 }
@@ -144,6 +159,11 @@ void AuditProcess::finish(int status) {
 
 AuditRun run_siteaudit(const std::vector<std::string>& args, const std::string& stdin_text) {
   AuditProcess process(args, stdin_text);
+  return process.wait();
+}
+
+AuditRun run_siteaudit_with_env(const std::vector<std::string>& args, const Environment& env) {
+  AuditProcess process(args, {}, {}, -1, env);
   return process.wait();
 }
 

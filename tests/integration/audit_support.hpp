@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "support/fixture_server.hpp"
@@ -72,14 +73,18 @@ struct AuditRun {
   std::string err;
 };
 
+// Environment is variables to set in a child, as (name, value).
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
 // AuditProcess is one running siteaudit, started in `cwd` (this process's directory when
 // empty) with `stdin_text` as its standard input, or with the descriptor `stdin_fd` when it is
-// 0 or more (a pipe's read end the test keeps open). The destructor kills and reaps a process
-// the test did not wait for (a failed REQUIRE), so no child outlives its test.
+// 0 or more (a pipe's read end the test keeps open), and this process's environment without
+// JOB_COMPLETION_INDEX, CI_NODE_INDEX and CI_NODE_TOTAL, plus `env`. The destructor kills and
+// reaps a process the test did not wait for (a failed REQUIRE), so no child outlives its test.
 class AuditProcess {
  public:
   explicit AuditProcess(const std::vector<std::string>& args, const std::string& stdin_text = {},
-                        const fs::path& cwd = {}, int stdin_fd = -1);
+                        const fs::path& cwd = {}, int stdin_fd = -1, const Environment& env = {});
   ~AuditProcess();
   AuditProcess(const AuditProcess&) = delete;
   AuditProcess& operator=(const AuditProcess&) = delete;
@@ -109,6 +114,10 @@ class AuditProcess {
 
 // run_siteaudit() runs siteaudit to completion with `args`.
 AuditRun run_siteaudit(const std::vector<std::string>& args, const std::string& stdin_text = {});
+
+// run_siteaudit_with_env() runs siteaudit to completion with `args` and `env` set (the CI
+// engines' variables: JOB_COMPLETION_INDEX, CI_NODE_INDEX, CI_NODE_TOTAL).
+AuditRun run_siteaudit_with_env(const std::vector<std::string>& args, const Environment& env);
 
 // run_siteaudit_writing_to() runs siteaudit to completion with `stdout_fd` as its standard
 // output (/dev/full, a pipe whose reader has gone) and SIGPIPE at its default action, as a

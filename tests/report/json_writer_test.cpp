@@ -128,6 +128,28 @@ TEST_CASE("json report of an empty run validates against the schema", "[report]"
   CHECK(j["run"]["started_at"].is_null());
 }
 
+TEST_CASE("json report of a shard carries its part and validates", "[report]") {
+  model::Report part = test::sample_report();
+  part.shard = {.part = 2,
+                .parts = 3,
+                .by = "host",
+                .fingerprint = "fnv1a64:0123456789abcdef",
+                .input_urls = 24,
+                .input_duplicates = 1};
+  test::TempFile file(".json");
+  file.write(to_json(part));
+  CHECK(test::run_python(kValidate, file.path().string(), schema_path()) == 0);
+  json j = json::parse(to_json(part));
+  CHECK(j["shard"] == json{{"part", 2},
+                           {"parts", 3},
+                           {"by", "host"},
+                           {"fingerprint", "fnv1a64:0123456789abcdef"},
+                           {"input_urls", 24},
+                           {"input_duplicates", 1}});
+  CHECK(j["results"][1]["seq"] == part.results[1].seq);
+  CHECK(json::parse(to_json(test::sample_report()))["shard"].is_null());
+}
+
 TEST_CASE("the schema rejects a report that breaks it", "[report]") {
   // Proves the validation step can fail: a result with an unknown outcome must not pass.
   json j = json::parse(to_json(test::sample_report()));
@@ -193,18 +215,30 @@ TEST_CASE("json report writes the crawl block, found_by and referrers", "[report
 TEST_CASE("json report has the documented keys in the documented order", "[report]") {
   auto j = nlohmann::ordered_json::parse(to_json(test::sample_report()));
   CHECK(keys(j) == std::vector<std::string>{"schema", "tool", "config", "run", "summary", "sources",
-                                            "routes", "crawl", "results"});
-  CHECK(keys(j["results"][0]) == std::vector<std::string>{"url",          "status",
-                                                          "ok",           "outcome",
-                                                          "method",       "time_ms",
-                                                          "attempts",     "redirects",
-                                                          "final_url",    "error",
-                                                          "error_kind",   "source",
-                                                          "line",         "check_url",
-                                                          "content_type", "lastmod",
-                                                          "findings",     "fell_back_to_get",
-                                                          "slow",         "bytes",
-                                                          "found_by",     "referrer_count",
+                                            "routes", "crawl", "shard", "results"});
+  CHECK(keys(j["results"][0]) == std::vector<std::string>{"url",
+                                                          "seq",
+                                                          "status",
+                                                          "ok",
+                                                          "outcome",
+                                                          "method",
+                                                          "time_ms",
+                                                          "attempts",
+                                                          "redirects",
+                                                          "final_url",
+                                                          "error",
+                                                          "error_kind",
+                                                          "source",
+                                                          "line",
+                                                          "check_url",
+                                                          "content_type",
+                                                          "lastmod",
+                                                          "findings",
+                                                          "fell_back_to_get",
+                                                          "slow",
+                                                          "bytes",
+                                                          "found_by",
+                                                          "referrer_count",
                                                           "referrers"});
   CHECK(keys(j["sources"][0]) ==
         std::vector<std::string>{"url", "kind", "urls", "gzip", "parent", "error", "warnings"});

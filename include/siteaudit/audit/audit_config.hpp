@@ -76,6 +76,10 @@ struct AuditConfig {
   std::string expect;   // --expect: routes file
   bool strict = false;  // --strict: warnings fail the run
 
+  // --- shards (shard.hpp) ---
+  std::string shard;     // --shard K/N or auto/N; empty = the whole input (or CI_NODE_*)
+  std::string shard_by;  // --shard-by url|host; empty = host when the inputs span hosts
+
   // --- output ---
   std::string json;                                          // --json FILE ("-" = stdout)
   std::string junit;                                         // --junit FILE

@@ -177,7 +177,10 @@ class Frontier {
 
   // accepted() counts the URLs accepted so far (the report's total, once the run is over).
   std::uint64_t accepted() const noexcept { return accepted_.load(std::memory_order_relaxed); }
-  // duplicates() counts offers refused as duplicates.
+  // numbered() counts the unique URLs of the whole input so far, this shard's and the others'
+  // (accepted() without --shard); Job::seq numbers them.
+  std::uint64_t numbered() const noexcept { return numbered_.load(std::memory_order_relaxed); }
+  // duplicates() counts offers refused as duplicates (of any shard's URLs).
   std::uint64_t duplicates() const noexcept { return duplicates_.load(std::memory_order_relaxed); }
   // external() counts the accepted URLs off the crawl's scope (crawl mode).
   std::uint64_t external() const noexcept { return external_.load(std::memory_order_relaxed); }
@@ -223,6 +226,7 @@ class Frontier {
   bool limit_reached_ = false;
   std::atomic<std::int64_t> producers_{0};
   std::atomic<std::uint64_t> accepted_{0};
+  std::atomic<std::uint64_t> numbered_{0};
   std::atomic<std::uint64_t> duplicates_{0};
   std::atomic<std::uint64_t> external_{0};
   // wake_ and room_ hold at most one token each: a token means "look again", so a state

@@ -66,6 +66,12 @@ struct PipelineResult {
   std::string error;
 };
 
+// exit_code() applies the exit-code contract to a finished report (its summary filled): 130
+// when a signal interrupted the run, 2 on an input error, 1 when a URL failed or was
+// cancelled, a source failed, a route is missing (decided by the merge for a shard) or, with
+// `strict`, anything warned; else 0. `siteaudit merge` applies it to the merged report.
+int exit_code(const Report& report, bool strict, bool input_error, bool interrupted_by_signal);
+
 // run_pipeline() runs one audit. Signals are the caller's: it passes their fd in `hooks`.
 PipelineResult run_pipeline(const AuditConfig& config, const RunHooks& hooks = {});
 

@@ -14,6 +14,7 @@
 #include "siteaudit/model/config_setting.hpp"
 #include "siteaudit/model/finding.hpp"
 #include "siteaudit/model/result.hpp"
+#include "siteaudit/model/shard_info.hpp"
 #include "siteaudit/model/text_arena.hpp"
 
 namespace siteaudit::model {
@@ -106,6 +107,8 @@ struct Report {
   std::vector<Source> sources;
   RouteReport routes;
   CrawlReport crawl;
+  // shard says which part of a sharded run (--shard) this is; empty for a whole run.
+  ShardInfo shard;
   // url_text owns the text that results[].url views: the loader stores each listed URL there
   // once, and Job and Result pass the view along. Whoever adds a Result stores its URL here.
   TextArena url_text;

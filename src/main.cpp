@@ -8,6 +8,7 @@
 #include "cli/command_line.hpp"
 #include "cli/fd_ostream.hpp"
 #include "cli/run_audit.hpp"
+#include "cli/run_merge.hpp"
 #include "siteaudit/net/fd_limit.hpp"
 
 int main(int argc, char** argv) {
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   if (!budget.warning.empty()) {
     err << "siteaudit: --workers " << workers << ": " << budget.warning << '\n';
   }
-  const int code = siteaudit::cli::run_audit(parsed.options, out, err);
+  const int code = parsed.options.merge ? siteaudit::cli::run_merge(parsed.options, out, err)
+                                        : siteaudit::cli::run_audit(parsed.options, out, err);
   return siteaudit::cli::finish_output(code, out, err);
 }

@@ -911,10 +911,82 @@ int parse_error(std::ostream& err, const CLI::App& app, const TomlConfig& config
   return audit::kExitUsage;
 }
 
+// --- siteaudit merge (issue 19) ---
+
+// parse_merge_command_line() parses "siteaudit merge [OPTIONS] REPORT...": the output options
+// of a run, and the reports of the parts. Its --help is the MERGE section of siteaudit(1).
+ParseOutcome parse_merge_command_line(int argc, const char* const* argv, std::ostream& out,
+                                      std::ostream& err) {
+  ParseOutcome outcome;
+  Options& options = outcome.options;
+  options.merge = true;
+  AuditConfig& config = options.config;
+  CLI::App app{
+      "siteaudit merge combines the JSON reports of the parts of a sharded run "
+      "(--shard) into the report one run would have written.",
+      "siteaudit merge"};
+  app.set_help_flag("-h,--help", "Print this help and exit.");
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.get_formatter()->column_width(34);
+  app.footer(
+      "Exit status: what one run would have had: 0 all checks passed, 1 failures; 2 a part is "
+      "missing, duplicated, from another run or not a valid report; 130 a part was "
+      "interrupted.");
+  app.add_option("REPORT", options.merge_reports, "The JSON reports of every part, in any order.")
+      ->required()
+      ->type_name("REPORT")
+      ->check(readable_file());
+  app.add_option("--json", config.json,
+                 "Write the merged JSON report to FILE; - means standard output.")
+      ->type_name("FILE");
+  app.add_option("--junit", config.junit, "Write a JUnit XML report to FILE.")->type_name("FILE");
+  app.add_option("--markdown", config.markdown, "Write a Markdown summary to FILE.")
+      ->type_name("FILE");
+  app.add_option_function<std::string>(
+         "--color",
+         [&config](const std::string& word) {
+           config.color = word == "always"  ? ColorMode::always
+                          : word == "never" ? ColorMode::never
+                                            : ColorMode::auto_detect;
+         },
+         "Colour the terminal output (default auto).")
+      ->transform(one_of({"auto", "always", "never"}))
+      ->type_name("auto|always|never");
+  bool quiet = false, verbose = false;
+  app.add_flag("-q,--quiet", quiet, "Print only failures and errors.");
+  app.add_flag("-v,--verbose", verbose, "List every failure, warning and unexpected URL.");
+  try {
+    app.parse(argc - 1, argv + 1);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    outcome.exit_code = audit::kExitOk;
+    return outcome;
+  } catch (const CLI::ParseError& error) {
+    const std::string message = error.what();
+    const auto colon = message.find(": ");
+    outcome.exit_code = colon == std::string::npos
+                            ? usage_error(err, "merge", message)
+                            : usage_error(err, message.substr(0, colon), message.substr(colon + 2));
+    return outcome;
+  }
+  if (quiet && verbose) {
+    outcome.exit_code = usage_error(err, "--quiet", "cannot be combined with --verbose");
+    return outcome;
+  }
+  if (quiet) config.verbosity = Verbosity::quiet;
+  if (verbose) config.verbosity = Verbosity::verbose;
+  return outcome;
+}
+
+// --- end of siteaudit merge ---
+
 }  // namespace
 
 ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream& out,
                                 std::ostream& err) {
+  if (argc > 1 && std::string_view(argv[1]) == "merge") {
+    return parse_merge_command_line(argc, argv, out, err);
+  }
   ParseOutcome outcome;
   CLI::App app{"", "siteaudit"};
   configure_app(app);

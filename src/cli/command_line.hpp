@@ -34,6 +34,10 @@ struct Options {
   audit::AuditConfig config;
   std::string config_file;    // --config: the file the options were read from, if any
   bool print_config = false;  // --print-config: print the effective configuration and exit
+  // `siteaudit merge REPORT...`: combine the reports of a sharded run instead of auditing;
+  // config holds the output options (--json, --junit, --markdown, --color, --quiet, --verbose).
+  bool merge = false;
+  std::vector<std::string> merge_reports;
 };
 
 // ParseOutcome is the result of parsing: Options to run with, or the exit code of a command line
@@ -45,7 +49,8 @@ struct ParseOutcome {
 
 // parse_command_line() parses argv (and the --config file it names). Help, version and the
 // effective configuration go to `out`; a usage error goes to `err` as one line followed by a
-// pointer to --help.
+// pointer to --help. "siteaudit merge ..." (argv[1] is "merge") is the merge command, with
+// options of its own (Options::merge).
 [[nodiscard]] ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream& out,
                                               std::ostream& err);
 

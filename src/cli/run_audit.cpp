@@ -17,9 +17,9 @@
 #include "cli/interrupt_guard.hpp"
 #include "cli/report_file.hpp"
 #include "siteaudit/audit/pipeline.hpp"
+#include "siteaudit/model/shard_info.hpp"
 #include "siteaudit/report/annotation_writer.hpp"
 #include "siteaudit/report/html_writer.hpp"
-#include "siteaudit/model/shard_info.hpp"
 #include "siteaudit/report/json_writer.hpp"
 #include "siteaudit/report/junit_writer.hpp"
 #include "siteaudit/report/markdown_writer.hpp"
@@ -94,22 +94,65 @@ bool open_markdown(ReportFile& markdown, const std::string& path, std::ostream& 
 
 }  // namespace
 
-int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
-  const audit::AuditConfig& config = options.config;
-  std::string error = report_conflict(options);
-  ReportFile json, junit, markdown, sarif, html;
-  if (!error.empty() || !json.open("--json", config.json, out, error) ||
-      !junit.open("--junit", config.junit, out, error) ||
-      !open_markdown(markdown, config.markdown, out, error) ||
-      !sarif.open("--sarif", config.sarif, out, error) ||
-      !html.open("--html", config.html, out, error)) {
-    err << "siteaudit: " << error << '\n';
-    return audit::kExitUsage;
-  }
+ReportOutputs::ReportOutputs() = default;
+ReportOutputs::~ReportOutputs() = default;
+
+bool ReportOutputs::open(const audit::AuditConfig& config, std::ostream& out, std::string& error) {
+  return json.open("--json", config.json, out, error) &&
+         junit.open("--junit", config.junit, out, error) &&
+         open_markdown(markdown, config.markdown, out, error) &&
+         sarif.open("--sarif", config.sarif, out, error) &&
+         html.open("--html", config.html, out, error);
+}
+
+int deliver_reports(const audit::Report& report, const audit::AuditConfig& config,
+                    ReportOutputs& files, std::ostream& out, std::ostream& err, int exit_code) {
   // With a report on stdout, the human summary goes to stderr so stdout stays parseable.
   const bool report_on_stdout = config.json == "-" || config.junit == "-" ||
                                 config.markdown == "-" || config.sarif == "-" || config.html == "-";
   std::ostream& human = report_on_stdout ? err : out;
+  if (files.json.stream() != nullptr) report::write_json(report, *files.json.stream());
+  if (files.junit.stream() != nullptr) report::write_junit(report, *files.junit.stream());
+  if (files.markdown.stream() != nullptr) report::write_markdown(report, *files.markdown.stream());
+  if (files.sarif.stream() != nullptr) report::write_sarif(report, *files.sarif.stream());
+  if (files.html.stream() != nullptr) report::write_html(report, *files.html.stream());
+  // A report on standard output comes before the summary on standard error, also where the
+  // two are one terminal or file.
+  if (report_on_stdout) out.flush();
+  if (report::annotations_enabled(config.annotations, std::getenv("GITHUB_ACTIONS"))) {
+    report::write_github_annotations(report, human);
+  }
+  // An input error before any URL was listed leaves nothing to summarise: the one line on
+  // standard error says it all (the report files are still written for CI).
+  const bool nothing_checked = exit_code == audit::kExitUsage && report.results.empty();
+  if (!nothing_checked) {
+    report::SummaryStyle style;
+    style.failures_only = config.verbosity == audit::Verbosity::quiet;
+    const int human_fd = &human == &err ? STDERR_FILENO : STDOUT_FILENO;
+    style.color =
+        report::color_enabled(config.color, isatty(human_fd) == 1, std::getenv("NO_COLOR"));
+    style.verbose = config.verbosity == audit::Verbosity::verbose;
+    report::write_summary(report, human, style);
+  }
+  // Standard output, when a report went there, is checked with the summary by main().
+  std::string error;
+  for (ReportFile* file : {&files.json, &files.junit, &files.markdown, &files.sarif, &files.html}) {
+    if (!file->commit(error)) {
+      err << "siteaudit: " << error << '\n';
+      return audit::kExitUsage;
+    }
+  }
+  return exit_code;
+}
+
+int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
+  const audit::AuditConfig& config = options.config;
+  std::string error = report_conflict(options);
+  ReportOutputs files;
+  if (!error.empty() || !files.open(config, out, error)) {
+    err << "siteaudit: " << error << '\n';
+    return audit::kExitUsage;
+  }
 
   // The progress line is for a person watching a terminal; CI logs get the summary only.
   const bool progress_on =
@@ -153,38 +196,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
   if (run.report.shard.enabled()) {
     run.report.shard.fingerprint = model::config_fingerprint(run.report.config);
   }
-  const audit::Report& report = run.report;
-  if (json.stream() != nullptr) report::write_json(report, *json.stream());
-  if (junit.stream() != nullptr) report::write_junit(report, *junit.stream());
-  if (markdown.stream() != nullptr) report::write_markdown(report, *markdown.stream());
-  if (sarif.stream() != nullptr) report::write_sarif(report, *sarif.stream());
-  if (html.stream() != nullptr) report::write_html(report, *html.stream());
-  // A report on standard output comes before the summary on standard error, also where the
-  // two are one terminal or file.
-  if (report_on_stdout) out.flush();
-  if (report::annotations_enabled(config.annotations, std::getenv("GITHUB_ACTIONS"))) {
-    report::write_github_annotations(report, human);
-  }
-  // An input error before any URL was listed leaves nothing to summarise: the one line on
-  // standard error says it all (the report files are still written for CI).
-  const bool nothing_checked = run.exit_code == audit::kExitUsage && report.results.empty();
-  if (!nothing_checked) {
-    report::SummaryStyle style;
-    style.failures_only = config.verbosity == audit::Verbosity::quiet;
-    const int human_fd = &human == &err ? STDERR_FILENO : STDOUT_FILENO;
-    style.color =
-        report::color_enabled(config.color, isatty(human_fd) == 1, std::getenv("NO_COLOR"));
-    style.verbose = config.verbosity == audit::Verbosity::verbose;
-    report::write_summary(report, human, style);
-  }
-  // Standard output, when a report went there, is checked with the summary by main().
-  for (ReportFile* file : {&json, &junit, &markdown, &sarif, &html}) {
-    if (!file->commit(error)) {
-      err << "siteaudit: " << error << '\n';
-      return audit::kExitUsage;
-    }
-  }
-  return run.exit_code;
+  return deliver_reports(run.report, config, files, out, err, run.exit_code);
 }
 
 }  // namespace siteaudit::cli

@@ -126,6 +126,12 @@ ParseResult<AuditPlan> make_plan(const AuditConfig& config) {
                            [](const char* name) -> const char* { return std::getenv(name); });
   if (!shard.ok()) return Failure::failure(shard.error());
   plan.shard = std::move(shard).value();
+  if (plan.shard.enabled() && !config.baseline.empty()) {
+    // A part cannot tell a failure fixed from one in another part: the merge compares.
+    return Failure::failure(
+        "--baseline: a part of a sharded run cannot tell fixed failures from other parts'; give "
+        "--baseline to siteaudit merge instead");
+  }
   return ParseResult<AuditPlan>::success(std::move(plan));
 }
 

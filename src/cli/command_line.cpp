@@ -581,6 +581,14 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
       [](Options& o, bool on) { o.config.strict = on; },
       "Treat warnings as failures: redirects under --redirects warn, unexpected routes, "
       "sitemap hygiene findings.");
+  // --- baselines (issue 19) ---
+  table
+      .text("--baseline", &AuditConfig::baseline, "FILE",
+            "Fail only on failures this earlier JSON report did not have; list the others as "
+            "known and fixed; see BASELINES in siteaudit(1).")
+      ->check(readable_file());
+  table.keep_out_of_report();
+  // --- end of baselines ---
 
   table.group("Sitemaps");
   table
@@ -952,6 +960,10 @@ ParseOutcome parse_merge_command_line(int argc, const char* const* argv, std::os
          "Colour the terminal output (default auto).")
       ->transform(one_of({"auto", "always", "never"}))
       ->type_name("auto|always|never");
+  app.add_option("--baseline", config.baseline,
+                 "Fail only on failures this earlier JSON report did not have.")
+      ->type_name("FILE")
+      ->check(readable_file());
   bool quiet = false, verbose = false;
   app.add_flag("-q,--quiet", quiet, "Print only failures and errors.");
   app.add_flag("-v,--verbose", verbose, "List every failure, warning and unexpected URL.");

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/baseline_file.hpp"
 #include "cli/command_line.hpp"
 #include "cli/interrupt_guard.hpp"
 #include "cli/report_file.hpp"
@@ -149,7 +150,10 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
   const audit::AuditConfig& config = options.config;
   std::string error = report_conflict(options);
   ReportOutputs files;
-  if (!error.empty() || !files.open(config, out, error)) {
+  BaselineKeys baseline;
+  if (!error.empty() || !files.open(config, out, error) ||
+      (!config.baseline.empty() &&
+       !(error = load_baseline(config.baseline, config.strict, baseline)).empty())) {
     err << "siteaudit: " << error << '\n';
     return audit::kExitUsage;
   }
@@ -196,7 +200,10 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
   if (run.report.shard.enabled()) {
     run.report.shard.fingerprint = model::config_fingerprint(run.report.config);
   }
-  return deliver_reports(run.report, config, files, out, err, run.exit_code);
+  if (!config.baseline.empty()) {
+    apply_baseline(run.report, config.baseline, std::move(baseline), config.strict);
+  }
+  return deliver_reports(run.report, config, files, out, err, run.report.run.exit_code);
 }
 
 }  // namespace siteaudit::cli

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/baseline_file.hpp"
 #include "cli/report_file.hpp"
 #include "cli/run_audit.hpp"
 #include "siteaudit/audit/pipeline.hpp"
@@ -252,6 +253,15 @@ int run_merge(const Options& options, std::ostream& out, std::ostream& err) {
   if (std::string refused = merge_parts(options.merge_reports, merged); !refused.empty()) {
     err << "siteaudit: merge: " << refused << '\n';
     return audit::kExitUsage;
+  }
+  if (!config.baseline.empty()) {
+    // The parts' --strict judges the baseline too.
+    BaselineKeys baseline;
+    if (error = load_baseline(config.baseline, strict(merged), baseline); !error.empty()) {
+      err << "siteaudit: " << error << '\n';
+      return audit::kExitUsage;
+    }
+    apply_baseline(merged, config.baseline, std::move(baseline), strict(merged));
   }
   return deliver_reports(merged, config, files, out, err, merged.run.exit_code);
 }

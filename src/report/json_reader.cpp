@@ -128,6 +128,17 @@ std::vector<model::Finding> findings(const Json& object, const std::string& path
   return out;
 }
 
+std::vector<model::FailureKey> failure_keys(const Json& baseline, const char* key) {
+  const Json& list = member(baseline, "baseline", key);
+  if (!list.is_array()) invalid(std::string("baseline.") + key, "an array");
+  std::vector<model::FailureKey> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = fmt::format("baseline.{}[{}]", key, i);
+    out.push_back({text(list[i], at, "url"), text(list[i], at, "kind")});
+  }
+  return out;
+}
+
 void read_config(const Json& doc, model::Report& report) {
   const Json& config = member(doc, "report", "config");
   if (!config.is_object()) invalid("config", "an object");
@@ -237,6 +248,15 @@ void read_header(const Json& doc, model::Report& report) {
     if (info.parts == 0 || info.part == 0 || info.part > info.parts) {
       invalid("shard.part", "a part from 1 to shard.parts");
     }
+  }
+  // baseline, like shard, is absent from the reports of earlier releases.
+  auto baseline = doc.find("baseline");
+  if (baseline != doc.end() && !baseline->is_null()) {
+    model::BaselineInfo& info = report.baseline;
+    info.file = text(*baseline, "baseline", "file");
+    info.known = failure_keys(*baseline, "known");
+    info.fresh = failure_keys(*baseline, "new");
+    info.fixed = failure_keys(*baseline, "fixed");
   }
 }
 

@@ -150,6 +150,26 @@ void append_shard(std::string& out, const model::ShardInfo& s) {
       .number("input_duplicates", s.input_duplicates);
 }
 
+// append_baseline() writes the baseline block, or null for a run without --baseline.
+void append_baseline(std::string& out, const model::BaselineInfo& b) {
+  if (!b.enabled()) {
+    out += "null";
+    return;
+  }
+  auto keys = [](const std::vector<model::FailureKey>& list) {
+    return [&list](std::string& a) {
+      append_array(a, list, [](std::string& o, const model::FailureKey& key) {
+        Object(o).string("url", key.url).string("kind", key.kind);
+      });
+    };
+  };
+  Object(out)
+      .string("file", b.file)
+      .nested("known", keys(b.known))
+      .nested("new", keys(b.fresh))
+      .nested("fixed", keys(b.fixed));
+}
+
 // write_lines() writes `items` as a JSON array with one element per line, rendering each into
 // the reused `buf` just before writing it; it stops as soon as the stream fails.
 template <typename Items, typename Render>
@@ -205,6 +225,8 @@ void write_json(const model::Report& report, std::ostream& out) {
   append_crawl(buf, report.crawl);
   buf += ",\n  \"shard\": ";
   append_shard(buf, report.shard);
+  buf += ",\n  \"baseline\": ";
+  append_baseline(buf, report.baseline);
   buf += ",\n  \"results\": ";
   if (!out) return;
   out << buf;

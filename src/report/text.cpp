@@ -392,6 +392,10 @@ std::size_t failed_sources(const model::Report& report) {
 VerdictKind verdict_kind(const model::Report& report) {
   if (report.run.interrupted || report.run.exit_code == 130) return VerdictKind::interrupted;
   if (report.run.exit_code == 2) return VerdictKind::error;
+  // With --baseline only new failures fail the run; the exit code says whether there were any.
+  if (report.baseline.enabled()) {
+    return report.run.exit_code == 0 ? VerdictKind::passed : VerdictKind::failed;
+  }
   if (report.run.exit_code != 0 || report.summary.failed != 0 || !report.routes.missing.empty() ||
       failed_sources(report) != 0) {
     return VerdictKind::failed;
@@ -460,6 +464,10 @@ std::string verdict(const model::Report& report) {
   }
   if (s.warnings && strict_counts.total() == 0) {
     parts.push_back(plural(s.warnings, "warning", "warnings"));
+  }
+  if (const model::BaselineInfo& b = report.baseline; b.enabled()) {
+    parts.push_back(fmt::format("baseline: {} new, {} known, {} fixed", b.fresh.size(),
+                                b.known.size(), b.fixed.size()));
   }
   return fmt::format("{}: {}", head, fmt::join(parts, ", "));
 }

@@ -59,11 +59,15 @@ TEST_CASE("json reader: a report reads back to the same bytes", "[report][json_r
                   .fingerprint = "fnv1a64:00000000000000ff",
                   .input_urls = 99,
                   .input_duplicates = 2};
+  sample.baseline = model::compare_with_baseline(
+      "old.json", {{"https://example.com/gone", "status"}, {"https://example.com/", "dns"}},
+      {{"https://example.com/", "dns"}, {"https://example.com/a&b<c>\"q\"", "status"}});
   const std::string part = to_json(sample);
   std::istringstream part_in(part);
   model::Report read_part;
   REQUIRE(report::read_json(part_in, read_part).empty());
   CHECK(read_part.shard.part == 3);
+  CHECK(read_part.baseline.fixed.size() == 1);
   CHECK(to_json(read_part) == part);
 
   // Keys sorted (jq -S): the results come first and are read at the end.

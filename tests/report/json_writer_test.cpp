@@ -128,7 +128,7 @@ TEST_CASE("json report of an empty run validates against the schema", "[report]"
   CHECK(j["run"]["started_at"].is_null());
 }
 
-TEST_CASE("json report of a shard carries its part and validates", "[report]") {
+TEST_CASE("json report of a shard with a baseline carries both and validates", "[report]") {
   model::Report part = test::sample_report();
   part.shard = {.part = 2,
                 .parts = 3,
@@ -147,6 +147,16 @@ TEST_CASE("json report of a shard carries its part and validates", "[report]") {
                            {"input_urls", 24},
                            {"input_duplicates", 1}});
   CHECK(j["results"][1]["seq"] == part.results[1].seq);
+
+  part.baseline = model::compare_with_baseline("old.json", {{"https://example.com/x", "status"}},
+                                               {{"https://example.com/slow", "timeout"}});
+  file.write(to_json(part));
+  CHECK(test::run_python(kValidate, file.path().string(), schema_path()) == 0);
+  j = json::parse(to_json(part));
+  CHECK(j["baseline"]["new"] ==
+        json::parse(R"([{"url":"https://example.com/slow","kind":"timeout"}])"));
+  CHECK(j["baseline"]["fixed"][0]["kind"] == "status");
+  CHECK(j["baseline"]["known"].empty());
   CHECK(json::parse(to_json(test::sample_report()))["shard"].is_null());
 }
 
@@ -215,7 +225,7 @@ TEST_CASE("json report writes the crawl block, found_by and referrers", "[report
 TEST_CASE("json report has the documented keys in the documented order", "[report]") {
   auto j = nlohmann::ordered_json::parse(to_json(test::sample_report()));
   CHECK(keys(j) == std::vector<std::string>{"schema", "tool", "config", "run", "summary", "sources",
-                                            "routes", "crawl", "shard", "results"});
+                                            "routes", "crawl", "shard", "baseline", "results"});
   CHECK(keys(j["results"][0]) == std::vector<std::string>{"url",
                                                           "seq",
                                                           "status",

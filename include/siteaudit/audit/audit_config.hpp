@@ -76,9 +76,10 @@ struct AuditConfig {
   std::string expect;   // --expect: routes file
   bool strict = false;  // --strict: warnings fail the run
 
-  // --- shards (shard.hpp) ---
+  // --- shards (shard.hpp) and baselines (model/baseline.hpp) ---
   std::string shard;     // --shard K/N or auto/N; empty = the whole input (or CI_NODE_*)
   std::string shard_by;  // --shard-by url|host; empty = host when the inputs span hosts
+  std::string baseline;  // --baseline FILE: fail only on failures that report did not have
 
   // --- output ---
   std::string json;                                          // --json FILE ("-" = stdout)

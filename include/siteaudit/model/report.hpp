@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "siteaudit/model/baseline.hpp"
 #include "siteaudit/model/config_setting.hpp"
 #include "siteaudit/model/finding.hpp"
 #include "siteaudit/model/result.hpp"
@@ -109,6 +110,8 @@ struct Report {
   CrawlReport crawl;
   // shard says which part of a sharded run (--shard) this is; empty for a whole run.
   ShardInfo shard;
+  // baseline compares this run's failures with an earlier report's (--baseline); empty without.
+  BaselineInfo baseline;
   // url_text owns the text that results[].url views: the loader stores each listed URL there
   // once, and Job and Result pass the view along. Whoever adds a Result stores its URL here.
   TextArena url_text;

@@ -157,6 +157,13 @@ Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page)
     }
     return result;
   }
+  if (settings_.cached) {
+    if (std::optional<int> status = settings_.cached(job.check_url)) {
+      result.status = static_cast<std::int16_t>(*status);
+      result.cached = true;  // ok, method none: passed within --cache-max-age, not requested
+      return result;
+    }
+  }
   // Only the rate limiter keys on the host: without one, no URL is split for it.
   const std::string host = rate_ != nullptr ? host_of(job.check_url) : std::string();
   if (robots_ != nullptr) {

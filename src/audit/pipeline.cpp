@@ -150,6 +150,7 @@ CheckSettings check_settings(const AuditConfig& config, const AuditPlan& plan,
   settings.max_body = config.max_body;
   settings.hygiene = plan.hygiene;
   settings.notice = hooks.on_notice;
+  settings.cached = hooks.cached;
   return settings;
 }
 

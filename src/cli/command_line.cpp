@@ -581,14 +581,27 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
       [](Options& o, bool on) { o.config.strict = on; },
       "Treat warnings as failures: redirects under --redirects warn, unexpected routes, "
       "sitemap hygiene findings.");
-  // --- baselines (issue 19) ---
+  // --- baselines and cache (issue 19) ---
   table
       .text("--baseline", &AuditConfig::baseline, "FILE",
             "Fail only on failures this earlier JSON report did not have; list the others as "
             "known and fixed; see BASELINES in siteaudit(1).")
       ->check(readable_file());
   table.keep_out_of_report();
-  // --- end of baselines ---
+  table
+      .text("--cache", &AuditConfig::cache, "FILE",
+            "Do not request again the URLs that passed within --cache-max-age, as this file "
+            "remembers them; report them as ok and cached; see CACHE in siteaudit(1).")
+      ->check(CLI::Validator(
+          [](std::string& path) -> std::string {
+            return path == "-" ? "the cache must be a file, not standard output" : "";
+          },
+          ""));
+  table.keep_out_of_report();
+  table.duration_option("--cache-max-age", &AuditConfig::cache_max_age, true,
+                        "How long a URL that passed counts as passed for --cache (default 24h).");
+  table.keep_out_of_report();
+  // --- end of baselines and cache ---
 
   table.group("Sitemaps");
   table

@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 #include <ostream>
@@ -17,6 +18,7 @@
 #include "cli/command_line.hpp"
 #include "cli/interrupt_guard.hpp"
 #include "cli/report_file.hpp"
+#include "cli/result_cache.hpp"
 #include "siteaudit/audit/pipeline.hpp"
 #include "siteaudit/model/shard_info.hpp"
 #include "siteaudit/report/annotation_writer.hpp"
@@ -93,6 +95,22 @@ bool open_markdown(ReportFile& markdown, const std::string& path, std::ostream& 
   return markdown.open("--markdown", path, out, error);
 }
 
+// save_cache() teaches the cache what the run found. A cache that cannot be written costs the
+// next run time, not this run its result: it is a warning.
+void save_cache(const ResultCache& cache, const audit::Report& report,
+                const audit::NoticeFunction& notice) {
+  std::string warning;
+  const std::string error = cache.save(report, warning);
+  const std::uint64_t cached = static_cast<std::uint64_t>(std::count_if(
+      report.results.begin(), report.results.end(), [](const auto& r) { return r.cached; }));
+  if (!notice) return;
+  if (cached != 0) {
+    notice(fmt::format("{} URL{} passed within --cache-max-age and {} not requested (--cache)",
+                       cached, cached == 1 ? "" : "s", cached == 1 ? "was" : "were"));
+  }
+  if (!error.empty()) notice(error);
+}
+
 }  // namespace
 
 ReportOutputs::ReportOutputs() = default;
@@ -158,6 +176,17 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
     return audit::kExitUsage;
   }
 
+  ResultCache cache;
+  std::string cache_warning;
+  if (!config.cache.empty()) {
+    error = ResultCache::load(config.cache, config.cache_max_age, report_settings(options), cache,
+                              cache_warning);
+    if (!error.empty()) {
+      err << "siteaudit: " << error << '\n';
+      return audit::kExitUsage;
+    }
+  }
+
   // The progress line is for a person watching a terminal; CI logs get the summary only.
   const bool progress_on =
       config.progress && config.verbosity != audit::Verbosity::quiet && isatty(STDERR_FILENO) == 1;
@@ -183,6 +212,10 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
       err << "siteaudit: warning: " << notice << '\n' << std::flush;
     };
   }
+  if (!config.cache.empty()) {
+    if (hooks.on_notice && !cache_warning.empty()) hooks.on_notice(cache_warning);
+    hooks.cached = [&cache](std::string_view url) { return cache.fresh(url); };
+  }
   // The first SIGINT/SIGTERM cancels the run, which still reports every URL; the second
   // exits at once (interrupt_guard.hpp).
   InterruptGuard interrupt;
@@ -200,6 +233,7 @@ int run_audit(const Options& options, std::ostream& out, std::ostream& err) {
   if (run.report.shard.enabled()) {
     run.report.shard.fingerprint = model::config_fingerprint(run.report.config);
   }
+  if (!config.cache.empty()) save_cache(cache, run.report, hooks.on_notice);
   if (!config.baseline.empty()) {
     apply_baseline(run.report, config.baseline, std::move(baseline), config.strict);
   }

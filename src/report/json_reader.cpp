@@ -334,6 +334,8 @@ class ResultReader {
     d.fell_back_to_get = flag(j, at, "fell_back_to_get");
     d.slow = flag(j, at, "slow");
     d.bytes = number<std::uint64_t>(j, at, "bytes");
+    // cached came with --cache; a report of an earlier release has no such key.
+    if (auto cached = j.find("cached"); cached != j.end()) r.cached = flag(j, at, "cached");
     if (!plain(d)) r.detail = std::make_unique<model::ResultDetail>(std::move(d));
   }
 

@@ -107,6 +107,7 @@ void append_result(std::string& out, const model::Report& report, const model::R
           .string("text", ref.text);
     });
   });
+  o.boolean("cached", r.cached);
 }
 
 // append_config() writes each setting with its JSON type, in --help order.

@@ -43,6 +43,7 @@ std::string broken(Change change) {
 TEST_CASE("json reader: a report reads back to the same bytes", "[report][json_reader]") {
   model::Report sample = test::sample_report();
   for (std::size_t i = 0; i < sample.results.size(); ++i) sample.results[i].seq = i * 3 + 1;
+  sample.results[0].cached = true;
   const std::string first = to_json(sample);
   std::istringstream in(first);
   model::Report read;
@@ -50,6 +51,8 @@ TEST_CASE("json reader: a report reads back to the same bytes", "[report][json_r
   CHECK(read.results.size() == sample.results.size());
   CHECK(read.sources.size() == sample.sources.size());
   CHECK(read.config.size() == sample.config.size());
+  CHECK(read.results[0].cached);
+  CHECK_FALSE(read.results[1].cached);
   CHECK(to_json(read) == first);
 
   // A part of a sharded run, and a report with nothing in it.

@@ -249,7 +249,8 @@ TEST_CASE("json report has the documented keys in the documented order", "[repor
                                                           "bytes",
                                                           "found_by",
                                                           "referrer_count",
-                                                          "referrers"});
+                                                          "referrers",
+                                                          "cached"});
   CHECK(keys(j["sources"][0]) ==
         std::vector<std::string>{"url", "kind", "urls", "gzip", "parent", "error", "warnings"});
   CHECK(keys(j["summary"]) == std::vector<std::string>{"total", "ok", "failed", "skipped",

@@ -76,10 +76,12 @@ struct AuditConfig {
   std::string expect;   // --expect: routes file
   bool strict = false;  // --strict: warnings fail the run
 
-  // --- shards (shard.hpp) and baselines (model/baseline.hpp) ---
+  // --- across runs: shards (shard.hpp), baselines (model/baseline.hpp), the result cache ---
   std::string shard;     // --shard K/N or auto/N; empty = the whole input (or CI_NODE_*)
   std::string shard_by;  // --shard-by url|host; empty = host when the inputs span hosts
   std::string baseline;  // --baseline FILE: fail only on failures that report did not have
+  std::string cache;     // --cache FILE: URLs that passed recently are not requested again
+  std::chrono::milliseconds cache_max_age{24 * 3'600'000};  // --cache-max-age: how recently
 
   // --- output ---
   std::string json;                                          // --json FILE ("-" = stdout)

@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,9 @@ struct CheckSettings {
   std::uint64_t max_body = 10ull << 20;
   HygieneRules hygiene;   // --content-type, --slow, --strict
   NoticeFunction notice;  // a warning to show now, besides the finding (may be empty)
+  // cached, when set (--cache), gives the status of a URL that passed within the cache's age;
+  // such a URL is reported ok without a request. Called from any worker; it must not block.
+  std::function<std::optional<int>(std::string_view check_url)> cached;
 };
 
 // FetchedPage is what crawl mode needs of a page beyond its Result: the body (read with GET,

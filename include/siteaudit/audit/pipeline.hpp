@@ -23,7 +23,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "siteaudit/audit/audit_config.hpp"
 #include "siteaudit/audit/checker.hpp"
@@ -55,6 +57,9 @@ struct RunHooks {
   // interrupt_reason(). -1: nothing interrupts the run but --max-time.
   int interrupt_fd = -1;
   std::function<std::string()> interrupt_reason;
+  // cached (--cache) says which URLs passed recently enough not to be requested again; see
+  // CheckSettings::cached.
+  std::function<std::optional<int>(std::string_view check_url)> cached;
 };
 
 struct PipelineResult {

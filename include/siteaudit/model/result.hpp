@@ -70,6 +70,8 @@ struct Result {
   Outcome outcome : 3 = Outcome::ok;
   CheckMethod method : 2 = CheckMethod::none;
   Discovery found : 2 = Discovery::sitemap;
+  // cached: not requested; --cache says the URL passed within --cache-max-age (status kept).
+  bool cached : 1 = false;
   std::uint8_t attempts = 0;
 
   // details() returns the detail block, creating it on first use.

@@ -125,6 +125,10 @@ ParseResult<AuditPlan> make_plan(const AuditConfig& config) {
   auto shard = parse_shard(config.shard, config.shard_by, config.inputs,
                            [](const char* name) -> const char* { return std::getenv(name); });
   if (!shard.ok()) return Failure::failure(shard.error());
+  if (config.crawl) {
+    shard = for_crawl(std::move(shard).value(), config.shard_by);
+    if (!shard.ok()) return Failure::failure(shard.error());
+  }
   plan.shard = std::move(shard).value();
   if (plan.shard.enabled() && !config.baseline.empty()) {
     // A part cannot tell a failure fixed from one in another part: the merge compares.

@@ -104,6 +104,12 @@ std::string read_part(const std::string& file, model::Report& merged,
         "{}: not a part of a sharded run (its shard is null); merge the reports of --shard runs",
         file);
   }
+  if (part.header.crawl.enabled) {
+    // A crawl's counts (pages, links, orphans) span its link graph, which no part sees whole.
+    return fmt::format(
+        "{}: a part of a crawl (--crawl); merging the parts of a crawl is not supported yet",
+        file);
+  }
   for (const Part& other : parts) {
     if (other.header.shard.part == part.header.shard.part &&
         other.header.shard.parts == part.header.shard.parts) {

@@ -159,6 +159,28 @@ void read_config(const Json& doc, model::Report& report) {
   }
 }
 
+void read_crawl(const Json& j, model::CrawlReport& c) {
+  c.enabled = true;
+  c.scope = texts(j, "crawl", "scope");
+  c.pages = number<std::uint64_t>(j, "crawl", "pages");
+  c.links = number<std::uint64_t>(j, "crawl", "links");
+  c.external = number<std::uint64_t>(j, "crawl", "external");
+  const Json& n = member(j, "crawl", "not_requested");
+  const std::string at = "crawl.not_requested";
+  c.mailto = number<std::uint64_t>(n, at, "mailto");
+  c.tel = number<std::uint64_t>(n, at, "tel");
+  c.javascript = number<std::uint64_t>(n, at, "javascript");
+  c.data = number<std::uint64_t>(n, at, "data");
+  c.other_scheme = number<std::uint64_t>(n, at, "other_scheme");
+  c.invalid = number<std::uint64_t>(n, at, "invalid");
+  c.broken = number<std::uint64_t>(j, "crawl", "broken");
+  c.linked_redirects = number<std::uint64_t>(j, "crawl", "linked_redirects");
+  c.orphans = number<std::uint64_t>(j, "crawl", "orphans");
+  c.missing_from_sitemap = number<std::uint64_t>(j, "crawl", "missing_from_sitemap");
+  c.complete = flag(j, "crawl", "complete");
+  c.incomplete_reason = text_or_null(j, "crawl", "incomplete_reason");
+}
+
 void read_header(const Json& doc, model::Report& report) {
   const Json& schema = member(doc, "report", "schema");
   if (!schema.is_string() || schema.get<std::string>() != kJsonSchemaId) {
@@ -235,6 +257,10 @@ void read_header(const Json& doc, model::Report& report) {
   report.routes.missing = texts(routes, "routes", "missing");
   report.routes.unexpected = texts(routes, "routes", "unexpected");
 
+  // crawl, shard and baseline are absent from the reports of earlier releases.
+  auto crawl = doc.find("crawl");
+  if (crawl != doc.end() && !crawl->is_null()) read_crawl(*crawl, report.crawl);
+
   // shard came with release 0.1 of the shards; a report without the key is of a whole run.
   auto shard = doc.find("shard");
   if (shard != doc.end() && !shard->is_null()) {
@@ -262,8 +288,8 @@ void read_header(const Json& doc, model::Report& report) {
 
 // header_complete() is true when every top-level key before "results" has been read.
 bool header_complete(const Json& header) {
-  for (const char* key :
-       {"schema", "tool", "config", "run", "summary", "sources", "routes", "shard"}) {
+  for (const char* key : {"schema", "tool", "config", "run", "summary", "sources", "routes",
+                          "crawl", "shard", "baseline"}) {
     if (!header.contains(key)) return false;
   }
   return true;
@@ -305,7 +331,7 @@ class ResultReader {
     r.time_ms = number<std::uint32_t>(j, at, "time_ms");
     r.attempts = number<std::uint8_t>(j, at, "attempts");
     const std::string source = text_or_null(j, at, "source");
-    r.source = std::numeric_limits<std::uint32_t>::max();  // null: no source
+    r.source = model::kNoSource;  // null: no sitemap listed it
     if (!source.empty()) {
       auto found = source_index_.find(source);
       if (found == source_index_.end()) invalid(at + ".source", "the URL of a source");
@@ -334,7 +360,28 @@ class ResultReader {
     d.fell_back_to_get = flag(j, at, "fell_back_to_get");
     d.slow = flag(j, at, "slow");
     d.bytes = number<std::uint64_t>(j, at, "bytes");
-    // cached came with --cache; a report of an earlier release has no such key.
+    // found_by, referrers (--crawl) and cached (--cache) are absent from earlier reports.
+    if (auto found = j.find("found_by"); found != j.end()) {
+      static constexpr model::Discovery kFound[] = {
+          model::Discovery::sitemap, model::Discovery::input, model::Discovery::link};
+      auto known_found = word(text(j, at, "found_by"), kFound);
+      if (!known_found) invalid(at + ".found_by", "sitemap, input or link");
+      r.found = *known_found;
+    }
+    if (j.contains("referrer_count")) {
+      d.referrer_count = number<std::uint64_t>(j, at, "referrer_count");
+      const Json& refs = member(j, at, "referrers");
+      if (!refs.is_array()) invalid(at + ".referrers", "an array");
+      for (std::size_t k = 0; k < refs.size(); ++k) {
+        const std::string ref_at = fmt::format("{}.referrers[{}]", at, k);
+        d.referrers.push_back({.page = text(refs[k], ref_at, "page"),
+                               .line = number<std::uint32_t>(refs[k], ref_at, "line", true),
+                               .element = text(refs[k], ref_at, "element"),
+                               .attribute = text(refs[k], ref_at, "attribute"),
+                               .text = text(refs[k], ref_at, "text"),
+                               .url = text(refs[k], ref_at, "url")});
+      }
+    }
     if (auto cached = j.find("cached"); cached != j.end()) r.cached = flag(j, at, "cached");
     if (!plain(d)) r.detail = std::make_unique<model::ResultDetail>(std::move(d));
   }
@@ -362,7 +409,7 @@ class ResultReader {
     return d.check_url.empty() && d.final_url.empty() && d.error.empty() &&
            d.error_kind == model::ErrorKind::none && d.content_type.empty() && d.lastmod.empty() &&
            d.redirects.empty() && d.findings.empty() && !d.fell_back_to_get && !d.slow &&
-           d.bytes == 0;
+           d.bytes == 0 && d.referrers.empty() && d.referrer_count == 0;
   }
 
   std::map<std::string, std::uint32_t, std::less<>> source_index_;

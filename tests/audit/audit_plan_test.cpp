@@ -56,3 +56,23 @@ TEST_CASE("make_plan names the option of the first problem", "[audit]") {
   method.method = "post";
   CHECK(make_plan(method).error() == "--method: 'post' is not head or get");
 }
+
+TEST_CASE("make_plan cuts a crawl's shards by host and refuses --shard-by url", "[audit][shard]") {
+  AuditConfig crawl = minimal();
+  crawl.crawl = true;
+  crawl.shard = "1/2";
+  ParseResult<AuditPlan> plan = make_plan(crawl);
+  REQUIRE(plan.ok());
+  CHECK(plan.value().shard.by == ShardBy::host);  // one input host: url without --crawl
+  crawl.shard_by = "url";
+  ParseResult<AuditPlan> refused = make_plan(crawl);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().starts_with("--shard-by url: a crawl is split by host only"));
+
+  AuditConfig sitemap = minimal();
+  sitemap.shard = "1/2";
+  REQUIRE(make_plan(sitemap).ok());
+  CHECK(make_plan(sitemap).value().shard.by == ShardBy::url);
+  sitemap.baseline = "old.json";
+  CHECK(make_plan(sitemap).error().starts_with("--baseline: a part of a sharded run"));
+}

@@ -154,6 +154,12 @@ TEST_CASE("siteaudit merge refuses parts that do not cover the input once",
   write_text(dir / "dropped.json", dropped.dump());
   refused({parts[0], dir / "dropped.json", parts[2]}, "results for the input's 39 URLs");
   refused({dir / "absent.json"}, "absent.json");
+  // The parts of a crawl: their counts span a link graph no part sees whole.
+  const std::string crawl = dir / "crawl-1.json";
+  run_siteaudit(site.args({"--crawl", "--shard", "1/2", "--json", crawl}));
+  refused({crawl}, crawl +
+                       ": a part of a crawl (--crawl); merging the parts of a crawl is not "
+                       "supported yet");
 
   // The merged report may not replace a part.
   const AuditRun onto = merge({"--json", parts[0]}, parts);

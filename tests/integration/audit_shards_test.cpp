@@ -114,6 +114,11 @@ TEST_CASE("option shard: the default cut, auto/N and the engines' variables",
   CHECK(run.err.find("neither JOB_COMPLETION_INDEX nor CI_NODE_INDEX") != std::string::npos);
   run = run_siteaudit(site.args({"--shard-by", "path", "--shard", "1/2"}));
   CHECK(run.code == 2);
+  // A crawl is cut by host only.
+  run = run_siteaudit(site.args({"--crawl", "--shard", "1/2", "--shard-by", "url"}));
+  CHECK(run.code == 2);
+  CHECK(one_line(run.err));
+  CHECK(run.err.find("--shard-by url: a crawl is split by host only") != std::string::npos);
 }
 
 }  // namespace

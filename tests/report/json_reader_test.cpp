@@ -44,6 +44,26 @@ TEST_CASE("json reader: a report reads back to the same bytes", "[report][json_r
   model::Report sample = test::sample_report();
   for (std::size_t i = 0; i < sample.results.size(); ++i) sample.results[i].seq = i * 3 + 1;
   sample.results[0].cached = true;
+  // What --crawl adds: the crawl block, how a URL was found, and who links to it.
+  sample.crawl = {.enabled = true,
+                  .scope = {"https://example.com/"},
+                  .pages = 4,
+                  .links = 17,
+                  .external = 2,
+                  .mailto = 1,
+                  .invalid = 1,
+                  .broken = 1,
+                  .complete = false,
+                  .incomplete_reason = "--max-pages was reached"};
+  sample.results[2].found = model::Discovery::link;
+  sample.results[2].source = model::kNoSource;
+  sample.results[2].details().referrer_count = 3;
+  sample.results[2].details().referrers.push_back({.page = "https://example.com/",
+                                                   .line = 12,
+                                                   .element = "a",
+                                                   .attribute = "href",
+                                                   .text = "the <b>link</b>",
+                                                   .url = "/a&b"});
   const std::string first = to_json(sample);
   std::istringstream in(first);
   model::Report read;
@@ -52,6 +72,9 @@ TEST_CASE("json reader: a report reads back to the same bytes", "[report][json_r
   CHECK(read.sources.size() == sample.sources.size());
   CHECK(read.config.size() == sample.config.size());
   CHECK(read.results[0].cached);
+  CHECK(read.crawl.pages == 4);
+  CHECK(read.results[2].found == model::Discovery::link);
+  CHECK(read.results[2].detail->referrers.size() == 1);
   CHECK_FALSE(read.results[1].cached);
   CHECK(to_json(read) == first);
 

@@ -23,6 +23,10 @@ void add_result_failures(const Result& result, bool strict, std::vector<FailureK
     if (*kind == '\0') kind = to_string(result.outcome);
     out.push_back({std::string(result.url), kind});
   }
+  // A bot wall fails the run only with --strict (pipeline.hpp, exit_code()).
+  if (strict && result.outcome == Outcome::inconclusive) {
+    out.push_back({std::string(result.url), to_string(result.outcome)});
+  }
   if (strict && result.detail) {
     for (const Finding& f : result.detail->findings) {
       out.push_back({std::string(result.url), to_string(f.code)});

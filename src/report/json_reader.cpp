@@ -311,11 +311,11 @@ class ResultReader {
     r.seq = number<std::uint64_t>(j, at, "seq");
     r.status = number<std::int16_t>(j, at, "status", true);
     const std::string outcome = text(j, at, "outcome");
-    static constexpr model::Outcome kOutcomes[] = {model::Outcome::ok, model::Outcome::failed,
-                                                   model::Outcome::skipped,
-                                                   model::Outcome::cancelled};
+    static constexpr model::Outcome kOutcomes[] = {
+        model::Outcome::ok, model::Outcome::failed, model::Outcome::skipped,
+        model::Outcome::cancelled, model::Outcome::inconclusive};
     auto known = word(outcome, kOutcomes);
-    if (!known) invalid(at + ".outcome", "ok, failed, skipped or cancelled");
+    if (!known) invalid(at + ".outcome", "ok, failed, skipped, cancelled or inconclusive");
     r.outcome = *known;
     if (flag(j, at, "ok") != (r.outcome == model::Outcome::ok)) {
       invalid(at + ".ok", "true exactly when outcome is ok");

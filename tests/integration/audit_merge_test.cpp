@@ -146,8 +146,8 @@ TEST_CASE("siteaudit merge refuses parts that do not cover the input once",
   changed["results"][0]["outcome"] = "perhaps";
   write_text(dir / "changed.json", changed.dump());
   refused({parts[0], dir / "changed.json", parts[2]},
-          "not a valid siteaudit report: results[0].outcome: expected ok, failed, skipped or "
-          "cancelled");
+          "not a valid siteaudit report: results[0].outcome: expected ok, failed, skipped, "
+          "cancelled or inconclusive");
   // A result dropped from a part: the parts no longer hold the whole input.
   json dropped = load_json(parts[1]);
   dropped["results"].erase(0);

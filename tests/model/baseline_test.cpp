@@ -41,6 +41,7 @@ TEST_CASE("baseline: a report's failures by URL and kind", "[model][baseline]") 
   report.results.push_back(std::move(noindex));
   report.results.push_back(result(report, "https://e.com/late", Outcome::cancelled));
   report.results.push_back(result(report, "https://e.com/skip", Outcome::skipped));
+  report.results.push_back(result(report, "https://e.com/wall", Outcome::inconclusive));
   Source broken;
   broken.url = "https://e.com/broken.xml";
   broken.error = "cannot parse";
@@ -58,13 +59,16 @@ TEST_CASE("baseline: a report's failures by URL and kind", "[model][baseline]") 
                                       {"https://e.com/hidden", "noindex"},
                                       {"https://e.com/late", "cancelled"},
                                   });
-  // --strict: warnings fail too, so they are keys.
+  // --strict: warnings and bot walls fail too, so they are keys. /hidden comes twice (failed
+  // by noindex, and its finding): compare_with_baseline() drops the repeat.
   const std::vector<FailureKey> strict = keys_of(report, true);
-  CHECK(strict.size() == 9);  // /hidden twice (failed by noindex, and its finding): compare dedupes
+  CHECK(strict.size() == 10);
   CHECK(std::count(strict.begin(), strict.end(),
                    FailureKey{"https://e.com/moved", "redirected_url"}) == 1);
   CHECK(std::count(strict.begin(), strict.end(),
                    FailureKey{"https://e.com/moved", "unexpected_route"}) == 1);
+  CHECK(std::count(strict.begin(), strict.end(),
+                   FailureKey{"https://e.com/wall", "inconclusive"}) == 1);
   CHECK(std::count(strict.begin(), strict.end(),
                    FailureKey{"https://e.com/sitemap.xml", "invalid_lastmod"}) == 1);
 }

@@ -55,6 +55,7 @@ TEST_CASE("json reader: a report reads back to the same bytes", "[report][json_r
                   .broken = 1,
                   .complete = false,
                   .incomplete_reason = "--max-pages was reached"};
+  sample.results[3].outcome = model::Outcome::inconclusive;  // a bot wall
   sample.results[2].found = model::Discovery::link;
   sample.results[2].source = model::kNoSource;
   sample.results[2].details().referrer_count = 3;
@@ -144,7 +145,7 @@ TEST_CASE("json reader: a broken report is refused with the place named", "[repo
         "results[1].status: expected an integer or null");
   CHECK(read_error(broken([](nlohmann::ordered_json& j) {
           j["results"][2]["outcome"] = "maybe";
-        })) == "results[2].outcome: expected ok, failed, skipped or cancelled");
+        })) == "results[2].outcome: expected ok, failed, skipped, cancelled or inconclusive");
   CHECK(read_error(broken([](nlohmann::ordered_json& j) { j["results"][0]["ok"] = false; })) ==
         "results[0].ok: expected true exactly when outcome is ok");
   CHECK(read_error(broken([](nlohmann::ordered_json& j) {

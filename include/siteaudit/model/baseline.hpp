@@ -9,7 +9,8 @@
 //     finding that failed it, ...);
 //   - a source that could not be loaded: (source URL, "source_error");
 //   - a missing route: (route, "missing_route");
-// and, with --strict, where warnings fail the run:
+// and, with --strict, where warnings and bot walls fail the run:
+//   - an inconclusive result: (url, "inconclusive");
 //   - each finding of a result: (url, finding code); of a source: (source URL, finding code);
 //   - an unexpected URL: (url, "unexpected_route").
 // The old report is judged by the current run's --strict, so that switching --strict on does

@@ -13,19 +13,6 @@ namespace {
 
 using namespace siteaudit::integration;
 
-// untimed() is a JSON report without what differs between two runs of the same audit: when it
-// ran, how long each request took.
-json untimed(json report) {
-  report["run"].erase("started_at");
-  report["run"].erase("duration_ms");
-  report["summary"].erase("latency_ms");
-  for (json& result : report["results"]) {
-    result.erase("time_ms");
-    for (json& hop : result["redirects"]) hop.erase("time_ms");
-  }
-  return report;
-}
-
 // untimed_text() is a JUnit or Markdown report without its times and timestamps.
 std::string untimed_text(const std::string& text) {
   static const std::regex kTimes(

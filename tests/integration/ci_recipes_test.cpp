@@ -37,18 +37,6 @@ json run_recipe(const std::string& engine, const std::vector<std::string>& recip
   return json::parse(read_text(dir / "out.json"));
 }
 
-// untimed() is a JSON report without the fields that differ between two runs of one audit.
-json untimed(json report) {
-  report["run"].erase("started_at");
-  report["run"].erase("duration_ms");
-  report["summary"].erase("latency_ms");
-  for (json& result : report["results"]) {
-    result.erase("time_ms");
-    for (json& hop : result["redirects"]) hop.erase("time_ms");
-  }
-  return report;
-}
-
 TEST_CASE("the CI recipes shard and merge as one run would audit",
           "[integration][ci][shard][merge]") {
   ShardSite site;

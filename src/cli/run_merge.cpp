@@ -107,8 +107,7 @@ std::string read_part(const std::string& file, model::Report& merged,
   if (part.header.crawl.enabled) {
     // A crawl's counts (pages, links, orphans) span its link graph, which no part sees whole.
     return fmt::format(
-        "{}: a part of a crawl (--crawl); merging the parts of a crawl is not supported yet",
-        file);
+        "{}: a part of a crawl (--crawl); merging the parts of a crawl is not supported yet", file);
   }
   for (const Part& other : parts) {
     if (other.header.shard.part == part.header.shard.part &&
@@ -137,6 +136,7 @@ std::string check_coverage(const std::vector<Part>& parts, const model::Report& 
   }
   if (!missing.empty()) {
     std::vector<std::string> given;
+    given.reserve(parts.size());
     for (const Part& p : parts)
       given.push_back(fmt::format("{} ({})", p.header.shard.part, p.file));
     return fmt::format("part {} of {} is missing: give the report of every part (got {})",
@@ -178,8 +178,10 @@ void merge_routes(const std::vector<Part>& parts, model::Report& merged) {
     if (auto found = unexpected.find(r.url); found != unexpected.end()) found->second = r.seq;
   }
   std::vector<std::pair<std::uint64_t, std::string_view>> ordered;
+  ordered.reserve(unexpected.size());
   for (const auto& [url, seq] : unexpected) ordered.emplace_back(seq, url);
   std::sort(ordered.begin(), ordered.end());
+  routes.unexpected.reserve(ordered.size());
   for (const auto& [seq, url] : ordered) routes.unexpected.emplace_back(url);
 }
 

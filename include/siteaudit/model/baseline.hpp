@@ -37,6 +37,7 @@ struct Result;
 struct FailureKey {
   std::string url;
   std::string kind;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads the defaulted <=>'s 0.
   auto operator<=>(const FailureKey&) const = default;
 };
 

@@ -157,7 +157,8 @@ Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page)
     }
     return result;
   }
-  if (settings_.cached) {
+  // A page the crawl parses is always fetched: the cache knows its status, not its links.
+  if (settings_.cached && !job.parse) {
     if (std::optional<int> status = settings_.cached(job.check_url)) {
       result.status = static_cast<std::int16_t>(*status);
       result.cached = true;  // ok, method none: passed within --cache-max-age, not requested

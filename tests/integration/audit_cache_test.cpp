@@ -168,3 +168,30 @@ TEST_CASE("option cache with shards: the parts share one file", "[integration][a
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("option cache with crawl: the pages the crawl parses are fetched every time",
+          "[integration][audit][cache][crawl]") {
+  FixtureServer other{"fixtures/crawl/other"};
+  FixtureServer site{"fixtures/crawl/site", {"--var", "OTHER=" + other.base()}};
+  TempDir dir;
+  auto args = [&](const std::string& report) {
+    return with_common(
+        {site.url("/"), "--crawl", "--cache", dir / "cache", "--json", report, "--retries", "0"});
+  };
+  const AuditRun first = run_siteaudit(args(dir / "first.json"));
+  const AuditRun second = run_siteaudit(args(dir / "second.json"));
+  INFO(second.err);
+  CHECK(second.code == first.code);
+  const json a = load_json(dir / "first.json");
+  const json b = load_json(dir / "second.json");
+  // The same pages parsed and the same links found: a cached page would hide its links.
+  CHECK(b["crawl"]["pages"] == a["crawl"]["pages"]);
+  CHECK(b["crawl"]["links"] == a["crawl"]["links"]);
+  CHECK(b["summary"]["total"] == a["summary"]["total"]);
+  const std::vector<std::string> log = requested(site);
+  CHECK(std::count(log.begin(), log.end(), "GET /") == 2);
+}
+
+}  // namespace

@@ -963,6 +963,10 @@ ParseOutcome parse_merge_command_line(int argc, const char* const* argv, std::os
   app.add_option("--junit", config.junit, "Write a JUnit XML report to FILE.")->type_name("FILE");
   app.add_option("--markdown", config.markdown, "Write a Markdown summary to FILE.")
       ->type_name("FILE");
+  app.add_option("--sarif", config.sarif, "Write a SARIF 2.1.0 log for code scanning to FILE.")
+      ->type_name("FILE");
+  app.add_option("--html", config.html, "Write a self-contained HTML report to FILE.")
+      ->type_name("FILE");
   app.add_option_function<std::string>(
          "--color",
          [&config](const std::string& word) {

@@ -63,8 +63,10 @@ TEST_CASE("siteaudit merge: the parts merge into the report of one run",
       std::vector<std::string> files = run_parts(site, dir, parts, by, {});
       std::reverse(files.begin(), files.end());  // any order
       const std::string stem = dir / fmt::format("merged-{}-{}", by, parts);
-      const AuditRun merged = merge(
-          {"--json", stem + ".json", "--junit", stem + ".xml", "--markdown", stem + ".md"}, files);
+      const AuditRun merged =
+          merge({"--json", stem + ".json", "--junit", stem + ".xml", "--markdown", stem + ".md",
+                 "--sarif", stem + ".sarif", "--html", stem + ".html"},
+                files);
       INFO(merged.err);
       CHECK(merged.code == whole.code);
       const json report = load_json(stem + ".json");
@@ -75,6 +77,8 @@ TEST_CASE("siteaudit merge: the parts merge into the report of one run",
       CHECK(untimed(report) == single);
       CHECK(untimed_text(read_text(stem + ".xml")) == untimed_text(read_text(dir / "whole.xml")));
       CHECK(untimed_text(read_text(stem + ".md")) == untimed_text(read_text(dir / "whole.md")));
+      CHECK(json::parse(read_text(stem + ".sarif"))["version"] == "2.1.0");
+      CHECK(read_text(stem + ".html").find("<html") != std::string::npos);
     }
   }
 }

@@ -55,7 +55,7 @@ std::string utc_now_rfc3339() {
 // order_crawl_results() puts a crawl's results in an order that does not depend on which
 // worker parsed which page first: the URLs a sitemap lists in sitemap order (source, line),
 // then the others by URL. A sitemap run keeps the loader's order, which is already stable.
-// Two crawls of an unchanged site then compare with diff.
+// Two crawls of an unchanged site then compare with diff, results[].seq included.
 void order_crawl_results(Report& report) {
   std::stable_sort(report.results.begin(), report.results.end(),
                    [](const Result& a, const Result& b) {
@@ -68,6 +68,10 @@ void order_crawl_results(Report& report) {
                      }
                      return a.url < b.url;
                    });
+  // The numbers follow: a crawl's seq is the order the workers happened to find the URLs in,
+  // and a crawl is never merged from shards, which is what seq is for.
+  std::uint64_t seq = 0;
+  for (Result& result : report.results) result.seq = seq++;
 }
 
 // RunContexts is the run's cancellation: a root that the interrupt watcher cancels, and below

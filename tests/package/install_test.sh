@@ -111,7 +111,10 @@ else
   page="$(MANPATH="$root/usr/share/man" man -w siteaudit)" || fail "man -w siteaudit found no page"
 fi
 [ "$page" = "$root/usr/share/man/man1/siteaudit.1.gz" ] || fail "man -w siteaudit is $page"
-zcat "$page" | grep -q "^\.TH SITEAUDIT 1 .*\"siteaudit $version\"" || fail "the man page's .TH does not say $version"
+# grep without -q reads to the end: with pipefail, a grep that stopped at the match would let
+# zcat die of SIGPIPE and fail the pipeline, depending on timing.
+zcat "$page" | grep "^\.TH SITEAUDIT 1 .*\"siteaudit $version\"" >/dev/null ||
+  fail "the man page's .TH does not say $version"
 
 step "the completions, where the shells look for them"
 tree="$scratch/completions"
@@ -125,7 +128,7 @@ if [ -z "$root" ]; then
   loaded="$(bash --norc --noprofile -c 'source /usr/share/bash-completion/bash_completion
                                         __load_completion siteaudit && complete -p siteaudit')"
   [ "$loaded" = "complete -F _siteaudit siteaudit" ] || fail "bash-completion did not load it: '$loaded'"
-  zsh -fc 'print -l $fpath' | grep -qx /usr/share/zsh/vendor-completions ||
+  zsh -fc 'print -l $fpath' | grep -x /usr/share/zsh/vendor-completions >/dev/null ||
     fail "/usr/share/zsh/vendor-completions is not in zsh's fpath"
   # (fish --no-config would leave fish_complete_path empty; an empty HOME keeps user config out.)
   mkdir -p "$scratch/home"

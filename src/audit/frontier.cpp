@@ -95,7 +95,7 @@ OfferStatus Frontier::offer(Offer&& offer) {
       seq = numbered_.load(std::memory_order_relaxed);
       if (options_.max_urls != 0 && seq >= options_.max_urls) {
         limit_reached_ = true;
-        if (crawl_cut_.empty()) crawl_cut_ = "--max-urls was reached";
+        if (options_.scope != nullptr && crawl_cut_.empty()) crawl_cut_ = "--max-urls was reached";
         return OfferStatus::limit_reached;
       }
       numbered_.store(seq + 1, std::memory_order_relaxed);

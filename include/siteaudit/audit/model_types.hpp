@@ -18,8 +18,8 @@
 
 namespace siteaudit::audit {
 
-using model::CheckMethod;
 using model::AnnotationMode;
+using model::CheckMethod;
 using model::ColorMode;
 using model::CrawlReport;
 using model::Discovery;

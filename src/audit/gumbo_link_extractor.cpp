@@ -118,20 +118,68 @@ class GumboLinkExtractor final : public LinkExtractor {
 
 }  // namespace
 
+namespace {
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+bool is_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// repeats_attribute() is true when the start tag at `html[at]` (just after its '<') names an
+// attribute twice. It follows the standard's tokenizer states for a tag's attributes, so its
+// names are the ones both parsers see; a tag cut by the end of input stops the scan.
+bool repeats_attribute(std::string_view html, std::size_t at, std::vector<std::string>& names) {
+  names.clear();
+  std::size_t i = at;
+  while (i < html.size() && !is_space(html[i]) && html[i] != '/' && html[i] != '>') ++i;
+  while (i < html.size()) {
+    while (i < html.size() && (is_space(html[i]) || html[i] == '/')) ++i;
+    if (i >= html.size() || html[i] == '>') return false;
+    std::string name(1, lower(html[i++]));  // a leading '=' belongs to the name
+    while (i < html.size() && !is_space(html[i]) && html[i] != '/' && html[i] != '>' &&
+           html[i] != '=')
+      name += lower(html[i++]);
+    for (const auto& seen : names)
+      if (seen == name) return true;
+    names.push_back(std::move(name));
+    while (i < html.size() && is_space(html[i])) ++i;
+    if (i >= html.size() || html[i] != '=') continue;
+    ++i;
+    while (i < html.size() && is_space(html[i])) ++i;
+    if (i < html.size() && (html[i] == '"' || html[i] == '\'')) {
+      const std::size_t close = html.find(html[i], i + 1);
+      if (close == std::string_view::npos) return false;
+      i = close + 1;
+    } else {
+      while (i < html.size() && !is_space(html[i]) && html[i] != '>') ++i;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 bool gumbo_misreads(std::string_view html) {
   if (html.find('\0') != std::string_view::npos) return true;
+  std::vector<std::string> names;
+  for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1))
+    if (at + 1 < html.size() && is_letter(html[at + 1]) && repeats_attribute(html, at + 1, names))
+      return true;
   std::string name;
   for (std::size_t at = html.find("</"); at != std::string_view::npos;
        at = html.find("</", at + 2)) {
     std::size_t i = at + 2;
-    const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
-    if (i >= html.size() || !letter(html[i])) continue;
+    if (i >= html.size() || !is_letter(html[i])) continue;
     name.clear();
     for (; i < html.size(); ++i) {
       const char c = html[i];
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == '/' || c == '>')
-        break;
-      name += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      if (is_space(c) || c == '/' || c == '>') break;
+      name += lower(c);
     }
     if (gumbo_tagn_enum(name.data(), static_cast<unsigned>(name.size())) == GUMBO_TAG_UNKNOWN)
       return true;

@@ -4,7 +4,9 @@
 // by that value, so `</d>` closes an open `<f>` (the HTML standard and MyHTML compare names;
 // `<f><a href></d>i` is one link for them, two for gumbo). And it drops a NUL that starts an
 // attribute name, where the standard makes it U+FFFD (`<link rel=canonical\0href>` has an href
-// for gumbo only). The differential test and the fuzzer skip such input rather than hold
+// for gumbo only). A repeated attribute without a value is glued to the next name
+// (`<a x x href=/y>` has no href for gumbo), so any tag that names an attribute twice is
+// flagged. The differential test and the fuzzer skip such input rather than hold
 // MyHTML to gumbo's bugs.
 //
 // Example:
@@ -17,8 +19,9 @@
 
 namespace siteaudit::audit {
 
-// gumbo_misreads() is true when `html` has a NUL byte or an end tag naming an element gumbo
-// does not know (wherever it is, even inside script text: a false alarm only skips an input).
+// gumbo_misreads() is true when `html` has a NUL byte, an end tag naming an element gumbo
+// does not know, or a start tag naming an attribute twice (wherever it is, even inside script
+// text: a false alarm only skips an input).
 bool gumbo_misreads(std::string_view html);
 
 }  // namespace siteaudit::audit

@@ -433,6 +433,15 @@ TEST_CASE("Link extraction: gumbo's known misreading is recognised, and MyHTML's
   CHECK(gumbo_misreads(nul));
   CHECK(make_myhtml_link_extractor()->extract(nul, kPage).links.empty());
   CHECK(make_gumbo_link_extractor()->extract(nul, kPage).links.size() == 1);
+  // Gumbo glues a repeated attribute without a value to the next name: no href for it.
+  for (const std::string repeated : {"<a x x href=/y>", "<a/de/de href>", "<a x=1 X href=/y>"}) {
+    INFO(repeated);
+    CHECK(gumbo_misreads(repeated));
+    CHECK(make_myhtml_link_extractor()->extract(repeated, kPage).links.size() == 1);
+    CHECK(make_gumbo_link_extractor()->extract(repeated, kPage).links.empty());
+  }
+  CHECK(gumbo_misreads("<p><link rel=canonical href=/a rel=x>"));
+  CHECK_FALSE(gumbo_misreads("<a x='x x' y=\"y y\" x-y href=/y>x x</a><b x></b x>"));
 }
 
 TEST_CASE("Link extraction: invalid UTF-8 and control characters read as U+FFFD", "[audit]") {

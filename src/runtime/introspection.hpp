@@ -29,12 +29,17 @@ struct RuntimeSnapshot {
   bool guard_uses_madvise = false;  // guard pages cost no memory mapping
   std::uint64_t wakeups = 0;        // idle workers woken for new work, since construction
   std::uint64_t takeovers = 0;      // times the watcher took over from a stuck worker
+  std::uint64_t helpers = 0;        // times it helped a saturated worker, with CPU to spare
 };
 
 // snapshot() counts what `runtime` holds; after run() returns, what its shutdown left.
 RuntimeSnapshot snapshot(const Runtime& runtime);
 // current_snapshot() counts what the running runtime holds (from a fiber or worker thread).
 RuntimeSnapshot current_snapshot();
+
+// assume_idle_cpu() makes the watcher of `runtime` take the machine as having a free core
+// when it looks at a saturated worker, without reading /proc/stat (for tests).
+void assume_idle_cpu(Runtime& runtime, bool assume);
 
 }  // namespace detail
 }  // namespace siteaudit::rt

@@ -147,7 +147,12 @@ bool cancel_timer(TimerId id) noexcept {
 
 struct RuntimeAccess {
   static const Scheduler& scheduler(const Runtime& runtime) { return runtime.impl_->scheduler; }
+  static Scheduler& scheduler(Runtime& runtime) { return runtime.impl_->scheduler; }
 };
+
+void assume_idle_cpu(Runtime& runtime, bool assume) {
+  RuntimeAccess::scheduler(runtime).assume_idle_cpu(assume);
+}
 
 RuntimeSnapshot snapshot(const Runtime& runtime) {
   return RuntimeAccess::scheduler(runtime).snapshot();

@@ -5,7 +5,8 @@
 // ones, wakep() waking one sleeper only when nobody spins, and the "drop spinning, then
 // recheck every queue" step that keeps a wake-up from being lost. Unlike Go, readying a fiber
 // wakes no one and only the last idle worker polls; a sleeping watcher takes over from a
-// stuck worker instead (README.md, "Who wakes whom").
+// stuck worker instead, and helps a saturated one when a CPU is free (README.md, "Who wakes
+// whom").
 #include "runtime/scheduler.hpp"
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -50,8 +52,21 @@ constexpr int kIdleSpinRounds = 4;
 // While every other worker is idle the period doubles, up to 16 ms (62 wake-ups a second).
 constexpr std::int64_t kWatchPeriodNs = 2'000'000;
 constexpr std::int64_t kIdleWatchPeriodNs = 16'000'000;
+// A worker that has not gone idle for this long, with fibers queued behind the running one, is
+// saturated. The watcher then reads the machine's CPU counters over kIdleCpuWindowNs and
+// brings in a helper if at least kIdleCpuCores of a CPU went unused: at USER_HZ = 100 a window
+// of 50 ms is 5 ticks a CPU, the fewest that tell a free half core from noise.
+constexpr std::int64_t kSaturatedNs = 10'000'000;
+constexpr std::int64_t kIdleCpuWindowNs = 50'000'000;
+constexpr double kIdleCpuCores = 0.5;
 
 std::atomic<Scheduler*> g_running{nullptr};
+
+std::int64_t monotonic_ns() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 std::size_t control_block_bytes() noexcept {
   return (sizeof(Fiber) + 63) & ~std::size_t{63};
@@ -157,6 +172,8 @@ Scheduler::Scheduler(RuntimeConfig config)
     worker->cache.reserve(kCacheMax + 1);
     worker->seen_ticks.resize(nthreads_);
     worker->watch_ticks.resize(nthreads_);
+    worker->watch_idle_entries.resize(nthreads_);
+    worker->busy_since_ns.resize(nthreads_);
     workers_.push_back(std::move(worker));
   }
   sleepers_.reserve(nthreads_);
@@ -587,7 +604,10 @@ bool Scheduler::work_visible() const noexcept {
 void Scheduler::idle(Worker& worker) {
   // The watcher tells an idle worker from a stuck one by this flag.
   struct IdleFlag {
-    explicit IdleFlag(Worker& w) : worker(w) { worker.idle.store(true, std::memory_order_release); }
+    explicit IdleFlag(Worker& w) : worker(w) {
+      worker.idle_entries.fetch_add(1, std::memory_order_relaxed);
+      worker.idle.store(true, std::memory_order_release);
+    }
     ~IdleFlag() { worker.idle.store(false, std::memory_order_release); }
     Worker& worker;
   } flag(worker);
@@ -680,11 +700,7 @@ void Scheduler::sleep_or_watch(Worker& worker) {
     if (!watching && nthreads_ > 1) {
       Worker* none = nullptr;
       watching = watcher_.compare_exchange_strong(none, &worker);
-      if (watching) {
-        for (unsigned i = 0; i < nthreads_; ++i) {
-          worker.watch_ticks[i] = workers_[i]->sched_tick.load(std::memory_order_relaxed);
-        }
-      }
+      if (watching) start_watching(worker);
     }
     if (!watching) {
       futex_wait(&worker.wake_word, 0);
@@ -696,6 +712,11 @@ void Scheduler::sleep_or_watch(Worker& worker) {
     if (worker_stuck(worker, others_idle)) {
       takeovers_.fetch_add(1, std::memory_order_relaxed);
       cancel_idle(worker, /*polling=*/false);  // leaves spinning, as if woken by wakep()
+      break;
+    }
+    if (!others_idle && worker_saturated(worker, monotonic_ns())) {
+      helpers_.fetch_add(1, std::memory_order_relaxed);
+      cancel_idle(worker, /*polling=*/false);  // spinning: it steals from the saturated one
       break;
     }
     period = others_idle ? std::min(2 * period, kIdleWatchPeriodNs) : kWatchPeriodNs;
@@ -720,6 +741,50 @@ void Scheduler::pass_watch(Worker& worker) {
     }
   }
   if (heir != nullptr) futex_wake(&heir->wake_word);
+}
+
+void Scheduler::start_watching(Worker& watcher) noexcept {
+  const std::int64_t now = monotonic_ns();
+  for (unsigned i = 0; i < nthreads_; ++i) {
+    watcher.watch_ticks[i] = workers_[i]->sched_tick.load(std::memory_order_relaxed);
+    watcher.watch_idle_entries[i] = workers_[i]->idle_entries.load(std::memory_order_relaxed);
+    watcher.busy_since_ns[i] = now;
+  }
+  watcher.saturated_cpu.reset();
+}
+
+bool Scheduler::worker_saturated(Worker& watcher, std::int64_t now_ns) {
+  bool saturated = false;
+  for (unsigned i = 0; i < nthreads_; ++i) {
+    Worker& other = *workers_[i];
+    if (&other == &watcher) continue;
+    const std::uint32_t entries = other.idle_entries.load(std::memory_order_relaxed);
+    if (other.idle.load(std::memory_order_acquire) || entries != watcher.watch_idle_entries[i]) {
+      watcher.watch_idle_entries[i] = entries;
+      watcher.busy_since_ns[i] = now_ns;
+      continue;
+    }
+    // Fibers in the ring wait for this worker; runnext alone is its next hand-off, not a
+    // backlog.
+    saturated = saturated ||
+                (now_ns - watcher.busy_since_ns[i] >= kSaturatedNs && !other.queue.ring_empty());
+  }
+  if (!saturated) {
+    watcher.saturated_cpu.reset();
+    return false;
+  }
+  if (assume_idle_cpu_.load(std::memory_order_relaxed)) return true;
+  if (!watcher.saturated_cpu) {
+    watcher.saturated_cpu = read_cpu_times();
+    watcher.saturated_cpu_at_ns = now_ns;
+    return false;  // no procfs: never a helper, as before this look existed
+  }
+  if (now_ns - watcher.saturated_cpu_at_ns < kIdleCpuWindowNs) return false;
+  const std::optional<CpuTimes> now = read_cpu_times();
+  const bool free_cpu = now && idle_cores(*watcher.saturated_cpu, *now) >= kIdleCpuCores;
+  watcher.saturated_cpu = now;  // the next window starts here
+  watcher.saturated_cpu_at_ns = now_ns;
+  return free_cpu;
 }
 
 bool Scheduler::worker_stuck(Worker& watcher, bool& others_idle) noexcept {
@@ -1155,6 +1220,7 @@ RuntimeSnapshot Scheduler::snapshot() const {
   snapshot.guard_uses_madvise = stacks_.guard_uses_madvise();
   snapshot.wakeups = wakeups_.load(std::memory_order_relaxed);
   snapshot.takeovers = takeovers_.load(std::memory_order_relaxed);
+  snapshot.helpers = helpers_.load(std::memory_order_relaxed);
   return snapshot;
 }
 

@@ -19,9 +19,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "runtime/idle_cpu.hpp"
 #include "runtime/introspection.hpp"
 #include "runtime/io_poller.hpp"
 #include "runtime/run_queue.hpp"
@@ -100,6 +102,14 @@ struct Worker {
   std::atomic<std::uint32_t> sched_tick{0};  // tick, readable by thieves
   std::vector<std::uint32_t> seen_ticks;     // others' sched_tick when this worker began to spin
   std::vector<std::uint32_t> watch_ticks;    // others' sched_tick at this watcher's last look
+  // idle_entries counts this worker's calls of Scheduler::idle(): the watcher tells a worker
+  // that stayed busy from one that went idle in between by it.
+  std::atomic<std::uint32_t> idle_entries{0};
+  std::vector<std::uint32_t> watch_idle_entries;  // others' idle_entries at the watcher's look
+  std::vector<std::int64_t> busy_since_ns;        // since when the watcher saw each one busy
+  // The watcher's reading of the machine's CPU counters since a worker became saturated.
+  std::optional<CpuTimes> saturated_cpu;
+  std::int64_t saturated_cpu_at_ns = 0;
   std::uint32_t runnext_streak = 0;
   bool spinning = false;
   std::atomic<bool> idle{false};            // inside Scheduler::idle(); written by this worker
@@ -166,6 +176,9 @@ class Scheduler {
   void dispatched_event() noexcept;
 
   RuntimeSnapshot snapshot() const;
+  // assume_idle_cpu() makes the watcher take the machine's CPU as idle without reading
+  // /proc/stat, so that a test does not depend on the load of the machine it runs on.
+  void assume_idle_cpu(bool assume) noexcept { assume_idle_cpu_.store(assume); }
 
   // running() is the scheduler whose run() is in progress in this process, if any.
   static Scheduler* running() noexcept;
@@ -212,6 +225,12 @@ class Scheduler {
   void pass_watch(Worker& worker);  // the watcher leaves: the role goes to another sleeper
   // worker_stuck() is the watcher's look at the others; it also says whether all were idle.
   bool worker_stuck(Worker& watcher, bool& others_idle) noexcept;
+  // start_watching() records what the new watcher compares its later looks with.
+  void start_watching(Worker& watcher) noexcept;
+  // worker_saturated() is the watcher's other look: a worker busy without a break for a while,
+  // with fibers queued behind it, while the machine leaves CPU unused (README.md, "Who wakes
+  // whom"). `now_ns` is the monotonic clock.
+  bool worker_saturated(Worker& watcher, std::int64_t now_ns);
   Fiber* steal_stuck_runnext(Worker& worker) noexcept;
   void wake_all() noexcept;
 
@@ -247,11 +266,13 @@ class Scheduler {
   std::vector<Worker*> sleepers_;
   std::atomic<unsigned> nidle_{0};
   std::atomic<unsigned> nspinning_{0};
-  std::atomic<bool> poller_busy_{false};     // the poller token
-  std::atomic<bool> poller_blocked_{false};  // its holder sleeps in epoll_wait
-  std::atomic<Worker*> watcher_{nullptr};    // the sleeper that looks for stuck workers
-  std::atomic<std::uint64_t> wakeups_{0};    // by wakep(): a sleeper or the blocked poller
-  std::atomic<std::uint64_t> takeovers_{0};  // by the watcher, from a stuck worker
+  std::atomic<bool> poller_busy_{false};      // the poller token
+  std::atomic<bool> poller_blocked_{false};   // its holder sleeps in epoll_wait
+  std::atomic<Worker*> watcher_{nullptr};     // the sleeper that looks for stuck workers
+  std::atomic<std::uint64_t> wakeups_{0};     // by wakep(): a sleeper or the blocked poller
+  std::atomic<std::uint64_t> takeovers_{0};   // by the watcher, from a stuck worker
+  std::atomic<std::uint64_t> helpers_{0};     // by the watcher, for a saturated worker
+  std::atomic<bool> assume_idle_cpu_{false};  // tests: skip the reading of /proc/stat
 
   std::atomic<bool> running_{false};
   std::atomic<bool> stop_{false};

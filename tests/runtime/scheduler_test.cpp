@@ -263,6 +263,43 @@ TEST_CASE("fibers readied together without a wake-up still spread when each comp
   check_clean(runtime);
 }
 
+TEST_CASE("a worker that stays saturated gets a helper when a CPU is free", "[runtime]") {
+  // Each fiber computes 0.5 ms and parks no more: the worker's tick moves every fiber, so it
+  // is never stuck, but it never goes idle while 200 fibers queue behind it. The watcher
+  // brings in the other thread after kSaturatedNs; the free CPU is assumed, so that the
+  // machine's load does not decide the test.
+  rt::Runtime runtime({.threads = 2});
+  rt::detail::assume_idle_cpu(runtime, true);
+  constexpr int kFibers = 200;  // within one worker's ring: an overflow would wake someone
+  std::mutex mutex;
+  std::set<long> seen;
+  const auto result = runtime.run([&] {
+    std::vector<Parker> parkers(static_cast<std::size_t>(kFibers));
+    Latch latch(kFibers);
+    for (int f = 0; f < kFibers; ++f) {
+      rt::go([&, f] {
+        parkers[static_cast<std::size_t>(f)].wait();
+        const auto until = std::chrono::steady_clock::now() + 500us;
+        while (std::chrono::steady_clock::now() < until) {
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        seen.insert(os_thread_id());
+        latch.done();
+      });
+    }
+    rt::sleep_for(5ms);
+    for (Parker& parker : parkers) parker.signal();  // all on this worker: no one is woken
+    latch.wait();
+  });
+  REQUIRE(result.ok());
+  CHECK(seen.size() == 2);
+  const auto counts = rt::detail::snapshot(runtime);
+  // A worker descheduled by the OS for a whole watch period looks stuck instead, and the
+  // takeover then spreads the fibers first; only without one must the helper have come.
+  if (counts.takeovers == 0) CHECK(counts.helpers >= 1);
+  check_clean(runtime);
+}
+
 TEST_CASE("ready() from another thread wakes a parked fiber", "[runtime]") {
   const unsigned threads = GENERATE(1u, 2u, 8u);
   rt::Runtime runtime({.threads = threads});

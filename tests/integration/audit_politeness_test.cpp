@@ -50,12 +50,13 @@ TEST_CASE("option rate spaces the requests to one host", "[integration][audit][p
   // The first request spends the bucket's one token; each later one waits 1/rate for its own,
   // so any k + 1 consecutive requests span at least k / rate on the server's clock. The server
   // stamps a request when it has read it, and on a loaded 2-core machine that read can come
-  // late and shorten the next gap (a 30 ms allowance failed so): allow 100 ms, two request
-  // slots. Without the limit all 21 requests would land within a few milliseconds.
+  // late and shorten the next gaps (a 30 ms allowance failed so, and 100 ms at a load average
+  // of 10): allow 250 ms, five request slots. The whole run still spans at least 0.75 s, where
+  // without the limit all 21 requests would land within a few milliseconds.
   for (std::size_t i = 0; i < times.size(); ++i) {
     for (std::size_t j = i + 1; j < times.size(); ++j) {
       INFO("requests " << i << " and " << j << " are " << times[j] - times[i] << " s apart");
-      CHECK(times[j] - times[i] >= static_cast<double>(j - i) / kRate - 0.1);
+      CHECK(times[j] - times[i] >= static_cast<double>(j - i) / kRate - 0.25);
     }
   }
 }
@@ -232,10 +233,14 @@ TEST_CASE("option respect-robots skips disallowed URLs unrequested and honours C
   std::vector<double> times = page_times(server, "/status/200");
   REQUIRE(times.size() == 3);
   std::sort(times.begin(), times.end());
+  // The server stamps a request when it has read it, which on a loaded machine can come late
+  // and shorten the next gap: 250 ms of allowance, where without the delay the gaps would be
+  // a few milliseconds.
   for (std::size_t i = 1; i < times.size(); ++i) {
     INFO("gap " << i << ": " << times[i] - times[i - 1]);
-    CHECK(times[i] - times[i - 1] >= 0.5 - 0.03);
+    CHECK(times[i] - times[i - 1] >= 0.5 - 0.25);
   }
+  CHECK(times.back() - times.front() >= 1.0 - 0.25);
 }
 
 TEST_CASE("a Crawl-delay of a day is capped with a finding, and --max-time still ends the run",

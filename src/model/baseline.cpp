@@ -17,11 +17,52 @@ void sort_unique(std::vector<FailureKey>& keys) {
 
 }  // namespace
 
+BaselineState BaselineInfo::state(std::string_view url, std::string_view kind) const {
+  if (!enabled()) return BaselineState::none;
+  using View = std::pair<std::string_view, std::string_view>;
+  const auto less = [](const FailureKey& key, const View& k) {
+    return View(key.url, key.kind) < k;
+  };
+  auto at = std::lower_bound(known.begin(), known.end(), View(url, kind), less);
+  return at != known.end() && at->url == url && at->kind == kind ? BaselineState::known
+                                                                 : BaselineState::fresh;
+}
+
+const char* to_string(BaselineState state) {
+  switch (state) {
+    case BaselineState::none:
+      return "";
+    case BaselineState::fresh:
+      return "new";
+    case BaselineState::known:
+      return "known";
+  }
+  return "";
+}
+
+const char* failure_kind(const Result& result) {
+  const char* kind = result.detail ? error_kind_name(*result.detail) : "";
+  return *kind == '\0' ? to_string(result.outcome) : kind;
+}
+
+BaselineState result_state(const BaselineInfo& baseline, const Result& result, bool strict) {
+  if (!baseline.enabled()) return BaselineState::none;
+  // Only a failing result pays for building its keys.
+  const bool fails = result.outcome == Outcome::failed || result.outcome == Outcome::cancelled ||
+                     (strict && (result.outcome == Outcome::inconclusive ||
+                                 (result.detail && !result.detail->findings.empty())));
+  if (!fails) return BaselineState::none;
+  std::vector<FailureKey> keys;
+  add_result_failures(result, strict, keys);
+  for (const FailureKey& key : keys) {
+    if (baseline.state(key.url, key.kind) != BaselineState::known) return BaselineState::fresh;
+  }
+  return keys.empty() ? BaselineState::none : BaselineState::known;
+}
+
 void add_result_failures(const Result& result, bool strict, std::vector<FailureKey>& out) {
   if (result.outcome == Outcome::failed || result.outcome == Outcome::cancelled) {
-    const char* kind = result.detail ? error_kind_name(*result.detail) : "";
-    if (*kind == '\0') kind = to_string(result.outcome);
-    out.push_back({std::string(result.url), kind});
+    out.push_back({std::string(result.url), failure_kind(result)});
   }
   // A bot wall fails the run only with --strict (pipeline.hpp, exit_code()).
   if (strict && result.outcome == Outcome::inconclusive) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "text.hpp"
 
@@ -88,6 +89,11 @@ void write_counts(const model::Report& report, std::ostream& out, const Paint& p
   out << fmt::format("  {:<9} p50 {}   p90 {}   p99 {}   max {}\n", "latency",
                      text::format_ms(s.latency.p50), text::format_ms(s.latency.p90),
                      text::format_ms(s.latency.p99), text::format_ms(s.latency.max));
+  if (const model::BaselineInfo& b = report.baseline; b.enabled()) {
+    out << fmt::format("  {:<9} new {}   known {}   fixed {}   ({})\n", "baseline",
+                       paint.count(kRed, b.fresh.size()), paint.count(kYellow, b.known.size()),
+                       paint.count(kGreen, b.fixed.size()), text::terminal_safe(b.file));
+  }
   if (report.crawl.enabled) {
     out << fmt::format("  {:<9} {}\n", "crawl",
                        text::terminal_safe(text::crawl_line(report.crawl)));
@@ -118,20 +124,39 @@ void write_referrers(const model::Result& r, std::ostream& out, const SummarySty
 // kFailureLineWidth is the widest a failure's reason line gets with its sitemap beside it.
 constexpr std::size_t kFailureLineWidth = 100;
 
+// count_failed() counts the failed URLs whose failures stand as `which` against the baseline
+// (`none`: every failed URL).
+std::uint64_t count_failed(const model::Report& report, model::BaselineState which) {
+  if (which == model::BaselineState::none) return report.summary.failed;
+  std::uint64_t n = 0;
+  for (const model::Result& r : report.results) {
+    if (r.outcome == model::Outcome::failed && text::baseline_state(report, r) == which) ++n;
+  }
+  return n;
+}
+
+// write_failures() lists the failed URLs; with --baseline it is called once for the new ones
+// (`fresh`), which fail the run, and once for the known ones, which do not.
 void write_failures(const model::Report& report, std::ostream& out, const SummaryStyle& style,
-                    const Paint& paint) {
-  if (report.summary.failed == 0) return;
-  out << '\n' << paint(kBold, fmt::format("Failures ({}):", report.summary.failed)) << '\n';
-  Lister list(out, style, report.summary.failed);
+                    const Paint& paint, model::BaselineState which = model::BaselineState::none) {
+  const std::uint64_t failed = count_failed(report, which);
+  if (failed == 0) return;
+  const bool known = which == model::BaselineState::known;
+  const char* title = which == model::BaselineState::none ? "Failures ({}):"
+                      : known ? "Known failures, in the baseline ({}); they do not fail the run:"
+                              : "New failures, not in the baseline ({}):";
+  out << '\n' << paint(kBold, fmt::format(fmt::runtime(title), failed)) << '\n';
+  Lister list(out, style, failed);
   for (const model::Result& r : report.results) {
     if (r.outcome != model::Outcome::failed) continue;
+    if (which != model::BaselineState::none && text::baseline_state(report, r) != which) continue;
     if (!list.take()) break;
     const std::string reason = text::terminal_safe(text::failure_reason(r));
     out << "  " << text::terminal_safe(r.url) << '\n';
     if (std::string_view requested = text::requested_url(r); !requested.empty()) {
       out << "      requested as " << text::terminal_safe(requested) << '\n';
     }
-    out << "      " << paint(kRed, reason);
+    out << "      " << paint(known ? kYellow : kRed, reason);
     if (std::string where = text::location(report, r); !where.empty()) {
       // Built by appending: GCC 12's -Wrestrict misfires on `"(" + std::string&&` at -O3.
       std::string shown = "(";
@@ -146,6 +171,7 @@ void write_failures(const model::Report& report, std::ostream& out, const Summar
     write_referrers(r, out, style, paint);
   }
   list.finish(paint);
+  if (known) return;  // the hint below was given with the new failures
   // The usual cause of a certificate failure is a private CA (a staging or preview deploy):
   // say what fixes it rather than leave the user to search the manual.
   const bool untrusted =
@@ -160,14 +186,38 @@ void write_failures(const model::Report& report, std::ostream& out, const Summar
   }
 }
 
+// write_fixed() lists the baseline's failures this run no longer has.
+void write_fixed(const model::Report& report, std::ostream& out, const SummaryStyle& style,
+                 const Paint& paint) {
+  const std::vector<model::FailureKey>& fixed = report.baseline.fixed;
+  if (fixed.empty()) return;
+  out << '\n' << paint(kBold, fmt::format("Fixed since the baseline ({}):", fixed.size())) << '\n';
+  Lister list(out, style, fixed.size());
+  for (const model::FailureKey& key : fixed) {
+    if (!list.take()) break;
+    out << "  " << paint(kGreen, text::terminal_safe(key.url)) << "  "
+        << paint(kDim, fmt::format("({})", text::terminal_safe(key.kind))) << '\n';
+  }
+  list.finish(paint);
+}
+
+// known_mark() is " (known)" after a failure the baseline had, and "" otherwise.
+std::string known_mark(const model::Report& report, std::string_view url, std::string_view kind,
+                       const Paint& paint) {
+  if (report.baseline.state(url, kind) != model::BaselineState::known) return {};
+  std::string mark = " ";  // appended: GCC 12's -Wrestrict misfires on `" " + std::string&&`
+  mark += paint(kDim, "(known, in the baseline)");
+  return mark;
+}
+
 void write_failed_sources(const model::Report& report, std::ostream& out, const Paint& paint) {
   const std::size_t n = text::failed_sources(report);
   if (n == 0) return;
   out << '\n' << paint(kBold, fmt::format("Sitemaps that could not be loaded ({}):", n)) << '\n';
   for (const model::Source& s : report.sources) {
     if (s.error.empty()) continue;
-    out << "  " << text::terminal_safe(s.url) << "\n      "
-        << paint(kRed, text::terminal_safe(s.error)) << '\n';
+    out << "  " << text::terminal_safe(s.url) << known_mark(report, s.url, "source_error", paint)
+        << "\n      " << paint(kRed, text::terminal_safe(s.error)) << '\n';
   }
 }
 
@@ -184,7 +234,8 @@ void write_routes(const model::Report& report, std::ostream& out, const SummaryS
     Lister list(out, style, rr.missing.size());
     for (const std::string& route : rr.missing) {
       if (!list.take()) break;
-      out << "  " << paint(kRed, text::terminal_safe(route)) << '\n';
+      out << "  " << paint(kRed, text::terminal_safe(route))
+          << known_mark(report, route, "missing_route", paint) << '\n';
     }
     list.finish(paint);
   }
@@ -254,14 +305,30 @@ void write_inconclusive(const model::Report& report, std::ostream& out, const Su
 
 void write_summary(const model::Report& report, std::ostream& out, const SummaryStyle& style) {
   const Paint paint(style.color);
+  const bool baseline = report.baseline.enabled();
   if (style.failures_only) {
-    write_failures(report, out, style, paint);
+    // --quiet: what fails the run; known failures are counted, not listed.
+    write_failures(report, out, style, paint,
+                   baseline ? model::BaselineState::fresh : model::BaselineState::none);
+    if (const std::uint64_t known =
+            baseline ? count_failed(report, model::BaselineState::known) : 0) {
+      out << '\n'
+          << paint(kDim, fmt::format("{} known failed {} (in the baseline) not listed", known,
+                                     known == 1 ? "URL" : "URLs"))
+          << '\n';
+    }
     write_failed_sources(report, out, paint);
     write_routes(report, out, style, paint);
     return;
   }
   write_counts(report, out, paint);
-  write_failures(report, out, style, paint);
+  if (baseline) {
+    write_failures(report, out, style, paint, model::BaselineState::fresh);
+    write_failures(report, out, style, paint, model::BaselineState::known);
+    write_fixed(report, out, style, paint);
+  } else {
+    write_failures(report, out, style, paint);
+  }
   write_inconclusive(report, out, style, paint);
   write_failed_sources(report, out, paint);
   write_routes(report, out, style, paint);

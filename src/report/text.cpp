@@ -383,6 +383,19 @@ StrictFailures strict_failures(const model::Report& report) {
   return counts;
 }
 
+model::BaselineState baseline_state(const model::Report& report, const model::Result& result) {
+  if (!report.baseline.enabled()) return model::BaselineState::none;
+  return model::result_state(report.baseline, result, strict(report));
+}
+
+std::string baseline_line(const model::Report& report) {
+  const model::BaselineInfo& b = report.baseline;
+  if (!b.enabled()) return {};
+  return fmt::format("{}, {} known (in the baseline), {} fixed since the baseline",
+                     plural(b.fresh.size(), "new failure", "new failures"), b.known.size(),
+                     b.fixed.size());
+}
+
 std::size_t failed_sources(const model::Report& report) {
   std::size_t n = 0;
   for (const model::Source& s : report.sources) n += s.error.empty() ? 0 : 1;
@@ -426,6 +439,8 @@ std::string verdict(const model::Report& report) {
   }
   // Under --strict the warnings, inconclusive answers and unexpected URLs that failed the run
   // lead the line, so that a failed run never reads as "0 failed".
+  // With --baseline, what fails the run is the new failures: they lead the line.
+  if (report.baseline.enabled()) parts.push_back(baseline_line(report));
   const StrictFailures strict_counts = strict_failures(report);
   if (strict_counts.total() != 0) {
     std::vector<std::string> what;
@@ -464,10 +479,6 @@ std::string verdict(const model::Report& report) {
   }
   if (s.warnings && strict_counts.total() == 0) {
     parts.push_back(plural(s.warnings, "warning", "warnings"));
-  }
-  if (const model::BaselineInfo& b = report.baseline; b.enabled()) {
-    parts.push_back(fmt::format("baseline: {} new, {} known, {} fixed", b.fresh.size(),
-                                b.known.size(), b.fixed.size()));
   }
   return fmt::format("{}: {}", head, fmt::join(parts, ", "));
 }

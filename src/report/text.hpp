@@ -117,6 +117,14 @@ struct StrictFailures {
 // strict_failures() counts them for a run with --strict on; all zero without it.
 StrictFailures strict_failures(const model::Report& report);
 
+// baseline_state() is how `result`'s failures stand against the run's --baseline (none without
+// one), judged with the run's --strict.
+model::BaselineState baseline_state(const model::Report& report, const model::Result& result);
+
+// baseline_line() is the baseline's counts as the headline says them: "1 new failure, 2 known
+// (in the baseline), 1 fixed since the baseline"; "" without --baseline.
+std::string baseline_line(const model::Report& report);
+
 // failed_sources() counts sources with a load or parse error.
 std::size_t failed_sources(const model::Report& report);
 

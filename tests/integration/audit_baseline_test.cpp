@@ -59,7 +59,9 @@ TEST_CASE("option baseline: known failures pass, new ones fail, fixed ones are l
   CHECK(report["baseline"]["new"].empty());
   CHECK(report["baseline"]["fixed"].empty());
   CHECK(run.out.find("PASSED") != std::string::npos);
-  CHECK(run.out.find("baseline: 0 new, 2 known, 0 fixed") != std::string::npos);
+  CHECK(run.out.find(
+            "PASSED: 0 new failures, 2 known (in the baseline), 0 fixed since the baseline") !=
+        std::string::npos);
 
   // One fixed, one new; a URL that fails another way is new too.
   site.list({"/status/200", "/status/404?old", "/status/404?new", "/status/200?old"});

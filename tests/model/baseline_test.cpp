@@ -86,3 +86,37 @@ TEST_CASE("baseline: known, new and fixed", "[model][baseline]") {
   CHECK(info.fixed == std::vector<FailureKey>{{"https://e.com/a", "status"}});
   CHECK_FALSE(BaselineInfo{}.enabled());
 }
+
+TEST_CASE("baseline: the state of a key and of a result", "[model][baseline]") {
+  CHECK(BaselineInfo{}.state("https://e.com/a", "status") == BaselineState::none);
+  const BaselineInfo info = compare_with_baseline(
+      "old.json", {{"https://e.com/a", "status"}, {"https://e.com/w", "redirected_url"}},
+      {{"https://e.com/a", "status"},
+       {"https://e.com/b", "timeout"},
+       {"https://e.com/w", "redirected_url"}});
+  CHECK(info.state("https://e.com/a", "status") == BaselineState::known);
+  CHECK(info.state("https://e.com/a", "timeout") == BaselineState::fresh);
+  CHECK(info.state("https://e.com/b", "timeout") == BaselineState::fresh);
+  CHECK(std::string(to_string(BaselineState::known)) == "known");
+  CHECK(std::string(to_string(BaselineState::fresh)) == "new");
+
+  Report report;
+  Result a = result(report, "https://e.com/a", Outcome::failed);
+  a.details().error_kind = ErrorKind::status;
+  CHECK(std::string(failure_kind(a)) == "status");
+  CHECK(result_state(info, a, false) == BaselineState::known);
+  CHECK(result_state(BaselineInfo{}, a, false) == BaselineState::none);
+  // Under --strict a finding is a key of its own: one the baseline lacked makes the result new.
+  a.details().findings.push_back({.code = FindingCode::slow});
+  CHECK(result_state(info, a, false) == BaselineState::known);
+  CHECK(result_state(info, a, true) == BaselineState::fresh);
+  const Result ok = result(report, "https://e.com/ok", Outcome::ok);
+  CHECK(result_state(info, ok, true) == BaselineState::none);
+  Result warned = result(report, "https://e.com/w", Outcome::ok);
+  warned.details().findings.push_back({.code = FindingCode::redirected_url});
+  CHECK(result_state(info, warned, false) == BaselineState::none);  // a warning, no failure
+  CHECK(result_state(info, warned, true) == BaselineState::known);
+  const Result late = result(report, "https://e.com/late", Outcome::cancelled);
+  CHECK(std::string(failure_kind(late)) == "cancelled");
+  CHECK(result_state(info, late, false) == BaselineState::fresh);
+}

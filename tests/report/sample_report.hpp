@@ -20,6 +20,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "siteaudit/model/report.hpp"
 
@@ -147,6 +148,25 @@ inline model::Report sample_report() {
 
   report.summary = model::summarize(report);
   report.summary.duplicates = 1;
+  return report;
+}
+
+// baseline_report() is sample_report() run with --baseline old.json. The baseline had the 404,
+// the unreadable sitemap, the missing route /about and a failure that is gone
+// (https://example.com/gone, fixed); the timeout, the 500, the cancelled URL and the missing
+// /blog/** are new. With `all_known` the baseline had every failure of the run: the run passes.
+inline model::Report baseline_report(bool all_known = false) {
+  model::Report report = sample_report();
+  std::vector<model::FailureKey> now;
+  model::add_report_failures(report, false, now);
+  for (const model::Result& r : report.results) model::add_result_failures(r, false, now);
+  std::vector<model::FailureKey> old = {{"https://example.com/a&b<c>\"q\"", "status"},
+                                        {"https://example.com/broken.xml", "source_error"},
+                                        {"/about", "missing_route"},
+                                        {"https://example.com/gone", "status"}};
+  if (all_known) old.insert(old.end(), now.begin(), now.end());
+  report.baseline = model::compare_with_baseline("old.json", old, now);
+  report.run.exit_code = report.baseline.fresh.empty() ? 0 : 1;
   return report;
 }
 

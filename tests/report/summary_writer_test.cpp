@@ -203,3 +203,37 @@ TEST_CASE("summary shows the URL requested beside the one listed when --rewrite 
             "  https://example.com/a\n      requested as https://preview.example.net/a\n"
             "      404 Not Found"));
 }
+
+TEST_CASE("summary with a baseline lists new failures, known ones apart, and fixed ones",
+          "[report][baseline]") {
+  const std::string s = summary(test::baseline_report());
+  CHECK(has(s, "baseline  new 4   known 3   fixed 1   (old.json)"));
+  CHECK(has(s, "New failures, not in the baseline (2):\n  https://example.com/slow\n"));
+  CHECK(has(s,
+            "Known failures, in the baseline (1); they do not fail the run:\n"
+            "  https://example.com/a&b<c>\"q\"\n      404 Not Found"));
+  CHECK_FALSE(has(s, "Failures ("));
+  // The known 404 is listed once, under the known ones.
+  CHECK(s.find("https://example.com/a&b<c>") == s.rfind("https://example.com/a&b<c>"));
+  CHECK(has(s, "Fixed since the baseline (1):\n  https://example.com/gone  (status)\n"));
+  CHECK(has(s, "https://example.com/broken.xml (known, in the baseline)\n"));
+  CHECK(has(s, "  /blog/**\n  /about (known, in the baseline)\n"));
+  CHECK(last_line(s) ==
+        "FAILED: 4 new failures, 3 known (in the baseline), 1 fixed since the baseline, 3 of 8 "
+        "URLs failed, 1 cancelled, 1 skipped, 2 expected routes missing, 1 sitemap could not be "
+        "loaded, 2 warnings");
+
+  // --quiet lists only what fails the run and counts the known ones.
+  const std::string quiet = summary(test::baseline_report(), {.failures_only = true});
+  CHECK(has(quiet, "New failures, not in the baseline (2):"));
+  CHECK(has(quiet, "1 known failed URL (in the baseline) not listed"));
+  CHECK_FALSE(has(quiet, "404 Not Found"));
+
+  // Every failure known: the run passes, and the headline says why.
+  const std::string green = summary(test::baseline_report(true));
+  CHECK_FALSE(has(green, "New failures"));
+  CHECK(has(green, "Known failures, in the baseline (3); they do not fail the run:"));
+  CHECK(last_line(green).starts_with(
+      "PASSED: 0 new failures, 7 known (in the baseline), 1 fixed since the baseline, 3 of 8 "
+      "URLs ok"));
+}

@@ -16,6 +16,9 @@
 // The old report is judged by the current run's --strict, so that switching --strict on does
 // not make every old warning "new".
 //
+// The writers mark each failure against the block: BaselineInfo::state() for one key,
+// result_state() for a result (known when every key of it is known, new when any is new).
+//
 // Example:
 //   std::vector<FailureKey> now;
 //   add_report_failures(report, strict, now);
@@ -26,7 +29,9 @@
 #pragma once
 
 #include <compare>
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace siteaudit::model {
@@ -41,7 +46,13 @@ struct FailureKey {
   auto operator<=>(const FailureKey&) const = default;
 };
 
+// BaselineState is how one failure stands against the baseline: `none` when there is no
+// baseline (or nothing failed), `fresh` when the baseline did not have it, `known` when it did.
+enum class BaselineState : std::uint8_t { none, fresh, known };
+
 // BaselineInfo is the report's "baseline" block; `file` empty means no --baseline.
+// The three lists are sorted, as compare_with_baseline() leaves them and the JSON report keeps
+// them.
 struct BaselineInfo {
   std::string file;
   std::vector<FailureKey> known;  // failures the baseline had too: they do not fail the run
@@ -49,7 +60,22 @@ struct BaselineInfo {
   std::vector<FailureKey> fixed;  // the baseline's failures this run no longer has
 
   bool enabled() const noexcept { return !file.empty(); }
+  // state() is how the failure (url, kind) stands: `none` without a baseline, `known` when
+  // `known` holds it, `fresh` otherwise.
+  BaselineState state(std::string_view url, std::string_view kind) const;
 };
+
+// to_string() is the state's word in the reports: "", "new", "known".
+const char* to_string(BaselineState state);
+
+// failure_kind() is the kind of a failed or cancelled result's key: the report's error_kind of
+// it, or the outcome's word when it has none.
+const char* failure_kind(const Result& result);
+
+// result_state() is how the failures of one result stand (with --strict its findings and an
+// inconclusive answer are failures too): `none` without a baseline or when it has no failure,
+// `known` when the baseline had every one of them, `fresh` when it lacked any.
+BaselineState result_state(const BaselineInfo& baseline, const Result& result, bool strict);
 
 // add_result_failures() appends the failure keys of one result.
 void add_result_failures(const Result& result, bool strict, std::vector<FailureKey>& out);

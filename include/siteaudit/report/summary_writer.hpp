@@ -3,7 +3,9 @@
 // write_summary() prints counts by outcome and by status class, latency percentiles, the
 // failures with their status or error and the sitemap (and line) that listed them, the
 // sitemaps that failed to load, the expected routes that are missing, and ends with one
-// verdict line ("FAILED: 3 of 120 URLs failed, 2 expected routes missing"). Lists are cut
+// verdict line ("FAILED: 3 of 120 URLs failed, 2 expected routes missing"). With --baseline
+// the failures are listed in two parts, the new ones (which fail the run) and the known ones
+// (which do not), followed by the baseline's failures that are fixed. Lists are cut
 // after `max_listed` entries unless `verbose`, which also lists warnings and unexpected URLs.
 // ANSI colours are written only when `color` is set; every string that came from a sitemap
 // or a server has its control characters replaced, so a hostile sitemap cannot send escape

@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "text.hpp"
 
@@ -55,6 +57,13 @@ void write_header(const model::Report& report, std::ostream& out) {
   }
   if (s.duplicates) out << fmt::format("| duplicates | {} |\n", s.duplicates);
   out << '\n';
+  if (const model::BaselineInfo& b = report.baseline; b.enabled()) {
+    out << "| Against the baseline " << text::markdown_code(b.file) << " | failures |\n|:--|--:|\n"
+        << fmt::format(
+               "| **new** (fail the run) | **{}** |\n| known (in the baseline) | {} |\n"
+               "| fixed since the baseline | {} |\n\n",
+               b.fresh.size(), b.known.size(), b.fixed.size());
+  }
 
   if (report.crawl.enabled) {
     out << "Crawl: " << text::markdown_text(text::crawl_line(report.crawl)) << "\n\n";
@@ -81,15 +90,45 @@ std::string linked_from(const model::Result& r) {
   return cell;
 }
 
-void write_failures(const model::Report& report, std::ostream& out, std::size_t max_rows) {
-  if (report.summary.failed == 0) return;
+// count_failed() counts the failed URLs whose failures stand as `which` against the baseline
+// (`none`: every failed URL).
+std::uint64_t count_failed(const model::Report& report, model::BaselineState which) {
+  if (which == model::BaselineState::none) return report.summary.failed;
+  std::uint64_t n = 0;
+  for (const model::Result& r : report.results) {
+    if (r.outcome == model::Outcome::failed && text::baseline_state(report, r) == which) ++n;
+  }
+  return n;
+}
+
+// write_failures() is the failures table; with --baseline it is written once for the new
+// failures (`fresh`), which fail the run, and once for the known ones, which do not.
+void write_failures(const model::Report& report, std::ostream& out, std::size_t max_rows,
+                    model::BaselineState which = model::BaselineState::none) {
+  const std::uint64_t failed = count_failed(report, which);
+  if (failed == 0) return;
   const bool crawl = report.crawl.enabled;
-  out << fmt::format("### Failures ({})\n\n", report.summary.failed)
-      << (crawl ? "| URL | Status or error | Sitemap | Linked from |\n|:--|:--|:--|:--|\n"
+  switch (which) {
+    case model::BaselineState::none:
+      out << fmt::format("### Failures ({})\n\n", failed);
+      break;
+    case model::BaselineState::fresh:
+      out << fmt::format("### New failures ({})\n\nNot in the baseline: these fail the run.\n\n",
+                         failed);
+      break;
+    case model::BaselineState::known:
+      out << fmt::format(
+          "### Known failures ({})\n\nIn the baseline {}: listed, but they do not fail the "
+          "run.\n\n",
+          failed, text::markdown_code(report.baseline.file));
+      break;
+  }
+  out << (crawl ? "| URL | Status or error | Sitemap | Linked from |\n|:--|:--|:--|:--|\n"
                 : "| URL | Status or error | Sitemap |\n|:--|:--|:--|\n");
   std::uint64_t shown = 0;
   for (const model::Result& r : report.results) {
     if (r.outcome != model::Outcome::failed) continue;
+    if (which != model::BaselineState::none && text::baseline_state(report, r) != which) continue;
     if (shown == max_rows) break;
     ++shown;
     const std::string where = text::location(report, r);
@@ -102,7 +141,30 @@ void write_failures(const model::Report& report, std::ostream& out, std::size_t 
     if (crawl) out << ' ' << linked_from(r) << " |";
     out << '\n';
   }
-  out << more(report.summary.failed, shown) << '\n';
+  out << more(failed, shown) << '\n';
+}
+
+// write_fixed() lists the baseline's failures that this run no longer has.
+void write_fixed(const model::Report& report, std::ostream& out, std::size_t max_rows) {
+  const std::vector<model::FailureKey>& fixed = report.baseline.fixed;
+  if (fixed.empty()) return;
+  out << fmt::format("### Fixed since the baseline ({})\n\n", fixed.size())
+      << "| URL or route | Failure kind |\n|:--|:--|\n";
+  std::size_t shown = 0;
+  for (const model::FailureKey& key : fixed) {
+    if (shown == max_rows) break;
+    ++shown;
+    out << "| " << text::markdown_code(key.url) << " | " << text::markdown_code(key.kind) << " |\n";
+  }
+  out << more(fixed.size(), shown) << '\n';
+}
+
+// known_mark() follows a failure the baseline had.
+std::string_view known_mark(const model::Report& report, std::string_view url,
+                            std::string_view kind) {
+  return report.baseline.state(url, kind) == model::BaselineState::known
+             ? " (known, in the baseline)"
+             : "";
 }
 
 // write_inconclusive() lists the bot walls apart from the failures.
@@ -134,17 +196,20 @@ void write_failed_sources(const model::Report& report, std::ostream& out, std::s
     if (s.error.empty()) continue;
     if (shown == max_rows) break;
     ++shown;
-    out << "| " << text::markdown_code(s.url) << " | " << text::markdown_text(s.error) << " |\n";
+    out << "| " << text::markdown_code(s.url) << " | " << text::markdown_text(s.error)
+        << known_mark(report, s.url, "source_error") << " |\n";
   }
   out << more(n, shown) << '\n';
 }
 
-void write_list(std::ostream& out, const std::vector<std::string>& items, std::size_t max_rows) {
+// write_list() is a bulleted list; `mark` says what follows an item (a baseline's known mark).
+void write_list(std::ostream& out, const std::vector<std::string>& items, std::size_t max_rows,
+                const std::function<std::string_view(const std::string&)>& mark = {}) {
   std::size_t shown = 0;
   for (const std::string& item : items) {
     if (shown == max_rows) break;
     ++shown;
-    out << "- " << text::markdown_code(item) << '\n';
+    out << "- " << text::markdown_code(item) << (mark ? mark(item) : std::string_view()) << '\n';
   }
   out << more(items.size(), shown) << '\n';
 }
@@ -156,7 +221,9 @@ void write_routes(const model::Report& report, std::ostream& out, std::size_t ma
   if (!rr.missing.empty()) {
     out << fmt::format("### Missing routes ({})\n\nExpected by {} but in no sitemap:\n\n",
                        rr.missing.size(), file);
-    write_list(out, rr.missing, max_rows);
+    write_list(out, rr.missing, max_rows, [&](const std::string& route) {
+      return known_mark(report, route, "missing_route");
+    });
   }
   if (!rr.unexpected.empty()) {
     out << fmt::format("### Unexpected URLs ({})\n\nIn a sitemap but matching no route in {}:\n\n",
@@ -196,7 +263,13 @@ void write_warnings(const model::Report& report, std::ostream& out, std::size_t 
 void write_markdown(const model::Report& report, std::ostream& out,
                     const MarkdownOptions& options) {
   write_header(report, out);
-  write_failures(report, out, options.max_rows);
+  if (report.baseline.enabled()) {
+    write_failures(report, out, options.max_rows, model::BaselineState::fresh);
+    write_failures(report, out, options.max_rows, model::BaselineState::known);
+    write_fixed(report, out, options.max_rows);
+  } else {
+    write_failures(report, out, options.max_rows);
+  }
   write_inconclusive(report, out, options.max_rows);
   write_failed_sources(report, out, options.max_rows);
   write_routes(report, out, options.max_rows);

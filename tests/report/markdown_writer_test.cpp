@@ -142,3 +142,45 @@ TEST_CASE("markdown shows the URL requested beside the one listed when --rewrite
   CHECK(has(markdown(report),
             "| `https://example.com/a`<br>requested as `https://preview.example.net/a` | 404"));
 }
+
+TEST_CASE("markdown with a baseline has new and known failures apart, and the fixed ones",
+          "[report][baseline]") {
+  const std::string md = markdown(test::baseline_report());
+  // Markdown escapes the parentheses of the verdict.
+  CHECK(md.rfind("## siteaudit report\n\n\xE2\x9D\x8C **FAILED: 4 new failures, 3 known \\(in "
+                 "the baseline\\), 1 fixed since the baseline, 3 of 8 URLs failed",
+                 0) == 0);
+  CHECK(has(md,
+            "| Against the baseline `old.json` | failures |\n|:--|--:|\n"
+            "| **new** (fail the run) | **4** |\n| known (in the baseline) | 3 |\n"
+            "| fixed since the baseline | 1 |\n"));
+  CHECK_FALSE(has(md, "### Failures"));
+  const std::size_t fresh =
+      md.find("### New failures (2)\n\nNot in the baseline: these fail the run.");
+  const std::size_t known = md.find(
+      "### Known failures (1)\n\nIn the baseline `old.json`: listed, but they do not fail the "
+      "run.");
+  const std::size_t fixed = md.find(
+      "### Fixed since the baseline (1)\n\n| URL or route | Failure kind |\n|:--|:--|\n"
+      "| `https://example.com/gone` | `status` |\n");
+  REQUIRE(fresh != std::string::npos);
+  REQUIRE(known != std::string::npos);
+  REQUIRE(fixed != std::string::npos);
+  CHECK(fresh < known);
+  CHECK(known < fixed);
+  // The known 404 is in the known table only; the new timeout in the new one only.
+  const std::size_t known_404 = md.find("| `https://example.com/a&b<c>\"q\"` | 404 Not Found |");
+  CHECK(known_404 > known);
+  CHECK(known_404 < fixed);
+  const std::size_t new_timeout = md.find("| `https://example.com/slow` | timeout");
+  CHECK(new_timeout > fresh);
+  CHECK(new_timeout < known);
+  CHECK(has(md, "found \\<html\\> (known, in the baseline) |"));
+  CHECK(has(md, "- `/blog/**`\n- `/about` (known, in the baseline)\n"));
+
+  const std::string green = markdown(test::baseline_report(true));
+  CHECK(green.rfind("## siteaudit report\n\n\xE2\x9C\x85 **PASSED: 0 new failures, 7 known", 0) ==
+        0);
+  CHECK_FALSE(has(green, "### New failures"));
+  CHECK(has(green, "### Known failures (3)"));
+}

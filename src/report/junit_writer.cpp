@@ -64,14 +64,39 @@ std::string failure_details(const model::Report& report, const model::Result& r)
   return out;
 }
 
+// kKnownType is the <skipped> type of a failure the baseline had (--baseline): it does not fail
+// the run, so it is no <failure>, and a green JUnit report matches exit code 0.
+constexpr std::string_view kKnownType = "known_failure";
+
+// known_message() is the <skipped> message of a known failure.
+std::string known_message(std::string_view reason) {
+  return fmt::format("known failure (in the baseline): {}", reason);
+}
+
+// write_known() is the body of a known failure's testcase: skipped, with the details as output.
+void write_known(std::ostream& out, std::string_view reason, const std::string& details) {
+  out << "      <skipped type=\"" << kKnownType << "\" message=\"" << attr(known_message(reason))
+      << "\"/>\n      <system-out>" << body(details) << "</system-out>\n";
+}
+
 // write_testcase() writes one URL's testcase; with `strict`, a passing URL with findings and an
-// inconclusive answer fail.
+// inconclusive answer fail. A failure the baseline had (`known`) is skipped instead.
 void write_testcase(std::ostream& out, const model::Report& report, const model::Result& r,
                     std::string_view classname, bool strict) {
   out << "    <testcase name=\"" << attr(r.url) << "\" classname=\"" << attr(classname)
       << "\" time=\"" << text::seconds(r.time_ms) << '"';
   const model::ResultDetail* d = r.detail.get();
   const bool has_findings = d && !d->findings.empty();
+  if (text::baseline_state(report, r) == model::BaselineState::known) {
+    const std::string reason =
+        r.outcome == model::Outcome::ok && has_findings
+            ? fmt::format("{}: {}", model::to_string(d->findings[0].code), d->findings[0].message)
+            : text::failure_reason(r);
+    out << ">\n";
+    write_known(out, reason, failure_details(report, r));
+    out << "    </testcase>\n";
+    return;
+  }
   switch (r.outcome) {
     case model::Outcome::ok:
       if (!has_findings) {
@@ -150,10 +175,34 @@ void write_suite_start(std::ostream& out, std::string_view name, const Suite& s,
   out << ">\n";
 }
 
+// source_warnings_known() is true when the baseline had every finding of a sitemap, which
+// --strict fails.
+bool source_warnings_known(const model::Report& report, const model::Source& src) {
+  if (!report.baseline.enabled() || src.warnings.empty()) return false;
+  for (const model::Finding& f : src.warnings) {
+    if (report.baseline.state(src.url, model::to_string(f.code)) != model::BaselineState::known) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // write_source_warnings() lists a sitemap's findings: in the suite's output, or with `strict`
-// as one failing testcase of the sitemap's own.
-void write_source_warnings(std::ostream& out, const model::Source& src, bool strict) {
+// as one failing testcase of the sitemap's own (skipped when the baseline had them all).
+void write_source_warnings(std::ostream& out, const model::Report& report, const model::Source& src,
+                           bool strict) {
   if (src.warnings.empty()) return;
+  if (strict && source_warnings_known(report, src)) {
+    std::string details;
+    for (const model::Finding& f : src.warnings) {
+      std::string where = f.line ? fmt::format("{}:{}", f.where, f.line) : f.where;
+      details += fmt::format("{}: {}: {}\n", where, model::to_string(f.code), f.message);
+    }
+    out << "    <testcase name=\"" << attr(src.url) << "\" classname=\"sitemap\" time=\"0.000\">\n";
+    write_known(out, fmt::format("{} sitemap findings", src.warnings.size()), details);
+    out << "    </testcase>\n";
+    return;
+  }
   if (strict) {
     out << "    <testcase name=\"" << attr(src.url)
         << "\" classname=\"sitemap\" time=\"0.000\">\n      <failure message=\""
@@ -175,6 +224,18 @@ void write_source_warnings(std::ostream& out, const model::Source& src, bool str
   out << "</system-out>\n";
 }
 
+// write_baseline_suite() is a suite without testcases whose output says what --baseline
+// found: the counts, and the baseline's failures that this run no longer has.
+void write_baseline_suite(std::ostream& out, const model::Report& report) {
+  const model::BaselineInfo& b = report.baseline;
+  write_suite_start(out, "baseline (" + b.file + ")", Suite{}, report.run.started_at);
+  std::string text = text::baseline_line(report) + '\n';
+  for (const model::FailureKey& key : b.fixed) {
+    text += fmt::format("fixed: {} ({})\n", key.url, key.kind);
+  }
+  out << "    <system-out>" << body(text) << "</system-out>\n  </testsuite>\n";
+}
+
 }  // namespace
 
 void write_junit(const model::Report& report, std::ostream& out) {
@@ -194,7 +255,10 @@ void write_junit(const model::Report& report, std::ostream& out) {
     // Under --strict a warned page and an inconclusive answer fail the run, so they fail here.
     const bool strict_failure = strict && ((r.outcome == model::Outcome::ok && warned) ||
                                            r.outcome == model::Outcome::inconclusive);
-    if (r.outcome == model::Outcome::failed || strict_failure) {
+    if ((r.outcome == model::Outcome::failed || strict_failure) &&
+        text::baseline_state(report, r) == model::BaselineState::known) {
+      ++suite.skipped;  // a known failure (--baseline) does not fail the run
+    } else if (r.outcome == model::Outcome::failed || strict_failure) {
       ++suite.failures;
     } else if (r.outcome == model::Outcome::skipped || r.outcome == model::Outcome::cancelled ||
                r.outcome == model::Outcome::inconclusive) {
@@ -212,28 +276,37 @@ void write_junit(const model::Report& report, std::ostream& out) {
     }
   }
   // A source that failed to load is one failing testcase of its own.
+  // A known one (--baseline) is skipped.
+  const model::BaselineInfo& baseline = report.baseline;
   for (std::size_t s = 0; s < n_sources; ++s) {
-    if (!report.sources[s].error.empty()) {
+    const model::Source& src = report.sources[s];
+    if (!src.error.empty()) {
       ++suites[s].tests;
-      ++suites[s].failures;
+      ++(baseline.state(src.url, "source_error") == model::BaselineState::known
+             ? suites[s].skipped
+             : suites[s].failures);
     }
-    if (strict && !report.sources[s].warnings.empty()) {
+    if (strict && !src.warnings.empty()) {
       ++suites[s].tests;
-      ++suites[s].failures;
+      ++(source_warnings_known(report, src) ? suites[s].skipped : suites[s].failures);
     }
   }
   Suite routes;
   if (report.routes.enabled) {
     routes.tests = report.routes.expected.size();
-    routes.failures = report.routes.missing.size();
     // A missing route that is not among `expected` still gets its failing testcase.
     for (const std::string& m : report.routes.missing) {
       if (!contains(report.routes.expected, m)) ++routes.tests;
+      ++(baseline.state(m, "missing_route") == model::BaselineState::known ? routes.skipped
+                                                                           : routes.failures);
     }
     // Under --strict each unexpected URL is a failing testcase.
     if (strict) {
       routes.tests += report.routes.unexpected.size();
-      routes.failures += report.routes.unexpected.size();
+      for (const std::string& u : report.routes.unexpected) {
+        ++(baseline.state(u, "unexpected_route") == model::BaselineState::known ? routes.skipped
+                                                                                : routes.failures);
+      }
     }
   }
   Suite total = routes;
@@ -257,15 +330,20 @@ void write_junit(const model::Report& report, std::ostream& out) {
     write_suite_start(out, name, suites[s], report.run.started_at);
     if (src && !src->error.empty()) {
       out << "    <testcase name=\"" << attr(src->url)
-          << "\" classname=\"sitemap\" time=\"0.000\">\n"
-          << "      <failure message=\"sitemap could not be loaded\" type=\"sitemap\">"
-          << body(src->error) << "</failure>\n    </testcase>\n";
+          << "\" classname=\"sitemap\" time=\"0.000\">\n";
+      if (baseline.state(src->url, "source_error") == model::BaselineState::known) {
+        write_known(out, "sitemap could not be loaded", src->error + '\n');
+      } else {
+        out << "      <failure message=\"sitemap could not be loaded\" type=\"sitemap\">"
+            << body(src->error) << "</failure>\n";
+      }
+      out << "    </testcase>\n";
     }
     for (std::size_t k = begin[s]; k < begin[s + 1]; ++k) {
       if (!out) return;
       write_testcase(out, report, report.results[order[k]], classname, strict);
     }
-    if (src) write_source_warnings(out, *src, strict);
+    if (src) write_source_warnings(out, report, *src, strict);
     out << "  </testsuite>\n";
   }
 
@@ -279,10 +357,17 @@ void write_junit(const model::Report& report, std::ostream& out) {
         out << "/>\n";
         return;
       }
-      out << ">\n      <failure message=\"expected route is not in any sitemap\" "
-             "type=\"missing_route\">"
-          << body(fmt::format("route {} (from {}) matched no sitemap URL\n", route, rr.file))
-          << "</failure>\n    </testcase>\n";
+      const std::string details =
+          fmt::format("route {} (from {}) matched no sitemap URL\n", route, rr.file);
+      out << ">\n";
+      if (baseline.state(route, "missing_route") == model::BaselineState::known) {
+        write_known(out, "expected route is not in any sitemap", details);
+      } else {
+        out << "      <failure message=\"expected route is not in any sitemap\" "
+               "type=\"missing_route\">"
+            << body(details) << "</failure>\n";
+      }
+      out << "    </testcase>\n";
     };
     for (const std::string& route : rr.expected) write_route(route, contains(rr.missing, route));
     for (const std::string& m : rr.missing) {
@@ -290,11 +375,16 @@ void write_junit(const model::Report& report, std::ostream& out) {
     }
     if (strict) {
       for (const std::string& u : rr.unexpected) {
-        out << "    <testcase name=\"" << attr(u)
-            << "\" classname=\"routes\" time=\"0.000\">\n      <failure message=\""
-            << "unexpected URL (a failure under --strict)\" type=\"unexpected_url\">"
-            << body(fmt::format("{} matches no expected route in {}\n", u, rr.file))
-            << "</failure>\n    </testcase>\n";
+        const std::string details = fmt::format("{} matches no expected route in {}\n", u, rr.file);
+        out << "    <testcase name=\"" << attr(u) << "\" classname=\"routes\" time=\"0.000\">\n";
+        if (baseline.state(u, "unexpected_route") == model::BaselineState::known) {
+          write_known(out, "unexpected URL", details);
+        } else {
+          out << "      <failure message=\""
+              << "unexpected URL (a failure under --strict)\" type=\"unexpected_url\">"
+              << body(details) << "</failure>\n";
+        }
+        out << "    </testcase>\n";
       }
     } else if (!rr.unexpected.empty()) {
       out << "    <system-out>";
@@ -305,6 +395,7 @@ void write_junit(const model::Report& report, std::ostream& out) {
     }
     out << "  </testsuite>\n";
   }
+  if (baseline.enabled()) write_baseline_suite(out, report);
   out << "</testsuites>\n";
 }
 

@@ -38,7 +38,9 @@ for s in root.getElementsByTagName('testsuite'):
                 case['failure'] = k.getAttribute('message')
                 case['failure_type'] = k.getAttribute('type')
                 case['failure_text'] = text(k)
-            if k.tagName == 'skipped': case['skipped'] = k.getAttribute('message')
+            if k.tagName == 'skipped':
+                case['skipped'] = k.getAttribute('message')
+                case['skipped_type'] = k.getAttribute('type')
             if k.tagName == 'system-out': case['system_out'] = text(k)
         suite['cases'].append(case)
     out['suites'].append(suite)
@@ -230,6 +232,16 @@ TEST_CASE("junit validates against the Jenkins xUnit schema", "[report]") {
         "xmllint --noout --schema '" + schema + "' '" + file.path().string() + "' 2>&1";
     CHECK(std::system(command.c_str()) == 0);
   }
+  for (bool all_known : {false, true}) {
+    INFO("--baseline, every failure known " << all_known);
+    std::ostringstream xml;
+    report::write_junit(test::baseline_report(all_known), xml);
+    test::TempFile file(".xml");
+    file.write(xml.str());
+    const std::string command =
+        "xmllint --noout --schema '" + schema + "' '" + file.path().string() + "' 2>&1";
+    CHECK(std::system(command.c_str()) == 0);
+  }
 }
 
 TEST_CASE("junit fails an inconclusive answer under --strict and skips it otherwise", "[report]") {
@@ -248,4 +260,57 @@ TEST_CASE("junit fails an inconclusive answer under --strict and skips it otherw
   const json strict = walled(digest(report));
   CHECK(strict["failure_type"] == "inconclusive");
   CHECK(strict["skipped"].is_null());
+}
+
+TEST_CASE("junit with a baseline skips known failures, so that it is green when the run passes",
+          "[report][baseline]") {
+  const json d = digest(test::baseline_report());
+  // New: the timeout, the 500 and the missing /blog/**. Known: the 404, the unreadable sitemap
+  // and the missing /about.
+  CHECK(d["attrs"]["failures"] == "3");
+  CHECK(d["attrs"]["tests"] == "13");
+  const json& suites = d["suites"];
+  REQUIRE(suites.size() == 5);
+  for (const json& s : suites) {
+    std::size_t failures = 0, skipped = 0;
+    for (const json& c : s["cases"]) {
+      failures += c["failure"].is_null() ? 0 : 1;
+      skipped += c["skipped"].is_null() ? 0 : 1;
+    }
+    CHECK(s["attrs"]["tests"] == std::to_string(s["cases"].size()));
+    CHECK(s["attrs"]["failures"] == std::to_string(failures));
+    CHECK(s["attrs"]["skipped"] == std::to_string(skipped));
+  }
+  std::map<std::string, json> cases;
+  for (const json& s : suites) {
+    for (const json& c : s["cases"]) cases[c["attrs"]["name"]] = c;
+  }
+  const json& known = cases["https://example.com/a&b<c>\"q\""];
+  CHECK(known["failure"].is_null());
+  CHECK(known["skipped"] == "known failure (in the baseline): 404 Not Found");
+  CHECK(known["skipped_type"] == "known_failure");
+  CHECK(known["system_out"].get<std::string>().find("status: 404 Not Found") != std::string::npos);
+  CHECK(cases["https://example.com/slow"]["failure_type"] == "timeout");
+  CHECK(cases["https://example.com/broken.xml"]["skipped_type"] == "known_failure");
+  CHECK(cases["/about"]["skipped_type"] == "known_failure");
+  CHECK(cases["/blog/**"]["failure_type"] == "missing_route");
+  const json& last = suites[4];
+  CHECK(last["attrs"]["name"] == "baseline (old.json)");
+  CHECK(last["attrs"]["tests"] == "0");
+  CHECK(last["system_out"] ==
+        "4 new failures, 3 known (in the baseline), 1 fixed since the baseline\n"
+        "fixed: https://example.com/gone (status)\n");
+
+  // Every failure known: no <failure> at all, as the exit code 0 says.
+  CHECK(digest(test::baseline_report(true))["attrs"]["failures"] == "0");
+  // Under --strict too, where warnings, sitemap findings and unexpected URLs fail.
+  model::Report strict = test::sample_report();
+  test::set_strict(strict, true);
+  std::vector<model::FailureKey> keys;
+  model::add_report_failures(strict, true, keys);
+  for (const model::Result& r : strict.results) model::add_result_failures(r, true, keys);
+  strict.baseline = model::compare_with_baseline("old.json", keys, keys);
+  const json all_known = digest(strict);
+  CHECK(all_known["attrs"]["failures"] == "0");
+  CHECK(all_known["attrs"]["tests"] == "15");
 }

@@ -12,7 +12,11 @@
 //     <testsuite name="routes"> with --expect: one testcase per expected route; missing
 //                  routes fail; unexpected sitemap URLs are listed in its <system-out>
 // A sitemap that could not be loaded is a suite with one failing testcase, so a CI page shows
-// it next to the URLs. All text is escaped for XML 1.0, including control characters and
+// it next to the URLs. With --baseline a failure the baseline had (known) is no <failure>: its
+// testcase is <skipped type="known_failure" message="known failure (in the baseline): ...">
+// with the details in its <system-out>, so that the report is green exactly when the exit code
+// is 0; a last suite, "baseline (FILE)", has no testcases and lists the counts and the fixed
+// failures in its <system-out>. All text is escaped for XML 1.0, including control characters and
 // invalid UTF-8, which XML cannot carry and which become U+FFFD.
 //
 // Example:

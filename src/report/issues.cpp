@@ -16,12 +16,20 @@ std::string finding_message(std::string_view about, const model::Finding& f) {
   return about.empty() ? f.message : fmt::format("{}: {}", about, f.message);
 }
 
+// state() is how the failure (url, kind) stands against the baseline, for an issue that fails
+// the run; `none` for one that does not, or without a baseline.
+model::BaselineState state(const model::Report& report, bool fails, std::string_view url,
+                           std::string_view kind) {
+  return fails ? report.baseline.state(url, kind) : model::BaselineState::none;
+}
+
 void visit_sources(const model::Report& report, bool strict,
                    const std::function<void(const Issue&)>& visit) {
   for (const model::Source& s : report.sources) {
     if (!s.error.empty()) {
       visit({.rule = IssueRule::source_error,
              .fails = true,
+             .baseline = state(report, true, s.url, "source_error"),
              .message = s.error,
              .where = s.url,
              .identity = s.url});
@@ -33,9 +41,11 @@ void visit_sources(const model::Report& report, bool strict,
       const std::string_view where = f.where.empty() ? std::string_view(s.url) : f.where;
       std::string key = fmt::format("{}\x1f{}\x1f{}", model::to_string(f.code), where, f.message);
       const int n = seen[key]++;
+      const bool fails = strict || f.severity == model::Severity::failure;
       visit({.rule = IssueRule::finding,
              .code = f.code,
-             .fails = strict || f.severity == model::Severity::failure,
+             .fails = fails,
+             .baseline = state(report, fails, s.url, model::to_string(f.code)),
              .message = f.message,
              .where = where,
              .line = f.line,
@@ -64,15 +74,19 @@ void visit_result(const model::Report& report, const model::Result& r, bool stri
   // --strict.
   const bool inconclusive = r.outcome == model::Outcome::inconclusive;
   if (r.outcome == model::Outcome::failed || inconclusive) {
-    Issue issue{.fails = !inconclusive || strict,
-                .message = fmt::format("{}: {}", r.url, text::failure_reason(r)),
-                .where = where,
-                .line = line,
-                .url = r.url,
-                .status = r.status,
-                .referrers = referrers,
-                .referrer_count = referrer_count,
-                .identity = std::string(r.url)};
+    const bool fails = !inconclusive || strict;
+    Issue issue{
+        .fails = fails,
+        .baseline = state(report, fails, r.url,
+                          inconclusive ? model::to_string(r.outcome) : model::failure_kind(r)),
+        .message = fmt::format("{}: {}", r.url, text::failure_reason(r)),
+        .where = where,
+        .line = line,
+        .url = r.url,
+        .status = r.status,
+        .referrers = referrers,
+        .referrer_count = referrer_count,
+        .identity = std::string(r.url)};
     if (by_finding) {
       issue.rule = IssueRule::finding;
       issue.code = d->failed_by;
@@ -95,9 +109,11 @@ void visit_result(const model::Report& report, const model::Result& r, bool stri
     if (by_finding && f.code == d->failed_by && n == 0) continue;  // the failure above
     // A finding about a place in a page (a link's line) is located there.
     const bool in_page = text::source_url(report, r.source).empty() && !f.where.empty();
+    const bool fails = strict || f.severity == model::Severity::failure;
     visit({.rule = IssueRule::finding,
            .code = f.code,
-           .fails = strict || f.severity == model::Severity::failure,
+           .fails = fails,
+           .baseline = state(report, fails, r.url, model::to_string(f.code)),
            .message = finding_message(r.url, f),
            .where = in_page ? std::string_view(f.where) : where,
            .line = in_page ? f.line : line,
@@ -116,6 +132,7 @@ void visit_routes(const model::Report& report, bool strict,
     visit({.rule = IssueRule::finding,
            .code = model::FindingCode::missing_route,
            .fails = true,
+           .baseline = state(report, true, route, "missing_route"),
            .message = fmt::format("expected route {} matches no sitemap URL", route),
            .where = routes.file,
            .identity = route});
@@ -134,6 +151,7 @@ void visit_routes(const model::Report& report, bool strict,
     visit({.rule = IssueRule::finding,
            .code = model::FindingCode::unexpected_url,
            .fails = strict,
+           .baseline = state(report, strict, url, "unexpected_route"),
            .message = fmt::format("{} matches no expected route", url),
            .where =
                r != nullptr ? text::source_url(report, r->source) : std::string_view(routes.file),

@@ -9,7 +9,9 @@
 // or the routes file; an inconclusive answer (a bot wall) is one too, failing the run only under
 // --strict; for a URL that only a crawled page links to, the first page that links to
 // it and the link's line, and the referring pages beside). Passing URLs without findings, and
-// skipped and cancelled URLs, are no issues: a summary counts them.
+// skipped and cancelled URLs, are no issues: a summary counts them. With --baseline, an issue
+// that fails the run says whether the baseline had it (known: it does not fail the run after
+// all) or not (new); one that does not fail the run is not compared.
 //
 //   for_each_issue(report, [&](const Issue& issue) {
 //     out << (issue.fails ? "error" : "warning") << ' ' << issue.where << ':' << issue.line;
@@ -36,6 +38,9 @@ struct Issue {
   model::ErrorKind error = model::ErrorKind::none;       // for IssueRule::error_kind
   model::FindingCode code = model::FindingCode::status;  // for IssueRule::finding
   bool fails = false;                                    // it fails the run
+  // baseline is `known` or `fresh` for an issue that fails the run and was compared with the
+  // run's --baseline (matched by URL and failure kind), `none` otherwise.
+  model::BaselineState baseline = model::BaselineState::none;
   std::string message;     // one line, naming the URL or route it is about
   std::string_view where;  // the sitemap (URL or path) or routes file; may be empty
   std::uint32_t line = 0;  // in `where`; 0 when unknown

@@ -71,6 +71,21 @@ class RuleTable {
   }
 
   const std::vector<Rule>& rules() const { return rules_; }
+  // index_of_kind() is the index of the rule of a baseline's failure kind (FailureKey::kind):
+  // an error kind's, a finding code's, or an unreadable sitemap's.
+  std::size_t index_of_kind(std::string_view kind) const {
+    if (kind == "source_error") return source_error_index_;
+    if (kind == "missing_route") return finding_index_.at(model::FindingCode::missing_route);
+    if (kind == "unexpected_route") return finding_index_.at(model::FindingCode::unexpected_url);
+    // An error kind first: "status" is also a finding code, but a result fails by its kind.
+    for (const model::ErrorKindName& row : model::error_kind_names()) {
+      auto at = error_index_.find(row.kind);
+      if (row.name == kind && at != error_index_.end()) return at->second;
+    }
+    if (auto code = model::finding_code_from(kind)) return finding_index_.at(*code);
+    // "failed" (no error kind) and "inconclusive" are judged by the status.
+    return error_index_.at(model::ErrorKind::status);
+  }
   // index() is the index of the rule `issue` breaks.
   std::size_t index(const Issue& issue) const {
     switch (issue.rule) {
@@ -147,13 +162,29 @@ class ResultWriter {
 
   bool wrote_any() const { return !first_; }
 
+  // write_absent() writes a baseline's failure that this run no longer has: baselineState
+  // "absent", kind "pass" (the check found no problem), level "none"; located at the URL (or
+  // the routes file), with the fingerprint the failure had.
+  void write_absent(const model::FailureKey& key, std::string_view routes_file) {
+    if (!out_) return;
+    buf_.assign(first_ ? "\n        " : ",\n        ");
+    first_ = false;
+    render_absent(key, routes_file);
+    out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+  }
+
  private:
   void render(const Issue& issue) {
     const std::size_t index = rules_.index(issue);
     const Rule& rule = rules_.rules()[index];
     Object o(buf_);
     o.string("ruleId", rule.id).number("ruleIndex", index);
-    o.string("level", issue.fails ? "error" : "warning");
+    // A known failure (--baseline) does not fail the run: a warning, as SARIF's levels go.
+    const bool known = issue.baseline == model::BaselineState::known;
+    o.string("level", issue.fails && !known ? "error" : "warning");
+    if (issue.baseline != model::BaselineState::none) {
+      o.string("baselineState", known ? "unchanged" : "new");
+    }
     o.nested("message", [&](std::string& m) { Object(m).string("text", issue.message); });
     if (!issue.where.empty()) {
       o.nested("locations", [&](std::string& a) {
@@ -195,6 +226,35 @@ class ResultWriter {
         }
       });
     }
+  }
+
+  // render_absent() is write_absent()'s object, closed before the buffer is written.
+  void render_absent(const model::FailureKey& key, std::string_view routes_file) {
+    const std::size_t index = rules_.index_of_kind(key.kind);
+    const Rule& rule = rules_.rules()[index];
+    const bool route = key.kind == "missing_route";
+    Object o(buf_);
+    o.string("ruleId", rule.id).number("ruleIndex", index);
+    o.string("kind", "pass").string("level", "none").string("baselineState", "absent");
+    o.nested("message", [&](std::string& m) {
+      Object(m).string("text",
+                       fmt::format("{}: {} is fixed since the baseline", key.url, key.kind));
+    });
+    const std::string_view where = route ? routes_file : std::string_view(key.url);
+    if (!where.empty()) {
+      o.nested("locations", [&](std::string& a) {
+        a += '[';
+        {
+          Object location(a);
+          location.nested("physicalLocation",
+                          [&](std::string& p) { append_physical(p, where, 0); });
+        }
+        a += ']';
+      });
+    }
+    o.nested("partialFingerprints", [&](std::string& f) {
+      Object(f).string(kSarifFingerprintKey, fingerprint({rule.id, key.url}));
+    });
   }
 
   const RuleTable& rules_;
@@ -240,6 +300,19 @@ void append_properties(std::string& out, const model::Report& report) {
       .number("unexpected_urls", report.routes.unexpected.size())
       .number("unreadable_sitemaps", text::failed_sources(report))
       .number("strict_failures", text::strict_failures(report).total())
+      .nested("baseline",
+              [&](std::string& b) {
+                const model::BaselineInfo& info = report.baseline;
+                if (!info.enabled()) {
+                  b += "null";
+                  return;
+                }
+                Object(b)
+                    .string("file", info.file)
+                    .number("new", info.fresh.size())
+                    .number("known", info.known.size())
+                    .number("fixed", info.fixed.size());
+              })
       .number("duration_ms", report.run.duration_ms);
 }
 
@@ -273,6 +346,9 @@ void write_sarif(const model::Report& report, std::ostream& out) {
 
   ResultWriter writer(rules, out);
   for_each_issue(report, [&](const Issue& issue) { writer.write(issue); });
+  for (const model::FailureKey& key : report.baseline.fixed) {
+    writer.write_absent(key, report.routes.file);
+  }
   if (!out) return;
   out << (writer.wrote_any() ? "\n      ]\n    }\n  ]\n}\n" : "]\n    }\n  ]\n}\n");
 }

@@ -102,3 +102,19 @@ TEST_CASE("an inconclusive answer is an issue that fails the run only under --st
   test::set_strict(report, true);
   CHECK(walled(report).fails);
 }
+
+TEST_CASE("issues that fail the run say whether the baseline had them", "[report][baseline]") {
+  std::vector<std::string> states;
+  for (const report::Issue& issue : issues_of(test::baseline_report())) {
+    states.push_back(std::string(report::rule_word(issue)) + " " +
+                     model::to_string(issue.baseline));
+  }
+  // The lint warning and the unexpected URL do not fail the run: they are not compared.
+  CHECK(states == std::vector<std::string>{"invalid_lastmod ", "unreadable_sitemap known",
+                                           "redirected_url ", "status known", "timeout new",
+                                           "status new", "missing_route new", "missing_route known",
+                                           "unexpected_url "});
+  for (const report::Issue& issue : issues_of(test::sample_report())) {
+    CHECK(issue.baseline == model::BaselineState::none);  // no --baseline
+  }
+}

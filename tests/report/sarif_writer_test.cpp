@@ -3,6 +3,7 @@
 #include "siteaudit/report/sarif_writer.hpp"
 
 #include <catch2/catch.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -207,7 +208,48 @@ TEST_CASE("sarif validates against the OASIS SARIF 2.1.0 schema", "[report]") {
   report::write_sarif(test::sample_report(), out);
   file.write(out.str());
   CHECK(test::run_python(kValidateSarif, file.path().string(), schema) == 0);
+  // With a baseline: baselineState on results, and results for the fixed failures.
+  out.str("");
+  report::write_sarif(test::baseline_report(), out);
+  file.write(out.str());
+  CHECK(test::run_python(kValidateSarif, file.path().string(), schema) == 0);
   // The schema is strict enough to catch a broken log (a run without its tool).
   file.write(R"({"version": "2.1.0", "runs": [{"results": []}]})");
   CHECK(test::run_python(kValidateSarif, file.path().string(), schema) == 3);
+}
+
+TEST_CASE("sarif with a baseline marks results new, unchanged and absent", "[report][baseline]") {
+  const json sarif = to_sarif(test::baseline_report());
+  std::map<std::string, json> by_message;
+  for (const json& r : sarif["runs"][0]["results"]) by_message[r["message"]["text"]] = r;
+  // The known 404 is unchanged and does not fail the run.
+  const std::vector<json> status = results_of(sarif, "error/status");
+  REQUIRE(status.size() == 3);  // and the fixed one, last
+  CHECK(status[0]["baselineState"] == "unchanged");
+  CHECK(status[0]["level"] == "warning");
+  CHECK(status[1]["baselineState"] == "new");  // the 500
+  CHECK(status[1]["level"] == "error");
+  CHECK(status[2]["baselineState"] == "absent");
+  CHECK(results_of(sarif, "error/timeout")[0]["baselineState"] == "new");
+  CHECK(results_of(sarif, "source/unreadable")[0]["baselineState"] == "unchanged");
+  const std::vector<json> routes = results_of(sarif, "finding/missing_route");
+  REQUIRE(routes.size() == 2);
+  CHECK(routes[0]["baselineState"] == "new");        // /blog/**
+  CHECK(routes[1]["baselineState"] == "unchanged");  // /about
+  // A warning that does not fail the run is not compared.
+  CHECK(results_of(sarif, "finding/invalid_lastmod")[0].count("baselineState") == 0);
+  // The fixed failure is an absent result, a pass, with the fingerprint it had.
+  const json& gone = by_message["https://example.com/gone: status is fixed since the baseline"];
+  CHECK(gone["baselineState"] == "absent");
+  CHECK(gone["kind"] == "pass");
+  CHECK(gone["level"] == "none");
+  CHECK(gone["ruleId"] == "error/status");
+  CHECK(uri_of(gone) == "https://example.com/gone");
+  model::Report had = test::sample_report();
+  had.results[2].url = had.url_text.store("https://example.com/gone");
+  CHECK(results_of(to_sarif(had), "error/status")[0]["partialFingerprints"] ==
+        gone["partialFingerprints"]);
+  const json& counts = sarif["runs"][0]["properties"]["baseline"];
+  CHECK(counts == json{{"file", "old.json"}, {"new", 4}, {"known", 3}, {"fixed", 1}});
+  CHECK(to_sarif(test::sample_report())["runs"][0]["properties"]["baseline"].is_null());
 }

@@ -16,6 +16,12 @@
 //   - partialFingerprints["siteaudit/v1"] is a hash of the rule and the URL (or the sitemap
 //     and the message), not of the line, so that a tool tracks a result across runs while
 //     the sitemap around it changes.
+//   - with --baseline (SARIF's own baselining, §3.27.24): each result that fails the run has
+//     baselineState "new" (level error) or "unchanged" (the baseline had it: level warning,
+//     since it does not fail the run); a result that does not fail the run is not compared and
+//     has none; each failure of the baseline that this run no longer has is a result of its
+//     own with baselineState "absent", kind "pass" and level "none". The run's properties
+//     count them under "baseline".
 //   - invocations[0] says whether the audit ran (exit code 0 or 1) and its exit code.
 // Text that is not valid UTF-8 has each bad byte replaced by U+FFFD, as in the JSON report.
 //

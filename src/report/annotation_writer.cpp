@@ -78,11 +78,25 @@ bool annotations_enabled(model::AnnotationMode mode, const char* github_actions_
 
 void write_github_annotations(const model::Report& report, std::ostream& out,
                               std::size_t per_level) {
-  std::size_t errors = 0, warnings = 0;
+  std::size_t errors = 0, warnings = 0, known = 0;
   for_each_issue(report, [&](const Issue& issue) {
+    // A failure the baseline had is not annotated: it does not fail the run, and a pull
+    // request's annotations are for what it changed (counted in a notice below).
+    if (issue.baseline == model::BaselineState::known) {
+      ++known;
+      return;
+    }
     std::size_t& count = issue.fails ? errors : warnings;
     if (count++ < per_level) write_command(out, issue);
   });
+  if (const model::BaselineInfo& b = report.baseline; b.enabled() && (known || !b.fixed.empty())) {
+    out << "::notice title=siteaudit baseline::"
+        << escape(text::terminal_safe(fmt::format(
+                      "{} known {} (in the baseline {}) not annotated; {} fixed since the baseline",
+                      known, known == 1 ? "failure" : "failures", b.file, b.fixed.size())),
+                  false)
+        << '\n';
+  }
   const std::size_t more_errors = errors > per_level ? errors - per_level : 0;
   const std::size_t more_warnings = warnings > per_level ? warnings - per_level : 0;
   if (more_errors == 0 && more_warnings == 0) return;

@@ -131,3 +131,24 @@ TEST_CASE("annotations are on for github, off for none, and auto follows GITHUB_
   CHECK_FALSE(report::annotations_enabled(AnnotationMode::auto_detect, nullptr));
   CHECK_FALSE(report::annotations_enabled(AnnotationMode::auto_detect, "false"));
 }
+
+TEST_CASE("annotations with a baseline leave known failures out and count them",
+          "[report][baseline]") {
+  const std::vector<Command> commands = annotate(test::baseline_report());
+  std::vector<std::string> errors;
+  for (const Command& c : commands) {
+    if (c.level == "error") errors.push_back(c.title + " " + c.message.substr(0, 30));
+    // The known 404 and the known unreadable sitemap and missing route are not annotated.
+    CHECK(c.message.find("https://example.com/a&b") == std::string::npos);
+    CHECK(c.message.find("/about") == std::string::npos);
+    CHECK(c.title != "siteaudit unreadable_sitemap");
+  }
+  CHECK(errors.size() == 3);  // the timeout, the 500 and the missing /blog/**
+  REQUIRE_FALSE(commands.empty());
+  CHECK(commands.back().level == "notice");
+  CHECK(commands.back().title == "siteaudit baseline");
+  CHECK(commands.back().message ==
+        "3 known failures (in the baseline old.json) not annotated; 1 fixed since the baseline");
+  // Without a baseline there is no such notice.
+  for (const Command& c : annotate(test::sample_report())) CHECK(c.level != "notice");
+}

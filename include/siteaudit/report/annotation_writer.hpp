@@ -10,6 +10,10 @@
 // repository); a remote sitemap's URL and line go at the end of the message. GitHub shows at
 // most 10 error and 10 warning annotations of a step, so at most `per_level` of each are
 // printed, followed by one `::notice` that counts the rest and points to the reports.
+// With --baseline only what the baseline did not have is annotated: a known failure does not
+// fail the run, and annotations on a pull request are for what it changed, so known failures
+// are left out (they would also use up GitHub's 10 of a level) and one `::notice` counts them
+// and the fixed ones; the summary and the reports list them.
 // Text is made safe for the log (control characters replaced) and escaped as GitHub's
 // toolkit does (%, CR and LF everywhere; `:` and `,` in properties).
 //

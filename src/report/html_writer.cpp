@@ -132,6 +132,24 @@ void append_help(std::string& out) {
   }
 }
 
+// append_baseline() is null without --baseline, else {file, new, known, fixed: [[url, kind]]}.
+void append_baseline(std::string& out, const model::Report& report) {
+  const model::BaselineInfo& b = report.baseline;
+  if (!b.enabled()) {
+    out += "null";
+    return;
+  }
+  Object(out)
+      .string("file", b.file)
+      .number("new", b.fresh.size())
+      .number("known", b.known.size())
+      .nested("fixed", [&](std::string& a) {
+        append_array(a, b.fixed, [](std::string& e, const model::FailureKey& key) {
+          Array(e).string(key.url).string(key.kind);
+        });
+      });
+}
+
 void append_head(std::string& out, const model::Report& report) {
   const bool strict = text::strict(report);
   Object o(out);
@@ -170,9 +188,12 @@ void append_head(std::string& out, const model::Report& report) {
           .number(s.urls)
           .string(s.error)
           .string(s.parent >= 0 ? text::source_url(report, static_cast<std::uint32_t>(s.parent))
-                                : std::string_view());
+                                : std::string_view())
+          .string(s.error.empty() ? ""
+                                  : model::to_string(report.baseline.state(s.url, "source_error")));
     });
   });
+  o.nested("baseline", [&](std::string& b) { append_baseline(b, report); });
   // The crawl and routes blocks as the JSON report writes them.
   o.nested("crawl", [&](std::string& c) { json_text::append_crawl(c, report.crawl); });
   o.nested("routes", [&](std::string& r) {
@@ -182,6 +203,13 @@ void append_head(std::string& out, const model::Report& report) {
         .string("file", routes.file)
         .number("expected", routes.expected.size())
         .nested("missing", [&](std::string& a) { json_text::append_strings(a, routes.missing); })
+        .nested("missing_baseline",
+                [&](std::string& a) {
+                  append_array(a, routes.missing, [&](std::string& e, const std::string& route) {
+                    append_string(e,
+                                  model::to_string(report.baseline.state(route, "missing_route")));
+                  });
+                })
         .nested("unexpected",
                 [&](std::string& a) { json_text::append_strings(a, routes.unexpected); });
   });
@@ -209,9 +237,9 @@ void append_referrers(std::string& out, const model::ResultDetail* d) {
 }
 
 // append_row() is one listed URL: [url, outcome, status, reason, error_kind, source, line,
-// check_url, found_by, referrers] (check_url "" when it is the URL itself; source -1 when no
-// sitemap listed it).
-void append_row(std::string& out, const model::Result& r) {
+// check_url, found_by, referrers, baseline] (check_url "" when it is the URL itself; source -1
+// when no sitemap listed it; baseline "new", "known" or "" as model::to_string(BaselineState)).
+void append_row(std::string& out, const model::Result& r, model::BaselineState baseline) {
   const model::ResultDetail* d = r.detail.get();
   Array(out)
       .string(r.url)
@@ -224,7 +252,8 @@ void append_row(std::string& out, const model::Result& r) {
       .string(d != nullptr && d->check_url != r.url ? std::string_view(d->check_url)
                                                     : std::string_view())
       .string(model::to_string(r.found))
-      .nested([&](std::string& a) { append_referrers(a, d); });
+      .nested([&](std::string& a) { append_referrers(a, d); })
+      .string(model::to_string(baseline));
 }
 
 // append_finding() is [code, severity, message, where, line, url].
@@ -280,7 +309,7 @@ void write_html(const model::Report& report, std::ostream& out) {
     ListWriter rows(out);
     for (const model::Result& r : report.results) {
       if (r.outcome == model::Outcome::ok) continue;  // passing URLs are counted, not listed
-      rows.add([&](std::string& b) { append_row(b, r); });
+      rows.add([&](std::string& b) { append_row(b, r, text::baseline_state(report, r)); });
     }
   }
   out << ",\n\"findings\":";

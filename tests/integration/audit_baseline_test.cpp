@@ -1,12 +1,14 @@
 // audit_baseline_test.cpp — --baseline OLD.json against the fixture server: a known failure
 // passes, a new one fails, a fixed one is listed; --strict warnings the same way; the report
 // may replace its own baseline; a bad baseline is refused before any request; a merge takes
-// one too.
+// one too; every report format shows the known failures apart from the new ones.
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "integration/audit_support.hpp"
 #include "integration/shard_site.hpp"
+#include "support/shared_dir.hpp"
 
 namespace {
 
@@ -37,6 +39,32 @@ class BaselineSite {
 
 json key(const std::string& url, const std::string& kind) {
   return json{{"url", url}, {"kind", kind}};
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+bool has(const std::string& text, const std::string& what) {
+  return text.find(what) != std::string::npos;
+}
+
+// check_jenkins_schema() validates a JUnit file with xmllint, or says it was skipped.
+void check_jenkins_schema(const std::string& junit) {
+  const std::string schema = siteaudit::testing::shared_file("schemas/jenkins-junit-10.xsd");
+  if (schema.empty()) {
+    WARN(
+        "SKIPPED: ../shared/schemas/jenkins-junit-10.xsd is absent (not a project checkout; "
+        "set SITEAUDIT_SHARED_DIR)");
+    return;
+  }
+  const std::string log = junit + ".xmllint.log";
+  const int rc = std::system(
+      ("xmllint --noout --schema '" + schema + "' '" + junit + "' >'" + log + "' 2>&1").c_str());
+  INFO("xmllint: " << read_text(log));
+  CHECK(rc == 0);
 }
 
 TEST_CASE("option baseline: known failures pass, new ones fail, fixed ones are listed",
@@ -144,3 +172,112 @@ TEST_CASE("siteaudit merge --baseline compares the merged report",
 }
 
 }  // namespace
+
+TEST_CASE("option baseline in every report: one known failure, one new, one fixed",
+          "[integration][audit][baseline][reports]") {
+  BaselineSite site;
+  TempDir dir;
+  site.list({"/status/200", "/status/404?old", "/status/500?old"});
+  REQUIRE(site.audit({"--json", dir / "old.json"}).code == 1);
+  // The 404 stays (known), the 500 goes (fixed), a 410 comes (new).
+  site.list({"/status/200", "/status/404?old", "/status/410?new"});
+  const std::string known = site.url("/status/404?old");
+  const std::string fresh = site.url("/status/410?new");
+  const std::string fixed = site.url("/status/500?old");
+  AuditRun run = run_siteaudit_with_env(
+      with_common({site.url("/sitemap.xml"), "--retries", "0", "--baseline", dir / "old.json",
+                   "--json", dir / "new.json", "--junit", dir / "junit.xml", "--markdown",
+                   dir / "summary.md", "--sarif", dir / "log.sarif", "--html", dir / "report.html",
+                   "--annotations", "github"}),
+      {});
+  INFO(run.out << run.err);
+  CHECK(run.code == 1);  // the 410 is new
+
+  // Terminal: new and known apart, fixed listed, the headline counts them.
+  CHECK(has(run.out, "New failures, not in the baseline (1):\n  " + fresh + "\n"));
+  CHECK(has(run.out, "Known failures, in the baseline (1); they do not fail the run:\n  " + known));
+  CHECK(has(run.out, "Fixed since the baseline (1):\n  " + fixed + "  (status)"));
+  CHECK(
+      has(run.out, "FAILED: 1 new failure, 1 known (in the baseline), 1 fixed since the baseline"));
+  // Annotations: the new failure is an error; the known one is only counted.
+  CHECK(count_of(run.out, "::error ") == 1);
+  CHECK(has(run.out, "::error title=siteaudit status::" + fresh));
+  CHECK_FALSE(has(run.out, "::error title=siteaudit status::" + known));
+  CHECK(has(run.out, "::notice title=siteaudit baseline::1 known failure (in the baseline "));
+
+  // JSON: the block, and the schema still holds.
+  validate_schema(dir / "new.json");
+  const json report = load_json(dir / "new.json");
+  CHECK(report["baseline"]["known"] == json::array({key(known, "status")}));
+  CHECK(report["baseline"]["new"] == json::array({key(fresh, "status")}));
+  CHECK(report["baseline"]["fixed"] == json::array({key(fixed, "status")}));
+
+  // JUnit: only the new failure is a <failure>; the known one is skipped as known.
+  const std::string junit = read_text(dir / "junit.xml");
+  CHECK(count_of(junit, "<failure ") == 1);
+  CHECK(has(junit, "<testsuites name=\"siteaudit\" tests=\"3\" failures=\"1\""));
+  CHECK(count_of(junit, "<skipped type=\"known_failure\"") == 1);
+  CHECK(has(junit, "fixed: " + fixed + " (status)"));
+  check_jenkins_schema(dir / "junit.xml");
+
+  // Markdown: the counts, a table of new failures, one of known ones, the fixed list.
+  const std::string md = read_text(dir / "summary.md");
+  CHECK(has(md,
+            "| **new** (fail the run) | **1** |\n| known (in the baseline) | 1 |\n"
+            "| fixed since the baseline | 1 |"));
+  const std::size_t new_table = md.find("### New failures (1)");
+  const std::size_t known_table = md.find("### Known failures (1)");
+  const std::size_t fixed_table = md.find("### Fixed since the baseline (1)");
+  REQUIRE(new_table != std::string::npos);
+  REQUIRE(known_table != std::string::npos);
+  REQUIRE(fixed_table != std::string::npos);
+  CHECK(md.find("`" + fresh + "`") > new_table);
+  CHECK(md.find("`" + fresh + "`") < known_table);
+  CHECK(md.find("`" + known + "`") > known_table);
+  CHECK(md.find("`" + fixed + "`") > fixed_table);
+
+  // SARIF: baselineState new, unchanged and absent.
+  const json sarif = load_json(dir / "log.sarif");
+  std::map<std::string, std::string> states;
+  for (const json& r : sarif["runs"][0]["results"]) {
+    const std::string about = r["message"]["text"];
+    states[about.substr(0, about.find(": "))] =
+        r["baselineState"].get<std::string>() + " " + r["level"].get<std::string>();
+  }
+  CHECK(states[fresh] == "new error");
+  CHECK(states[known] == "unchanged warning");
+  CHECK(states[fixed] == "absent none");
+
+  // HTML: rows marked, the fixed failure in the page's data.
+  const std::string html = read_text(dir / "report.html");
+  CHECK(has(html, "\"baseline\":{\"file\":"));
+  CHECK(has(html, "[\"" + fixed + "\",\"status\"]"));
+}
+
+TEST_CASE("option baseline with crawl findings: a known broken link keeps its referrers",
+          "[integration][audit][baseline][crawl]") {
+  FixtureServer other("fixtures/crawl/other");
+  FixtureServer site("fixtures/crawl/site", {"--var", "OTHER=" + other.base()});
+  TempDir dir;
+  AuditRun first =
+      run_siteaudit(with_common({"--crawl", site.url("/"), "--json", dir / "old.json"}));
+  REQUIRE(first.code == 1);
+  const json old = load_json(dir / "old.json");
+  AuditRun again =
+      run_siteaudit(with_common({"--crawl", site.url("/"), "--baseline", dir / "old.json",
+                                 "--markdown", dir / "summary.md", "--junit", dir / "junit.xml"}));
+  INFO(again.out << again.err);
+  CHECK(again.code == 0);  // the same broken links: all known
+  CHECK(has(again.out, "PASSED: 0 new failures"));
+  CHECK_FALSE(has(again.out, "New failures"));
+  CHECK(has(again.out, "Known failures, in the baseline"));
+  CHECK(has(again.out, "linked from"));  // a known broken link still says where it is linked
+  const std::string md = read_text(dir / "summary.md");
+  CHECK(has(md, "### Known failures"));
+  CHECK(has(md, "| Linked from |"));
+  CHECK_FALSE(has(md, "### New failures"));
+  const std::string junit = read_text(dir / "junit.xml");
+  CHECK(count_of(junit, "<failure ") == 0);
+  CHECK(has(junit, "linked from "));
+  check_jenkins_schema(dir / "junit.xml");
+}

@@ -4,6 +4,7 @@
 #include "siteaudit/report/html_writer.hpp"
 
 #include <catch2/catch.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -82,6 +83,30 @@ TEST_CASE("html report data lists what did not pass and counts the rest", "[repo
   std::uint64_t histogram = 0;
   for (const json& n : data["latency_histogram"]["counts"]) histogram += n.get<std::uint64_t>();
   CHECK(histogram == 6);  // the URLs that were requested
+}
+
+TEST_CASE("html report data marks each failure new or known and lists the fixed ones",
+          "[report][baseline]") {
+  const json data = page_data(to_html(test::baseline_report()));
+  CHECK(data["baseline"] ==
+        json{{"file", "old.json"},
+             {"new", 4},
+             {"known", 3},
+             {"fixed", json::array({json::array({"https://example.com/gone", "status"})})}});
+  std::map<std::string, std::string> states;
+  for (const json& row : data["rows"]) states[row[0]] = row[10];
+  CHECK(states["https://example.com/a&b<c>\"q\""] == "known");
+  CHECK(states["https://example.com/slow"] == "new");
+  CHECK(states["https://example.com/late"] == "new");  // a cancelled URL fails the run
+  CHECK(states["https://example.com/admin"].empty());  // skipped: no failure
+  CHECK(data["routes"]["missing_baseline"] == json::array({"new", "known"}));
+  CHECK(data["sources"][3][5] == "known");  // broken.xml
+  CHECK(data["sources"][1][5] == "");       // loaded
+  CHECK(data["verdict"].get<std::string>().starts_with("FAILED: 4 new failures, 3 known"));
+  // Without --baseline: null, and no row is marked.
+  const json plain = page_data(to_html(test::sample_report()));
+  CHECK(plain["baseline"].is_null());
+  for (const json& row : plain["rows"]) CHECK(row[10] == "");
 }
 
 TEST_CASE("html report text cannot end its script element or inject markup", "[report]") {

@@ -249,3 +249,43 @@ TEST_CASE("option html in crawl mode shows the pages that link to a broken URL",
   CHECK(by_link.matching + by_sitemap.matching <= by_link.total);
   CHECK(by_link.matching >= 1);
 }
+
+TEST_CASE("option html with a baseline marks known failures, filters by them, lists fixed ones",
+          "[integration][audit][reports][browser][baseline]") {
+  if (!have_chromium()) return;
+  TempDir dir;
+  FixtureServer server(dir.path().string());
+  auto list = [&](const std::vector<std::string>& paths) {
+    std::vector<std::string> urls;
+    for (const std::string& path : paths) urls.push_back(server.url(path));
+    write_text(dir / "sitemap.xml", urlset(urls));
+  };
+  list({"/status/200", "/status/404?old", "/status/500?old"});
+  REQUIRE(run_siteaudit(with_common({server.url("/sitemap.xml"), "--retries", "0", "--json",
+                                     dir / "old.json"}))
+              .code == 1);
+  list({"/status/200", "/status/404?old", "/status/410?new", "/status/403?new"});
+  const std::string page = dir / "report.html";
+  AuditRun run = run_siteaudit(with_common({server.url("/sitemap.xml"), "--retries", "0",
+                                            "--baseline", dir / "old.json", "--html", page}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);
+
+  Browser browser;
+  const std::string dom = browser.dump_dom(page);
+  check_page_ran(dom, browser);
+  CHECK(failures_counts(dom).total == 3);
+  CHECK(dom.find("data-card=\"new failures\"") != std::string::npos);
+  CHECK(dom.find("data-card=\"known failures (in the baseline)\"") != std::string::npos);
+  CHECK(dom.find("Fixed since the baseline (1)") != std::string::npos);
+  CHECK(dom.find(server.url("/status/500?old")) != std::string::npos);  // listed as fixed
+  CHECK(dom.find("class=\"badge known\"") != std::string::npos);
+  // The Baseline filter, from the query as a link would set it.
+  CHECK(failures_counts(browser.dump_dom(page, "?baseline=known")).matching == 1);
+  CHECK(failures_counts(browser.dump_dom(page, "?baseline=new")).matching == 2);
+  const std::string sorted = browser.dump_dom(page, "?sort=baseline");
+  check_page_ran(sorted, browser);
+  CHECK(sorted.find("data-sort=\"baseline\"") != std::string::npos);
+  browser.screenshot(page, dir / "report.png");
+  CHECK(non_blank(dir / "report.png"));
+}

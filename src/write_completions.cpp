@@ -17,8 +17,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::ofstream out(argv[2], std::ios::binary | std::ios::trunc);
-  siteaudit::cli::write_completion_script(*siteaudit::cli::shell_named(argv[1]),
-                                          siteaudit::cli::option_syntax(), out);
+  siteaudit::cli::write_completion_script(
+      *siteaudit::cli::shell_named(argv[1]),
+      {siteaudit::cli::option_syntax(), siteaudit::cli::merge_option_syntax()}, out);
   out.close();
   if (!out) {
     std::cerr << "write_completions: cannot write " << argv[2] << '\n';

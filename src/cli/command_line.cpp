@@ -934,18 +934,16 @@ int parse_error(std::ostream& err, const CLI::App& app, const TomlConfig& config
 
 // --- siteaudit merge (issue 19) ---
 
-// parse_merge_command_line() parses "siteaudit merge [OPTIONS] REPORT...": the output options
-// of a run, and the reports of the parts. Its --help is the MERGE section of siteaudit(1).
-ParseOutcome parse_merge_command_line(int argc, const char* const* argv, std::ostream& out,
-                                      std::ostream& err) {
-  ParseOutcome outcome;
-  Options& options = outcome.options;
-  options.merge = true;
+// kMergeDescription is the first line of `siteaudit merge --help`.
+constexpr const char* kMergeDescription =
+    "siteaudit merge combines the JSON reports of the parts of a sharded run "
+    "(--shard) into the report one run would have written.";
+
+// define_merge_options() gives `app` the merge command's options and its REPORT operands,
+// parsed into `options` and the two switches. parse_merge_command_line() and
+// merge_option_syntax() share it, so that the completions follow the options.
+void define_merge_options(CLI::App& app, Options& options, bool& quiet, bool& verbose) {
   AuditConfig& config = options.config;
-  CLI::App app{
-      "siteaudit merge combines the JSON reports of the parts of a sharded run "
-      "(--shard) into the report one run would have written.",
-      "siteaudit merge"};
   app.set_help_flag("-h,--help", "Print this help and exit.");
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.get_formatter()->column_width(34);
@@ -981,9 +979,21 @@ ParseOutcome parse_merge_command_line(int argc, const char* const* argv, std::os
                  "Fail only on failures this earlier JSON report did not have.")
       ->type_name("FILE")
       ->check(readable_file());
-  bool quiet = false, verbose = false;
   app.add_flag("-q,--quiet", quiet, "Print only failures and errors.");
   app.add_flag("-v,--verbose", verbose, "List every failure, warning and unexpected URL.");
+}
+
+// parse_merge_command_line() parses "siteaudit merge [OPTIONS] REPORT...": the output options
+// of a run, and the reports of the parts. Its --help is the MERGE section of siteaudit(1).
+ParseOutcome parse_merge_command_line(int argc, const char* const* argv, std::ostream& out,
+                                      std::ostream& err) {
+  ParseOutcome outcome;
+  Options& options = outcome.options;
+  options.merge = true;
+  AuditConfig& config = options.config;
+  CLI::App app{kMergeDescription, "siteaudit merge"};
+  bool quiet = false, verbose = false;
+  define_merge_options(app, options, quiet, verbose);
   try {
     app.parse(argc - 1, argv + 1);
   } catch (const CLI::CallForHelp&) {
@@ -1108,6 +1118,35 @@ std::vector<model::ConfigSetting> report_settings(const Options& options) {
   return settings;
 }
 
+namespace {
+
+// syntax_of() describes one option of `app` for completion; `choices` are the words of its
+// value when it is one of a few (empty otherwise).
+OptionSyntax syntax_of(const CLI::App& app, const CLI::Option& option,
+                       std::vector<std::string> choices) {
+  OptionSyntax entry;
+  for (const std::string& name : option.get_snames()) entry.names.push_back("-" + name);
+  for (const std::string& name : option.get_lnames()) entry.names.push_back("--" + name);
+  entry.help = option.get_description();
+  entry.ends_command_line = &option == app.get_help_ptr() || &option == app.get_version_ptr();
+  if (option.get_expected_max() > 0) {  // a switch expects no value
+    entry.value_name = option.get_type_name();
+    entry.repeatable = option.get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
+    if (!choices.empty()) {
+      entry.value = ValueKind::choice;
+      entry.choices = std::move(choices);
+    } else if (entry.value_name == "FILE") {
+      // Every option that names a file says FILE in --help (--config, --expect, --json...).
+      entry.value = ValueKind::file;
+    } else {
+      entry.value = ValueKind::text;
+    }
+  }
+  return entry;
+}
+
+}  // namespace
+
 std::vector<OptionSyntax> option_syntax() {
   ScratchTable scratch;
   const CLI::App& app = scratch.app;
@@ -1117,28 +1156,34 @@ std::vector<OptionSyntax> option_syntax() {
   for (const CLI::Option* option : app.get_options()) {
     // INPUT is an operand, not an option; an option without a group is hidden from --help.
     if (!option->nonpositional() || option->get_group().empty()) continue;
-    OptionSyntax entry;
-    for (const std::string& name : option->get_snames()) entry.names.push_back("-" + name);
-    for (const std::string& name : option->get_lnames()) entry.names.push_back("--" + name);
-    entry.help = option->get_description();
-    entry.ends_command_line = option == app.get_help_ptr() || option == app.get_version_ptr();
-    if (option->get_expected_max() > 0) {  // a switch expects no value
-      entry.value_name = option->get_type_name();
-      entry.repeatable = option->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
-      const std::string key = option->get_lnames().empty() ? "" : option->get_lnames().front();
-      auto found = std::find_if(table.entries().begin(), table.entries().end(),
-                                [&key](const TomlEntry& e) { return e.key == key; });
-      if (found != table.entries().end() && !found->words.empty()) {
-        entry.value = ValueKind::choice;
-        entry.choices = found->words;
-      } else if (entry.value_name == "FILE") {
-        // Every option that names a file says FILE in --help (--config, --expect, --json...).
-        entry.value = ValueKind::file;
-      } else {
-        entry.value = ValueKind::text;
+    const std::string key = option->get_lnames().empty() ? "" : option->get_lnames().front();
+    auto found = std::find_if(table.entries().begin(), table.entries().end(),
+                              [&key](const TomlEntry& e) { return e.key == key; });
+    syntax.push_back(syntax_of(
+        app, *option, found != table.entries().end() ? found->words : std::vector<std::string>{}));
+  }
+  return syntax;
+}
+
+std::vector<OptionSyntax> merge_option_syntax() {
+  CLI::App app{kMergeDescription, "siteaudit merge"};
+  Options scratch;
+  bool quiet = false, verbose = false;
+  define_merge_options(app, scratch, quiet, verbose);
+  std::vector<OptionSyntax> syntax;
+  for (const CLI::Option* option : app.get_options()) {
+    if (!option->nonpositional()) continue;  // REPORT is an operand
+    // The merge command has no table: a choice's words are its value's name, "auto|always|never".
+    std::vector<std::string> choices;
+    const std::string type = option->get_type_name();
+    if (type.find('|') != std::string::npos) {
+      for (std::size_t start = 0; start <= type.size();) {
+        const std::size_t bar = std::min(type.find('|', start), type.size());
+        choices.push_back(type.substr(start, bar - start));
+        start = bar + 1;
       }
     }
-    syntax.push_back(std::move(entry));
+    syntax.push_back(syntax_of(app, *option, std::move(choices)));
   }
   return syntax;
 }

@@ -68,4 +68,8 @@ std::vector<model::ConfigSetting> report_settings(const Options& options);
 // completion scripts generated at build time (src/write_completions.cpp) follow the options.
 std::vector<OptionSyntax> option_syntax();
 
+// merge_option_syntax() is every option of `siteaudit merge`, in its --help order, for the same
+// completion scripts.
+std::vector<OptionSyntax> merge_option_syntax();
+
 }  // namespace siteaudit::cli

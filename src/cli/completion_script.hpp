@@ -7,12 +7,15 @@
 //
 // Each script completes option names, the words of a choice (--method head|get), file names
 // for the options that take a FILE and for the inputs, and nothing for other values (a
-// number, a regex). The bash script needs only bash 4: it defines _siteaudit, which reads
+// number, a regex). After `siteaudit merge` it completes merge's own options and JSON reports
+// (*.json, and directories) as its operands; at the first word it offers `merge` beside the
+// inputs. The bash script needs only bash 4: it defines _siteaudit, which reads
 // COMP_WORDS and COMP_CWORD and fills COMPREPLY, and registers it with `complete -F`.
 //
 // Example:
 //   std::ofstream out("siteaudit.fish");
-//   cli::write_completion_script(cli::Shell::fish, cli::option_syntax(), out);
+//   cli::write_completion_script(cli::Shell::fish,
+//                                {cli::option_syntax(), cli::merge_option_syntax()}, out);
 //
 // Thread safety: no shared state.
 #pragma once
@@ -31,9 +34,15 @@ enum class Shell { bash, zsh, fish };
 // shell_named() is the Shell called `name` ("bash", "zsh", "fish"), or nullopt.
 std::optional<Shell> shell_named(std::string_view name);
 
+// CommandSyntax is what a script completes: siteaudit's options (its operands are files or
+// URLs) and those of `siteaudit merge` (its operands are JSON reports).
+struct CommandSyntax {
+  std::vector<OptionSyntax> options;
+  std::vector<OptionSyntax> merge_options;
+};
+
 // write_completion_script() writes the completion script for `shell` of a command called
-// "siteaudit" with `options`, whose operands are files or URLs.
-void write_completion_script(Shell shell, const std::vector<OptionSyntax>& options,
-                             std::ostream& out);
+// "siteaudit" with `syntax`.
+void write_completion_script(Shell shell, const CommandSyntax& syntax, std::ostream& out);
 
 }  // namespace siteaudit::cli

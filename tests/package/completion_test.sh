@@ -38,6 +38,8 @@ expect() {  # expect "WANTED (lines joined by spaces)" WORD...
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 touch "$scratch/routes.txt" "$scratch/robots.txt" "$scratch/hosts.txt"
+touch "$scratch/part-1.json" "$scratch/part-2.json" "$scratch/part-notes.txt"
+mkdir "$scratch/parts"
 
 expect "--method" siteaudit --me
 expect "get head" siteaudit --method ""
@@ -55,6 +57,17 @@ expect "" siteaudit --workers ""                    # a number: nothing to offer
 expect "robots.txt routes.txt" siteaudit --strict r  # a switch: the next word is an input
 expect "robots.txt routes.txt" siteaudit -- r
 expect "--quiet" siteaudit -v --q
+# siteaudit merge: its own options, and JSON reports (and directories) as its operands.
+merge_options="--baseline --color --help --html --json --junit --markdown --quiet --sarif --verbose"
+expect "$merge_options" siteaudit merge --
+expect "--baseline" siteaudit merge part-1.json --ba
+expect "" siteaudit merge --me                      # --method is the audit's, not merge's
+expect "always auto never" siteaudit merge --color ""
+expect "part-1.json part-2.json parts" siteaudit merge p   # not part-notes.txt
+expect "part-1.json part-2.json parts" siteaudit merge --json out.json p
+expect "part-1.json part-2.json part-notes.txt parts" siteaudit merge --junit p  # a FILE option
+expect "merge" siteaudit m                          # the command, beside the inputs
+expect "--method" siteaudit --me                    # an audit still has its own options
 registered="$(bash --norc --noprofile -c 'source "$1"; complete -p siteaudit' bash "$dir/bash/siteaudit")"
 [ "$registered" = "complete -F _siteaudit siteaudit" ] || fail "bash: registered as '$registered'"
 
@@ -64,6 +77,41 @@ fish --no-execute "$dir/fish/siteaudit.fish" || fail "fish --no-execute $dir/fis
 fish_methods="$(fish --no-config -c "source '$dir/fish/siteaudit.fish'; complete -C'siteaudit --method '" |
                 cut -f1 | sort | paste -sd ' ')"
 [ "$fish_methods" = "get head" ] || fail "fish: siteaudit --method <TAB> offers '$fish_methods'"
+fish_merge="$(fish --no-config -c "source '$dir/fish/siteaudit.fish'; complete -C'siteaudit merge --'" |
+              cut -f1 | sort | paste -sd ' ')"
+[ "$fish_merge" = "$merge_options" ] || fail "fish: siteaudit merge --<TAB> offers '$fish_merge'"
+fish_reports="$(cd "$scratch" && fish --no-config -c "source '$dir/fish/siteaudit.fish'; complete -C'siteaudit merge p'" |
+                cut -f1 | sort | paste -sd ' ')"
+[ "$fish_reports" = "part-1.json part-2.json parts/" ] ||
+  fail "fish: siteaudit merge p<TAB> offers '$fish_reports'"
+# zsh_complete LINE — what an interactive zsh (driven through zpty) lists for LINE<TAB>, with
+# the generated script on its fpath, run in the scratch directory.
+zsh_complete() {
+  (cd "$scratch" && zsh -f -c '
+    zmodload zsh/zpty
+    zpty z zsh -f -i
+    zpty -w z "fpath=($1 \$fpath); autoload -U compinit; compinit -u; PROMPT="
+    zpty -n -w z "$2"$'"'"'\t'"'"'
+    out=""
+    for i in {1..40}; do
+      if zpty -r -t z chunk; then out+=$chunk; else sleep 0.1; fi
+    done
+    zpty -d z
+    print -r -- "$out"' zsh "$dir/zsh" "$1" 2>/dev/null)
+}
+# zsh: the script's merge branch runs in a real completion.
+if zsh -c 'zmodload zsh/zpty' 2>/dev/null; then
+  zsh_merge="$(zsh_complete "siteaudit merge --")"
+  for option in --baseline --junit --verbose; do
+    case "$zsh_merge" in *"$option "*) ;; *) fail "zsh: siteaudit merge --<TAB> does not offer $option" ;; esac
+  done
+  case "$zsh_merge" in *--method*) fail "zsh: siteaudit merge --<TAB> offers the audit's --method" ;; esac
+  zsh_reports="$(zsh_complete "siteaudit merge part-1.json part")"
+  case "$zsh_reports" in *part-2.json*) ;; *) fail "zsh: siteaudit merge part-1.json part<TAB> does not offer part-2.json" ;; esac
+  case "$zsh_reports" in *part-notes*) fail "zsh: siteaudit merge part<TAB> offers a file that is no JSON report" ;; esac
+else
+  fail "zsh: the zsh/zpty module is missing (Debian's zsh has it)"
+fi
 
 [ "$failures" -eq 0 ] || exit 1
 echo "completion_test: ok ($dir)"

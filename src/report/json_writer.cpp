@@ -108,6 +108,9 @@ void append_result(std::string& out, const model::Report& report, const model::R
     });
   });
   o.boolean("cached", r.cached);
+  // --baseline: whether the baseline had this result's failures; null without one, or when
+  // the result has none.
+  o.string_or_null("baseline", model::to_string(text::baseline_state(report, r)));
 }
 
 // append_config() writes each setting with its JSON type, in --help order.

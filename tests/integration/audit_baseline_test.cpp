@@ -211,6 +211,9 @@ TEST_CASE("option baseline in every report: one known failure, one new, one fixe
   CHECK(report["baseline"]["known"] == json::array({key(known, "status")}));
   CHECK(report["baseline"]["new"] == json::array({key(fresh, "status")}));
   CHECK(report["baseline"]["fixed"] == json::array({key(fixed, "status")}));
+  CHECK(result_for(report, known)["baseline"] == "known");
+  CHECK(result_for(report, fresh)["baseline"] == "new");
+  CHECK(result_for(report, site.url("/status/200"))["baseline"].is_null());
 
   // JUnit: only the new failure is a <failure>; the known one is skipped as known.
   const std::string junit = read_text(dir / "junit.xml");

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <charconv>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <streambuf>
@@ -250,7 +251,8 @@ TEST_CASE("json report has the documented keys in the documented order", "[repor
                                                           "found_by",
                                                           "referrer_count",
                                                           "referrers",
-                                                          "cached"});
+                                                          "cached",
+                                                          "baseline"});
   CHECK(keys(j["sources"][0]) ==
         std::vector<std::string>{"url", "kind", "urls", "gzip", "parent", "error", "warnings"});
   CHECK(keys(j["summary"]) == std::vector<std::string>{"total", "ok", "failed", "skipped",
@@ -432,4 +434,17 @@ TEST_CASE("json strings escape every control character and repair bad UTF-8", "[
         url + r + r + "|" + r + r + r + "|" + r + r + "|" + r + r + r + r + "|" + r);
   CHECK(out.find("\\u0001") != std::string::npos);
   CHECK(out.find("\\n") != std::string::npos);
+}
+
+TEST_CASE("json report marks each result's failures new or known against the baseline",
+          "[report][baseline]") {
+  const json j = json::parse(to_json(test::baseline_report()));
+  std::map<std::string, json> marks;
+  for (const json& r : j["results"]) marks[r["url"]] = r["baseline"];
+  CHECK(marks["https://example.com/a&b<c>\"q\""] == "known");
+  CHECK(marks["https://example.com/slow"] == "new");
+  CHECK(marks["https://example.com/"].is_null());  // no failure
+  for (const json& r : json::parse(to_json(test::sample_report()))["results"]) {
+    CHECK(r["baseline"].is_null());  // no --baseline
+  }
 }

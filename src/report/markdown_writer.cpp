@@ -90,22 +90,11 @@ std::string linked_from(const model::Result& r) {
   return cell;
 }
 
-// count_failed() counts the failed URLs whose failures stand as `which` against the baseline
-// (`none`: every failed URL).
-std::uint64_t count_failed(const model::Report& report, model::BaselineState which) {
-  if (which == model::BaselineState::none) return report.summary.failed;
-  std::uint64_t n = 0;
-  for (const model::Result& r : report.results) {
-    if (r.outcome == model::Outcome::failed && text::baseline_state(report, r) == which) ++n;
-  }
-  return n;
-}
-
 // write_failures() is the failures table; with --baseline it is written once for the new
 // failures (`fresh`), which fail the run, and once for the known ones, which do not.
 void write_failures(const model::Report& report, std::ostream& out, std::size_t max_rows,
                     model::BaselineState which = model::BaselineState::none) {
-  const std::uint64_t failed = count_failed(report, which);
+  const std::uint64_t failed = text::count_failed(report, which);
   if (failed == 0) return;
   const bool crawl = report.crawl.enabled;
   switch (which) {

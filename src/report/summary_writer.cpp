@@ -124,22 +124,11 @@ void write_referrers(const model::Result& r, std::ostream& out, const SummarySty
 // kFailureLineWidth is the widest a failure's reason line gets with its sitemap beside it.
 constexpr std::size_t kFailureLineWidth = 100;
 
-// count_failed() counts the failed URLs whose failures stand as `which` against the baseline
-// (`none`: every failed URL).
-std::uint64_t count_failed(const model::Report& report, model::BaselineState which) {
-  if (which == model::BaselineState::none) return report.summary.failed;
-  std::uint64_t n = 0;
-  for (const model::Result& r : report.results) {
-    if (r.outcome == model::Outcome::failed && text::baseline_state(report, r) == which) ++n;
-  }
-  return n;
-}
-
 // write_failures() lists the failed URLs; with --baseline it is called once for the new ones
 // (`fresh`), which fail the run, and once for the known ones, which do not.
 void write_failures(const model::Report& report, std::ostream& out, const SummaryStyle& style,
                     const Paint& paint, model::BaselineState which = model::BaselineState::none) {
-  const std::uint64_t failed = count_failed(report, which);
+  const std::uint64_t failed = text::count_failed(report, which);
   if (failed == 0) return;
   const bool known = which == model::BaselineState::known;
   const char* title = which == model::BaselineState::none ? "Failures ({}):"
@@ -311,7 +300,7 @@ void write_summary(const model::Report& report, std::ostream& out, const Summary
     write_failures(report, out, style, paint,
                    baseline ? model::BaselineState::fresh : model::BaselineState::none);
     if (const std::uint64_t known =
-            baseline ? count_failed(report, model::BaselineState::known) : 0) {
+            baseline ? text::count_failed(report, model::BaselineState::known) : 0) {
       out << '\n'
           << paint(kDim, fmt::format("{} known failed {} (in the baseline) not listed", known,
                                      known == 1 ? "URL" : "URLs"))

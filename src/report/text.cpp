@@ -388,6 +388,15 @@ model::BaselineState baseline_state(const model::Report& report, const model::Re
   return model::result_state(report.baseline, result, strict(report));
 }
 
+std::uint64_t count_failed(const model::Report& report, model::BaselineState which) {
+  if (which == model::BaselineState::none) return report.summary.failed;
+  std::uint64_t n = 0;
+  for (const model::Result& r : report.results) {
+    if (r.outcome == model::Outcome::failed && baseline_state(report, r) == which) ++n;
+  }
+  return n;
+}
+
 std::string baseline_line(const model::Report& report) {
   const model::BaselineInfo& b = report.baseline;
   if (!b.enabled()) return {};

@@ -121,6 +121,10 @@ StrictFailures strict_failures(const model::Report& report);
 // one), judged with the run's --strict.
 model::BaselineState baseline_state(const model::Report& report, const model::Result& result);
 
+// count_failed() counts the failed URLs whose failures stand as `which` against the baseline;
+// with `none`, every failed URL.
+std::uint64_t count_failed(const model::Report& report, model::BaselineState which);
+
 // baseline_line() is the baseline's counts as the headline says them: "1 new failure, 2 known
 // (in the baseline), 1 fixed since the baseline"; "" without --baseline.
 std::string baseline_line(const model::Report& report);

@@ -2,13 +2,11 @@
 // passes, a new one fails, a fixed one is listed; --strict warnings the same way; the report
 // may replace its own baseline; a bad baseline is refused before any request; a merge takes
 // one too; every report format shows the known failures apart from the new ones.
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "integration/audit_support.hpp"
 #include "integration/shard_site.hpp"
-#include "support/shared_dir.hpp"
 
 namespace {
 
@@ -49,22 +47,6 @@ std::size_t count_of(const std::string& text, const std::string& what) {
 
 bool has(const std::string& text, const std::string& what) {
   return text.find(what) != std::string::npos;
-}
-
-// check_jenkins_schema() validates a JUnit file with xmllint, or says it was skipped.
-void check_jenkins_schema(const std::string& junit) {
-  const std::string schema = siteaudit::testing::shared_file("schemas/jenkins-junit-10.xsd");
-  if (schema.empty()) {
-    WARN(
-        "SKIPPED: ../shared/schemas/jenkins-junit-10.xsd is absent (not a project checkout; "
-        "set SITEAUDIT_SHARED_DIR)");
-    return;
-  }
-  const std::string log = junit + ".xmllint.log";
-  const int rc = std::system(
-      ("xmllint --noout --schema '" + schema + "' '" + junit + "' >'" + log + "' 2>&1").c_str());
-  INFO("xmllint: " << read_text(log));
-  CHECK(rc == 0);
 }
 
 TEST_CASE("option baseline: known failures pass, new ones fail, fixed ones are listed",
@@ -221,7 +203,7 @@ TEST_CASE("option baseline in every report: one known failure, one new, one fixe
   CHECK(has(junit, "<testsuites name=\"siteaudit\" tests=\"3\" failures=\"1\""));
   CHECK(count_of(junit, "<skipped type=\"known_failure\"") == 1);
   CHECK(has(junit, "fixed: " + fixed + " (status)"));
-  check_jenkins_schema(dir / "junit.xml");
+  validate_junit_schema(dir / "junit.xml");
 
   // Markdown: the counts, a table of new failures, one of known ones, the fixed list.
   const std::string md = read_text(dir / "summary.md");
@@ -282,5 +264,5 @@ TEST_CASE("option baseline with crawl findings: a known broken link keeps its re
   const std::string junit = read_text(dir / "junit.xml");
   CHECK(count_of(junit, "<failure ") == 0);
   CHECK(has(junit, "linked from "));
-  check_jenkins_schema(dir / "junit.xml");
+  validate_junit_schema(dir / "junit.xml");
 }

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "integration/audit_support.hpp"
-#include "support/shared_dir.hpp"
 
 namespace {
 
@@ -77,18 +76,7 @@ TEST_CASE("option junit writes XML that parses with one testcase per URL and fai
         std::string::npos);
   CHECK(std::stoi(junit["tests"].get<std::string>()) == static_cast<int>(junit["cases"].size()));
   // Jenkins' xUnit plugin reads it: it validates against that plugin's schema.
-  const std::string schema = siteaudit::testing::shared_file("schemas/jenkins-junit-10.xsd");
-  if (schema.empty()) {
-    WARN(
-        "SKIPPED: ../shared/schemas/jenkins-junit-10.xsd is absent (not a project checkout; "
-        "set SITEAUDIT_SHARED_DIR)");
-    return;
-  }
-  const std::string command = "xmllint --noout --schema '" + schema + "' '" + dir / "junit.xml" +
-                              "' >'" + dir / "xmllint.log" + "' 2>&1";
-  const int rc = std::system(command.c_str());
-  INFO("xmllint: " << read_text(dir / "xmllint.log"));
-  CHECK(rc == 0);
+  validate_junit_schema(dir / "junit.xml");
 }
 
 TEST_CASE("option junit has a testcase per expected route and missing ones fail",

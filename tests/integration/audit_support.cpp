@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "support/report_schema.hpp"
+#include "support/shared_dir.hpp"
 
 namespace siteaudit::integration {
 
@@ -303,6 +304,23 @@ void validate_schema(const fs::path& report) {
                               "' '" + report.string() + "' '" + schema + "' >'" + log + "' 2>&1";
   const int rc = std::system(command.c_str());
   INFO(read_text(log));
+  CHECK(rc == 0);
+}
+
+void validate_junit_schema(const fs::path& junit) {
+  const std::string schema = siteaudit::testing::shared_file("schemas/jenkins-junit-10.xsd");
+  if (schema.empty()) {
+    WARN(
+        "SKIPPED: ../shared/schemas/jenkins-junit-10.xsd is absent (not a project checkout; "
+        "set SITEAUDIT_SHARED_DIR)");
+    return;
+  }
+  TempDir dir;
+  const std::string log = dir / "xmllint.log";
+  const std::string command =
+      "xmllint --noout --schema '" + schema + "' '" + junit.string() + "' >'" + log + "' 2>&1";
+  const int rc = std::system(command.c_str());
+  INFO("xmllint: " << read_text(log));
   CHECK(rc == 0);
 }
 

@@ -155,6 +155,11 @@ void check_listed_once(const json& report, const std::vector<std::string>& liste
 // Python's jsonschema (Debian python3-jsonschema); the output names the first violation.
 void validate_schema(const fs::path& report);
 
+// validate_junit_schema() validates a JUnit file against Jenkins' xUnit schema
+// (../shared/schemas/jenkins-junit-10.xsd) with xmllint, or says it was skipped when that folder
+// is absent.
+void validate_junit_schema(const fs::path& junit);
+
 // urlset() is the text of an XML sitemap listing `urls`, one <url> per line.
 std::string urlset(const std::vector<std::string>& urls);
 

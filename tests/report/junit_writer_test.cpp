@@ -59,6 +59,20 @@ json digest(const model::Report& report) {
   return json::parse(digest_file);
 }
 
+// check_suite_counts() checks that each suite's counts agree with its testcases.
+void check_suite_counts(const json& suites) {
+  for (const json& s : suites) {
+    std::size_t failures = 0, skipped = 0;
+    for (const json& c : s["cases"]) {
+      failures += c["failure"].is_null() ? 0 : 1;
+      skipped += c["skipped"].is_null() ? 0 : 1;
+    }
+    CHECK(s["attrs"]["tests"] == std::to_string(s["cases"].size()));
+    CHECK(s["attrs"]["failures"] == std::to_string(failures));
+    CHECK(s["attrs"]["skipped"] == std::to_string(skipped));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("junit report parses and has one suite per sitemap plus routes", "[report]") {
@@ -83,16 +97,7 @@ TEST_CASE("junit report parses and has one suite per sitemap plus routes", "[rep
   CHECK(suites[3]["attrs"]["name"] == "routes (routes.txt)");
 
   // Each suite's counts agree with its testcases.
-  for (const json& s : suites) {
-    std::size_t failures = 0, skipped = 0;
-    for (const json& c : s["cases"]) {
-      failures += c["failure"].is_null() ? 0 : 1;
-      skipped += c["skipped"].is_null() ? 0 : 1;
-    }
-    CHECK(s["attrs"]["tests"] == std::to_string(s["cases"].size()));
-    CHECK(s["attrs"]["failures"] == std::to_string(failures));
-    CHECK(s["attrs"]["skipped"] == std::to_string(skipped));
-  }
+  check_suite_counts(suites);
 }
 
 TEST_CASE("junit testcases carry the reason of each outcome", "[report]") {
@@ -271,16 +276,7 @@ TEST_CASE("junit with a baseline skips known failures, so that it is green when 
   CHECK(d["attrs"]["tests"] == "13");
   const json& suites = d["suites"];
   REQUIRE(suites.size() == 5);
-  for (const json& s : suites) {
-    std::size_t failures = 0, skipped = 0;
-    for (const json& c : s["cases"]) {
-      failures += c["failure"].is_null() ? 0 : 1;
-      skipped += c["skipped"].is_null() ? 0 : 1;
-    }
-    CHECK(s["attrs"]["tests"] == std::to_string(s["cases"].size()));
-    CHECK(s["attrs"]["failures"] == std::to_string(failures));
-    CHECK(s["attrs"]["skipped"] == std::to_string(skipped));
-  }
+  check_suite_counts(suites);
   std::map<std::string, json> cases;
   for (const json& s : suites) {
     for (const json& c : s["cases"]) cases[c["attrs"]["name"]] = c;

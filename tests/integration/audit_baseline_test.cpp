@@ -133,8 +133,9 @@ TEST_CASE("siteaudit merge --baseline compares the merged report",
   ShardSite site;
   TempDir dir;
   REQUIRE(run_siteaudit(site.args({"--json", dir / "old.json"}, false)).code == 1);
-  std::vector<std::string> args = {"merge", "--baseline", dir / "old.json", "--json",
-                                   dir / "merged.json"};
+  std::vector<std::string> args = {"merge",       "--baseline",        dir / "old.json",
+                                   "--json",      dir / "merged.json", "--junit",
+                                   dir / "m.xml", "--markdown",        dir / "m.md"};
   for (int part = 1; part <= 3; ++part) {
     const std::string file = dir / fmt::format("part-{}.json", part);
     run_siteaudit(site.args({"--shard", fmt::format("{}/3", part), "--json", file}, false));
@@ -146,6 +147,11 @@ TEST_CASE("siteaudit merge --baseline compares the merged report",
   const json report = load_json(dir / "merged.json");
   CHECK(report["baseline"]["known"].size() == 3);  // the 404, the 500 and the 410
   CHECK(report["baseline"]["new"].empty());
+  // The merge writes what one run would: the known failures apart in every format.
+  CHECK(has(merged.out, "PASSED: 0 new failures, 3 known (in the baseline)"));
+  CHECK(count_of(read_text(dir / "m.xml"), "<failure ") == 0);
+  CHECK(count_of(read_text(dir / "m.xml"), "<skipped type=\"known_failure\"") == 3);
+  CHECK(has(read_text(dir / "m.md"), "### Known failures (3)"));
   // A part is no baseline: it would list the other parts' failures as fixed.
   const AuditRun part =
       run_siteaudit(with_common({site.index_url(), "--baseline", dir / "part-1.json"}));

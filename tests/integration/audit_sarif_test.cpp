@@ -210,3 +210,31 @@ TEST_CASE("option sarif in crawl mode locates a broken link at the pages that li
   CHECK(rules.count("finding/orphan") == 1);
   CHECK(rules.count("finding/missing_from_sitemap") == 1);
 }
+
+TEST_CASE("option sarif with a baseline: new, unchanged and absent results pass the validator",
+          "[integration][audit][reports][baseline]") {
+  TempDir dir;
+  FixtureServer server(dir.path().string());
+  auto list = [&](const std::vector<std::string>& paths) {
+    std::vector<std::string> urls;
+    for (const std::string& path : paths) urls.push_back(server.url(path));
+    write_text(dir / "sitemap.xml", urlset(urls));
+  };
+  list({"/status/200", "/status/404?old", "/status/500?old"});
+  REQUIRE(run_siteaudit(with_common({server.url("/sitemap.xml"), "--retries", "0", "--json",
+                                     dir / "old.json"}))
+              .code == 1);
+  list({"/status/200", "/status/404?old", "/status/410?new"});
+  AuditRun run =
+      run_siteaudit(with_common({server.url("/sitemap.xml"), "--retries", "0", "--baseline",
+                                 dir / "old.json", "--sarif", dir / "log.sarif"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 1);
+  check_valid_sarif(dir / "log.sarif");
+  std::map<std::string, int> states;
+  const json sarif = load_json(dir / "log.sarif");
+  for (const json& r : sarif["runs"][0]["results"]) {
+    ++states[r.value("baselineState", "")];
+  }
+  CHECK(states == std::map<std::string, int>{{"new", 1}, {"unchanged", 1}, {"absent", 1}});
+}

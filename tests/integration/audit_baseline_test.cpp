@@ -6,34 +6,12 @@
 #include <vector>
 
 #include "integration/audit_support.hpp"
+#include "integration/baseline_site.hpp"
 #include "integration/shard_site.hpp"
 
 namespace {
 
 using namespace siteaudit::integration;
-
-// BaselineSite serves one sitemap from a directory the test rewrites between runs.
-class BaselineSite {
- public:
-  BaselineSite() : server_(dir_.path().string()) {}
-
-  void list(const std::vector<std::string>& paths) {
-    std::vector<std::string> urls;
-    for (const std::string& path : paths) urls.push_back(server_.url(path));
-    write_text(dir_ / "sitemap.xml", urlset(urls));
-  }
-  AuditRun audit(const std::vector<std::string>& more) const {
-    std::vector<std::string> args = {server_.url("/sitemap.xml"), "--retries", "0"};
-    args.insert(args.end(), more.begin(), more.end());
-    return run_siteaudit(with_common(args));
-  }
-  std::string url(const std::string& path) const { return server_.url(path); }
-  const FixtureServer& server() const { return server_; }
-
- private:
-  TempDir dir_;
-  FixtureServer server_;
-};
 
 json key(const std::string& url, const std::string& kind) {
   return json{{"url", url}, {"kind", kind}};

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "integration/audit_support.hpp"
+#include "integration/baseline_site.hpp"
 
 namespace {
 
@@ -254,20 +255,12 @@ TEST_CASE("option html with a baseline marks known failures, filters by them, li
           "[integration][audit][reports][browser][baseline]") {
   if (!have_chromium()) return;
   TempDir dir;
-  FixtureServer server(dir.path().string());
-  auto list = [&](const std::vector<std::string>& paths) {
-    std::vector<std::string> urls;
-    for (const std::string& path : paths) urls.push_back(server.url(path));
-    write_text(dir / "sitemap.xml", urlset(urls));
-  };
-  list({"/status/200", "/status/404?old", "/status/500?old"});
-  REQUIRE(run_siteaudit(with_common({server.url("/sitemap.xml"), "--retries", "0", "--json",
-                                     dir / "old.json"}))
-              .code == 1);
-  list({"/status/200", "/status/404?old", "/status/410?new", "/status/403?new"});
+  BaselineSite site;
+  site.list({"/status/200", "/status/404?old", "/status/500?old"});
+  REQUIRE(site.audit({"--json", dir / "old.json"}).code == 1);
+  site.list({"/status/200", "/status/404?old", "/status/410?new", "/status/403?new"});
   const std::string page = dir / "report.html";
-  AuditRun run = run_siteaudit(with_common({server.url("/sitemap.xml"), "--retries", "0",
-                                            "--baseline", dir / "old.json", "--html", page}));
+  AuditRun run = site.audit({"--baseline", dir / "old.json", "--html", page});
   INFO("stderr: " << run.err);
   CHECK(run.code == 1);
 
@@ -278,7 +271,7 @@ TEST_CASE("option html with a baseline marks known failures, filters by them, li
   CHECK(dom.find("data-card=\"new failures\"") != std::string::npos);
   CHECK(dom.find("data-card=\"known failures (in the baseline)\"") != std::string::npos);
   CHECK(dom.find("Fixed since the baseline (1)") != std::string::npos);
-  CHECK(dom.find(server.url("/status/500?old")) != std::string::npos);  // listed as fixed
+  CHECK(dom.find(site.url("/status/500?old")) != std::string::npos);  // listed as fixed
   CHECK(dom.find("class=\"badge known\"") != std::string::npos);
   // The Baseline filter, from the query as a link would set it.
   CHECK(failures_counts(browser.dump_dom(page, "?baseline=known")).matching == 1);

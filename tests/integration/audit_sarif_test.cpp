@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "integration/audit_support.hpp"
+#include "integration/baseline_site.hpp"
 #include "support/shared_dir.hpp"
 
 namespace {
@@ -214,20 +215,11 @@ TEST_CASE("option sarif in crawl mode locates a broken link at the pages that li
 TEST_CASE("option sarif with a baseline: new, unchanged and absent results pass the validator",
           "[integration][audit][reports][baseline]") {
   TempDir dir;
-  FixtureServer server(dir.path().string());
-  auto list = [&](const std::vector<std::string>& paths) {
-    std::vector<std::string> urls;
-    for (const std::string& path : paths) urls.push_back(server.url(path));
-    write_text(dir / "sitemap.xml", urlset(urls));
-  };
-  list({"/status/200", "/status/404?old", "/status/500?old"});
-  REQUIRE(run_siteaudit(with_common({server.url("/sitemap.xml"), "--retries", "0", "--json",
-                                     dir / "old.json"}))
-              .code == 1);
-  list({"/status/200", "/status/404?old", "/status/410?new"});
-  AuditRun run =
-      run_siteaudit(with_common({server.url("/sitemap.xml"), "--retries", "0", "--baseline",
-                                 dir / "old.json", "--sarif", dir / "log.sarif"}));
+  BaselineSite site;
+  site.list({"/status/200", "/status/404?old", "/status/500?old"});
+  REQUIRE(site.audit({"--json", dir / "old.json"}).code == 1);
+  site.list({"/status/200", "/status/404?old", "/status/410?new"});
+  AuditRun run = site.audit({"--baseline", dir / "old.json", "--sarif", dir / "log.sarif"});
   INFO("stderr: " << run.err);
   CHECK(run.code == 1);
   check_valid_sarif(dir / "log.sarif");

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <new>
 #include <tuple>
 #include <utility>
 
@@ -58,6 +59,79 @@ bool has_finding(const Result& result, FindingCode code) {
 
 }  // namespace
 
+LinkGraph::~LinkGraph() {
+  clear_locked();  // the graph is no longer shared: no lock
+}
+
+LinkGraph::Edge* LinkGraph::make_edge(const LinkOrigin& link, std::uint8_t element,
+                                      std::uint8_t attribute) {
+  void* memory = ::operator new(sizeof(Edge) + link.text.size() + link.written.size());
+  auto* edge = new (memory) Edge{.page = link.page_identity,
+                                 .line = link.line,
+                                 .text_size = static_cast<std::uint32_t>(link.text.size()),
+                                 .url_size = static_cast<std::uint32_t>(link.written.size()),
+                                 .element = element,
+                                 .attribute = attribute};
+  char* chars = reinterpret_cast<char*>(edge + 1);
+  std::copy(link.text.begin(), link.text.end(), chars);
+  std::copy(link.written.begin(), link.written.end(), chars + link.text.size());
+  return edge;
+}
+
+void LinkGraph::free_edges(Edge*& edges) noexcept {
+  while (edges != nullptr) {
+    Edge* next = edges->next;
+    edges->~Edge();
+    ::operator delete(edges);
+    edges = next;
+  }
+}
+
+LinkGraph::Entry* LinkGraph::find_locked(std::uint64_t identity) noexcept {
+  if (slots_.empty()) return nullptr;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = identity & mask;; i = (i + 1) & mask) {
+    const std::uint32_t slot = slots_[i];
+    if (slot == 0) return nullptr;
+    Entry& entry = entries_[slot - 1];
+    if (entry.identity == identity) return &entry;
+  }
+}
+
+LinkGraph::Entry& LinkGraph::entry_locked(std::uint64_t identity) {
+  if ((entries_.size() + 1) * 10 > slots_.size() * 7) grow_locked();
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = identity & mask;
+  for (;; i = (i + 1) & mask) {
+    const std::uint32_t slot = slots_[i];
+    if (slot == 0) break;
+    Entry& entry = entries_[slot - 1];
+    if (entry.identity == identity) return entry;
+  }
+  if (entries_.size() >= 0xFFFFFFFEu) rt::fatal("LinkGraph: more than 4 billion URLs");
+  entries_.push_back(Entry{.identity = identity});
+  slots_[i] = static_cast<std::uint32_t>(entries_.size());
+  return entries_.back();
+}
+
+void LinkGraph::grow_locked() {
+  std::vector<std::uint32_t> bigger(slots_.empty() ? 1024 : slots_.size() * 2, 0);
+  const std::size_t mask = bigger.size() - 1;
+  for (std::size_t index = 0; index < entries_.size(); ++index) {
+    std::size_t i = entries_[index].identity & mask;
+    while (bigger[i] != 0) i = (i + 1) & mask;
+    bigger[i] = static_cast<std::uint32_t>(index + 1);
+  }
+  slots_.swap(bigger);
+}
+
+void LinkGraph::clear_locked() noexcept {
+  for (Entry& entry : entries_) free_edges(entry.referrers);
+  std::deque<Entry>().swap(entries_);
+  std::vector<std::uint32_t>().swap(slots_);
+  canonicals_.clear();
+}
+
 void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepted,
                         std::uint64_t seq) {
   std::lock_guard lock(mutex_);
@@ -82,15 +156,11 @@ void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepte
   ++entry.referrer_total;
   // Once the check has ended, only a target that failed or redirected wants its referrers.
   if (entry.settled && !entry.keep) return;
-  if (entry.referrers.size() >= model::kMaxReferrers) return;
-  Edge edge{.page = link->page_identity,
-            .element = name_locked(link->element),
-            .attribute = name_locked(link->attribute),
-            .line = link->line,
-            .text_size = static_cast<std::uint32_t>(link->text.size())};
-  edge.text_url.reserve(link->text.size() + link->written.size());
-  edge.text_url.append(link->text).append(link->written);
-  entry.referrers.push_back(std::move(edge));
+  if (entry.kept >= model::kMaxReferrers) return;
+  Edge* edge = make_edge(*link, name_locked(link->element), name_locked(link->attribute));
+  edge->next = entry.referrers;
+  entry.referrers = edge;
+  ++entry.kept;
 }
 
 void LinkGraph::fragment_link(std::uint64_t target, std::string_view fragment,
@@ -113,10 +183,10 @@ void LinkGraph::check_fragments_locked(Report& report) {
   std::unordered_map<std::uint64_t, std::size_t> per_page;  // findings per referring page
   for (const FragmentLink& link : fragments_) {
     if (net::iequals(link.fragment, "top")) continue;
-    auto target = entries_.find(link.target);
-    auto referrer = entries_.find(link.referrer);
-    if (target == entries_.end() || !target->second.parsed) continue;  // not read: no anchors
-    if (referrer == entries_.end() || referrer->second.seq >= report.results.size()) continue;
+    const Entry* target = find_locked(link.target);
+    const Entry* referrer = find_locked(link.referrer);
+    if (target == nullptr || !target->parsed) continue;  // not read: no anchors
+    if (referrer == nullptr || referrer->seq >= report.results.size()) continue;
     const auto known = anchors_.find(link.target);
     // A fragment is percent-decoded before it is compared with the ids (the HTML standard's
     // "find a potential indicated element" tries both).
@@ -125,7 +195,7 @@ void LinkGraph::check_fragments_locked(Report& report) {
         (known->second.contains(link.fragment) || known->second.contains(decoded))) {
       continue;
     }
-    Result& page = report.results[referrer->second.seq];
+    Result& page = report.results[referrer->seq];
     if (++per_page[link.referrer] > 10) continue;
     page.details().findings.push_back(Finding{
         .code = FindingCode::missing_fragment,
@@ -140,13 +210,13 @@ void LinkGraph::check_fragments_locked(Report& report) {
 
 void LinkGraph::check_alternates_locked(Report& report) {
   for (const Alternate& alternate : alternates_) {
-    auto target = entries_.find(alternate.target);
-    auto referrer = entries_.find(alternate.referrer);
-    if (target == entries_.end() || target->second.seq >= report.results.size()) continue;
-    if (referrer == entries_.end() || referrer->second.seq >= report.results.size()) continue;
-    const Result& gone = report.results[target->second.seq];
+    const Entry* target = find_locked(alternate.target);
+    const Entry* referrer = find_locked(alternate.referrer);
+    if (target == nullptr || target->seq >= report.results.size()) continue;
+    if (referrer == nullptr || referrer->seq >= report.results.size()) continue;
+    const Result& gone = report.results[target->seq];
     if (gone.outcome != Outcome::failed) continue;
-    Result& page = report.results[referrer->second.seq];
+    Result& page = report.results[referrer->seq];
     page.details().findings.push_back(
         Finding{.code = FindingCode::broken_hreflang,
                 .message = fmt::format("the hreflang=\"{}\" alternate {} fails: {}",
@@ -160,24 +230,36 @@ void LinkGraph::check_alternates_locked(Report& report) {
   }
 }
 
-const std::string* LinkGraph::name_locked(std::string_view name) {
-  return &*names_.emplace(name).first;  // node-based: the address outlives later inserts
+std::uint8_t LinkGraph::name_locked(std::string_view name) {
+  // A handful of names (the link elements and attributes, "redirect", "location"): a look
+  // along a short vector beats hashing.
+  for (std::size_t i = 0; i < names_.size(); ++i)
+    if (names_[i] == name) return static_cast<std::uint8_t>(i);
+  if (names_.size() > 255) rt::fatal("LinkGraph: more than 256 element and attribute names");
+  names_.emplace_back(name);
+  return static_cast<std::uint8_t>(names_.size() - 1);
 }
 
-std::string_view LinkGraph::page_url(std::uint64_t page, const Report& report) const {
-  auto it = entries_.find(page);
+std::string_view LinkGraph::page_url(std::uint64_t page, const Report& report) {
+  const Entry* entry = find_locked(page);
   // A referrer is a page that was parsed, so it was accepted and has its Result.
-  if (it == entries_.end() || it->second.seq >= report.results.size()) {
+  if (entry == nullptr || entry->seq >= report.results.size()) {
     rt::fatal("LinkGraph: a referring page has no result");
   }
-  return report.results[it->second.seq].url;
+  return report.results[entry->seq].url;
 }
 
 void LinkGraph::parsed(const Job& job, PageSummary page) {
   std::lock_guard lock(mutex_);
   Entry& entry = entry_locked(job.identity);
   entry.parsed = true;
-  entry.page = std::move(page);
+  entry.noindex = page.noindex;
+  entry.indexable = page.indexable;
+  if (!page.canonical.empty()) {
+    canonicals_[job.identity] = std::move(page.canonical);
+  } else {
+    canonicals_.erase(job.identity);
+  }
 }
 
 void LinkGraph::settled(const Job& job, const Result& result) {
@@ -188,7 +270,10 @@ void LinkGraph::settled(const Job& job, const Result& result) {
   entry.seq = job.seq;
   entry.settled = true;
   entry.keep = keep;
-  if (!keep) std::vector<Edge>().swap(entry.referrers);
+  if (!keep) {
+    free_edges(entry.referrers);
+    entry.kept = 0;
+  }
 }
 
 void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool orphans_decidable,
@@ -201,16 +286,14 @@ void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool o
   }
   if (entry.keep && entry.referrer_total > 0) {
     ResultDetail& detail = result.details();
-    detail.referrers.reserve(entry.referrers.size());
-    for (const Edge& edge : entry.referrers) {
-      const std::string_view text_url = edge.text_url;
-      detail.referrers.push_back(
-          model::Referrer{.page = std::string(page_url(edge.page, report)),
-                          .line = edge.line,
-                          .element = *edge.element,
-                          .attribute = *edge.attribute,
-                          .text = std::string(text_url.substr(0, edge.text_size)),
-                          .url = std::string(text_url.substr(edge.text_size))});
+    detail.referrers.reserve(entry.kept);
+    for (const Edge* edge = entry.referrers; edge != nullptr; edge = edge->next) {
+      detail.referrers.push_back(model::Referrer{.page = std::string(page_url(edge->page, report)),
+                                                 .line = edge->line,
+                                                 .element = names_[edge->element],
+                                                 .attribute = names_[edge->attribute],
+                                                 .text = std::string(edge->text()),
+                                                 .url = std::string(edge->url())});
     }
     // Found in whatever order the workers parsed the pages: sorted, a report is the same
     // from run to run.
@@ -219,7 +302,8 @@ void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool o
                 return std::tie(a.page, a.line, a.element, a.attribute, a.url) <
                        std::tie(b.page, b.line, b.element, b.attribute, b.url);
               });
-    std::vector<Edge>().swap(entry.referrers);
+    free_edges(entry.referrers);
+    entry.kept = 0;
     detail.referrer_count = entry.referrer_total;
     if (result.outcome == Outcome::failed) {
       ++crawl.broken;
@@ -233,25 +317,27 @@ void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool o
           result));
     }
   }
+  const auto canonical = entry.parsed ? canonicals_.find(entry.identity) : canonicals_.end();
+  const bool canonical_elsewhere = canonical != canonicals_.end();
   if (entry.listed && entry.parsed) {
-    if (entry.page.noindex && !has_finding(result, FindingCode::noindex)) {
+    if (entry.noindex && !has_finding(result, FindingCode::noindex)) {
       result.details().findings.push_back(crawl_finding(
           FindingCode::noindex,
           "the page's <meta name=robots> says noindex, yet a sitemap lists it: remove it from "
           "the sitemap or drop the noindex",
           result));
     }
-    if (!entry.page.canonical.empty()) {
+    if (canonical_elsewhere) {
       result.details().findings.push_back(crawl_finding(
           FindingCode::canonical_elsewhere,
           fmt::format("the page names {} as its canonical URL, yet a sitemap lists this URL: list "
                       "the canonical URL instead",
-                      entry.page.canonical),
+                      canonical->second),
           result));
     }
   }
-  if (!entry.listed && entry.parsed && any_listed && entry.page.indexable &&
-      entry.page.canonical.empty() && result.outcome == Outcome::ok) {
+  if (!entry.listed && entry.parsed && any_listed && entry.indexable && !canonical_elsewhere &&
+      result.outcome == Outcome::ok) {
     ++crawl.missing_from_sitemap;
     result.details().findings.push_back(crawl_finding(
         FindingCode::missing_from_sitemap,
@@ -288,8 +374,8 @@ void LinkGraph::finish(Report& report, std::string incomplete) {
 
   std::lock_guard lock(mutex_);
   bool any_listed = false;
-  for (const auto& [identity, entry] : entries_) any_listed = any_listed || entry.listed;
-  for (auto& [identity, entry] : entries_) {
+  for (const Entry& entry : entries_) any_listed = any_listed || entry.listed;
+  for (Entry& entry : entries_) {
     if (entry.seq >= report.results.size()) continue;  // refused (shard, --max-urls)
     Result& result = report.results[entry.seq];
     // One Result per accepted URL, in seq order: what run_pipeline() sorted.
@@ -298,7 +384,7 @@ void LinkGraph::finish(Report& report, std::string incomplete) {
   }
   if (check_fragments_) check_fragments_locked(report);
   check_alternates_locked(report);
-  entries_.clear();
+  clear_locked();
   fragments_.clear();
   alternates_.clear();
   anchors_.clear();

@@ -25,6 +25,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -62,6 +63,7 @@ class LinkGraph {
   explicit LinkGraph(bool check_fragments = false) : check_fragments_(check_fragments) {}
   LinkGraph(const LinkGraph&) = delete;
   LinkGraph& operator=(const LinkGraph&) = delete;
+  ~LinkGraph();
 
   // offered() records one offer the frontier decided on: `accepted` with its `seq`, or a
   // duplicate (seq unknown). A link offer carries its referrer (Offer::link); a sitemap offer
@@ -100,41 +102,66 @@ class LinkGraph {
 
  private:
   // Edge is a referrer as the graph keeps it until the report needs it: the page by identity
-  // (its URL is its entry's Result's), the element and attribute names interned, and the
-  // link's text and URL as written in one string. 64 bytes, where a model::Referrer is 168.
+  // (its URL is its entry's Result's), the element and attribute names as indices into names_,
+  // and the link's text and URL as written right behind the header, in one allocation (about
+  // 80 bytes for a typical link, where a vector slot and a string took 130 and more). An
+  // entry's edges are a list, newest first; fill_result() sorts them.
   struct Edge {
+    Edge* next = nullptr;
     std::uint64_t page = 0;
-    const std::string* element = nullptr;
-    const std::string* attribute = nullptr;
     std::uint32_t line = 0;
-    std::uint32_t text_size = 0;  // text_url[0, text_size) is the text, the rest the URL
-    std::string text_url;
+    std::uint32_t text_size = 0;
+    std::uint32_t url_size = 0;
+    std::uint8_t element = 0;
+    std::uint8_t attribute = 0;
+    std::string_view text() const noexcept {
+      return {reinterpret_cast<const char*>(this + 1), text_size};
+    }
+    std::string_view url() const noexcept {
+      return {reinterpret_cast<const char*>(this + 1) + text_size, url_size};
+    }
   };
+  static Edge* make_edge(const LinkOrigin& link, std::uint8_t element, std::uint8_t attribute);
+  static void free_edges(Edge*& edges) noexcept;
   // name_locked() interns an element or attribute name (a page has a handful of kinds).
-  const std::string* name_locked(std::string_view name);
-  std::unordered_set<std::string> names_;  // guarded by mutex_
+  std::uint8_t name_locked(std::string_view name);
+  std::vector<std::string> names_;  // guarded by mutex_
 
+  // Entry is what the graph knows of one URL: 48 bytes, kept for every URL of the run. The
+  // rare parts live elsewhere: a parsed page's canonical in canonicals_, referrers behind
+  // `referrers` (only while they may be reported).
   struct Entry {
     static constexpr std::uint64_t kNoSeq = ~std::uint64_t{0};
+    std::uint64_t identity = 0;
     std::uint64_t seq = kNoSeq;
+    std::uint64_t referrer_total = 0;
+    Edge* referrers = nullptr;  // at most kMaxReferrers, newest first
     std::uint32_t listed_source = model::kNoSource;
     std::uint32_t listed_line = 0;
-    std::uint64_t referrer_total = 0;
-    bool listed = false;   // a sitemap lists it
-    bool input = false;    // an input page: where the crawl starts, never an orphan
-    bool linked = false;   // a parsed page other than itself links to it
-    bool settled = false;  // its check ended
-    bool keep = false;     // it failed or redirected: its referrers go to the report
-    bool parsed = false;
-    PageSummary page;
-    std::vector<Edge> referrers;
+    std::uint8_t kept = 0;       // edges in `referrers`
+    bool listed : 1 = false;     // a sitemap lists it
+    bool input : 1 = false;      // an input page: where the crawl starts, never an orphan
+    bool linked : 1 = false;     // a parsed page other than itself links to it
+    bool settled : 1 = false;    // its check ended
+    bool keep : 1 = false;       // it failed or redirected: its referrers go to the report
+    bool parsed : 1 = false;     // its page was read (PageSummary)
+    bool noindex : 1 = false;    // PageSummary::noindex
+    bool indexable : 1 = false;  // PageSummary::indexable
   };
+  static_assert(model::kMaxReferrers <= 255, "Entry::kept counts referrers in a byte");
 
-  Entry& entry_locked(std::uint64_t identity) { return entries_[identity]; }
+  // The entries live in a deque (stable addresses, no spare capacity to copy on growth) and
+  // are found through an open-addressing table of their indices (linear probing on the
+  // identity, which is a hash already; 0 = empty): about 56 bytes a URL, where a node of an
+  // unordered_map with its bucket took 130.
+  Entry* find_locked(std::uint64_t identity) noexcept;
+  Entry& entry_locked(std::uint64_t identity);
+  void grow_locked();
+  void clear_locked() noexcept;
   void fill_result(Entry& entry, Result& result, Report& report, bool orphans_decidable,
                    bool any_listed);
   // page_url() is the URL of the page whose identity is `page`, as its Result lists it.
-  std::string_view page_url(std::uint64_t page, const Report& report) const;
+  std::string_view page_url(std::uint64_t page, const Report& report);
 
   // FragmentLink is a link with a #fragment, kept until the target's anchors are known.
   struct FragmentLink {
@@ -157,8 +184,10 @@ class LinkGraph {
   std::vector<Alternate> alternates_;
 
   const bool check_fragments_;
-  rt::Mutex mutex_;  // guards entries_, fragments_ and anchors_
-  std::unordered_map<std::uint64_t, Entry> entries_;
+  rt::Mutex mutex_;  // guards everything below but the atomics
+  std::deque<Entry> entries_;
+  std::vector<std::uint32_t> slots_;  // index + 1 into entries_, 0 when empty
+  std::unordered_map<std::uint64_t, std::string> canonicals_;  // PageSummary::canonical
   std::vector<FragmentLink> fragments_;
   std::unordered_map<std::uint64_t, std::unordered_set<std::string>> anchors_;
   std::atomic<std::uint64_t> pages_{0};

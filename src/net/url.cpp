@@ -11,6 +11,7 @@
 #include <locale.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -221,6 +222,18 @@ bool is_plain_host(std::string_view host) {
   return true;
 }
 
+// kPlainPathByte marks the bytes a normal URL's path and query may hold as they are: letters,
+// digits and "-._~/?!$&'()*+,;=:@".
+constexpr auto kPlainPathByte = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 'a'; c <= 'z'; ++c) plain[static_cast<std::size_t>(c)] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) plain[static_cast<std::size_t>(c)] = true;
+  for (int c = '0'; c <= '9'; ++c) plain[static_cast<std::size_t>(c)] = true;
+  for (char c : std::string_view("-._~/?!$&'()*+,;=:@"))
+    plain[static_cast<unsigned char>(c)] = true;
+  return plain;
+}();
+
 // kParseFlags: CURLU_URLENCODE percent-encodes spaces and non-ASCII bytes that sitemaps often
 // carry raw, instead of rejecting the URL.
 constexpr unsigned kParseFlags = CURLU_URLENCODE;
@@ -246,17 +259,29 @@ bool is_normal_url(std::string_view url, std::size_t* path_start) {
   const int port = port_of(authority);
   if (port < 0 || port == default_port) return false;
   const std::string_view rest = url.substr(slash);
-  for (char c : rest) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
-                       std::string_view("-._~/?!$&'()*+,;=:@").find(c) != std::string_view::npos;
-    if (!plain) return false;
+  // One pass over the path and query: each byte a table look-up (a crawl asks this of every
+  // link), and the path's end and dot segments noted on the way.
+  std::size_t path_end = rest.size();
+  bool dots = false;  // a '.' right after a '/' in the path: perhaps a dot segment
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    const char c = rest[i];
+    if (!kPlainPathByte[static_cast<unsigned char>(c)]) return false;
+    if (i < path_end) {
+      if (c == '?') {
+        path_end = i;
+      } else if (c == '.' && rest[i - 1] == '/') {
+        dots = true;
+      }
+    }
   }
   // curl drops a "?" with nothing after it.
   if (rest.back() == '?') return false;
-  const std::string_view path = rest.substr(0, rest.find('?'));
-  if (path.find("/./") != std::string_view::npos || path.find("/../") != std::string_view::npos ||
-      path.ends_with("/.") || path.ends_with("/..")) {
-    return false;
+  if (dots) {
+    const std::string_view path = rest.substr(0, path_end);
+    if (path.find("/./") != std::string_view::npos || path.find("/../") != std::string_view::npos ||
+        path.ends_with("/.") || path.ends_with("/..")) {
+      return false;
+    }
   }
   if (path_start != nullptr) *path_start = slash;
   return true;

@@ -98,7 +98,8 @@ TEST_CASE("split_url gives scheme, host, port, path and query", "[net][url]") {
 }
 
 // The URLs below probe every rule of is_normal_url(): for each, the shortcut must give what
-// curl_url gives. resolve_url(u, u) is curl's answer: it never takes the shortcut.
+// curl_url gives. resolve_url(u, u) is curl's answer: it never takes the shortcut. (Dot
+// segments count only in the path, not in the query.)
 const char* const kShortcutProbes[] = {"http://a.test/",
                                        "https://a.test/x/y?k=v&l=w",
                                        "http://a.test:8080/p",
@@ -146,7 +147,13 @@ const char* const kShortcutProbes[] = {"http://a.test/",
                                        "http://[::1]/",
                                        "http://xn--d1a.test/",
                                        "http://a_b.test/",
-                                       "http://a.test/p?q=%41"};
+                                       "http://a.test/p?q=%41",
+                                       "http://a.test/p?x=/./y",
+                                       "http://a.test/p?x=/..",
+                                       "http://a.test/p/./?x",
+                                       "http://a.test/p/..?x",
+                                       "http://a.test/p/.q/..r",
+                                       "http://a.test/?/../"};
 
 TEST_CASE("is_normal_url's shortcut gives what curl_url gives", "[net][url]") {
   for (const char* url : kShortcutProbes) {

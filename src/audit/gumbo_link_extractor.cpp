@@ -8,6 +8,7 @@
 #include <gumbo.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "audit/link_collector.hpp"
@@ -101,7 +102,7 @@ class GumboLinkExtractor final : public LinkExtractor {
         const auto line = lines.at(static_cast<std::ptrdiff_t>(element.start_pos.offset)).first;
         std::string text;
         if (LinkCollector::wants_text(tag, html_ns)) text = text_of(node);
-        links.element(tag, html_ns, line, attributes_, text);
+        links.element(tag, html_ns, line, attributes_, std::move(text));
         descend = node->type != GUMBO_NODE_TEMPLATE;
       }
       node = next_in_tree(node, root, descend);

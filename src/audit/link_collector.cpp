@@ -40,16 +40,33 @@ bool has_token(std::string_view list, std::string_view token) noexcept {
 }
 
 // url_for_parsing() is what the URL parser reads: leading and trailing C0 controls and spaces
-// stripped, tabs and newlines removed anywhere (URL standard, basic URL parser).
-std::string url_for_parsing(std::string_view url) {
+// stripped, tabs and newlines removed anywhere (URL standard, basic URL parser). Nearly every
+// link has none of those: it is then `url` itself, and `buffer` is left alone.
+std::string_view url_for_parsing(std::string_view url, std::string& buffer) {
   std::size_t first = 0, last = url.size();
   while (first < last && static_cast<unsigned char>(url[first]) <= 0x20) ++first;
   while (last > first && static_cast<unsigned char>(url[last - 1]) <= 0x20) --last;
-  std::string out;
-  out.reserve(last - first);
-  for (char c : url.substr(first, last - first))
-    if (c != '\t' && c != '\n' && c != '\r') out += c;
-  return out;
+  const std::string_view trimmed = url.substr(first, last - first);
+  if (trimmed.find_first_of("\t\n\r") == std::string_view::npos) return trimmed;
+  buffer.clear();
+  for (char c : trimmed)
+    if (c != '\t' && c != '\n' && c != '\r') buffer += c;
+  return buffer;
+}
+
+// is_plain_fragment() is true for a fragment of the characters RFC 3986 allows in one
+// unescaped (unreserved, sub-delims, ':', '@', '/', '?'): curl keeps such a fragment as it is,
+// and normalisation drops it.
+bool is_plain_fragment(std::string_view fragment) noexcept {
+  for (const char c : fragment) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '.' || c == '_' || c == '~' || c == '!' || c == '$' ||
+                       c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' ||
+                       c == ',' || c == ';' || c == '=' || c == ':' || c == '@' || c == '/' ||
+                       c == '?';
+    if (!plain) return false;
+  }
+  return true;
 }
 
 // scheme_of() classifies a URL cleaned by url_for_parsing() by its scheme; relative URLs are
@@ -151,13 +168,25 @@ LinkResolver::LinkResolver(std::string base) : base_(std::move(base)) {
   directory_end_ = path.rfind('/') + 1;
 }
 
-net::UrlResult LinkResolver::resolve(std::string_view reference) const {
-  if (origin_end_ != 0 && !reference.empty()) {
+net::UrlResult LinkResolver::resolve(std::string_view written) const {
+  if (origin_end_ != 0) {
+    std::string_view reference = written;
+    // The base is normal, so what resolve_url() answers for an empty or fragment-only
+    // reference (normalize_url(base)) is the base itself.
+    if (reference.empty() || reference[0] == '#') return {base_, {}};
+    // A fragment is dropped by normalisation, and it cannot change how the rest resolves (a
+    // reference's fragment starts at its first '#'): a plain one is cut here, so that
+    // "/page#section" takes the shortcut too. Anything in it that curl might reject or
+    // escape leaves the whole reference to curl.
+    if (const std::size_t hash = reference.find('#'); hash != std::string_view::npos) {
+      if (!is_plain_fragment(reference.substr(hash + 1))) return net::resolve_url(base_, written);
+      reference = reference.substr(0, hash);
+    }
     const char first = reference[0];
     std::size_t keep = 0;
     if (first == '/') {
       if (reference.size() < 2 || reference[1] != '/') keep = origin_end_;  // not "//host"
-    } else if (first != '.' && first != '?' && first != '#' &&
+    } else if (first != '.' && first != '?' &&
                reference.substr(0, reference.find_first_of("/?")).find(':') ==
                    std::string_view::npos) {
       keep = directory_end_;  // a path relative to the base's directory
@@ -169,7 +198,7 @@ net::UrlResult LinkResolver::resolve(std::string_view reference) const {
       if (net::is_normal_url(joined)) return {std::move(joined), {}};
     }
   }
-  return net::resolve_url(base_, reference);
+  return net::resolve_url(base_, written);
 }
 
 // kPlainAscii marks the bytes input_stream() keeps as they are without a second look: NUL,
@@ -318,7 +347,9 @@ void srcset_urls(std::string_view srcset, std::vector<std::string_view>& urls) {
   }
 }
 
-LinkCollector::LinkCollector(std::string_view page_url) : page_url_(page_url) {}
+LinkCollector::LinkCollector(std::string_view page_url) : page_url_(page_url) {
+  result_.links.reserve(32);  // a typical page's links, without five reallocations on the way
+}
 
 void LinkCollector::add(std::string_view element, std::string_view attribute, std::string_view url,
                         std::uint32_t line, LinkKind kind) {
@@ -332,7 +363,7 @@ void LinkCollector::add(std::string_view element, std::string_view attribute, st
 }
 
 void LinkCollector::element(std::string_view name, bool html, std::uint32_t line,
-                            std::span<const HtmlAttribute> attributes, std::string_view text) {
+                            std::span<const HtmlAttribute> attributes, std::string text) {
   if (const HtmlAttribute* id = attribute(attributes, "id"); id && !id->value.empty())
     result_.page.anchors.emplace_back(id->value);
   if (!html) return;
@@ -397,7 +428,7 @@ void LinkCollector::element(std::string_view name, bool html, std::uint32_t line
       if (attr.empty()) continue;
       if (const HtmlAttribute* value = attribute(attributes, attr)) {
         add(name, attr, value->value, line, rule.kind);
-        if (name == "a") result_.links.back().text = text;
+        if (name == "a") result_.links.back().text = std::move(text);
         if (name == "area") {
           if (const HtmlAttribute* alt = attribute(attributes, "alt")) {
             LinkText area_text;
@@ -424,15 +455,17 @@ ExtractResult LinkCollector::finish() && {
   std::string& base = result_.page.base;
   base = page_url_;
   if (has_base_) {
-    const std::string href = url_for_parsing(base_href_);
+    std::string buffer;
+    const std::string_view href = url_for_parsing(base_href_, buffer);
     if (scheme_of(href) == LinkScheme::http) {
       if (net::UrlResult resolved = net::resolve_url(page_url_, href); resolved.ok())
         base = std::move(resolved.url);
     }
   }
   const LinkResolver resolver(base);
+  std::string buffer;
   for (Link& link : result_.links) {
-    const std::string url = url_for_parsing(link.url);
+    const std::string_view url = url_for_parsing(link.url, buffer);
     link.scheme = scheme_of(url);
     if (link.scheme != LinkScheme::http) continue;
     net::UrlResult resolved = resolver.resolve(url);

@@ -64,8 +64,9 @@ class LinkCollector {
 
   // element() takes one element in tree order. `html` is false for SVG and MathML elements
   // (only their ids count). On a duplicated attribute name the first occurrence wins.
+  // `text` is the link text of an `a` (LinkText::take()), moved into its link.
   void element(std::string_view name, bool html, std::uint32_t line,
-               std::span<const HtmlAttribute> attributes, std::string_view text = {});
+               std::span<const HtmlAttribute> attributes, std::string text = {});
 
   // finish() resolves every link against the document's base URL and returns the page.
   ExtractResult finish() &&;

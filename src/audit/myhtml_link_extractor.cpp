@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "audit/link_collector.hpp"
@@ -127,7 +128,7 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
             lines.at(static_cast<std::ptrdiff_t>(myhtml_node_element_position(node).begin)).first;
         std::string text;
         if (LinkCollector::wants_text(tag, html_ns)) text = text_of(node);
-        links.element(tag, html_ns, line, attributes_, text);
+        links.element(tag, html_ns, line, attributes_, std::move(text));
         descend = !(html_ns && myhtml_node_tag_id(node) == MyHTML_TAG_TEMPLATE);
       }
       node = next_in_tree(node, root, descend);

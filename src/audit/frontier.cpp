@@ -60,14 +60,24 @@ void Frontier::producer_done() {
 
 OfferStatus Frontier::offer(Offer&& offer) {
   // Normalised outside the lock: it is the one costly step of an offer. Nearly every URL a
-  // sitemap lists is already normal (the lint resolved it); it is then taken as it is, without
-  // the copy normalize_url() would make.
-  std::string identity;
-  if (net::is_normal_url(offer.url)) {
-    identity = std::move(offer.url);
+  // sitemap lists or a page links to is already normal (the lint or the link resolver made it
+  // so); it is then taken as it is, without the copy normalize_url() would make. A duplicate
+  // (most of a crawl's offers) costs no string at all.
+  std::string normalised;  // the normal form, when it had to be made
+  std::string_view identity;
+  std::string* owner = &offer.url;  // the string identity views, for make_job() to take
+  if (offer.normal) {
+    identity = offer.loc;
+    owner = nullptr;
+  } else if (net::is_normal_url(offer.url)) {
+    identity = offer.url;
   } else {
     net::UrlResult normal = net::normalize_url(offer.url);
-    identity = normal.ok() ? std::move(normal.url) : std::move(offer.url);
+    if (normal.ok()) {
+      normalised = std::move(normal.url);
+      owner = &normalised;
+    }
+    identity = *owner;
   }
   const bool mine = !options_.shard || options_.shard(identity);
   const std::uint64_t hash = UrlHashSet::hash(identity);
@@ -105,7 +115,7 @@ OfferStatus Frontier::offer(Offer&& offer) {
     if (status == OfferStatus::accepted) {
       // The scope judges the URL as found (normalised), not as --rewrite maps it.
       const bool in_scope = options_.scope != nullptr && options_.scope->contains(identity);
-      Job job = make_job(offer, std::move(identity), seq);
+      Job job = make_job(offer, identity, owner, seq);
       job.identity = hash;
       if (options_.scope != nullptr) decide_crawl(job, offer, in_scope);
       if (options_.on_accept) options_.on_accept(job.url);
@@ -118,7 +128,9 @@ OfferStatus Frontier::offer(Offer&& offer) {
       if (queue_.empty() && in_hand_ == 0 && jobs_ != nullptr) {
         if (job.check_url.empty()) job.check_url = job.url;
         sent = jobs_->try_send(std::move(job)) == rt::ChannelStatus::success;
-        // try_send moves only on success: `job` is whole. Its check_url stays filled.
+        // try_send moves only on success: `job` is whole. A queued Job keeps no copy of its
+        // listed text (dispatch() fills check_url in): a crawl's queue may hold most of a site.
+        if (!sent && job.check_url == job.url) std::string().swap(job.check_url);
       }
       if (!sent) {
         was_empty = queue_.empty();
@@ -136,12 +148,15 @@ OfferStatus Frontier::offer(Offer&& offer) {
   return status;
 }
 
-Job Frontier::make_job(Offer& offer, std::string identity, std::uint64_t seq) {
+Job Frontier::make_job(Offer& offer, std::string_view identity, std::string* owner,
+                       std::uint64_t seq) {
   Job job;
   job.url = text_.store(offer.loc);
   // check_url stays empty when it is the listed text: dispatch() fills it in, so a queued
   // URL costs its text once, not twice.
-  std::string check_url = options_.rewrite ? options_.rewrite(identity) : std::move(identity);
+  std::string check_url = options_.rewrite   ? options_.rewrite(identity)
+                          : owner != nullptr ? std::move(*owner)
+                                             : std::string(identity);
   job.origin = classify(check_url);
   if (check_url != job.url) job.check_url = std::move(check_url);
   job.lastmod = std::move(offer.lastmod);

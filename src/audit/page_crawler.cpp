@@ -218,13 +218,17 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
                              std::string_view(link.url).substr(hash + 1), origin);
       }
     }
+    // Nearly every link the resolver joined without curl is normal: it is offered as it is,
+    // without a copy, and the frontier need not look again.
+    const bool normal = net::is_normal_url(link.resolved);
     (void)frontier_.offer(Offer{.loc = link.resolved,
-                                .url = link.resolved,
+                                .url = normal ? std::string() : link.resolved,
                                 .source = kNoSource,
                                 .found = Discovery::link,
                                 .depth = job.depth + 1,
                                 .page = is_page_link(link.kind),
-                                .link = &origin});
+                                .link = &origin,
+                                .normal = normal});
   }
 }
 

@@ -127,6 +127,10 @@ struct Offer {
   // iframe target), false for a resource (img, script, stylesheet): those are only checked.
   bool page = true;
   const LinkOrigin* link = nullptr;  // the referrer of a link offer
+  // normal says that `loc` is absolute and normal already (net::is_normal_url() accepts it, as
+  // for most links a crawled page resolves): the frontier takes it as the URL's identity
+  // without another look or a copy, and `url` may be left empty.
+  bool normal = false;
 };
 
 // OfferStatus is what the frontier did with an offer.
@@ -201,7 +205,9 @@ class Frontier {
   // classify() decides Job::origin for `check_url`, dropping credentials it must not send.
   OriginTrust classify(std::string& check_url) const;
   // make_job() turns an accepted offer into its Job (mutex_ held: it stores into text_).
-  Job make_job(Offer& offer, std::string identity, std::uint64_t seq);
+  // `identity` is the normalised URL; `owner`, when not null, is the string it views, which
+  // make_job() may take.
+  Job make_job(Offer& offer, std::string_view identity, std::string* owner, std::uint64_t seq);
   // decide_crawl() decides Job::parse and the --no-external skip of an accepted `job`.
   void decide_crawl(Job& job, const Offer& offer, bool in_scope);
   // finished_locked() is true when the jobs channel may close.

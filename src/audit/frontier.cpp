@@ -128,13 +128,11 @@ OfferStatus Frontier::offer(Offer&& offer) {
       if (queue_.empty() && in_hand_ == 0 && jobs_ != nullptr) {
         if (job.check_url.empty()) job.check_url = job.url;
         sent = jobs_->try_send(std::move(job)) == rt::ChannelStatus::success;
-        // try_send moves only on success: `job` is whole. A queued Job keeps no copy of its
-        // listed text (dispatch() fills check_url in): a crawl's queue may hold most of a site.
-        if (!sent && job.check_url == job.url) std::string().swap(job.check_url);
+        // try_send moves only on success: `job` is whole; pack() drops the check_url copy.
       }
       if (!sent) {
         was_empty = queue_.empty();
-        queue_.push_back(std::move(job));
+        queue_.push_back(pack(std::move(job)));
         queued_.store(queue_.size(), std::memory_order_release);
       }
     }
@@ -233,7 +231,7 @@ void Frontier::dispatch(rt::Sender<Job> jobs) {
       std::lock_guard lock(mutex_);
       in_hand_ = 0;  // the previous batch is sent
       while (!queue_.empty() && batch.size() < kBatch) {
-        batch.push_back(std::move(queue_.front()));
+        batch.push_back(unpack(std::move(queue_.front())));
         queue_.pop_front();
       }
       queued_.store(queue_.size(), std::memory_order_release);
@@ -259,6 +257,53 @@ void Frontier::dispatch(rt::Sender<Job> jobs) {
     }
     batch.clear();
   }
+}
+
+// pack() and unpack() must carry every field of a Job: one added to Job changes its size.
+static_assert(sizeof(Job) == 152, "Job changed: carry the new field in Frontier::pack/unpack");
+
+Frontier::QueuedJob Frontier::pack(Job&& job) {
+  QueuedJob queued{.url = job.url,
+                   .seq = job.seq,
+                   .identity = job.identity,
+                   .source = job.source,
+                   .line = job.line,
+                   .depth = job.depth,
+                   .skip_kind = job.skip_kind,
+                   .origin = job.origin,
+                   .found = job.found,
+                   .parse = job.parse,
+                   .external = job.external};
+  // A check_url equal to the listed text is the one dispatch() fills in: not kept.
+  const bool own_check_url = !job.check_url.empty() && job.check_url != job.url;
+  if (own_check_url || !job.lastmod.empty() || !job.skip.empty()) {
+    queued.rare = std::make_unique<QueuedJob::Rare>();
+    if (own_check_url) queued.rare->check_url = std::move(job.check_url);
+    queued.rare->lastmod = std::move(job.lastmod);
+    queued.rare->skip = std::move(job.skip);
+  }
+  return queued;
+}
+
+Job Frontier::unpack(QueuedJob&& queued) {
+  Job job;
+  job.url = queued.url;
+  job.seq = queued.seq;
+  job.identity = queued.identity;
+  job.source = queued.source;
+  job.line = queued.line;
+  job.depth = queued.depth;
+  job.skip_kind = queued.skip_kind;
+  job.origin = queued.origin;
+  job.found = queued.found;
+  job.parse = queued.parse;
+  job.external = queued.external;
+  if (queued.rare) {
+    job.check_url = std::move(queued.rare->check_url);
+    job.lastmod = std::move(queued.rare->lastmod);
+    job.skip = std::move(queued.rare->skip);
+  }
+  return job;
 }
 
 void Frontier::collected() {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "siteaudit/audit/audit_config.hpp"
 #include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/runtime/channel.hpp"
 #include "siteaudit/runtime/context.hpp"
@@ -296,4 +297,71 @@ TEST_CASE("Frontier: a producer that waits for room never queues much more than 
 TEST_CASE("Frontier: a producer that offers nothing ends the run at once", "[audit][frontier]") {
   const Drained run = drain({}, {});
   CHECK(run.jobs.empty());
+}
+
+TEST_CASE("Frontier: a Job that waits in the queue comes out whole", "[audit][frontier]") {
+  // Offered before the dispatcher runs, every Job waits in the (compact) queue.
+  AuditConfig config;
+  config.inputs = {"https://e.com/"};
+  const CrawlScope scope = CrawlScope::from_config(config).value();
+  auto filter = UrlFilter::parse({}, {"/private/"});
+  REQUIRE(filter.ok());
+  const UrlFilter rules = std::move(filter).value();
+  std::vector<Job> out;
+  TextArena text;  // what the Jobs' urls view
+  rt::Runtime runtime({.threads = 1});
+  REQUIRE(runtime
+              .run([&] {
+                Frontier frontier(FrontierOptions{.filter = &rules, .scope = &scope});
+                frontier.add_producer();
+                const std::string listed = "HTTPS://E.COM/a";
+                CHECK(frontier.offer(Offer{.loc = listed,
+                                           .url = listed,
+                                           .lastmod = "2026-12-06",
+                                           .source = 3,
+                                           .line = 7}) == OfferStatus::accepted);
+                const std::string link = "https://e.com/private/b";
+                CHECK(frontier.offer(Offer{.loc = link,
+                                           .found = Discovery::link,
+                                           .depth = 2,
+                                           .page = true,
+                                           .normal = true}) == OfferStatus::accepted);
+                const std::string external = "https://other.test/c";
+                CHECK(
+                    frontier.offer(Offer{
+                        .loc = external, .url = external, .found = Discovery::link, .depth = 1}) ==
+                    OfferStatus::accepted);
+                CHECK(frontier.queued() == 3);
+                frontier.producer_done();
+                rt::Channel<Job> jobs(8);
+                rt::go([&frontier, tx = rt::Sender<Job>(jobs)] { frontier.dispatch(tx); });
+                for (Job& job : jobs) {
+                  out.push_back(std::move(job));
+                  frontier.collected();
+                }
+                text = frontier.take_text();
+              })
+              .ok());
+  REQUIRE(out.size() == 3);
+  CHECK(out[0].url == "HTTPS://E.COM/a");
+  CHECK(out[0].check_url == "https://e.com/a");
+  CHECK(out[0].lastmod == "2026-12-06");
+  CHECK(out[0].source == 3);
+  CHECK(out[0].line == 7);
+  CHECK(out[0].seq == 0);
+  CHECK(out[0].found == Discovery::sitemap);
+  CHECK(out[0].parse);
+  CHECK(out[0].identity == UrlHashSet::hash("https://e.com/a"));
+  CHECK(out[1].url == "https://e.com/private/b");
+  CHECK(out[1].check_url == out[1].url);
+  CHECK(out[1].seq == 1);
+  CHECK(out[1].depth == 2);
+  CHECK(out[1].found == Discovery::link);
+  CHECK(out[1].skip == "excluded by --exclude '/private/'");
+  CHECK(out[1].skip_kind == ErrorKind::excluded);
+  CHECK_FALSE(out[1].parse);
+  CHECK(out[2].external);
+  CHECK(out[2].depth == 1);
+  CHECK(out[2].lastmod.empty());
+  CHECK(out[2].skip.empty());
 }

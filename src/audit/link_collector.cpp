@@ -1,7 +1,10 @@
 // link_collector.cpp — which elements and attributes are links, and how they resolve.
 #include "audit/link_collector.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <utility>
 
 #include "siteaudit/net/ascii.hpp"
@@ -181,12 +184,16 @@ LinkResolver::LinkResolver(std::string base) : base_(std::move(base)) {
   directory_end_ = path.rfind('/') + 1;
 }
 
-net::UrlResult LinkResolver::resolve(std::string_view written) const {
+net::UrlResult LinkResolver::resolve(std::string_view written, bool* normal) const {
+  if (normal != nullptr) *normal = false;
   if (origin_end_ != 0) {
     std::string_view reference = written;
     // The base is normal, so what resolve_url() answers for an empty or fragment-only
     // reference (normalize_url(base)) is the base itself.
-    if (reference.empty() || reference[0] == '#') return {base_, {}};
+    if (reference.empty() || reference[0] == '#') {
+      if (normal != nullptr) *normal = true;
+      return {base_, {}};
+    }
     // A fragment is dropped by normalisation, and it cannot change how the rest resolves (a
     // reference's fragment starts at its first '#'): a plain one is cut here, so that
     // "/page#section" takes the shortcut too. Anything in it that curl might reject or
@@ -206,7 +213,10 @@ net::UrlResult LinkResolver::resolve(std::string_view written) const {
       std::string joined;
       joined.reserve(keep + reference.size());
       joined.append(base_, 0, keep).append(reference);
-      if (net::is_normal_url(joined)) return {std::move(joined), {}};
+      if (net::is_normal_url(joined)) {
+        if (normal != nullptr) *normal = true;
+        return {std::move(joined), {}};
+      }
     }
   }
   return net::resolve_url(base_, written);
@@ -220,6 +230,18 @@ constexpr auto kPlainAscii = [] {
   for (const int b : {0x00, 0x09, 0x0A, 0x0C, 0x0D}) plain[static_cast<std::size_t>(b)] = true;
   return plain;
 }();
+
+// is_printable_ascii8() is true when each of the 8 bytes at `p` is in 0x20-0x7E.
+bool is_printable_ascii8(const char* p) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101u, kHigh = 0x8080808080808080u;
+  std::uint64_t v = 0;
+  std::memcpy(&v, p, sizeof v);
+  // A byte below 0x20 borrows when 0x20 is taken from it; one at 0x7F or above carries into
+  // its high bit when 0x01 is added (or has it set already). Either sets a high bit here.
+  const std::uint64_t below = (v - 0x20 * kOnes) & ~v;
+  const std::uint64_t above = (v + kOnes) | v;
+  return ((below | above) & kHigh) == 0;
+}
 
 std::string_view input_stream(std::string_view html, std::string& buffer) {
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
@@ -238,9 +260,16 @@ std::string_view input_stream(std::string_view html, std::string& buffer) {
   const std::size_t n = html.size();
   std::size_t i = 0;
   while (i < n) {
-    // Nearly every byte of a page is printable ASCII or whitespace: skip those with one table
-    // look-up each before looking at the byte that may need a decision.
-    while (i < n && kPlainAscii[static_cast<unsigned char>(html[i])]) ++i;
+    // Nearly every byte of a page is printable ASCII or whitespace: skip eight printable
+    // ASCII bytes at a time (no byte below 0x20, none at 0x7F or above), and the bytes of a
+    // chunk with whitespace in it with one table look-up each, before looking at the byte
+    // that may need a decision.
+    for (;;) {
+      while (i + 8 <= n && is_printable_ascii8(html.data() + i)) i += 8;
+      const std::size_t chunk_end = std::min(n, i + 8);
+      while (i < chunk_end && kPlainAscii[static_cast<unsigned char>(html[i])]) ++i;
+      if (i < chunk_end || i == n) break;
+    }
     if (i == n) break;
     const auto byte = static_cast<unsigned char>(html[i]);
     if (byte < 0x80) {
@@ -479,7 +508,7 @@ ExtractResult LinkCollector::finish() && {
     const std::string_view url = url_for_parsing(link.url, buffer);
     link.scheme = scheme_of(url);
     if (link.scheme != LinkScheme::http) continue;
-    net::UrlResult resolved = resolver.resolve(url);
+    net::UrlResult resolved = resolver.resolve(url, &link.normal);
     if (!resolved.ok()) {
       link.scheme = LinkScheme::invalid;
       continue;

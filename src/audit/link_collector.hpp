@@ -94,7 +94,8 @@ class LinkResolver {
   explicit LinkResolver(std::string base);
   // resolve() is net::resolve_url(base, reference), except that an empty or fragment-only
   // reference is the base URL (as RFC 3986 says; libcurl 7.88 answers the base's directory).
-  net::UrlResult resolve(std::string_view reference) const;
+  // `normal`, when given, is set to whether the URL is known to pass net::is_normal_url().
+  net::UrlResult resolve(std::string_view reference, bool* normal = nullptr) const;
 
  private:
   std::string base_;

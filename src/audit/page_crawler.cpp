@@ -85,6 +85,13 @@ std::string normalised(std::string_view url) {
   return normal.ok() ? std::move(normal.url) : std::string(url);
 }
 
+// same_url() is normalised(a) == normalised(b), without the copies when both are normal
+// already (a page that names itself as its canonical URL: nearly every page that names one).
+bool same_url(std::string_view a, std::string_view b) {
+  if (net::is_normal_url(a) && net::is_normal_url(b)) return a == b;
+  return normalised(a) == normalised(b);
+}
+
 // thread_extractor() is the calling OS thread's extractor, made on first use. Not inlined, so
 // that no caller keeps a thread-local address across a point where its fiber may migrate.
 [[gnu::noinline]] LinkExtractor& thread_extractor() {
@@ -169,8 +176,7 @@ void PageCrawler::crawl(const Job& job, Result& result, FetchedPage& page) {
   PageSummary summary;
   summary.noindex = extracted.page.noindex;
   summary.indexable = !extracted.page.noindex && !header.noindex;
-  if (!extracted.page.canonical.empty() &&
-      normalised(extracted.page.canonical) != normalised(page.url)) {
+  if (!extracted.page.canonical.empty() && !same_url(extracted.page.canonical, page.url)) {
     summary.canonical = extracted.page.canonical;
   }
   graph_.parsed(job, std::move(summary));
@@ -220,7 +226,7 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
     }
     // Nearly every link the resolver joined without curl is normal: it is offered as it is,
     // without a copy, and the frontier need not look again.
-    const bool normal = net::is_normal_url(link.resolved);
+    const bool normal = link.normal || net::is_normal_url(link.resolved);
     (void)frontier_.offer(Offer{.loc = link.resolved,
                                 .url = normal ? std::string() : link.resolved,
                                 .source = kNoSource,

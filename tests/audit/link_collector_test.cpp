@@ -36,6 +36,27 @@ TEST_CASE("input_stream: the Encoding Standard's replacements", "[audit]") {
         r + r + r + r + r + "\xC2\xA0" + std::string(1, '\0') + "\t\f");
 }
 
+TEST_CASE("input_stream: every byte value at every place of an eight-byte chunk", "[audit]") {
+  // input_stream() skips printable ASCII eight bytes at a time: a byte that needs a look must
+  // be seen wherever it stands, and whitespace must not end the fast path for good.
+  const std::string r = "\xEF\xBF\xBD";
+  std::string buffer;
+  for (int value = 0; value < 256; ++value) {
+    const char byte = static_cast<char>(value);
+    const bool kept = (value >= 0x20 && value < 0x7F) || value == 0 || value == '\t' ||
+                      value == '\n' || value == '\f' || value == '\r';
+    for (std::size_t at = 0; at < 24; ++at) {
+      std::string html(40, 'x');
+      html[5] = '\n';  // whitespace before: the chunked pass resumes after it
+      html[at + 8] = byte;
+      std::string expected =
+          html.substr(0, at + 8) + (kept ? std::string(1, byte) : r) + html.substr(at + 9);
+      INFO("byte " << value << " at " << at + 8);
+      CHECK(input_stream(html, buffer) == expected);
+    }
+  }
+}
+
 TEST_CASE("meta_refresh_url: the shared declarative refresh steps", "[audit]") {
   std::string_view url;
   REQUIRE(meta_refresh_url("0; url=/a", url));
@@ -83,9 +104,12 @@ TEST_CASE("LinkResolver: the same answers as net::resolve_url, with or without c
       const auto expected = reference.empty() || reference[0] == '#'
                                 ? siteaudit::net::normalize_url(base)
                                 : siteaudit::net::resolve_url(base, reference);
-      const auto actual = resolver.resolve(reference);
+      bool normal = false;
+      const auto actual = resolver.resolve(reference, &normal);
       CHECK(actual.url == expected.url);
       CHECK(actual.ok() == expected.ok());
+      // The crawl offers a link flagged normal without another look: it must be.
+      if (normal) CHECK(siteaudit::net::is_normal_url(actual.url));
     }
   }
 }

@@ -66,6 +66,9 @@ struct Link {
   std::string hreflang;  // link rel=alternate only
   LinkKind kind = LinkKind::navigation;
   LinkScheme scheme = LinkScheme::http;
+  // normal is true when `resolved` is known to be in normal form (net::is_normal_url()): the
+  // crawl then offers it to the frontier as it is. False says nothing.
+  bool normal = false;
 };
 
 // kMaxNesting is the deepest nesting of elements the product's extractor reads. The HTML

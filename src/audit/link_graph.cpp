@@ -153,7 +153,7 @@ void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepte
                                     .line = link->line});
   }
   if (link->page_identity != identity) entry.linked = true;
-  ++entry.referrer_total;
+  if (entry.referrer_total != ~std::uint32_t{0}) ++entry.referrer_total;
   // Once the check has ended, only a target that failed or redirected wants its referrers.
   if (entry.settled && !entry.keep) return;
   if (entry.kept >= model::kMaxReferrers) return;

@@ -127,15 +127,17 @@ class LinkGraph {
   std::uint8_t name_locked(std::string_view name);
   std::vector<std::string> names_;  // guarded by mutex_
 
-  // Entry is what the graph knows of one URL: 48 bytes, kept for every URL of the run. The
+  // Entry is what the graph knows of one URL: 40 bytes, kept for every URL of the run. The
   // rare parts live elsewhere: a parsed page's canonical in canonicals_, referrers behind
   // `referrers` (only while they may be reported).
   struct Entry {
     static constexpr std::uint64_t kNoSeq = ~std::uint64_t{0};
     std::uint64_t identity = 0;
     std::uint64_t seq = kNoSeq;
-    std::uint64_t referrer_total = 0;
     Edge* referrers = nullptr;  // at most kMaxReferrers, newest first
+    // referrer_total counts the links here, up to 2^32 - 1 (a crawl offers each of its links
+    // once: that many links would take a terabyte of pages).
+    std::uint32_t referrer_total = 0;
     std::uint32_t listed_source = model::kNoSource;
     std::uint32_t listed_line = 0;
     std::uint8_t kept = 0;       // edges in `referrers`
@@ -149,10 +151,11 @@ class LinkGraph {
     bool indexable : 1 = false;  // PageSummary::indexable
   };
   static_assert(model::kMaxReferrers <= 255, "Entry::kept counts referrers in a byte");
+  static_assert(sizeof(Entry) == 40, "an Entry is kept for every URL: keep it small");
 
   // The entries live in a deque (stable addresses, no spare capacity to copy on growth) and
   // are found through an open-addressing table of their indices (linear probing on the
-  // identity, which is a hash already; 0 = empty): about 56 bytes a URL, where a node of an
+  // identity, which is a hash already; 0 = empty): about 48 bytes a URL, where a node of an
   // unordered_map with its bucket took 130.
   Entry* find_locked(std::uint64_t identity) noexcept;
   Entry& entry_locked(std::uint64_t identity);

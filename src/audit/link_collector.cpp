@@ -5,10 +5,12 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <utility>
 
 #include "siteaudit/net/ascii.hpp"
 #include "siteaudit/net/url.hpp"
+#include "siteaudit/runtime/fatal.hpp"
 
 namespace siteaudit::audit {
 namespace {
@@ -184,7 +186,13 @@ LinkResolver::LinkResolver(std::string base) : base_(std::move(base)) {
   directory_end_ = path.rfind('/') + 1;
 }
 
-net::UrlResult LinkResolver::resolve(std::string_view written, bool* normal) const {
+net::UrlResult LinkResolver::resolve(std::string_view reference, bool* normal) const {
+  std::string out;
+  if (resolve_into(reference, out, normal)) return {std::move(out), {}};
+  return net::resolve_url(base_, reference);  // the failure, with its message
+}
+
+bool LinkResolver::resolve_into(std::string_view written, std::string& out, bool* normal) const {
   if (normal != nullptr) *normal = false;
   if (origin_end_ != 0) {
     std::string_view reference = written;
@@ -192,34 +200,40 @@ net::UrlResult LinkResolver::resolve(std::string_view written, bool* normal) con
     // reference (normalize_url(base)) is the base itself.
     if (reference.empty() || reference[0] == '#') {
       if (normal != nullptr) *normal = true;
-      return {base_, {}};
+      out.append(base_);
+      return true;
     }
     // A fragment is dropped by normalisation, and it cannot change how the rest resolves (a
     // reference's fragment starts at its first '#'): a plain one is cut here, so that
     // "/page#section" takes the shortcut too. Anything in it that curl might reject or
     // escape leaves the whole reference to curl.
+    bool shortcut = true;
     if (const std::size_t hash = reference.find('#'); hash != std::string_view::npos) {
-      if (!is_plain_fragment(reference.substr(hash + 1))) return net::resolve_url(base_, written);
+      shortcut = is_plain_fragment(reference.substr(hash + 1));
       reference = reference.substr(0, hash);
     }
     const char first = reference[0];
     std::size_t keep = 0;
-    if (first == '/') {
+    if (shortcut && first == '/') {
       if (reference.size() < 2 || reference[1] != '/') keep = origin_end_;  // not "//host"
-    } else if (first != '.' && first != '?' && !has_scheme_colon(reference)) {
+    } else if (shortcut && first != '.' && first != '?' && !has_scheme_colon(reference)) {
       keep = directory_end_;  // a path relative to the base's directory
     }
     if (keep != 0) {
-      std::string joined;
-      joined.reserve(keep + reference.size());
-      joined.append(base_, 0, keep).append(reference);
-      if (net::is_normal_url(joined)) {
+      // Joined in place: taken back when it is not a normal URL.
+      const std::size_t start = out.size();
+      out.append(base_, 0, keep).append(reference);
+      if (net::is_normal_url(std::string_view(out).substr(start))) {
         if (normal != nullptr) *normal = true;
-        return {std::move(joined), {}};
+        return true;
       }
+      out.resize(start);
     }
   }
-  return net::resolve_url(base_, written);
+  net::UrlResult resolved = net::resolve_url(base_, written);
+  if (!resolved.ok()) return false;
+  out.append(resolved.url);
+  return true;
 }
 
 // kPlainAscii marks the bytes input_stream() keeps as they are without a second look: NUL,
@@ -389,12 +403,17 @@ void srcset_urls(std::string_view srcset, std::vector<std::string_view>& urls) {
 
 LinkCollector::LinkCollector(std::string_view page_url) : page_url_(page_url) {
   result_.links.reserve(32);  // a typical page's links, without five reallocations on the way
+  written_spans_.reserve(32);
 }
 
 void LinkCollector::add(std::string_view element, std::string_view attribute, std::string_view url,
                         std::uint32_t line, LinkKind kind) {
+  // The parser's text lives as long as its tree: the URL is copied (Link::url views it once
+  // finish() is done).
+  written_spans_.push_back(Span{.offset = static_cast<std::uint32_t>(written_.size()),
+                                .size = static_cast<std::uint32_t>(url.size())});
+  written_.append(url);
   Link link;
-  link.url = url;
   link.line = line;
   link.element = element;
   link.attribute = attribute;
@@ -503,22 +522,43 @@ ExtractResult LinkCollector::finish() && {
     }
   }
   const LinkResolver resolver(base);
+  if (written_.size() > 0xFFFFFFFFu) rt::fatal("LinkCollector: a page's links exceed 4 GiB");
   std::string buffer;
-  for (Link& link : result_.links) {
-    const std::string_view url = url_for_parsing(link.url, buffer);
+  auto storage = std::make_unique<LinkStorage>();
+  std::string& resolved = storage->resolved;
+  resolved.reserve(written_.size() + 48 * result_.links.size());  // about the base's origin more
+  std::vector<Span> resolved_spans(result_.links.size());
+  for (std::size_t i = 0; i < result_.links.size(); ++i) {
+    Link& link = result_.links[i];
+    const Span written = written_spans_[i];
+    const std::string_view url =
+        url_for_parsing(std::string_view(written_).substr(written.offset, written.size), buffer);
     link.scheme = scheme_of(url);
     if (link.scheme != LinkScheme::http) continue;
-    net::UrlResult resolved = resolver.resolve(url, &link.normal);
-    if (!resolved.ok()) {
+    const std::size_t start = resolved.size();
+    if (!resolver.resolve_into(url, resolved, &link.normal)) {
       link.scheme = LinkScheme::invalid;
       continue;
     }
-    link.resolved = std::move(resolved.url);
+    if (resolved.size() > 0xFFFFFFFFu) rt::fatal("LinkCollector: a page's links exceed 4 GiB");
+    resolved_spans[i] = Span{.offset = static_cast<std::uint32_t>(start),
+                             .size = static_cast<std::uint32_t>(resolved.size() - start)};
     if (link.kind == LinkKind::canonical && !has_canonical_) {
       has_canonical_ = true;
-      result_.page.canonical = link.resolved;
+      result_.page.canonical = resolved.substr(start);
     }
   }
+  // The buffers stay where they are from now on (behind the pointer): the views are made last.
+  storage->written = std::move(written_);
+  for (std::size_t i = 0; i < result_.links.size(); ++i) {
+    Link& link = result_.links[i];
+    link.url =
+        std::string_view(storage->written).substr(written_spans_[i].offset, written_spans_[i].size);
+    if (resolved_spans[i].size != 0)
+      link.resolved = std::string_view(storage->resolved)
+                          .substr(resolved_spans[i].offset, resolved_spans[i].size);
+  }
+  if (!result_.links.empty()) result_.storage = std::move(storage);
   return std::move(result_);
 }
 

@@ -75,11 +75,18 @@ class LinkCollector {
   void add(std::string_view element, std::string_view attribute, std::string_view url,
            std::uint32_t line, LinkKind kind);
 
+  // Span is where a link's text lies in a buffer (Link views it once finish() is done).
+  struct Span {
+    std::uint32_t offset = 0, size = 0;
+  };
+
   std::string page_url_;
   std::string base_href_;
   bool has_base_ = false;
   bool has_canonical_ = false;
   ExtractResult result_;
+  std::string written_;              // each link's URL as written, one after another
+  std::vector<Span> written_spans_;  // per link, in written_
 };
 
 // LinkResolver resolves a page's links against its base URL: net::resolve_url(), without
@@ -96,6 +103,9 @@ class LinkResolver {
   // reference is the base URL (as RFC 3986 says; libcurl 7.88 answers the base's directory).
   // `normal`, when given, is set to whether the URL is known to pass net::is_normal_url().
   net::UrlResult resolve(std::string_view reference, bool* normal = nullptr) const;
+  // resolve_into() appends what resolve() answers to `out` and returns true, or returns false
+  // (and leaves `out` as it was) when resolve() fails: a page's URLs go into one buffer.
+  bool resolve_into(std::string_view reference, std::string& out, bool* normal = nullptr) const;
 
  private:
   std::string base_;

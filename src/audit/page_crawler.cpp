@@ -219,16 +219,15 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
     if (graph_.check_fragments() && is_page_link(link.kind)) {
       // Only a fragment of a page that is read can be checked; the graph knows at the end.
       const std::size_t hash = link.url.find('#');
-      if (hash != std::string::npos && hash + 1 < link.url.size()) {
-        graph_.fragment_link(UrlHashSet::hash(link.resolved),
-                             std::string_view(link.url).substr(hash + 1), origin);
+      if (hash != std::string_view::npos && hash + 1 < link.url.size()) {
+        graph_.fragment_link(UrlHashSet::hash(link.resolved), link.url.substr(hash + 1), origin);
       }
     }
     // Nearly every link the resolver joined without curl is normal: it is offered as it is,
     // without a copy, and the frontier need not look again.
     const bool normal = link.normal || net::is_normal_url(link.resolved);
     (void)frontier_.offer(Offer{.loc = link.resolved,
-                                .url = normal ? std::string() : link.resolved,
+                                .url = normal ? std::string() : std::string(link.resolved),
                                 .source = kNoSource,
                                 .found = Discovery::link,
                                 .depth = job.depth + 1,

@@ -49,7 +49,7 @@ ExtractResult parse(LinkExtractor& parser, std::string_view html) {
 std::vector<std::string> urls(const ExtractResult& result) {
   std::vector<std::string> out;
   for (const Link& link : result.links)
-    out.push_back(link.element + " " + link.attribute + " " + link.url);
+    out.push_back(link.element + " " + link.attribute + " " + std::string(link.url));
   return out;
 }
 
@@ -462,10 +462,10 @@ TEST_CASE("Link extraction: the tricky fixture page", "[audit]") {
   // script, comment, iframe text, textarea, template, SVG or after plaintext.
   Strings inside;
   for (const Link& link : page.links)
-    if (link.url.starts_with("/in-")) inside.push_back(link.url);
+    if (link.url.starts_with("/in-")) inside.emplace_back(link.url);
   CHECK(inside == Strings{"/in-noscript"});
   Strings resolved;
-  for (const Link& link : page.links) resolved.push_back(link.resolved);
+  for (const Link& link : page.links) resolved.emplace_back(link.resolved);
   CHECK(resolved == Strings{"https://example.com/refreshed?from=tricky",
                             "https://example.com/css/site.css",
                             "https://example.com/favicon.ico",

@@ -38,8 +38,9 @@ void print(const char* name, const ExtractResult& result) {
                result.page.base.c_str(), result.page.canonical.c_str(), result.page.noindex,
                result.page.nofollow, result.page.anchors.size());
   for (const auto& link : result.links)
-    std::fprintf(stderr, "  %s %s '%s' -> %s\n", link.element.c_str(), link.attribute.c_str(),
-                 link.url.c_str(), link.resolved.c_str());
+    std::fprintf(stderr, "  %s %s '%.*s' -> %.*s\n", link.element.c_str(), link.attribute.c_str(),
+                 static_cast<int>(link.url.size()), link.url.data(),
+                 static_cast<int>(link.resolved.size()), link.resolved.data());
 }
 
 }  // namespace

@@ -56,12 +56,15 @@ enum class LinkScheme : std::uint8_t {
   invalid,  // no URL resolve_url() accepts (a bad host, ...)
 };
 
+// Link::url and Link::resolved view the characters of the ExtractResult that holds the link
+// (ExtractResult::storage: two buffers a page, not two strings a link); copy them to keep them
+// longer.
 struct Link {
-  std::string url;         // as written, after entity decoding (with its #fragment)
-  std::string resolved;    // absolute and normalised, against the page URL and <base href>
-  std::uint32_t line = 0;  // 1-based line of the element's start tag
-  std::string element;     // lower-case tag name: "a", "img", "meta", ...
-  std::string attribute;   // "href", "src", "srcset", "poster", "data", "content"
+  std::string_view url;       // as written, after entity decoding (with its #fragment)
+  std::string_view resolved;  // absolute and normalised, against the page URL and <base href>
+  std::uint32_t line = 0;     // 1-based line of the element's start tag
+  std::string element;        // lower-case tag name: "a", "img", "meta", ...
+  std::string attribute;      // "href", "src", "srcset", "poster", "data", "content"
   std::string text;      // a: its text, else the alt of an img inside; area: alt (trimmed, capped)
   std::string hreflang;  // link rel=alternate only
   LinkKind kind = LinkKind::navigation;
@@ -90,10 +93,19 @@ struct PageFacts {
   std::vector<std::string> anchors;  // every id and <a name>, in document order
 };
 
+// LinkStorage holds the characters of a page's links: each Link views them.
+struct LinkStorage {
+  std::string written;   // Link::url, one after another
+  std::string resolved;  // Link::resolved, one after another
+};
+
 struct [[nodiscard]] ExtractResult {
   std::vector<Link> links;  // in document order
   PageFacts page;
   std::string error;  // why the page could not be parsed; empty on success
+  // storage is what links[].url and links[].resolved view; moving the result keeps it where it
+  // is. Null when there are no links.
+  std::unique_ptr<LinkStorage> storage;
   bool ok() const noexcept { return error.empty(); }
 };
 

@@ -93,32 +93,34 @@ LinkGraph::Entry* LinkGraph::find_locked(std::uint64_t identity) noexcept {
   for (std::size_t i = identity & mask;; i = (i + 1) & mask) {
     const std::uint32_t slot = slots_[i];
     if (slot == 0) return nullptr;
-    Entry& entry = entries_[slot - 1];
+    Entry& entry = entry_at(slot - 1);
     if (entry.identity == identity) return &entry;
   }
 }
 
 LinkGraph::Entry& LinkGraph::entry_locked(std::uint64_t identity) {
-  if ((entries_.size() + 1) * 10 > slots_.size() * 7) grow_locked();
+  if ((entry_count_ + 1) * 10 > slots_.size() * 7) grow_locked();
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = identity & mask;
   for (;; i = (i + 1) & mask) {
     const std::uint32_t slot = slots_[i];
     if (slot == 0) break;
-    Entry& entry = entries_[slot - 1];
+    Entry& entry = entry_at(slot - 1);
     if (entry.identity == identity) return entry;
   }
-  if (entries_.size() >= 0xFFFFFFFEu) rt::fatal("LinkGraph: more than 4 billion URLs");
-  entries_.push_back(Entry{.identity = identity});
-  slots_[i] = static_cast<std::uint32_t>(entries_.size());
-  return entries_.back();
+  if (entry_count_ >= 0xFFFFFFFEu) rt::fatal("LinkGraph: more than 4 billion URLs");
+  if (entry_count_ % kEntryChunk == 0) entries_.push_back(std::make_unique<Entry[]>(kEntryChunk));
+  Entry& entry = entry_at(entry_count_++);
+  entry.identity = identity;
+  slots_[i] = static_cast<std::uint32_t>(entry_count_);
+  return entry;
 }
 
 void LinkGraph::grow_locked() {
   std::vector<std::uint32_t> bigger(slots_.empty() ? 1024 : slots_.size() * 2, 0);
   const std::size_t mask = bigger.size() - 1;
-  for (std::size_t index = 0; index < entries_.size(); ++index) {
-    std::size_t i = entries_[index].identity & mask;
+  for (std::size_t index = 0; index < entry_count_; ++index) {
+    std::size_t i = entry_at(index).identity & mask;
     while (bigger[i] != 0) i = (i + 1) & mask;
     bigger[i] = static_cast<std::uint32_t>(index + 1);
   }
@@ -126,8 +128,9 @@ void LinkGraph::grow_locked() {
 }
 
 void LinkGraph::clear_locked() noexcept {
-  for (Entry& entry : entries_) free_edges(entry.referrers);
-  std::deque<Entry>().swap(entries_);
+  for (std::size_t index = 0; index < entry_count_; ++index) free_edges(entry_at(index).referrers);
+  std::vector<std::unique_ptr<Entry[]>>().swap(entries_);
+  entry_count_ = 0;
   std::vector<std::uint32_t>().swap(slots_);
   canonicals_.clear();
 }
@@ -374,8 +377,10 @@ void LinkGraph::finish(Report& report, std::string incomplete) {
 
   std::lock_guard lock(mutex_);
   bool any_listed = false;
-  for (const Entry& entry : entries_) any_listed = any_listed || entry.listed;
-  for (Entry& entry : entries_) {
+  for (std::size_t index = 0; index < entry_count_; ++index)
+    any_listed = any_listed || entry_at(index).listed;
+  for (std::size_t index = 0; index < entry_count_; ++index) {
+    Entry& entry = entry_at(index);
     if (entry.seq >= report.results.size()) continue;  // refused (shard, --max-urls)
     Result& result = report.results[entry.seq];
     // One Result per accepted URL, in seq order: what run_pipeline() sorted.

@@ -119,6 +119,7 @@ OfferStatus Frontier::offer(Offer&& offer) {
       job.identity = hash;
       if (options_.scope != nullptr) decide_crawl(job, offer, in_scope);
       if (options_.on_accept) options_.on_accept(job.url);
+      if (options_.on_seq) options_.on_seq(seq);
       ++in_flight_;
       accepted_.fetch_add(1, std::memory_order_relaxed);
       // The fast path: with nothing queued and no batch in the dispatcher's hands, a Job that

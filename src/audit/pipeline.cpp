@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,21 +58,21 @@ std::string utc_now_rfc3339() {
 // then the others by URL. A sitemap run keeps the loader's order, which is already stable.
 // Two crawls of an unchanged site then compare with diff, results[].seq included.
 void order_crawl_results(Report& report) {
-  std::stable_sort(report.results.begin(), report.results.end(),
-                   [](const Result& a, const Result& b) {
-                     const bool a_listed = a.source != kNoSource;
-                     const bool b_listed = b.source != kNoSource;
-                     if (a_listed != b_listed) return a_listed;
-                     if (a_listed) {
-                       if (a.source != b.source) return a.source < b.source;
-                       if (a.line != b.line) return a.line < b.line;
-                     }
-                     return a.url < b.url;
-                   });
+  std::deque<Result>& results = report.results.memory();
+  std::stable_sort(results.begin(), results.end(), [](const Result& a, const Result& b) {
+    const bool a_listed = a.source != kNoSource;
+    const bool b_listed = b.source != kNoSource;
+    if (a_listed != b_listed) return a_listed;
+    if (a_listed) {
+      if (a.source != b.source) return a.source < b.source;
+      if (a.line != b.line) return a.line < b.line;
+    }
+    return a.url < b.url;
+  });
   // The numbers follow: a crawl's seq is the order the workers happened to find the URLs in,
   // and a crawl is never merged from shards, which is what seq is for.
   std::uint64_t seq = 0;
-  for (Result& result : report.results) result.seq = seq++;
+  for (Result& result : results) result.seq = seq++;
 }
 
 // RunContexts is the run's cancellation: a root that the interrupt watcher cancels, and below
@@ -208,6 +209,9 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
   if (plan.routes) routes.emplace(std::move(*plan.routes));
   FrontierOptions scope = frontier_options(config, plan, routes ? &*routes : nullptr, graph);
   scope.robots = robots.get();
+  if (report.results.streamed()) {
+    scope.on_seq = [&results = report.results](std::uint64_t seq) { results.expect(seq); };
+  }
   Frontier frontier(std::move(scope));
 
   // Bounded channels: the dispatcher waits when the workers fall behind, the workers when the
@@ -304,6 +308,15 @@ PipelineResult run_pipeline(const AuditConfig& config, const RunHooks& hooks) {
   report.routes.enabled = plan.routes.has_value();
   report.routes.file = config.expect;
 
+  // A sitemap run streams its results (the passing ones to a temporary file); a crawl keeps
+  // them in memory, since its link graph indexes them by seq once the run is over.
+  if (!plan.crawl) {
+    if (std::string error = report.results.stream(model::ResultLogOptions{}); !error.empty()) {
+      outcome.exit_code = kExitUsage;
+      outcome.error = std::move(error);
+      return outcome;
+    }
+  }
   const auto started = std::chrono::steady_clock::now();
   InputOutcome input;
   bool interrupted = false;
@@ -325,8 +338,12 @@ PipelineResult run_pipeline(const AuditConfig& config, const RunHooks& hooks) {
     return outcome;
   }
 
-  std::sort(report.results.begin(), report.results.end(),
-            [](const Result& a, const Result& b) { return a.seq < b.seq; });
+  report.results.finish();
+  if (!report.results.streamed()) {
+    std::deque<Result>& results = report.results.memory();
+    std::sort(results.begin(), results.end(),
+              [](const Result& a, const Result& b) { return a.seq < b.seq; });
+  }
   report.run.duration_ms = static_cast<std::uint64_t>(
       std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started).count());
   report.run.interrupted = interrupted || timed_out;

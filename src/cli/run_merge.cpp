@@ -204,7 +204,7 @@ std::string merge_parts(const std::vector<std::string>& files, model::Report& me
     if (std::string error = read_part(file, merged, parts, part); !error.empty()) return error;
     parts.push_back(std::move(part));
   }
-  std::sort(merged.results.begin(), merged.results.end(),
+  std::sort(merged.results.memory().begin(), merged.results.memory().end(),
             [](const model::Result& a, const model::Result& b) { return a.seq < b.seq; });
   if (std::string error = check_coverage(parts, merged); !error.empty()) return error;
 

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <unordered_map>
 
 #include "text.hpp"
@@ -139,25 +140,30 @@ void visit_routes(const model::Report& report, bool strict,
   }
   if (routes.unexpected.empty()) return;
   // An unexpected URL is located where a sitemap listed it: one pass over the results finds
-  // the few that are unexpected, rather than an index of every URL.
-  std::unordered_map<std::string_view, const model::Result*> listed;
-  for (const std::string& url : routes.unexpected) listed.emplace(url, nullptr);
+  // the few that are unexpected, rather than an index of every URL. Their place is copied:
+  // a streamed result lives only until the pass moves on.
+  struct Place {
+    std::uint32_t source = 0, line = 0;
+    std::int16_t status = 0;
+  };
+  std::unordered_map<std::string_view, std::optional<Place>> listed;
+  for (const std::string& url : routes.unexpected) listed.emplace(url, std::nullopt);
   for (const model::Result& r : report.results) {
     auto found = listed.find(r.url);
-    if (found != listed.end() && found->second == nullptr) found->second = &r;
+    if (found != listed.end() && !found->second) found->second = Place{r.source, r.line, r.status};
   }
   for (const std::string& url : routes.unexpected) {
-    const model::Result* r = listed[url];
+    const std::optional<Place>& r = listed[url];
     visit({.rule = IssueRule::finding,
            .code = model::FindingCode::unexpected_url,
            .fails = strict,
            .baseline = state(report, strict, url, "unexpected_route"),
            .message = fmt::format("{} matches no expected route", url),
            .where =
-               r != nullptr ? text::source_url(report, r->source) : std::string_view(routes.file),
-           .line = r != nullptr ? r->line : 0,
+               r.has_value() ? text::source_url(report, r->source) : std::string_view(routes.file),
+           .line = r.has_value() ? r->line : 0,
            .url = url,
-           .status = r != nullptr ? r->status : 0,
+           .status = r.has_value() ? r->status : 0,
            .identity = url});
   }
 }

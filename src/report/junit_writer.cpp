@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,6 +25,13 @@ std::string body(std::string_view s) {
 // Suite holds what a <testsuite> start tag needs, which must be known before its testcases.
 struct Suite {
   std::uint64_t tests = 0, failures = 0, skipped = 0, time_ms = 0;
+};
+
+// Run is consecutive results of one suite: where they begin and how many.
+struct Run {
+  std::size_t suite = 0;
+  model::ResultLog::Position at;
+  std::uint64_t count = 0;
 };
 
 // failure_details() is the <failure> body: everything a person needs to reproduce the check.
@@ -241,13 +249,17 @@ void write_baseline_suite(std::ostream& out, const model::Report& report) {
 void write_junit(const model::Report& report, std::ostream& out) {
   const bool strict = text::strict(report);
   const std::size_t n_sources = report.sources.size();
-  // Results arrive in load order, interleaved across sitemaps; a stable counting sort by
-  // source groups them with one index per result instead of copying results.
+  // Results arrive in load order, where one sitemap's are usually consecutive: each suite is
+  // written from the runs of its results, a pass over the results from where each run begins,
+  // so that what is held is one position per run, not the results.
   // Slot n_sources collects results whose source index is out of range.
   std::vector<Suite> suites(n_sources + 1);
-  std::vector<std::size_t> begin(n_sources + 2, 0);
-  for (const model::Result& r : report.results) {
+  std::vector<Run> runs;
+  for (auto it = report.results.begin(); it != report.results.end(); ++it) {
+    const model::Result& r = *it;
     const std::size_t s = r.source < n_sources ? r.source : n_sources;
+    if (runs.empty() || runs.back().suite != s) runs.push_back(Run{s, it.position(), 0});
+    ++runs.back().count;
     Suite& suite = suites[s];
     ++suite.tests;
     suite.time_ms += r.time_ms;
@@ -264,17 +276,9 @@ void write_junit(const model::Report& report, std::ostream& out) {
                r.outcome == model::Outcome::inconclusive) {
       ++suite.skipped;
     }
-    ++begin[s + 1];
   }
-  for (std::size_t s = 1; s < begin.size(); ++s) begin[s] += begin[s - 1];
-  std::vector<std::uint32_t> order(report.results.size());
-  {
-    std::vector<std::size_t> next(begin.begin(), begin.end() - 1);
-    for (std::size_t i = 0; i < report.results.size(); ++i) {
-      const std::uint32_t src = report.results[i].source;
-      order[next[src < n_sources ? src : n_sources]++] = static_cast<std::uint32_t>(i);
-    }
-  }
+  std::stable_sort(runs.begin(), runs.end(),
+                   [](const Run& a, const Run& b) { return a.suite < b.suite; });
   // A source that failed to load is one failing testcase of its own.
   // A known one (--baseline) is skipped.
   const model::BaselineInfo& baseline = report.baseline;
@@ -339,9 +343,15 @@ void write_junit(const model::Report& report, std::ostream& out) {
       }
       out << "    </testcase>\n";
     }
-    for (std::size_t k = begin[s]; k < begin[s + 1]; ++k) {
-      if (!out) return;
-      write_testcase(out, report, report.results[order[k]], classname, strict);
+    for (auto run =
+             std::lower_bound(runs.begin(), runs.end(), s,
+                              [](const Run&r, std::size_t suite) { return r.suite < suite; });
+         run != runs.end() && run->suite == s; ++run) {
+      auto it = report.results.at(run->at);
+      for (std::uint64_t k = 0; k < run->count; ++k, ++it) {
+        if (!out) return;
+        write_testcase(out, report, *it, classname, strict);
+      }
     }
     if (src) write_source_warnings(out, report, *src, strict);
     out << "  </testsuite>\n";

@@ -51,7 +51,7 @@ TEST_CASE("issue identities ignore the line and tell repeats apart", "[report]")
   model::Report report = test::sample_report();
   report.sources[1].warnings.push_back(report.sources[1].warnings[0]);
   const std::vector<report::Issue> before = issues_of(report);
-  for (model::Result& r : report.results) r.line += 7;
+  for (model::Result& r : report.results.memory()) r.line += 7;
   for (model::Finding& f : report.sources[1].warnings) f.line += 7;
   const std::vector<report::Issue> after = issues_of(report);
   REQUIRE(before.size() == after.size());

@@ -155,7 +155,7 @@ TEST_CASE("sarif levels count what --strict fails", "[report]") {
 TEST_CASE("sarif fingerprints follow the URL, not the line, and tell results apart", "[report]") {
   model::Report report = test::sample_report();
   const json before = to_sarif(report);
-  for (model::Result& r : report.results) r.line += 40;
+  for (model::Result& r : report.results.memory()) r.line += 40;
   report.sources[1].warnings[0].line += 40;
   const json after = to_sarif(report);
   std::set<std::string> seen;

@@ -159,7 +159,7 @@ TEST_CASE("summary hints at --ca-file and --insecure when a certificate was not 
           "[report]") {
   model::Report report = test::sample_report();
   CHECK_FALSE(has(summary(report), "--ca-file"));
-  for (model::Result& r : report.results) {
+  for (model::Result& r : report.results.memory()) {
     if (r.outcome != model::Outcome::failed) continue;
     r.details().error_kind = model::ErrorKind::tls;
     r.details().error = "the TLS certificate of example.com:443 is not trusted";

@@ -66,6 +66,10 @@ using ShardPredicate = std::function<bool(std::string_view normalised_url)>;
 // AcceptObserver sees each accepted URL as listed, in Job::seq order (the routes check).
 using AcceptObserver = std::function<void(std::string_view listed_url)>;
 
+// SeqObserver sees the Job::seq of each accepted URL, in increasing order: the seqs that will
+// produce a Result (ResultLog::expect()).
+using SeqObserver = std::function<void(std::uint64_t seq)>;
+
 struct FrontierOptions {
   std::uint64_t max_urls = 0;  // URLs accepted in all; 0 = no limit
   RewriteFunction rewrite;
@@ -74,6 +78,8 @@ struct FrontierOptions {
   const UrlFilter* filter = nullptr;
   ShardPredicate shard;
   AcceptObserver on_accept;
+  // on_seq is called under the frontier's lock: it must be quick and must not offer.
+  SeqObserver on_seq;
   // trusted, when set, decides Job::origin: whether the user's --header lines go with the
   // request, and whether credentials written into a URL are kept (only for trusted origins).
   // It must outlive the frontier; null = nothing is trusted and no header is sent.

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "siteaudit/model/config_setting.hpp"
 #include "siteaudit/model/finding.hpp"
 #include "siteaudit/model/result.hpp"
+#include "siteaudit/model/result_log.hpp"
 #include "siteaudit/model/shard_info.hpp"
 #include "siteaudit/model/text_arena.hpp"
 
@@ -115,10 +115,10 @@ struct Report {
   // url_text owns the text that results[].url views: the loader stores each listed URL there
   // once, and Job and Result pass the view along. Whoever adds a Result stores its URL here.
   TextArena url_text;
-  // results holds exactly one Result per listed URL, in Job::seq order. A deque, not a vector:
-  // it grows by fixed blocks, where a vector's growth holds its old and its new block at once,
-  // 1.5 to 3 times the results' own size (113 MB for a million 72-byte Results).
-  std::deque<Result> results;
+  // results holds exactly one Result per listed URL, in Job::seq order. A sitemap run streams
+  // them (result_log.hpp): the passing ones live in a temporary file, not in memory; a crawl
+  // and a Report built by hand keep them all in memory, where they may be indexed and changed.
+  ResultLog results;
 };
 
 // summarize() recomputes `summary` from `results` and `sources`.

@@ -1,0 +1,256 @@
+// result_log_test.cpp — ResultLog gives every result once, in seq order, whatever the arrival
+// order, the gaps and the spill; what it writes to its file reads back field for field.
+#include "siteaudit/model/result_log.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <numeric>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "siteaudit/model/text_arena.hpp"
+
+using siteaudit::model::CheckMethod;
+using siteaudit::model::Discovery;
+using siteaudit::model::ErrorKind;
+using siteaudit::model::Finding;
+using siteaudit::model::FindingCode;
+using siteaudit::model::Outcome;
+using siteaudit::model::RedirectHop;
+using siteaudit::model::Result;
+using siteaudit::model::ResultLog;
+using siteaudit::model::ResultLogOptions;
+using siteaudit::model::TextArena;
+
+namespace {
+
+// make() is result `seq` with a varied shape: plain, with a detail, failed, with a finding,
+// skipped, cached.
+Result make(std::uint64_t seq, TextArena& text) {
+  Result r;
+  r.seq = seq;
+  r.url = text.store("https://example.com/page/" + std::to_string(seq));
+  r.source = static_cast<std::uint32_t>(seq % 3);
+  r.line = static_cast<std::uint32_t>(seq * 4 + 2);
+  r.time_ms = static_cast<std::uint32_t>(seq % 997);
+  r.status = 200;
+  r.method = CheckMethod::head;
+  r.attempts = 1;
+  switch (seq % 7) {
+    case 1:
+      r.details().lastmod = "2024-03-0" + std::to_string(seq % 9);
+      r.details().redirects.push_back(
+          RedirectHop{.url = std::string(r.url), .status = 301, .location = "/x", .time_ms = 3});
+      r.details().final_url = "https://example.com/x";
+      r.details().content_type = "text/html";
+      r.details().fell_back_to_get = true;
+      r.details().bytes = seq * 11;
+      r.method = CheckMethod::get;
+      break;
+    case 2:
+      r.outcome = Outcome::failed;
+      r.status = 404;
+      r.details().error = "404 Not Found";
+      r.details().error_kind = ErrorKind::status;
+      break;
+    case 3:
+      r.details().findings.push_back(Finding{.code = FindingCode::slow,
+                                             .message = "slow",
+                                             .where = "",
+                                             .line = 0,
+                                             .severity = siteaudit::model::Severity::warning});
+      break;
+    case 4:
+      r.outcome = Outcome::skipped;
+      r.status = 0;
+      r.method = CheckMethod::none;
+      r.details().error = "excluded by --exclude";
+      r.details().error_kind = ErrorKind::excluded;
+      break;
+    case 5:
+      r.cached = true;
+      r.found = Discovery::input;
+      r.status = 203;
+      break;
+    default:
+      break;
+  }
+  return r;
+}
+
+// same() compares every field the log keeps.
+void same(const Result& got, const Result& want) {
+  CHECK(got.seq == want.seq);
+  CHECK(got.url == want.url);
+  CHECK(got.source == want.source);
+  CHECK(got.line == want.line);
+  CHECK(got.time_ms == want.time_ms);
+  CHECK(got.status == want.status);
+  CHECK(got.outcome == want.outcome);
+  CHECK(got.method == want.method);
+  CHECK(got.found == want.found);
+  CHECK(got.cached == want.cached);
+  CHECK(got.attempts == want.attempts);
+  REQUIRE((got.detail == nullptr) == (want.detail == nullptr));
+  if (got.detail == nullptr) return;
+  const auto& g = *got.detail;
+  const auto& w = *want.detail;
+  CHECK(g.check_url == w.check_url);
+  CHECK(g.final_url == w.final_url);
+  CHECK(g.error == w.error);
+  CHECK(g.error_kind == w.error_kind);
+  CHECK(g.content_type == w.content_type);
+  CHECK(g.lastmod == w.lastmod);
+  REQUIRE(g.redirects.size() == w.redirects.size());
+  for (std::size_t i = 0; i < g.redirects.size(); ++i) {
+    CHECK(g.redirects[i].url == w.redirects[i].url);
+    CHECK(g.redirects[i].status == w.redirects[i].status);
+    CHECK(g.redirects[i].location == w.redirects[i].location);
+  }
+  CHECK(g.findings.size() == w.findings.size());
+  CHECK(g.fell_back_to_get == w.fell_back_to_get);
+  CHECK(g.bytes == w.bytes);
+}
+
+// check_pass() reads the log once and compares it with `want` (in seq order).
+void check_pass(const ResultLog& log, TextArena& text, const std::vector<std::uint64_t>& want) {
+  std::vector<std::uint64_t> seen;
+  for (const Result& r : log) {
+    seen.push_back(r.seq);
+    if (seen.size() <= want.size()) same(r, make(r.seq, text));
+  }
+  CHECK(seen == want);
+  CHECK(log.size() == want.size());
+}
+
+std::vector<std::uint64_t> shuffled(std::vector<std::uint64_t> seqs, std::uint32_t seed) {
+  std::mt19937 random(seed);
+  std::shuffle(seqs.begin(), seqs.end(), random);
+  return seqs;
+}
+
+}  // namespace
+
+TEST_CASE("ResultLog: out-of-order pushes come out in seq order, passing ones spilled",
+          "[model][result_log]") {
+  const std::size_t cap = GENERATE(std::size_t{4096}, std::size_t{1}, std::size_t{0});
+  TextArena text;
+  ResultLog log;
+  REQUIRE(log.stream(ResultLogOptions{.pending_cap = cap}).empty());
+  std::vector<std::uint64_t> seqs(3000);
+  std::iota(seqs.begin(), seqs.end(), 0);
+  for (std::uint64_t s : seqs) log.expect(s);
+  for (std::uint64_t s : shuffled(seqs, 7)) log.push_back(make(s, text));
+  log.finish();
+  check_pass(log, text, seqs);
+  check_pass(log, text, seqs);  // a second pass reads the same
+  // Failed results and those with findings stay in memory; the others are in the file.
+  const auto kept = std::count_if(seqs.begin(), seqs.end(),
+                                  [](std::uint64_t s) { return s % 7 == 2 || s % 7 == 3; });
+  CHECK(log.spilled() == seqs.size() - static_cast<std::size_t>(kept));
+  CHECK_FALSE(log.in_memory());
+}
+
+TEST_CASE("ResultLog: seqs that produce no result (a shard, --max-urls) hold nothing back",
+          "[model][result_log]") {
+  const std::size_t cap = GENERATE(std::size_t{4096}, std::size_t{2});
+  TextArena text;
+  ResultLog log;
+  REQUIRE(log.stream(ResultLogOptions{.pending_cap = cap}).empty());
+  std::vector<std::uint64_t> mine;
+  for (std::uint64_t s = 0; s < 2000; ++s) {
+    if (s % 3 == 1 || s % 5 == 0) mine.push_back(s);
+  }
+  for (std::uint64_t s : mine) log.expect(s);
+  // In order: each is released as it arrives, none waits for the seqs between them.
+  for (std::uint64_t s : mine) log.push_back(make(s, text));
+  CHECK(log.size() == mine.size());
+  log.finish();
+  check_pass(log, text, mine);
+}
+
+TEST_CASE("ResultLog: released as soon as the expected seq arrives", "[model][result_log]") {
+  TextArena text;
+  ResultLog log;
+  REQUIRE(log.stream(ResultLogOptions{.pending_cap = 1}).empty());
+  for (std::uint64_t s : {2, 4, 6, 8}) log.expect(s);
+  log.push_back(make(6, text));
+  log.push_back(make(8, text));  // over the cap: parked in the file
+  log.push_back(make(4, text));
+  CHECK(log.size() == 0);  // all wait for 2
+  log.push_back(make(2, text));
+  CHECK(log.size() == 4);
+  log.finish();
+  check_pass(log, text, {2, 4, 6, 8});
+}
+
+TEST_CASE("ResultLog: without expect(), finish() releases everything in seq order",
+          "[model][result_log]") {
+  const std::size_t cap = GENERATE(std::size_t{4096}, std::size_t{3});
+  TextArena text;
+  ResultLog log;
+  REQUIRE(log.stream(ResultLogOptions{.pending_cap = cap}).empty());
+  std::vector<std::uint64_t> seqs;
+  for (std::uint64_t s = 10; s < 800; s += 3) seqs.push_back(s);
+  for (std::uint64_t s : shuffled(seqs, 3)) log.push_back(make(s, text));
+  log.finish();
+  check_pass(log, text, seqs);
+}
+
+TEST_CASE("ResultLog: a dense log counts and drops a seq pushed twice", "[model][result_log]") {
+  const std::size_t cap = GENERATE(std::size_t{4096}, std::size_t{1});
+  TextArena text;
+  ResultLog log;
+  REQUIRE(log.stream(ResultLogOptions{.pending_cap = cap, .dense = true}).empty());
+  // Two "parts": the even seqs, then the odd ones and seq 6 again.
+  for (std::uint64_t s = 0; s < 100; s += 2) log.push_back(make(s, text));
+  for (std::uint64_t s = 1; s < 100; s += 2) log.push_back(make(s, text));
+  log.push_back(make(6, text));
+  log.finish();
+  std::vector<std::uint64_t> all(100);
+  std::iota(all.begin(), all.end(), 0);
+  check_pass(log, text, all);
+  CHECK(log.duplicate_seq() == 1);
+  REQUIRE(log.first_duplicate() != nullptr);
+  CHECK(log.first_duplicate()->url == "https://example.com/page/6");
+}
+
+TEST_CASE("ResultLog: positions start later passes where an earlier one stood",
+          "[model][result_log]") {
+  TextArena text;
+  ResultLog log;
+  REQUIRE(log.stream(ResultLogOptions{}).empty());
+  for (std::uint64_t s = 0; s < 500; ++s) log.expect(s);
+  for (std::uint64_t s = 0; s < 500; ++s) log.push_back(make(s, text));
+  log.finish();
+  std::vector<ResultLog::Position> at;
+  for (auto it = log.begin(); it != log.end(); ++it) {
+    if (it->seq % 100 == 37) at.push_back(it.position());
+  }
+  REQUIRE(at.size() == 5);
+  for (std::size_t k = 0; k < at.size(); ++k) {
+    auto it = log.at(at[k]);
+    REQUIRE(it != log.end());
+    CHECK(it->seq == k * 100 + 37);
+    ++it;
+    CHECK(it->seq == k * 100 + 38);
+  }
+}
+
+TEST_CASE("ResultLog: in memory it keeps the order it was given and allows changes",
+          "[model][result_log]") {
+  TextArena text;
+  ResultLog log;
+  for (std::uint64_t s : {5, 3, 9}) log.push_back(make(s, text));
+  CHECK(log.in_memory());
+  CHECK(log.size() == 3);
+  log[1].line = 77;
+  std::vector<std::uint64_t> seen;
+  for (const Result& r : log) seen.push_back(r.seq);
+  CHECK(seen == std::vector<std::uint64_t>{5, 3, 9});
+  CHECK(log.memory()[1].line == 77);
+  CHECK(ResultLog().begin() == ResultLog().end());
+}

@@ -91,7 +91,6 @@ std::string read_part(const std::string& file, model::Report& merged,
   if (!in) return fmt::format("{}: cannot read: {}", file, std::strerror(errno));
   part.file = file;
   std::string error = report::read_json(in, part.header, [&](model::Result&& r) {
-    r.url = merged.url_text.store(r.url);
     merged.results.push_back(std::move(r));
     ++part.results;
   });
@@ -142,11 +141,9 @@ std::string check_coverage(const std::vector<Part>& parts, const model::Report& 
     return fmt::format("part {} of {} is missing: give the report of every part (got {})",
                        fmt::join(missing, ", "), shard.parts, fmt::join(given, ", "));
   }
-  for (std::size_t i = 1; i < merged.results.size(); ++i) {
-    if (merged.results[i].seq == merged.results[i - 1].seq) {
-      return fmt::format("{}: {} is in two parts (seq {}); the parts overlap", parts.front().file,
-                         merged.results[i].url, merged.results[i].seq);
-    }
+  if (const model::Result* twice = merged.results.first_duplicate(); twice != nullptr) {
+    return fmt::format("{}: {} is in two parts (seq {}); the parts overlap", parts.front().file,
+                       twice->url, twice->seq);
   }
   if (merged.results.size() != shard.input_urls) {
     return fmt::format("{}: the parts hold {} results for the input's {} URLs", parts.front().file,
@@ -198,14 +195,18 @@ bool strict(const model::Report& report) {
 // merge_parts() reads every file into `merged`, with its exit code; it returns "" or why the
 // files cannot be merged.
 std::string merge_parts(const std::vector<std::string>& files, model::Report& merged) {
+  // The parts' results stream into one log that releases every seq from 0 in order, so that
+  // a merge of 1,000,000 results holds the failures, not every result.
+  std::string unstreamable =
+      merged.results.stream(model::ResultLogOptions{.dense = true, .copy_urls = true});
+  if (!unstreamable.empty()) return unstreamable;
   std::vector<Part> parts;
   for (const std::string& file : files) {
     Part part;
     if (std::string error = read_part(file, merged, parts, part); !error.empty()) return error;
     parts.push_back(std::move(part));
   }
-  std::sort(merged.results.memory().begin(), merged.results.memory().end(),
-            [](const model::Result& a, const model::Result& b) { return a.seq < b.seq; });
+  merged.results.finish();
   if (std::string error = check_coverage(parts, merged); !error.empty()) return error;
 
   const model::Report& first = parts.front().header;

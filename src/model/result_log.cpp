@@ -195,8 +195,17 @@ struct Parked {
   std::uint64_t offset;
 };
 
-// Heaps of Results and Parked entries ordered so that the lowest seq is at the front.
-constexpr auto kLaterResult = [](const Result& a, const Result& b) { return a.seq > b.seq; };
+// Pending is a result waiting in memory; with copy_urls, url holds its text (the Result's
+// view is pointed at it again when it leaves the heap, since moves may move the characters).
+struct Pending {
+  Result result;
+  std::string url;
+};
+
+// Heaps of Pending and Parked entries ordered so that the lowest seq is at the front.
+constexpr auto kLaterResult = [](const Pending& a, const Pending& b) {
+  return a.result.seq > b.result.seq;
+};
 constexpr auto kLaterParked = [](const Parked& a, const Parked& b) { return a.seq > b.seq; };
 
 }  // namespace
@@ -257,6 +266,15 @@ class ResultLog::Spill {
     return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
   }
 
+  // pop_pending() takes the lowest seq waiting in memory.
+  Pending pop_pending() {
+    std::pop_heap(pending_.begin(), pending_.end(), kLaterResult);
+    Pending next = std::move(pending_.back());
+    pending_.pop_back();
+    if (options_.copy_urls) next.result.url = next.url;
+    return next;
+  }
+
   // next() is the seq to release next, or false when it is not known yet.
   bool next(std::uint64_t& seq) {
     if (options_.dense) {
@@ -293,8 +311,8 @@ class ResultLog::Spill {
   std::uint64_t end_ = 0;  // bytes written to the file; buffer_ follows them
   std::string buffer_;
   std::string scratch_;
-  std::vector<Result> pending_;  // a heap: waiting in memory
-  std::vector<Parked> parked_;   // a heap: waiting in the file
+  std::vector<Pending> pending_;  // a heap: waiting in memory
+  std::vector<Parked> parked_;    // a heap: waiting in the file
   std::size_t pending_spillable_ = 0;
   std::uint64_t dense_next_ = 0;
   bool released_any_ = false;
@@ -446,18 +464,18 @@ void ResultLog::push_back(Result&& result) {
     return;
   } else {
     if (spillable(result)) ++s.pending_spillable_;
-    s.pending_.push_back(std::move(result));
+    Pending& waiting = s.pending_.emplace_back();
+    if (s.options_.copy_urls) waiting.url.assign(result.url);
+    waiting.result = std::move(result);
     std::push_heap(s.pending_.begin(), s.pending_.end(), kLaterResult);
     return;
   }
   // The released seq may let the ones waiting behind it go.
   while (s.next(want)) {
-    if (!s.pending_.empty() && s.pending_.front().seq == want) {
-      std::pop_heap(s.pending_.begin(), s.pending_.end(), kLaterResult);
-      Result next = std::move(s.pending_.back());
-      s.pending_.pop_back();
-      if (spillable(next)) --s.pending_spillable_;
-      release(std::move(next));
+    if (!s.pending_.empty() && s.pending_.front().result.seq == want) {
+      Pending next = s.pop_pending();
+      if (spillable(next.result)) --s.pending_spillable_;
+      release(std::move(next.result));
     } else if (!s.parked_.empty() && s.parked_.front().seq == want) {
       std::pop_heap(s.parked_.begin(), s.parked_.end(), kLaterParked);
       const std::uint64_t offset = s.parked_.back().offset;
@@ -480,6 +498,7 @@ void ResultLog::release(Result&& result) {
   s.released_any_ = true;
   s.last_released_ = result.seq;
   if (!spillable(result)) {
+    if (s.options_.copy_urls) result.url = kept_text_.store(result.url);
     kept_.push_back(std::move(result));
     return;
   }
@@ -496,12 +515,12 @@ void ResultLog::finish() {
   if (s.finished_) return;
   // What still waits is released in seq order: both heaps give their lowest seq first.
   while (!s.pending_.empty() || !s.parked_.empty()) {
-    const bool from_memory = s.parked_.empty() || (!s.pending_.empty() &&
-                                                   s.pending_.front().seq < s.parked_.front().seq);
+    const bool from_memory =
+        s.parked_.empty() ||
+        (!s.pending_.empty() && s.pending_.front().result.seq < s.parked_.front().seq);
     if (from_memory) {
-      std::pop_heap(s.pending_.begin(), s.pending_.end(), kLaterResult);
-      Result next = std::move(s.pending_.back());
-      s.pending_.pop_back();
+      Pending waiting = s.pop_pending();
+      Result& next = waiting.result;
       if (s.options_.dense && s.released_any_ && next.seq <= s.last_released_) {
         if (s.duplicates_++ == 0) {
           s.first_duplicate_url_.assign(next.url);

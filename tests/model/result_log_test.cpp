@@ -254,3 +254,24 @@ TEST_CASE("ResultLog: in memory it keeps the order it was given and allows chang
   CHECK(log.memory()[1].line == 77);
   CHECK(ResultLog().begin() == ResultLog().end());
 }
+
+TEST_CASE("ResultLog: with copy_urls a pushed URL need only live during the push",
+          "[model][result_log]") {
+  const std::size_t cap = GENERATE(std::size_t{4096}, std::size_t{2});
+  TextArena text;
+  ResultLog log;
+  REQUIRE(
+      log.stream(ResultLogOptions{.pending_cap = cap, .dense = true, .copy_urls = true}).empty());
+  std::vector<std::uint64_t> seqs(400);
+  std::iota(seqs.begin(), seqs.end(), 0);
+  std::string transient;  // reused for every push, as the JSON reader's buffer is
+  for (std::uint64_t s : shuffled(seqs, 11)) {
+    Result r = make(s, text);
+    transient.assign(r.url);
+    r.url = transient;
+    log.push_back(std::move(r));
+    transient.assign(transient.size(), '#');
+  }
+  log.finish();
+  check_pass(log, text, seqs);
+}

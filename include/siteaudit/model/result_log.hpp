@@ -47,6 +47,7 @@
 #include <string>
 
 #include "siteaudit/model/result.hpp"
+#include "siteaudit/model/text_arena.hpp"
 
 namespace siteaudit::model {
 
@@ -59,6 +60,9 @@ struct ResultLogOptions {
   // dense says that every seq from 0 on produces one result (a merge): no expect() needed,
   // and a seq pushed twice is a duplicate, counted and dropped (duplicate_seq()).
   bool dense = false;
+  // copy_urls says that a pushed Result's url is valid only during push_back() (a report read
+  // back one result at a time): the log copies the text of each result it holds in memory.
+  bool copy_urls = false;
 };
 
 class ResultLog {
@@ -148,6 +152,7 @@ class ResultLog {
   void release(Result&& result);
 
   std::deque<Result> kept_;  // in seq order once streamed (released results only)
+  TextArena kept_text_;      // the kept results' URLs, with copy_urls
   std::uint64_t spilled_ = 0;
   std::unique_ptr<Spill> spill_;
 };

@@ -45,6 +45,7 @@ Result make(std::uint64_t seq, TextArena& text) {
       r.details().redirects.push_back(
           RedirectHop{.url = std::string(r.url), .status = 301, .location = "/x", .time_ms = 3});
       r.details().final_url = "https://example.com/x";
+      r.details().check_url = "https://preview.example.com/page";  // --rewrite
       r.details().content_type = "text/html";
       r.details().fell_back_to_get = true;
       r.details().bytes = seq * 11;
@@ -69,6 +70,7 @@ Result make(std::uint64_t seq, TextArena& text) {
       r.method = CheckMethod::none;
       r.details().error = "excluded by --exclude";
       r.details().error_kind = ErrorKind::excluded;
+      r.details().check_url = std::string(r.url);  // stored once in the record
       break;
     case 5:
       r.cached = true;

@@ -5,6 +5,14 @@
 
 namespace siteaudit::audit {
 
+namespace {
+
+// The frontier's lock is taken once per this many results to free the URL text released:
+// about a 64 KiB block of it.
+constexpr std::uint64_t kReleaseEvery = 2048;
+
+}  // namespace
+
 Collector::Collector(Report& report, Frontier& frontier, ProgressFunction on_progress,
                      std::chrono::steady_clock::time_point started)
     : report_(report),
@@ -21,6 +29,10 @@ void Collector::run(rt::Receiver<Result> results) {
     report_.results.push_back(std::move(result));
     // After the Result is stored: once the frontier sees nothing in flight it may end the run.
     frontier_.collected();
+    // A streamed log has written or copied what it released: the URLs' text can go.
+    if (done % kReleaseEvery == 0 && report_.results.streamed()) {
+      frontier_.release_text(report_.results);
+    }
     if (on_progress_) sample_progress(done, failed);
   }
 }

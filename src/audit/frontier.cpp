@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <mutex>
+#include <optional>
 #include <utility>
 
 #include "siteaudit/audit/link_graph.hpp"
@@ -147,10 +148,19 @@ OfferStatus Frontier::offer(Offer&& offer) {
   return status;
 }
 
+void Frontier::release_text(const model::ResultLog& results) {
+  // Under the lock, so that no offer is accepted in between: every seq below the first one the
+  // log still waits for has its result released, and when it waits for none, every seq
+  // numbered so far has.
+  std::lock_guard lock(mutex_);
+  const std::optional<std::uint64_t> waiting = results.first_expected();
+  (void)text_.release_below(waiting ? *waiting : numbered_.load(std::memory_order_relaxed));
+}
+
 Job Frontier::make_job(Offer& offer, std::string_view identity, std::string* owner,
                        std::uint64_t seq) {
   Job job;
-  job.url = text_.store(offer.loc);
+  job.url = text_.store(offer.loc, seq);
   // check_url stays empty when it is the listed text: dispatch() fills it in, so a queued
   // URL costs its text once, not twice.
   std::string check_url = options_.rewrite   ? options_.rewrite(identity)

@@ -498,7 +498,7 @@ void ResultLog::release(Result&& result) {
   s.released_any_ = true;
   s.last_released_ = result.seq;
   if (!spillable(result)) {
-    if (s.options_.copy_urls) result.url = kept_text_.store(result.url);
+    result.url = kept_text_.store(result.url);
     kept_.push_back(std::move(result));
     return;
   }
@@ -555,6 +555,13 @@ void ResultLog::finish() {
   s.parked_.shrink_to_fit();
   s.flush();
   s.finished_ = true;
+}
+
+std::optional<std::uint64_t> ResultLog::first_expected() const {
+  if (spill_ == nullptr || spill_->options_.dense) return std::nullopt;
+  std::lock_guard lock(spill_->expected_mutex_);
+  if (spill_->expected_.empty()) return std::nullopt;
+  return spill_->expected_.front().first;
 }
 
 std::uint64_t ResultLog::duplicate_seq() const noexcept {

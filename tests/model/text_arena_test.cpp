@@ -53,3 +53,29 @@ TEST_CASE("TextArena packs short strings together", "[audit]") {
   // Within a block of the characters themselves: no per-string header or heap block.
   CHECK(arena.bytes() <= chars + 64 * 1024);
 }
+
+TEST_CASE("TextArena gives back the blocks whose tags are all below a mark", "[audit]") {
+  TextArena arena;
+  std::vector<std::pair<std::string, std::string_view>> stored;
+  for (std::uint64_t seq = 0; seq < 20'000; ++seq) {
+    std::string url = "https://example.com/page/" + std::to_string(seq);
+    if (seq % 5000 == 9) url += std::string(20'000, 'p');  // a block of its own
+    stored.emplace_back(url, arena.store(url, seq));
+  }
+  const std::string_view untagged = arena.store("kept for the arena's life");
+  const std::size_t before = arena.bytes();
+  const std::size_t freed = arena.release_below(10'000);
+  CHECK(freed > 0);
+  CHECK(arena.bytes() == before - freed);
+  // What is at or above the mark, and untagged text, is still there.
+  for (std::uint64_t seq = 10'000; seq < stored.size(); ++seq) {
+    REQUIRE(stored[seq].second == stored[seq].first);
+  }
+  CHECK(untagged == "kept for the arena's life");
+  // About half the text went; the block being filled stays whatever its tags.
+  CHECK(freed >= before / 3);
+  CHECK(arena.release_below(10'000) == 0);
+  CHECK(arena.release_below(~std::uint64_t{0}) > 0);
+  CHECK(untagged == "kept for the arena's life");
+  CHECK(arena.store("after", 30'000) == "after");
+}

@@ -203,6 +203,12 @@ class Frontier {
   // producing() is true while a registered producer may still offer URLs.
   bool producing() const noexcept { return producers_.load(std::memory_order_relaxed) > 0; }
 
+  // release_text() frees the arena's blocks whose URLs all have their results released by
+  // `results` (a streamed ResultLog that the frontier tells of each seq through on_seq, and
+  // that keeps no view of the frontier's text): a sitemap run's URL text then grows with the
+  // results not yet released, not with the run. Called by the collector, never by a worker.
+  void release_text(const model::ResultLog& results);
+
   // take_text() moves out the arena that every Job::url views (for the Report).
   TextArena take_text() { return std::move(text_); }
 

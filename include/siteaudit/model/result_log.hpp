@@ -44,6 +44,7 @@
 #include <deque>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "siteaudit/model/result.hpp"
@@ -62,6 +63,9 @@ struct ResultLogOptions {
   bool dense = false;
   // copy_urls says that a pushed Result's url is valid only during push_back() (a report read
   // back one result at a time): the log copies the text of each result it holds in memory.
+  // Without it, a pushed url must stay valid until its result is released; the log copies
+  // the text of the results it keeps once released, so that the pusher may free its text
+  // then (Frontier::release_text()).
   bool copy_urls = false;
 };
 
@@ -120,6 +124,10 @@ class ResultLog {
   // expect() says that `seq` will produce a result. Calls come in increasing seq order.
   void expect(std::uint64_t seq);
 
+  // first_expected() is the lowest seq given to expect() whose result is not released yet,
+  // or nothing when every expected seq was released. Any thread, like expect().
+  std::optional<std::uint64_t> first_expected() const;
+
   // finish() releases every result still waiting, in seq order, and completes the file.
   // Iterating a streamed log needs it; in memory it does nothing.
   void finish();
@@ -152,7 +160,7 @@ class ResultLog {
   void release(Result&& result);
 
   std::deque<Result> kept_;  // in seq order once streamed (released results only)
-  TextArena kept_text_;      // the kept results' URLs, with copy_urls
+  TextArena kept_text_;      // the kept results' URLs (the pushers' text may be freed)
   std::uint64_t spilled_ = 0;
   std::unique_ptr<Spill> spill_;
 };

@@ -128,6 +128,13 @@ void check_pass(const ResultLog& log, TextArena& text, const std::vector<std::ui
   CHECK(log.size() == want.size());
 }
 
+// streamed() is a log in its streamed mode.
+ResultLog streamed(ResultLogOptions options) {
+  ResultLog log;
+  REQUIRE(log.stream(std::move(options)).empty());
+  return log;
+}
+
 std::vector<std::uint64_t> shuffled(std::vector<std::uint64_t> seqs, std::uint32_t seed) {
   std::mt19937 random(seed);
   std::shuffle(seqs.begin(), seqs.end(), random);
@@ -140,8 +147,7 @@ TEST_CASE("ResultLog: out-of-order pushes come out in seq order, passing ones sp
           "[model][result_log]") {
   const std::size_t cap = GENERATE(std::size_t{4096}, std::size_t{1}, std::size_t{0});
   TextArena text;
-  ResultLog log;
-  REQUIRE(log.stream(ResultLogOptions{.pending_cap = cap}).empty());
+  ResultLog log = streamed(ResultLogOptions{.pending_cap = cap});
   std::vector<std::uint64_t> seqs(3000);
   std::iota(seqs.begin(), seqs.end(), 0);
   for (std::uint64_t s : seqs) log.expect(s);
@@ -160,8 +166,7 @@ TEST_CASE("ResultLog: seqs that produce no result (a shard, --max-urls) hold not
           "[model][result_log]") {
   const std::size_t cap = GENERATE(std::size_t{4096}, std::size_t{2});
   TextArena text;
-  ResultLog log;
-  REQUIRE(log.stream(ResultLogOptions{.pending_cap = cap}).empty());
+  ResultLog log = streamed(ResultLogOptions{.pending_cap = cap});
   std::vector<std::uint64_t> mine;
   for (std::uint64_t s = 0; s < 2000; ++s) {
     if (s % 3 == 1 || s % 5 == 0) mine.push_back(s);
@@ -176,8 +181,7 @@ TEST_CASE("ResultLog: seqs that produce no result (a shard, --max-urls) hold not
 
 TEST_CASE("ResultLog: released as soon as the expected seq arrives", "[model][result_log]") {
   TextArena text;
-  ResultLog log;
-  REQUIRE(log.stream(ResultLogOptions{.pending_cap = 1}).empty());
+  ResultLog log = streamed(ResultLogOptions{.pending_cap = 1});
   for (std::uint64_t s : {2, 4, 6, 8}) log.expect(s);
   log.push_back(make(6, text));
   log.push_back(make(8, text));  // over the cap: parked in the file
@@ -193,8 +197,7 @@ TEST_CASE("ResultLog: without expect(), finish() releases everything in seq orde
           "[model][result_log]") {
   const std::size_t cap = GENERATE(std::size_t{4096}, std::size_t{3});
   TextArena text;
-  ResultLog log;
-  REQUIRE(log.stream(ResultLogOptions{.pending_cap = cap}).empty());
+  ResultLog log = streamed(ResultLogOptions{.pending_cap = cap});
   std::vector<std::uint64_t> seqs;
   for (std::uint64_t s = 10; s < 800; s += 3) seqs.push_back(s);
   for (std::uint64_t s : shuffled(seqs, 3)) log.push_back(make(s, text));
@@ -205,8 +208,7 @@ TEST_CASE("ResultLog: without expect(), finish() releases everything in seq orde
 TEST_CASE("ResultLog: a dense log counts and drops a seq pushed twice", "[model][result_log]") {
   const std::size_t cap = GENERATE(std::size_t{4096}, std::size_t{1});
   TextArena text;
-  ResultLog log;
-  REQUIRE(log.stream(ResultLogOptions{.pending_cap = cap, .dense = true}).empty());
+  ResultLog log = streamed(ResultLogOptions{.pending_cap = cap, .dense = true});
   // Two "parts": the even seqs, then the odd ones and seq 6 again.
   for (std::uint64_t s = 0; s < 100; s += 2) log.push_back(make(s, text));
   for (std::uint64_t s = 1; s < 100; s += 2) log.push_back(make(s, text));
@@ -223,8 +225,7 @@ TEST_CASE("ResultLog: a dense log counts and drops a seq pushed twice", "[model]
 TEST_CASE("ResultLog: positions start later passes where an earlier one stood",
           "[model][result_log]") {
   TextArena text;
-  ResultLog log;
-  REQUIRE(log.stream(ResultLogOptions{}).empty());
+  ResultLog log = streamed(ResultLogOptions{});
   for (std::uint64_t s = 0; s < 500; ++s) log.expect(s);
   for (std::uint64_t s = 0; s < 500; ++s) log.push_back(make(s, text));
   log.finish();

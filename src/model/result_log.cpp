@@ -266,6 +266,30 @@ class ResultLog::Spill {
     return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
   }
 
+  // note_duplicate() counts a result whose seq was released already, keeping the first.
+  void note_duplicate(Result&& result) {
+    if (duplicates_++ != 0) return;
+    first_duplicate_url_.assign(result.url);
+    result.url = first_duplicate_url_;
+    first_duplicate_ = std::make_unique<Result>(std::move(result));
+  }
+
+  // pop_parked() takes the lowest seq waiting in the file.
+  Parked pop_parked() {
+    std::pop_heap(parked_.begin(), parked_.end(), kLaterParked);
+    const Parked parked = parked_.back();
+    parked_.pop_back();
+    return parked;
+  }
+
+  // release_parked() appends a parked record again, as released: its turn has come.
+  void release_parked(const Parked& parked) {
+    const std::string copy(payload_at(parked.offset, scratch_));
+    (void)append(kReleased, copy);
+    released_any_ = true;
+    last_released_ = parked.seq;
+  }
+
   // pop_pending() takes the lowest seq waiting in memory.
   Pending pop_pending() {
     std::pop_heap(pending_.begin(), pending_.end(), kLaterResult);
@@ -444,12 +468,7 @@ void ResultLog::push_back(Result&& result) {
   std::uint64_t want = 0;
   const bool known = s.next(want);
   if (s.options_.dense && result.seq < want) {
-    // Released already: the same seq twice (a merge of overlapping parts).
-    if (s.duplicates_++ == 0) {
-      s.first_duplicate_url_.assign(result.url);
-      result.url = s.first_duplicate_url_;
-      s.first_duplicate_ = std::make_unique<Result>(std::move(result));
-    }
+    s.note_duplicate(std::move(result));  // released already: overlapping parts of a merge
     return;
   }
   if (known && result.seq == want) {
@@ -477,14 +496,8 @@ void ResultLog::push_back(Result&& result) {
       if (spillable(next.result)) --s.pending_spillable_;
       release(std::move(next.result));
     } else if (!s.parked_.empty() && s.parked_.front().seq == want) {
-      std::pop_heap(s.parked_.begin(), s.parked_.end(), kLaterParked);
-      const std::uint64_t offset = s.parked_.back().offset;
-      s.parked_.pop_back();
-      std::string copy(s.payload_at(offset, s.scratch_));
-      (void)s.append(kReleased, copy);
+      s.release_parked(s.pop_parked());
       ++spilled_;
-      s.released_any_ = true;
-      s.last_released_ = want;
     } else {
       break;
     }
@@ -522,32 +535,22 @@ void ResultLog::finish() {
       Pending waiting = s.pop_pending();
       Result& next = waiting.result;
       if (s.options_.dense && s.released_any_ && next.seq <= s.last_released_) {
-        if (s.duplicates_++ == 0) {
-          s.first_duplicate_url_.assign(next.url);
-          next.url = s.first_duplicate_url_;
-          s.first_duplicate_ = std::make_unique<Result>(std::move(next));
-        }
+        s.note_duplicate(std::move(next));
         continue;
       }
       release(std::move(next));
     } else {
-      std::pop_heap(s.parked_.begin(), s.parked_.end(), kLaterParked);
-      const Parked parked = s.parked_.back();
-      s.parked_.pop_back();
+      const Parked parked = s.pop_parked();
       if (s.released_any_ && parked.seq <= s.last_released_) {
         if (!s.options_.dense) broken("results released out of order");
-        if (s.duplicates_++ == 0) {
-          auto dup = std::make_unique<Result>();
-          decode(s.payload_at(parked.offset, s.scratch_), *dup, s.first_duplicate_url_);
-          s.first_duplicate_ = std::move(dup);
-        }
+        Result twice;
+        std::string url;
+        decode(s.payload_at(parked.offset, s.scratch_), twice, url);
+        s.note_duplicate(std::move(twice));
         continue;
       }
-      std::string copy(s.payload_at(parked.offset, s.scratch_));
-      (void)s.append(kReleased, copy);
+      s.release_parked(parked);
       ++spilled_;
-      s.released_any_ = true;
-      s.last_released_ = parked.seq;
     }
   }
   s.pending_spillable_ = 0;

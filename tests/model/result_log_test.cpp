@@ -278,3 +278,23 @@ TEST_CASE("ResultLog: with copy_urls a pushed URL need only live during the push
   log.finish();
   check_pass(log, text, seqs);
 }
+
+TEST_CASE("ResultLog: a dense log finds a seq twice while both wait, in memory or parked",
+          "[model][result_log]") {
+  const std::size_t cap = GENERATE(std::size_t{4096}, std::size_t{1});
+  TextArena text;
+  ResultLog log = streamed(ResultLogOptions{.pending_cap = cap, .dense = true});
+  for (int round = 0; round < 2; ++round) {
+    for (std::uint64_t s = 9; s >= 1; --s) log.push_back(make(s, text));
+  }
+  log.push_back(make(0, text));
+  log.push_back(make(10, text));
+  log.finish();
+  std::vector<std::uint64_t> all(11);
+  std::iota(all.begin(), all.end(), 0);
+  check_pass(log, text, all);
+  CHECK(log.duplicate_seq() == 9);
+  REQUIRE(log.first_duplicate() != nullptr);
+  CHECK(log.first_duplicate()->url ==
+        "https://example.com/page/" + std::to_string(log.first_duplicate()->seq));
+}

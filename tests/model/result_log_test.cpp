@@ -128,6 +128,18 @@ void check_pass(const ResultLog& log, TextArena& text, const std::vector<std::ui
   CHECK(log.size() == want.size());
 }
 
+// check_dense() checks that a dense log gives seqs 0 to n - 1 once each and dropped
+// `duplicates`, the first of them with its own URL.
+void check_dense(const ResultLog& log, TextArena& text, std::uint64_t n, std::uint64_t duplicates) {
+  std::vector<std::uint64_t> all(n);
+  std::iota(all.begin(), all.end(), 0);
+  check_pass(log, text, all);
+  CHECK(log.duplicate_seq() == duplicates);
+  REQUIRE(log.first_duplicate() != nullptr);
+  CHECK(log.first_duplicate()->url ==
+        "https://example.com/page/" + std::to_string(log.first_duplicate()->seq));
+}
+
 // streamed() is a log in its streamed mode.
 ResultLog streamed(ResultLogOptions options) {
   ResultLog log;
@@ -214,12 +226,8 @@ TEST_CASE("ResultLog: a dense log counts and drops a seq pushed twice", "[model]
   for (std::uint64_t s = 1; s < 100; s += 2) log.push_back(make(s, text));
   log.push_back(make(6, text));
   log.finish();
-  std::vector<std::uint64_t> all(100);
-  std::iota(all.begin(), all.end(), 0);
-  check_pass(log, text, all);
-  CHECK(log.duplicate_seq() == 1);
-  REQUIRE(log.first_duplicate() != nullptr);
-  CHECK(log.first_duplicate()->url == "https://example.com/page/6");
+  check_dense(log, text, 100, 1);
+  CHECK(log.first_duplicate()->seq == 6);
 }
 
 TEST_CASE("ResultLog: positions start later passes where an earlier one stood",
@@ -290,11 +298,5 @@ TEST_CASE("ResultLog: a dense log finds a seq twice while both wait, in memory o
   log.push_back(make(0, text));
   log.push_back(make(10, text));
   log.finish();
-  std::vector<std::uint64_t> all(11);
-  std::iota(all.begin(), all.end(), 0);
-  check_pass(log, text, all);
-  CHECK(log.duplicate_seq() == 9);
-  REQUIRE(log.first_duplicate() != nullptr);
-  CHECK(log.first_duplicate()->url ==
-        "https://example.com/page/" + std::to_string(log.first_duplicate()->seq));
+  check_dense(log, text, 11, 9);
 }

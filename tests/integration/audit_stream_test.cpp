@@ -161,4 +161,18 @@ TEST_CASE("A run killed with SIGKILL leaves the report's name as it was", "[inte
   CHECK(read_text(earlier) == "an earlier report\n");
 }
 
+TEST_CASE("A sitemap run whose TMPDIR cannot hold the results' file exits with 2 at once",
+          "[integration][stream]") {
+  TempDir dir;
+  FixtureServer server(dir.path().string());
+  write_text(dir / "sitemap.xml", urlset({server.base() + "/status/200"}));
+  AuditRun run = run_siteaudit_with_env(with_common({server.url("/sitemap.xml")}),
+                                        {{"TMPDIR", dir / "no-such-directory"}});
+  CHECK(run.code == 2);
+  CHECK(one_line(run.err));
+  CHECK(run.err.find("no-such-directory") != std::string::npos);
+  CHECK(run.err.find("TMPDIR") != std::string::npos);
+  CHECK(requested(server).empty());
+}
+
 }  // namespace siteaudit::integration

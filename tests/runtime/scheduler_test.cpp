@@ -232,20 +232,22 @@ TEST_CASE("a fiber readied behind a fiber that never yields runs on another thre
   check_clean(runtime);
 }
 
-TEST_CASE("fibers readied together without a wake-up still spread when each computes long",
-          "[runtime]") {
-  const unsigned threads = GENERATE(2u, 8u);
-  rt::Runtime runtime({.threads = threads});
-  const int kFibers = 4 * static_cast<int>(threads);
+namespace {
+
+// threads_of_readied() runs `fibers` fibers on `runtime`, readies them together from main
+// (all onto main's worker, which wakes no one), lets each compute for `compute` without
+// yielding, and returns the OS threads they ran on.
+std::set<long> threads_of_readied(rt::Runtime& runtime, int fibers,
+                                  std::chrono::microseconds compute) {
   std::mutex mutex;
   std::set<long> seen;
   const auto result = runtime.run([&] {
-    std::vector<Parker> parkers(static_cast<std::size_t>(kFibers));
-    Latch latch(kFibers);
-    for (int f = 0; f < kFibers; ++f) {
+    std::vector<Parker> parkers(static_cast<std::size_t>(fibers));
+    Latch latch(fibers);
+    for (int f = 0; f < fibers; ++f) {
       rt::go([&, f] {
         parkers[static_cast<std::size_t>(f)].wait();
-        const auto until = std::chrono::steady_clock::now() + 20ms;  // never yields
+        const auto until = std::chrono::steady_clock::now() + compute;  // never yields
         while (std::chrono::steady_clock::now() < until) {
         }
         std::lock_guard<std::mutex> lock(mutex);
@@ -258,41 +260,29 @@ TEST_CASE("fibers readied together without a wake-up still spread when each comp
     latch.wait();
   });
   REQUIRE(result.ok());
+  return seen;
+}
+
+}  // namespace
+
+TEST_CASE("fibers readied together without a wake-up still spread when each computes long",
+          "[runtime]") {
+  const unsigned threads = GENERATE(2u, 8u);
+  rt::Runtime runtime({.threads = threads});
+  const std::set<long> seen = threads_of_readied(runtime, 4 * static_cast<int>(threads), 20ms);
   CHECK(seen.size() >= 2);  // the watcher took over some of them
   CHECK(rt::detail::snapshot(runtime).takeovers >= 1);
   check_clean(runtime);
 }
 
 TEST_CASE("a worker that stays saturated gets a helper when a CPU is free", "[runtime]") {
-  // Each fiber computes 0.5 ms and parks no more: the worker's tick moves every fiber, so it
-  // is never stuck, but it never goes idle while 200 fibers queue behind it. The watcher
-  // brings in the other thread after kSaturatedNs; the free CPU is assumed, so that the
-  // machine's load does not decide the test.
+  // Each fiber computes 0.5 ms: the worker's tick moves every fiber, so it is never stuck,
+  // but it never goes idle while 200 fibers queue behind it (within one worker's ring: an
+  // overflow would wake someone). The watcher brings in the other thread after kSaturatedNs;
+  // the free CPU is assumed, so that the machine's load does not decide the test.
   rt::Runtime runtime({.threads = 2});
   rt::detail::assume_idle_cpu(runtime, true);
-  constexpr int kFibers = 200;  // within one worker's ring: an overflow would wake someone
-  std::mutex mutex;
-  std::set<long> seen;
-  const auto result = runtime.run([&] {
-    std::vector<Parker> parkers(static_cast<std::size_t>(kFibers));
-    Latch latch(kFibers);
-    for (int f = 0; f < kFibers; ++f) {
-      rt::go([&, f] {
-        parkers[static_cast<std::size_t>(f)].wait();
-        const auto until = std::chrono::steady_clock::now() + 500us;
-        while (std::chrono::steady_clock::now() < until) {
-        }
-        std::lock_guard<std::mutex> lock(mutex);
-        seen.insert(os_thread_id());
-        latch.done();
-      });
-    }
-    rt::sleep_for(5ms);
-    for (Parker& parker : parkers) parker.signal();  // all on this worker: no one is woken
-    latch.wait();
-  });
-  REQUIRE(result.ok());
-  CHECK(seen.size() == 2);
+  CHECK(threads_of_readied(runtime, 200, 500us).size() == 2);
   const auto counts = rt::detail::snapshot(runtime);
   // A worker descheduled by the OS for a whole watch period looks stuck instead, and the
   // takeover then spreads the fibers first; only without one must the helper have come.

@@ -232,10 +232,17 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
   }
   LoadResult load;
   frontier.add_producer();
+  // The loader's fiber still runs after producer_done(): that call wakes the dispatcher, which
+  // may end the run from another thread at once. The run waits for it before the frontier and
+  // `load` go out of scope (an interrupted run under ASan once caught the wake-up landing on a
+  // destroyed frontier).
+  rt::WaitGroup loading;
+  loading.add(1);
   rt::go(
       [&] {
         load = loader.run(ctx, config.inputs);
         frontier.producer_done();
+        loading.done();
       },
       "loader");
   rt::go([&frontier, jobs_out = rt::Sender<Job>(jobs)] { frontier.dispatch(jobs_out); },
@@ -243,6 +250,7 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
   WorkerPool pool(config.workers, ctx, frontier, checker, graph, rt::Receiver<Job>(jobs),
                   rt::Sender<Result>(results));
   Collector(report, frontier, hooks.on_progress, started).run(rt::Receiver<Result>(results));
+  loading.wait();
 
   report.url_text = frontier.take_text();
   report.sources = loader.take_sources();

@@ -271,7 +271,11 @@ TEST_CASE("fibers readied together without a wake-up still spread when each comp
   rt::Runtime runtime({.threads = threads});
   const std::set<long> seen = threads_of_readied(runtime, 4 * static_cast<int>(threads), 20ms);
   CHECK(seen.size() >= 2);  // the watcher took over some of them
-  CHECK(rt::detail::snapshot(runtime).takeovers >= 1);
+  // As a stuck worker's, usually; but where the watcher's own wake-ups come late (8 threads on
+  // a loaded 2-core CI runner), every look may fall on either side of a fiber's end, and the
+  // worker is then seen saturated instead: a helper, as CI saw once.
+  const auto counts = rt::detail::snapshot(runtime);
+  CHECK(counts.takeovers + counts.helpers >= 1);
   check_clean(runtime);
 }
 

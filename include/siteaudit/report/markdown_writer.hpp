@@ -4,11 +4,11 @@
 // the failures (URL, status or error, sitemap), sitemaps that could not be loaded, missing and
 // unexpected routes, and warnings. With --baseline a table counts the new, known and fixed
 // failures, and the failures come in two tables, the new ones (which fail the run) and the known
-// ones (which do not), followed by the baseline's failures that are fixed. It is made for $GITHUB_STEP_SUMMARY and GitLab / Gitea
-// comments: each list is capped at `max_rows` with an "... and N more" line, because job
-// summaries are limited in size (GitHub: 1 MiB per step) and a 10,000-row table helps nobody.
-// URLs are code spans (no autolinking, no emphasis from `_`); other text is escaped so that a
-// sitemap cannot inject markup, HTML or table cells.
+// ones (which do not), followed by the baseline's failures that are fixed. It is made for
+// $GITHUB_STEP_SUMMARY and GitLab / Gitea comments: each list is capped at `max_rows` with an "...
+// and N more" line, because job summaries are limited in size (GitHub: 1 MiB per step) and a
+// 10,000-row table helps nobody. URLs are code spans (no autolinking, no emphasis from `_`); other
+// text is escaped so that a sitemap cannot inject markup, HTML or table cells.
 //
 // Example:
 //   if (const char* path = std::getenv("GITHUB_STEP_SUMMARY")) {

@@ -54,8 +54,9 @@ std::optional<CpuTimes> parse_cpu_times(std::string_view proc_stat) {
 std::optional<CpuTimes> read_cpu_times() {
   const int fd = ::open("/proc/stat", O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  // The cpu lines come first; one read of 4 KB holds them for 64 CPUs and more. A cut last
-  // line only undercounts the CPUs, which the per-CPU share does not use.
+  // The cpu lines come first; one read of 4 KB holds them for 64 CPUs and more. Past that the
+  // CPUs are undercounted, and so the idle share: the watcher then brings in fewer helpers,
+  // never more.
   std::array<char, 4096> buffer;
   const ssize_t n = ::read(fd, buffer.data(), buffer.size());
   ::close(fd);

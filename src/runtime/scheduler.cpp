@@ -775,9 +775,12 @@ bool Scheduler::worker_saturated(Worker& watcher, std::int64_t now_ns) {
   }
   if (assume_idle_cpu_.load(std::memory_order_relaxed)) return true;
   if (!watcher.saturated_cpu) {
+    // Where /proc/stat cannot be read (no procfs), once a window, not at every look: no
+    // helper ever comes there, as before this look existed.
+    if (now_ns - watcher.saturated_cpu_at_ns < kIdleCpuWindowNs) return false;
     watcher.saturated_cpu = read_cpu_times();
     watcher.saturated_cpu_at_ns = now_ns;
-    return false;  // no procfs: never a helper, as before this look existed
+    return false;
   }
   if (now_ns - watcher.saturated_cpu_at_ns < kIdleCpuWindowNs) return false;
   const std::optional<CpuTimes> now = read_cpu_times();

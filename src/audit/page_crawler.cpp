@@ -9,6 +9,7 @@
 #include "siteaudit/audit/url_hash_set.hpp"
 #include "siteaudit/net/ascii.hpp"
 #include "siteaudit/net/url.hpp"
+#include "siteaudit/runtime/runtime.hpp"
 
 namespace siteaudit::audit {
 
@@ -161,6 +162,7 @@ void PageCrawler::crawl(const Job& job, Result& result, FetchedPage& page) {
     graph_.page_failed();
     return;
   }
+  rt::share_backlog();  // the parse takes tens of microseconds: let an idle thread take the rest
   // No suspension point between taking the thread's extractor and the end of extract():
   // the fiber stays on this thread for as long as it uses it.
   ExtractResult extracted = thread_extractor().extract(text.utf8, page.url);

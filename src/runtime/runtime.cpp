@@ -63,6 +63,11 @@ void yield() {
   }
 }
 
+void share_backlog() noexcept {
+  detail::Worker* worker = detail::current_worker();
+  if (worker != nullptr && worker->current != nullptr) worker->scheduler->share_backlog(*worker);
+}
+
 void sleep_for(Clock::duration d) {
   sleep_until(Clock::now() + d);
 }

@@ -1035,6 +1035,10 @@ void Scheduler::ready(Fiber* fiber) noexcept {
   }
 }
 
+void Scheduler::share_backlog(Worker& worker) noexcept {
+  if (!worker.queue.ring_empty()) wakep();
+}
+
 void Scheduler::yield(Fiber* fiber) {
   fiber->switch_reason = Fiber::Switch::yield;
   fiber->unwind_safe = true;

@@ -162,6 +162,9 @@ class Scheduler {
             void* arg) noexcept;
   void ready(Fiber* fiber) noexcept;
   void yield(Fiber* fiber);
+  // share_backlog() wakes a sleeping worker when fibers wait in `worker`'s ring: the caller is
+  // about to compute for a while on it (rt::share_backlog()).
+  void share_backlog(Worker& worker) noexcept;
   // call_on_system_stack() runs fn(arg) on the worker's loop stack between two switches of
   // `fiber`, the running fiber (on_system_stack in park.hpp).
   void call_on_system_stack(Fiber* fiber, void (*fn)(void*), void* arg);

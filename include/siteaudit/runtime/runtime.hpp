@@ -97,6 +97,12 @@ void go(std::function<void()> fn, const char* name = nullptr);
 // yield() puts the calling fiber at the back of its thread's run queue; off a fiber it yields
 // the OS thread.
 void yield();
+// share_backlog() is called by a fiber about to compute for a while without parking (parsing
+// a page): if fibers are queued behind it on this thread and another thread sleeps, that
+// thread is woken to take them. A readied fiber otherwise stays where it was readied
+// (scheduler README, "Who wakes whom"), which is right for short work and leaves a core idle
+// behind long work. Cheap when nothing is queued; off a fiber it does nothing.
+void share_backlog() noexcept;
 // sleep_for() / sleep_until() park the calling fiber on the runtime's timer heap; a time in
 // the past just yields. Off a fiber they block the OS thread.
 void sleep_for(Clock::duration d);

@@ -99,6 +99,30 @@ TEST_CASE("siteaudit merge: exit code 0 when one run would pass, and to standard
   CHECK(untimed(json::parse(merged.out)) == untimed(load_json(dir / "whole.json")));
 }
 
+TEST_CASE("siteaudit merge: parts read side by side, in order or not",
+          "[integration][audit][merge]") {
+  // The merge reads every part at once and takes the lowest seq first. A part whose results
+  // are not in seq order (written by hand, or by a tool that sorted them) still merges into
+  // the one run's report: the merged log reorders what comes early.
+  ShardSite site;
+  TempDir dir;
+  const AuditRun whole = run_siteaudit(site.args({"--json", dir / "whole.json"}));
+  REQUIRE(whole.code == 1);
+  const json single = untimed(load_json(dir / "whole.json"));
+  std::vector<std::string> files = run_parts(site, dir, 3, "url", {});
+  json reversed = load_json(files[1]);
+  std::reverse(reversed["results"].begin(), reversed["results"].end());
+  write_text(dir / "reversed.json", reversed.dump());
+  files[1] = dir / "reversed.json";
+  for (const std::vector<std::string>& given :
+       {files, std::vector<std::string>{files[2], files[0], files[1]}}) {
+    const AuditRun merged = merge({"--json", dir / "merged.json"}, given);
+    INFO(merged.err);
+    CHECK(merged.code == whole.code);
+    CHECK(untimed(load_json(dir / "merged.json")) == single);
+  }
+}
+
 TEST_CASE("siteaudit merge refuses parts that do not cover the input once",
           "[integration][audit][merge]") {
   ShardSite site;

@@ -4,17 +4,22 @@ the packages and builds the programs first.
 
   scripts/bench/run [SECTION ...] [--quick] [--reps N] [options]
 
-Sections (default: all but audit1m):
+Sections (default: runtime http audit slow):
   runtime   runtime microbenchmarks, C++ (runtime_bench) next to Go 1.19 (go/runtime)
   http      HttpClient (http_bench) vs curl --parallel vs wrk against nginx, N = 16/64/256
   audit     siteaudit vs the Go pool vs curl vs wget2 vs wrk, 20,000 and 100,000 URLs
   audit1m   siteaudit and the Go pool on 1,000,000 URLs (sitemap index) and 100,000 for growth
+  audit10m  siteaudit and the Go pool on 10,000,000 URLs: an index of 200 gzip'd sitemaps
+            of 50,000 URLs (26 MB, generated once), whose pages nginx answers from one
+            location block; the JSON report (about 6 GB, under out/, deleted after) is
+            counted in a stream, its size and write time recorded; --reps-10m (default 1);
+            --quick: 1,000,000 URLs in 200 children, a smoke test
   slow      fixture server answering after 1 s, 10,000 URLs, 10,000 workers
   crawl     siteaudit --crawl vs wget2 --spider -r, linkinator, LinkChecker and
             broken-link-checker crawling a linked site from its root, 20,000 and 100,000
             pages, each counted by the pages it requested (nginx's access log); --perf
             adds a perf profile of siteaudit's crawl
-  all       every section above but crawl
+  all       every section above but audit10m and crawl
 
 Every comparison alternates its contestants run by run (A B C A B C ...), so drift on a busy
 machine hits all of them alike; figures are medians. Raw figures go to
@@ -35,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -76,10 +82,12 @@ class Run:
         return self.user + self.sys
 
 
-def measure(cmd, env=None, cwd=None, timeout=3600, stop_on_timeout=False):
+def measure(cmd, env=None, cwd=None, timeout=3600, stop_on_timeout=False, sampler=None):
     """Runs `cmd` under /usr/bin/time -v; wall time is measured here (time -v rounds to 10 ms).
     stop_on_timeout: at `timeout`, SIGINT the command's process group (time -v ignores it and
-    still reports; SIGKILL 10 s later) and return the run marked timed_out, instead of raising."""
+    still reports; SIGKILL 10 s later) and return the run marked timed_out, instead of raising.
+    sampler: an object whose start(popen, t0) is called once the command runs and stop() when
+    it has exited (ProcessSampler)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tfile:
         full_env = dict(os.environ)
         full_env.update(env or {})
@@ -87,6 +95,8 @@ def measure(cmd, env=None, cwd=None, timeout=3600, stop_on_timeout=False):
         p = subprocess.Popen(["/usr/bin/time", "-v", "-o", tfile.name] + cmd, env=full_env,
                              cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              start_new_session=stop_on_timeout)
+        if sampler:
+            sampler.start(p, start)
         timed_out = False
         try:
             out, err = p.communicate(timeout=timeout)
@@ -103,6 +113,8 @@ def measure(cmd, env=None, cwd=None, timeout=3600, stop_on_timeout=False):
                 os.killpg(p.pid, signal.SIGKILL)
                 out, err = p.communicate()
         wall = time.perf_counter() - start
+        if sampler:
+            sampler.stop()
         text = tfile.read()
 
     def field(name):
@@ -167,9 +179,11 @@ class Nginx:
     """nginx serving `root` on 127.0.0.1:port: one worker, keep-alive, no access log unless
     `access_log` names a file (unbuffered "METHOD PATH STATUS" lines, for the crawl section);
     `headers` are nginx directives added to the one location (e.g. add_header);
-    `keep_error_log` is where nginx's error log is copied when it stops."""
+    `keep_error_log` is where nginx's error log is copied when it stops; `locations` are
+    location blocks put before the one that serves files (the audit10m section's pages)."""
 
-    def __init__(self, root, port, access_log=None, headers="", keep_error_log=None):
+    def __init__(self, root, port, access_log=None, headers="", keep_error_log=None,
+                 locations=""):
         self.root, self.port = root, port
         self.prefix = tempfile.mkdtemp(prefix="siteaudit-nginx-")
         template = open(os.path.join(HERE, "nginx.conf.in")).read()
@@ -181,7 +195,8 @@ class Nginx:
                         f"  access_log {access_log} crawl;")
         conf = (template.replace("@ROOT@", root).replace("@PORT@", str(port))
                 .replace("@PREFIX@", self.prefix).replace("@NOFILE@", str(min(nofile, 65536)))
-                .replace("@ACCESS_LOG@", log_conf).replace("@HEADERS@", headers))
+                .replace("@ACCESS_LOG@", log_conf).replace("@HEADERS@", headers)
+                .replace("@LOCATIONS@", locations))
         self.conf = os.path.join(self.prefix, "nginx.conf")
         with open(self.conf, "w") as f:
             f.write(conf)
@@ -639,6 +654,257 @@ def section_audit1m(args, results):
     out["targets"] = targets
 
 
+# --- audit10m: 10,000,000 URLs from 200 gzip'd child sitemaps --------------------------------
+
+AUDIT10M_URLS = 10_000_000
+# Every page path of the generated site answered by one regex location (HEAD gets the headers,
+# Content-Length included), so that no page is a file; the .xml.gz children are files, sent
+# as application/gzip (no Content-Encoding: both clients inflate them by the gzip magic).
+AUDIT10M_LOCATIONS = """location ~ "^/p/[0-9]+/[0-9]+\\.html$" {
+      default_type text/html;
+      return 200 '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Page</title></head><body><h1>Page</h1><p>Generated for the siteaudit benchmark.</p></body></html>';
+    }
+    location ~ "\\.xml\\.gz$" {
+      types { application/gzip gz; }
+    }"""
+
+
+class ProcessSampler:
+    """Samples a measured command (the child of /usr/bin/time) every `interval` seconds: its
+    VmRSS, and the JSON report being written (`report`): the temporary file `.NAME.XXXXXX`
+    that siteaudit writes beside the target and renames over it at the end. The report's
+    write time is from the first sample that sees the temporary file non-empty to the first
+    that sees the target (the rename), so it is exact to one interval; siteaudit times
+    nothing itself."""
+
+    def __init__(self, report=None, interval=0.05):
+        self.report, self.interval = report, interval
+        self.rss = []  # (seconds since start, VmRSS KiB), one a second
+        self.write_start = self.write_end = None
+        self.peak_rss_at = None
+        self._stop = threading.Event()
+        self._thread = None
+
+    def start(self, popen, t0):
+        self.t0 = t0
+        self._thread = threading.Thread(target=self._run, args=(popen,), daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        """stop() ends the sampling once the command has exited. A rename in the last interval
+        before the exit is dated at the exit: the write time is then at most one interval
+        long."""
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+        if self.report and self.write_end is None and os.path.exists(self.report):
+            self.write_end = time.perf_counter() - self.t0
+
+    @staticmethod
+    def _child(pid):
+        try:
+            kids = open(f"/proc/{pid}/task/{pid}/children").read().split()
+            return int(kids[0]) if kids else None
+        except (OSError, ValueError):
+            return None
+
+    @staticmethod
+    def _vm_rss(pid):
+        try:
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+        return None
+
+    def _run(self, popen):
+        child, last_logged, peak = None, -1.0, 0
+        directory = os.path.dirname(self.report) if self.report else None
+        prefix = "." + os.path.basename(self.report) + "." if self.report else None
+        while not self._stop.is_set():
+            now = time.perf_counter() - self.t0
+            child = child or self._child(popen.pid)
+            rss = self._vm_rss(child) if child else None
+            if rss:
+                if rss > peak:
+                    peak, self.peak_rss_at = rss, now
+                if now - last_logged >= 1.0:
+                    self.rss.append((round(now, 2), rss))
+                    last_logged = now
+            if self.report and self.write_end is None:
+                if os.path.exists(self.report):
+                    self.write_end = now
+                elif self.write_start is None:
+                    try:
+                        for e in os.scandir(directory):
+                            if e.name.startswith(prefix) and e.stat().st_size > 0:
+                                self.write_start = now
+                                break
+                    except OSError:
+                        pass
+            self._stop.wait(self.interval)
+
+
+def scan_report(path, n, origin):
+    """Counts a JSON report's results without loading it (10,000,000 results are about 6 GB):
+    one result a line, as siteaudit writes them. Returns (total, ok, in_order, statuses,
+    first_out_of_order): result i is in input order when its url is the i-th page's."""
+    total = ok = in_order = 0
+    statuses, first_bad = {}, None
+    base = origin.encode()
+    with open(path, "rb", buffering=1 << 20) as f:
+        for line in f:
+            if line.startswith(b'  "results": ['):
+                break
+        for line in f:
+            if not line.startswith(b'    {"url":"'):
+                if line.startswith(b"  ]"):
+                    break
+                continue
+            end = line.index(b'"', 12)
+            url = line[12:end]
+            i = total
+            total += 1
+            if url == base + f"/p/{i // gen_site.PER_DIR}/{i}.html".encode():
+                in_order += 1
+            elif first_bad is None:
+                first_bad = {"index": i, "url": url.decode(errors="replace")}
+            if b'"ok":true,' in line:
+                ok += 1
+            at = line.find(b'"status":')
+            key = line[at + 9:line.index(b",", at)].decode() if at >= 0 else "?"
+            if key == "null":
+                at = line.find(b'"error_kind":')
+                key = line[at + 13:line.index(b",", at)].decode().strip('"') if at >= 0 else "?"
+            statuses[key] = statuses.get(key, 0) + 1
+    return total, ok, in_order, statuses, first_bad
+
+
+def loadavg():
+    return " ".join(open("/proc/loadavg").read().split()[:3])
+
+
+def run_siteaudit_10m(sitemap, n, workers, origin, binary="siteaudit"):
+    work = tempfile.mkdtemp(prefix="siteaudit-10m-", dir=OUT)
+    report = os.path.join(work, "report.json")
+    try:
+        cmd = [BIN[binary], sitemap, "--workers", str(workers), "--per-host", str(workers),
+               "--method", "head", "--json", report, "--no-progress", "--quiet"]
+        sampler = ProcessSampler(report)
+        load = loadavg()
+        r = measure(cmd, sampler=sampler, timeout=7200)
+        rec = {"load_start": load, "load_end": loadavg()}
+        try:
+            size = os.path.getsize(report)
+            t0 = time.perf_counter()
+            total, ok, in_order, statuses, first_bad = scan_report(report, n, origin)
+            rec["scan_s"] = time.perf_counter() - t0
+        except (OSError, ValueError) as e:
+            size, total, ok, in_order, first_bad = None, 0, 0, 0, None
+            statuses = {"report-unreadable": str(e)}
+        rec.update(record(r, total, ok, n, statuses, cmd=cmd))
+        rec["in_order"] = in_order
+        rec["complete"] = rec["complete"] and in_order == n
+        rec["first_out_of_order"] = first_bad
+        rec["report_bytes"] = size
+        rec["write_s"] = (sampler.write_end - sampler.write_start
+                          if sampler.write_end is not None and sampler.write_start is not None
+                          else None)
+        rec["write_started_at_s"] = sampler.write_start
+        rec["exit_after_write_s"] = (r.wall - sampler.write_end
+                                     if sampler.write_end is not None else None)
+        rec["peak_rss_at_s"] = sampler.peak_rss_at
+        rec["rss_timeline"] = sampler.rss
+        return rec
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def section_audit10m(args, results):
+    out = results.setdefault("audit10m", {"runs": []})
+    # --quick: the same shape (200 gzip'd children) at a tenth of the URLs, as a smoke test.
+    n = AUDIT10M_URLS // 10 if args.quick else AUDIT10M_URLS
+    per = n // 200
+    out["urls"] = n
+    # The report (~600 bytes a result) is written under scripts/bench/out and scanned there.
+    free = shutil.disk_usage(OUT).free
+    if free < n * 800:
+        raise SystemExit(f"bench: audit10m needs about {n * 800 / 1e9:.0f} GB free under {OUT} "
+                         f"for the JSON report; {free / 1e9:.1f} GB are")
+    port = free_port(args.port)
+    origin = f"http://127.0.0.1:{port}"
+    root = os.path.join(SITES, f"gz-{n}")
+    if gen_site.write_gzip_sitemaps(root, n, origin, per):
+        log(f"generated the {n:,}-URL site's gzip'd sitemaps in {root}")
+    out["site_bytes"] = sum(e.stat().st_size for e in os.scandir(root) if e.is_file())
+    sitemap = origin + "/sitemap.xml"
+    tools = [t for t in args.tools if t in ("siteaudit", "siteaudit-baseline", "go-pool")]
+    workers = args.workers[0]
+    with Nginx(root, port, locations=AUDIT10M_LOCATIONS):
+        for rep in range(args.reps_10m):
+            for tool in rotate(tools, rep):
+                if tool == "go-pool":
+                    load = loadavg()
+                    rec = run_go_pool(sitemap, n, workers)
+                    rec.update(load_start=load, load_end=loadavg())
+                else:
+                    rec = run_siteaudit_10m(sitemap, n, workers, origin, binary=(
+                        "siteaudit" if tool == "siteaudit" else "siteaudit_baseline"))
+                rec.update(tool=tool, urls=n, workers=workers, rep=rep,
+                           utc=datetime.datetime.now(datetime.timezone.utc).strftime("%H:%M"))
+                out["runs"].append(rec)
+                extra = ""
+                if rec.get("report_bytes") is not None:
+                    extra = (f" in order {rec['in_order']:,}, report "
+                             f"{rec['report_bytes'] / 1e9:.2f} GB written in "
+                             f"{fmt(rec['write_s'])} s")
+                log(f"audit10m rep {rep} {tool}: {rec['wall']:.1f} s {rec['rate']:.0f}/s "
+                    f"cpu {rec['cpu']:.1f} s rss {rec['rss_kib'] / 1024:.1f} MiB "
+                    f"{rec['ok']:,}/{rec['total']:,} ok{extra}, load {rec['load_start']} "
+                    f"{'ok' if rec['complete'] else 'INCOMPLETE ' + json.dumps(rec['statuses'])[:300]}")
+    rows = []
+    for tool in AUDIT_TOOLS:
+        runs = [d for d in out["runs"] if d["tool"] == tool]
+        if not runs:
+            continue
+        rows.append({"urls": n, "workers": workers, "tool": tool, "runs": len(runs),
+                     "wall": median([d["wall"] for d in runs]),
+                     "rate": median([d["rate"] for d in runs]),
+                     "cpu": median([d["cpu"] for d in runs]),
+                     "rss_mib": median([d["rss_kib"] / 1024 for d in runs]),
+                     "complete_runs": sum(d["complete"] for d in runs),
+                     "ok": median([d["ok"] for d in runs]),
+                     "total": median([d["total"] for d in runs]),
+                     "in_order": median([d.get("in_order") for d in runs]),
+                     "report_gb": median([d["report_bytes"] / 1e9 for d in runs
+                                          if d.get("report_bytes")]),
+                     "write_s": median([d.get("write_s") for d in runs]),
+                     "loads": [d["load_start"] for d in runs]})
+    out["summary"] = rows
+    by = {r["tool"]: r for r in rows}
+    ours, go, base = by.get("siteaudit"), by.get("go-pool"), by.get("siteaudit-baseline")
+    targets = []
+    if ours:
+        targets.append({"target": f"{n:,} URLs: completes, every URL reported in input "
+                                  "order, every run",
+                        "ratio": ours["complete_runs"] / ours["runs"],
+                        "met": ours["complete_runs"] == ours["runs"]})
+        # 16 bytes a URL (issue 22: about what an exact 64-bit fingerprint set costs).
+        limit = 16 * n / MIB
+        targets.append({"target": f"{n:,} URLs: peak RSS ≤ {limit:.0f} MiB",
+                        "ratio": ours["rss_mib"], "met": ours["rss_mib"] <= limit})
+        if go:
+            targets.append({"target": f"{n:,} URLs: URLs/s ≥ 1.0× the Go pool's",
+                            "ratio": ratio(ours["rate"], go["rate"]),
+                            "met": (ratio(ours["rate"], go["rate"]) or 0) >= 1.0})
+        if base:
+            targets.append({"target": f"{n:,} URLs: URLs/s ≥ 0.95× the baseline build",
+                            "ratio": ratio(ours["rate"], base["rate"]),
+                            "met": (ratio(ours["rate"], base["rate"]) or 0) >= 0.95})
+    out["targets"] = targets
+
+
 class ListenBacklog:
     """Raises net.core.somaxconn and tcp_max_syn_backlog for the slow-site run (root only) and
     restores them. 10,000 clients connect at once; with Linux's default somaxconn of 4096 the
@@ -1048,6 +1314,22 @@ def markdown(results, meta):
                 f"| {fmt(r['ok'], ',.0f')} / {fmt(r['total'], ',.0f')} "
                 f"| {r['complete_runs']}/{r['runs']} |")
         lines.append("")
+    if "audit10m" in results and "summary" in results["audit10m"]:
+        lines += [f"### Audit, {results['audit10m']['urls']:,} URLs through an index of 200 gzip'd "
+                  "sitemaps (medians)",
+                  "", "| workers | tool | runs | wall s | URLs/s | CPU s | peak RSS MiB "
+                  "| ok / total, in input order | JSON report GB | written in s | load at start "
+                  "| complete runs |",
+                  "|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---|---:|"]
+        for r in results["audit10m"]["summary"]:
+            order = "" if r["in_order"] is None else f", {fmt(r['in_order'], ',.0f')}"
+            lines.append(
+                f"| {r['workers']} | {r['tool']} | {r['runs']} | {fmt(r['wall'])} "
+                f"| {fmt(r['rate'], ',.0f')} | {fmt(r['cpu'])} | {fmt(r['rss_mib'], '.1f')} "
+                f"| {fmt(r['ok'], ',.0f')} / {fmt(r['total'], ',.0f')}{order} "
+                f"| {fmt(r['report_gb'])} | {fmt(r['write_s'])} | {'; '.join(r['loads'])} "
+                f"| {r['complete_runs']}/{r['runs']} |")
+        lines.append("")
     if "slow" in results:
         lines += ["### Slow site (fixture server, every answer after 1 s; 10,000 URLs, 10,000 "
                   "workers; medians)", "",
@@ -1087,7 +1369,7 @@ def markdown(results, meta):
         elif perf:
             lines += [f"perf: {perf.get('error')}", ""]
     targets = []
-    for key in ("audit", "audit1m", "slow", "crawl"):
+    for key in ("audit", "audit1m", "audit10m", "slow", "crawl"):
         targets += results.get(key, {}).get("targets", [])
     if targets:
         lines += ["### Audit targets", "", "| target | measured | |", "|---|---:|---|"]
@@ -1134,11 +1416,14 @@ def main():
     parser = argparse.ArgumentParser(prog="scripts/bench/run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sections", nargs="*", default=[],
-                        help="runtime http audit audit1m slow all (default: all but audit1m)")
+                        help="runtime http audit audit1m audit10m slow crawl all (default: "
+                             "runtime http audit slow)")
     parser.add_argument("--quick", action="store_true",
                         help="2 repetitions, shorter runs (a smoke test, not a figure to quote)")
     parser.add_argument("--reps", type=int, help="repetitions per contestant (default 5)")
     parser.add_argument("--reps-1m", type=int, help="repetitions at 1,000,000 URLs (default 3)")
+    parser.add_argument("--reps-10m", type=int, default=1,
+                        help="repetitions at 10,000,000 URLs, audit10m (default 1)")
     parser.add_argument("--parked-reps", type=int, help="repetitions of the 1,000,000-fiber "
                         "memory benchmark (default 3)")
     parser.add_argument("--sizes", default="20000,100000", help="audit site sizes")
@@ -1183,7 +1468,7 @@ def main():
     sections = args.sections or ["runtime", "http", "audit", "slow"]
     if "all" in sections:
         sections = ["runtime", "http", "audit", "audit1m", "slow"]
-    known = {"runtime", "http", "audit", "audit1m", "slow", "crawl"}
+    known = {"runtime", "http", "audit", "audit1m", "audit10m", "slow", "crawl"}
     for s in sections:
         if s not in known:
             parser.error(f"unknown section {s!r}")
@@ -1216,6 +1501,7 @@ def main():
 
     needs = {"runtime": ["runtime_bench", "go_runtime"], "http": ["http_bench"],
              "audit": ["siteaudit", "go_pool"], "audit1m": ["siteaudit", "go_pool"],
+             "audit10m": ["siteaudit", "go_pool"],
              "slow": ["siteaudit", "go_pool"], "crawl": ["siteaudit"]}
     for s in sections:
         for b in needs[s]:
@@ -1241,7 +1527,8 @@ def main():
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = os.path.join(OUT, f"results-{stamp}.json")
     functions = {"runtime": section_runtime, "http": section_http, "audit": section_audit,
-                 "audit1m": section_audit1m, "slow": section_slow, "crawl": section_crawl}
+                 "audit1m": section_audit1m, "audit10m": section_audit10m,
+                 "slow": section_slow, "crawl": section_crawl}
     try:
         for s in sections:
             log(f"== {s}")

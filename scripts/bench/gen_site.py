@@ -24,6 +24,12 @@ A few links are broken: every 500th page links to a page that does not exist, ev
 shows an image that does not exist (both 404). No link leaves the site.
 
   gen_site.py --crawl DIR N ORIGIN
+
+The 10,000,000-URL audit's site (write_gzip_sitemaps, under scripts/bench/sites/gz-N/) is
+its sitemaps only: an index of gzip'd children of 50,000 URLs, whose page paths nginx
+answers from one location block.
+
+  gen_site.py --gzip DIR N ORIGIN
 """
 
 import os
@@ -114,6 +120,36 @@ def write_sitemaps(root, n, origin):
                     f"{body}</sitemapindex>\n")
     with open(stamp, "w") as f:
         f.write(origin + "\n")
+    return True
+
+
+def write_gzip_sitemaps(root, n, origin, per=PER_SITEMAP):
+    """The 10,000,000-URL audit's site: sitemap.xml, a <sitemapindex> of gzip'd children
+    sitemap-K.xml.gz of `per` URLs each, and nothing else. The page paths are page_path(i) as
+    for the other sites, but no page is written: nginx answers them from one location block
+    (bench.py's audit10m section), so 10,000,000 URLs cost 200 compressed files on disk.
+    Rewritten when the origin changes (stamp file `.origin`); no urls.txt (the order is
+    page_path(0), page_path(1), ...)."""
+    stamp = os.path.join(root, ".origin")
+    if os.path.exists(stamp) and open(stamp).read().strip() == f"{origin} {n} {per}":
+        return False
+    import gzip
+    os.makedirs(root, exist_ok=True)
+    children = []
+    for k in range(0, n, per):
+        name = f"sitemap-{k // per + 1}.xml.gz"
+        text = urlset(origin + page_path(i) for i in range(k, min(n, k + per)))
+        # mtime=0: the same bytes for the same URLs, whenever they are generated.
+        with open(os.path.join(root, name), "wb") as f:
+            f.write(gzip.compress(text.encode(), compresslevel=6, mtime=0))
+        children.append(f"{origin}/{name}")
+    body = "".join(f"<sitemap><loc>{c}</loc></sitemap>\n" for c in children)
+    with open(os.path.join(root, "sitemap.xml"), "w") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                f"{body}</sitemapindex>\n")
+    with open(stamp, "w") as f:
+        f.write(f"{origin} {n} {per}\n")
     return True
 
 
@@ -290,11 +326,15 @@ def write_crawl_pages(root, n):
 def main():
     args = sys.argv[1:]
     crawl = bool(args) and args[0] == "--crawl"
-    if crawl:
+    gzipped = bool(args) and args[0] == "--gzip"
+    if crawl or gzipped:
         args = args[1:]
     if len(args) != 3:
         sys.exit(__doc__)
     root, n, origin = args[0], int(args[1]), args[2].rstrip("/")
+    if gzipped:
+        write_gzip_sitemaps(root, n, origin)
+        return
     (write_crawl_pages if crawl else write_pages)(root, n)
     write_sitemaps(root, n, origin)
 

@@ -6,11 +6,14 @@
 //
 //	pool [-workers N] [-method head|get] SITEMAP
 //
-// SITEMAP is a URL or a file: a <urlset> or a <sitemapindex> (children loaded in order).
+// SITEMAP is a URL or a file: a <urlset> or a <sitemapindex> (children loaded in order),
+// each plain or gzip'd (told by the gzip magic, as siteaudit does).
 // It prints one JSON object: {"total", "ok", "failed", "errors", "statuses": {"200": n}}.
 package main
 
 import (
+	"bufio"
+	"compress/gzip"
 	"encoding/json"
 	"encoding/xml"
 	"flag"
@@ -57,7 +60,16 @@ func loadSitemap(client *http.Client, source string, jobs chan<- string, depth i
 		return err
 	}
 	defer body.Close()
-	decoder := xml.NewDecoder(body)
+	var reader io.Reader = bufio.NewReader(body)
+	if magic, _ := reader.(*bufio.Reader).Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		inflated, err := gzip.NewReader(reader)
+		if err != nil {
+			return fmt.Errorf("%s: %w", source, err)
+		}
+		defer inflated.Close()
+		reader = inflated
+	}
+	decoder := xml.NewDecoder(reader)
 	var children []string
 	inIndex, inLoc := false, false
 	var loc strings.Builder

@@ -7,7 +7,7 @@
 // dozen entries. The array lives in a mapping of its own and grows in place (mremap), so the
 // set never holds two copies of itself: 10,000,000 URLs cost about 86 MiB at every moment,
 // where one open-addressing table cost 128 MiB at the end and 192 MiB while it doubled. A set
-// of fewer than 45,000 URLs is the small table alone, as before.
+// of fewer than 183,500 URLs is the table alone, as before.
 //
 // The set is exact on the hashes: insert_hash() answers as a set of 64-bit numbers would. A
 // 64-bit collision between two of a million URLs has odds of about 3e-8; the cost of one is

@@ -573,16 +573,21 @@ def summarize_audit(out, label):
                     and d["workers"] == workers]
             if not runs:
                 continue
-            rows.append({"urls": n, "workers": workers, "tool": tool, "runs": len(runs),
-                         "wall": median([d["wall"] for d in runs]),
-                         "rate": median([d["rate"] for d in runs]),
-                         "cpu": median([d["cpu"] for d in runs]),
-                         "rss_mib": median([d["rss_kib"] / 1024 for d in runs]),
-                         "complete_runs": sum(d["complete"] for d in runs),
-                         "ok": median([d["ok"] for d in runs]),
-                         "total": median([d["total"] for d in runs])})
+            rows.append(audit_row(n, workers, tool, runs))
     out["summary"] = rows
     return rows
+
+
+def audit_row(n, workers, tool, runs):
+    """The medians of one contestant's audit runs."""
+    return {"urls": n, "workers": workers, "tool": tool, "runs": len(runs),
+            "wall": median([d["wall"] for d in runs]),
+            "rate": median([d["rate"] for d in runs]),
+            "cpu": median([d["cpu"] for d in runs]),
+            "rss_mib": median([d["rss_kib"] / 1024 for d in runs]),
+            "complete_runs": sum(d["complete"] for d in runs),
+            "ok": median([d["ok"] for d in runs]),
+            "total": median([d["total"] for d in runs])}
 
 
 def audit_targets(rows, results):
@@ -868,19 +873,13 @@ def section_audit10m(args, results):
         runs = [d for d in out["runs"] if d["tool"] == tool]
         if not runs:
             continue
-        rows.append({"urls": n, "workers": workers, "tool": tool, "runs": len(runs),
-                     "wall": median([d["wall"] for d in runs]),
-                     "rate": median([d["rate"] for d in runs]),
-                     "cpu": median([d["cpu"] for d in runs]),
-                     "rss_mib": median([d["rss_kib"] / 1024 for d in runs]),
-                     "complete_runs": sum(d["complete"] for d in runs),
-                     "ok": median([d["ok"] for d in runs]),
-                     "total": median([d["total"] for d in runs]),
-                     "in_order": median([d.get("in_order") for d in runs]),
-                     "report_gb": median([d["report_bytes"] / 1e9 for d in runs
-                                          if d.get("report_bytes")]),
-                     "write_s": median([d.get("write_s") for d in runs]),
-                     "loads": [d["load_start"] for d in runs]})
+        row = audit_row(n, workers, tool, runs)
+        row.update(in_order=median([d.get("in_order") for d in runs]),
+                   report_gb=median([d["report_bytes"] / 1e9 for d in runs
+                                     if d.get("report_bytes")]),
+                   write_s=median([d.get("write_s") for d in runs]),
+                   loads=[d["load_start"] for d in runs])
+        rows.append(row)
     out["summary"] = rows
     by = {r["tool"]: r for r in rows}
     ours, go, base = by.get("siteaudit"), by.get("go-pool"), by.get("siteaudit-baseline")

@@ -92,6 +92,15 @@ def urlset(urls):
             f"{body}</urlset>\n")
 
 
+def write_index(root, children):
+    """Writes root/sitemap.xml, a <sitemapindex> of the URLs `children`."""
+    body = "".join(f"<sitemap><loc>{c}</loc></sitemap>\n" for c in children)
+    with open(os.path.join(root, "sitemap.xml"), "w") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                f"{body}</sitemapindex>\n")
+
+
 def write_sitemaps(root, n, origin):
     """Writes sitemap.xml (and children), urls.txt and paths.txt for `origin`."""
     stamp = os.path.join(root, ".origin")
@@ -113,11 +122,7 @@ def write_sitemaps(root, n, origin):
             with open(os.path.join(root, name), "w") as f:
                 f.write(urlset(urls[k:k + PER_SITEMAP]))
             children.append(f"{origin}/{name}")
-        body = "".join(f"<sitemap><loc>{c}</loc></sitemap>\n" for c in children)
-        with open(os.path.join(root, "sitemap.xml"), "w") as f:
-            f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-                    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                    f"{body}</sitemapindex>\n")
+        write_index(root, children)
     with open(stamp, "w") as f:
         f.write(origin + "\n")
     return True
@@ -143,11 +148,7 @@ def write_gzip_sitemaps(root, n, origin, per=PER_SITEMAP):
         with open(os.path.join(root, name), "wb") as f:
             f.write(gzip.compress(text.encode(), compresslevel=6, mtime=0))
         children.append(f"{origin}/{name}")
-    body = "".join(f"<sitemap><loc>{c}</loc></sitemap>\n" for c in children)
-    with open(os.path.join(root, "sitemap.xml"), "w") as f:
-        f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                f"{body}</sitemapindex>\n")
+    write_index(root, children)
     with open(stamp, "w") as f:
         f.write(f"{origin} {n} {per}\n")
     return True

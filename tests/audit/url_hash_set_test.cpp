@@ -78,7 +78,7 @@ TEST_CASE("UrlHashSet: hashes at the directory's edges", "[audit][url_hash_set]"
   check_against_reference(hashes);
 }
 
-TEST_CASE("UrlHashSet: about 8.5 bytes a URL, never two copies", "[audit][url_hash_set]") {
+TEST_CASE("UrlHashSet: under 10 bytes a URL, never two copies", "[audit][url_hash_set]") {
   UrlHashSet set;
   std::mt19937_64 random(7);
   std::size_t most = 0;  // the largest bytes() seen, sampled every 1,000 inserts

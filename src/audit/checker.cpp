@@ -122,7 +122,7 @@ Checker::Checker(net::HttpClient& client, CheckSettings settings, const StatusPo
 Result Checker::cancelled(const Job& job, const char* why) {
   Result result;
   result.url = job.url;
-  result.seq = job.seq;
+  result.set_seq(job.seq);
   result.source = job.source;
   result.line = job.line;
   result.found = job.found;
@@ -138,7 +138,7 @@ Result Checker::cancelled(const Job& job, const char* why) {
 Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page) const {
   Result result;
   result.url = job.url;
-  result.seq = job.seq;
+  result.set_seq(job.seq);
   result.source = job.source;
   result.line = job.line;
   result.found = job.found;
@@ -241,7 +241,7 @@ Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page)
       detail.redirects.push_back({hop.url, hop.status, hop.location, hop.time_ms});
     }
   }
-  if (request.method == net::Method::get) result.details().bytes = response.body_bytes;
+  if (request.method == net::Method::get) result.set_bytes(response.body_bytes);
   if (page != nullptr) {
     page->url = response.url.empty() ? job.check_url : response.url;
     if (auto type = response.header("content-type")) page->content_type = *type;
@@ -259,11 +259,11 @@ Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page)
     return result;
   }
   judge(result, job, response);
-  // The content type is kept for results that carry details anyway (failures, warnings,
-  // redirects): a plain "200, nothing to say" result stays without a detail block, which is
-  // what keeps a 1,000,000-URL run's memory small.
-  if (result.detail) {
-    if (auto type = response.header("content-type")) result.detail->content_type = *type;
+  // The content type is kept for a GET (a crawl's page) and for results that carry details
+  // anyway (failures, warnings, redirects), not for a plain "200" to a HEAD: the reports have
+  // always shown it so. It costs a GET no detail block (Result::set_content_type).
+  if (request.method == net::Method::get || result.detail) {
+    if (auto type = response.header("content-type")) result.set_content_type(*type);
   }
   return result;
 }

@@ -85,7 +85,7 @@ class Reader {
 };
 
 void encode(const Result& r, std::string& out) {
-  put_int(out, r.seq);
+  put_int(out, static_cast<std::uint64_t>(r.seq));
   put_int(out, r.source);
   put_int(out, r.line);
   put_int(out, r.time_ms);
@@ -96,6 +96,12 @@ void encode(const Result& r, std::string& out) {
   put_int(out, packed);
   put_int(out, r.attempts);
   put_text(out, r.url);
+  // A HEAD's plain result has neither: one byte says which follow.
+  const std::string_view content_type = r.content_type();
+  const std::uint64_t bytes = r.bytes();
+  put_int(out, static_cast<std::uint8_t>((content_type.empty() ? 0 : 1) | (bytes != 0 ? 2 : 0)));
+  if (!content_type.empty()) put_text(out, content_type);
+  if (bytes != 0) put_int(out, bytes);
   const ResultDetail* d = r.detail.get();
   put_int(out, static_cast<std::uint8_t>(d != nullptr));
   if (d == nullptr) return;
@@ -104,7 +110,6 @@ void encode(const Result& r, std::string& out) {
   put_text(out, d->error);
   put_int(out, static_cast<std::uint8_t>(d->error_kind));
   put_int(out, static_cast<std::uint8_t>(d->failed_by));
-  put_text(out, d->content_type);
   put_text(out, d->lastmod);
   put_int(out, static_cast<std::uint32_t>(d->redirects.size()));
   for (const RedirectHop& hop : d->redirects) {
@@ -114,13 +119,12 @@ void encode(const Result& r, std::string& out) {
     put_int(out, hop.time_ms);
   }
   put_int(out, static_cast<std::uint8_t>(d->fell_back_to_get | d->slow << 1));
-  put_int(out, d->bytes);
 }
 
 // decode() fills `r` from a payload; its url views `url`, which keeps the text.
 void decode(std::string_view payload, Result& r, std::string& url) {
   Reader in(payload);
-  r.seq = in.get<std::uint64_t>();
+  r.set_seq(in.get<std::uint64_t>());
   r.source = in.get<std::uint32_t>();
   r.line = in.get<std::uint32_t>();
   r.time_ms = in.get<std::uint32_t>();
@@ -133,6 +137,9 @@ void decode(std::string_view payload, Result& r, std::string& url) {
   r.attempts = in.get<std::uint8_t>();
   url.assign(in.text());
   r.url = url;
+  const auto has = in.get<std::uint8_t>();
+  const std::string_view content_type = (has & 1u) != 0 ? in.text() : std::string_view();
+  const std::uint64_t bytes = (has & 2u) != 0 ? in.get<std::uint64_t>() : 0;
   if (in.get<std::uint8_t>() == 0) {
     r.detail.reset();
   } else {
@@ -143,7 +150,6 @@ void decode(std::string_view payload, Result& r, std::string& url) {
     d.error.assign(in.text());
     d.error_kind = static_cast<ErrorKind>(in.get<std::uint8_t>());
     d.failed_by = static_cast<FindingCode>(in.get<std::uint8_t>());
-    d.content_type.assign(in.text());
     d.lastmod.assign(in.text());
     d.redirects.resize(in.get<std::uint32_t>());
     for (RedirectHop& hop : d.redirects) {
@@ -155,8 +161,9 @@ void decode(std::string_view payload, Result& r, std::string& url) {
     const auto flags = in.get<std::uint8_t>();
     d.fell_back_to_get = (flags & 1u) != 0;
     d.slow = (flags & 2u) != 0;
-    d.bytes = in.get<std::uint64_t>();
   }
+  r.set_content_type(content_type);  // after the detail block: either may need it
+  r.set_bytes(bytes);
   if (!in.done()) broken("a spilled record is longer than its fields");
 }
 

@@ -308,7 +308,9 @@ class ResultReader {
   void read(const Json& j, std::size_t index, std::string& url_text, model::Result& r) const {
     const std::string at = fmt::format("results[{}]", index);
     url_text = text(j, at, "url");
-    r.seq = number<std::uint64_t>(j, at, "seq");
+    const auto seq = number<std::uint64_t>(j, at, "seq");
+    if (seq >= model::Result::kSeqLimit) invalid(at + ".seq", "a number below 2^36");
+    r.seq = seq;
     r.status = number<std::int16_t>(j, at, "status", true);
     const std::string outcome = text(j, at, "outcome");
     static constexpr model::Outcome kOutcomes[] = {
@@ -354,12 +356,12 @@ class ResultReader {
     read_error_kind(text_or_null(j, at, "error_kind"), at, d);
     d.check_url = text(j, at, "check_url");
     if (d.check_url == url_text) d.check_url.clear();  // the writer's default
-    d.content_type = text_or_null(j, at, "content_type");
+    const std::string content_type = text_or_null(j, at, "content_type");
     d.lastmod = text_or_null(j, at, "lastmod");
     d.findings = findings(j, at, "findings");
     d.fell_back_to_get = flag(j, at, "fell_back_to_get");
     d.slow = flag(j, at, "slow");
-    d.bytes = number<std::uint64_t>(j, at, "bytes");
+    const auto bytes = number<std::uint64_t>(j, at, "bytes");
     // found_by, referrers (--crawl) and cached (--cache) are absent from earlier reports.
     if (auto found = j.find("found_by"); found != j.end()) {
       static constexpr model::Discovery kFound[] = {
@@ -384,6 +386,8 @@ class ResultReader {
     }
     if (auto cached = j.find("cached"); cached != j.end()) r.cached = flag(j, at, "cached");
     if (!plain(d)) r.detail = std::make_unique<model::ResultDetail>(std::move(d));
+    r.set_content_type(content_type);  // after the detail block: either may need it
+    r.set_bytes(bytes);
   }
 
  private:
@@ -407,9 +411,9 @@ class ResultReader {
   // a run keeps without a detail block (result.hpp).
   static bool plain(const model::ResultDetail& d) {
     return d.check_url.empty() && d.final_url.empty() && d.error.empty() &&
-           d.error_kind == model::ErrorKind::none && d.content_type.empty() && d.lastmod.empty() &&
-           d.redirects.empty() && d.findings.empty() && !d.fell_back_to_get && !d.slow &&
-           d.bytes == 0 && d.referrers.empty() && d.referrer_count == 0;
+           d.error_kind == model::ErrorKind::none && d.lastmod.empty() && d.redirects.empty() &&
+           d.findings.empty() && !d.fell_back_to_get && !d.slow && d.referrers.empty() &&
+           d.referrer_count == 0;
   }
 
   std::map<std::string, std::uint32_t, std::less<>> source_index_;

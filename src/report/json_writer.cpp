@@ -88,12 +88,12 @@ void append_result(std::string& out, const model::Report& report, const model::R
   o.string_or_null("source", text::source_url(report, r.source));
   o.number_or_null("line", r.line);
   o.string("check_url", d.check_url.empty() ? r.url : d.check_url);
-  o.string_or_null("content_type", d.content_type);
+  o.string_or_null("content_type", r.content_type());
   o.string_or_null("lastmod", d.lastmod);
   o.nested("findings", [&](std::string& f) { append_findings(f, d.findings); });
   o.boolean("fell_back_to_get", d.fell_back_to_get);
   o.boolean("slow", d.slow);
-  o.number("bytes", d.bytes);
+  o.number("bytes", r.bytes());
   o.string("found_by", model::to_string(r.found));
   o.number("referrer_count", d.referrer_count);
   o.nested("referrers", [&](std::string& a) {

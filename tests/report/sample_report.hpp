@@ -92,12 +92,12 @@ inline model::Report sample_report() {
     d.redirects.push_back({"https://example.com/old", 301, "/new", 30});
     d.redirects.push_back({"https://example.com/new", 302, "https://example.com/new/", 25});
     d.final_url = "https://example.com/new/";
-    d.content_type = "text/html; charset=utf-8";
     d.lastmod = "2024-04-01";
     d.findings.push_back({model::FindingCode::redirected_url,
                           "listed URL redirects to https://example.com/new/",
                           "https://example.com/old", 0, model::Severity::warning});
   }
+  redirected.set_content_type("text/html; charset=utf-8");
   report.results.push_back(std::move(redirected));
 
   model::Result missing =
@@ -119,7 +119,7 @@ inline model::Report sample_report() {
   fallback.method = model::CheckMethod::get;
   fallback.attempts = 1;
   fallback.details().fell_back_to_get = true;
-  fallback.details().bytes = 5120;
+  fallback.set_bytes(5120);
   fallback.details().check_url = "https://preview.example.com/get-only";
   report.results.push_back(std::move(fallback));
 

@@ -4,7 +4,11 @@
 // kept small (a 1,000,000-URL run keeps a million of them): the URL is a view of text the
 // report owns (Report::url_text), and the rare parts — redirect hops, error text, findings,
 // the rewritten URL — live behind `detail`, which is null for a plain "200 OK, no redirects,
-// no warnings" page.
+// no warnings" page. A GET's byte count and the response's content type are common (every
+// page a crawl fetches has both), so they live in the Result itself: the count in 22 bits and
+// the content type as an index into a process-wide table of the distinct types seen (a site
+// serves a handful). Only a body of 4 MiB or more, or a type beyond the table's 62, goes to
+// the detail block; read and write them through bytes() and content_type().
 //
 // Outcomes add up: ok + failed + skipped + cancelled + inconclusive == total. A page with warnings
 // (slow, redirected under --redirects warn, hygiene findings) is `ok` and carries its findings.
@@ -45,13 +49,15 @@ struct ResultDetail {
   std::string error;      // human-readable reason for a failure, skip or transport error
   ErrorKind error_kind = ErrorKind::none;       // see error_kind_name()
   FindingCode failed_by = FindingCode::status;  // the finding, when error_kind is `finding`
-  std::string content_type;
-  std::string lastmod;  // from the sitemap
+  std::string lastmod;                          // from the sitemap
   std::vector<RedirectHop> redirects;
   std::vector<Finding> findings;
   bool fell_back_to_get = false;  // HEAD was refused or dropped; GET decided the result
   bool slow = false;
-  std::uint64_t bytes = 0;  // body bytes read (GET)
+  // Result::bytes() and content_type() when they do not fit in the Result (see there): not
+  // meaningful otherwise, so read them only through the Result.
+  std::uint64_t wide_bytes = 0;
+  std::string wide_content_type;
   // Crawl mode: the pages that link here, kept for URLs that failed or redirected (at most
   // kMaxReferrers of them, sorted by page and line), and how many there were in all.
   std::vector<Referrer> referrers;
@@ -59,9 +65,17 @@ struct ResultDetail {
 };
 
 struct Result {
+  // kSeqLimit bounds Job::seq (68.7 billion URLs in one run): seq shares a word with the
+  // body's byte count and the content type's index. set_seq() ends the process beyond it.
+  static constexpr std::uint64_t kSeqLimit = std::uint64_t{1} << 36;
+
   std::string_view url;  // exactly as the sitemap listed it; the text is Job::url's
   std::unique_ptr<ResultDetail> detail;
-  std::uint64_t seq = 0;     // Job::seq
+  std::uint64_t seq : 36 = 0;  // Job::seq; assign it with set_seq() when it may be large
+  // Use bytes() and content_type(): these are their compact forms (an index into the table of
+  // content types, 0 for none; the byte count, or a mark that the detail block holds it).
+  std::uint64_t content_type_slot : 6 = 0;
+  std::uint64_t bytes_slot : 22 = 0;
   std::uint32_t source = 0;  // index into Report::sources; kNoSource when none listed it
   std::uint32_t line = 0;
   std::uint32_t time_ms = 0;  // total time across attempts and redirects
@@ -79,13 +93,28 @@ struct Result {
     if (!detail) detail = std::make_unique<ResultDetail>();
     return *detail;
   }
+
+  // set_seq() sets seq, ending the process when it is not below kSeqLimit (a bug: no run
+  // numbers that many URLs).
+  void set_seq(std::uint64_t value);
+
+  // bytes() is the body's byte count (a GET; 0 otherwise), set_bytes() sets it.
+  std::uint64_t bytes() const noexcept;
+  void set_bytes(std::uint64_t value);
+
+  // content_type() is the response's Content-Type as the server sent it, empty for none. The
+  // text stays valid for the life of the process (the table never forgets a type).
+  std::string_view content_type() const noexcept;
+  void set_content_type(std::string_view type);
 };
 
 // error_kind_name() is the report's error_kind: the kind's word, the code of the finding that
 // failed the page, or empty (null) when there was no error.
 const char* error_kind_name(const ResultDetail& detail) noexcept;
 
-// A million Results are held until the report is written: each byte here is a megabyte there.
+// A million Results are held until the report is written: each byte here is a megabyte there;
+// and a crawl's page would cost a 264-byte detail block if its bytes and content type did not
+// fit in the Result.
 static_assert(sizeof(Result) <= 48, "Result grew: see the note at the top of result.hpp");
 
 }  // namespace siteaudit::model

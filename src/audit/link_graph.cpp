@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <new>
 #include <tuple>
@@ -63,26 +64,103 @@ LinkGraph::~LinkGraph() {
   clear_locked();  // the graph is no longer shared: no lock
 }
 
-LinkGraph::Edge* LinkGraph::make_edge(const LinkOrigin& link, std::uint8_t element,
-                                      std::uint8_t attribute) {
-  void* memory = ::operator new(sizeof(Edge) + link.text.size() + link.written.size());
-  auto* edge = new (memory) Edge{.page = link.page_identity,
-                                 .line = link.line,
-                                 .text_size = static_cast<std::uint32_t>(link.text.size()),
-                                 .url_size = static_cast<std::uint32_t>(link.written.size()),
-                                 .element = element,
-                                 .attribute = attribute};
-  char* chars = reinterpret_cast<char*>(edge + 1);
-  std::copy(link.text.begin(), link.text.end(), chars);
-  std::copy(link.written.begin(), link.written.end(), chars + link.text.size());
+// --- edges and their pool ------------------------------------------------------------------
+
+namespace {
+
+constexpr std::size_t round_up8(std::size_t n) noexcept {
+  return (n + 7) & ~std::size_t{7};
+}
+
+// edge_record_bytes() is the size of an edge's record for a text and URL of these sizes.
+std::size_t edge_record_bytes(std::size_t header, std::size_t text, std::size_t url,
+                              std::size_t long_tag) noexcept {
+  return round_up8(header + (text >= long_tag ? 4 : 0) + (url >= long_tag ? 4 : 0) + text + url);
+}
+
+}  // namespace
+
+std::size_t LinkGraph::Edge::size(std::uint8_t tag, std::size_t at) const noexcept {
+  if (tag != kLongSize) return tag;
+  std::uint32_t n;
+  std::memcpy(&n, after() + at, sizeof n);
+  return n;
+}
+
+std::size_t LinkGraph::Edge::bytes() const noexcept {
+  return edge_record_bytes(sizeof(Edge), text_size(), url_size(), kLongSize);
+}
+
+void* LinkGraph::EdgePool::allocate(std::size_t bytes) {
+  if (bytes > kLargest) return ::operator new(bytes);
+  void*& head = free_lists_[bytes / 8];
+  if (head != nullptr) {
+    void* record = head;
+    std::memcpy(&head, record, sizeof head);  // a free record's first bytes link the list
+    return record;
+  }
+  if (left_ < bytes) {
+    // The rest of the block (less than a record) is left unused.
+    blocks_.emplace_back(new char[kBlockBytes]);
+    free_ = blocks_.back().get();
+    left_ = kBlockBytes;
+  }
+  void* record = free_;
+  free_ += bytes;
+  left_ -= bytes;
+  return record;
+}
+
+void LinkGraph::EdgePool::release(void* record, std::size_t bytes) noexcept {
+  if (bytes > kLargest) {
+    ::operator delete(record);
+    return;
+  }
+  void*& head = free_lists_[bytes / 8];
+  std::memcpy(record, &head, sizeof head);
+  head = record;
+}
+
+void LinkGraph::EdgePool::clear() noexcept {
+  std::vector<std::unique_ptr<char[]>>().swap(blocks_);
+  free_ = nullptr;
+  left_ = 0;
+  std::fill(free_lists_.begin(), free_lists_.end(), nullptr);
+}
+
+LinkGraph::Edge* LinkGraph::make_edge_locked(const LinkOrigin& link, std::uint8_t element,
+                                             std::uint8_t attribute) {
+  const std::size_t text = link.text.size();
+  const std::size_t url = link.written.size();
+  if (text > 0xFFFFFFFFu || url > 0xFFFFFFFFu) rt::fatal("LinkGraph: a link of 4 GiB");
+  const std::size_t bytes = edge_record_bytes(sizeof(Edge), text, url, Edge::kLongSize);
+  auto tag = [](std::size_t n) {
+    return n >= Edge::kLongSize ? Edge::kLongSize : static_cast<std::uint8_t>(n);
+  };
+  auto* edge = new (edge_pool_.allocate(bytes)) Edge{.page = link.page_identity,
+                                                     .line = link.line,
+                                                     .element = element,
+                                                     .attribute = attribute,
+                                                     .text_tag = tag(text),
+                                                     .url_tag = tag(url)};
+  char* out = reinterpret_cast<char*>(edge + 1);
+  for (std::size_t n : {text, url}) {
+    if (n < Edge::kLongSize) continue;
+    const auto wide = static_cast<std::uint32_t>(n);
+    std::memcpy(out, &wide, sizeof wide);
+    out += sizeof wide;
+  }
+  out = std::copy(link.text.begin(), link.text.end(), out);
+  std::copy(link.written.begin(), link.written.end(), out);
   return edge;
 }
 
-void LinkGraph::free_edges(Edge*& edges) noexcept {
+void LinkGraph::free_edges_locked(Edge*& edges) noexcept {
   while (edges != nullptr) {
     Edge* next = edges->next;
+    const std::size_t bytes = edges->bytes();
     edges->~Edge();
-    ::operator delete(edges);
+    edge_pool_.release(edges, bytes);
     edges = next;
   }
 }
@@ -128,7 +206,10 @@ void LinkGraph::grow_locked() {
 }
 
 void LinkGraph::clear_locked() noexcept {
-  for (std::size_t index = 0; index < entry_count_; ++index) free_edges(entry_at(index).referrers);
+  for (std::size_t index = 0; index < entry_count_; ++index) {
+    free_edges_locked(entry_at(index).referrers);
+  }
+  edge_pool_.clear();
   std::vector<std::unique_ptr<Entry[]>>().swap(entries_);
   entry_count_ = 0;
   std::vector<std::uint32_t>().swap(slots_);
@@ -160,7 +241,7 @@ void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepte
   // Once the check has ended, only a target that failed or redirected wants its referrers.
   if (entry.settled && !entry.keep) return;
   if (entry.kept >= model::kMaxReferrers) return;
-  Edge* edge = make_edge(*link, name_locked(link->element), name_locked(link->attribute));
+  Edge* edge = make_edge_locked(*link, name_locked(link->element), name_locked(link->attribute));
   edge->next = entry.referrers;
   entry.referrers = edge;
   ++entry.kept;
@@ -274,7 +355,7 @@ void LinkGraph::settled(const Job& job, const Result& result) {
   entry.settled = true;
   entry.keep = keep;
   if (!keep) {
-    free_edges(entry.referrers);
+    free_edges_locked(entry.referrers);
     entry.kept = 0;
   }
 }
@@ -305,7 +386,7 @@ void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool o
                 return std::tie(a.page, a.line, a.element, a.attribute, a.url) <
                        std::tie(b.page, b.line, b.element, b.attribute, b.url);
               });
-    free_edges(entry.referrers);
+    free_edges_locked(entry.referrers);
     entry.kept = 0;
     detail.referrer_count = entry.referrer_total;
     if (result.outcome == Outcome::failed) {

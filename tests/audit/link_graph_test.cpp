@@ -126,3 +126,67 @@ TEST_CASE("LinkGraph: orphans only when the crawl is complete; missing pages; no
     CHECK(report.results[3].line == 4);
   }
 }
+
+TEST_CASE(
+    "LinkGraph: a referrer's text and URL come back whole, short or long, after others "
+    "were freed",
+    "[audit][crawl]") {
+  // Sizes around the edge header's one-byte tags (255 and up is written in 4 more bytes), and
+  // an URL beyond the pool's largest record (it comes from operator new).
+  const std::string long_text(254, 't');
+  const std::string longer_text(255, 'T');
+  const std::string long_url = "/long/" + std::string(300, 'u');
+  const std::string huge_url = "/huge/" + std::string(5000, 'h');
+  model::Report report = report_of({"https://a.test/", "https://a.test/gone", "https://a.test/ok"});
+  in_runtime([&] {
+    LinkGraph graph;
+    graph.offered(1, Offer{.found = Discovery::input}, true, 0);
+    graph.offered(3, Offer{.found = Discovery::link}, true, 2);
+    graph.offered(2, Offer{.found = Discovery::link}, true, 1);
+    // Edges to the URL that passes are freed when it settles; the failure's later edges reuse
+    // their records.
+    for (std::uint32_t line = 1; line <= 50; ++line) {
+      const LinkOrigin link{.page_identity = 1,
+                            .line = line,
+                            .element = "a",
+                            .attribute = "href",
+                            .text = "Fine",
+                            .written = "/ok"};
+      graph.offered(3, Offer{.found = Discovery::link, .link = &link}, false, 0);
+    }
+    graph.settled(job(3, 2), Result{});
+    const std::pair<std::string_view, std::string_view> links[] = {
+        {"Gone", "/gone"}, {long_text, long_url}, {longer_text, "/gone#x"}, {"", huge_url}};
+    std::uint32_t line = 100;
+    for (const auto& [text, written] : links) {
+      const LinkOrigin link{.page_identity = 1,
+                            .line = line++,
+                            .element = "img",
+                            .attribute = "src",
+                            .text = text,
+                            .written = written};
+      graph.offered(2, Offer{.found = Discovery::link, .link = &link}, false, 0);
+    }
+    Result failed;
+    failed.outcome = model::Outcome::failed;
+    graph.settled(job(2, 1), failed);
+    report.results[1].outcome = model::Outcome::failed;
+    graph.finish(report, "");
+  });
+  const Result& gone = report.results[1];
+  REQUIRE(gone.detail);
+  REQUIRE(gone.detail->referrers.size() == 4);
+  const auto& refs = gone.detail->referrers;  // sorted by page, then line
+  CHECK(refs[0].text == "Gone");
+  CHECK(refs[0].url == "/gone");
+  CHECK(refs[1].text == long_text);
+  CHECK(refs[1].url == long_url);
+  CHECK(refs[2].text == longer_text);
+  CHECK(refs[2].url == "/gone#x");
+  CHECK(refs[3].text.empty());
+  CHECK(refs[3].url == huge_url);
+  CHECK(refs[3].element == "img");
+  CHECK(refs[3].attribute == "src");
+  CHECK(refs[3].line == 103);
+  CHECK_FALSE(report.results[2].detail);
+}

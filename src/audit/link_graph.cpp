@@ -7,11 +7,13 @@
 #include <cstring>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <tuple>
 #include <utility>
 
 #include "siteaudit/audit/frontier.hpp"
 #include "siteaudit/net/ascii.hpp"
+#include "siteaudit/net/url.hpp"
 #include "siteaudit/runtime/fatal.hpp"
 
 namespace siteaudit::audit {
@@ -72,10 +74,25 @@ constexpr std::size_t round_up8(std::size_t n) noexcept {
   return (n + 7) & ~std::size_t{7};
 }
 
-// edge_record_bytes() is the size of an edge's record for a text and URL of these sizes.
-std::size_t edge_record_bytes(std::size_t header, std::size_t text, std::size_t url,
-                              std::size_t long_tag) noexcept {
-  return round_up8(header + (text >= long_tag ? 4 : 0) + (url >= long_tag ? 4 : 0) + text + url);
+// is_long() says that an edge's text or URL of `n` bytes has its size in 4 bytes of its own.
+constexpr bool is_long(std::size_t n) noexcept {
+  return n >= 254;
+}
+
+// edge_record_bytes() is the size of an edge's record for a text and URL of these sizes (0 for
+// the URL of a link written as its target's path).
+std::size_t edge_record_bytes(std::size_t header, std::size_t text, std::size_t url) noexcept {
+  return round_up8(header + (is_long(text) ? 4 : 0) + (is_long(url) ? 4 : 0) + text + url);
+}
+
+// after_host() is the part of an absolute URL after its scheme and host (the path, query and
+// fragment, from the first '/'), or nothing.
+std::optional<std::string_view> after_host(std::string_view url) noexcept {
+  const std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::nullopt;
+  const std::size_t path = url.find('/', scheme + 3);
+  if (path == std::string_view::npos) return std::nullopt;
+  return url.substr(path);
 }
 
 }  // namespace
@@ -87,8 +104,13 @@ std::size_t LinkGraph::Edge::size(std::uint8_t tag, std::size_t at) const noexce
   return n;
 }
 
+std::string_view LinkGraph::Edge::url(std::string_view target) const noexcept {
+  if (url_tag == kTargetPath) return after_host(target).value_or(std::string_view());
+  return {chars() + text_size(), url_size()};
+}
+
 std::size_t LinkGraph::Edge::bytes() const noexcept {
-  return edge_record_bytes(sizeof(Edge), text_size(), url_size(), kLongSize);
+  return edge_record_bytes(sizeof(Edge), text_size(), url_size());
 }
 
 void* LinkGraph::EdgePool::allocate(std::size_t bytes) {
@@ -129,29 +151,29 @@ void LinkGraph::EdgePool::clear() noexcept {
 }
 
 LinkGraph::Edge* LinkGraph::make_edge_locked(const LinkOrigin& link, std::uint8_t element,
-                                             std::uint8_t attribute) {
+                                             std::uint8_t attribute, bool target_path) {
   const std::size_t text = link.text.size();
-  const std::size_t url = link.written.size();
+  const std::size_t url = target_path ? 0 : link.written.size();
   if (text > 0xFFFFFFFFu || url > 0xFFFFFFFFu) rt::fatal("LinkGraph: a link of 4 GiB");
-  const std::size_t bytes = edge_record_bytes(sizeof(Edge), text, url, Edge::kLongSize);
   auto tag = [](std::size_t n) {
-    return n >= Edge::kLongSize ? Edge::kLongSize : static_cast<std::uint8_t>(n);
+    return is_long(n) ? Edge::kLongSize : static_cast<std::uint8_t>(n);
   };
-  auto* edge = new (edge_pool_.allocate(bytes)) Edge{.page = link.page_identity,
-                                                     .line = link.line,
-                                                     .element = element,
-                                                     .attribute = attribute,
-                                                     .text_tag = tag(text),
-                                                     .url_tag = tag(url)};
+  auto* edge = new (edge_pool_.allocate(edge_record_bytes(sizeof(Edge), text, url)))
+      Edge{.page = link.page_identity,
+           .line = link.line,
+           .element = element,
+           .attribute = attribute,
+           .text_tag = tag(text),
+           .url_tag = target_path ? Edge::kTargetPath : tag(url)};
   char* out = reinterpret_cast<char*>(edge + 1);
   for (std::size_t n : {text, url}) {
-    if (n < Edge::kLongSize) continue;
+    if (!is_long(n)) continue;
     const auto wide = static_cast<std::uint32_t>(n);
     std::memcpy(out, &wide, sizeof wide);
     out += sizeof wide;
   }
   out = std::copy(link.text.begin(), link.text.end(), out);
-  std::copy(link.written.begin(), link.written.end(), out);
+  if (!target_path) std::copy(link.written.begin(), link.written.end(), out);
   return edge;
 }
 
@@ -218,9 +240,15 @@ void LinkGraph::clear_locked() noexcept {
 
 void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepted,
                         std::uint64_t seq) {
+  // The Result's URL is the accepted offer's loc; when that is normal, it is the identity's
+  // normal form (looked at outside the lock: a scan of the URL).
+  const bool normal_url = accepted && (offer.normal || net::is_normal_url(offer.loc));
   std::lock_guard lock(mutex_);
   Entry& entry = entry_locked(identity);
-  if (accepted) entry.seq = seq;
+  if (accepted) {
+    entry.seq = seq;
+    entry.normal_url = normal_url;
+  }
   if (offer.found == Discovery::input) entry.input = true;
   if (offer.found == Discovery::sitemap && !entry.listed) {
     entry.listed = true;
@@ -241,7 +269,13 @@ void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepte
   // Once the check has ended, only a target that failed or redirected wants its referrers.
   if (entry.settled && !entry.keep) return;
   if (entry.kept >= model::kMaxReferrers) return;
-  Edge* edge = make_edge_locked(*link, name_locked(link->element), name_locked(link->attribute));
+  // A link written as its target's path needs no copy of it when the target's Result lists
+  // the URL in the same text as this offer's loc: both normal, with one identity, they are
+  // the same text (the frontier takes a normal loc as its identity).
+  const bool target_path =
+      entry.normal_url && offer.normal && after_host(offer.loc) == std::optional(link->written);
+  Edge* edge = make_edge_locked(*link, name_locked(link->element), name_locked(link->attribute),
+                                target_path);
   edge->next = entry.referrers;
   entry.referrers = edge;
   ++entry.kept;
@@ -377,7 +411,7 @@ void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool o
                                                  .element = names_[edge->element],
                                                  .attribute = names_[edge->attribute],
                                                  .text = std::string(edge->text()),
-                                                 .url = std::string(edge->url())});
+                                                 .url = std::string(edge->url(result.url))});
     }
     // Found in whatever order the workers parsed the pages: sorted, a report is the same
     // from run to run.

@@ -190,3 +190,62 @@ TEST_CASE(
   CHECK(refs[3].line == 103);
   CHECK_FALSE(report.results[2].detail);
 }
+
+TEST_CASE(
+    "LinkGraph: a link written as its target's path is reported as written, from the "
+    "target's URL",
+    "[audit][crawl]") {
+  model::Report report =
+      report_of({"https://a.test/", "https://a.test/gone?x=1", "https://A.test/Old%7e"});
+  in_runtime([&] {
+    LinkGraph graph;
+    graph.offered(1, Offer{.loc = "https://a.test/", .found = Discovery::input}, true, 0);
+    // Accepted from a sitemap (not marked normal, but normal), then linked as its path, as an
+    // absolute URL, with a fragment, and from a link that is not normal.
+    graph.offered(2, Offer{.loc = "https://a.test/gone?x=1", .source = 0, .line = 2}, true, 1);
+    // Accepted from a URL that is not normal: its links keep their text.
+    graph.offered(3, Offer{.loc = "https://A.test/Old%7e", .source = 0, .line = 3}, true, 2);
+    struct Case {
+      std::uint64_t target;
+      std::string_view loc, written;
+      bool normal;
+    };
+    const Case cases[] = {
+        {2, "https://a.test/gone?x=1", "/gone?x=1", true},
+        {2, "https://a.test/gone?x=1", "https://a.test/gone?x=1", true},
+        {2, "https://a.test/gone?x=1", "/gone?x=1#top", true},
+        {2, "https://a.test/gone?x=1", "/gone?x=1", false},
+        {3, "https://a.test/Old~", "/Old~", true},
+    };
+    std::uint32_t line = 10;
+    for (const Case& c : cases) {
+      const LinkOrigin link{.page_identity = 1,
+                            .line = line++,
+                            .element = "a",
+                            .attribute = "href",
+                            .text = "Old",
+                            .written = c.written};
+      graph.offered(
+          c.target,
+          Offer{.loc = c.loc, .found = Discovery::link, .link = &link, .normal = c.normal}, false,
+          0);
+    }
+    Result failed;
+    failed.outcome = model::Outcome::failed;
+    graph.settled(job(2, 1), failed);
+    graph.settled(job(3, 2), failed);
+    report.results[1].outcome = model::Outcome::failed;
+    report.results[2].outcome = model::Outcome::failed;
+    graph.finish(report, "");
+  });
+  REQUIRE(report.results[1].detail);
+  const auto& gone = report.results[1].detail->referrers;
+  REQUIRE(gone.size() == 4);
+  CHECK(gone[0].url == "/gone?x=1");
+  CHECK(gone[1].url == "https://a.test/gone?x=1");
+  CHECK(gone[2].url == "/gone?x=1#top");
+  CHECK(gone[3].url == "/gone?x=1");
+  REQUIRE(report.results[2].detail);
+  REQUIRE(report.results[2].detail->referrers.size() == 1);
+  CHECK(report.results[2].detail->referrers[0].url == "/Old~");
+}

@@ -104,10 +104,14 @@ class LinkGraph {
   // Edge is a referrer as the graph keeps it until the report needs it: the page by identity
   // (its URL is its entry's Result's), the element and attribute names as indices into names_,
   // and the link's text and URL as written right behind the 24-byte header, in one record of
-  // the EdgePool (56 bytes for a typical link, where a vector slot and a string took 130 and
-  // more). A size of kLongSize or more is written as 4 bytes between the header and the
-  // text. An entry's edges are a list, newest first; fill_result() sorts them.
+  // the EdgePool (40 to 56 bytes for a typical link, where a vector slot and a string took 130
+  // and more). A size of 254 or more is tagged kLongSize and written in 4 bytes between the
+  // header and the text. A link written as its target's path (and query), as most links of a
+  // site are, keeps no URL: kTargetPath says that it is the part of the target's URL after the
+  // host (LinkGraph::offered says when that holds). An entry's edges are a list, newest first;
+  // fill_result() sorts them.
   struct Edge {
+    static constexpr std::uint8_t kTargetPath = 254;  // url_tag only
     static constexpr std::uint8_t kLongSize = 255;
     Edge* next = nullptr;
     std::uint64_t page = 0;
@@ -115,11 +119,14 @@ class LinkGraph {
     std::uint8_t element = 0;
     std::uint8_t attribute = 0;
     std::uint8_t text_tag = 0;  // the text's size, or kLongSize
-    std::uint8_t url_tag = 0;   // the URL's size, or kLongSize
+    std::uint8_t url_tag = 0;   // the URL's size, kLongSize or kTargetPath
     std::size_t text_size() const noexcept { return size(text_tag, 0); }
-    std::size_t url_size() const noexcept { return size(url_tag, text_tag == kLongSize ? 4 : 0); }
+    std::size_t url_size() const noexcept {
+      return url_tag == kTargetPath ? 0 : size(url_tag, text_tag == kLongSize ? 4 : 0);
+    }
     std::string_view text() const noexcept { return {chars(), text_size()}; }
-    std::string_view url() const noexcept { return {chars() + text_size(), url_size()}; }
+    // url() is the link as written, given the target's URL as its Result lists it.
+    std::string_view url(std::string_view target) const noexcept;
     // bytes() is the record's size in the pool.
     std::size_t bytes() const noexcept;
 
@@ -156,7 +163,8 @@ class LinkGraph {
     std::size_t left_ = 0;
     std::vector<void*> free_lists_ = std::vector<void*>(kLargest / 8 + 1, nullptr);
   };
-  Edge* make_edge_locked(const LinkOrigin& link, std::uint8_t element, std::uint8_t attribute);
+  Edge* make_edge_locked(const LinkOrigin& link, std::uint8_t element, std::uint8_t attribute,
+                         bool target_path);
   void free_edges_locked(Edge*& edges) noexcept;
   EdgePool edge_pool_;  // guarded by mutex_
   // name_locked() interns an element or attribute name (a page has a handful of kinds).
@@ -185,6 +193,9 @@ class LinkGraph {
     bool parsed : 1 = false;     // its page was read (PageSummary)
     bool noindex : 1 = false;    // PageSummary::noindex
     bool indexable : 1 = false;  // PageSummary::indexable
+    // normal_url: its Result's URL is the normal form of its identity (the accepted offer's
+    // loc was normal), so a link written as that URL's path needs no copy of it (Edge).
+    bool normal_url : 1 = false;
   };
   static_assert(model::kMaxReferrers <= 255, "Entry::kept counts referrers in a byte");
   static_assert(sizeof(Entry) == 40, "an Entry is kept for every URL: keep it small");

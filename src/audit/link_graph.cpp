@@ -113,58 +113,67 @@ std::size_t LinkGraph::Edge::bytes() const noexcept {
   return edge_record_bytes(sizeof(Edge), text_size(), url_size());
 }
 
-void* LinkGraph::EdgePool::allocate(std::size_t bytes) {
-  if (bytes > kLargest) return ::operator new(bytes);
-  void*& head = free_lists_[bytes / 8];
-  if (head != nullptr) {
-    void* record = head;
-    std::memcpy(&head, record, sizeof head);  // a free record's first bytes link the list
+LinkGraph::EdgeHandle LinkGraph::EdgePool::new_block(std::size_t bytes) {
+  if (blocks_.size() >= (std::size_t{1} << (32 - kSlotBits)) - 1) {
+    rt::fatal("LinkGraph: more than 32 GiB of referrers");
+  }
+  blocks_.emplace_back(new char[bytes]);
+  return static_cast<Handle>(((blocks_.size() - 1) << kSlotBits) + 1);
+}
+
+LinkGraph::EdgeHandle LinkGraph::EdgePool::allocate(std::size_t bytes) {
+  if (bytes > kLargest) return new_block(bytes);
+  Handle& head = free_lists_[bytes / 8];
+  if (head != 0) {
+    const Handle record = head;
+    std::memcpy(&head, at(record), sizeof head);  // a free record's first bytes link the list
     return record;
   }
   if (left_ < bytes) {
     // The rest of the block (less than a record) is left unused.
-    blocks_.emplace_back(new char[kBlockBytes]);
-    free_ = blocks_.back().get();
+    carving_ = new_block(kBlockBytes);
     left_ = kBlockBytes;
   }
-  void* record = free_;
-  free_ += bytes;
+  const Handle record = carving_;
+  carving_ += static_cast<Handle>(bytes / 8);
   left_ -= bytes;
   return record;
 }
 
-void LinkGraph::EdgePool::release(void* record, std::size_t bytes) noexcept {
+void LinkGraph::EdgePool::release(Handle record, std::size_t bytes) noexcept {
   if (bytes > kLargest) {
-    ::operator delete(record);
+    blocks_[(record - 1) >> kSlotBits].reset();  // its own block; the slot stays unused
     return;
   }
-  void*& head = free_lists_[bytes / 8];
-  std::memcpy(record, &head, sizeof head);
+  Handle& head = free_lists_[bytes / 8];
+  std::memcpy(at(record), &head, sizeof head);
   head = record;
 }
 
 void LinkGraph::EdgePool::clear() noexcept {
   std::vector<std::unique_ptr<char[]>>().swap(blocks_);
-  free_ = nullptr;
+  carving_ = 0;
   left_ = 0;
-  std::fill(free_lists_.begin(), free_lists_.end(), nullptr);
+  std::fill(free_lists_.begin(), free_lists_.end(), 0);
 }
 
-LinkGraph::Edge* LinkGraph::make_edge_locked(const LinkOrigin& link, std::uint8_t element,
-                                             std::uint8_t attribute, bool target_path) {
+LinkGraph::EdgeHandle LinkGraph::make_edge_locked(const LinkOrigin& link, std::uint32_t page,
+                                                  std::uint8_t element, std::uint8_t attribute,
+                                                  bool target_path) {
   const std::size_t text = link.text.size();
   const std::size_t url = target_path ? 0 : link.written.size();
   if (text > 0xFFFFFFFFu || url > 0xFFFFFFFFu) rt::fatal("LinkGraph: a link of 4 GiB");
   auto tag = [](std::size_t n) {
     return is_long(n) ? Edge::kLongSize : static_cast<std::uint8_t>(n);
   };
-  auto* edge = new (edge_pool_.allocate(edge_record_bytes(sizeof(Edge), text, url)))
-      Edge{.page = link.page_identity,
-           .line = link.line,
-           .element = element,
-           .attribute = attribute,
-           .text_tag = tag(text),
-           .url_tag = target_path ? Edge::kTargetPath : tag(url)};
+  const EdgeHandle record = edge_pool_.allocate(edge_record_bytes(sizeof(Edge), text, url));
+  auto* edge =
+      new (edge_pool_.at(record)) Edge{.page = page,
+                                       .line = link.line,
+                                       .element = element,
+                                       .attribute = attribute,
+                                       .text_tag = tag(text),
+                                       .url_tag = target_path ? Edge::kTargetPath : tag(url)};
   char* out = reinterpret_cast<char*>(edge + 1);
   for (std::size_t n : {text, url}) {
     if (!is_long(n)) continue;
@@ -174,14 +183,15 @@ LinkGraph::Edge* LinkGraph::make_edge_locked(const LinkOrigin& link, std::uint8_
   }
   out = std::copy(link.text.begin(), link.text.end(), out);
   if (!target_path) std::copy(link.written.begin(), link.written.end(), out);
-  return edge;
+  return record;
 }
 
-void LinkGraph::free_edges_locked(Edge*& edges) noexcept {
-  while (edges != nullptr) {
-    Edge* next = edges->next;
-    const std::size_t bytes = edges->bytes();
-    edges->~Edge();
+void LinkGraph::free_edges_locked(EdgeHandle& edges) noexcept {
+  while (edges != 0) {
+    Edge& edge = edge_at(edges);
+    const EdgeHandle next = edge.next;
+    const std::size_t bytes = edge.bytes();
+    edge.~Edge();
     edge_pool_.release(edges, bytes);
     edges = next;
   }
@@ -198,22 +208,21 @@ LinkGraph::Entry* LinkGraph::find_locked(std::uint64_t identity) noexcept {
   }
 }
 
-LinkGraph::Entry& LinkGraph::entry_locked(std::uint64_t identity) {
+std::uint32_t LinkGraph::entry_index_locked(std::uint64_t identity) {
   if ((entry_count_ + 1) * 10 > slots_.size() * 7) grow_locked();
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = identity & mask;
   for (;; i = (i + 1) & mask) {
     const std::uint32_t slot = slots_[i];
     if (slot == 0) break;
-    Entry& entry = entry_at(slot - 1);
-    if (entry.identity == identity) return entry;
+    if (entry_at(slot - 1).identity == identity) return slot - 1;
   }
   if (entry_count_ >= 0xFFFFFFFEu) rt::fatal("LinkGraph: more than 4 billion URLs");
   if (entry_count_ % kEntryChunk == 0) entries_.push_back(std::make_unique<Entry[]>(kEntryChunk));
-  Entry& entry = entry_at(entry_count_++);
-  entry.identity = identity;
-  slots_[i] = static_cast<std::uint32_t>(entry_count_);
-  return entry;
+  const auto index = static_cast<std::uint32_t>(entry_count_++);
+  entry_at(index).identity = identity;
+  slots_[i] = index + 1;
+  return index;
 }
 
 void LinkGraph::grow_locked() {
@@ -243,6 +252,7 @@ void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepte
   // The Result's URL is the accepted offer's loc; when that is normal, it is the identity's
   // normal form (looked at outside the lock: a scan of the URL).
   const bool normal_url = accepted && (offer.normal || net::is_normal_url(offer.loc));
+  if (accepted && seq >= Entry::kNoSeq) rt::fatal("LinkGraph: a seq beyond 40 bits");
   std::lock_guard lock(mutex_);
   Entry& entry = entry_locked(identity);
   if (accepted) {
@@ -274,9 +284,12 @@ void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepte
   // the same text (the frontier takes a normal loc as its identity).
   const bool target_path =
       entry.normal_url && offer.normal && after_host(offer.loc) == std::optional(link->written);
-  Edge* edge = make_edge_locked(*link, name_locked(link->element), name_locked(link->attribute),
-                                target_path);
-  edge->next = entry.referrers;
+  // The page's entry index (the page was accepted before it was parsed; made if not, as a
+  // test may skip that). Entries never move: `entry` stays valid.
+  const std::uint32_t page = entry_index_locked(link->page_identity);
+  const EdgeHandle edge = make_edge_locked(*link, page, name_locked(link->element),
+                                           name_locked(link->attribute), target_path);
+  edge_at(edge).next = entry.referrers;
   entry.referrers = edge;
   ++entry.kept;
 }
@@ -358,8 +371,8 @@ std::uint8_t LinkGraph::name_locked(std::string_view name) {
   return static_cast<std::uint8_t>(names_.size() - 1);
 }
 
-std::string_view LinkGraph::page_url(std::uint64_t page, const Report& report) {
-  const Entry* entry = find_locked(page);
+std::string_view LinkGraph::page_url(std::uint32_t page, const Report& report) {
+  const Entry* entry = page < entry_count_ ? &entry_at(page) : nullptr;
   // A referrer is a page that was parsed, so it was accepted and has its Result.
   if (entry == nullptr || entry->seq >= report.results.size()) {
     rt::fatal("LinkGraph: a referring page has no result");
@@ -405,7 +418,8 @@ void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool o
   if (entry.keep && entry.referrer_total > 0) {
     ResultDetail& detail = result.details();
     detail.referrers.reserve(entry.kept);
-    for (const Edge* edge = entry.referrers; edge != nullptr; edge = edge->next) {
+    for (EdgeHandle at = entry.referrers; at != 0; at = edge_at(at).next) {
+      const Edge* edge = &edge_at(at);
       detail.referrers.push_back(model::Referrer{.page = std::string(page_url(edge->page, report)),
                                                  .line = edge->line,
                                                  .element = names_[edge->element],

@@ -101,20 +101,56 @@ class LinkGraph {
   void finish(Report& report, std::string incomplete);
 
  private:
-  // Edge is a referrer as the graph keeps it until the report needs it: the page by identity
-  // (its URL is its entry's Result's), the element and attribute names as indices into names_,
-  // and the link's text and URL as written right behind the 24-byte header, in one record of
-  // the EdgePool (40 to 56 bytes for a typical link, where a vector slot and a string took 130
-  // and more). A size of 254 or more is tagged kLongSize and written in 4 bytes between the
-  // header and the text. A link written as its target's path (and query), as most links of a
-  // site are, keeps no URL: kTargetPath says that it is the part of the target's URL after the
-  // host (LinkGraph::offered says when that holds). An entry's edges are a list, newest first;
-  // fill_result() sorts them.
+  // EdgePool is where the edges live: records rounded up to 8 bytes, carved from 64 KiB
+  // blocks and named by a 32-bit handle (block and 8-byte slot; 0 is none); a freed record goes
+  // on the free list of its size and is the next edge of that size. Edges come and go by the
+  // million (a link to a URL not yet checked leaves one, freed when the URL passes; a
+  // 1,000,000-page crawl held 1.5 million at once): from malloc, each cost 16 to 24 bytes
+  // more (its header and rounding) and a pointer where a handle takes 4, and their holes
+  // fragmented the heap. A record larger than kLargest gets a block of its own. Guarded by
+  // the graph's mutex; the blocks go back to the system in clear().
+  class EdgePool {
+   public:
+    using Handle = std::uint32_t;
+    EdgePool() = default;
+    EdgePool(const EdgePool&) = delete;
+    EdgePool& operator=(const EdgePool&) = delete;
+    ~EdgePool() { clear(); }
+    Handle allocate(std::size_t bytes);
+    void release(Handle record, std::size_t bytes) noexcept;
+    char* at(Handle record) const noexcept {
+      const Handle h = record - 1;
+      return blocks_[h >> kSlotBits].get() + std::size_t{h & kSlotMask} * 8;
+    }
+    void clear() noexcept;
+
+   private:
+    static constexpr unsigned kSlotBits = 13;  // 8-byte slots of a block
+    static constexpr Handle kSlotMask = (Handle{1} << kSlotBits) - 1;
+    static constexpr std::size_t kBlockBytes = std::size_t{8} << kSlotBits;  // 64 KiB
+    static constexpr std::size_t kLargest = 1024;
+    Handle new_block(std::size_t bytes);
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    Handle carving_ = 0;  // the next free slot of the last small-record block, 0 when full
+    std::size_t left_ = 0;
+    std::vector<Handle> free_lists_ = std::vector<Handle>(kLargest / 8 + 1, 0);
+  };
+  using EdgeHandle = EdgePool::Handle;
+
+  // Edge is a referrer as the graph keeps it until the report needs it: a 16-byte header (the
+  // next edge's handle, the referring page as its entry's index, the line, the element and
+  // attribute names as indices into names_) and the link's text and URL as written right
+  // behind it, in one record of the EdgePool (32 to 48 bytes for a typical link, where a vector
+  // slot and a string took 130 and more). A size of 254 or more is tagged kLongSize and
+  // written in 4 bytes between the header and the text. A link written as its target's path
+  // (and query), as most links of a site are, keeps no URL: kTargetPath says that it is the
+  // part of the target's URL after the host (LinkGraph::offered says when that holds). An
+  // entry's edges are a list, newest first; fill_result() sorts them.
   struct Edge {
     static constexpr std::uint8_t kTargetPath = 254;  // url_tag only
     static constexpr std::uint8_t kLongSize = 255;
-    Edge* next = nullptr;
-    std::uint64_t page = 0;
+    EdgeHandle next = 0;
+    std::uint32_t page = 0;  // the referring page's entry index
     std::uint32_t line = 0;
     std::uint8_t element = 0;
     std::uint8_t attribute = 0;
@@ -137,80 +173,61 @@ class LinkGraph {
     }
     std::size_t size(std::uint8_t tag, std::size_t at) const noexcept;
   };
-  static_assert(sizeof(Edge) == 24, "an Edge is kept for every link to a URL not yet checked");
-
-  // EdgePool is where the edges live: records rounded up to 8 bytes, carved from 64 KiB
-  // blocks; a freed record goes on the free list of its size and is the next edge of that
-  // size. Edges come and go by the million (a link to a URL not yet checked leaves one, freed
-  // when the URL passes; a 1,000,000-page crawl held 1.5 million at once): from malloc, each
-  // cost 16 to 24 bytes more (its header and rounding), and their holes fragmented the heap.
-  // Guarded by the graph's mutex; the blocks go back to the system in clear().
-  class EdgePool {
-   public:
-    EdgePool() = default;
-    EdgePool(const EdgePool&) = delete;
-    EdgePool& operator=(const EdgePool&) = delete;
-    ~EdgePool() { clear(); }
-    void* allocate(std::size_t bytes);
-    void release(void* record, std::size_t bytes) noexcept;
-    void clear() noexcept;
-
-   private:
-    static constexpr std::size_t kBlockBytes = 64 * 1024;
-    static constexpr std::size_t kLargest = 1024;  // larger records come from operator new
-    std::vector<std::unique_ptr<char[]>> blocks_;
-    char* free_ = nullptr;  // the unused end of the last block
-    std::size_t left_ = 0;
-    std::vector<void*> free_lists_ = std::vector<void*>(kLargest / 8 + 1, nullptr);
-  };
-  Edge* make_edge_locked(const LinkOrigin& link, std::uint8_t element, std::uint8_t attribute,
-                         bool target_path);
-  void free_edges_locked(Edge*& edges) noexcept;
+  static_assert(sizeof(Edge) == 16, "an Edge is kept for every link to a URL not yet checked");
+  Edge& edge_at(EdgeHandle record) const noexcept {
+    return *reinterpret_cast<Edge*>(edge_pool_.at(record));
+  }
+  EdgeHandle make_edge_locked(const LinkOrigin& link, std::uint32_t page, std::uint8_t element,
+                              std::uint8_t attribute, bool target_path);
+  void free_edges_locked(EdgeHandle& edges) noexcept;
   EdgePool edge_pool_;  // guarded by mutex_
   // name_locked() interns an element or attribute name (a page has a handful of kinds).
   std::uint8_t name_locked(std::string_view name);
   std::vector<std::string> names_;  // guarded by mutex_
 
-  // Entry is what the graph knows of one URL: 40 bytes, kept for every URL of the run. The
+  // Entry is what the graph knows of one URL: 32 bytes, kept for every URL of the run. The
   // rare parts live elsewhere: a parsed page's canonical in canonicals_, referrers behind
   // `referrers` (only while they may be reported).
   struct Entry {
-    static constexpr std::uint64_t kNoSeq = ~std::uint64_t{0};
+    // seq is 40 bits: a Result's is below Result::kSeqLimit (2^36).
+    static constexpr std::uint64_t kNoSeq = (std::uint64_t{1} << 40) - 1;
     std::uint64_t identity = 0;
-    std::uint64_t seq = kNoSeq;
-    Edge* referrers = nullptr;  // at most kMaxReferrers, newest first
+    std::uint64_t seq : 40 = kNoSeq;
+    std::uint64_t kept : 8 = 0;       // edges in `referrers`
+    std::uint64_t listed : 1 = 0;     // a sitemap lists it
+    std::uint64_t input : 1 = 0;      // an input page: where the crawl starts, never an orphan
+    std::uint64_t linked : 1 = 0;     // a parsed page other than itself links to it
+    std::uint64_t settled : 1 = 0;    // its check ended
+    std::uint64_t keep : 1 = 0;       // it failed or redirected: its referrers go to the report
+    std::uint64_t parsed : 1 = 0;     // its page was read (PageSummary)
+    std::uint64_t noindex : 1 = 0;    // PageSummary::noindex
+    std::uint64_t indexable : 1 = 0;  // PageSummary::indexable
+    // normal_url: its Result's URL is the normal form of its identity (the accepted offer's
+    // loc was normal), so a link written as that URL's path needs no copy of it (Edge).
+    std::uint64_t normal_url : 1 = 0;
+    EdgeHandle referrers = 0;  // at most kMaxReferrers, newest first
     // referrer_total counts the links here, up to 2^32 - 1 (a crawl offers each of its links
     // once: that many links would take a terabyte of pages).
     std::uint32_t referrer_total = 0;
     std::uint32_t listed_source = model::kNoSource;
     std::uint32_t listed_line = 0;
-    std::uint8_t kept = 0;       // edges in `referrers`
-    bool listed : 1 = false;     // a sitemap lists it
-    bool input : 1 = false;      // an input page: where the crawl starts, never an orphan
-    bool linked : 1 = false;     // a parsed page other than itself links to it
-    bool settled : 1 = false;    // its check ended
-    bool keep : 1 = false;       // it failed or redirected: its referrers go to the report
-    bool parsed : 1 = false;     // its page was read (PageSummary)
-    bool noindex : 1 = false;    // PageSummary::noindex
-    bool indexable : 1 = false;  // PageSummary::indexable
-    // normal_url: its Result's URL is the normal form of its identity (the accepted offer's
-    // loc was normal), so a link written as that URL's path needs no copy of it (Edge).
-    bool normal_url : 1 = false;
   };
-  static_assert(model::kMaxReferrers <= 255, "Entry::kept counts referrers in a byte");
-  static_assert(sizeof(Entry) == 40, "an Entry is kept for every URL: keep it small");
+  static_assert(model::kMaxReferrers <= 255, "Entry::kept counts referrers in 8 bits");
+  static_assert(sizeof(Entry) == 32, "an Entry is kept for every URL: keep it small");
 
   // The entries live in fixed chunks (entries_, below) and are found through an open-addressing
   // table of their indices (linear probing on the identity, which is a hash already; 0 = empty):
-  // about 48 bytes a URL, where a node of an unordered_map with its bucket took 130.
+  // about 40 bytes a URL, where a node of an unordered_map with its bucket took 130.
   Entry* find_locked(std::uint64_t identity) noexcept;
-  Entry& entry_locked(std::uint64_t identity);
+  Entry& entry_locked(std::uint64_t identity) { return entry_at(entry_index_locked(identity)); }
+  // entry_index_locked() is the index of identity's entry, made when there is none.
+  std::uint32_t entry_index_locked(std::uint64_t identity);
   void grow_locked();
   void clear_locked() noexcept;
   void fill_result(Entry& entry, Result& result, Report& report, bool orphans_decidable,
                    bool any_listed);
-  // page_url() is the URL of the page whose identity is `page`, as its Result lists it.
-  std::string_view page_url(std::uint64_t page, const Report& report);
+  // page_url() is the URL of the page whose entry index is `page`, as its Result lists it.
+  std::string_view page_url(std::uint32_t page, const Report& report);
 
   // FragmentLink is a link with a #fragment, kept until the target's anchors are known.
   struct FragmentLink {

@@ -2,6 +2,7 @@
 #include "siteaudit/audit/link_graph.hpp"
 
 #include <fmt/format.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <cstring>
@@ -113,67 +114,106 @@ std::size_t LinkGraph::Edge::bytes() const noexcept {
   return edge_record_bytes(sizeof(Edge), text_size(), url_size());
 }
 
-LinkGraph::EdgeHandle LinkGraph::EdgePool::new_block(std::size_t bytes) {
-  if (blocks_.size() >= (std::size_t{1} << (32 - kSlotBits)) - 1) {
-    rt::fatal("LinkGraph: more than 32 GiB of referrers");
+std::uint32_t LinkGraph::EdgePool::new_block(std::size_t bytes, std::uint32_t slots) {
+  std::uint32_t index;
+  if (!spare_.empty()) {
+    index = spare_.back();
+    spare_.pop_back();
+  } else {
+    if (blocks_.size() >= (std::size_t{1} << (32 - kSlotBits)) - 1) {
+      rt::fatal("LinkGraph: more than 32 GiB of referrers");
+    }
+    index = static_cast<std::uint32_t>(blocks_.size());
+    blocks_.emplace_back();
   }
-  blocks_.emplace_back(new char[bytes]);
-  return static_cast<Handle>(((blocks_.size() - 1) << kSlotBits) + 1);
+  void* memory = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) throw std::bad_alloc();
+  blocks_[index] =
+      Block{.memory = std::unique_ptr<char[], Unmap>(static_cast<char*>(memory), Unmap{bytes}),
+            .slots = slots};
+  return index;
+}
+
+void LinkGraph::EdgePool::Unmap::operator()(char* memory) const noexcept {
+  ::munmap(memory, bytes);
+}
+
+void LinkGraph::EdgePool::drop_block(std::uint32_t index) noexcept {
+  blocks_[index] = Block{};
+  spare_.push_back(index);
 }
 
 LinkGraph::EdgeHandle LinkGraph::EdgePool::allocate(std::size_t bytes) {
-  if (bytes > kLargest) return new_block(bytes);
-  Handle& head = free_lists_[bytes / 8];
-  if (head != 0) {
-    const Handle record = head;
-    std::memcpy(&head, at(record), sizeof head);  // a free record's first bytes link the list
-    return record;
+  if (bytes > kLargest) return handle(new_block(bytes, 0), 0);
+  const auto slots = static_cast<std::uint32_t>(bytes / 8);
+  std::vector<std::uint32_t>& open = open_[slots];
+  for (;;) {
+    if (open.empty()) {
+      open.push_back(new_block(kSlots * 8, slots));
+      blocks_[open.back()].open = true;
+    }
+    const std::uint32_t index = open.back();
+    Block& block = blocks_[index];
+    if (block.free != 0) {
+      const Handle record = block.free;
+      std::memcpy(&block.free, at(record), sizeof block.free);  // the free list's next
+      ++block.live;
+      return record;
+    }
+    if (block.carved + slots <= kSlots) {
+      const Handle record = handle(index, block.carved);
+      block.carved += slots;
+      ++block.live;
+      return record;
+    }
+    block.open = false;  // full: listed again when a record is released
+    open.pop_back();
   }
-  if (left_ < bytes) {
-    // The rest of the block (less than a record) is left unused.
-    carving_ = new_block(kBlockBytes);
-    left_ = kBlockBytes;
-  }
-  const Handle record = carving_;
-  carving_ += static_cast<Handle>(bytes / 8);
-  left_ -= bytes;
-  return record;
 }
 
 void LinkGraph::EdgePool::release(Handle record, std::size_t bytes) noexcept {
+  const std::uint32_t index = (record - 1) >> kSlotBits;
+  Block& block = blocks_[index];
   if (bytes > kLargest) {
-    blocks_[(record - 1) >> kSlotBits].reset();  // its own block; the slot stays unused
+    drop_block(index);  // its own block
     return;
   }
-  Handle& head = free_lists_[bytes / 8];
-  std::memcpy(at(record), &head, sizeof head);
-  head = record;
+  std::memcpy(at(record), &block.free, sizeof block.free);
+  block.free = record;
+  --block.live;
+  std::vector<std::uint32_t>& open = open_[block.slots];
+  if (block.live == 0 && !(open.size() == 1 && open.back() == index)) {
+    // Empty, and not the one block of its size left to fill: back to the system.
+    if (block.open) open.erase(std::find(open.begin(), open.end(), index));
+    drop_block(index);
+  } else if (!block.open) {
+    block.open = true;
+    open.push_back(index);
+  }
 }
 
 void LinkGraph::EdgePool::clear() noexcept {
-  std::vector<std::unique_ptr<char[]>>().swap(blocks_);
-  carving_ = 0;
-  left_ = 0;
-  std::fill(free_lists_.begin(), free_lists_.end(), 0);
+  std::vector<Block>().swap(blocks_);
+  spare_.clear();
+  for (std::vector<std::uint32_t>& open : open_) open.clear();
 }
 
-LinkGraph::EdgeHandle LinkGraph::make_edge_locked(const LinkOrigin& link, std::uint32_t page,
-                                                  std::uint8_t element, std::uint8_t attribute,
-                                                  bool target_path) {
+LinkGraph::EdgeHandle LinkGraph::make_edge_locked(EdgePool& pool, const LinkOrigin& link,
+                                                  std::uint32_t page, std::uint8_t element,
+                                                  std::uint8_t attribute, bool target_path) {
   const std::size_t text = link.text.size();
   const std::size_t url = target_path ? 0 : link.written.size();
   if (text > 0xFFFFFFFFu || url > 0xFFFFFFFFu) rt::fatal("LinkGraph: a link of 4 GiB");
   auto tag = [](std::size_t n) {
     return is_long(n) ? Edge::kLongSize : static_cast<std::uint8_t>(n);
   };
-  const EdgeHandle record = edge_pool_.allocate(edge_record_bytes(sizeof(Edge), text, url));
-  auto* edge =
-      new (edge_pool_.at(record)) Edge{.page = page,
-                                       .line = link.line,
-                                       .element = element,
-                                       .attribute = attribute,
-                                       .text_tag = tag(text),
-                                       .url_tag = target_path ? Edge::kTargetPath : tag(url)};
+  const EdgeHandle record = pool.allocate(edge_record_bytes(sizeof(Edge), text, url));
+  auto* edge = new (pool.at(record)) Edge{.page = page,
+                                          .line = link.line,
+                                          .element = element,
+                                          .attribute = attribute,
+                                          .text_tag = tag(text),
+                                          .url_tag = target_path ? Edge::kTargetPath : tag(url)};
   char* out = reinterpret_cast<char*>(edge + 1);
   for (std::size_t n : {text, url}) {
     if (!is_long(n)) continue;
@@ -186,15 +226,31 @@ LinkGraph::EdgeHandle LinkGraph::make_edge_locked(const LinkOrigin& link, std::u
   return record;
 }
 
-void LinkGraph::free_edges_locked(EdgeHandle& edges) noexcept {
+void LinkGraph::free_edges(EdgePool& pool, EdgeHandle& edges) noexcept {
   while (edges != 0) {
-    Edge& edge = edge_at(edges);
+    Edge& edge = edge_at(pool, edges);
     const EdgeHandle next = edge.next;
     const std::size_t bytes = edge.bytes();
     edge.~Edge();
-    edge_pool_.release(edges, bytes);
+    pool.release(edges, bytes);
     edges = next;
   }
+}
+
+LinkGraph::EdgeHandle LinkGraph::move_edges(EdgePool& from, EdgePool& to, EdgeHandle edges) {
+  EdgeHandle moved = 0;
+  while (edges != 0) {
+    const Edge& edge = edge_at(from, edges);
+    const EdgeHandle next = edge.next;
+    const std::size_t bytes = edge.bytes();
+    const EdgeHandle copy = to.allocate(bytes);
+    std::memcpy(to.at(copy), from.at(edges), bytes);  // an Edge is trivially copyable
+    edge_at(to, copy).next = moved;
+    moved = copy;
+    from.release(edges, bytes);
+    edges = next;
+  }
+  return moved;
 }
 
 LinkGraph::Entry* LinkGraph::find_locked(std::uint64_t identity) noexcept {
@@ -237,10 +293,9 @@ void LinkGraph::grow_locked() {
 }
 
 void LinkGraph::clear_locked() noexcept {
-  for (std::size_t index = 0; index < entry_count_; ++index) {
-    free_edges_locked(entry_at(index).referrers);
-  }
+  // The edges die with their pools' blocks.
   edge_pool_.clear();
+  kept_pool_.clear();
   std::vector<std::unique_ptr<Entry[]>>().swap(entries_);
   entry_count_ = 0;
   std::vector<std::uint32_t>().swap(slots_);
@@ -287,11 +342,17 @@ void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepte
   // The page's entry index (the page was accepted before it was parsed; made if not, as a
   // test may skip that). Entries never move: `entry` stays valid.
   const std::uint32_t page = entry_index_locked(link->page_identity);
-  const EdgeHandle edge = make_edge_locked(*link, page, name_locked(link->element),
+  EdgePool& pool = pool_of(entry);
+  const EdgeHandle edge = make_edge_locked(pool, *link, page, name_locked(link->element),
                                            name_locked(link->attribute), target_path);
-  edge_at(edge).next = entry.referrers;
+  edge_at(pool, edge).next = entry.referrers;
   entry.referrers = edge;
   ++entry.kept;
+}
+
+std::size_t LinkGraph::edge_blocks() {
+  std::lock_guard lock(mutex_);
+  return edge_pool_.blocks() + kept_pool_.blocks();
 }
 
 void LinkGraph::fragment_link(std::uint64_t target, std::string_view fragment,
@@ -398,12 +459,15 @@ void LinkGraph::settled(const Job& job, const Result& result) {
                     redirected(result);
   std::lock_guard lock(mutex_);
   Entry& entry = entry_locked(job.identity);
+  EdgePool& before = pool_of(entry);
   entry.seq = job.seq;
   entry.settled = true;
   entry.keep = keep;
   if (!keep) {
-    free_edges_locked(entry.referrers);
+    free_edges(before, entry.referrers);
     entry.kept = 0;
+  } else if (&before != &kept_pool_) {
+    entry.referrers = move_edges(before, kept_pool_, entry.referrers);
   }
 }
 
@@ -418,8 +482,9 @@ void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool o
   if (entry.keep && entry.referrer_total > 0) {
     ResultDetail& detail = result.details();
     detail.referrers.reserve(entry.kept);
-    for (EdgeHandle at = entry.referrers; at != 0; at = edge_at(at).next) {
-      const Edge* edge = &edge_at(at);
+    EdgePool& pool = pool_of(entry);
+    for (EdgeHandle at = entry.referrers; at != 0; at = edge_at(pool, at).next) {
+      const Edge* edge = &edge_at(pool, at);
       detail.referrers.push_back(model::Referrer{.page = std::string(page_url(edge->page, report)),
                                                  .line = edge->line,
                                                  .element = names_[edge->element],
@@ -434,7 +499,7 @@ void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool o
                 return std::tie(a.page, a.line, a.element, a.attribute, a.url) <
                        std::tie(b.page, b.line, b.element, b.attribute, b.url);
               });
-    free_edges_locked(entry.referrers);
+    free_edges(pool, entry.referrers);
     entry.kept = 0;
     detail.referrer_count = entry.referrer_total;
     if (result.outcome == Outcome::failed) {

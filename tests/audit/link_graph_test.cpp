@@ -249,3 +249,58 @@ TEST_CASE(
   REQUIRE(report.results[2].detail->referrers.size() == 1);
   CHECK(report.results[2].detail->referrers[0].url == "/Old~");
 }
+
+TEST_CASE("LinkGraph: the referrers' memory goes back as their targets pass; a failure's stay",
+          "[audit][crawl]") {
+  // 2,000 targets with 20 links each (about 1.3 MB of edges), all pending at once, then all
+  // settled: the passing ones' blocks are freed, the failing one's edges moved out of them.
+  constexpr std::uint64_t kTargets = 2000;
+  model::Report report;
+  for (std::uint64_t seq = 0; seq <= kTargets; ++seq) {
+    Result r;
+    r.url = report.url_text.store("https://a.test/" + std::to_string(seq));
+    r.seq = seq;
+    report.results.push_back(std::move(r));
+  }
+  std::size_t pending_blocks = 0, settled_blocks = 0;
+  in_runtime([&] {
+    LinkGraph graph;
+    graph.offered(1'000'000, Offer{.found = Discovery::input}, true, 0);
+    for (std::uint64_t target = 1; target <= kTargets; ++target) {
+      graph.offered(target, Offer{.found = Discovery::link}, true, target);
+    }
+    for (std::uint32_t line = 1; line <= 20; ++line) {
+      for (std::uint64_t target = 1; target <= kTargets; ++target) {
+        const std::string text = "Page " + std::to_string(target);
+        const std::string written = "/" + std::to_string(target) + ".html";
+        const LinkOrigin link{.page_identity = 1'000'000,
+                              .line = line,
+                              .element = "a",
+                              .attribute = "href",
+                              .text = text,
+                              .written = written};
+        graph.offered(target, Offer{.found = Discovery::link, .link = &link}, false, 0);
+      }
+    }
+    pending_blocks = graph.edge_blocks();
+    Result failed;
+    failed.outcome = model::Outcome::failed;
+    const Result passed;
+    for (std::uint64_t target = 1; target <= kTargets; ++target) {
+      graph.settled(job(target, target), target == 777 ? failed : passed);
+    }
+    settled_blocks = graph.edge_blocks();
+    report.results[777].outcome = model::Outcome::failed;
+    graph.finish(report, "");
+  });
+  CHECK(pending_blocks >= 16);
+  // One open block of each record size the failure's edges and the freed ones used.
+  CHECK(settled_blocks <= 4);
+  const Result& gone = report.results[777];
+  REQUIRE(gone.detail);
+  CHECK(gone.detail->referrer_count == 20);
+  REQUIRE(gone.detail->referrers.size() == 20);
+  CHECK(gone.detail->referrers.front().text == "Page 777");
+  CHECK(gone.detail->referrers.front().url == "/777.html");
+  CHECK(gone.detail->referrers.back().line == 20);
+}

@@ -94,6 +94,9 @@ class LinkGraph {
   }
   // schemes are the links not requested, by scheme.
   SchemeCounts& schemes() noexcept { return schemes_; }
+  // edge_blocks() counts the 64 KiB blocks (and large records) the referrers hold: what the
+  // tests see of the edge pools' memory.
+  std::size_t edge_blocks();
 
   // finish() attaches referrers and the crawl findings to `report.results` (in seq order, one
   // per accepted URL) and fills `report.crawl`'s counts. `incomplete` says why the crawl did not
@@ -101,39 +104,62 @@ class LinkGraph {
   void finish(Report& report, std::string incomplete);
 
  private:
-  // EdgePool is where the edges live: records rounded up to 8 bytes, carved from 64 KiB
-  // blocks and named by a 32-bit handle (block and 8-byte slot; 0 is none); a freed record goes
-  // on the free list of its size and is the next edge of that size. Edges come and go by the
-  // million (a link to a URL not yet checked leaves one, freed when the URL passes; a
-  // 1,000,000-page crawl held 1.5 million at once): from malloc, each cost 16 to 24 bytes
-  // more (its header and rounding) and a pointer where a handle takes 4, and their holes
-  // fragmented the heap. A record larger than kLargest gets a block of its own. Guarded by
-  // the graph's mutex; the blocks go back to the system in clear().
+  // EdgePool is where the edges live: records rounded up to 8 bytes in 64 KiB blocks, each
+  // block of one record size with its own free list and count of live records, named by a
+  // 32-bit handle (block and 8-byte slot; 0 is none). Edges come and go by the million (a link
+  // to a URL not yet checked leaves one, freed when the URL passes; a 1,000,000-page crawl held
+  // 1.5 million at once): from malloc, each cost 16 to 24 bytes more (its header and rounding)
+  // and a pointer where a handle takes 4, and their holes fragmented the heap. A block whose
+  // records are all free goes back to the system (but the last open block of its size), so
+  // the pool shrinks as the crawl's pending links settle; a record larger than kLargest gets a
+  // block of its own. Guarded by the graph's mutex.
   class EdgePool {
    public:
     using Handle = std::uint32_t;
     EdgePool() = default;
     EdgePool(const EdgePool&) = delete;
     EdgePool& operator=(const EdgePool&) = delete;
-    ~EdgePool() { clear(); }
     Handle allocate(std::size_t bytes);
     void release(Handle record, std::size_t bytes) noexcept;
     char* at(Handle record) const noexcept {
       const Handle h = record - 1;
-      return blocks_[h >> kSlotBits].get() + std::size_t{h & kSlotMask} * 8;
+      return blocks_[h >> kSlotBits].memory.get() + std::size_t{h & kSlotMask} * 8;
     }
+    // blocks() counts the blocks that hold memory (for the tests).
+    std::size_t blocks() const noexcept { return blocks_.size() - spare_.size(); }
     void clear() noexcept;
 
    private:
     static constexpr unsigned kSlotBits = 13;  // 8-byte slots of a block
     static constexpr Handle kSlotMask = (Handle{1} << kSlotBits) - 1;
-    static constexpr std::size_t kBlockBytes = std::size_t{8} << kSlotBits;  // 64 KiB
+    static constexpr std::size_t kSlots = std::size_t{1} << kSlotBits;  // 64 KiB a block
     static constexpr std::size_t kLargest = 1024;
-    Handle new_block(std::size_t bytes);
-    std::vector<std::unique_ptr<char[]>> blocks_;
-    Handle carving_ = 0;  // the next free slot of the last small-record block, 0 when full
-    std::size_t left_ = 0;
-    std::vector<Handle> free_lists_ = std::vector<Handle>(kLargest / 8 + 1, 0);
+    struct Unmap {
+      // No default member initializer: with one, GCC cannot default-construct Block's
+      // unique_ptr inside the enclosing class. A null pointer is never unmapped.
+      std::size_t bytes;
+      void operator()(char* memory) const noexcept;
+    };
+    struct Block {
+      // Mapped, not malloc'd: a block given back leaves no hole in malloc's arenas (each
+      // thread's), which kept the freed blocks' pages as the crawl went on.
+      std::unique_ptr<char[], Unmap> memory;
+      Handle free = 0;           // its free records, a list through their first bytes
+      std::uint32_t live = 0;    // records handed out and not released
+      std::uint32_t carved = 0;  // slots handed out at least once
+      std::uint32_t slots = 0;   // slots a record takes; 0 for a large record's own block
+      bool open = false;         // listed in open_[slots]
+    };
+    std::uint32_t new_block(std::size_t bytes, std::uint32_t slots);
+    void drop_block(std::uint32_t index) noexcept;
+    Handle handle(std::uint32_t index, std::size_t slot) const noexcept {
+      return static_cast<Handle>((std::size_t{index} << kSlotBits) + slot + 1);
+    }
+    std::vector<Block> blocks_;
+    std::vector<std::uint32_t> spare_;  // indices of dropped blocks, for the next new one
+    // open_[n] lists the blocks of n-slot records that may have room.
+    std::vector<std::vector<std::uint32_t>> open_ =
+        std::vector<std::vector<std::uint32_t>>(kLargest / 8 + 1);
   };
   using EdgeHandle = EdgePool::Handle;
 
@@ -174,13 +200,19 @@ class LinkGraph {
     std::size_t size(std::uint8_t tag, std::size_t at) const noexcept;
   };
   static_assert(sizeof(Edge) == 16, "an Edge is kept for every link to a URL not yet checked");
-  Edge& edge_at(EdgeHandle record) const noexcept {
-    return *reinterpret_cast<Edge*>(edge_pool_.at(record));
+  static Edge& edge_at(const EdgePool& pool, EdgeHandle record) noexcept {
+    return *reinterpret_cast<Edge*>(pool.at(record));
   }
-  EdgeHandle make_edge_locked(const LinkOrigin& link, std::uint32_t page, std::uint8_t element,
-                              std::uint8_t attribute, bool target_path);
-  void free_edges_locked(EdgeHandle& edges) noexcept;
+  EdgeHandle make_edge_locked(EdgePool& pool, const LinkOrigin& link, std::uint32_t page,
+                              std::uint8_t element, std::uint8_t attribute, bool target_path);
+  static void free_edges(EdgePool& pool, EdgeHandle& edges) noexcept;
+  // move_edges() moves a list of edges from one pool to the other; it returns the new head.
+  static EdgeHandle move_edges(EdgePool& from, EdgePool& to, EdgeHandle edges);
+  // The edges of URLs that may still pass live in edge_pool_; those of a URL that failed or
+  // redirected move to kept_pool_ when it settles, so that they pin no block of the pool the
+  // crawl's pending links come and go in. pool_of() is where an entry's edges are.
   EdgePool edge_pool_;  // guarded by mutex_
+  EdgePool kept_pool_;  // guarded by mutex_
   // name_locked() interns an element or attribute name (a page has a handful of kinds).
   std::uint8_t name_locked(std::string_view name);
   std::vector<std::string> names_;  // guarded by mutex_
@@ -214,6 +246,9 @@ class LinkGraph {
   };
   static_assert(model::kMaxReferrers <= 255, "Entry::kept counts referrers in 8 bits");
   static_assert(sizeof(Entry) == 32, "an Entry is kept for every URL: keep it small");
+  EdgePool& pool_of(const Entry& entry) noexcept {
+    return entry.settled && entry.keep ? kept_pool_ : edge_pool_;
+  }
 
   // The entries live in fixed chunks (entries_, below) and are found through an open-addressing
   // table of their indices (linear probing on the identity, which is a hash already; 0 = empty):

@@ -275,9 +275,11 @@ TEST_CASE("fibers readied together without a wake-up still spread when each comp
   CHECK(seen.size() >= 2);  // the watcher took over some of them
   // As a stuck worker's, usually; but where the watcher's own wake-ups come late (8 threads on
   // a loaded 2-core CI runner), every look may fall on either side of a fiber's end, and the
-  // worker is then seen saturated instead: a helper, as CI saw once.
+  // worker is then seen saturated instead: a helper, as CI saw once. And under TSan, where
+  // everything is slow, a worker woken for the spawns may still be spinning when the fibers
+  // are readied and steal some of them first: a wake-up, as CI saw once too.
   const auto counts = rt::detail::snapshot(runtime);
-  CHECK(counts.takeovers + counts.helpers >= 1);
+  CHECK(counts.takeovers + counts.helpers + counts.wakeups >= 1);
   check_clean(runtime);
 }
 

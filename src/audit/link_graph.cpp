@@ -2,7 +2,6 @@
 #include "siteaudit/audit/link_graph.hpp"
 
 #include <fmt/format.h>
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <cstring>
@@ -126,16 +125,8 @@ std::uint32_t LinkGraph::EdgePool::new_block(std::size_t bytes, std::uint32_t sl
     index = static_cast<std::uint32_t>(blocks_.size());
     blocks_.emplace_back();
   }
-  void* memory = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (memory == MAP_FAILED) throw std::bad_alloc();
-  blocks_[index] =
-      Block{.memory = std::unique_ptr<char[], Unmap>(static_cast<char*>(memory), Unmap{bytes}),
-            .slots = slots};
+  blocks_[index] = Block{.memory = MappedMemory(bytes), .slots = slots};
   return index;
-}
-
-void LinkGraph::EdgePool::Unmap::operator()(char* memory) const noexcept {
-  ::munmap(memory, bytes);
 }
 
 void LinkGraph::EdgePool::drop_block(std::uint32_t index) noexcept {

@@ -2,14 +2,10 @@
 #include "siteaudit/audit/url_hash_set.hpp"
 
 #include <fmt/format.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <bit>
 #include <limits>
-#include <new>
-#include <utility>
 
 #include "siteaudit/runtime/fatal.hpp"
 
@@ -33,46 +29,12 @@ bool full(std::size_t size, std::size_t slots) {
   return (size + 1) * 10 > slots * 7;
 }
 
-std::size_t page_size() {
-  static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  return page;
-}
-
 }  // namespace
-
-UrlHashSet::SortedArray::~SortedArray() {
-  if (data_ != nullptr) ::munmap(data_, mapped_);
-}
-
-UrlHashSet::SortedArray::SortedArray(SortedArray&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)),
-      size_(std::exchange(other.size_, 0)),
-      mapped_(std::exchange(other.mapped_, 0)) {}
-
-UrlHashSet::SortedArray& UrlHashSet::SortedArray::operator=(SortedArray&& other) noexcept {
-  if (this != &other) {
-    if (data_ != nullptr) ::munmap(data_, mapped_);
-    data_ = std::exchange(other.data_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-    mapped_ = std::exchange(other.mapped_, 0);
-  }
-  return *this;
-}
 
 void UrlHashSet::SortedArray::resize(std::size_t n) {
   const std::size_t need = n * sizeof(std::uint64_t);
-  if (need > mapped_) {
-    // A quarter more than needed, whole pages: the next merges usually fit without a call.
-    const std::size_t page = page_size();
-    const std::size_t want = (need + need / 4 + page - 1) / page * page;
-    void* at = data_ == nullptr ? ::mmap(nullptr, want, PROT_READ | PROT_WRITE,
-                                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-                                : ::mremap(data_, mapped_, want, MREMAP_MAYMOVE);
-    // As std::vector does when memory runs out; the mapping is unchanged on failure.
-    if (at == MAP_FAILED) throw std::bad_alloc();
-    data_ = static_cast<std::uint64_t*>(at);
-    mapped_ = want;
-  }
+  // A quarter more than needed: the next merges usually fit without a call.
+  if (need > memory_.bytes()) memory_.grow(need + need / 4);
   size_ = n;  // the mapping's new pages read as zero; shrinking is never asked for
 }
 

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "siteaudit/audit/link_extractor.hpp"
+#include "siteaudit/audit/mapped_memory.hpp"
 #include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/model/referrer.hpp"
 #include "siteaudit/runtime/mutex.hpp"
@@ -123,7 +124,7 @@ class LinkGraph {
     void release(Handle record, std::size_t bytes) noexcept;
     char* at(Handle record) const noexcept {
       const Handle h = record - 1;
-      return blocks_[h >> kSlotBits].memory.get() + std::size_t{h & kSlotMask} * 8;
+      return blocks_[h >> kSlotBits].memory.data() + std::size_t{h & kSlotMask} * 8;
     }
     // blocks() counts the blocks that hold memory (for the tests).
     std::size_t blocks() const noexcept { return blocks_.size() - spare_.size(); }
@@ -134,16 +135,10 @@ class LinkGraph {
     static constexpr Handle kSlotMask = (Handle{1} << kSlotBits) - 1;
     static constexpr std::size_t kSlots = std::size_t{1} << kSlotBits;  // 64 KiB a block
     static constexpr std::size_t kLargest = 1024;
-    struct Unmap {
-      // No default member initializer: with one, GCC cannot default-construct Block's
-      // unique_ptr inside the enclosing class. A null pointer is never unmapped.
-      std::size_t bytes;
-      void operator()(char* memory) const noexcept;
-    };
     struct Block {
       // Mapped, not malloc'd: a block given back leaves no hole in malloc's arenas (each
       // thread's), which kept the freed blocks' pages as the crawl went on.
-      std::unique_ptr<char[], Unmap> memory;
+      MappedMemory memory;
       Handle free = 0;           // its free records, a list through their first bytes
       std::uint32_t live = 0;    // records handed out and not released
       std::uint32_t carved = 0;  // slots handed out at least once

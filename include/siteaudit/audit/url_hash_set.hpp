@@ -26,6 +26,8 @@
 #include <string_view>
 #include <vector>
 
+#include "siteaudit/audit/mapped_memory.hpp"
+
 namespace siteaudit::audit {
 
 class UrlHashSet {
@@ -45,25 +47,21 @@ class UrlHashSet {
   std::size_t bytes() const noexcept;
 
  private:
-  // SortedArray is the sorted hashes' storage: an anonymous mapping that grows with mremap,
-  // which moves page-table entries instead of copying, so growing never holds the old and
-  // the new array at once. Pages are only resident once written.
+  // SortedArray is the sorted hashes' storage: a MappedMemory grown with mremap, so growing
+  // never holds the old and the new array at once. Pages are only resident once written.
   class SortedArray {
    public:
-    SortedArray() = default;
-    ~SortedArray();
-    SortedArray(SortedArray&& other) noexcept;
-    SortedArray& operator=(SortedArray&& other) noexcept;
-    std::uint64_t* data() const noexcept { return data_; }
+    std::uint64_t* data() const noexcept {
+      return reinterpret_cast<std::uint64_t*>(memory_.data());
+    }
     std::size_t size() const noexcept { return size_; }
     // resize() makes room for `n` hashes (n >= size()); new entries are zero.
     void resize(std::size_t n);
     std::size_t bytes() const noexcept { return size_ * sizeof(std::uint64_t); }
 
    private:
-    std::uint64_t* data_ = nullptr;
+    MappedMemory memory_;
     std::size_t size_ = 0;
-    std::size_t mapped_ = 0;  // bytes mapped, a multiple of the page size
   };
 
   static bool place(std::vector<std::uint64_t>& table, std::uint64_t h);

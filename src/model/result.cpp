@@ -2,9 +2,10 @@
 
 #include <array>
 #include <atomic>
-#include <cstdio>
-#include <cstdlib>
 #include <mutex>
+#include <string>
+
+#include "model/broken_invariant.hpp"
 
 namespace siteaudit::model {
 
@@ -54,10 +55,8 @@ struct ContentTypes {
 
 void Result::set_seq(std::uint64_t value) {
   if (value >= kSeqLimit) {
-    std::fprintf(stderr, "siteaudit: fatal: Result: seq %llu is beyond the %llu a run may number\n",
-                 static_cast<unsigned long long>(value),
-                 static_cast<unsigned long long>(kSeqLimit));
-    std::abort();
+    detail::broken_invariant("Result: seq " + std::to_string(value) + " is beyond the " +
+                             std::to_string(kSeqLimit) + " a run may number");
   }
   seq = value;
 }

@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/broken_invariant.hpp"
+
 namespace siteaudit::model {
 
 namespace {
@@ -33,8 +35,7 @@ constexpr std::size_t kBlockBytes = 256 * 1024;
 // broken() ends the process: the log was used against its contract (a bug in the caller), or
 // its own file no longer reads back (a bug here, or the disk failed under us).
 [[noreturn]] void broken(const char* what) {
-  std::fprintf(stderr, "siteaudit: fatal: ResultLog: %s\n", what);
-  std::abort();
+  detail::broken_invariant(std::string("ResultLog: ") + what);
 }
 
 bool spillable(const Result& r) {

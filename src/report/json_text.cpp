@@ -1,20 +1,35 @@
 // json_text.cpp — JSON strings for the machine-readable writers.
 #include "json_text.hpp"
 
+#include <algorithm>
+
 #include "text.hpp"
 
 namespace siteaudit::report::json_text {
+namespace {
+
+// is_plain() says whether a byte stands for itself inside a JSON string: printable ASCII
+// other than the quote and the backslash.
+constexpr bool is_plain(unsigned char c) noexcept {
+  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+}  // namespace
 
 void append_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   while (!s.empty()) {
-    const auto c = static_cast<unsigned char>(s.front());
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      out += static_cast<char>(c);
-      s.remove_prefix(1);
-      continue;
+    // Most text (URLs, messages) is printable ASCII throughout: copy each run of it in one
+    // append, not a character at a time (the JSON report writes several strings per result).
+    std::size_t run = 0;
+    while (run < s.size() && is_plain(static_cast<unsigned char>(s[run]))) ++run;
+    if (run != 0) {
+      out.append(s.data(), run);
+      s.remove_prefix(run);
+      if (s.empty()) break;
     }
+    const auto c = static_cast<unsigned char>(s.front());
     switch (c) {
       case '"':
         out += "\\\"";
@@ -56,6 +71,18 @@ void append_string(std::string& out, std::string_view s) {
     s.remove_prefix(1);
   }
   out += '"';
+}
+
+void append_key(std::string& out, std::string_view key) {
+  if (std::all_of(key.begin(), key.end(),
+                  [](char c) { return is_plain(static_cast<unsigned char>(c)); })) {
+    out += '"';
+    out.append(key);
+    out.append("\":", 2);
+    return;
+  }
+  append_string(out, key);
+  out += ':';
 }
 
 void append_summary(std::string& out, const model::Summary& s) {

@@ -25,6 +25,10 @@ namespace siteaudit::report::json_text {
 // be Unicode, and a sitemap may list any bytes; one bad URL must not cost the whole report.
 void append_string(std::string& out, std::string_view s);
 
+// append_key() appends `key` as a JSON string and the colon after it. Keys are the schema's
+// names, plain ASCII that needs no escaping: they are copied whole, and escaped only if not.
+void append_key(std::string& out, std::string_view key);
+
 template <typename Int>
 void append_int(std::string& out, Int n) {
   char buf[24];
@@ -91,8 +95,7 @@ class Object {
   void name(std::string_view key) {
     if (!first_) out_ += ',';
     first_ = false;
-    append_string(out_, key);
-    out_ += ':';
+    append_key(out_, key);
   }
 
   std::string& out_;

@@ -243,6 +243,36 @@ TEST_CASE("other fixture routes: delay, retry-after, flaky, no-head, headers, ec
   CHECK(echo.find("gzip") != std::string::npos);        // Accept-Encoding offered
 }
 
+TEST_CASE("only GET offers compressed bodies: HEAD sends no Accept-Encoding", "[net][client]") {
+  // A HEAD answer has no body to decode, and libcurl formats the header anew for every
+  // request; Go's net/http leaves it out of HEAD requests too.
+  FixtureServer server;
+  std::vector<FetchResult> r;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    auto ctx = rt::background();
+    r.push_back(client.fetch(ctx, head(server.url("/status/200?k=head"))));
+    r.push_back(client.fetch(ctx, get(server.url("/status/200?k=get"))));
+  });
+  REQUIRE(r.size() == 2);
+  CHECK(r[0].response.status == 200);
+  CHECK(r[1].response.status == 200);
+  // /log lists each request with its headers, in arrival order: {"t": ..., "method": "HEAD",
+  // "path": ..., "connection": ..., "headers": {...}}.
+  const std::string log = server.get("/log");
+  const auto entry = [&](std::string_view path) {
+    const std::size_t at = log.find("\"path\": \"" + std::string(path) + "\"");
+    REQUIRE(at != std::string::npos);
+    return log.substr(at, log.find('}', at) - at);
+  };
+  const std::string head_entry = entry("/status/200?k=head");
+  const std::string get_entry = entry("/status/200?k=get");
+  CAPTURE(head_entry, get_entry);
+  CHECK(head_entry.find("Accept-Encoding") == std::string::npos);
+  CHECK(get_entry.find("Accept-Encoding") != std::string::npos);
+  CHECK(head_entry.find("User-Agent") != std::string::npos);
+}
+
 TEST_CASE("HEAD handles read headers far larger than their 1 KB buffer; GET keeps its own",
           "[net][client][limits]") {
   FixtureServer server;

@@ -46,7 +46,7 @@ struct ClientConfig {
   // http_version: any = HTTP/2 over TLS when the server offers it, else 1.1; http1_1 = never
   // HTTP/2; http2 = HTTP/2 also for http:// (h2c upgrade). HTTP/2 streams share connections.
   HttpVersion http_version = HttpVersion::any;
-  bool accept_compression = true;  // send Accept-Encoding for every decoder libcurl has
+  bool accept_compression = true;  // GETs send Accept-Encoding for every decoder libcurl has
   // multi_handles: how many libcurl multi handles share the work; 0 = one per OS thread of
   // the runtime, or one per kConnectionsPerMulti connections the limits allow if that is more
   // (at most kMaxMultiHandles), and never more than the limits allow connections. Each multi

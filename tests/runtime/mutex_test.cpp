@@ -1,9 +1,11 @@
-// mutex_test.cpp — the fiber-aware Mutex: exclusion, hand-off, std lock adaptors.
+// mutex_test.cpp — the fiber-aware Mutex (exclusion, hand-off, std lock adaptors) and the SpinLock.
 #include "siteaudit/runtime/mutex.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "runtime/primitives_support.hpp"
@@ -133,6 +135,41 @@ TEST_CASE("unlock hands the mutex to waiters in arrival order", "[runtime][mutex
     wg.wait();
   });
   CHECK(order == std::vector<int>{0, 1, 2, 3, 4});
+}
+
+TEST_CASE("SpinLock excludes contending threads, also waiters that backed off to yielding",
+          "[runtime][mutex]") {
+  // The primitives' SpinLock waits with growing pauses and then yields the CPU at every look.
+  // Four threads start waiting while the lock is held for a few milliseconds (long enough for
+  // every waiter to reach the yielding phase), then all contend for it.
+  constexpr int kThreads = 4;
+  const int per_thread = 20000 / rt::testing::kStressScale;
+  rt::detail::SpinLock lock;
+  long long counter = 0;  // plain: only the lock protects it
+  rt::testing::OverlapCounter inside;
+  std::atomic<int> waiting{0};
+  lock.lock();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      waiting.fetch_add(1);
+      for (int i = 0; i < per_thread; ++i) {
+        lock.lock();
+        inside.enter();
+        ++counter;
+        inside.leave();
+        lock.unlock();
+      }
+    });
+  }
+  while (waiting.load() < kThreads) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  lock.unlock();
+  for (auto& thread : threads) thread.join();
+  CHECK(counter == static_cast<long long>(kThreads) * per_thread);
+  CHECK(inside.max() == 1);
+  CHECK(lock.try_lock());  // released by the last holder
+  lock.unlock();
 }
 
 TEST_CASE("unlocking an unlocked Mutex aborts", "[runtime][mutex]") {

@@ -908,6 +908,33 @@ def section_audit10m(args, results):
     out["targets"] = targets
 
 
+def time_wait_sockets():
+    """The TCP sockets in TIME_WAIT (state 06 in /proc/net/tcp and tcp6); None if unreadable."""
+    n = 0
+    try:
+        for path in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with open(path) as f:
+                next(f, None)  # the header line
+                n += sum(1 for line in f if line.split(None, 4)[3] == "06")
+    except (OSError, IndexError):
+        return None
+    return n
+
+
+def drain_time_wait(limit=1000, timeout=75):
+    """Waits until fewer than `limit` sockets are in TIME_WAIT (at most `timeout` s) and returns
+    (count when it stopped, seconds waited). Each slow-site run closes 10,000 client connections,
+    which stay in TIME_WAIT for 60 s; the next run's connect() then searches a port range that is
+    mostly taken (__inet_hash_connect was 14 % of a run's CPU), and its wall time, 1.6 s or 2.4 s,
+    depends on how soon it follows the last one rather than on the tool."""
+    start = time.monotonic()
+    n = time_wait_sockets()
+    while n is not None and n >= limit and time.monotonic() - start < timeout:
+        time.sleep(1)
+        n = time_wait_sockets()
+    return n, time.monotonic() - start
+
+
 class ListenBacklog:
     """Raises net.core.somaxconn and tcp_max_syn_backlog for the slow-site run (root only) and
     restores them. 10,000 clients connect at once; with Linux's default somaxconn of 4096 the
@@ -958,6 +985,7 @@ def section_slow(args, results):
             f.write(gen_site.urlset(origin + gen_site.page_path(i) for i in range(n)))
         for rep in range(args.reps):
             for tool in rotate([t for t in args.tools if t in ("siteaudit", "go-pool")], rep):
+                time_wait, waited = drain_time_wait()
                 server.stats(reset=True)
                 if tool == "siteaudit":
                     rec = run_siteaudit(sitemap, n, args.slow_workers,
@@ -965,9 +993,11 @@ def section_slow(args, results):
                 else:
                     rec = run_go_pool(sitemap, n, args.slow_workers)
                 rec.update(tool=tool, urls=n, workers=args.slow_workers, rep=rep,
-                           delay_ms=args.delay_ms, server=server.stats())
+                           delay_ms=args.delay_ms, server=server.stats(),
+                           time_wait_at_start=time_wait, time_wait_waited_s=round(waited, 1))
                 out["runs"].append(rec)
-                log(f"slow rep {rep} {tool}: {rec['wall']:.2f} s rss "
+                log(f"slow rep {rep} {tool}: {rec['wall']:.2f} s (after {waited:.0f} s for "
+                    f"TIME_WAIT to drain to {time_wait}) rss "
                     f"{rec['rss_kib'] / 1024:.1f} MiB; server saw peak in flight "
                     f"{rec['server'].get('peak_in_flight')}, connections "
                     f"{rec['server'].get('connections_accepted')} "

@@ -83,19 +83,26 @@ struct HttpClient::Impl {
     }
   }
 
-  // pick() gives a new fetch to the multi with the fewest transfers in use; ties go to the first,
-  // so one fiber's sequential fetches on an idle client keep reusing one connection.
+  // pick() gives a new fetch to the multi with the fewest transfers in use, and claims its
+  // place there; ties go to the first, so one fiber's sequential fetches on an idle client keep
+  // reusing one connection. The multis' connection limits add up to the client's, so as long as
+  // fetches do not outnumber connections each one finds a free connection in the multi it
+  // claimed; choosing and counting apart, two threads could both take one multi's last free
+  // connection, and libcurl queued one of those fetches behind a busy connection for a whole
+  // answer (1 s on the slow-site benchmark, in most runs with two threads).
   MultiDriver& pick() {
-    MultiDriver* best = drivers.front().get();
-    long least = best->in_use();
-    for (std::size_t i = 1; i < drivers.size() && least > 0; ++i) {
-      const long n = drivers[i]->in_use();
-      if (n < least) {
-        least = n;
-        best = drivers[i].get();
+    for (;;) {
+      MultiDriver* best = drivers.front().get();
+      long least = best->in_use();
+      for (std::size_t i = 1; i < drivers.size() && least > 0; ++i) {
+        const long n = drivers[i]->in_use();
+        if (n < least) {
+          least = n;
+          best = drivers[i].get();
+        }
       }
+      if (best->claim(least)) return *best;
     }
-    return *best;
   }
 
   const ClientConfig config;

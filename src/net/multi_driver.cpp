@@ -88,7 +88,10 @@ Transfer* MultiDriver::acquire(Method method) {
   }
   if (t == nullptr) {
     CURL* easy = curl_easy_init();
-    if (easy == nullptr) return nullptr;
+    if (easy == nullptr) {
+      in_use_.fetch_sub(1, std::memory_order_relaxed);  // the fetch fails: give its claim back
+      return nullptr;
+    }
     auto owned = std::make_unique<Transfer>(this, easy, method);
     configure_easy(*owned, config_, share_);
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &MultiDriver::on_open);
@@ -101,7 +104,6 @@ Transfer* MultiDriver::acquire(Method method) {
     counters_->handles_created.fetch_add(1, std::memory_order_relaxed);
   }
   t->reset_for_fetch();
-  in_use_.fetch_add(1, std::memory_order_relaxed);
   return t;
 }
 

@@ -10,6 +10,7 @@
 // (src/net/README.md has the diagram).
 //
 // Example (see HttpClient::fetch):
+//   if (!driver.claim(driver.in_use())) ...choose again...
 //   Transfer* t = driver.acquire(Method::head);
 //   ... t->prepare_hop(...); driver.start(t); park until t->done ...
 //   driver.release(t);
@@ -46,9 +47,17 @@ class MultiDriver {
   MultiDriver(const MultiDriver&) = delete;
   MultiDriver& operator=(const MultiDriver&) = delete;
 
-  // acquire() takes a Transfer for a new fetch with `method` from that method's pool, creating
-  // one when the pool is empty. HEAD and GET keep separate pools because their handles differ
-  // in receive buffer size (configure_easy), which a handle must keep for its whole life.
+  // claim() counts a new fetch in in_use() if the count is still `seen` (what the caller read
+  // when it chose this driver) and says whether it did; the fetch then calls acquire(). Choice
+  // and count are one step, so two threads that choose at once cannot both take a multi's
+  // last free connection (see HttpClient's pick()).
+  bool claim(long seen) noexcept {
+    return in_use_.compare_exchange_strong(seen, seen + 1, std::memory_order_relaxed);
+  }
+  // acquire() takes a Transfer for a claimed fetch with `method` from that method's pool,
+  // creating one when the pool is empty; nullptr (out of memory) gives the claim back. HEAD and
+  // GET keep separate pools because their handles differ in receive buffer size
+  // (configure_easy), which a handle must keep for its whole life.
   Transfer* acquire(Method method);
   // release() returns a Transfer whose hop has finished to the pool.
   void release(Transfer* t) noexcept;
@@ -67,7 +76,7 @@ class MultiDriver {
 
   ClientStats stats() const;
 
-  // in_use() is how many Transfers are acquired and not yet released: the client gives a new
+  // in_use() is how many fetches are claimed and not yet released: the client gives a new
   // fetch to the driver with the fewest.
   long in_use() const noexcept { return in_use_.load(std::memory_order_relaxed); }
 

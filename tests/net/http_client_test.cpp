@@ -851,6 +851,38 @@ TEST_CASE("several multi handles share the per-host limit and stay within it",
   CHECK(after.get("peak_in_flight") > 2);
 }
 
+TEST_CASE("as many fetches as connections, started at once on two threads, all run at once",
+          "[net][client][limits][multi]") {
+  // Each multi gets a share of the per-host limit; a fetch claims its place in the multi with
+  // the fewest in use. Were choice and count two steps, two threads choosing at once could
+  // both take one multi's last free connection, and libcurl would queue one of the two behind
+  // a busy connection. /hold/N answers none until N requests are open at once (and 503 after
+  // `max` ms), so a queued fetch holds up every one: with the two steps apart this failed in
+  // 4 runs of 6 (peak in flight 792-798 of 800).
+  constexpr int kFibers = 800;
+  const std::string path = "/hold/" + std::to_string(kFibers) + "?max=20000";
+  FixtureServer server;
+  std::atomic<int> ok{0};
+  run_fibers(2, [&] {
+    // Eight connections a multi: many multis make a collision between the threads likely.
+    net::HttpClient client({.max_connections_per_host = kFibers, .multi_handles = 100});
+    rt::WaitGroup wg;
+    for (int i = 0; i < kFibers; ++i) {
+      wg.add(1);
+      rt::go([&] {
+        FetchResult r = client.fetch(rt::background(), head(server.url(path)));
+        if (r.ok() && r.response.status == 200) ok.fetch_add(1);
+        wg.done();
+      });
+    }
+    wg.wait();
+  });
+  CHECK(ok.load() == kFibers);
+  const Stats after = stats(server);
+  CHECK(after.get("peak_in_flight") == kFibers);
+  CHECK(after.connections() <= kFibers);
+}
+
 TEST_CASE("one fiber's sequential fetches stay on one multi and one connection",
           "[net][client][reuse][multi]") {
   FixtureServer server;

@@ -921,6 +921,20 @@ def time_wait_sockets():
     return n
 
 
+def listen_overflows():
+    """TcpExt ListenOverflows from /proc/net/netstat: SYNs dropped because an accept queue was
+    full (each costs its client a 1 s retransmit); None if unreadable."""
+    try:
+        with open("/proc/net/netstat") as f:
+            lines = f.read().splitlines()
+        for names, values in zip(lines[::2], lines[1::2]):
+            if names.startswith("TcpExt:"):
+                return int(dict(zip(names.split(), values.split()))["ListenOverflows"])
+    except (OSError, KeyError, ValueError):
+        pass
+    return None
+
+
 def drain_time_wait(limit=1000, timeout=75):
     """Waits until fewer than `limit` sockets are in TIME_WAIT (at most `timeout` s) and returns
     (count when it stopped, seconds waited). Each slow-site run closes 10,000 client connections,
@@ -986,6 +1000,7 @@ def section_slow(args, results):
         for rep in range(args.reps):
             for tool in rotate([t for t in args.tools if t in ("siteaudit", "go-pool")], rep):
                 time_wait, waited = drain_time_wait()
+                overflows_before = listen_overflows()
                 server.stats(reset=True)
                 if tool == "siteaudit":
                     rec = run_siteaudit(sitemap, n, args.slow_workers,
@@ -995,9 +1010,13 @@ def section_slow(args, results):
                 rec.update(tool=tool, urls=n, workers=args.slow_workers, rep=rep,
                            delay_ms=args.delay_ms, server=server.stats(),
                            time_wait_at_start=time_wait, time_wait_waited_s=round(waited, 1))
+                overflows_after = listen_overflows()
+                if overflows_before is not None and overflows_after is not None:
+                    rec["listen_overflows"] = overflows_after - overflows_before
                 out["runs"].append(rec)
                 log(f"slow rep {rep} {tool}: {rec['wall']:.2f} s (after {waited:.0f} s for "
-                    f"TIME_WAIT to drain to {time_wait}) rss "
+                    f"TIME_WAIT to drain to {time_wait}; SYNs dropped by a full accept queue: "
+                    f"{rec.get('listen_overflows')}) rss "
                     f"{rec['rss_kib'] / 1024:.1f} MiB; server saw peak in flight "
                     f"{rec['server'].get('peak_in_flight')}, connections "
                     f"{rec['server'].get('connections_accepted')} "

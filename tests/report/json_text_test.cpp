@@ -64,8 +64,7 @@ TEST_CASE("json_text strings keep plain runs intact around escapes at any positi
   }
 }
 
-TEST_CASE("json_text object keys are copied whole and escaped only when they need it",
-          "[report]") {
+TEST_CASE("json_text object keys are copied whole and escaped only when they need it", "[report]") {
   std::string out;
   json_text::Object(out).string("plain_key", "v").number("we\"ird\\key", 1);
   CHECK(out == R"({"plain_key":"v","we\"ird\\key":1})");

@@ -44,10 +44,13 @@ std::size_t UrlHashSet::bytes() const noexcept {
 }
 
 bool UrlHashSet::insert_hash(std::uint64_t h) {
-  if (in_recent(h) || in_sorted(h)) return false;
-  if (recent_.empty() || full(recent_size_, recent_.size())) make_room();
-  (void)place(recent_, h);
+  if (in_sorted(h)) return false;
+  if (recent_.empty()) make_room();
+  // One probe of the table both looks and places. The room for it was made after the insert
+  // before, so the table is never full here and `h` is in neither part when merged.
+  if (!place(recent_, h)) return false;
   ++recent_size_;
+  if (full(recent_size_, recent_.size())) make_room();
   return true;
 }
 
@@ -59,15 +62,6 @@ bool UrlHashSet::place(std::vector<std::uint64_t>& table, std::uint64_t h) {
       table[i] = h;
       return true;
     }
-  }
-}
-
-bool UrlHashSet::in_recent(std::uint64_t h) const noexcept {
-  if (recent_.empty()) return false;
-  const std::size_t mask = recent_.size() - 1;
-  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-    if (recent_[i] == h) return true;
-    if (recent_[i] == 0) return false;
   }
 }
 

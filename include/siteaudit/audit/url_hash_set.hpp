@@ -65,7 +65,6 @@ class UrlHashSet {
   };
 
   static bool place(std::vector<std::uint64_t>& table, std::uint64_t h);
-  bool in_recent(std::uint64_t h) const noexcept;
   bool in_sorted(std::uint64_t h) const noexcept;
   // make_room() grows the table while the set is small, else merges it into the array.
   void make_room();

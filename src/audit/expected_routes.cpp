@@ -4,9 +4,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <unordered_map>
 
 #include "audit/rule_text.hpp"
+#include "siteaudit/net/url.hpp"
 
 namespace siteaudit::audit {
 
@@ -81,11 +83,7 @@ struct Target {
 // split_target() finds the path and query of an absolute URL or of a path; the origin and the
 // fragment are dropped.
 Target split_target(std::string_view url) {
-  std::size_t scheme_end = url.find("://");
-  if (scheme_end != std::string_view::npos && url.find_first_of("/?#") > scheme_end) {
-    std::size_t path_start = url.find_first_of("/?#", scheme_end + 3);
-    url = path_start == std::string_view::npos ? std::string_view() : url.substr(path_start);
-  }
+  if (std::optional<std::string_view> rest = net::after_authority(url)) url = *rest;
   url = url.substr(0, url.find('#'));
   Target target;
   std::size_t q = url.find('?');

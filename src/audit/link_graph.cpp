@@ -85,16 +85,6 @@ std::size_t edge_record_bytes(std::size_t header, std::size_t text, std::size_t 
   return round_up8(header + (is_long(text) ? 4 : 0) + (is_long(url) ? 4 : 0) + text + url);
 }
 
-// after_host() is the part of an absolute URL after its scheme and host (the path, query and
-// fragment, from the first '/'), or nothing.
-std::optional<std::string_view> after_host(std::string_view url) noexcept {
-  const std::size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::nullopt;
-  const std::size_t path = url.find('/', scheme + 3);
-  if (path == std::string_view::npos) return std::nullopt;
-  return url.substr(path);
-}
-
 }  // namespace
 
 std::size_t LinkGraph::Edge::size(std::uint8_t tag, std::size_t at) const noexcept {
@@ -105,7 +95,7 @@ std::size_t LinkGraph::Edge::size(std::uint8_t tag, std::size_t at) const noexce
 }
 
 std::string_view LinkGraph::Edge::url(std::string_view target) const noexcept {
-  if (url_tag == kTargetPath) return after_host(target).value_or(std::string_view());
+  if (url_tag == kTargetPath) return net::after_authority(target).value_or(std::string_view());
   return {chars() + text_size(), url_size()};
 }
 
@@ -328,8 +318,8 @@ void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepte
   // A link written as its target's path needs no copy of it when the target's Result lists
   // the URL in the same text as this offer's loc: both normal, with one identity, they are
   // the same text (the frontier takes a normal loc as its identity).
-  const bool target_path =
-      entry.normal_url && offer.normal && after_host(offer.loc) == std::optional(link->written);
+  const bool target_path = entry.normal_url && offer.normal &&
+                           net::after_authority(offer.loc) == std::optional(link->written);
   // The page's entry index (the page was accepted before it was parsed; made if not, as a
   // test may skip that). Entries never move: `entry` stays valid.
   const std::uint32_t page = entry_index_locked(link->page_identity);

@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <optional>
 
 #include "siteaudit/net/ascii.hpp"
 #include "siteaudit/net/url.hpp"
@@ -85,11 +86,7 @@ std::string normalize_octets(std::string_view s) {
 // path_of() reduces a full URL to path?query; a path is returned as is. Fragments never reach
 // a server, so they never match.
 std::string_view path_of(std::string_view url) {
-  auto scheme = url.find("://");
-  if (scheme != std::string_view::npos && url.find('/') > scheme) {
-    auto path = url.find_first_of("/?#", scheme + 3);
-    url = path == std::string_view::npos ? std::string_view() : url.substr(path);
-  }
+  if (std::optional<std::string_view> rest = net::after_authority(url)) url = *rest;
   auto hash = url.find('#');
   if (hash != std::string_view::npos) url = url.substr(0, hash);
   return url;

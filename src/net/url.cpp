@@ -390,6 +390,13 @@ bool split_url(std::string_view url, UrlParts& out) {
   return true;
 }
 
+std::optional<std::string_view> after_authority(std::string_view text) noexcept {
+  const std::size_t scheme = text.find("://");
+  if (scheme == std::string_view::npos || text.find_first_of("/?#") < scheme) return std::nullopt;
+  const std::size_t rest = text.find_first_of("/?#", scheme + 3);
+  return rest == std::string_view::npos ? std::string_view() : text.substr(rest);
+}
+
 std::string origin_of(std::string_view url) {
   UrlParts parts;
   if (!is_absolute_http_url(url) || !split_url(url, parts)) return {};

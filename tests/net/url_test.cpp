@@ -2,7 +2,10 @@
 #include "siteaudit/net/url.hpp"
 
 #include <catch2/catch.hpp>
+#include <optional>
+#include <string_view>
 
+using siteaudit::net::after_authority;
 using siteaudit::net::has_userinfo;
 using siteaudit::net::is_absolute_http_url;
 using siteaudit::net::is_normal_url;
@@ -199,4 +202,17 @@ TEST_CASE("userinfo is found in the authority only, and cut from it", "[net][url
   CHECK_FALSE(has_userinfo("https://a.test"));
   CHECK(without_userinfo("https://user:p%40ss@a.test:8443/x?y") == "https://a.test:8443/x?y");
   CHECK(without_userinfo("https://a.test/x@y") == "https://a.test/x@y");
+}
+
+TEST_CASE("after_authority cuts an absolute URL after its host and leaves paths alone",
+          "[net][url]") {
+  using Rest = std::optional<std::string_view>;
+  CHECK(after_authority("https://a.test/x/y?q=1#f") == Rest("/x/y?q=1#f"));
+  CHECK(after_authority("http://a.test:8080?q") == Rest("?q"));
+  CHECK(after_authority("http://a.test#top") == Rest("#top"));
+  CHECK(after_authority("http://a.test") == Rest(""));
+  CHECK(after_authority("/docs/a.html") == std::nullopt);
+  CHECK(after_authority("/go?to=https://b.test/") == std::nullopt);  // a path with a URL in it
+  CHECK(after_authority("?next=http://b.test") == std::nullopt);
+  CHECK(after_authority("relative.html") == std::nullopt);
 }

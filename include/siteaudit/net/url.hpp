@@ -16,6 +16,7 @@
 // Thread safety: every function may be called from any fiber or thread at once.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -54,6 +55,12 @@ struct UrlParts {
   int port = 0;  // explicit or default
 };
 bool split_url(std::string_view url, UrlParts& out);
+
+// after_authority() is what follows the scheme and authority of an absolute URL: its path,
+// query and fragment, from the first '/', '?' or '#' after "://" (empty when none follows).
+// nullopt when `text` is no absolute URL, that is when a '/', '?' or '#' comes before any
+// "://" (a path, or a path whose query holds a URL). Cuts the text, parses nothing.
+std::optional<std::string_view> after_authority(std::string_view text) noexcept;
 
 // origin_of() is the origin of an absolute http(s) URL, "scheme://host:port" with the default
 // port spelt out (as browsers compare origins), or "" when `url` is not one.

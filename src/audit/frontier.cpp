@@ -59,93 +59,131 @@ void Frontier::producer_done() {
   notify();
 }
 
-OfferStatus Frontier::offer(Offer&& offer) {
+Frontier::Candidate Frontier::prepare(Offer& offer) const {
   // Normalised outside the lock: it is the one costly step of an offer. Nearly every URL a
   // sitemap lists or a page links to is already normal (the lint or the link resolver made it
   // so); it is then taken as it is, without the copy normalize_url() would make. A duplicate
   // (most of a crawl's offers) costs no string at all.
-  std::string normalised;  // the normal form, when it had to be made
-  std::string_view identity;
-  std::string* owner = &offer.url;  // the string identity views, for make_job() to take
+  Candidate candidate;
+  candidate.owner = &offer.url;  // the string identity views, for make_job() to take
   if (offer.normal) {
-    identity = offer.loc;
-    owner = nullptr;
+    candidate.identity = offer.loc;
+    candidate.owner = nullptr;
   } else if (net::is_normal_url(offer.url)) {
-    identity = offer.url;
+    candidate.identity = offer.url;
   } else {
     net::UrlResult normal = net::normalize_url(offer.url);
     if (normal.ok()) {
-      normalised = std::move(normal.url);
-      owner = &normalised;
+      candidate.normalised = std::make_unique<std::string>(std::move(normal.url));
+      candidate.owner = candidate.normalised.get();
     }
-    identity = *owner;
+    candidate.identity = *candidate.owner;
   }
-  const bool mine = !options_.shard || options_.shard(identity);
-  const std::uint64_t hash = UrlHashSet::hash(identity);
+  candidate.mine = !options_.shard || options_.shard(candidate.identity);
+  candidate.hash = UrlHashSet::hash(candidate.identity);
+  return candidate;
+}
+
+OfferStatus Frontier::decide_locked(Offer& offer, Candidate& candidate, bool& was_empty) {
+  if (limit_reached_) return OfferStatus::limit_reached;
+  const std::uint64_t hash = candidate.hash;
   OfferStatus status = OfferStatus::accepted;
   std::uint64_t seq = 0;
-  bool was_empty = false;
+  // In crawl mode a URL may be linked first and listed later: that listing is its first.
+  const bool listing = options_.graph != nullptr && offer.found == Discovery::sitemap;
+  if (!seen_.insert_hash(hash)) {
+    if (listing && listed_.insert_hash(hash)) {
+      status = OfferStatus::found_before;
+    } else {
+      // A page linked twice is the crawl's normal case, not a duplicate listing.
+      if (offer.found != Discovery::link) duplicates_.fetch_add(1, std::memory_order_relaxed);
+      status = OfferStatus::duplicate;
+    }
+  } else {
+    // A shard numbers, dedupes and limits every URL of the input, its own or not, so that
+    // Job::seq, --max-urls and the duplicates are those of the whole run: the parts' reports
+    // then merge into exactly the report one run writes.
+    seq = numbered_.load(std::memory_order_relaxed);
+    if (options_.max_urls != 0 && seq >= options_.max_urls) {
+      limit_reached_ = true;
+      if (options_.scope != nullptr && crawl_cut_.empty()) crawl_cut_ = "--max-urls was reached";
+      return OfferStatus::limit_reached;
+    }
+    numbered_.store(seq + 1, std::memory_order_relaxed);
+    if (listing) (void)listed_.insert_hash(hash);
+    if (!candidate.mine) status = OfferStatus::other_shard;
+  }
+  candidate.seq = seq;
+  if (status != OfferStatus::accepted) return status;
+  // The scope judges the URL as found (normalised), not as --rewrite maps it.
+  const std::string_view identity = candidate.identity;
+  const bool in_scope = options_.scope != nullptr && options_.scope->contains(identity);
+  Job job = make_job(offer, identity, candidate.owner, seq);
+  job.identity = hash;
+  if (options_.scope != nullptr) decide_crawl(job, offer, in_scope);
+  if (options_.on_accept) options_.on_accept(job.url);
+  if (options_.on_seq) options_.on_seq(seq);
+  ++in_flight_;
+  accepted_.fetch_add(1, std::memory_order_relaxed);
+  // The fast path: with nothing queued and no batch in the dispatcher's hands, a Job that
+  // fits in the jobs channel goes straight there, in order, without waking the dispatcher
+  // (one fiber hand-off per URL instead of two). try_send never waits, so holding the lock
+  // across it cannot block an offer behind the workers.
   bool sent = false;
+  if (queue_.empty() && in_hand_ == 0 && jobs_ != nullptr) {
+    if (job.check_url.empty()) job.check_url = job.url;
+    sent = jobs_->try_send(std::move(job)) == rt::ChannelStatus::success;
+    // try_send moves only on success: `job` is whole; pack() drops the check_url copy.
+  }
+  if (!sent) {
+    was_empty = was_empty || queue_.empty();
+    queue_.push_back(pack(std::move(job)));
+    queued_.store(queue_.size(), std::memory_order_release);
+  }
+  return status;
+}
+
+OfferStatus Frontier::offer(Offer&& offer) {
+  Candidate candidate = prepare(offer);
+  OfferStatus status;
+  bool was_empty = false;
   {
     std::lock_guard lock(mutex_);
-    if (limit_reached_) return OfferStatus::limit_reached;
-    // In crawl mode a URL may be linked first and listed later: that listing is its first.
-    const bool listing = options_.graph != nullptr && offer.found == Discovery::sitemap;
-    if (!seen_.insert_hash(hash)) {
-      if (listing && listed_.insert_hash(hash)) {
-        status = OfferStatus::found_before;
-      } else {
-        // A page linked twice is the crawl's normal case, not a duplicate listing.
-        if (offer.found != Discovery::link) duplicates_.fetch_add(1, std::memory_order_relaxed);
-        status = OfferStatus::duplicate;
-      }
-    } else {
-      // A shard numbers, dedupes and limits every URL of the input, its own or not, so that
-      // Job::seq, --max-urls and the duplicates are those of the whole run: the parts' reports
-      // then merge into exactly the report one run writes.
-      seq = numbered_.load(std::memory_order_relaxed);
-      if (options_.max_urls != 0 && seq >= options_.max_urls) {
-        limit_reached_ = true;
-        if (options_.scope != nullptr && crawl_cut_.empty()) crawl_cut_ = "--max-urls was reached";
-        return OfferStatus::limit_reached;
-      }
-      numbered_.store(seq + 1, std::memory_order_relaxed);
-      if (listing) (void)listed_.insert_hash(hash);
-      if (!mine) status = OfferStatus::other_shard;
-    }
-    if (status == OfferStatus::accepted) {
-      // The scope judges the URL as found (normalised), not as --rewrite maps it.
-      const bool in_scope = options_.scope != nullptr && options_.scope->contains(identity);
-      Job job = make_job(offer, identity, owner, seq);
-      job.identity = hash;
-      if (options_.scope != nullptr) decide_crawl(job, offer, in_scope);
-      if (options_.on_accept) options_.on_accept(job.url);
-      if (options_.on_seq) options_.on_seq(seq);
-      ++in_flight_;
-      accepted_.fetch_add(1, std::memory_order_relaxed);
-      // The fast path: with nothing queued and no batch in the dispatcher's hands, a Job that
-      // fits in the jobs channel goes straight there, in order, without waking the dispatcher
-      // (one fiber hand-off per URL instead of two). try_send never waits, so holding the lock
-      // across it cannot block an offer behind the workers.
-      if (queue_.empty() && in_hand_ == 0 && jobs_ != nullptr) {
-        if (job.check_url.empty()) job.check_url = job.url;
-        sent = jobs_->try_send(std::move(job)) == rt::ChannelStatus::success;
-        // try_send moves only on success: `job` is whole; pack() drops the check_url copy.
-      }
-      if (!sent) {
-        was_empty = queue_.empty();
-        queue_.push_back(pack(std::move(job)));
-        queued_.store(queue_.size(), std::memory_order_release);
-      }
-    }
+    status = decide_locked(offer, candidate, was_empty);
   }
+  if (status == OfferStatus::limit_reached) return status;
   // The graph has its own lock: it is told after ours is released. A Job sent above may be
   // checked and settled before this runs; LinkGraph merges in either order.
   if (options_.graph != nullptr) {
-    options_.graph->offered(hash, offer, status == OfferStatus::accepted, seq);
+    options_.graph->offered(candidate.hash, offer, status == OfferStatus::accepted, candidate.seq);
   }
   if (was_empty) notify();
   return status;
+}
+
+void Frontier::offer_all(std::span<Offer> offers) {
+  if (offers.empty()) return;
+  std::vector<Candidate> candidates;
+  candidates.reserve(offers.size());
+  for (Offer& offer : offers) candidates.push_back(prepare(offer));
+  std::vector<LinkGraph::Offered> told;
+  if (options_.graph != nullptr) told.reserve(offers.size());
+  bool was_empty = false;
+  {
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < offers.size(); ++i) {
+      const OfferStatus status = decide_locked(offers[i], candidates[i], was_empty);
+      if (status == OfferStatus::limit_reached) break;  // and so is every later offer
+      if (options_.graph != nullptr) {
+        told.push_back(LinkGraph::Offered{.identity = candidates[i].hash,
+                                          .offer = &offers[i],
+                                          .accepted = status == OfferStatus::accepted,
+                                          .seq = candidates[i].seq});
+      }
+    }
+  }
+  if (options_.graph != nullptr) options_.graph->offered_all(told);
+  if (was_empty) notify();
 }
 
 void Frontier::release_text(const model::ResultLog& results) {

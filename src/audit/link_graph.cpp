@@ -285,14 +285,30 @@ void LinkGraph::clear_locked() noexcept {
 
 void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepted,
                         std::uint64_t seq) {
+  const Offered one{.identity = identity, .offer = &offer, .accepted = accepted, .seq = seq};
+  offered_all(std::span<const Offered>(&one, 1));
+}
+
+void LinkGraph::offered_all(std::span<const Offered> offers) {
   // The Result's URL is the accepted offer's loc; when that is normal, it is the identity's
   // normal form (looked at outside the lock: a scan of the URL).
-  const bool normal_url = accepted && (offer.normal || net::is_normal_url(offer.loc));
-  if (accepted && seq >= Entry::kNoSeq) rt::fatal("LinkGraph: a seq beyond 40 bits");
+  std::vector<bool> normal_urls(offers.size());
+  for (std::size_t i = 0; i < offers.size(); ++i) {
+    const Offered& one = offers[i];
+    normal_urls[i] = one.accepted && (one.offer->normal || net::is_normal_url(one.offer->loc));
+    if (one.accepted && one.seq >= Entry::kNoSeq) rt::fatal("LinkGraph: a seq beyond 40 bits");
+  }
   std::lock_guard lock(mutex_);
-  Entry& entry = entry_locked(identity);
-  if (accepted) {
-    entry.seq = seq;
+  // A page's links share their referrer: its entry is looked up once, not once a link.
+  PageIndex page;
+  for (std::size_t i = 0; i < offers.size(); ++i) offered_locked(offers[i], normal_urls[i], page);
+}
+
+void LinkGraph::offered_locked(const Offered& one, bool normal_url, PageIndex& page) {
+  const Offer& offer = *one.offer;
+  Entry& entry = entry_locked(one.identity);
+  if (one.accepted) {
+    entry.seq = one.seq;
     entry.normal_url = normal_url;
   }
   if (offer.found == Discovery::input) entry.input = true;
@@ -304,13 +320,13 @@ void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepte
   const LinkOrigin* link = offer.link;
   if (link == nullptr) return;
   if (!link->hreflang.empty()) {
-    alternates_.push_back(Alternate{.target = identity,
+    alternates_.push_back(Alternate{.target = one.identity,
                                     .referrer = link->page_identity,
                                     .hreflang = std::string(link->hreflang),
                                     .written = std::string(link->written),
                                     .line = link->line});
   }
-  if (link->page_identity != identity) entry.linked = true;
+  if (link->page_identity != one.identity) entry.linked = true;
   if (entry.referrer_total != ~std::uint32_t{0}) ++entry.referrer_total;
   // Once the check has ended, only a target that failed or redirected wants its referrers.
   if (entry.settled && !entry.keep) return;
@@ -322,9 +338,13 @@ void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepte
                            net::after_authority(offer.loc) == std::optional(link->written);
   // The page's entry index (the page was accepted before it was parsed; made if not, as a
   // test may skip that). Entries never move: `entry` stays valid.
-  const std::uint32_t page = entry_index_locked(link->page_identity);
+  if (!page.known || page.identity != link->page_identity) {
+    page = PageIndex{.identity = link->page_identity,
+                     .index = entry_index_locked(link->page_identity),
+                     .known = true};
+  }
   EdgePool& pool = pool_of(entry);
-  const EdgeHandle edge = make_edge_locked(pool, *link, page, name_locked(link->element),
+  const EdgeHandle edge = make_edge_locked(pool, *link, page.index, name_locked(link->element),
                                            name_locked(link->attribute), target_path);
   edge_at(pool, edge).next = entry.referrers;
   entry.referrers = edge;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <utility>
+#include <vector>
 
 #include "page_charset.hpp"
 #include "siteaudit/audit/url_hash_set.hpp"
@@ -194,6 +195,12 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
   const bool https_page = page_url.starts_with("https:");
   FindingCap invalid(result, FindingCode::invalid_link);
   FindingCap mixed(result, FindingCode::mixed_content);
+  // The page's links go to the frontier together (Frontier::offer_all). The origins are made
+  // first, in a vector that is not resized afterwards: each offer points at its origin.
+  std::vector<LinkOrigin> origins;
+  origins.reserve(extracted.links.size());
+  std::vector<Offer> offers;
+  offers.reserve(extracted.links.size());
   for (const Link& link : extracted.links) {
     if (link.scheme != LinkScheme::http) {
       // Never requested: counted by scheme, and a link that is no URL at all is reported.
@@ -211,13 +218,13 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
                             link.element, link.attribute, link.resolved),
                 link.line);
     }
-    const LinkOrigin origin{.page_identity = job.identity,
-                            .line = link.line,
-                            .element = link.element,
-                            .attribute = link.attribute,
-                            .text = link.text,
-                            .written = link.url,
-                            .hreflang = link.hreflang};
+    const LinkOrigin& origin = origins.emplace_back(LinkOrigin{.page_identity = job.identity,
+                                                               .line = link.line,
+                                                               .element = link.element,
+                                                               .attribute = link.attribute,
+                                                               .text = link.text,
+                                                               .written = link.url,
+                                                               .hreflang = link.hreflang});
     if (graph_.check_fragments() && is_page_link(link.kind)) {
       // Only a fragment of a page that is read can be checked; the graph knows at the end.
       const std::size_t hash = link.url.find('#');
@@ -228,15 +235,16 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
     // Nearly every link the resolver joined without curl is normal: it is offered as it is,
     // without a copy, and the frontier need not look again.
     const bool normal = link.normal || net::is_normal_url(link.resolved);
-    (void)frontier_.offer(Offer{.loc = link.resolved,
-                                .url = normal ? std::string() : std::string(link.resolved),
-                                .source = kNoSource,
-                                .found = Discovery::link,
-                                .depth = job.depth + 1,
-                                .page = is_page_link(link.kind),
-                                .link = &origin,
-                                .normal = normal});
+    offers.push_back(Offer{.loc = link.resolved,
+                           .url = normal ? std::string() : std::string(link.resolved),
+                           .source = kNoSource,
+                           .found = Discovery::link,
+                           .depth = job.depth + 1,
+                           .page = is_page_link(link.kind),
+                           .link = &origin,
+                           .normal = normal});
   }
+  frontier_.offer_all(offers);
 }
 
 }  // namespace siteaudit::audit

@@ -181,9 +181,10 @@ struct Drained {
   TextArena text;  // what jobs[].url views
 };
 
-// drain() offers `urls` from one producer fiber and collects the jobs one consumer receives.
+// drain() offers `urls` from one producer fiber and collects the jobs one consumer receives;
+// `all_at_once` offers them with one offer_all() (statuses are then not known).
 Drained drain(FrontierOptions options, const std::vector<std::string>& urls,
-              bool wait_for_room = false) {
+              bool wait_for_room = false, bool all_at_once = false) {
   Drained out;
   rt::Runtime runtime({.threads = 2});
   rt::RunResult status = runtime.run([&] {
@@ -191,6 +192,14 @@ Drained drain(FrontierOptions options, const std::vector<std::string>& urls,
     rt::Channel<Job> jobs(1);
     frontier.add_producer();
     rt::go([&] {
+      if (all_at_once) {
+        std::vector<Offer> offers;
+        for (const std::string& url : urls)
+          offers.push_back(Offer{.loc = url, .url = url, .line = 7});
+        frontier.offer_all(offers);
+        frontier.producer_done();
+        return;
+      }
       for (const std::string& url : urls) {
         if (wait_for_room) frontier.wait_for_room();
         out.statuses.push_back(frontier.offer(Offer{.loc = url, .url = url, .line = 7}));
@@ -235,6 +244,25 @@ TEST_CASE("Frontier: --max-urls refuses every offer past the limit", "[audit][fr
   CHECK(run.jobs.size() == 2);
   CHECK(run.statuses[2] == OfferStatus::limit_reached);
   CHECK(run.statuses[3] == OfferStatus::limit_reached);
+}
+
+TEST_CASE("Frontier: offer_all() decides a page's links as offer() does, one after another",
+          "[audit][frontier]") {
+  const std::vector<std::string> urls{"https://e.com/a", "HTTPS://E.COM:443/a", "https://e.com/b",
+                                      "https://e.com/a", "https://e.com/c",     "https://e.com/d"};
+  const Drained one_by_one = drain({.max_urls = 3}, urls);
+  const Drained at_once = drain({.max_urls = 3}, urls, false, /*all_at_once=*/true);
+  REQUIRE(at_once.jobs.size() == 3);
+  REQUIRE(one_by_one.jobs.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(at_once.jobs[i].url == one_by_one.jobs[i].url);
+    CHECK(at_once.jobs[i].seq == i);
+    CHECK(at_once.jobs[i].line == 7);
+  }
+  CHECK(at_once.jobs[2].url == "https://e.com/c");  // "d" came after --max-urls was reached
+  CHECK(at_once.duplicates == 2);
+  CHECK(at_once.duplicates == one_by_one.duplicates);
+  CHECK(at_once.numbered == 3);
 }
 
 TEST_CASE("Frontier: rewrite, filter, shard and the accept observer", "[audit][frontier]") {

@@ -304,3 +304,77 @@ TEST_CASE("LinkGraph: the referrers' memory goes back as their targets pass; a f
   CHECK(gone.detail->referrers.front().url == "/777.html");
   CHECK(gone.detail->referrers.back().line == 20);
 }
+
+TEST_CASE("LinkGraph: a page's links told at once keep what one at a time keeps",
+          "[audit][crawl]") {
+  // Page 1 links twice to a page that fails and once to one that passes; page 4 once to the
+  // failure. offered_all() looks the referring page up once for all its links.
+  auto run = [](bool at_once) {
+    model::Report report = report_of(
+        {"https://a.test/", "https://a.test/gone", "https://a.test/ok", "https://a.test/x"});
+    in_runtime([&] {
+      LinkGraph graph;
+      const LinkOrigin first{.page_identity = 1,
+                             .line = 3,
+                             .element = "a",
+                             .attribute = "href",
+                             .text = "first",
+                             .written = "/gone"};
+      const LinkOrigin second{
+          .page_identity = 1, .line = 9, .element = "img", .attribute = "src", .written = "/gone"};
+      const LinkOrigin third{.page_identity = 1,
+                             .line = 12,
+                             .element = "a",
+                             .attribute = "href",
+                             .text = "ok",
+                             .written = "/ok"};
+      const LinkOrigin other{.page_identity = 4,
+                             .line = 5,
+                             .element = "a",
+                             .attribute = "href",
+                             .text = "from x",
+                             .written = "/gone"};
+      graph.offered(1, Offer{.found = Discovery::input}, true, 0);
+      graph.offered(4, Offer{.found = Discovery::input}, true, 3);
+      const Offer offers[] = {Offer{.found = Discovery::link, .link = &first},
+                              Offer{.found = Discovery::link, .link = &second},
+                              Offer{.found = Discovery::link, .link = &third},
+                              Offer{.found = Discovery::link, .link = &other}};
+      const LinkGraph::Offered told[] = {
+          {.identity = 2, .offer = &offers[0], .accepted = true, .seq = 1},
+          {.identity = 2, .offer = &offers[1], .accepted = false},
+          {.identity = 3, .offer = &offers[2], .accepted = true, .seq = 2},
+          {.identity = 2, .offer = &offers[3], .accepted = false}};
+      if (at_once) {
+        graph.offered_all(told);
+      } else {
+        for (const LinkGraph::Offered& one : told)
+          graph.offered(one.identity, *one.offer, one.accepted, one.seq);
+      }
+      Result failed;
+      failed.outcome = model::Outcome::failed;
+      graph.settled(job(2, 1), failed);
+      graph.settled(job(3, 2), Result{});
+      report.results[1].outcome = model::Outcome::failed;
+      graph.finish(report, "");
+    });
+    return report;
+  };
+  const model::Report one_by_one = run(false);
+  const model::Report at_once = run(true);
+  const Result& gone = at_once.results[1];
+  REQUIRE(gone.detail);
+  CHECK(gone.detail->referrer_count == 3);
+  REQUIRE(gone.detail->referrers.size() == 3);
+  REQUIRE(one_by_one.results[1].detail);
+  const auto& expected = one_by_one.results[1].detail->referrers;
+  REQUIRE(expected.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(gone.detail->referrers[i].page == expected[i].page);
+    CHECK(gone.detail->referrers[i].line == expected[i].line);
+    CHECK(gone.detail->referrers[i].element == expected[i].element);
+    CHECK(gone.detail->referrers[i].text == expected[i].text);
+  }
+  CHECK(gone.detail->referrers[0].page != gone.detail->referrers[2].page);
+  CHECK_FALSE(at_once.results[2].detail);
+}

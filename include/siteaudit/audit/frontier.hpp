@@ -39,6 +39,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -169,6 +170,10 @@ class Frontier {
 
   // offer() decides whether `offer` becomes a Job. It never waits for the workers.
   OfferStatus offer(Offer&& offer);
+  // offer_all() is offer() of each of `offers` in turn, under one lock of the frontier and one
+  // of the link graph for all of them. A crawled page offers dozens of links at once; with a
+  // lock per link, the two mutexes were the cache lines the worker threads fought over.
+  void offer_all(std::span<Offer> offers);
 
   // wait_for_room() parks the calling producer while more than `room` URLs are queued. Only
   // a fiber that is not a worker may call it (a worker waiting for workers deadlocks).
@@ -221,6 +226,21 @@ class Frontier {
   // `identity` is the normalised URL; `owner`, when not null, is the string it views, which
   // make_job() may take.
   Job make_job(Offer& offer, std::string_view identity, std::string* owner, std::uint64_t seq);
+  // Candidate is an offer made ready for the lock: its identity (the normalised URL), the
+  // identity's hash, and whether this shard checks it; decide_locked() adds its seq.
+  struct Candidate {
+    std::string_view identity;
+    std::string* owner = nullptr;  // the string identity views, when make_job() may take it
+    std::unique_ptr<std::string> normalised;  // the normal form, when it had to be made
+    std::uint64_t hash = 0;
+    std::uint64_t seq = 0;
+    bool mine = true;
+  };
+  // prepare() does an offer's work that needs no lock (normalising, hashing, the shard).
+  Candidate prepare(Offer& offer) const;
+  // decide_locked() is offer() under mutex_: dedupe, number, make and queue the Job.
+  // `was_empty` is set when the Job went into an empty queue (the dispatcher must look).
+  OfferStatus decide_locked(Offer& offer, Candidate& candidate, bool& was_empty);
   // decide_crawl() decides Job::parse and the --no-external skip of an accepted `job`.
   void decide_crawl(Job& job, const Offer& offer, bool in_scope);
   // finished_locked() is true when the jobs channel may close.

@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -70,6 +71,15 @@ class LinkGraph {
   // duplicate (seq unknown). A link offer carries its referrer (Offer::link); a sitemap offer
   // marks the URL listed.
   void offered(std::uint64_t identity, const Offer& offer, bool accepted, std::uint64_t seq);
+  // Offered is one decided offer, for offered_all().
+  struct Offered {
+    std::uint64_t identity = 0;
+    const Offer* offer = nullptr;
+    bool accepted = false;
+    std::uint64_t seq = 0;
+  };
+  // offered_all() is offered() of each in turn, under one lock (a crawled page's links).
+  void offered_all(std::span<const Offered> offers);
 
   // parsed() records what an in-scope page said about itself.
   void parsed(const Job& job, PageSummary page);
@@ -252,6 +262,14 @@ class LinkGraph {
   Entry& entry_locked(std::uint64_t identity) { return entry_at(entry_index_locked(identity)); }
   // entry_index_locked() is the index of identity's entry, made when there is none.
   std::uint32_t entry_index_locked(std::uint64_t identity);
+  // PageIndex remembers the referring page's entry across one page's offers.
+  struct PageIndex {
+    std::uint64_t identity = 0;
+    std::uint32_t index = 0;
+    bool known = false;
+  };
+  // offered_locked() is offered() of one decided offer, mutex_ held.
+  void offered_locked(const Offered& one, bool normal_url, PageIndex& page);
   void grow_locked();
   void clear_locked() noexcept;
   void fill_result(Entry& entry, Result& result, Report& report, bool orphans_decidable,

@@ -421,10 +421,21 @@ void LinkCollector::add(std::string_view element, std::string_view attribute, st
   result_.links.push_back(std::move(link));
 }
 
+bool LinkCollector::reads_element(std::string_view name) noexcept {
+  if (name == "base" || name == "link" || name == "meta") return true;
+  for (const LinkAttributes& rule : kLinkElements) {
+    if (rule.element == name) return true;
+  }
+  return false;
+}
+
+void LinkCollector::anchor(std::string_view id) {
+  if (!id.empty()) result_.page.anchors.emplace_back(id);
+}
+
 void LinkCollector::element(std::string_view name, bool html, std::uint32_t line,
                             std::span<const HtmlAttribute> attributes, std::string text) {
-  if (const HtmlAttribute* id = attribute(attributes, "id"); id && !id->value.empty())
-    result_.page.anchors.emplace_back(id->value);
+  if (const HtmlAttribute* id = attribute(attributes, "id")) anchor(id->value);
   if (!html) return;
 
   if (name == "base") {

@@ -62,6 +62,14 @@ class LinkCollector {
     return name == "script" || name == "style" || name == "template";
   }
 
+  // reads_element() is true for the HTML elements element() reads more of than their id: the
+  // link elements, base, link and meta. An extractor may give every other element, and every
+  // SVG or MathML one, to anchor() instead, without its attributes or its line.
+  static bool reads_element(std::string_view name) noexcept;
+  // anchor() records the id of an element element() would only read the id of: the value of
+  // its first `id` attribute (empty ones are not anchors).
+  void anchor(std::string_view id);
+
   // element() takes one element in tree order. `html` is false for SVG and MathML elements
   // (only their ids count). On a duplicated attribute name the first occurrence wins.
   // `text` is the link text of an `a` (LinkText::take()), moved into its link.

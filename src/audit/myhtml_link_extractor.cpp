@@ -114,6 +114,18 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
       bool descend = true;
       if (is_element(node)) {
         const bool html_ns = is_html(node);
+        if (!html_ns || !reads(myhtml_node_tag_id(node))) {
+          // Most elements (div, li, span, p, ...) can only be an anchor: their id is all the
+          // collector reads, so neither their attributes nor their line are gathered.
+          if (myhtml_tree_attr_t* id = first_id(node)) {
+            std::size_t size = 0;
+            const char* value = myhtml_attribute_value(id, &size);
+            links.anchor(value ? std::string_view(value, size) : std::string_view());
+          }
+          node = next_in_tree(node, root,
+                              !(html_ns && myhtml_node_tag_id(node) == MyHTML_TAG_TEMPLATE));
+          continue;
+        }
         const std::string_view tag = tag_name(node);
         attributes_.clear();
         for (myhtml_tree_attr_t* a = myhtml_node_attribute_first(node); a != nullptr;
@@ -199,6 +211,31 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
     return result;
   }
 
+  // reads() is LinkCollector::reads_element() of an HTML element's tag, remembered for the
+  // static tags (MyHTML numbers a document's custom tags after them, anew for each page).
+  bool reads(myhtml_tag_id_t tag) {
+    const auto name_reads = [&] {
+      std::size_t size = 0;
+      const char* name = myhtml_tag_name_by_id(tree_, tag, &size);
+      return LinkCollector::reads_element(name ? std::string_view(name, size) : std::string_view());
+    };
+    if (tag >= MyHTML_TAG_LAST_ENTRY) return name_reads();
+    if (reads_.empty()) reads_.assign(MyHTML_TAG_LAST_ENTRY, kUnknown);
+    if (reads_[tag] == kUnknown) reads_[tag] = name_reads() ? kReads : kSkips;
+    return reads_[tag] == kReads;
+  }
+
+  // first_id() is the node's first `id` attribute (the one a duplicate does not override).
+  static myhtml_tree_attr_t* first_id(myhtml_tree_node_t* node) {
+    for (myhtml_tree_attr_t* a = myhtml_node_attribute_first(node); a != nullptr;
+         a = myhtml_attribute_next(a)) {
+      std::size_t size = 0;
+      const char* key = myhtml_attribute_key(a, &size);
+      if (key != nullptr && std::string_view(key, size) == "id") return a;
+    }
+    return nullptr;
+  }
+
   std::string_view tag_name(myhtml_tree_node_t* node) {
     std::size_t size = 0;
     const char* name = myhtml_tag_name_by_id(tree_, myhtml_node_tag_id(node), &size);
@@ -242,6 +279,9 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
   std::vector<HtmlAttribute> attributes_;
   std::string input_;        // the page after input_stream(), when it had to change
   std::size_t deepest_ = 0;  // the deepest node nesting_exceeds() has seen
+  // reads_ caches reads() by static tag id.
+  static constexpr std::int8_t kUnknown = 0, kReads = 1, kSkips = 2;
+  std::vector<std::int8_t> reads_;
 };
 
 }  // namespace

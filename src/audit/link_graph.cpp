@@ -283,21 +283,25 @@ void LinkGraph::clear_locked() noexcept {
   canonicals_.clear();
 }
 
+bool LinkGraph::normal_url_of(const Offered& one) {
+  // The Result's URL is the accepted offer's loc; when that is normal, it is the identity's
+  // normal form (looked at outside the lock: a scan of the URL).
+  if (one.accepted && one.seq >= Entry::kNoSeq) rt::fatal("LinkGraph: a seq beyond 40 bits");
+  return one.accepted && (one.offer->normal || net::is_normal_url(one.offer->loc));
+}
+
 void LinkGraph::offered(std::uint64_t identity, const Offer& offer, bool accepted,
                         std::uint64_t seq) {
   const Offered one{.identity = identity, .offer = &offer, .accepted = accepted, .seq = seq};
-  offered_all(std::span<const Offered>(&one, 1));
+  const bool normal_url = normal_url_of(one);
+  std::lock_guard lock(mutex_);
+  PageIndex page;
+  offered_locked(one, normal_url, page);
 }
 
 void LinkGraph::offered_all(std::span<const Offered> offers) {
-  // The Result's URL is the accepted offer's loc; when that is normal, it is the identity's
-  // normal form (looked at outside the lock: a scan of the URL).
   std::vector<bool> normal_urls(offers.size());
-  for (std::size_t i = 0; i < offers.size(); ++i) {
-    const Offered& one = offers[i];
-    normal_urls[i] = one.accepted && (one.offer->normal || net::is_normal_url(one.offer->loc));
-    if (one.accepted && one.seq >= Entry::kNoSeq) rt::fatal("LinkGraph: a seq beyond 40 bits");
-  }
+  for (std::size_t i = 0; i < offers.size(); ++i) normal_urls[i] = normal_url_of(offers[i]);
   std::lock_guard lock(mutex_);
   // A page's links share their referrer: its entry is looked up once, not once a link.
   PageIndex page;

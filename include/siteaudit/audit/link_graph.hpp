@@ -268,6 +268,8 @@ class LinkGraph {
     std::uint32_t index = 0;
     bool known = false;
   };
+  // normal_url_of() says whether an accepted offer's loc is its identity's normal form.
+  static bool normal_url_of(const Offered& one);
   // offered_locked() is offered() of one decided offer, mutex_ held.
   void offered_locked(const Offered& one, bool normal_url, PageIndex& page);
   void grow_locked();

@@ -333,7 +333,7 @@ FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
   }
   response.redirects = std::move(policy.hops());
   response.time_ms = elapsed_ms(started);
-  t->trim_buffers();
+  t->free_buffers();
   driver.release(t);
   if (failure) std::rethrow_exception(failure);
   return out;

@@ -35,9 +35,9 @@ void Transfer::reset_for_fetch() noexcept {
   cancelled.store(false, std::memory_order_relaxed);
 }
 
-void Transfer::trim_buffers() noexcept {
-  if (chunks.capacity() > kKeptBufferBytes) std::string().swap(chunks);
-  if (consumer_buffer.capacity() > kKeptBufferBytes) std::string().swap(consumer_buffer);
+void Transfer::free_buffers() noexcept {
+  std::string().swap(chunks);
+  std::string().swap(consumer_buffer);
 }
 
 bool Transfer::prepare_hop(const std::string& url, const Request& request, bool follows,

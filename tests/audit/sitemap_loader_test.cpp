@@ -3,11 +3,13 @@
 #include "siteaudit/audit/sitemap_loader.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -517,6 +519,37 @@ TEST_CASE("Loader: a large sitemap kept in a temporary file loads as one kept in
   CHECK(packed.sources[0].gzip);
   CHECK(count_code(packed.sources[0].warnings, FindingCode::invalid_lastmod) == 12);
   CHECK(count_code(packed.sources[0].warnings, FindingCode::duplicate_url) == 1);
+}
+
+TEST_CASE("Loader: a temporary file that stops taking bytes gives the document back to memory",
+          "[audit]") {
+  // RLIMIT_FSIZE makes the writes past 300 KB fail (EFBIG, as a full disk fails them with
+  // ENOSPC): what the file holds is read back and the rest stays in memory, same results.
+  TempDir dir;
+  FixtureServer server(dir.path.string());
+  const std::string xml = large_urlset(server.base(), 12'000);
+  dir.write("plain.xml", xml);
+  LoaderOptions options;
+  options.spool_directory = dir.path.string();
+  const LoaderRun spooled = run_loader({server.url("/plain.xml")}, options);
+
+  rlimit before{};
+  REQUIRE(getrlimit(RLIMIT_FSIZE, &before) == 0);
+  rlimit small = before;
+  small.rlim_cur = 300 * 1024;
+  auto* old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+  const LoaderRun fell_back = run_loader({server.url("/plain.xml")}, options);
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &before) == 0);
+  std::signal(SIGXFSZ, old_handler);
+
+  REQUIRE(spooled.result.ok());
+  const std::vector<std::string> a = loaded(spooled);
+  const std::vector<std::string> b = loaded(fell_back);
+  REQUIRE(a.size() > 12'000);
+  CHECK(a == b);
+  CHECK(spooled.peak < xml.size() / 3);
+  CHECK(fell_back.peak >= xml.size());
 }
 
 TEST_CASE("Loader: an input that lists no URLs is an input error naming it", "[audit]") {

@@ -1,24 +1,31 @@
 // sitemap_loader.cpp — fetching, format detection, recursion and job emission.
 //
-// Lifetime of one document: load() fetches it into a DocumentBuffer (inflating on the fly),
-// parses it while the parser's callback sends Jobs, then frees the bytes BEFORE following the
-// children of an index, so at most one document is held however deep the recursion goes.
+// Lifetime of one document: load() fetches it into a DocumentBuffer (inflating on the fly; past
+// kSpoolBytes into an unlinked temporary file, mapped once complete), parses it while the
+// parser's callback sends Jobs (giving back the mapped pages window by window), then frees the
+// bytes BEFORE following the children of an index, so at most one document is held however
+// deep the recursion goes.
 // Everything here runs on the one fiber that called run(); HttpClient calls on_body on that
 // fiber too, so no state needs a lock.
 #include "siteaudit/audit/sitemap_loader.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include "siteaudit/audit/gzip.hpp"
 #include "siteaudit/audit/retry_policy.hpp"
@@ -37,13 +44,116 @@ namespace siteaudit::audit {
 
 namespace {
 
+// Document is the text of one loaded document: a string while it is small, else the pages of
+// an unlinked temporary file, mapped for reading. The parse reads a mapped document window by
+// window and gives back the pages behind it (release_before), so only about a window of it is
+// resident at a time; a page read again comes back from the file.
+class Document {
+ public:
+  Document() = default;
+  explicit Document(std::string bytes) : bytes_(std::move(bytes)) {}
+  Document(char* map, std::size_t size) : map_(map), size_(size) {}
+  ~Document() { unmap(); }
+  Document(Document&& other) noexcept
+      : bytes_(std::move(other.bytes_)),
+        map_(std::exchange(other.map_, nullptr)),
+        size_(std::exchange(other.size_, 0)),
+        released_(std::exchange(other.released_, 0)) {}
+  Document& operator=(Document&& other) noexcept {
+    if (this != &other) {
+      unmap();
+      bytes_ = std::move(other.bytes_);
+      map_ = std::exchange(other.map_, nullptr);
+      size_ = std::exchange(other.size_, 0);
+      released_ = std::exchange(other.released_, 0);
+    }
+    return *this;
+  }
+
+  std::string_view text() const noexcept {
+    return map_ != nullptr ? std::string_view(map_, size_) : std::string_view(bytes_);
+  }
+
+  // release_before() gives the whole pages before `offset` of a mapped document back to the
+  // kernel; a string's bytes stay.
+  void release_before(std::size_t offset) noexcept {
+    if (map_ == nullptr) return;
+    static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t end = std::min(offset, size_) / page * page;
+    if (end <= released_) return;
+    // MADV_DONTNEED on a shared file mapping only unmaps the pages: their bytes stay in the
+    // file, and a later read faults them back in. Failing, it leaves them resident.
+    (void)::madvise(map_ + released_, end - released_, MADV_DONTNEED);
+    released_ = end;
+  }
+
+ private:
+  void unmap() noexcept {
+    if (map_ != nullptr) ::munmap(map_, size_);
+    map_ = nullptr;
+  }
+
+  std::string bytes_;
+  char* map_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t released_ = 0;  // pages before this offset were given back
+};
+
+// open_unlinked() makes a file in `dir` that has no name, so that nothing is left behind
+// however the run ends: O_TMPFILE where the file system has it, else mkostemp and unlink.
+int open_unlinked(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0) return fd;
+  std::string name = dir + "/siteaudit-sitemap-XXXXXX";
+  fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd >= 0) ::unlink(name.c_str());
+  return fd;
+}
+
+// write_all() writes `bytes` at `offset` of `fd`; false (errno set) when the file takes no more.
+bool write_all(int fd, std::string_view bytes, std::uint64_t offset) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = ENOSPC;
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+  }
+  return true;
+}
+
+// read_all_at() reads `size` bytes from the start of `fd` into `out`; false on a read error.
+bool read_all_at(int fd, std::uint64_t size, std::string& out) {
+  out.resize(static_cast<std::size_t>(size));
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
 // DocumentBuffer receives a body chunk by chunk. The first two bytes decide whether it is
-// gzip; a gzip body is inflated as it arrives so the compressed bytes are never kept.
+// gzip; a gzip body is inflated as it arrives so the compressed bytes are never kept. Past
+// kSpoolBytes the (inflated) text goes to an unlinked temporary file in blocks of
+// kSpoolBlockBytes, and take() maps it; when no file can be made or written, the document
+// stays in memory, as it did before there was a file.
 class DocumentBuffer {
  public:
-  DocumentBuffer(std::uint64_t cap, std::uint64_t& current, std::uint64_t& peak)
-      : cap_(cap), current_(current), peak_(peak) {}
-  ~DocumentBuffer() { current_ = 0; }
+  DocumentBuffer(std::uint64_t cap, std::string spool_directory, std::uint64_t& current,
+                 std::uint64_t& peak)
+      : cap_(cap), spool_directory_(std::move(spool_directory)), current_(current), peak_(peak) {}
+  ~DocumentBuffer() {
+    current_ = 0;
+    if (fd_ >= 0) ::close(fd_);
+  }
+  DocumentBuffer(const DocumentBuffer&) = delete;
+  DocumentBuffer& operator=(const DocumentBuffer&) = delete;
 
   bool append(std::string_view chunk) {
     if (!error_.empty()) return false;
@@ -74,41 +184,123 @@ class DocumentBuffer {
 
   bool gzip() const noexcept { return inflater_.has_value(); }
   const std::string& error() const noexcept { return error_; }
-  // take() hands over the document at its exact size. Grown chunk by chunk, the string's
-  // capacity is up to twice the document, and it stays alive while the parser reads it in
-  // windows: the document text itself is now the loader's peak of memory, so trimming it
-  // first matters (0.8 MB of a 1.2 MB sitemap).
-  std::string take() {
+
+  // take() hands over the document: the file's mapping, or the string at its exact size (grown
+  // chunk by chunk, its capacity is up to twice the document, and it lives while the parser
+  // reads it in windows). An empty Document with error() set when the file cannot be mapped
+  // or read back.
+  Document take() {
+    if (fd_ >= 0 && spool(/*all=*/true)) {
+      const auto size = static_cast<std::size_t>(spooled_);
+      void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd_, 0);
+      if (map != MAP_FAILED) return Document(static_cast<char*>(map), size);
+      (void)unspool();
+    }
+    if (!error_.empty()) return {};
     bytes_.shrink_to_fit();
-    return std::move(bytes_);
+    return Document(std::move(bytes_));
   }
 
  private:
   bool consume(std::string_view chunk) {
     if (inflater_) {
-      if (!inflater_->feed(chunk, bytes_)) error_ = inflater_->error();
-    } else if (cap_ != 0 && bytes_.size() + chunk.size() > cap_) {
+      // In steps: a chunk of up to kChunkHighWater compressed bytes inflates to many times
+      // that, which would sit in memory before the next write to the file.
+      while (!chunk.empty() && error_.empty()) {
+        const std::string_view step = chunk.substr(0, kInflateStepBytes);
+        chunk.remove_prefix(step.size());
+        if (!inflater_->feed(step, bytes_)) error_ = inflater_->error();
+        held();
+      }
+    } else if (cap_ != 0 && spooled_ + bytes_.size() + chunk.size() > cap_) {
       error_ = fmt::format("larger than the {}-byte limit (--max-sitemap-size)", cap_);
     } else {
       bytes_.append(chunk);
+      held();
     }
-    current_ = bytes_.size();
-    peak_ = std::max(peak_, current_);
     return error_.empty();
   }
 
+  // held() writes the text in memory to the file once there is a block of it and the document
+  // is past kSpoolBytes, and counts what stays in memory.
+  void held() {
+    if (error_.empty() && !memory_only_ && bytes_.size() >= kSpoolBlockBytes &&
+        (fd_ >= 0 || spooled_ + bytes_.size() > kSpoolBytes)) {
+      (void)spool(/*all=*/false);
+    }
+    current_ = bytes_.size();
+    peak_ = std::max(peak_, current_);
+  }
+
+  // spool() writes the text held in memory to the file, which it makes the first time; false
+  // when the document stays in memory (no file could be made or written: memory_only_) or
+  // could not be read back from the file (error_).
+  bool spool(bool all) {
+    if (fd_ < 0) {
+      const char* tmp = std::getenv("TMPDIR");
+      const std::string dir = !spool_directory_.empty()        ? spool_directory_
+                              : tmp != nullptr && *tmp != '\0' ? std::string(tmp)
+                                                               : std::string("/tmp");
+      fd_ = open_unlinked(dir);
+      if (fd_ < 0) {
+        memory_only_ = true;
+        return false;
+      }
+    }
+    if (!write_all(fd_, bytes_, spooled_)) {
+      (void)unspool();
+      return false;
+    }
+    spooled_ += bytes_.size();
+    if (all || bytes_.capacity() > 2 * kSpoolBlockBytes) {
+      std::string().swap(bytes_);  // the first block kept the capacity of a whole kSpoolBytes
+    } else {
+      bytes_.clear();
+    }
+    return true;
+  }
+
+  // unspool() brings what the file holds back into memory, ahead of what is still there, and
+  // closes the file: the rest of the document stays in memory. False (error_ set) when the
+  // file cannot be read.
+  bool unspool() {
+    memory_only_ = true;
+    std::string text;
+    const bool read = read_all_at(fd_, spooled_, text);
+    ::close(fd_);
+    fd_ = -1;
+    if (!read) {
+      error_ = fmt::format("cannot read back the temporary file it was kept in: {}",
+                           std::strerror(errno));
+      return false;
+    }
+    text += bytes_;
+    bytes_ = std::move(text);
+    spooled_ = 0;
+    return true;
+  }
+
+  // kSpoolBlockBytes is how much text is written to the file at once.
+  static constexpr std::size_t kSpoolBlockBytes = 64 * 1024;
+  // kInflateStepBytes is how much compressed input is inflated before the output is written.
+  static constexpr std::size_t kInflateStepBytes = 4 * 1024;
+
   std::uint64_t cap_;
+  std::string spool_directory_;
   std::uint64_t& current_;
   std::uint64_t& peak_;
   bool decided_ = false;
   std::string head_;
-  std::string bytes_;
+  std::string bytes_;  // the text not yet in the file
   std::optional<GzipInflater> inflater_;
   std::string error_;
+  int fd_ = -1;                // the temporary file, once the document outgrew kSpoolBytes
+  std::uint64_t spooled_ = 0;  // bytes written to it
+  bool memory_only_ = false;   // no file could be made or written: keep the rest in memory
 };
 
 struct Fetched {
-  std::string bytes;
+  Document doc;
   std::string final_url;  // where the document was found (after redirects); the parse base
   bool gzip = false;
   int status = 0;     // HTTP status; 0 for files and transport failures
@@ -221,7 +413,8 @@ struct SitemapLoader::Impl {
       f.error = "only http and https URLs, local files and - (standard input) can be loaded";
       return f;
     }
-    DocumentBuffer buffer(options.max_sitemap_bytes, current_bytes, peak_bytes);
+    DocumentBuffer buffer(options.max_sitemap_bytes, options.spool_directory, current_bytes,
+                          peak_bytes);
     const bool stdin_input = location == "-";
     // O_NONBLOCK: a FIFO without a writer would block open() itself, and no read may hold this
     // thread, or a signal could not end the run while the input waits (read_all()).
@@ -287,7 +480,8 @@ struct SitemapLoader::Impl {
     for (;;) {
       Fetched f;
       f.final_url = location;
-      DocumentBuffer buffer(options.max_sitemap_bytes, current_bytes, peak_bytes);
+      DocumentBuffer buffer(options.max_sitemap_bytes, options.spool_directory, current_bytes,
+                            peak_bytes);
       net::Request request;
       request.method = net::Method::get;
       request.url = location;
@@ -339,7 +533,8 @@ struct SitemapLoader::Impl {
       return;
     }
     f.gzip = buffer.gzip();
-    f.bytes = buffer.take();
+    f.doc = buffer.take();
+    if (!buffer.error().empty()) f.error = buffer.error();
   }
 
   // ---- jobs ----
@@ -520,14 +715,15 @@ struct SitemapLoader::Impl {
       }
     }
     sources[idx].gzip = f.gzip;
-    if (options.crawl && top && looks_like_html(f.bytes)) {
+    const std::string_view text = f.doc.text();
+    if (options.crawl && top && looks_like_html(text)) {
       // An HTML page named as an input: the crawl starts from it.
       sources[idx].kind = SourceKind::page;
       sources[idx].urls = 1;
       offer_page(f.final_url);
       return true;
     }
-    if (top && looks_like_html(f.bytes) && !is_robots_location(location)) {
+    if (top && looks_like_html(text) && !is_robots_location(location)) {
       // A page where a sitemap was expected: read as a text sitemap it would list nothing
       // and bury the reason under not_a_url warnings. Say what it is and what was meant. (A
       // site whose robots.txt answers with its HTML shell falls back to /sitemap.xml as before.)
@@ -539,7 +735,7 @@ struct SitemapLoader::Impl {
       result.error = sources[idx].error;
       return false;
     }
-    if (std::string why = not_text(f.bytes); !why.empty()) {
+    if (std::string why = not_text(text); !why.empty()) {
       sources[idx].error = fmt::format("{}: {}", location, why);
       if (top) {
         result.error = sources[idx].error;
@@ -553,27 +749,29 @@ struct SitemapLoader::Impl {
       emit(std::move(e), idx, source_duplicates);
     };
     const Cancellation cancel{.is_cancelled = [this] { return ctx->is_done(); }};
-    DocumentFormat format = detect_format(f.bytes, f.final_url);
+    DocumentFormat format = detect_format(text, f.final_url);
     SitemapDocument doc;
     std::vector<std::pair<std::string, std::uint32_t>> children;  // (url, line)
     if (format == DocumentFormat::robots) {
-      RobotsTxt rules = RobotsTxt::parse(f.bytes, net::is_absolute_http_url(f.final_url)
-                                                      ? std::string_view(f.final_url)
-                                                      : std::string_view());
+      RobotsTxt rules = RobotsTxt::parse(text, net::is_absolute_http_url(f.final_url)
+                                                   ? std::string_view(f.final_url)
+                                                   : std::string_view());
       doc.kind = SourceKind::robots;
       doc.findings = rules.findings();
       for (const RobotsSitemap& s : rules.sitemaps()) children.emplace_back(s.url, s.line);
       if (options.robots != nullptr) options.robots->insert(f.final_url, std::move(rules));
     } else if (format == DocumentFormat::text) {
-      doc = parse_text_sitemap(f.bytes, f.final_url, on_url, cancel);
+      doc = parse_text_sitemap(text, f.final_url, on_url, cancel);
     } else {
-      doc = parse_sitemap(f.bytes, f.final_url, on_url, cancel);
+      // A mapped document gives back the pages of each window once it is parsed.
+      doc = parse_sitemap(text, f.final_url, on_url, cancel,
+                          [&](std::size_t next) { f.doc.release_before(next); });
       for (SitemapEntry& child : doc.children)
         children.emplace_back(std::move(child.url), child.line);
       doc.children.clear();
     }
     // The document's bytes go before any child is fetched: one document at a time.
-    std::string().swap(f.bytes);
+    f.doc = Document();
     current_bytes = 0;
 
     Source& source = sources[idx];

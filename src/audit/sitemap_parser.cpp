@@ -377,11 +377,12 @@ bool is_list(std::string_view root_name) {
 class Parser {
  public:
   Parser(std::string_view bytes, std::string_view url, const EntryCallback& on_url,
-         const Cancellation& cancel, std::size_t window_bytes)
+         const Cancellation& cancel, std::size_t window_bytes, const WindowCallback& on_window)
       : bytes_(bytes),
         url_(url),
         on_url_(on_url),
         cancel_(cancel),
+        on_window_(on_window),
         window_bytes_(std::max<std::size_t>(window_bytes, 1)),
         lines_(bytes),
         lint_(url) {}
@@ -407,6 +408,7 @@ class Parser {
       const std::size_t cut = scanner.next_cut(target);
       if (cut == WindowScanner::npos || !parse_window(scanner, start, cut)) break;
       start = cut;
+      if (on_window_) on_window_(start);
     }
     parse_rest(scanner, start);
     return finish();
@@ -753,6 +755,7 @@ class Parser {
   std::string_view url_;
   const EntryCallback& on_url_;
   const Cancellation& cancel_;
+  const WindowCallback& on_window_;
   const std::size_t window_bytes_;
   bool cancelled_ = false;
   std::uint64_t grace_used_ = 0;
@@ -770,14 +773,15 @@ class Parser {
 }  // namespace
 
 SitemapDocument parse_sitemap(std::string_view bytes, std::string_view document_url,
-                              const EntryCallback& on_url, const Cancellation& cancel) {
-  return Parser(bytes, document_url, on_url, cancel, kSitemapWindowBytes).run();
+                              const EntryCallback& on_url, const Cancellation& cancel,
+                              const WindowCallback& on_window) {
+  return Parser(bytes, document_url, on_url, cancel, kSitemapWindowBytes, on_window).run();
 }
 
 SitemapDocument parse_sitemap(std::string_view bytes, std::string_view document_url,
                               const EntryCallback& on_url, const Cancellation& cancel,
                               std::size_t window_bytes) {
-  return Parser(bytes, document_url, on_url, cancel, window_bytes).run();
+  return Parser(bytes, document_url, on_url, cancel, window_bytes, {}).run();
 }
 
 }  // namespace siteaudit::audit

@@ -143,19 +143,23 @@ void run_hop(MultiDriver& driver, Transfer& t, const Request& request, bool& sto
   for (;;) {
     t.lock_.lock();
     if (!t.chunks.empty()) {
-      t.chunks.swap(t.consumer_buffer);
+      // Once the hop is done nothing writes `chunks` any more: hand it over where it is. While
+      // the transfer runs, take the bytes by swapping buffers with the write callback.
+      const bool over = t.done;
+      if (!over) t.chunks.swap(t.consumer_buffer);
+      std::string& body = over ? t.chunks : t.consumer_buffer;
       const bool was_paused = std::exchange(t.paused, false);
       t.lock_.unlock();
       bool keep = !stopped;
       if (keep) {
         try {
-          keep = request.on_body(std::string_view(t.consumer_buffer));
+          keep = request.on_body(std::string_view(body));
         } catch (...) {
           failure = std::current_exception();
           keep = false;
         }
       }
-      t.consumer_buffer.clear();
+      body.clear();
       if (!keep && !stopped) {
         stopped = true;
         driver.abort(&t, generation, AbortReason::stopped);
@@ -329,7 +333,7 @@ FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
   }
   response.redirects = std::move(policy.hops());
   response.time_ms = elapsed_ms(started);
-  t->trim_buffers();
+  t->free_buffers();
   driver.release(t);
   if (failure) std::rethrow_exception(failure);
   return out;

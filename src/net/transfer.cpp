@@ -35,9 +35,9 @@ void Transfer::reset_for_fetch() noexcept {
   cancelled.store(false, std::memory_order_relaxed);
 }
 
-void Transfer::trim_buffers() noexcept {
-  if (chunks.capacity() > kKeptBufferBytes) std::string().swap(chunks);
-  if (consumer_buffer.capacity() > kKeptBufferBytes) std::string().swap(consumer_buffer);
+void Transfer::free_buffers() noexcept {
+  std::string().swap(chunks);
+  std::string().swap(consumer_buffer);
 }
 
 bool Transfer::prepare_hop(const std::string& url, const Request& request, bool follows,
@@ -163,7 +163,9 @@ size_t Transfer::on_write(char* data, size_t size, size_t count, void* self) noe
       t->lock_.unlock();
       return 0;
     }
-    fiber = std::exchange(t->waiter, nullptr);
+    // A small body waits for the end of the hop (finish() wakes the fiber then); a large one
+    // is handed over as it arrives, so that the fiber works while the rest comes in.
+    if (t->chunks.size() >= kChunkWakeBytes) fiber = std::exchange(t->waiter, nullptr);
     t->lock_.unlock();
     if (fiber != nullptr) rt::detail::ready(fiber);
   }
@@ -193,7 +195,8 @@ void configure_easy(Transfer& t, const ClientConfig& config, CURLSH* share) noex
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::on_write);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
-  if (t.method == Method::head) curl_easy_setopt(e, CURLOPT_BUFFERSIZE, kHeadBufferBytes);
+  curl_easy_setopt(e, CURLOPT_BUFFERSIZE,
+                   t.method == Method::head ? kHeadBufferBytes : kGetBufferBytes);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config.connect_timeout.count()));
   if (config.low_speed_time.count() > 0) {
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, config.low_speed_limit_bytes);

@@ -79,20 +79,26 @@ struct Transfer {
   rt::detail::Fiber* waiter = nullptr;  // set while the fiber is parked
   bool done = false;
   bool paused = false;  // the write callback returned CURL_WRITEFUNC_PAUSE
-  std::string chunks;   // body bytes not yet handed to on_body
+  // chunks holds the body bytes not yet handed to on_body. A body that arrives in full before
+  // kChunkWakeBytes of it wait is handed over from here once the hop is done, and never
+  // touches consumer_buffer: one buffer per transfer instead of two.
+  std::string chunks;
   CURLcode result = CURLE_OK;
   AbortReason abort = AbortReason::none;
 
   // --- fiber side ---
-  std::string consumer_buffer;  // swapped with `chunks`, so neither side reallocates
+  // consumer_buffer is swapped with `chunks` while the transfer still runs, so that neither
+  // side reallocates; only a body of more than kChunkWakeBytes (or a paused one) grows it.
+  std::string consumer_buffer;
 
   // reset_for_fetch() starts a new fetch: new generation, no cancellation.
   void reset_for_fetch() noexcept;
-  // trim_buffers() frees the body buffers when a streamed body grew them past
-  // kKeptBufferBytes: up to kChunkHighWater each, which a pooled handle would otherwise hold
-  // for the client's life (the sitemap's GET handle held 512 KB through the whole audit).
-  // Called by fetch() once the hop is over, when only the fiber touches them.
-  void trim_buffers() noexcept;
+  // free_buffers() frees the body buffers. A body lives in them only from its arrival to its
+  // hand-over, so a pooled handle that kept their capacity held a page's size each for the
+  // client's life: 0.5 MB of a 64-worker crawl's heap, against one malloc per page (a streamed
+  // body grew them to kChunkHighWater: the sitemap's GET handle once held 512 KB through the
+  // whole audit). Called by fetch() once the hop is over, when only the fiber touches them.
+  void free_buffers() noexcept;
   // prepare_hop() sets the per-hop options; Request::headers only with `send_headers`.
   // Returns false when libcurl rejects the URL.
   bool prepare_hop(const std::string& url, const Request& request, bool follows, bool send_headers);
@@ -107,14 +113,22 @@ struct Transfer {
 // kChunkHighWater is how many body bytes wait for a slow on_body before the transfer pauses.
 inline constexpr std::size_t kChunkHighWater = 256 * 1024;
 
-// kKeptBufferBytes is the most capacity a pooled handle keeps in each body buffer.
-inline constexpr std::size_t kKeptBufferBytes = 64 * 1024;
+// kChunkWakeBytes is how many body bytes wait before the write callback wakes the fiber; a
+// smaller body is handed to on_body when the hop ends. Waking per read made a page cost two
+// wake-ups (its bytes, then its end) and a second buffer the size of the page per transfer.
+inline constexpr std::size_t kChunkWakeBytes = 32 * 1024;
 
 // kHeadBufferBytes is the receive buffer of a HEAD handle: libcurl's minimum. A HEAD response
 // is a few hundred bytes of headers, and libcurl allocates its buffer (16 KB by default) afresh
 // for every transfer: with 10,000 HEADs in flight that was 160 MB of heap, and at 16 KB each
 // allocation took glibc's slow path (a fastbin consolidation) once per request.
 inline constexpr long kHeadBufferBytes = 1024;
+
+// kGetBufferBytes is the receive buffer of a GET handle, half libcurl's default: a typical
+// page and its headers still arrive in one read, and a crawl's 64 transfers in flight hold
+// 0.5 MB less heap. A larger body takes more reads of the socket, each a few hundred
+// instructions next to the parse of the same bytes.
+inline constexpr long kGetBufferBytes = 8 * 1024;
 
 // configure_easy() sets the options every hop shares; called once per pooled handle. The
 // buffer size is among them: libcurl 7.88 keeps a buffer it did not free (a transfer removed

@@ -3,11 +3,13 @@
 #include "siteaudit/audit/sitemap_loader.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -440,6 +442,114 @@ TEST_CASE("Loader: 1,000,000 URLs stream with one document in memory", "[audit]"
   CHECK(run.peak <= largest);
   CHECK(run.peak * 10 < largest * kChildren);
   INFO("peak document bytes " << run.peak);
+}
+
+// large_urlset() is a urlset of `n` entries over several lines each, with a bad <lastmod>
+// every 997 entries and a duplicate near the end, so that findings and their lines come from
+// every part of a document many windows long.
+std::string large_urlset(std::string_view base, int n) {
+  std::string xml =
+      "<?xml version=\"1.0\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+  for (int i = 0; i < n; ++i) {
+    xml += "<url>\n  <loc>" + std::string(base) + "/page/" + std::to_string(i == n - 10 ? 7 : i) +
+           "</loc>\n  <lastmod>" + (i % 997 == 500 ? "yesterday" : "2024-01-02") +
+           "</lastmod>\n</url>\n";
+  }
+  return xml + "</urlset>\n";
+}
+
+// loaded() is everything a loader run reports, one line per fact, in order.
+std::vector<std::string> loaded(const LoaderRun& run) {
+  std::vector<std::string> out;
+  out.push_back("error " + run.result.error);
+  for (const Job& j : run.jobs) {
+    out.push_back("job " + std::string(j.url) + " " + std::to_string(j.source) + ":" +
+                  std::to_string(j.line) + " " + j.lastmod);
+  }
+  for (const Source& s : run.sources) {
+    out.push_back("source " + s.url + " " + std::string(to_string(s.kind)) + " " +
+                  std::to_string(s.urls) + " gzip " + std::to_string(s.gzip) + " error " + s.error);
+    for (const Finding& f : s.warnings) {
+      out.push_back("finding " + std::string(to_string(f.code)) + " " + f.where + ":" +
+                    std::to_string(f.line) + " " + f.message);
+    }
+  }
+  return out;
+}
+
+TEST_CASE("Loader: a large sitemap kept in a temporary file loads as one kept in memory",
+          "[audit]") {
+  // Past kSpoolBytes a document goes to an unlinked file, mapped and given back window by
+  // window; without a writable directory it stays in memory. Both must report the same jobs,
+  // lines, findings and errors: plain, gzip'd, and cut off inside an entry.
+  TempDir dir;
+  FixtureServer server(dir.path.string());
+  const std::string xml = large_urlset(server.base(), 12'000);
+  REQUIRE(xml.size() > 4 * kSpoolBytes);
+  dir.write("plain.xml", xml);
+  dir.write("packed.dat", gzip(xml));  // .dat: served as it is
+  // Cut inside the <loc> of an entry near the end.
+  dir.write("cut.xml", xml.substr(0, xml.find("<loc>", xml.size() - 1000) + 10));
+  for (const char* name : {"/plain.xml", "/packed.dat", "/cut.xml"}) {
+    INFO(name);
+    LoaderOptions in_file;
+    in_file.allow_empty = true;
+    in_file.spool_directory = dir.path.string();
+    LoaderOptions in_memory = in_file;
+    in_memory.spool_directory = (dir.path / "no-such-directory").string();
+    const LoaderRun spooled = run_loader({server.url(name)}, in_file);
+    const LoaderRun kept = run_loader({server.url(name)}, in_memory);
+    const std::vector<std::string> a = loaded(spooled);
+    const std::vector<std::string> b = loaded(kept);
+    CHECK(a.size() > 11'000);
+    for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+      INFO("line " << i);
+      REQUIRE((i < a.size() ? a[i] : "(nothing)") == (i < b.size() ? b[i] : "(nothing)"));
+    }
+    // In memory the loader held the whole text; with the file, at most one block past the
+    // spool size (a gzip chunk inflates to more before it is written).
+    CHECK(kept.peak >= xml.size() - 1000);
+    CHECK(spooled.peak < xml.size() / 3);
+  }
+  const LoaderRun cut = run_loader({server.url("/cut.xml")});
+  CHECK_THAT(cut.result.error, Catch::Contains("unexpected end of document: <loc> is not closed"));
+  const LoaderRun packed = run_loader({server.url("/packed.dat")});
+  REQUIRE(packed.result.ok());
+  REQUIRE(packed.sources.size() == 1);
+  CHECK(packed.sources[0].gzip);
+  CHECK(count_code(packed.sources[0].warnings, FindingCode::invalid_lastmod) == 12);
+  CHECK(count_code(packed.sources[0].warnings, FindingCode::duplicate_url) == 1);
+}
+
+TEST_CASE("Loader: a temporary file that stops taking bytes gives the document back to memory",
+          "[audit]") {
+  // RLIMIT_FSIZE makes the writes past 300 KB fail (EFBIG, as a full disk fails them with
+  // ENOSPC): what the file holds is read back and the rest stays in memory, same results.
+  TempDir dir;
+  FixtureServer server(dir.path.string());
+  const std::string xml = large_urlset(server.base(), 12'000);
+  dir.write("plain.xml", xml);
+  LoaderOptions options;
+  options.spool_directory = dir.path.string();
+  const LoaderRun spooled = run_loader({server.url("/plain.xml")}, options);
+
+  rlimit before{};
+  REQUIRE(getrlimit(RLIMIT_FSIZE, &before) == 0);
+  rlimit small = before;
+  small.rlim_cur = 300 * 1024;
+  auto* old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+  const LoaderRun fell_back = run_loader({server.url("/plain.xml")}, options);
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &before) == 0);
+  std::signal(SIGXFSZ, old_handler);
+
+  REQUIRE(spooled.result.ok());
+  const std::vector<std::string> a = loaded(spooled);
+  const std::vector<std::string> b = loaded(fell_back);
+  REQUIRE(a.size() > 12'000);
+  CHECK(a == b);
+  CHECK(spooled.peak < xml.size() / 3);
+  CHECK(fell_back.peak >= xml.size());
 }
 
 TEST_CASE("Loader: an input that lists no URLs is an input error naming it", "[audit]") {

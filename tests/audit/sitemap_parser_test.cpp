@@ -865,3 +865,31 @@ TEST_CASE("A large urlset's tree does not grow with the document", "[audit][wind
   CHECK(windowed_large < 1'000'000);
   CHECK(windowed_small * 8 < whole);
 }
+
+TEST_CASE("on_window hears where each window of a large urlset ends, and changes nothing",
+          "[audit][windows]") {
+  // The loader gives back the pages of a mapped document behind each window: every offset it
+  // hears must be the end of a complete <url>, a window or more past the one before.
+  const std::string xml = generated_urlset(20'000);
+  const std::vector<std::string> plain = outcome(xml, kSitemapWindowBytes);
+  std::vector<std::size_t> ends;
+  std::vector<std::string> told;
+  const SitemapDocument doc = parse_sitemap(
+      xml, "https://example.com/dir/sitemap.xml",
+      [&](SitemapEntry&& e) {
+        told.push_back("entry " + std::to_string(e.line) + " " + e.loc + " | " + e.url + " | " +
+                       e.lastmod);
+      },
+      {}, [&](std::size_t next) { ends.push_back(next); });
+  CHECK(doc.ok());
+  REQUIRE(told.size() == 20'000);
+  for (std::size_t i = 0; i < told.size(); ++i) REQUIRE(told[i] == plain[i]);
+  REQUIRE(ends.size() >= xml.size() / kSitemapWindowBytes - 1);
+  std::size_t before = 0;
+  for (std::size_t end : ends) {
+    CHECK(end >= before + kSitemapWindowBytes);
+    CHECK(std::string_view(xml).substr(0, end).ends_with("</url>"));
+    before = end;
+  }
+  CHECK(before < xml.size());
+}

@@ -436,6 +436,30 @@ TEST_CASE("the body cap stops /huge and keeps the partial response", "[net][clie
   CHECK(bomb.response.body_bytes == (8u << 20));
 }
 
+TEST_CASE("a small body is handed to on_body once, when the transfer ends", "[net][client]") {
+  // 30 bytes in 30 reads: the fiber is not woken per read (two wake-ups and a second buffer
+  // per page), but gets the body in one piece at the end, from the buffer it arrived in.
+  FixtureServer server;
+  FetchResult r;
+  std::string body;
+  int calls = 0;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    Request s = get(server.url("/slow-body?bytes=30&interval_ms=5"));
+    s.on_body = [&](std::string_view chunk) {
+      body.append(chunk);
+      ++calls;
+      return true;
+    };
+    r = client.fetch(rt::background(), s);
+  });
+  INFO(r.error.message);
+  REQUIRE(r.ok());
+  CHECK(body == std::string(30, 's'));
+  CHECK(r.response.body_bytes == 30);
+  CHECK(calls == 1);
+}
+
 TEST_CASE("on_body returning false ends the fetch without an error", "[net][client]") {
   FixtureServer server;
   FetchResult r;

@@ -8,23 +8,18 @@
 
 namespace net = siteaudit::net;
 using net::detail::kChunkHighWater;
-using net::detail::kKeptBufferBytes;
 using net::detail::Transfer;
 
-TEST_CASE("trim_buffers frees body buffers a streamed body grew, and keeps small ones",
+TEST_CASE("free_buffers frees both body buffers, which a pooled handle would keep",
           "[net][transfer]") {
   Transfer t(nullptr, curl_easy_init(), net::Method::get);
   REQUIRE(t.easy != nullptr);
-  t.chunks.assign(kChunkHighWater, 'x');
-  t.consumer_buffer.reserve(kKeptBufferBytes / 2);
-  const std::size_t small = t.consumer_buffer.capacity();
-  t.chunks.clear();  // a finished hop leaves them empty, with their capacity
+  t.chunks.assign(kChunkHighWater, 'x');  // a streamed body at the high-water mark
+  t.consumer_buffer.assign(4000, 'y');    // a page's body
+  t.chunks.clear();                       // a finished hop leaves them empty, with their capacity
+  t.consumer_buffer.clear();
 
-  t.trim_buffers();
-  CHECK(t.chunks.capacity() < kKeptBufferBytes);
-  CHECK(t.consumer_buffer.capacity() == small);
-
-  t.consumer_buffer.reserve(kKeptBufferBytes + 1);
-  t.trim_buffers();
-  CHECK(t.consumer_buffer.capacity() < kKeptBufferBytes);
+  t.free_buffers();
+  CHECK(t.chunks.capacity() == std::string().capacity());
+  CHECK(t.consumer_buffer.capacity() == std::string().capacity());
 }

@@ -37,6 +37,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -87,6 +88,10 @@ struct LoaderOptions {
   // 429, 502-504), as for a page check: a child sitemap lost to one dropped connection would
   // lose every URL it lists. It must outlive the loader. Null: one attempt.
   const RetryPolicy* retry = nullptr;
+  // spool_directory is where a document larger than kSpoolBytes is kept while it is read, in
+  // an unlinked temporary file; empty: $TMPDIR, else /tmp. When no file can be made there the
+  // document stays in memory, as a small one does.
+  std::string spool_directory;
 
   // from() takes the loader's settings from the run's configuration.
   static LoaderOptions from(const AuditConfig& config);
@@ -122,14 +127,21 @@ class SitemapLoader {
   const std::vector<Source>& sources() const noexcept;
   // take_sources() moves the sources out (for the Report).
   std::vector<Source> take_sources();
-  // peak_document_bytes() is the most document bytes held at once (download buffer plus
-  // inflated text): the loader's memory bound, independent of the URL count.
+  // peak_document_bytes() is the most document bytes held in memory at once (download buffer
+  // plus inflated text): the loader's memory bound, independent of the URL count. A document
+  // that went to its temporary file (kSpoolBytes) counts only the part not yet written.
   std::uint64_t peak_document_bytes() const noexcept;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// kSpoolBytes is the size past which a loaded document is written to an unlinked temporary
+// file as it arrives, and read through a mapping of it whose pages the parse gives back window
+// by window: the heap never holds more than this of a document, and a crawl's RSS does not
+// carry its 1.2 MB sitemap while the workers check what it lists (issue 18).
+inline constexpr std::size_t kSpoolBytes = 256 * 1024;
 
 // DocumentFormat is what a loaded body is, decided by content.
 enum class DocumentFormat : std::uint8_t { xml, robots, text };

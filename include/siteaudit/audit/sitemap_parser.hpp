@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string_view>
 
 #include "siteaudit/audit/sitemap_document.hpp"
@@ -38,12 +39,20 @@ namespace siteaudit::audit {
 // after the first child that ends past it. Its tree is a few times its size.
 inline constexpr std::size_t kSitemapWindowBytes = 64 * 1024;
 
+// WindowCallback hears, after each window of a large list document, the offset where the next
+// window begins. The parse reads the bytes before it again only to find where the line it is
+// on starts, so a caller holding the document in a file mapping can give those pages back to
+// the kernel (the mapping brings back any that are read again).
+using WindowCallback = std::function<void(std::size_t next_window)>;
+
 // parse_sitemap() parses an XML sitemap or feed; see the file comment. `document_url` is the
 // URL (or file path) it was read from: it names the document in findings and errors and is
 // the base for relative <loc>s. `cancel` may stop the walk early (SitemapDocument::cancelled).
+// `on_window`, when set, is told where each window ends (see WindowCallback).
 [[nodiscard]] SitemapDocument parse_sitemap(std::string_view bytes, std::string_view document_url,
                                             const EntryCallback& on_url,
-                                            const Cancellation& cancel = {});
+                                            const Cancellation& cancel = {},
+                                            const WindowCallback& on_window = {});
 
 // parse_sitemap() with `window_bytes` is the same parse with another window size; the results
 // do not depend on it (SIZE_MAX: the whole document as one tree). For tests and benchmarks.

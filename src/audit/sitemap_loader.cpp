@@ -33,6 +33,7 @@
 #include "siteaudit/audit/sitemap_lint.hpp"
 #include "siteaudit/audit/sitemap_parser.hpp"
 #include "siteaudit/audit/text_sitemap_parser.hpp"
+#include "siteaudit/model/unlinked_file.hpp"
 #include "siteaudit/net/ascii.hpp"
 #include "siteaudit/net/http_client.hpp"
 #include "siteaudit/net/url.hpp"
@@ -98,17 +99,6 @@ class Document {
   std::size_t size_ = 0;
   std::size_t released_ = 0;  // pages before this offset were given back
 };
-
-// open_unlinked() makes a file in `dir` that has no name, so that nothing is left behind
-// however the run ends: O_TMPFILE where the file system has it, else mkostemp and unlink.
-int open_unlinked(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd >= 0) return fd;
-  std::string name = dir + "/siteaudit-sitemap-XXXXXX";
-  fd = ::mkostemp(name.data(), O_CLOEXEC);
-  if (fd >= 0) ::unlink(name.c_str());
-  return fd;
-}
 
 // write_all() writes `bytes` at `offset` of `fd`; false (errno set) when the file takes no more.
 bool write_all(int fd, std::string_view bytes, std::uint64_t offset) {
@@ -237,11 +227,7 @@ class DocumentBuffer {
   // could not be read back from the file (error_).
   bool spool(bool all) {
     if (fd_ < 0) {
-      const char* tmp = std::getenv("TMPDIR");
-      const std::string dir = !spool_directory_.empty()        ? spool_directory_
-                              : tmp != nullptr && *tmp != '\0' ? std::string(tmp)
-                                                               : std::string("/tmp");
-      fd_ = open_unlinked(dir);
+      fd_ = model::open_unlinked_file(model::temporary_directory(spool_directory_), "sitemap");
       if (fd_ < 0) {
         memory_only_ = true;
         return false;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "model/broken_invariant.hpp"
+#include "siteaudit/model/unlinked_file.hpp"
 
 namespace siteaudit::model {
 
@@ -186,17 +187,6 @@ void read_at(int fd, char* out, std::size_t n, std::uint64_t offset) {
   }
 }
 
-// open_unlinked() makes a file in `dir` that has no name: nothing is left behind however the
-// process ends. O_TMPFILE where the file system has it, else mkstemp and unlink.
-int open_unlinked(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd >= 0) return fd;
-  std::string name = dir + "/siteaudit-results-XXXXXX";
-  fd = ::mkostemp(name.data(), O_CLOEXEC);
-  if (fd >= 0) ::unlink(name.c_str());
-  return fd;
-}
-
 // Parked is a result written to the file before its turn.
 struct Parked {
   std::uint64_t seq;
@@ -268,11 +258,7 @@ class ResultLog::Spill {
     return scratch;
   }
 
-  std::string directory() const {
-    if (!options_.directory.empty()) return options_.directory;
-    const char* tmp = std::getenv("TMPDIR");
-    return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
-  }
+  std::string directory() const { return temporary_directory(options_.directory); }
 
   // note_duplicate() counts a result whose seq was released already, keeping the first.
   void note_duplicate(Result&& result) {
@@ -452,7 +438,7 @@ std::string ResultLog::stream(ResultLogOptions options) {
   if (!empty() || spill_ != nullptr) broken("stream() on a log that holds results");
   auto spill = std::make_unique<Spill>(std::move(options), -1);
   const std::string dir = spill->directory();
-  const int fd = open_unlinked(dir);
+  const int fd = open_unlinked_file(dir, "results");
   if (fd < 0) {
     return "cannot make the results' temporary file in " + dir + ": " + std::strerror(errno) +
            " (set TMPDIR to a writable directory)";

@@ -46,6 +46,17 @@ std::vector<std::string> codes(const Result& r) {
   return out;
 }
 
+// anchor_link() is an <a href> on page `page` at `line`.
+LinkOrigin anchor_link(std::uint64_t page, std::uint32_t line, std::string_view text,
+                       std::string_view written) {
+  return LinkOrigin{.page_identity = page,
+                    .line = line,
+                    .element = "a",
+                    .attribute = "href",
+                    .text = text,
+                    .written = written};
+}
+
 // in_runtime() runs `body` on a fiber: the graph's lock is the runtime's.
 template <typename Body>
 void in_runtime(Body body) {
@@ -314,26 +325,11 @@ TEST_CASE("LinkGraph: a page's links told at once keep what one at a time keeps"
         {"https://a.test/", "https://a.test/gone", "https://a.test/ok", "https://a.test/x"});
     in_runtime([&] {
       LinkGraph graph;
-      const LinkOrigin first{.page_identity = 1,
-                             .line = 3,
-                             .element = "a",
-                             .attribute = "href",
-                             .text = "first",
-                             .written = "/gone"};
+      const LinkOrigin first = anchor_link(1, 3, "first", "/gone");
       const LinkOrigin second{
           .page_identity = 1, .line = 9, .element = "img", .attribute = "src", .written = "/gone"};
-      const LinkOrigin third{.page_identity = 1,
-                             .line = 12,
-                             .element = "a",
-                             .attribute = "href",
-                             .text = "ok",
-                             .written = "/ok"};
-      const LinkOrigin other{.page_identity = 4,
-                             .line = 5,
-                             .element = "a",
-                             .attribute = "href",
-                             .text = "from x",
-                             .written = "/gone"};
+      const LinkOrigin third = anchor_link(1, 12, "ok", "/ok");
+      const LinkOrigin other = anchor_link(4, 5, "from x", "/gone");
       graph.offered(1, Offer{.found = Discovery::input}, true, 0);
       graph.offered(4, Offer{.found = Discovery::input}, true, 3);
       const Offer offers[] = {Offer{.found = Discovery::link, .link = &first},

@@ -1,0 +1,27 @@
+// unlinked_file.hpp — temporary files that leave nothing behind, however the process ends.
+//
+// The results' reorder spill (ResultLog) and a large sitemap's text (the loader) wait in files
+// that have no name: the kernel frees them when their descriptor closes, also after SIGKILL.
+//
+// Example:
+//   const int fd = open_unlinked_file(temporary_directory(options.directory), "results");
+//   if (fd < 0) return "cannot make a temporary file: " + std::string(std::strerror(errno));
+//
+// Thread safety: both functions are reentrant.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace siteaudit::model {
+
+// temporary_directory() is `preferred` when it is not empty, else $TMPDIR when it is set and
+// not empty, else /tmp.
+std::string temporary_directory(std::string_view preferred = {});
+
+// open_unlinked_file() opens a new read-write file in `dir` that has no name: O_TMPFILE where
+// the file system has it, else mkostemp (named siteaudit-`purpose`-XXXXXX) and unlink at once.
+// Returns the descriptor (close-on-exec), or -1 with errno set.
+int open_unlinked_file(const std::string& dir, std::string_view purpose);
+
+}  // namespace siteaudit::model

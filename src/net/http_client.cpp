@@ -328,7 +328,8 @@ FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
     long version = 0;
     curl_easy_getinfo(t->easy, CURLINFO_HTTP_VERSION, &version);
     response.http_version = version_name(version);
-    response.headers = std::move(t->headers);
+    // A copy (two buffers), so that the pooled handle keeps its buffers for the next fetch.
+    response.headers = t->headers;
     response.body_bytes = t->body_bytes;
   }
   response.redirects = std::move(policy.hops());

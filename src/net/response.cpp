@@ -6,10 +6,7 @@ namespace siteaudit::net {
 std::optional<std::string_view> Response::header(std::string_view lower_name) const {
   // A linear scan: a response carries a dozen headers, and names are stored lower-case once,
   // when they arrive, so a lookup needs no allocation.
-  for (const auto& [name, value] : headers) {
-    if (name == lower_name) return std::string_view(value);
-  }
-  return std::nullopt;
+  return headers.find(lower_name);
 }
 
 }  // namespace siteaudit::net

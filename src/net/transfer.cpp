@@ -117,19 +117,15 @@ size_t Transfer::on_header(char* data, size_t size, size_t count, void* self) no
       return n;
     }
     if ((line.front() == ' ' || line.front() == '\t') && !t->headers.empty()) {
-      auto& value = t->headers.back().second;  // obsolete line folding (RFC 9112 §5.2)
-      value += ' ';
-      value.append(content);
+      t->headers.extend_last(content);  // obsolete line folding (RFC 9112 §5.2)
       return n;
     }
     std::size_t colon = content.find(':');
     if (colon == std::string_view::npos) return n;
-    auto& [name, value] = t->headers.emplace_back(std::string(trim(content.substr(0, colon))),
-                                                  std::string(trim(content.substr(colon + 1))));
-    for (char& c : name) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (name == "location") t->location = value;
+    const std::string_view name = trim(content.substr(0, colon));
+    const std::string_view value = trim(content.substr(colon + 1));
+    t->headers.add(name, value);
+    if (iequals(name, "location")) t->location = value;
     return n;
   } catch (...) {
     return 0;  // out of memory: libcurl fails the transfer with CURLE_WRITE_ERROR

@@ -66,7 +66,7 @@ struct Transfer {
   int status = 0;             // of the response being received
   bool body_is_final = true;  // not the body of a redirect we will follow
   std::string location;       // raw Location of that response
-  std::vector<std::pair<std::string, std::string>> headers;
+  HeaderList headers;
   std::uint64_t body_bytes = 0;
   bool truncated = false;
   int socket_errno = 0;  // socket() failed for this hop with this errno (MultiDriver::on_open)

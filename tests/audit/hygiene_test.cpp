@@ -17,7 +17,7 @@ Response response(int status, std::vector<std::pair<std::string, std::string>> h
   Response r;
   r.status = status;
   r.url = kUrl;
-  r.headers = std::move(headers);
+  r.headers = siteaudit::net::HeaderList(headers);
   return r;
 }
 

@@ -22,7 +22,7 @@ const system_clock::time_point kNow = sys_days(year{2024} / June / 1);
 FetchResult status(int code, std::vector<std::pair<std::string, std::string>> headers = {}) {
   FetchResult r;
   r.response.status = code;
-  r.response.headers = std::move(headers);
+  r.response.headers = siteaudit::net::HeaderList(headers);
   return r;
 }
 

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "siteaudit/net/header_list.hpp"
 #include "siteaudit/net/http_error.hpp"
 
 namespace siteaudit::net {
@@ -34,7 +35,7 @@ struct Response {
   int status = 0;   // final status; 0 when no response arrived
   std::string url;  // final URL (after redirects)
   std::vector<Hop> redirects;
-  std::vector<std::pair<std::string, std::string>> headers;  // final response, names lower-case
+  HeaderList headers;  // final response, names lower-case
   std::uint64_t body_bytes = 0;
   bool body_truncated = false;  // the body cap stopped the transfer
   std::uint32_t time_ms = 0;    // whole fetch, redirects included

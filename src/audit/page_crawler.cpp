@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -19,6 +20,11 @@ namespace {
 // kPageFindingsPerCode caps the findings of one code on one page: a page with 500 http:
 // images needs one line saying so, not 500.
 constexpr std::size_t kPageFindingsPerCode = 10;
+
+// kOfferBatch is how many of a page's links are offered under one lock of the frontier and
+// of the link graph: all of a typical page's (a few dozen), and a bounded pause for the other
+// workers on a page with thousands.
+constexpr std::size_t kOfferBatch = 512;
 
 bool is_page_link(LinkKind kind) {
   return kind == LinkKind::navigation || kind == LinkKind::frame || kind == LinkKind::refresh;
@@ -195,12 +201,20 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
   const bool https_page = page_url.starts_with("https:");
   FindingCap invalid(result, FindingCode::invalid_link);
   FindingCap mixed(result, FindingCode::mixed_content);
-  // The page's links go to the frontier together (Frontier::offer_all). The origins are made
-  // first, in a vector that is not resized afterwards: each offer points at its origin.
+  // The page's links go to the frontier together (Frontier::offer_all), at most kOfferBatch at
+  // a time: a page of 100,000 links must not hold the frontier's lock, or a copy of every
+  // link, for all of them. Each offer points at its origin, in a vector reserved for a whole
+  // batch, so that it never moves while the batch is built.
+  const std::size_t batch = std::min(extracted.links.size(), kOfferBatch);
   std::vector<LinkOrigin> origins;
-  origins.reserve(extracted.links.size());
+  origins.reserve(batch);
   std::vector<Offer> offers;
-  offers.reserve(extracted.links.size());
+  offers.reserve(batch);
+  const auto flush = [&] {
+    frontier_.offer_all(offers);
+    offers.clear();
+    origins.clear();
+  };
   for (const Link& link : extracted.links) {
     if (link.scheme != LinkScheme::http) {
       // Never requested: counted by scheme, and a link that is no URL at all is reported.
@@ -243,8 +257,9 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
                            .page = is_page_link(link.kind),
                            .link = &origin,
                            .normal = normal});
+    if (offers.size() == batch) flush();
   }
-  frontier_.offer_all(offers);
+  flush();
 }
 
 }  // namespace siteaudit::audit

@@ -100,34 +100,6 @@ class Document {
   std::size_t released_ = 0;  // pages before this offset were given back
 };
 
-// write_all() writes `bytes` at `offset` of `fd`; false (errno set) when the file takes no more.
-bool write_all(int fd, std::string_view bytes, std::uint64_t offset) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n == 0) errno = ENOSPC;
-      return false;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-    offset += static_cast<std::uint64_t>(n);
-  }
-  return true;
-}
-
-// read_all_at() reads `size` bytes from the start of `fd` into `out`; false on a read error.
-bool read_all_at(int fd, std::uint64_t size, std::string& out) {
-  out.resize(static_cast<std::size_t>(size));
-  std::size_t done = 0;
-  while (done < out.size()) {
-    const ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
 // DocumentBuffer receives a body chunk by chunk. The first two bytes decide whether it is
 // gzip; a gzip body is inflated as it arrives so the compressed bytes are never kept. Past
 // kSpoolBytes the (inflated) text goes to an unlinked temporary file in blocks of
@@ -233,7 +205,7 @@ class DocumentBuffer {
         return false;
       }
     }
-    if (!write_all(fd_, bytes_, spooled_)) {
+    if (!model::write_all_at(fd_, bytes_, spooled_)) {
       (void)unspool();
       return false;
     }
@@ -251,13 +223,13 @@ class DocumentBuffer {
   // file cannot be read.
   bool unspool() {
     memory_only_ = true;
-    std::string text;
-    const bool read = read_all_at(fd_, spooled_, text);
+    std::string text(static_cast<std::size_t>(spooled_), '\0');
+    const bool read = model::read_all_at(fd_, text.data(), text.size(), 0);
     ::close(fd_);
     fd_ = -1;
     if (!read) {
       error_ = fmt::format("cannot read back the temporary file it was kept in: {}",
-                           std::strerror(errno));
+                           errno != 0 ? std::strerror(errno) : "it ended early");
       return false;
     }
     text += bytes_;

@@ -7,7 +7,6 @@
 // record, so a pass reads the file front to back and skips the parked records.
 #include "siteaudit/model/result_log.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -177,14 +176,7 @@ std::uint32_t payload_length(const char* header) {
 
 // read_at() reads exactly `n` bytes at `offset` of `fd`.
 void read_at(int fd, char* out, std::size_t n, std::uint64_t offset) {
-  while (n > 0) {
-    const ssize_t got = ::pread(fd, out, n, static_cast<off_t>(offset));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) broken("the spill file cannot be read back");
-    out += got;
-    n -= static_cast<std::size_t>(got);
-    offset += static_cast<std::uint64_t>(got);
-  }
+  if (!read_all_at(fd, out, n, offset)) broken("the spill file cannot be read back");
 }
 
 // Parked is a result written to the file before its turn.
@@ -227,18 +219,11 @@ class ResultLog::Spill {
   }
 
   void flush() {
-    std::size_t done = 0;
-    while (done < buffer_.size()) {
-      const ssize_t n = ::pwrite(fd_, buffer_.data() + done, buffer_.size() - done,
-                                 static_cast<off_t>(end_ + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        // A full disk: the results cannot be kept, and a report without them would lie.
-        std::fprintf(stderr, "siteaudit: cannot write the results' temporary file in %s: %s\n",
-                     directory().c_str(), std::strerror(n < 0 ? errno : ENOSPC));
-        std::exit(2);
-      }
-      done += static_cast<std::size_t>(n);
+    if (!write_all_at(fd_, buffer_, end_)) {
+      // A full disk: the results cannot be kept, and a report without them would lie.
+      std::fprintf(stderr, "siteaudit: cannot write the results' temporary file in %s: %s\n",
+                   directory().c_str(), std::strerror(errno));
+      std::exit(2);
     }
     end_ += buffer_.size();
     buffer_.clear();

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <cstdlib>
 #include <string>
 
@@ -41,17 +42,25 @@ TEST_CASE("unlinked file: the preferred directory, else TMPDIR, else /tmp", "[mo
   if (saved != nullptr) ::setenv("TMPDIR", before.c_str(), 1);
 }
 
-TEST_CASE("unlinked file: readable and writable, and no name left in the directory", "[model]") {
+TEST_CASE("unlinked file: written and read whole at offsets, and no name left in the directory",
+          "[model]") {
   char templ[] = "/tmp/siteaudit-unlinked-test-XXXXXX";
   REQUIRE(::mkdtemp(templ) != nullptr);
   const std::string dir = templ;
   const int fd = open_unlinked_file(dir, "test");
   REQUIRE(fd >= 0);
   CHECK(entries(dir) == 0);
-  REQUIRE(::pwrite(fd, "abc", 3, 0) == 3);
-  char back[4] = {};
-  REQUIRE(::pread(fd, back, 3, 0) == 3);
-  CHECK(std::string(back) == "abc");
+  REQUIRE(siteaudit::model::write_all_at(fd, "abc", 0));
+  REQUIRE(siteaudit::model::write_all_at(fd, "def", 3));
+  char back[7] = {};
+  REQUIRE(siteaudit::model::read_all_at(fd, back, 6, 0));
+  CHECK(std::string(back) == "abcdef");
+  char tail[3] = {};
+  REQUIRE(siteaudit::model::read_all_at(fd, tail, 2, 4));
+  CHECK(std::string(tail) == "ef");
+  // Past the end there is nothing to read: false, errno 0.
+  CHECK_FALSE(siteaudit::model::read_all_at(fd, back, 4, 4));
+  CHECK(errno == 0);
   ::close(fd);
   CHECK(entries(dir) == 0);
   ::rmdir(dir.c_str());

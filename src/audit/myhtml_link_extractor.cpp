@@ -114,7 +114,9 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
       bool descend = true;
       if (is_element(node)) {
         const bool html_ns = is_html(node);
-        if (!html_ns || !reads(myhtml_node_tag_id(node))) {
+        const myhtml_tag_id_t tag_id = myhtml_node_tag_id(node);
+        descend = !(html_ns && tag_id == MyHTML_TAG_TEMPLATE);
+        if (!html_ns || !reads(tag_id)) {
           // Most elements (div, li, span, p, ...) can only be an anchor: their id is all the
           // collector reads, so neither their attributes nor their line are gathered.
           if (myhtml_tree_attr_t* id = first_id(node)) {
@@ -122,8 +124,7 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
             const char* value = myhtml_attribute_value(id, &size);
             links.anchor(value ? std::string_view(value, size) : std::string_view());
           }
-          node = next_in_tree(node, root,
-                              !(html_ns && myhtml_node_tag_id(node) == MyHTML_TAG_TEMPLATE));
+          node = next_in_tree(node, root, descend);
           continue;
         }
         const std::string_view tag = tag_name(node);
@@ -141,7 +142,6 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
         std::string text;
         if (LinkCollector::wants_text(tag, html_ns)) text = text_of(node);
         links.element(tag, html_ns, line, attributes_, std::move(text));
-        descend = !(html_ns && myhtml_node_tag_id(node) == MyHTML_TAG_TEMPLATE);
       }
       node = next_in_tree(node, root, descend);
     }

@@ -74,11 +74,14 @@ GraphRun crawl_graph(const Graph& graph, unsigned workers, std::uint64_t cancel_
     rt::Channel<Job> jobs(1, "jobs");
     rt::Channel<Result> results(1, "results");
     frontier.add_producer();
+    rt::WaitGroup seeding;  // the frontier must outlive the seed's producer_done()
+    seeding.add(1);
     rt::go(
-        [&frontier] {
+        [&frontier, &seeding] {
           const std::string seed = node_url(0);
           CHECK(frontier.offer(Offer{.loc = seed, .url = seed}) == OfferStatus::accepted);
           frontier.producer_done();
+          seeding.done();
         },
         "seed");
     rt::go([&frontier, tx = rt::Sender<Job>(jobs)] { frontier.dispatch(tx); }, "dispatcher");
@@ -122,6 +125,7 @@ GraphRun crawl_graph(const Graph& graph, unsigned workers, std::uint64_t cancel_
       if (cancel_after != 0 && run.results == cancel_after) cancel();
     }
     cancel();
+    seeding.wait();
     run.accepted = frontier.accepted();
   });
   REQUIRE(status.ok());
@@ -191,27 +195,32 @@ Drained drain(FrontierOptions options, const std::vector<std::string>& urls,
     Frontier frontier(std::move(options));
     rt::Channel<Job> jobs(1);
     frontier.add_producer();
+    // The producer's fiber is still inside producer_done() when the dispatcher may already
+    // have ended the run: the frontier must outlive it, as run_pipeline() waits for its loader.
+    rt::WaitGroup producing;
+    producing.add(1);
     rt::go([&] {
       if (all_at_once) {
         std::vector<Offer> offers;
         for (const std::string& url : urls)
           offers.push_back(Offer{.loc = url, .url = url, .line = 7});
         frontier.offer_all(offers);
-        frontier.producer_done();
-        return;
-      }
-      for (const std::string& url : urls) {
-        if (wait_for_room) frontier.wait_for_room();
-        out.statuses.push_back(frontier.offer(Offer{.loc = url, .url = url, .line = 7}));
-        out.most_queued = std::max(out.most_queued, frontier.queued());
+      } else {
+        for (const std::string& url : urls) {
+          if (wait_for_room) frontier.wait_for_room();
+          out.statuses.push_back(frontier.offer(Offer{.loc = url, .url = url, .line = 7}));
+          out.most_queued = std::max(out.most_queued, frontier.queued());
+        }
       }
       frontier.producer_done();
+      producing.done();
     });
     rt::go([&frontier, tx = rt::Sender<Job>(jobs)] { frontier.dispatch(tx); });
     for (Job& job : jobs) {
       out.jobs.push_back(std::move(job));
       frontier.collected();
     }
+    producing.wait();
     out.duplicates = frontier.duplicates();
     out.numbered = frontier.numbered();
     out.text = frontier.take_text();

@@ -165,7 +165,9 @@ class Frontier {
   // offer links while checking a URL need not register: the URL they check is in flight.
   void add_producer();
   // producer_done() says one registered producer will offer nothing more. Calling it more
-  // often than add_producer() is a programming error and aborts.
+  // often than add_producer() is a programming error and aborts. It may end the run before it
+  // returns (the dispatcher closes the jobs channel): the frontier must outlive the call, so
+  // whoever destroys it waits for the producer's fiber first (run_pipeline's WaitGroup).
   void producer_done();
 
   // offer() decides whether `offer` becomes a Job. It never waits for the workers.

@@ -291,8 +291,10 @@ TEST_CASE("an fd becomes ready while the only busy worker never yields", "[runti
         rt::sleep_for(5ms);
         pipe.put();
       }));
+  // Read by the watcher's takeover, usually; or by the worker woken to become the poller when
+  // the sleep's timer ran, if it still spins when the fd turns ready (as in the scheduler's
+  // runnext test). The read finishing beside the spinner is what is asserted.
   CHECK(read);
-  CHECK(rt::detail::snapshot(runtime).takeovers >= 1);
   check_clean(runtime);
 }
 

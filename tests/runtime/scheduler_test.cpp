@@ -227,8 +227,11 @@ TEST_CASE("a fiber readied behind a fiber that never yields runs on another thre
         parker.signal();     // into this worker's runnext
         hog_thread = os_thread_id();
       }));
+  // Usually by the watcher's takeover; but the worker that ran the sleep's timer wakes another
+  // to become the poller, and that one may still be spinning when the partner lands in
+  // runnext, and steal it first (CI saw it once). Either way it ran beside the hog, which is
+  // what is asserted: no counter tells the two apart, since go() counts a wake-up as well.
   CHECK(partner_thread != hog_thread);
-  CHECK(rt::detail::snapshot(runtime).takeovers >= 1);
   check_clean(runtime);
 }
 

@@ -135,7 +135,8 @@ Result Checker::cancelled(const Job& job, const char* why) {
   return result;
 }
 
-Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page) const {
+Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page,
+                      CheckFacts* facts) const {
   Result result;
   result.url = job.url;
   result.set_seq(job.seq);
@@ -259,6 +260,12 @@ Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page)
     return result;
   }
   judge(result, job, response);
+  if (facts != nullptr && job.found != Discovery::sitemap && response.status >= 200 &&
+      response.status <= 299) {
+    facts->last_modified = last_modified(
+        response,
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+  }
   // The content type is kept for a GET (a crawl's page) and for results that carry details
   // anyway (failures, warnings, redirects), not for a plain "200" to a HEAD: the reports have
   // always shown it so. It costs a GET no detail block (Result::set_content_type).
@@ -300,30 +307,26 @@ void Checker::judge(Result& result, const Job& job, const net::Response& respons
       return;
   }
 
-  // The hygiene rules are about what a sitemap lists; a link the crawl found has its own
-  // findings (LinkGraph: linked_redirect, missing_from_sitemap, ...).
-  if (job.found == Discovery::link) return;
+  // The hygiene rules are about what a sitemap lists. A URL the crawl found by a link may be
+  // listed too, but perhaps only later: its findings wait in `listing_findings`, and
+  // LinkGraph::finish() keeps them if a sitemap lists it (links have their own findings there:
+  // linked_redirect, missing_from_sitemap, ...).
   const auto now =
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  for (Finding& finding : hygiene_findings(job, response, false, settings_.hygiene, now)) {
-    if (finding.code == FindingCode::redirected_url) {
-      // --redirects decides what a listed URL that redirects means.
-      if (settings_.redirects == RedirectMode::follow) continue;
-      if (settings_.redirects == RedirectMode::fail) finding.severity = Severity::failure;
-    }
-    if (finding.code == FindingCode::slow) result.details().slow = true;
-    add_finding(result, std::move(finding));
+  std::vector<Finding> findings = hygiene_findings(job, response, false, settings_.hygiene, now);
+  // --redirects decides what a listed URL that redirects means.
+  for (Finding& finding : findings) {
+    if (finding.code == FindingCode::redirected_url && settings_.redirects == RedirectMode::fail)
+      finding.severity = Severity::failure;
   }
-  // A finding of failure severity (--strict, --redirects fail) fails an otherwise good page.
-  if (result.outcome == Outcome::ok && result.detail) {
-    for (const Finding& finding : result.detail->findings) {
-      if (finding.severity == Severity::failure) {
-        fail(finding.message, ErrorKind::finding);
-        result.details().failed_by = finding.code;
-        break;
-      }
-    }
+  if (settings_.redirects == RedirectMode::follow) {
+    std::erase_if(findings, [](const Finding& f) { return f.code == FindingCode::redirected_url; });
   }
+  if (job.found == Discovery::link) {
+    if (!findings.empty()) result.details().listing_findings = std::move(findings);
+    return;
+  }
+  add_hygiene_findings(result, std::move(findings));
 }
 
 }  // namespace siteaudit::audit

@@ -1,5 +1,7 @@
 #include "siteaudit/audit/datetime.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 
 #include "audit/rule_text.hpp"
@@ -143,6 +145,19 @@ std::optional<UtcSeconds> parse_http_date(std::string_view raw, UtcSeconds now) 
     if (!in.at_end()) return std::nullopt;
   }
   return make_time(y, mon, d, h, min, s);
+}
+
+std::string format_http_date(UtcSeconds time) {
+  const sys_days day = floor<days>(time);
+  const year_month_day date(day);
+  const hh_mm_ss clock(time - day);
+  // weekday's c_encoding is 0 for Sunday; kShortDays starts on Monday.
+  const unsigned weekday_index = (weekday(day).c_encoding() + 6) % 7;
+  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", kShortDays[weekday_index],
+                     static_cast<unsigned>(date.day()),
+                     kMonths[static_cast<unsigned>(date.month()) - 1],
+                     static_cast<int>(date.year()), clock.hours().count(), clock.minutes().count(),
+                     clock.seconds().count());
 }
 
 std::optional<W3cDatetime> parse_w3c_datetime(std::string_view raw) {

@@ -160,21 +160,30 @@ std::optional<Finding> robots_disallowed_finding(std::string_view url, bool disa
 std::optional<Finding> lastmod_finding(std::string_view url, std::string_view lastmod,
                                        const net::Response& response, const HygieneRules& rules,
                                        UtcSeconds now) {
+  std::optional<std::string_view> served_text = response.header("last-modified");
+  if (!served_text) return std::nullopt;
+  std::optional<UtcSeconds> served = parse_http_date(*served_text, now);
+  if (!served) return std::nullopt;
+  return lastmod_finding(url, lastmod, *served, *served_text, rules);
+}
+
+std::optional<Finding> lastmod_finding(std::string_view url, std::string_view lastmod,
+                                       UtcSeconds served, std::string_view served_text,
+                                       const HygieneRules& rules) {
   if (strip(lastmod).empty()) return std::nullopt;
   std::optional<W3cDatetime> listed = parse_w3c_datetime(lastmod);
-  if (!listed) return std::nullopt;
-  for (const auto& [name, value] : response.headers) {
-    if (name != "last-modified") continue;
-    std::optional<UtcSeconds> served = parse_http_date(value, now);
-    if (!served || listed->earliest <= *served) return std::nullopt;
-    return make(FindingCode::lastmod_after_last_modified,
-                "sitemap lastmod " + std::string(strip(lastmod)) +
-                    " is later than the page's Last-Modified (" + std::string(strip(value)) +
-                    "): set lastmod to when the page last changed, not when the sitemap was "
-                    "generated",
-                url, rules);
-  }
-  return std::nullopt;
+  if (!listed || listed->earliest <= served) return std::nullopt;
+  return make(FindingCode::lastmod_after_last_modified,
+              "sitemap lastmod " + std::string(strip(lastmod)) +
+                  " is later than the page's Last-Modified (" + std::string(strip(served_text)) +
+                  "): set lastmod to when the page last changed, not when the sitemap was "
+                  "generated",
+              url, rules);
+}
+
+std::optional<UtcSeconds> last_modified(const net::Response& response, UtcSeconds now) {
+  std::optional<std::string_view> text = response.header("last-modified");
+  return text ? parse_http_date(*text, now) : std::nullopt;
 }
 
 std::optional<Finding> content_type_finding(std::string_view url, const net::Response& response,
@@ -223,6 +232,21 @@ std::vector<Finding> hygiene_findings(const Job& job, const net::Response& respo
   }
   add(slow_finding(job.url, response, rules));
   return out;
+}
+
+void add_hygiene_findings(Result& result, std::vector<Finding> findings) {
+  if (findings.empty()) return;
+  ResultDetail& detail = result.details();
+  for (Finding& finding : findings) {
+    if (finding.code == FindingCode::slow) detail.slow = true;
+    if (finding.severity == Severity::failure && result.outcome == Outcome::ok) {
+      result.outcome = Outcome::failed;
+      detail.error = finding.message;
+      detail.error_kind = ErrorKind::finding;
+      detail.failed_by = finding.code;
+    }
+    detail.findings.push_back(std::move(finding));
+  }
 }
 
 }  // namespace siteaudit::audit

@@ -281,6 +281,7 @@ void LinkGraph::clear_locked() noexcept {
   entry_count_ = 0;
   std::vector<std::uint32_t>().swap(slots_);
   canonicals_.clear();
+  listed_lastmods_.clear();
 }
 
 bool LinkGraph::normal_url_of(const Offered& one) {
@@ -320,6 +321,10 @@ void LinkGraph::offered_locked(const Offered& one, bool normal_url, PageIndex& p
     entry.listed = true;
     entry.listed_source = offer.source;
     entry.listed_line = offer.line;
+    // Accepted before, from a link or as an input: its Job had no lastmod.
+    if (!one.accepted && entry.seq != Entry::kNoSeq && !offer.lastmod.empty()) {
+      listed_lastmods_.insert_or_assign(one.identity, offer.lastmod);
+    }
   }
   const LinkOrigin* link = offer.link;
   if (link == nullptr) return;
@@ -459,14 +464,29 @@ void LinkGraph::parsed(const Job& job, PageSummary page) {
   }
 }
 
-void LinkGraph::settled(const Job& job, const Result& result) {
+void LinkGraph::settled(const Job& job, const Result& result,
+                        std::optional<UtcSeconds> last_modified) {
+  // A listing finding of failure severity (--strict) fails the URL if a sitemap lists it:
+  // its referrers are kept until finish() knows.
+  bool may_fail = false;
+  if (result.detail) {
+    for (const Finding& finding : result.detail->listing_findings)
+      may_fail = may_fail || finding.severity == Severity::failure;
+  }
   const bool keep = result.outcome == Outcome::failed || result.outcome == Outcome::inconclusive ||
-                    redirected(result);
+                    redirected(result) || may_fail;
+  std::uint32_t served = 0;
+  if (last_modified) {
+    const auto since_1970 = last_modified->time_since_epoch().count();
+    if (since_1970 > 0 && since_1970 <= 0xffffffffLL)
+      served = static_cast<std::uint32_t>(since_1970);
+  }
   std::lock_guard lock(mutex_);
   Entry& entry = entry_locked(job.identity);
   EdgePool& before = pool_of(entry);
   entry.seq = job.seq;
   entry.settled = true;
+  entry.last_modified = served;
   entry.keep = keep;
   if (!keep) {
     free_edges(before, entry.referrers);
@@ -479,12 +499,11 @@ void LinkGraph::settled(const Job& job, const Result& result) {
 void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool orphans_decidable,
                             bool any_listed) {
   CrawlReport& crawl = report.crawl;
-  if (entry.listed && result.source == model::kNoSource) {
-    // Found by a link before the sitemap listed it: the sitemap's place is still its place.
-    result.source = entry.listed_source;
-    result.line = entry.listed_line;
-  }
-  if (entry.keep && entry.referrer_total > 0) {
+  fill_listing(entry, result);
+  // Reported only for a URL that failed (perhaps by a listing finding), gave up or redirected.
+  const bool reported = result.outcome == Outcome::failed ||
+                        result.outcome == Outcome::inconclusive || redirected(result);
+  if (entry.keep && reported && entry.referrer_total > 0) {
     ResultDetail& detail = result.details();
     detail.referrers.reserve(entry.kept);
     EdgePool& pool = pool_of(entry);
@@ -554,6 +573,35 @@ void LinkGraph::fill_result(Entry& entry, Result& result, Report& report, bool o
         "the sitemap if it is gone",
         result));
   }
+}
+
+void LinkGraph::fill_listing(const Entry& entry, Result& result) {
+  // How the URL was found, by precedence rather than by which offer came first (a race
+  // between the loader and the crawl): an input, else a sitemap's, else a link's.
+  result.found = entry.input    ? Discovery::input
+                 : entry.listed ? Discovery::sitemap
+                                : Discovery::link;
+  std::vector<Finding> findings;
+  if (result.detail) findings = std::exchange(result.detail->listing_findings, {});
+  if (!entry.listed || result.source != model::kNoSource) return;  // listed first: done then
+  // Found by a link before the sitemap listed it: the sitemap's place is still its place.
+  result.source = entry.listed_source;
+  result.line = entry.listed_line;
+  if (auto lastmod = listed_lastmods_.find(entry.identity); lastmod != listed_lastmods_.end()) {
+    result.details().lastmod = lastmod->second;
+    if (entry.last_modified != 0) {
+      const UtcSeconds served{std::chrono::seconds(entry.last_modified)};
+      if (auto finding = lastmod_finding(result.url, lastmod->second, served,
+                                         format_http_date(served), hygiene_)) {
+        // Where hygiene_findings() puts the lastmod rule: before content_type and slow.
+        auto at = std::find_if(findings.begin(), findings.end(), [](const Finding& f) {
+          return f.code == FindingCode::content_type || f.code == FindingCode::slow;
+        });
+        findings.insert(at, std::move(*finding));
+      }
+    }
+  }
+  add_hygiene_findings(result, std::move(findings));
 }
 
 void LinkGraph::finish(Report& report, std::string incomplete) {

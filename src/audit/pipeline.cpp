@@ -331,7 +331,7 @@ PipelineResult run_pipeline(const AuditConfig& config, const RunHooks& hooks) {
   bool timed_out = false;
   // The graph outlives the runtime: its findings go onto the results once they are in order.
   std::unique_ptr<LinkGraph> graph;
-  if (plan.crawl) graph = std::make_unique<LinkGraph>(config.check_fragments);
+  if (plan.crawl) graph = std::make_unique<LinkGraph>(config.check_fragments, plan.hygiene);
   rt::Runtime runtime({.threads = plan.threads});
   rt::RunResult run = runtime.run([&] {
     RunContexts contexts(config, hooks);

@@ -31,15 +31,16 @@ WorkerPool::WorkerPool(unsigned count, const rt::Context& ctx, Frontier& frontie
               continue;
             }
             Result result;
+            CheckFacts facts;
             if (job.parse && job.skip.empty()) {
               FetchedPage page;
-              result = checker.check(ctx, job, &page);
+              result = checker.check(ctx, job, &page, &facts);
               if (!crawler) crawler.emplace(frontier, *graph);
               crawler->crawl(job, result, page);
             } else {
-              result = checker.check(ctx, job);
+              result = checker.check(ctx, job, nullptr, &facts);
             }
-            graph->settled(job, result);
+            graph->settled(job, result, facts.last_modified);
             results.send(std::move(result));
           }
           workers_.done();

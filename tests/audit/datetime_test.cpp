@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 using namespace std::chrono;
+using siteaudit::audit::format_http_date;
 using siteaudit::audit::parse_http_date;
 using siteaudit::audit::parse_w3c_datetime;
 using siteaudit::audit::UtcSeconds;
@@ -91,5 +92,14 @@ TEST_CASE("parse_w3c_datetime rejects what the profile does not allow", "[audit]
         "2024-05-02Z", "2024-05-02T10:20:30Zx", "May 2, 2024"}) {
     INFO(bad);
     CHECK_FALSE(parse_w3c_datetime(bad).has_value());
+  }
+}
+
+TEST_CASE("format_http_date writes the IMF-fixdate that parse_http_date reads", "[audit]") {
+  for (const char* text : {"Sun, 06 Nov 1994 08:49:37 GMT", "Fri, 01 May 2026 00:00:00 GMT",
+                           "Thu, 29 Feb 2024 23:59:59 GMT", "Thu, 01 Jan 1970 00:00:01 GMT"}) {
+    const std::optional<UtcSeconds> parsed = parse_http_date(text, kNow);
+    REQUIRE(parsed);
+    CHECK(format_http_date(*parsed) == text);
   }
 }

@@ -374,3 +374,89 @@ TEST_CASE("LinkGraph: a page's links told at once keep what one at a time keeps"
   CHECK(gone.detail->referrers[0].page != gone.detail->referrers[2].page);
   CHECK_FALSE(at_once.results[2].detail);
 }
+
+namespace {
+
+// ListingRun is one crawl's view of https://a.test/page: found by a link from the input page,
+// listed by a sitemap (line 7, lastmod 2026-06-01) before or after its check ends, or never.
+enum class Listing { before_check, after_check, never };
+
+model::Report run_listing(Listing listing, bool strict) {
+  model::Report report = report_of({"https://a.test/", "https://a.test/page"});
+  in_runtime([&] {
+    LinkGraph graph(false, audit::HygieneRules{.strict = strict});
+    const LinkOrigin home = anchor_link(1, 3, "Page", "/page");
+    graph.offered(1, Offer{.found = Discovery::input}, true, 0);
+    graph.offered(2, Offer{.found = Discovery::link, .link = &home}, true, 1);
+    const Offer listed{.lastmod = "2026-06-01T00:00:00Z", .source = 0, .line = 7};
+    if (listing == Listing::before_check) graph.offered(2, listed, false, 0);
+    // What the checker gives a link's URL that answered 200 with X-Robots-Tag: noindex and
+    // Last-Modified 2026-05-01: the noindex finding waits, and the Last-Modified is a fact.
+    Result& checked = report.results[1];
+    checked.found = Discovery::link;
+    checked.status = 200;
+    checked.details().listing_findings.push_back(
+        model::Finding{.code = model::FindingCode::noindex,
+                       .message = "X-Robots-Tag says noindex",
+                       .where = "https://a.test/page",
+                       .line = 0,
+                       .severity = strict ? model::Severity::failure : model::Severity::warning});
+    const auto served = audit::parse_http_date("Fri, 01 May 2026 00:00:00 GMT", {});
+    REQUIRE(served);
+    graph.settled(job(2, 1), checked, served);
+    if (listing == Listing::after_check) graph.offered(2, listed, false, 0);
+    graph.finish(report, "");
+  });
+  return report;
+}
+
+}  // namespace
+
+TEST_CASE("LinkGraph: a URL a link found first gets its listing's lastmod, findings and found_by",
+          "[audit][crawl]") {
+  // The loader and the crawl race: whichever offer comes first, a listed URL is reported as
+  // the sitemap's, with the hygiene findings a sitemap run gives it.
+  for (const Listing listing : {Listing::before_check, Listing::after_check}) {
+    INFO("listed " << (listing == Listing::before_check ? "before" : "after") << " the check");
+    const model::Report report = run_listing(listing, /*strict=*/false);
+    const Result& page = report.results[1];
+    CHECK(page.found == Discovery::sitemap);
+    CHECK(page.source == 0);
+    CHECK(page.line == 7);
+    REQUIRE(page.detail);
+    CHECK(page.detail->lastmod == "2026-06-01T00:00:00Z");
+    CHECK(page.detail->listing_findings.empty());
+    CHECK(codes(page) == std::vector<std::string>{"noindex", "lastmod_after_last_modified"});
+    CHECK(page.detail->findings[1].message ==
+          "sitemap lastmod 2026-06-01T00:00:00Z is later than the page's Last-Modified (Fri, 01 "
+          "May 2026 00:00:00 GMT): set lastmod to when the page last changed, not when the "
+          "sitemap was generated");
+    CHECK(page.outcome == model::Outcome::ok);
+    CHECK(report.results[0].found == Discovery::input);
+  }
+}
+
+TEST_CASE("LinkGraph: an unlisted link's hygiene findings are dropped; listed under --strict, fail",
+          "[audit][crawl]") {
+  const model::Report unlisted = run_listing(Listing::never, /*strict=*/true);
+  const Result& link = unlisted.results[1];
+  CHECK(link.found == Discovery::link);
+  CHECK(link.source == model::kNoSource);
+  CHECK(codes(link).empty());
+  CHECK(link.outcome == model::Outcome::ok);
+  REQUIRE(link.detail);
+  CHECK(link.detail->listing_findings.empty());
+  CHECK(link.detail->referrers.empty());  // kept while it might fail, never reported
+
+  const model::Report listed = run_listing(Listing::after_check, /*strict=*/true);
+  const Result& page = listed.results[1];
+  CHECK(page.outcome == model::Outcome::failed);
+  REQUIRE(page.detail);
+  CHECK(page.detail->error_kind == model::ErrorKind::finding);
+  CHECK(page.detail->failed_by == model::FindingCode::noindex);
+  CHECK(page.detail->error == "X-Robots-Tag says noindex");
+  // Failed, it names the pages that link to it, as a URL the sitemap listed first would.
+  REQUIRE(page.detail->referrers.size() == 1);
+  CHECK(page.detail->referrers[0].page == "https://a.test/");
+  CHECK(listed.crawl.broken == 1);
+}

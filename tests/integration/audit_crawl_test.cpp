@@ -431,3 +431,50 @@ TEST_CASE("crawl: an external link that times out is a broken link with its refe
 }
 
 }  // namespace
+
+TEST_CASE("crawl: a listed page the crawl reaches first still gets the sitemap's findings",
+          "[integration][audit][crawl]") {
+  // The loader and the crawl race for every URL both find, and the report must not depend on
+  // which wins. The root links to two pages whose headers say noindex and an older
+  // Last-Modified than the sitemap's lastmod; the sitemap lists one of them.
+  TempDir dir;
+  const fs::path root = dir.path() / "site";
+  fs::create_directories(root);
+  const std::string headers =
+      "/headers?X-Robots-Tag=noindex&amp;Last-Modified=Fri,%2001%20May%202026%2000:00:00%20GMT";
+  write_text(root / "index.html", "<!doctype html><title>Home</title><a href=\"" + headers +
+                                      "&amp;page=listed\">listed</a> <a href=\"" + headers +
+                                      "&amp;page=unlisted\">unlisted</a>");
+  write_text(root / "robots.txt", "User-agent: *\nAllow: /\n\nSitemap: {{BASE}}/sitemap.xml\n");
+  write_text(root / "sitemap.xml",
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+             "  <url><loc>{{BASE}}/</loc></url>\n"
+             "  <url><loc>{{BASE}}" +
+                 headers +
+                 "&amp;page=listed</loc><lastmod>2026-06-01</lastmod></url>\n</urlset>\n");
+  FixtureServer server(root.string());
+  const std::string page = server.url(
+      "/headers?X-Robots-Tag=noindex&Last-Modified=Fri,%2001%20May%202026%2000:00:00%20GMT");
+  // Three runs: the race goes either way on a site this small.
+  for (int run = 0; run < 3; ++run) {
+    std::vector<std::string> args = {"--crawl", server.url("/"), "--json", dir / "report.json"};
+    AuditRun audit = run_siteaudit(with_common(args));
+    INFO("run " << run << "\nstderr: " << audit.err);
+    CHECK(audit.code == 0);
+    const json report = load_json(dir / "report.json");
+    check_report_invariants(report);
+    const json listed = result_for(report, page + "&page=listed");
+    CHECK(listed["found_by"] == "sitemap");
+    CHECK(listed["source"] == server.url("/sitemap.xml"));
+    CHECK(listed["line"] == 4);
+    CHECK(listed["lastmod"] == "2026-06-01");
+    CHECK(codes(listed) == std::vector<std::string>{"noindex", "lastmod_after_last_modified"});
+    const json unlisted = result_for(report, page + "&page=unlisted");
+    CHECK(unlisted["found_by"] == "link");
+    CHECK(unlisted["source"].is_null());
+    CHECK(unlisted["lastmod"].is_null());
+    CHECK(codes(unlisted).empty());
+    CHECK(result_for(report, server.url("/"))["found_by"] == "input");
+  }
+}

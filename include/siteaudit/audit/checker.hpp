@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "siteaudit/audit/audit_config.hpp"
+#include "siteaudit/audit/datetime.hpp"
 #include "siteaudit/audit/hygiene.hpp"
 #include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/audit/retry_policy.hpp"
@@ -67,6 +68,13 @@ struct FetchedPage {
   std::string url;           // the URL the body came from (after redirects)
 };
 
+// CheckFacts is what a check learns that its Result does not keep: for a URL the crawl found
+// by a link or as an input, the 2xx response's Last-Modified, which a sitemap's lastmod for the
+// URL is compared with if a sitemap lists it after all (LinkGraph::settled()).
+struct CheckFacts {
+  std::optional<UtcSeconds> last_modified;
+};
+
 class Checker {
  public:
   // Checker() keeps references; `robots` and `rate` may be null (feature off).
@@ -74,8 +82,10 @@ class Checker {
           const RetryPolicy& retry, RateLimiter* rate, RobotsCache* robots);
 
   // check() checks one job and returns its result (cancelled when `ctx` ends first). With
-  // `page`, the URL is fetched with GET and its body and headers are kept there.
-  Result check(const rt::Context& ctx, const Job& job, FetchedPage* page = nullptr) const;
+  // `page`, the URL is fetched with GET and its body and headers are kept there; `facts`, when
+  // given, receives the CheckFacts.
+  Result check(const rt::Context& ctx, const Job& job, FetchedPage* page = nullptr,
+               CheckFacts* facts = nullptr) const;
 
   // cancelled() is the result of a job that was never checked because the run was cancelled.
   static Result cancelled(const Job& job, const char* why);

@@ -26,6 +26,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace siteaudit::audit {
@@ -35,6 +36,10 @@ using UtcSeconds = std::chrono::sys_seconds;
 // parse_http_date() reads any of the three HTTP-date forms; nullopt when `text` is none of
 // them or names an impossible date or time. Surrounding whitespace is ignored.
 std::optional<UtcSeconds> parse_http_date(std::string_view text, UtcSeconds now);
+
+// format_http_date() writes `time` as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the
+// form servers send: what a finding quotes of a header it no longer has.
+std::string format_http_date(UtcSeconds time);
 
 // W3cDatetime is the span of UTC instants a W3C datetime can denote; earliest == latest for a
 // value with a time.

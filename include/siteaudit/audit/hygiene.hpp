@@ -73,6 +73,14 @@ std::optional<Finding> robots_disallowed_finding(std::string_view url, bool disa
 std::optional<Finding> lastmod_finding(std::string_view url, std::string_view lastmod,
                                        const net::Response& response, const HygieneRules& rules,
                                        UtcSeconds now);
+// lastmod_finding() for a Last-Modified read before: the instant `served`, quoted in the
+// message as `served_text`.
+std::optional<Finding> lastmod_finding(std::string_view url, std::string_view lastmod,
+                                       UtcSeconds served, std::string_view served_text,
+                                       const HygieneRules& rules);
+// last_modified() is the instant the response's first Last-Modified header names; nullopt when
+// there is none or it does not parse.
+std::optional<UtcSeconds> last_modified(const net::Response& response, UtcSeconds now);
 std::optional<Finding> content_type_finding(std::string_view url, const net::Response& response,
                                             const HygieneRules& rules);
 std::optional<Finding> slow_finding(std::string_view url, const net::Response& response,
@@ -83,5 +91,11 @@ std::optional<Finding> slow_finding(std::string_view url, const net::Response& r
 std::vector<Finding> hygiene_findings(const Job& job, const net::Response& response,
                                       bool robots_disallowed, const HygieneRules& rules,
                                       UtcSeconds now);
+
+// add_hygiene_findings() adds the hygiene `findings` of a listed URL to `result`: a slow one
+// marks it slow, and the first of failure severity (--strict, --redirects fail) fails a result
+// that had passed, naming its code. The checker calls it for a URL a sitemap listed before the
+// check; LinkGraph::finish() for one that a crawled page linked to first.
+void add_hygiene_findings(Result& result, std::vector<Finding> findings);
 
 }  // namespace siteaudit::audit

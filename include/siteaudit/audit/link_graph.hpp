@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -34,6 +35,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "siteaudit/audit/datetime.hpp"
+#include "siteaudit/audit/hygiene.hpp"
 #include "siteaudit/audit/link_extractor.hpp"
 #include "siteaudit/audit/mapped_memory.hpp"
 #include "siteaudit/audit/model_types.hpp"
@@ -61,15 +64,17 @@ struct PageSummary {
 
 class LinkGraph {
  public:
-  // LinkGraph() keeps fragments and anchors too when `check_fragments` (--check-fragments).
-  explicit LinkGraph(bool check_fragments = false) : check_fragments_(check_fragments) {}
+  // LinkGraph() keeps fragments and anchors too when `check_fragments` (--check-fragments);
+  // `hygiene` are the rules a URL's listing is judged by when a link found it first.
+  explicit LinkGraph(bool check_fragments = false, HygieneRules hygiene = {})
+      : hygiene_(std::move(hygiene)), check_fragments_(check_fragments) {}
   LinkGraph(const LinkGraph&) = delete;
   LinkGraph& operator=(const LinkGraph&) = delete;
   ~LinkGraph();
 
   // offered() records one offer the frontier decided on: `accepted` with its `seq`, or a
   // duplicate (seq unknown). A link offer carries its referrer (Offer::link); a sitemap offer
-  // marks the URL listed.
+  // marks the URL listed, and keeps its lastmod when a link or an input found the URL first.
   void offered(std::uint64_t identity, const Offer& offer, bool accepted, std::uint64_t seq);
   // Offered is one decided offer, for offered_all().
   struct Offered {
@@ -86,7 +91,10 @@ class LinkGraph {
 
   // settled() records how the check of `job` ended: the referrers of a URL that failed or
   // redirected are kept for the report, the others dropped (and no more are stored).
-  void settled(const Job& job, const Result& result);
+  // `last_modified` is the check's CheckFacts::last_modified, for the lastmod of a listing that
+  // comes after a link or an input found the URL.
+  void settled(const Job& job, const Result& result,
+               std::optional<UtcSeconds> last_modified = std::nullopt);
 
   // check_fragments() is true under --check-fragments.
   bool check_fragments() const noexcept { return check_fragments_; }
@@ -110,8 +118,10 @@ class LinkGraph {
   std::size_t edge_blocks();
 
   // finish() attaches referrers and the crawl findings to `report.results` (in seq order, one
-  // per accepted URL) and fills `report.crawl`'s counts. `incomplete` says why the crawl did not
-  // see the whole site ("" when it did): orphans are then reported as undecidable.
+  // per accepted URL) and fills `report.crawl`'s counts. A URL a sitemap lists is reported as
+  // the sitemap's, with its lastmod and hygiene findings, whether a link reached it first or
+  // not, so that a report does not depend on which came first. `incomplete` says why the crawl did
+  // not see the whole site ("" when it did): orphans are then reported as undecidable.
   void finish(Report& report, std::string incomplete);
 
  private:
@@ -222,7 +232,7 @@ class LinkGraph {
   std::uint8_t name_locked(std::string_view name);
   std::vector<std::string> names_;  // guarded by mutex_
 
-  // Entry is what the graph knows of one URL: 32 bytes, kept for every URL of the run. The
+  // Entry is what the graph knows of one URL: 40 bytes, kept for every URL of the run. The
   // rare parts live elsewhere: a parsed page's canonical in canonicals_, referrers behind
   // `referrers` (only while they may be reported).
   struct Entry {
@@ -248,9 +258,12 @@ class LinkGraph {
     std::uint32_t referrer_total = 0;
     std::uint32_t listed_source = model::kNoSource;
     std::uint32_t listed_line = 0;
+    // last_modified is a URL found by a link or as an input: its 2xx response's Last-Modified, in
+    // seconds since 1970 (0 = none), kept for a sitemap's lastmod that may come after the check.
+    std::uint32_t last_modified = 0;
   };
   static_assert(model::kMaxReferrers <= 255, "Entry::kept counts referrers in 8 bits");
-  static_assert(sizeof(Entry) == 32, "an Entry is kept for every URL: keep it small");
+  static_assert(sizeof(Entry) == 40, "an Entry is kept for every URL: keep it small");
   EdgePool& pool_of(const Entry& entry) noexcept {
     return entry.settled && entry.keep ? kept_pool_ : edge_pool_;
   }
@@ -276,6 +289,9 @@ class LinkGraph {
   void clear_locked() noexcept;
   void fill_result(Entry& entry, Result& result, Report& report, bool orphans_decidable,
                    bool any_listed);
+  // fill_listing() gives a listed URL that a link found first what its listing would have:
+  // the lastmod, the hygiene findings (the lastmod rule's now), found_by sitemap.
+  void fill_listing(const Entry& entry, Result& result);
   // page_url() is the URL of the page whose entry index is `page`, as its Result lists it.
   std::string_view page_url(std::uint32_t page, const Report& report);
 
@@ -299,6 +315,7 @@ class LinkGraph {
   void check_alternates_locked(Report& report);
   std::vector<Alternate> alternates_;
 
+  const HygieneRules hygiene_;
   const bool check_fragments_;
   rt::Mutex mutex_;  // guards everything below but the atomics
   // entries_ holds entry i at chunks [i / kEntryChunk][i % kEntryChunk]: stable addresses, no
@@ -312,6 +329,10 @@ class LinkGraph {
   std::size_t entry_count_ = 0;
   std::vector<std::uint32_t> slots_;  // index + 1 into entries_, 0 when empty
   std::unordered_map<std::uint64_t, std::string> canonicals_;  // PageSummary::canonical
+  // listed_lastmods_ holds the lastmod of each listing that came after a link or an input
+  // found its URL (the Job, and so the Result, was made without it). A listing that comes first
+  // carries its lastmod in its Job, as in a sitemap run.
+  std::unordered_map<std::uint64_t, std::string> listed_lastmods_;
   std::vector<FragmentLink> fragments_;
   std::unordered_map<std::uint64_t, std::unordered_set<std::string>> anchors_;
   std::atomic<std::uint64_t> pages_{0};

@@ -52,6 +52,11 @@ struct ResultDetail {
   std::string lastmod;                          // from the sitemap
   std::vector<RedirectHop> redirects;
   std::vector<Finding> findings;
+  // Crawl mode: the sitemap hygiene findings of a URL the crawl found by a link. They hold
+  // only if a sitemap lists the URL too, which may be known only after the check (the loader
+  // waits for room while the crawl's pages fill the queue): LinkGraph::finish() moves them to
+  // `findings` or drops them. Never in a report.
+  std::vector<Finding> listing_findings;
   bool fell_back_to_get = false;  // HEAD was refused or dropped; GET decided the result
   bool slow = false;
   // Result::bytes() and content_type() when they do not fit in the Result (see there): not

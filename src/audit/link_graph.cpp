@@ -321,8 +321,10 @@ void LinkGraph::offered_locked(const Offered& one, bool normal_url, PageIndex& p
     entry.listed = true;
     entry.listed_source = offer.source;
     entry.listed_line = offer.line;
-    // Accepted before, from a link or as an input: its Job had no lastmod.
-    if (!one.accepted && entry.seq != Entry::kNoSeq && !offer.lastmod.empty()) {
+    // Not accepted: a link or an input found the URL first, and its Job had no lastmod. (The
+    // link's own offer may reach the graph after this one: the frontier tells the graph after
+    // releasing its lock.)
+    if (!one.accepted && !offer.lastmod.empty()) {
       listed_lastmods_.insert_or_assign(one.identity, offer.lastmod);
     }
   }

@@ -1,6 +1,7 @@
 #include "siteaudit/audit/hygiene.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "audit/rule_text.hpp"
 #include "siteaudit/audit/audit_config.hpp"
@@ -10,6 +11,19 @@ namespace siteaudit::audit {
 namespace {
 
 using namespace rules_detail;
+
+// kRuleOrder is the order in which hygiene_findings() applies the rules: a listed URL's
+// findings are reported in it, however they were gathered (LinkGraph adds the lastmod rule's
+// after the check).
+constexpr FindingCode kRuleOrder[] = {
+    FindingCode::redirected_url, FindingCode::robots_disallowed,
+    FindingCode::noindex,        FindingCode::lastmod_after_last_modified,
+    FindingCode::content_type,   FindingCode::slow};
+
+std::size_t rule_rank(FindingCode code) {
+  return static_cast<std::size_t>(std::find(std::begin(kRuleOrder), std::end(kRuleOrder), code) -
+                                  std::begin(kRuleOrder));
+}
 
 Finding make(FindingCode code, std::string message, std::string_view url,
              const HygieneRules& rules) {
@@ -160,6 +174,8 @@ std::optional<Finding> robots_disallowed_finding(std::string_view url, bool disa
 std::optional<Finding> lastmod_finding(std::string_view url, std::string_view lastmod,
                                        const net::Response& response, const HygieneRules& rules,
                                        UtcSeconds now) {
+  // Most URLs have no lastmod (every link a crawl finds): no date to read then.
+  if (strip(lastmod).empty()) return std::nullopt;
   std::optional<std::string_view> served_text = response.header("last-modified");
   if (!served_text) return std::nullopt;
   std::optional<UtcSeconds> served = parse_http_date(*served_text, now);
@@ -236,6 +252,9 @@ std::vector<Finding> hygiene_findings(const Job& job, const net::Response& respo
 
 void add_hygiene_findings(Result& result, std::vector<Finding> findings) {
   if (findings.empty()) return;
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return rule_rank(a.code) < rule_rank(b.code);
+  });
   ResultDetail& detail = result.details();
   for (Finding& finding : findings) {
     if (finding.code == FindingCode::slow) detail.slow = true;

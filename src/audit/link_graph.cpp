@@ -595,11 +595,7 @@ void LinkGraph::fill_listing(const Entry& entry, Result& result) {
       const UtcSeconds served{std::chrono::seconds(entry.last_modified)};
       if (auto finding = lastmod_finding(result.url, lastmod->second, served,
                                          format_http_date(served), hygiene_)) {
-        // Where hygiene_findings() puts the lastmod rule: before content_type and slow.
-        auto at = std::find_if(findings.begin(), findings.end(), [](const Finding& f) {
-          return f.code == FindingCode::content_type || f.code == FindingCode::slow;
-        });
-        findings.insert(at, std::move(*finding));
+        findings.push_back(std::move(*finding));
       }
     }
   }

@@ -245,3 +245,30 @@ TEST_CASE("hygiene_findings applies every rule, page rules only to 2xx, --strict
   Response clean = response(200, {{"content-type", "text/html"}});
   CHECK(hygiene_findings(job, clean, false, rules, kNow).empty());
 }
+
+TEST_CASE("add_hygiene_findings reports in rule order; slow marks, failure fails", "[audit]") {
+  // A crawl gathers a late-listed URL's findings in two steps (the check's, then the lastmod
+  // rule's): they come out in the order hygiene_findings() gives.
+  const auto finding = [](FindingCode code, Severity severity) {
+    return Finding{code, std::string(to_string(code)), kUrl, 0, severity};
+  };
+  Result result;
+  add_hygiene_findings(result,
+                       {finding(FindingCode::slow, Severity::warning),
+                        finding(FindingCode::lastmod_after_last_modified, Severity::failure),
+                        finding(FindingCode::noindex, Severity::failure)});
+  REQUIRE(result.detail);
+  std::vector<FindingCode> codes;
+  for (const Finding& f : result.detail->findings) codes.push_back(f.code);
+  CHECK(codes == std::vector<FindingCode>{FindingCode::noindex,
+                                          FindingCode::lastmod_after_last_modified,
+                                          FindingCode::slow});
+  CHECK(result.detail->slow);
+  CHECK(result.outcome == siteaudit::model::Outcome::failed);
+  CHECK(result.detail->failed_by == FindingCode::noindex);  // the first failure, in rule order
+  CHECK(result.detail->error_kind == siteaudit::model::ErrorKind::finding);
+
+  Result none;
+  add_hygiene_findings(none, {});
+  CHECK_FALSE(none.detail);
+}

@@ -92,10 +92,11 @@ std::vector<Finding> hygiene_findings(const Job& job, const net::Response& respo
                                       bool robots_disallowed, const HygieneRules& rules,
                                       UtcSeconds now);
 
-// add_hygiene_findings() adds the hygiene `findings` of a listed URL to `result`: a slow one
-// marks it slow, and the first of failure severity (--strict, --redirects fail) fails a result
-// that had passed, naming its code. The checker calls it for a URL a sitemap listed before the
-// check; LinkGraph::finish() for one that a crawled page linked to first.
+// add_hygiene_findings() adds the hygiene `findings` of a listed URL to `result`, in the order
+// hygiene_findings() applies the rules: a slow one marks it slow, and the first of failure
+// severity (--strict, --redirects fail) fails a result that had passed, naming its code. The
+// checker calls it for a URL a sitemap listed before the check; LinkGraph::finish() for one that a
+// crawled page linked to first.
 void add_hygiene_findings(Result& result, std::vector<Finding> findings);
 
 }  // namespace siteaudit::audit

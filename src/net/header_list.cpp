@@ -1,6 +1,7 @@
 // header_list.cpp — see header_list.hpp.
 #include "siteaudit/net/header_list.hpp"
 
+#include "siteaudit/net/ascii.hpp"
 #include "siteaudit/runtime/fatal.hpp"
 
 namespace siteaudit::net {
@@ -13,8 +14,8 @@ void HeaderList::add(std::string_view name, std::string_view value) {
   Span span{.at = static_cast<std::uint32_t>(text_.size()),
             .name_size = static_cast<std::uint32_t>(name.size()),
             .value_size = static_cast<std::uint32_t>(value.size())};
-  for (char c : name) text_ += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  text_.append(value);
+  text_.append(name).append(value);
+  for (std::size_t i = span.at; i < span.at + span.name_size; ++i) text_[i] = to_lower(text_[i]);
   spans_.push_back(span);
 }
 

@@ -84,29 +84,37 @@ fish_reports="$(cd "$scratch" && fish --no-config -c "source '$dir/fish/siteaudi
                 cut -f1 | sort | paste -sd ' ')"
 [ "$fish_reports" = "part-1.json part-2.json parts/" ] ||
   fail "fish: siteaudit merge p<TAB> offers '$fish_reports'"
-# zsh_complete LINE — what an interactive zsh (driven through zpty) lists for LINE<TAB>, with
-# the generated script on its fpath, run in the scratch directory.
+# zsh_complete LINE UNTIL — what an interactive zsh (driven through zpty) lists for LINE<TAB>,
+# with the generated script on its fpath, run in the scratch directory. It reads until the
+# listing holds UNTIL and then stays quiet for 0.3 s, or for 30 s: a fixed four seconds of
+# reads failed once on a loaded machine, where compinit alone can take seconds.
 zsh_complete() {
   (cd "$scratch" && zsh -f -c '
     zmodload zsh/zpty
     zpty z zsh -f -i
     zpty -w z "fpath=($1 \$fpath); autoload -U compinit; compinit -u; PROMPT="
     zpty -n -w z "$2"$'"'"'\t'"'"'
-    out=""
-    for i in {1..40}; do
-      if zpty -r -t z chunk; then out+=$chunk; else sleep 0.1; fi
+    out="" quiet=0
+    for i in {1..300}; do
+      if zpty -r -t z chunk; then
+        out+=$chunk quiet=0
+      elif [[ $out == *"$3"* ]] && (( ++quiet >= 3 )); then
+        break
+      else
+        sleep 0.1
+      fi
     done
     zpty -d z
-    print -r -- "$out"' zsh "$dir/zsh" "$1" 2>/dev/null)
+    print -r -- "$out"' zsh "$dir/zsh" "$1" "$2" 2>/dev/null)
 }
 # zsh: the script's merge branch runs in a real completion.
 if zsh -c 'zmodload zsh/zpty' 2>/dev/null; then
-  zsh_merge="$(zsh_complete "siteaudit merge --")"
+  zsh_merge="$(zsh_complete "siteaudit merge --" "--verbose")"
   for option in --baseline --junit --verbose; do
     case "$zsh_merge" in *"$option "*) ;; *) fail "zsh: siteaudit merge --<TAB> does not offer $option" ;; esac
   done
   case "$zsh_merge" in *--method*) fail "zsh: siteaudit merge --<TAB> offers the audit's --method" ;; esac
-  zsh_reports="$(zsh_complete "siteaudit merge part-1.json part")"
+  zsh_reports="$(zsh_complete "siteaudit merge part-1.json part" "part-2.json")"
   case "$zsh_reports" in *part-2.json*) ;; *) fail "zsh: siteaudit merge part-1.json part<TAB> does not offer part-2.json" ;; esac
   case "$zsh_reports" in *part-notes*) fail "zsh: siteaudit merge part<TAB> offers a file that is no JSON report" ;; esac
 else

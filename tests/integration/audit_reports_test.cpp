@@ -238,20 +238,6 @@ TEST_CASE("a reader that closes the pipe ends the run quietly with the audit's s
   }
 }
 
-namespace {
-
-// without_timing() is a report with the fields the man page documents as timing removed:
-// run (start, duration), summary.latency_ms, and every time_ms.
-json without_timing(json report) {
-  report.erase("run");
-  report["summary"].erase("latency_ms");
-  for (json& r : report["results"]) {
-    r.erase("time_ms");
-    for (json& hop : r["redirects"]) hop.erase("time_ms");
-  }
-  return report;
-}
-
 TEST_CASE("two runs of an unchanged site differ only in timing, with and without --crawl",
           "[integration][audit][reports]") {
   FixtureServer other("fixtures/crawl/other");
@@ -265,12 +251,10 @@ TEST_CASE("two runs of an unchanged site differ only in timing, with and without
       AuditRun run = run_siteaudit(with_common(args));
       INFO("stderr: " << run.err);
       REQUIRE((run.code == 0 || run.code == 1));
-      reports.push_back(without_timing(load_json(dir / name)));
+      reports.push_back(untimed(load_json(dir / name)));
     }
     INFO("crawl: " << crawl);
     CHECK(reports[0].dump(1) == reports[1].dump(1));
     if (crawl) CHECK(reports[0]["results"].size() > 20);
   }
 }
-
-}  // namespace

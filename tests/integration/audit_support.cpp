@@ -219,6 +219,17 @@ json load_json(const fs::path& path) {
   return json::parse(text);
 }
 
+json untimed(json report) {
+  report["run"].erase("started_at");
+  report["run"].erase("duration_ms");
+  report["summary"].erase("latency_ms");
+  for (json& result : report["results"]) {
+    result.erase("time_ms");
+    for (json& hop : result["redirects"]) hop.erase("time_ms");
+  }
+  return report;
+}
+
 json server_json(const FixtureServer& server, std::string_view path) {
   std::string body = server.get(path);
   REQUIRE_FALSE(body.empty());

@@ -130,6 +130,11 @@ std::vector<std::string> with_common(const std::vector<std::string>& args);
 
 json load_json(const fs::path& path);
 
+// untimed() is a JSON report without what differs between two runs of the same audit, the
+// fields the man page documents as timing: when it ran and for how long (run.started_at,
+// run.duration_ms), summary.latency_ms, and each result's and redirect hop's time_ms.
+json untimed(json report);
+
 // server_json() reads /log or /stats of a fixture server.
 json server_json(const FixtureServer& server, std::string_view path);
 

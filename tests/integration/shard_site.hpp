@@ -16,19 +16,6 @@
 
 namespace siteaudit::integration {
 
-// untimed() is a JSON report without what differs between two runs of the same audit: when
-// it ran and how long each request took. The merge of a sharded run equals one run up to it.
-inline json untimed(json report) {
-  report["run"].erase("started_at");
-  report["run"].erase("duration_ms");
-  report["summary"].erase("latency_ms");
-  for (json& result : report["results"]) {
-    result.erase("time_ms");
-    for (json& hop : result["redirects"]) hop.erase("time_ms");
-  }
-  return report;
-}
-
 class ShardSite {
  public:
   ShardSite() : server_(dir_.path().string()) {

@@ -14,7 +14,8 @@ Sections (default: runtime http audit slow):
             location block; the JSON report (about 6 GB, under out/, deleted after) is
             counted in a stream, its size and write time recorded; --reps-10m (default 1);
             --quick: 1,000,000 URLs in 200 children, a smoke test
-  slow      fixture server answering after 1 s, 10,000 URLs, 10,000 workers
+  slow      fixture server answering after 1 s, 10,000 URLs, 10,000 workers;
+            --slow-server nginx: nginx answering after the delay (echo module) instead
   crawl     siteaudit --crawl vs wget2 --spider -r, linkinator, LinkChecker and
             broken-link-checker crawling a linked site from its root, 20,000 and 100,000
             pages, each counted by the pages it requested (nginx's access log); --perf
@@ -180,10 +181,13 @@ class Nginx:
     `access_log` names a file (unbuffered "METHOD PATH STATUS" lines, for the crawl section);
     `headers` are nginx directives added to the one location (e.g. add_header);
     `keep_error_log` is where nginx's error log is copied when it stops; `locations` are
-    location blocks put before the one that serves files (the audit10m section's pages)."""
+    location blocks put before the one that serves files (the audit10m section's pages);
+    `log_format` replaces the access log's line format; `modules` are load_module lines and
+    `connections` is worker_connections (the slow section's nginx)."""
 
     def __init__(self, root, port, access_log=None, headers="", keep_error_log=None,
-                 locations=""):
+                 locations="", log_format="$request_method $request_uri $status", modules="",
+                 connections=8192):
         self.root, self.port = root, port
         self.prefix = tempfile.mkdtemp(prefix="siteaudit-nginx-")
         template = open(os.path.join(HERE, "nginx.conf.in")).read()
@@ -191,12 +195,13 @@ class Nginx:
         self.keep_error_log = keep_error_log
         log_conf = "access_log off;"
         if access_log:
-            log_conf = ("log_format crawl '$request_method $request_uri $status';\n"
+            log_conf = (f"log_format crawl '{log_format}';\n"
                         f"  access_log {access_log} crawl;")
         conf = (template.replace("@ROOT@", root).replace("@PORT@", str(port))
                 .replace("@PREFIX@", self.prefix).replace("@NOFILE@", str(min(nofile, 65536)))
                 .replace("@ACCESS_LOG@", log_conf).replace("@HEADERS@", headers)
-                .replace("@LOCATIONS@", locations))
+                .replace("@LOCATIONS@", locations).replace("@MODULES@", modules)
+                .replace("@CONNECTIONS@", str(connections)))
         self.conf = os.path.join(self.prefix, "nginx.conf")
         with open(self.conf, "w") as f:
             f.write(conf)
@@ -268,6 +273,56 @@ class FixtureServer:
 
     def __exit__(self, *exc):
         stop(self.proc)
+
+
+class SlowNginx:
+    """nginx answering every page after `delay_ms` with the echo module (Debian's
+    libnginx-mod-http-echo), for `slow --slow-server nginx`: a server in C with one epoll
+    loop, so that the slow site's wall time is the clients', not the Python fixture server's
+    accept rate. stats() reads its access log the way FixtureServer.stats() reads /stats."""
+
+    MODULE = "/usr/lib/nginx/modules/ngx_http_echo_module.so"
+
+    def __init__(self, root, port, delay_ms, clients):
+        if not os.path.exists(self.MODULE):
+            raise SystemExit(f"bench: {self.MODULE} is missing (apt-get install "
+                             "libnginx-mod-http-echo)")
+        self.port, self.delay_ms = port, delay_ms
+        self.log = os.path.join(OUT, "slow-nginx-access.log")
+        open(self.log, "w").close()
+        self.nginx = Nginx(
+            root, port, access_log=self.log, log_format="$msec $request_time $connection",
+            modules=f"load_module {self.MODULE};", connections=clients + 1024,
+            locations=("location /p/ { default_type text/html; "
+                       f"echo_sleep {delay_ms / 1000:.3f}; echo '<p>slow</p>'; }}"))
+
+    def __enter__(self):
+        self.nginx.__enter__()
+        log(f"nginx answering after {self.delay_ms} ms on 127.0.0.1:{self.port}")
+        return self
+
+    def __exit__(self, *exc):
+        self.nginx.__exit__(*exc)
+
+    def stats(self, reset=False):
+        """Requests, connections and peak requests in flight since the last reset, and when
+        the first and the last request arrived (epoch seconds), from the access log: each line
+        is the answer's time and how long the request took."""
+        with open(self.log) as f:
+            lines = [line.split() for line in f if line.strip()]
+        if reset:
+            open(self.log, "w").close()  # nginx appends (O_APPEND): it writes at the new end
+            return {}
+        spans = [(float(end) - float(took), float(end)) for end, took, _ in lines]
+        events = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])
+        peak = in_flight = 0
+        for _, step in events:
+            in_flight += step
+            peak = max(peak, in_flight)
+        return {"requests": len(lines), "connections_accepted": len({c for *_, c in lines}),
+                "peak_in_flight": peak,
+                "first_arrival": min((s for s, _ in spans), default=None),
+                "last_arrival": max((s for s, _ in spans), default=None)}
 
 
 def site(n, origin):
@@ -949,6 +1004,13 @@ def drain_time_wait(limit=1000, timeout=75):
     return n, time.monotonic() - start
 
 
+def arrivals(stats):
+    """", requests arrived from A to B s" when the server's stats know (SlowNginx), else ""."""
+    if stats.get("first_arrival") is None:
+        return ""
+    return f", requests arrived from {stats['first_arrival']} to {stats['last_arrival']} s"
+
+
 class ListenBacklog:
     """Raises net.core.somaxconn and tcp_max_syn_backlog for the slow-site run (root only) and
     restores them. 10,000 clients connect at once; with Linux's default somaxconn of 4096 the
@@ -991,7 +1053,12 @@ def section_slow(args, results):
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # inherited by the clients
     if hard < n + 1000:
         log(f"warning: fd hard limit {hard} is below {n} connections + slack")
-    with ListenBacklog(), FixtureServer(root, args.delay_ms) as server:
+    if args.slow_server == "nginx":
+        server_context = SlowNginx(root, free_port(args.port), args.delay_ms, args.slow_workers)
+    else:
+        server_context = FixtureServer(root, args.delay_ms)
+    out["server"] = args.slow_server
+    with ListenBacklog(), server_context as server:
         origin = f"http://127.0.0.1:{server.port}"
         # The sitemap is a local file so that only the checks, not the sitemap fetch, wait.
         sitemap = os.path.join(OUT, "slow-sitemap.xml")
@@ -1002,13 +1069,18 @@ def section_slow(args, results):
                 time_wait, waited = drain_time_wait()
                 overflows_before = listen_overflows()
                 server.stats(reset=True)
+                started = time.time()
                 if tool == "siteaudit":
                     rec = run_siteaudit(sitemap, n, args.slow_workers,
                                         extra=("--timeout", "60s"))
                 else:
                     rec = run_go_pool(sitemap, n, args.slow_workers)
+                stats = server.stats()
+                for key in ("first_arrival", "last_arrival"):  # seconds after the start
+                    if stats.get(key) is not None:
+                        stats[key] = round(stats[key] - started, 3)
                 rec.update(tool=tool, urls=n, workers=args.slow_workers, rep=rep,
-                           delay_ms=args.delay_ms, server=server.stats(),
+                           delay_ms=args.delay_ms, server=stats,
                            time_wait_at_start=time_wait, time_wait_waited_s=round(waited, 1))
                 overflows_after = listen_overflows()
                 if overflows_before is not None and overflows_after is not None:
@@ -1019,7 +1091,7 @@ def section_slow(args, results):
                     f"{rec.get('listen_overflows')}) rss "
                     f"{rec['rss_kib'] / 1024:.1f} MiB; server saw peak in flight "
                     f"{rec['server'].get('peak_in_flight')}, connections "
-                    f"{rec['server'].get('connections_accepted')} "
+                    f"{rec['server'].get('connections_accepted')}{arrivals(rec['server'])} "
                     f"{'ok' if rec['complete'] else 'INCOMPLETE ' + json.dumps(rec['statuses'])[:300]}")
     rows = []
     for tool in ("siteaudit", "go-pool"):
@@ -1031,7 +1103,8 @@ def section_slow(args, results):
                      "rss_mib": median([d["rss_kib"] / 1024 for d in runs]),
                      "complete_runs": sum(d["complete"] for d in runs),
                      "peak_in_flight": median([d["server"].get("peak_in_flight")
-                                               for d in runs])})
+                                               for d in runs]),
+                     "last_arrival": median([d["server"].get("last_arrival") for d in runs])})
     out["summary"] = rows
     by = {r["tool"]: r for r in rows}
     ours, go = by.get("siteaudit"), by.get("go-pool")
@@ -1383,14 +1456,17 @@ def markdown(results, meta):
                 f"| {r['complete_runs']}/{r['runs']} |")
         lines.append("")
     if "slow" in results:
-        lines += ["### Slow site (fixture server, every answer after 1 s; 10,000 URLs, 10,000 "
+        server = {"nginx": "nginx with the echo module"}.get(results["slow"].get("server"),
+                                                            "fixture server")
+        lines += [f"### Slow site ({server}, every answer after the delay; 10,000 URLs, 10,000 "
                   "workers; medians)", "",
                   "| tool | runs | wall s | CPU s | peak RSS MiB | server's peak in flight "
-                  "| complete runs |",
-                  "|---|---:|---:|---:|---:|---:|---:|"]
+                  "| last request arrived, s | complete runs |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for r in results["slow"]["summary"]:
             lines.append(f"| {r['tool']} | {r['runs']} | {fmt(r['wall'])} | {fmt(r['cpu'])} "
                          f"| {fmt(r['rss_mib'], '.1f')} | {fmt(r.get('peak_in_flight'), '.0f')} "
+                         f"| {fmt(r.get('last_arrival'))} "
                          f"| {r['complete_runs']}/{r['runs']} |")
         lines.append("")
     if "crawl" in results:
@@ -1493,6 +1569,10 @@ def main():
     parser.add_argument("--slow-urls", type=int, default=10_000)
     parser.add_argument("--slow-workers", type=int, default=10_000)
     parser.add_argument("--delay-ms", type=int, default=1000)
+    parser.add_argument("--slow-server", choices=("fixture", "nginx"), default="fixture",
+                        help="the slow section's server: the Python fixture server (default) "
+                             "or nginx with the echo module, whose accept rate does not "
+                             "bound the clients")
     parser.add_argument("--crawl-sizes", default="20000,100000",
                         help="crawl site sizes in pages (1000000 works; the site is ~4 GB)")
     parser.add_argument("--crawl-tools", default=",".join(t for t in CRAWL_TOOLS

@@ -308,11 +308,11 @@ class SlowNginx:
         """Requests, connections and peak requests in flight since the last reset, and when
         the first and the last request arrived (epoch seconds), from the access log: each line
         is the answer's time and how long the request took."""
-        with open(self.log) as f:
-            lines = [line.split() for line in f if line.strip()]
         if reset:
             open(self.log, "w").close()  # nginx appends (O_APPEND): it writes at the new end
             return {}
+        with open(self.log) as f:
+            lines = [line.split() for line in f if line.strip()]
         spans = [(float(end) - float(took), float(end)) for end, took, _ in lines]
         events = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])
         peak = in_flight = 0

@@ -186,8 +186,7 @@ std::optional<Finding> lastmod_finding(std::string_view url, std::string_view la
 std::optional<Finding> lastmod_finding(std::string_view url, std::string_view lastmod,
                                        UtcSeconds served, std::string_view served_text,
                                        const HygieneRules& rules) {
-  if (strip(lastmod).empty()) return std::nullopt;
-  std::optional<W3cDatetime> listed = parse_w3c_datetime(lastmod);
+  std::optional<W3cDatetime> listed = parse_w3c_datetime(lastmod);  // nullopt when empty
   if (!listed || listed->earliest <= served) return std::nullopt;
   return make(FindingCode::lastmod_after_last_modified,
               "sitemap lastmod " + std::string(strip(lastmod)) +

@@ -160,6 +160,16 @@ HttpError describe_curl_failure(const CurlFailure& f) {
     case CURLE_ABORTED_BY_CALLBACK:
       return {ErrorKind::cancelled, "the transfer from " + where + " was cancelled"};
 
+    case CURLE_OUT_OF_MEMORY:
+      // libcurl 7.88 caps one response header line (and a chunked body's trailers) at 100 KB
+      // and reports a longer one as out of memory, with no text. Once the request is on the
+      // wire, that cap is what fired: a real shortage fails a malloc long before.
+      if (f.connected) {
+        return {ErrorKind::protocol,
+                with_detail(where + " sent a response header line longer than libcurl accepts",
+                            f.errbuf.empty() ? std::string_view("over 100 KB") : f.errbuf)};
+      }
+      [[fallthrough]];
     default:
       // Everything else is a response we could not make sense of (bad headers, HTTP/2 framing,
       // a corrupt compressed body) or a local failure libcurl reports in its own words.

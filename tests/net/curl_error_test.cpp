@@ -112,6 +112,20 @@ TEST_CASE("what libcurl refused to read is a protocol error, a dropped connectio
   CHECK(describe_curl_failure(dropped).kind == ErrorKind::reset);
 }
 
+TEST_CASE("out of memory once the request is sent is a header line over libcurl's cap",
+          "[net][errors]") {
+  CurlFailure line = at(CURLE_OUT_OF_MEMORY);
+  line.connected = true;
+  auto e = describe_curl_failure(line);
+  CHECK(e.kind == ErrorKind::protocol);
+  CHECK(e.message ==
+        "127.0.0.1:9 sent a response header line longer than libcurl accepts (over "
+        "100 KB)");
+  // Before the request, it is libcurl's own failure (a handle the multi would not take).
+  CHECK_THAT(describe_curl_failure(at(CURLE_OUT_OF_MEMORY)).message,
+             !Catch::Contains("header line") && Catch::Contains("Out of memory"));
+}
+
 TEST_CASE("a socket() that failed for want of descriptors is not the server's fault",
           "[net][errors]") {
   CurlFailure emfile = at(CURLE_COULDNT_CONNECT);

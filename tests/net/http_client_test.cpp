@@ -550,11 +550,12 @@ TEST_CASE("malformed replies are protocol errors, not resets or invalid URLs",
   std::vector<FetchResult> r;
   run_fibers(2, [&] {
     net::HttpClient client;
-    for (const char* name : {"huge-headers", "bad-chunking", "status-000", "garbage"}) {
+    for (const char* name :
+         {"huge-headers", "bad-chunking", "status-000", "garbage", "long-header-line"}) {
       r.push_back(client.fetch(rt::background(), get(server.url(std::string("/raw/") + name))));
     }
   });
-  REQUIRE(r.size() == 4);
+  REQUIRE(r.size() == 5);
   const std::string where = "127.0.0.1:" + std::to_string(server.port());
   CHECK(r[0].error.kind == ErrorKind::protocol);
   CHECK_THAT(r[0].error.message,
@@ -565,6 +566,10 @@ TEST_CASE("malformed replies are protocol errors, not resets or invalid URLs",
   CHECK_THAT(r[2].error.message, Catch::StartsWith(where + " sent a reply that is not valid HTTP"));
   CHECK(r[3].error.kind == ErrorKind::protocol);
   CHECK_THAT(r[3].error.message, Catch::StartsWith(where + " sent a reply that is not valid HTTP"));
+  // libcurl itself calls this one "Out of memory".
+  CHECK(r[4].error.kind == ErrorKind::protocol);
+  CHECK(r[4].error.message ==
+        where + " sent a response header line longer than libcurl accepts (over 100 KB)");
 }
 
 TEST_CASE("descriptors that run out are 'too many open files', not a server failure",

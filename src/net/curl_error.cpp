@@ -161,13 +161,18 @@ HttpError describe_curl_failure(const CurlFailure& f) {
       return {ErrorKind::cancelled, "the transfer from " + where + " was cancelled"};
 
     case CURLE_OUT_OF_MEMORY:
-      // libcurl 7.88 caps one response header line (and a chunked body's trailers) at 100 KB
-      // and reports a longer one as out of memory, with no text. Once the request is on the
-      // wire, that cap is what fired: a real shortage fails a malloc long before.
+      // libcurl 7.88 reports its caps as out of memory, with no text: one response header
+      // line (or a chunked body's trailers) over 100 KB, a request head over 1 MB. A real
+      // shortage fails a malloc long before either, so the cap is the likely cause.
       if (f.connected) {
         return {ErrorKind::protocol,
                 with_detail(where + " sent a response header line longer than libcurl accepts",
                             f.errbuf.empty() ? std::string_view("over 100 KB") : f.errbuf)};
+      }
+      if (f.url_bytes + 1024 > kMaxRequestHeadBytes) {
+        return {ErrorKind::invalid_url,
+                "the URL is " + std::to_string(f.url_bytes) +
+                    " bytes long: more than libcurl puts in a request (1 MB with the headers)"};
       }
       [[fallthrough]];
     default:

@@ -14,6 +14,7 @@
 
 #include <curl/curl.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -38,7 +39,11 @@ struct CurlFailure {
   long timeout_ms = 0;   // the total timeout that applied
   long connect_timeout_ms = 0;
   std::uint64_t body_bytes = 0;  // body bytes received before the failure
+  std::size_t url_bytes = 0;     // the length of the URL requested
 };
+
+// kMaxRequestHeadBytes is libcurl 7.88's cap on a request's head (request line and headers).
+inline constexpr std::size_t kMaxRequestHeadBytes = 1024 * 1024;
 
 // describe_curl_failure() maps a CURLcode to an ErrorKind and a message naming host and cause.
 HttpError describe_curl_failure(const CurlFailure& failure);

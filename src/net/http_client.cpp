@@ -205,6 +205,7 @@ HttpError failure_of(Transfer& t, const std::string& url, const Request& request
   f.timeout_ms = static_cast<long>(request.timeout.count());
   f.connect_timeout_ms = static_cast<long>(config.connect_timeout.count());
   f.body_bytes = t.body_bytes;
+  f.url_bytes = url.size();
   return detail::describe_curl_failure(f);
 }
 

@@ -112,7 +112,7 @@ TEST_CASE("what libcurl refused to read is a protocol error, a dropped connectio
   CHECK(describe_curl_failure(dropped).kind == ErrorKind::reset);
 }
 
-TEST_CASE("out of memory once the request is sent is a header line over libcurl's cap",
+TEST_CASE("libcurl's caps it reports as out of memory are named: a header line, a request",
           "[net][errors]") {
   CurlFailure line = at(CURLE_OUT_OF_MEMORY);
   line.connected = true;
@@ -121,7 +121,14 @@ TEST_CASE("out of memory once the request is sent is a header line over libcurl'
   CHECK(e.message ==
         "127.0.0.1:9 sent a response header line longer than libcurl accepts (over "
         "100 KB)");
-  // Before the request, it is libcurl's own failure (a handle the multi would not take).
+  // Before the request: a URL too long for a request's head (1 MB), else libcurl's words.
+  CurlFailure url = at(CURLE_OUT_OF_MEMORY);
+  url.url_bytes = 2'000'000;
+  auto u = describe_curl_failure(url);
+  CHECK(u.kind == ErrorKind::invalid_url);
+  CHECK(u.message ==
+        "the URL is 2000000 bytes long: more than libcurl puts in a request (1 MB with the "
+        "headers)");
   CHECK_THAT(describe_curl_failure(at(CURLE_OUT_OF_MEMORY)).message,
              !Catch::Contains("header line") && Catch::Contains("Out of memory"));
 }

@@ -572,6 +572,22 @@ TEST_CASE("malformed replies are protocol errors, not resets or invalid URLs",
         where + " sent a response header line longer than libcurl accepts (over 100 KB)");
 }
 
+TEST_CASE("a URL too long for a request is an invalid URL, and never reaches the server",
+          "[net][client][errors]") {
+  FixtureServer server;
+  const std::string url = server.url("/status/200?q=") + std::string(1'100'000, 'q');
+  FetchResult r;
+  run_fibers(2, [&] {
+    net::HttpClient client;
+    r = client.fetch(rt::background(), head(url));
+  });
+  CHECK(r.error.kind == ErrorKind::invalid_url);
+  CHECK(r.error.message == "the URL is " + std::to_string(url.size()) +
+                               " bytes long: more than libcurl puts in a request (1 MB with the "
+                               "headers)");
+  CHECK(server.logged("/status/") == 0);
+}
+
 TEST_CASE("descriptors that run out are 'too many open files', not a server failure",
           "[net][client][errors][fd]") {
   FixtureServer server;

@@ -300,15 +300,48 @@ std::string not_text(std::string_view bytes) {
   return fmt::format("binary data, not a sitemap (a NUL byte at offset {})", nul);
 }
 
+// kPageOpeningTags are the elements an HTML page opens with, the standard's optional html,
+// head and body tags included or left out (a fragment served as a page, a generator's
+// output): none is the root of a sitemap format, so an XML sitemap, broken or not, keeps
+// the parser's error.
+constexpr std::string_view kPageOpeningTags[] = {
+    "html",     "head",     "body",   "meta",   "title", "link", "base",    "script",  "style",
+    "noscript", "template", "div",    "p",      "a",     "span", "h1",      "h2",      "h3",
+    "h4",       "h5",       "h6",     "header", "nav",   "main", "section", "article", "aside",
+    "footer",   "table",    "ul",     "ol",     "dl",    "img",  "form",    "br",      "hr",
+    "pre",      "iframe",   "center", "font",   "b",     "i",    "strong",  "em",      "button"};
+
 }  // namespace
 
 bool looks_like_html(std::string_view bytes) {
-  std::string_view rest = bytes;
+  // The first 64 KiB decide: comments longer than that are no page's opening.
+  std::string_view rest = bytes.substr(0, 64 * 1024);
   if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);
-  rest = trim(rest);
-  const std::string head = net::ascii_lower(rest.substr(0, 15));
-  return head.starts_with("<!doctype html") || head.starts_with("<html") ||
-         head.starts_with("<head") || head.starts_with("<body");
+  // Comments and an XML declaration may come first, in a page (a generator's banner, an
+  // XHTML page) as in a sitemap.
+  for (;;) {
+    rest = trim(rest);
+    std::size_t end = std::string_view::npos;
+    if (rest.starts_with("<!--")) {
+      end = rest.find("-->", 2);  // "<!-->" is a whole (empty) comment in HTML
+      if (end != std::string_view::npos) end += 3;
+    } else if (rest.starts_with("<?")) {
+      end = rest.find("?>");
+      if (end != std::string_view::npos) end += 2;
+    } else {
+      break;
+    }
+    if (end == std::string_view::npos) return false;
+    rest.remove_prefix(end);
+  }
+  if (!rest.starts_with('<')) return false;
+  rest.remove_prefix(1);
+  if (net::istarts_with(rest, "!doctype")) {
+    return net::istarts_with(trim(rest.substr(8)), "html");
+  }
+  const std::string_view name = rest.substr(0, rest.find_first_of(" \t\r\n\f/>"));
+  return std::any_of(std::begin(kPageOpeningTags), std::end(kPageOpeningTags),
+                     [&](std::string_view tag) { return net::iequals(name, tag); });
 }
 
 DocumentFormat detect_format(std::string_view bytes, std::string_view location) {

@@ -146,8 +146,10 @@ inline constexpr std::size_t kSpoolBytes = 256 * 1024;
 // DocumentFormat is what a loaded body is, decided by content.
 enum class DocumentFormat : std::uint8_t { xml, robots, text };
 
-// looks_like_html() is true when `bytes` start like an HTML document (a doctype or an html,
-// head or body tag), which a sitemap never does.
+// looks_like_html() is true when `bytes` start like an HTML page, which a sitemap never does:
+// after any comments and XML declaration, an HTML doctype or an element pages open with
+// (html, head, body, meta, title, div, a, ...: the standard lets a page leave out the first
+// three).
 bool looks_like_html(std::string_view bytes);
 
 // detect_format() tells XML (urlset, index or feed: parse_sitemap() says which), robots.txt

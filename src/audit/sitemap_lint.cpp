@@ -32,6 +32,25 @@ bool has_scheme(std::string_view loc) {
   return colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash);
 }
 
+bool is_utf8_continuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
+// characters_in() counts the UTF-8 characters of `text` (a stray byte counts as one).
+std::size_t characters_in(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return !is_utf8_continuation(c); }));
+}
+
+// first_characters() is the start of `text` up to `n` characters, never half of one.
+std::string_view first_characters(std::string_view text, std::size_t n) {
+  std::size_t end = 0;
+  for (std::size_t seen = 0; end < text.size(); ++end) {
+    if (!is_utf8_continuation(text[end]) && seen++ == n) break;
+  }
+  return text.substr(0, end);
+}
+
 }  // namespace
 
 bool is_control(char c) {
@@ -114,6 +133,13 @@ std::string SitemapLint::check_loc(std::string_view raw, std::uint32_t line) {
                     static_cast<unsigned>(static_cast<unsigned char>(*bad))),
         line);
     return {};
+  }
+  // Characters, not bytes: a listed IRI's non-ASCII letters count once, as the protocol's do.
+  if (const std::size_t characters = characters_in(loc); characters > kMaxLocCharacters) {
+    add(FindingCode::loc_too_long,
+        fmt::format("a URL of {} characters (sitemaps.org allows fewer than 2,048): {}...",
+                    characters, first_characters(loc, 100)),
+        line);
   }
   std::size_t origin_end = 0;
   if (http_document_ && net::is_normal_url(loc, &origin_end)) {

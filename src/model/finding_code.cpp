@@ -17,6 +17,7 @@ constexpr FindingCodeName kNames[] = {
     {invalid_loc, "invalid_loc", false},
     {non_http_loc, "non_http_loc", false},
     {relative_loc, "relative_loc", false},
+    {loc_too_long, "loc_too_long", false},
     {invalid_lastmod, "invalid_lastmod", false},
     {invalid_changefreq, "invalid_changefreq", false},
     {invalid_priority, "invalid_priority", false},

@@ -71,6 +71,9 @@ constexpr HelpRow kFindingHelp[] = {
     {"non_http_loc", "A <loc> is not an http or https URL.", "List only web pages."},
     {"relative_loc", "A <loc> is a relative URL.",
      "Write it as an absolute URL: sitemaps.org requires the scheme and host."},
+    {"loc_too_long", "A listed URL has 2,048 characters or more.",
+     "Shorten it: sitemaps.org allows fewer than 2,048 characters, and search engines drop "
+     "longer URLs."},
     {"invalid_lastmod", "A <lastmod> is not a W3C Datetime.",
      "Write it as YYYY-MM-DD or a full date and time with a time zone."},
     {"invalid_changefreq", "A <changefreq> is not one of the sitemaps.org words.",

@@ -75,6 +75,29 @@ TEST_CASE("check_loc: a control character is a finding, never a different URL", 
   CHECK(escape_controls("a\tb\x7f") == "a\\x09b\\x7F");
 }
 
+TEST_CASE("check_loc: a URL of 2,048 characters or more is a finding, and still checked",
+          "[audit]") {
+  SitemapLint lint("https://example.com/sitemap.xml");
+  const std::string base = "https://example.com/";
+  const std::string longest = base + std::string(kMaxLocCharacters - base.size(), 'a');
+  CHECK(lint.check_loc(longest, 1) == longest);
+  const std::string too_long = longest + "b";
+  CHECK(lint.check_loc(too_long, 2) == too_long);
+  // Characters, not bytes: 2,047 of them with a two-byte letter among them pass.
+  const std::string accented =
+      base + "\xC3\xA9" + std::string(kMaxLocCharacters - base.size() - 1, 'c');
+  CHECK_FALSE(lint.check_loc(accented, 3).empty());
+  CHECK_FALSE(lint.check_loc(accented + "\xC3\xA9", 4).empty());
+  auto findings = lint.finish(1, 10);
+  REQUIRE(count_code(findings, FindingCode::loc_too_long) == 2);
+  CHECK(findings[0].line == 2);
+  CHECK(findings[0].message == "a URL of 2048 characters (sitemaps.org allows fewer than 2,048): " +
+                                   base + std::string(80, 'a') + "...");
+  // The quoted start never cuts a character in two.
+  CHECK(findings[1].line == 4);
+  CHECK(findings[1].message.ends_with(base + "\xC3\xA9" + std::string(79, 'c') + "..."));
+}
+
 TEST_CASE("check_sitemap_loc: in a local index, a loc without a scheme is a file", "[audit]") {
   SitemapLint local("/srv/site/index.xml");
   CHECK(local.check_sitemap_loc("child.xml", 1) == "/srv/site/child.xml");

@@ -16,6 +16,7 @@
 // Thread safety: none; one SitemapLint per document, used by one fiber.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -30,6 +31,8 @@ namespace siteaudit::audit {
 // The protocol's per-file limits (sitemaps.org: 50,000 URLs, 50 MiB uncompressed).
 inline constexpr std::uint64_t kMaxUrlsPerSitemap = 50'000;
 inline constexpr std::uint64_t kMaxBytesPerSitemap = 52'428'800;
+// kMaxLocCharacters is the protocol's bound on a URL: fewer than 2,048 characters.
+inline constexpr std::size_t kMaxLocCharacters = 2'047;
 // kMaxFindingsPerCode bounds the findings of one code kept for one document.
 inline constexpr std::uint64_t kMaxFindingsPerCode = 20;
 

@@ -24,6 +24,7 @@ enum class FindingCode : std::uint8_t {
   invalid_loc,
   non_http_loc,
   relative_loc,
+  loc_too_long,  // a URL of 2,048 characters or more (sitemaps.org: fewer)
   invalid_lastmod,
   invalid_changefreq,
   invalid_priority,

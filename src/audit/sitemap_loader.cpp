@@ -707,7 +707,10 @@ struct SitemapLoader::Impl {
     }
     sources[idx].gzip = f.gzip;
     const std::string_view text = f.doc.text();
-    if (options.crawl && top && looks_like_html(text)) {
+    // A page from a file or standard input has no URL: the crawl could neither resolve its
+    // links nor fetch it, so it is an input error that says what to give instead.
+    const bool remote = net::is_absolute_http_url(location);
+    if (options.crawl && top && remote && looks_like_html(text)) {
       // An HTML page named as an input: the crawl starts from it.
       sources[idx].kind = SourceKind::page;
       sources[idx].urls = 1;
@@ -719,10 +722,16 @@ struct SitemapLoader::Impl {
       // and bury the reason under not_a_url warnings. Say what it is and what was meant. (A
       // site whose robots.txt answers with its HTML shell falls back to /sitemap.xml as before.)
       sources[idx].kind = SourceKind::page;
-      sources[idx].error = fmt::format(
-          "{}: this is an HTML page, not a sitemap: name the site's sitemap (or its root, to "
-          "find it through robots.txt), or add --crawl to check the page and its links",
-          location);
+      sources[idx].error =
+          remote ? fmt::format(
+                       "{}: this is an HTML page, not a sitemap: name the site's sitemap "
+                       "(or its root, to find it through robots.txt), or add --crawl to "
+                       "check the page and its links",
+                       location)
+                 : fmt::format(
+                       "{}: this is an HTML page, not a sitemap: name the site's sitemap, "
+                       "or give the page's URL{} to check it and its links",
+                       location, options.crawl ? "" : " with --crawl");
       result.error = sources[idx].error;
       return false;
     }

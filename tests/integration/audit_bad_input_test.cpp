@@ -141,6 +141,23 @@ TEST_CASE("an input that lists no URLs exits 2 naming it, unless allow-empty is 
     CHECK(run.out.empty());  // no empty summary after the error
     CHECK(load_json(dir / "report.json")["run"]["exit_code"] == 2);
   }
+  SECTION("a local HTML page, with or without --crawl, asks for the page's URL") {
+    // A file or standard input has no URL to resolve the page's links against or to fetch.
+    const std::string page = "<!DOCTYPE html><a href=/a>a</a>\n";
+    write_text(dir / "page.html", page);
+    const std::string path = dir / "page.html";
+    expect_usage_error(run_siteaudit(with_common({path})),
+                       path +
+                           ": this is an HTML page, not a sitemap: name the site's sitemap, or "
+                           "give the page's URL with --crawl to check it and its links");
+    expect_usage_error(run_siteaudit(with_common({"--crawl", path})),
+                       path +
+                           ": this is an HTML page, not a sitemap: name the site's sitemap, or "
+                           "give the page's URL to check it and its links");
+    expect_usage_error(run_siteaudit(with_common({"--crawl", "-"}), page),
+                       "-: this is an HTML page, not a sitemap: name the site's sitemap, or give "
+                       "the page's URL to check it and its links");
+  }
   SECTION("with --allow-empty an empty input passes") {
     AuditRun run =
         run_siteaudit(with_common({"/dev/null", "--allow-empty", "--json", dir / "report.json"}));

@@ -44,21 +44,30 @@ bool has_token(std::string_view list, std::string_view token) noexcept {
   return false;
 }
 
-// url_for_parsing() is what the URL parser reads: leading and trailing C0 controls and spaces
-// stripped, tabs and newlines removed anywhere (URL standard, basic URL parser). Nearly every
-// link has none of those: it is then `url` itself, and `buffer` is left alone.
+LinkScheme scheme_of(std::string_view url) noexcept;
+
+// url_for_parsing() is what the URL parser reads, as the URL standard's basic URL parser
+// reads it: leading and trailing C0 controls and spaces stripped, tabs and newlines removed
+// anywhere, and in an http(s) URL (a relative one resolves against the page's) each backslash
+// before the query read as a slash, so that <a href="images\photo.jpg"> is the image browsers
+// load. Nearly every link has none of those: it is then `url` itself, and `buffer` is left
+// alone.
 std::string_view url_for_parsing(std::string_view url, std::string& buffer) {
   std::size_t first = 0, last = url.size();
   while (first < last && static_cast<unsigned char>(url[first]) <= 0x20) ++first;
   while (last > first && static_cast<unsigned char>(url[last - 1]) <= 0x20) --last;
   const std::string_view trimmed = url.substr(first, last - first);
-  // A loop, not find_first_of(): that calls memchr on the three characters for each byte.
+  // A loop, not find_first_of(): that calls memchr on the four characters for each byte.
   bool clean = true;
-  for (const char c : trimmed) clean = clean && c != '\t' && c != '\n' && c != '\r';
+  for (const char c : trimmed) clean = clean && c != '\t' && c != '\n' && c != '\r' && c != '\\';
   if (clean) return trimmed;
   buffer.clear();
   for (char c : trimmed)
     if (c != '\t' && c != '\n' && c != '\r') buffer += c;
+  if (scheme_of(buffer) == LinkScheme::http) {
+    const std::size_t query = std::min(buffer.find_first_of("?#"), buffer.size());
+    std::replace(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(query), '\\', '/');
+  }
   return buffer;
 }
 
@@ -194,6 +203,15 @@ net::UrlResult LinkResolver::resolve(std::string_view reference, bool* normal) c
 
 bool LinkResolver::resolve_into(std::string_view written, std::string& out, bool* normal) const {
   if (normal != nullptr) *normal = false;
+  // "http:/x" or "http:x" on an http page is relative, as browsers read it (the URL standard
+  // reads a special scheme equal to the base's as relative unless "//" follows; RFC 3986
+  // §5.2.2's non-strict parsers do the same). curl would take "x" for a host.
+  if (const std::size_t colon = base_.find(':');
+      colon != std::string::npos && written.size() > colon && written[colon] == ':' &&
+      net::iequals(written.substr(0, colon), std::string_view(base_).substr(0, colon)) &&
+      !written.substr(colon + 1).starts_with("//")) {
+    written.remove_prefix(colon + 1);
+  }
   if (origin_end_ != 0) {
     std::string_view reference = written;
     // The base is normal, so what resolve_url() answers for an empty or fragment-only

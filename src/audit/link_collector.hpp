@@ -108,7 +108,9 @@ class LinkResolver {
  public:
   explicit LinkResolver(std::string base);
   // resolve() is net::resolve_url(base, reference), except that an empty or fragment-only
-  // reference is the base URL (as RFC 3986 says; libcurl 7.88 answers the base's directory).
+  // reference is the base URL (as RFC 3986 says; libcurl 7.88 answers the base's directory),
+  // and that a reference naming the base's scheme without "//" after it ("http:/x") is
+  // relative, as browsers read it (libcurl takes "x" for a host).
   // `normal`, when given, is set to whether the URL is known to pass net::is_normal_url().
   net::UrlResult resolve(std::string_view reference, bool* normal = nullptr) const;
   // resolve_into() appends what resolve() answers to `out` and returns true, or returns false

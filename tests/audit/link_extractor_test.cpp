@@ -241,6 +241,32 @@ TEST_CASE("Link extraction: other schemes are counted, never resolved", "[audit]
   CHECK(page.links[6].resolved == "https://example.com/ab");
 }
 
+TEST_CASE("Link extraction: backslashes and the page's own scheme read as browsers read them",
+          "[audit]") {
+  auto parser = extractor();
+  INFO(parser->name());
+  // The URL standard: in an http(s) URL a backslash before the query is a slash; the page's
+  // scheme without "//" is a relative reference. Another scheme's URL keeps its backslashes.
+  const auto page =
+      parse(*parser,
+            "<a href='images\\photo.jpg'>1</a><a href='\\\\cdn.test\\x'>2</a>"
+            "<a href='/a\\b?q=c\\d#e\\f'>3</a><a href='https:/same'>4</a>"
+            "<a href='HTTPS:rel.html'>5</a><a href='http:/other'>6</a>"
+            "<a href='https:\\\\host.test\\y'>7</a><a href='mailto:a\\b@c.test'>8</a>");
+  REQUIRE(page.links.size() == 8);
+  CHECK(page.links[0].url == "images\\photo.jpg");  // as written
+  CHECK(page.links[0].resolved == "https://example.com/dir/images/photo.jpg");
+  CHECK(page.links[1].resolved == "https://cdn.test/x");
+  CHECK(page.links[2].resolved.starts_with("https://example.com/a/b?q=c"));
+  CHECK(page.links[2].resolved != "https://example.com/a/b?q=c/d");  // the query keeps its own
+  CHECK(page.links[3].resolved == "https://example.com/same");
+  CHECK(page.links[4].resolved == "https://example.com/dir/rel.html");
+  // Another scheme than the page's is absolute: "http:/other" names the host "other".
+  CHECK(page.links[5].resolved == "http://other/");
+  CHECK(page.links[6].resolved == "https://host.test/y");
+  CHECK(page.links[7].scheme == LinkScheme::mailto);
+}
+
 TEST_CASE("Link extraction: page facts (robots, canonical, anchors)", "[audit]") {
   auto parser = extractor();
   INFO(parser->name());

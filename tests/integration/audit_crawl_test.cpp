@@ -429,6 +429,60 @@ TEST_CASE("a site root without robots.txt is not a failed source, with or withou
   }
 }
 
+TEST_CASE("a site that answers every path with its page has no robots.txt or sitemap there",
+          "[integration][audit][crawl]") {
+  // A single-page app's catch-all route: /robots.txt and /sitemap.xml answer 200 with the
+  // app's page. Read as XML they were an error ("could not determine tag type", exit 2).
+  TempDir root;
+  write_text(root / "index.html",
+             "<!DOCTYPE html><html><body><a href=\"/real.html\">real</a></body></html>\n");
+  write_text(root / "real.html", "<!DOCTYPE html><title>real</title>\n");
+  const auto warnings_of = [](const json& source) {
+    std::vector<std::string> out;
+    for (const json& w : source["warnings"]) out.push_back(w["message"].get<std::string>());
+    return out;
+  };
+  TempDir dir;
+  SECTION("with a sitemap, it is found at /sitemap.xml") {
+    write_text(root / "sitemap.xml",
+               "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+               "<url><loc>{{BASE}}/real.html</loc></url></urlset>\n");
+    FixtureServer server(root.path().string(), {"--fallback", "index.html"});
+    AuditRun run = run_siteaudit(with_common({server.url("/"), "--json", dir / "report.json"}));
+    INFO("stderr: " << run.err << "\nstdout: " << run.out);
+    CHECK(run.code == 0);
+    json report = load_json(dir / "report.json");
+    check_report_invariants(report);
+    REQUIRE(report["sources"].size() == 2);
+    CHECK(report["sources"][0]["kind"] == "robots");
+    CHECK(report["sources"][0]["error"].is_null());
+    CHECK(warnings_of(report["sources"][0]) ==
+          std::vector<std::string>{"robots.txt is an HTML page, not a robots.txt; trying " +
+                                   server.url("/sitemap.xml")});
+    CHECK(result_for(report, server.url("/real.html"))["found_by"] == "sitemap");
+  }
+  SECTION("without one, the audit has no input and the crawl goes on from the pages") {
+    FixtureServer server(root.path().string(), {"--fallback", "index.html"});
+    AuditRun audit = run_siteaudit(with_common({server.url("/")}));
+    CHECK(audit.code == 2);  // no URLs found, and why
+    CHECK(audit.err.find(server.url("/sitemap.xml") + ": this is an HTML page, not a sitemap") !=
+          std::string::npos);
+    AuditRun run =
+        run_siteaudit(with_common({"--crawl", server.url("/"), "--json", dir / "report.json"}));
+    INFO("stderr: " << run.err << "\nstdout: " << run.out);
+    CHECK(run.code == 0);
+    json report = load_json(dir / "report.json");
+    check_report_invariants(report);
+    CHECK(result_for(report, server.url("/real.html"))["found_by"] == "link");
+    CHECK(results_by_url(report).count(server.url("/robots.txt")) == 0);  // no page to crawl
+    REQUIRE(report["sources"].size() == 2);
+    CHECK(warnings_of(report["sources"][1]) ==
+          std::vector<std::string>{"no sitemap at " + server.url("/sitemap.xml") +
+                                   " (it is an HTML page); the crawl goes on from the site's "
+                                   "pages"});
+  }
+}
+
 }  // namespace
 
 namespace {

@@ -307,8 +307,9 @@ void Checker::judge(Result& result, const Job& job, const net::Response& respons
       return;
   }
 
-  // The hygiene rules are about what a sitemap lists. A URL the crawl found by a link may be
-  // listed too, but perhaps only later: its findings wait in `listing_findings`, and
+  // The hygiene rules are about what a sitemap lists. A URL the crawl found by a link, or a
+  // page named as an input (http://example.com/, which redirects to https: as it should), may
+  // be listed too, but perhaps only later: its findings wait in `listing_findings`, and
   // LinkGraph::finish() keeps them if a sitemap lists it (links have their own findings there:
   // linked_redirect, missing_from_sitemap, ...).
   const auto now =
@@ -322,7 +323,7 @@ void Checker::judge(Result& result, const Job& job, const net::Response& respons
   if (settings_.redirects == RedirectMode::follow) {
     std::erase_if(findings, [](const Finding& f) { return f.code == FindingCode::redirected_url; });
   }
-  if (job.found == Discovery::link) {
+  if (job.found == Discovery::link || job.found == Discovery::input) {
     if (!findings.empty()) result.details().listing_findings = std::move(findings);
     return;
   }

@@ -148,6 +148,9 @@ void PageCrawler::crawl(const Job& job, Result& result, FetchedPage& page) {
     // The page lives at its final URL: the crawl parses it there (once, however many URLs
     // redirect to it), and the redirect counts as a link to it.
     const std::string& target = result.detail->final_url;
+    // A page the user named lands where the site lives (http: to https:, example.com to
+    // www.): that origin is crawled too.
+    if (job.found == Discovery::input) frontier_.widen_scope_to(target);
     const LinkOrigin origin{.page_identity = job.identity,
                             .element = "redirect",
                             .attribute = "location",

@@ -159,8 +159,8 @@ CheckSettings check_settings(const AuditConfig& config, const AuditPlan& plan,
   return settings;
 }
 
-FrontierOptions frontier_options(const AuditConfig& config, const AuditPlan& plan,
-                                 RouteMatcher* routes, LinkGraph* graph) {
+FrontierOptions frontier_options(const AuditConfig& config, AuditPlan& plan, RouteMatcher* routes,
+                                 LinkGraph* graph) {
   FrontierOptions options;
   options.max_urls = config.max_urls;
   if (!plan.rewrite.empty()) {

@@ -711,9 +711,10 @@ struct SitemapLoader::Impl {
     // links nor fetch it, so it is an input error that says what to give instead.
     const bool remote = net::is_absolute_http_url(location);
     if (options.crawl && top && remote && !robots_name && looks_like_html(text)) {
-      // An HTML page named as an input: the crawl starts from it.
+      // An HTML page named as an input: the crawl starts from it, where it landed.
       sources[idx].kind = SourceKind::page;
       sources[idx].urls = 1;
+      frontier.widen_scope_to(f.final_url);
       offer_page(f.final_url);
       return true;
     }
@@ -778,6 +779,9 @@ struct SitemapLoader::Impl {
     SitemapDocument doc;
     std::vector<std::pair<std::string, std::uint32_t>> children;  // (url, line)
     if (format == DocumentFormat::robots) {
+      // A named site's robots.txt that redirected (to https:, to www.) says where the site
+      // lives: its pages are crawled there. (A sitemap may live on a CDN: its redirect does not.)
+      if (top) frontier.widen_scope_to(f.final_url);
       RobotsTxt rules = RobotsTxt::parse(text, net::is_absolute_http_url(f.final_url)
                                                    ? std::string_view(f.final_url)
                                                    : std::string_view());

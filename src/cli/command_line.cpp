@@ -629,7 +629,8 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
       "name the pages that link to each broken URL, and reconcile the sitemaps with the site.");
   table.list("--scope", &AuditConfig::scope, "PREFIX",
              "Parse only pages whose URL starts with PREFIX (repeatable); by default the "
-             "inputs' origins. Links out of the scope are checked, not parsed.");
+             "inputs' origins and those they redirect to. Links out of the scope are checked, "
+             "not parsed.");
   table.number("--crawl-depth", &AuditConfig::crawl_depth, 0u, 1'000'000u,
                "Parse pages at most N links away from an input or a sitemap URL; 0 means no "
                "limit (default 0).");

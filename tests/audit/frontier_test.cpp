@@ -340,7 +340,7 @@ TEST_CASE("Frontier: a Job that waits in the queue comes out whole", "[audit][fr
   // Offered before the dispatcher runs, every Job waits in the (compact) queue.
   AuditConfig config;
   config.inputs = {"https://e.com/"};
-  const CrawlScope scope = CrawlScope::from_config(config).value();
+  CrawlScope scope = CrawlScope::from_config(config).value();
   auto filter = UrlFilter::parse({}, {"/private/"});
   REQUIRE(filter.ok());
   const UrlFilter rules = std::move(filter).value();

@@ -483,6 +483,40 @@ TEST_CASE("a site that answers every path with its page has no robots.txt or sit
   }
 }
 
+TEST_CASE("crawl: a site that moved (to https:, to www.) is crawled where its root lands",
+          "[integration][audit][crawl]") {
+  // The user names the old address; every request there answers 301 to the same path on the
+  // site's own origin. Before, the crawl parsed nothing there: it was off the scope.
+  TempDir root;
+  write_text(root / "robots.txt", "User-agent: *\nSitemap: {{BASE}}/sitemap.xml\n");
+  write_text(root / "sitemap.xml",
+             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+             "<url><loc>{{BASE}}/</loc></url><url><loc>{{BASE}}/a.html</loc></url></urlset>\n");
+  write_text(root / "index.html", "<!DOCTYPE html><a href=\"/a.html\">a</a>\n");
+  write_text(root / "a.html", "<!DOCTYPE html><a href=\"/gone.html\">gone</a>\n");
+  FixtureServer site(root.path().string());
+  FixtureServer old("fixtures/demo-site", {"--moved-to", site.base()});
+  TempDir dir;
+  AuditRun run = run_siteaudit(
+      with_common({"--crawl", "--strict", old.url("/"), "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err << "\nstdout: " << run.out);
+  CHECK(run.code == 1);  // the broken link, and nothing else
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  CHECK(report["crawl"]["scope"] == json::array({old.url("/"), site.url("/")}));
+  CHECK(report["crawl"]["pages"] == 2);  // the root and a.html, where they live
+  CHECK(report["crawl"]["orphans"] == 0);
+  const json gone = result_for(report, site.url("/gone.html"));
+  CHECK(gone["status"] == 404);
+  REQUIRE(gone["referrers"].size() == 1);
+  CHECK(gone["referrers"][0]["page"] == site.url("/a.html"));
+  // The address the user typed redirects, as it should: no finding, even under --strict.
+  const json typed = result_for(report, old.url("/"));
+  CHECK(typed["found_by"] == "input");
+  CHECK(typed["findings"].empty());
+  CHECK(report["summary"]["failed"] == 1);
+}
+
 }  // namespace
 
 namespace {

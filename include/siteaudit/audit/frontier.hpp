@@ -100,8 +100,9 @@ struct FrontierOptions {
 
   // --- crawl mode (--crawl): set `scope` to crawl ---
   // scope decides which offered pages are parsed for links (Job::parse) and which links are
-  // external. It must outlive the frontier; null = no crawl.
-  const CrawlScope* scope = nullptr;
+  // external; an input that redirects widens it (widen_scope_to()). It must outlive the
+  // frontier; null = no crawl.
+  CrawlScope* scope = nullptr;
   unsigned crawl_depth = 0;     // pages deeper than this are checked, not parsed; 0 = no limit
   std::uint64_t max_pages = 0;  // pages parsed in all; 0 = no limit
   bool no_external = false;     // links off the scope are reported as skipped, not requested
@@ -202,6 +203,12 @@ class Frontier {
   std::uint64_t duplicates() const noexcept { return duplicates_.load(std::memory_order_relaxed); }
   // external() counts the accepted URLs off the crawl's scope (crawl mode).
   std::uint64_t external() const noexcept { return external_.load(std::memory_order_relaxed); }
+  // widen_scope_to() brings the origin of `url`, where an input landed after redirects, into
+  // the crawl's scope (CrawlScope::widen_to_origin_of()), before the URL is offered; it does
+  // nothing outside crawl mode.
+  void widen_scope_to(std::string_view url) {
+    if (options_.scope != nullptr) (void)options_.scope->widen_to_origin_of(url);
+  }
   // crawl_incomplete_reason() says why the crawl did not parse every in-scope page it found
   // (--max-pages, --crawl-depth, --max-urls), or "" when nothing held it back.
   std::string crawl_incomplete_reason() const;

@@ -707,22 +707,44 @@ struct SitemapLoader::Impl {
     }
     sources[idx].gzip = f.gzip;
     const std::string_view text = f.doc.text();
-    // A page from a file or standard input has no URL: the crawl could neither resolve its
-    // links nor fetch it, so it is an input error that says what to give instead.
-    const bool remote = net::is_absolute_http_url(location);
-    if (options.crawl && top && remote && !robots_name && looks_like_html(text)) {
-      // An HTML page named as an input: the crawl starts from it, where it landed.
+    if (looks_like_html(text)) {
+      if (robots_name) {
+        // A site that answers every path with a page (a single-page app's catch-all route, a
+        // CMS's "not found" page sent with 200) has no robots.txt: the page holds no rules and
+        // no Sitemap: lines, and read as XML it would be an error. Like a 404: allow all, and
+        // look at /sitemap.xml.
+        sources[idx].kind = SourceKind::robots;
+        if (options.robots != nullptr) options.robots->insert(location, RobotsTxt::allow_all());
+        fall_back(location, idx, depth, "robots.txt is an HTML page, not a robots.txt");
+        return true;
+      }
       sources[idx].kind = SourceKind::page;
-      sources[idx].urls = 1;
-      frontier.widen_scope_to(f.final_url);
-      offer_page(f.final_url);
-      return true;
-    }
-    if (top && looks_like_html(text) && !robots_name) {
+      if (!top) {
+        // The same site's /sitemap.xml, or a listed child sitemap, answered with a page.
+        if (guessed && options.crawl) {
+          sources[idx].warnings.push_back(make_finding(
+              FindingCode::sitemap_fallback,
+              fmt::format("no sitemap at {} (it is an HTML page); the crawl goes on from the "
+                          "site's pages",
+                          location),
+              sources[idx].url));
+        } else {
+          sources[idx].error = fmt::format("{}: this is an HTML page, not a sitemap", location);
+        }
+        return true;
+      }
+      // A page from a file or standard input has no URL: the crawl could neither resolve its
+      // links nor fetch it, so it is an input error that says what to give instead.
+      const bool remote = net::is_absolute_http_url(location);
+      if (options.crawl && remote) {
+        // An HTML page named as an input: the crawl starts from it, where it landed.
+        sources[idx].urls = 1;
+        frontier.widen_scope_to(f.final_url);
+        offer_page(f.final_url);
+        return true;
+      }
       // A page where a sitemap was expected: read as a text sitemap it would list nothing
-      // and bury the reason under not_a_url warnings. Say what it is and what was meant. (A
-      // site whose robots.txt answers with its HTML shell falls back to /sitemap.xml as before.)
-      sources[idx].kind = SourceKind::page;
+      // and bury the reason under not_a_url warnings. Say what it is and what was meant.
       sources[idx].error =
           remote ? fmt::format(
                        "{}: this is an HTML page, not a sitemap: name the site's sitemap "
@@ -735,31 +757,6 @@ struct SitemapLoader::Impl {
                        location, options.crawl ? "" : " with --crawl");
       result.error = sources[idx].error;
       return false;
-    }
-    if (robots_name && looks_like_html(text)) {
-      // A site that answers every path with a page (a single-page app's catch-all route, a
-      // CMS's "not found" page sent with 200) has no robots.txt: the page holds no rules and
-      // no Sitemap: lines, and read as XML it would be an error. Like a 404: allow all, and
-      // look at /sitemap.xml.
-      sources[idx].kind = SourceKind::robots;
-      if (options.robots != nullptr) options.robots->insert(location, RobotsTxt::allow_all());
-      fall_back(location, idx, depth, "robots.txt is an HTML page, not a robots.txt");
-      return true;
-    }
-    if (!robots_name && !top && looks_like_html(text)) {
-      // The same site's /sitemap.xml, or a listed child sitemap, answered with a page.
-      sources[idx].kind = SourceKind::page;
-      if (guessed && options.crawl) {
-        sources[idx].warnings.push_back(make_finding(
-            FindingCode::sitemap_fallback,
-            fmt::format("no sitemap at {} (it is an HTML page); the crawl goes on from the "
-                        "site's pages",
-                        location),
-            sources[idx].url));
-        return true;
-      }
-      sources[idx].error = fmt::format("{}: this is an HTML page, not a sitemap", location);
-      return true;
     }
     if (std::string why = not_text(text); !why.empty()) {
       sources[idx].error = fmt::format("{}: {}", location, why);

@@ -187,7 +187,8 @@ std::string LinkText::take() {
   return text;
 }
 
-LinkResolver::LinkResolver(std::string base) : base_(std::move(base)) {
+LinkResolver::LinkResolver(std::string base)
+    : base_(std::move(base)), scheme_end_(base_.find(':')) {
   std::size_t path_start = 0;
   if (!net::is_normal_url(base_, &path_start)) return;
   origin_end_ = path_start;
@@ -206,11 +207,12 @@ bool LinkResolver::resolve_into(std::string_view written, std::string& out, bool
   // "http:/x" or "http:x" on an http page is relative, as browsers read it (the URL standard
   // reads a special scheme equal to the base's as relative unless "//" follows; RFC 3986
   // §5.2.2's non-strict parsers do the same). curl would take "x" for a host.
-  if (const std::size_t colon = base_.find(':');
-      colon != std::string::npos && written.size() > colon && written[colon] == ':' &&
-      net::iequals(written.substr(0, colon), std::string_view(base_).substr(0, colon)) &&
-      !written.substr(colon + 1).starts_with("//")) {
-    written.remove_prefix(colon + 1);
+  if (scheme_end_ != std::string::npos && written.size() > scheme_end_ &&
+      written[scheme_end_] == ':' &&
+      net::iequals(written.substr(0, scheme_end_),
+                   std::string_view(base_).substr(0, scheme_end_)) &&
+      !written.substr(scheme_end_ + 1).starts_with("//")) {
+    written.remove_prefix(scheme_end_ + 1);
   }
   if (origin_end_ != 0) {
     std::string_view reference = written;

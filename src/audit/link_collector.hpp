@@ -119,6 +119,7 @@ class LinkResolver {
 
  private:
   std::string base_;
+  std::size_t scheme_end_ = 0;     // base_[scheme_end_] is the ':' after its scheme; npos: none
   std::size_t origin_end_ = 0;     // base_[0, origin_end_) is "scheme://authority"; 0: no shortcut
   std::size_t directory_end_ = 0;  // base_[0, directory_end_) ends with the path's last '/'
 };

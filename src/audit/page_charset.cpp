@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <utility>
 
+#include "siteaudit/audit/utf8.hpp"
 #include "siteaudit/net/ascii.hpp"
 
 namespace siteaudit::audit {
@@ -47,33 +48,6 @@ std::string prescan_meta(std::string_view body) {
     at += 5;
   }
   return {};
-}
-
-// valid_utf8() is true when `s` is well-formed UTF-8 (overlongs and surrogates aside: they
-// only decide between UTF-8 and windows-1252 for an undeclared page, where any UTF-8 shape is
-// strong evidence).
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t more = 0;
-    if (c < 0x80) {
-      more = 0;
-    } else if ((c & 0xE0) == 0xC0) {
-      more = 1;
-    } else if ((c & 0xF0) == 0xE0) {
-      more = 2;
-    } else if ((c & 0xF8) == 0xF0) {
-      more = 3;
-    } else {
-      return false;
-    }
-    if (s.size() - i <= more) return false;
-    for (std::size_t k = 1; k <= more; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += more + 1;
-  }
-  return true;
 }
 
 // canonical_label() maps the labels the Encoding Standard folds together to iconv's name.
@@ -128,7 +102,8 @@ PageText utf8_page_text(std::string& body, std::string_view content_type) {
   PageText text;
   const std::string declared = declared_charset(body, content_type);
   std::string label(canonical_label(declared));
-  if (label.empty()) label = valid_utf8(body) ? "utf-8" : "windows-1252";
+  if (label.empty())
+    label = invalid_utf8_at(body) == std::string_view::npos ? "utf-8" : "windows-1252";
   text.charset = label;
   if (label == "utf-8") {
     text.utf8 = std::move(body);

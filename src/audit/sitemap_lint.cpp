@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "siteaudit/audit/datetime.hpp"
+#include "siteaudit/audit/utf8.hpp"
 #include "siteaudit/net/ascii.hpp"
 
 namespace siteaudit::audit {
@@ -133,6 +134,15 @@ std::string SitemapLint::check_loc(std::string_view raw, std::uint32_t line) {
                     static_cast<unsigned>(static_cast<unsigned char>(*bad))),
         line);
     return {};
+  }
+  // The byte is requested percent-encoded (%E9), which is the URL the site meant only if it
+  // decodes its paths as Latin-1; search engines read the sitemap as UTF-8.
+  if (const std::size_t at = invalid_utf8_at(loc); at != std::string_view::npos) {
+    add(FindingCode::not_utf8,
+        fmt::format("{} has the byte 0x{:02X}, which is not UTF-8 (sitemaps.org requires UTF-8); "
+                    "checked with it percent-encoded",
+                    loc, static_cast<unsigned>(static_cast<unsigned char>(loc[at]))),
+        line);
   }
   // Characters, not bytes: a listed IRI's non-ASCII letters count once, as the protocol's do.
   if (const std::size_t characters = characters_in(loc); characters > kMaxLocCharacters) {

@@ -88,11 +88,23 @@ std::size_t reference_at(std::string_view text, std::string& out) {
   return semi + 1;
 }
 
+// as_written() is how a reference that is none begins, for a message: up to its ';', at most
+// ten characters more, and only ASCII ones.
+std::string as_written(std::string_view text) {
+  std::size_t end = 1;
+  while (end < text.size() && end <= 10 && text[end - 1] != ';' &&
+         static_cast<unsigned char>(text[end]) > 0x20 &&
+         static_cast<unsigned char>(text[end]) < 0x80)
+    ++end;
+  return std::string(text.substr(0, end));
+}
+
 // append_decoded() appends character data with its references decoded. pugixml's own decoding
 // (parse_escapes) is off: it writes &#0; as a NUL into its zero-terminated strings, which would
 // cut "https://a/x&#0;y" to "https://a/x", a different URL that would then be requested. Here
-// the NUL stays in the text, and the lint reports it.
-void append_decoded(std::string& out, std::string_view text) {
+// the NUL stays in the text, and the lint reports it. A '&' that starts no reference is kept
+// as written, and the first one is put in `bare` ("&b=2", "&nbsp;"), which the lint reports.
+void append_decoded(std::string& out, std::string_view text, std::string* bare = nullptr) {
   while (!text.empty()) {
     const std::size_t amp = text.find('&');
     out.append(text.substr(0, amp));
@@ -100,6 +112,7 @@ void append_decoded(std::string& out, std::string_view text) {
     text.remove_prefix(amp);
     std::size_t used = reference_at(text, out);
     if (used == 0) {
+      if (bare != nullptr && bare->empty()) *bare = as_written(text);
       out += '&';
       used = 1;
     }
@@ -107,19 +120,19 @@ void append_decoded(std::string& out, std::string_view text) {
   }
 }
 
-std::string decoded(std::string_view text) {
+std::string decoded(std::string_view text, std::string* bare = nullptr) {
   std::string out;
-  append_decoded(out, text);
+  append_decoded(out, text, bare);
   return out;
 }
 
 // text_of() concatenates the character data of an element (pcdata and CDATA pieces; a comment
 // may split them). Parsed with parse_embed_pcdata, the first pcdata piece is the element's own
 // value rather than a child node.
-std::string text_of(pugi::xml_node element) {
-  std::string out = decoded(element.value());
+std::string text_of(pugi::xml_node element, std::string* bare = nullptr) {
+  std::string out = decoded(element.value(), bare);
   for (pugi::xml_node c : element.children()) {
-    if (c.type() == pugi::node_pcdata) append_decoded(out, c.value());
+    if (c.type() == pugi::node_pcdata) append_decoded(out, c.value(), bare);
     if (c.type() == pugi::node_cdata) out += c.value();
   }
   return out;
@@ -452,6 +465,7 @@ class Parser {
     if (start == 0) {
       result = doc.load_buffer(bytes_.data(), bytes_.size(), kParseOptions, pugi::encoding_auto);
       enter_window(0, 0);
+      check_encoding(result.encoding);
     } else {
       // Copied by pugixml, as the whole document would be: parsing in place, pugixml takes
       // the last byte away to stop on, which changes where a truncated document stops.
@@ -629,8 +643,10 @@ class Parser {
         continue;
       }
       SitemapEntry entry;
-      entry.loc = std::string(trim(text_of(link)));
+      std::string bare;
+      entry.loc = std::string(trim(text_of(link, &bare)));
       entry.line = line_of(link);
+      check_references(bare, entry);
       entry.url = lint_.check_loc(entry.loc, entry.line);
       if (!entry.url.empty()) deliver(std::move(entry));
     }
@@ -657,8 +673,10 @@ class Parser {
         continue;
       }
       SitemapEntry entry;
-      entry.loc = std::string(trim(decoded(page.attribute("href").value())));
+      std::string bare;
+      entry.loc = std::string(trim(decoded(page.attribute("href").value(), &bare)));
       entry.line = line_of(page);
+      check_references(bare, entry);
       entry.url = lint_.check_loc(entry.loc, entry.line);
       if (!entry.url.empty()) deliver(std::move(entry));
     }
@@ -671,11 +689,55 @@ class Parser {
                 line_of(parent));
       return false;
     }
-    entry.loc = std::string(trim(text_of(loc)));
+    std::string bare;
+    entry.loc = std::string(trim(text_of(loc, &bare)));
     entry.line = line_of(loc);
+    check_references(bare, entry);
     entry.url = parent_name == "sitemap" ? lint_.check_sitemap_loc(entry.loc, entry.line)
                                          : lint_.check_loc(entry.loc, entry.line);
     return !entry.url.empty();
+  }
+
+  // check_encoding() reports a document pugixml read in another encoding than UTF-8: by its
+  // declaration (ISO-8859-1), or by its byte order mark or first bytes (UTF-16, UTF-32).
+  void check_encoding(pugi::xml_encoding encoding) {
+    std::string_view name;
+    switch (encoding) {
+      case pugi::encoding_latin1:
+        name = "ISO-8859-1";
+        break;
+      case pugi::encoding_utf16_le:
+      case pugi::encoding_utf16_be:
+        name = "UTF-16";
+        break;
+      case pugi::encoding_utf32_le:
+      case pugi::encoding_utf32_be:
+        name = "UTF-32";
+        break;
+      default:
+        return;
+    }
+    lint_.add(
+        FindingCode::not_utf8,
+        fmt::format("the sitemap is in {}; sitemaps.org requires UTF-8 (read as {})", name, name),
+        1);
+  }
+
+  // check_references() reports the '&' of a listed URL that starts no reference (`bare`, from
+  // text_of()). pugixml, like a browser, keeps it as written; search engines' parsers are
+  // strict XML ones and may reject the whole sitemap.
+  void check_references(std::string_view bare, const SitemapEntry& entry) {
+    if (bare.empty()) return;
+    lint_.add(FindingCode::unescaped_ampersand,
+              bare.ends_with(';')
+                  ? fmt::format("{} in {} is an entity XML does not define (only &amp; &lt; &gt; "
+                                "&quot; &apos; and numeric references; siteaudit expands no DTD); "
+                                "read as written",
+                                bare, entry.loc)
+                  : fmt::format("a bare '&' in {} ({}): write it as &amp; (a sitemap that is "
+                                "not well-formed XML may be rejected whole); read as written",
+                                entry.loc, bare),
+              entry.line);
   }
 
   void unexpected(pugi::xml_node node, std::string_view expected) {

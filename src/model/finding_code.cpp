@@ -18,6 +18,8 @@ constexpr FindingCodeName kNames[] = {
     {non_http_loc, "non_http_loc", false},
     {relative_loc, "relative_loc", false},
     {loc_too_long, "loc_too_long", false},
+    {not_utf8, "not_utf8", false},
+    {unescaped_ampersand, "unescaped_ampersand", false},
     {invalid_lastmod, "invalid_lastmod", false},
     {invalid_changefreq, "invalid_changefreq", false},
     {invalid_priority, "invalid_priority", false},

@@ -74,6 +74,12 @@ constexpr HelpRow kFindingHelp[] = {
     {"loc_too_long", "A listed URL has 2,048 characters or more.",
      "Shorten it: sitemaps.org allows fewer than 2,048 characters, and search engines drop "
      "longer URLs."},
+    {"not_utf8", "A sitemap is not UTF-8, or a listed URL has a byte that is not UTF-8.",
+     "Write the sitemap in UTF-8, as sitemaps.org requires, with non-ASCII characters of URLs "
+     "percent-encoded from their UTF-8 bytes."},
+    {"unescaped_ampersand", "A '&' in a <loc> starts no XML reference.",
+     "Write it as &amp;: a sitemap with a bare '&' is not well-formed XML, and search engines "
+     "may reject it."},
     {"invalid_lastmod", "A <lastmod> is not a W3C Datetime.",
      "Write it as YYYY-MM-DD or a full date and time with a time zone."},
     {"invalid_changefreq", "A <changefreq> is not one of the sitemaps.org words.",

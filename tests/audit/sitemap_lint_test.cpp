@@ -172,3 +172,17 @@ TEST_CASE("check_loc agrees with normalize_url on every shape of URL", "[audit]"
     }
   }
 }
+
+TEST_CASE("check_loc: a byte that is not UTF-8 is a finding, and the URL is still checked",
+          "[audit]") {
+  SitemapLint lint("https://example.com/sitemap.xml");
+  CHECK(lint.check_loc("https://example.com/caf\xE9.html", 3) == "https://example.com/caf%e9.html");
+  CHECK(lint.check_loc("https://example.com/caf\xC3\xA9.html", 4) ==
+        "https://example.com/caf%c3%a9.html");
+  auto findings = lint.finish(2, 10);
+  REQUIRE(count_code(findings, FindingCode::not_utf8) == 1);
+  CHECK(findings[0].line == 3);
+  CHECK(findings[0].message ==
+        "https://example.com/caf\xE9.html has the byte 0xE9, which is not UTF-8 (sitemaps.org "
+        "requires UTF-8); checked with it percent-encoded");
+}

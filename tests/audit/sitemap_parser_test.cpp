@@ -646,6 +646,89 @@ TEST_CASE("A control character in a feed link or index child is a finding too", 
   CHECK(count_code(index.findings, FindingCode::control_character_in_url) == 1);
 }
 
+TEST_CASE("A bare '&' or an entity XML lacks in a listed URL is a finding, read as written",
+          "[audit]") {
+  Collected got;
+  auto doc = parse(
+      "<urlset>\n"
+      "<url><loc>https://example.com/a?x=1&y=2</loc></url>\n"
+      "<url><loc>https://example.com/b&nbsp;c</loc></url>\n"
+      "<url><loc>https://example.com/c?x=1&amp;y=&#50;</loc></url>\n"
+      "<url><loc><![CDATA[https://example.com/d?x=1&y=2]]></loc></url>\n"
+      "<url><loc>https://example.com/e?&</loc></url>\n"
+      "</urlset>",
+      got);
+  REQUIRE(doc.ok());
+  // Every URL is delivered as a browser would read the text; only the first two are flagged.
+  CHECK(got.urls() ==
+        std::vector<std::string>{"https://example.com/a?x=1&y=2", "https://example.com/b&nbsp;c",
+                                 "https://example.com/c?x=1&y=2", "https://example.com/d?x=1&y=2",
+                                 "https://example.com/e?&"});
+  REQUIRE(count_code(doc.findings, FindingCode::unescaped_ampersand) == 3);
+  CHECK(doc.findings[0].line == 2);
+  CHECK(doc.findings[0].message ==
+        "a bare '&' in https://example.com/a?x=1&y=2 (&y=2): write it as &amp; (a sitemap that "
+        "is not well-formed XML may be rejected whole); read as written");
+  CHECK(doc.findings[1].line == 3);
+  CHECK(doc.findings[1].message.starts_with(
+      "&nbsp; in https://example.com/b&nbsp;c is an entity XML does not define "));
+  CHECK(doc.findings[2].line == 6);
+  CHECK(doc.findings[2].message.starts_with("a bare '&' in https://example.com/e?& (&): "));
+
+  auto index = parse(
+      "<sitemapindex><sitemap><loc>https://example.com/s.xml?a&b</loc></sitemap>"
+      "</sitemapindex>",
+      got);
+  CHECK(index.children.size() == 1);
+  CHECK(count_code(index.findings, FindingCode::unescaped_ampersand) == 1);
+  auto rss = parse(
+      "<rss><channel><item><link>https://example.com/p?a&b</link></item></channel>"
+      "</rss>",
+      got);
+  CHECK(count_code(rss.findings, FindingCode::unescaped_ampersand) == 1);
+  auto atom = parse(
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><link "
+      "href=\"https://example.com/p?a&b\"/>"
+      "</entry><entry><link href=\"https://example.com/q?a&amp;b\"/></entry></feed>",
+      got);
+  CHECK(count_code(atom.findings, FindingCode::unescaped_ampersand) == 1);
+}
+
+TEST_CASE("A sitemap in another encoding than UTF-8 is a not_utf8 finding", "[audit]") {
+  Collected got;
+  // Declared Latin-1: pugixml reads it as declared, and the URL is the UTF-8 one (escapes are
+  // written in one hex case, lower, as libcurl writes its own).
+  auto latin1 = parse(
+      "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<urlset>\n"
+      "<url><loc>https://example.com/caf\xE9</loc></url>\n</urlset>",
+      got);
+  REQUIRE(latin1.ok());
+  CHECK(got.urls().back() == "https://example.com/caf%c3%a9");
+  REQUIRE(count_code(latin1.findings, FindingCode::not_utf8) == 1);
+  CHECK(latin1.findings[0].line == 1);
+  CHECK(latin1.findings[0].message ==
+        "the sitemap is in ISO-8859-1; sitemaps.org requires UTF-8 (read as ISO-8859-1)");
+  // UTF-16 by its byte order mark.
+  const std::string_view ascii = "<urlset><url><loc>https://example.com/u</loc></url></urlset>";
+  std::string utf16 = "\xFF\xFE";
+  for (char c : ascii) utf16 += std::string{c, '\0'};
+  auto wide = parse(utf16, got);
+  REQUIRE(wide.ok());
+  CHECK(got.urls().back() == "https://example.com/u");
+  CHECK(count_code(wide.findings, FindingCode::not_utf8) == 1);
+  // A UTF-8 byte order mark that the bytes then belie: the stray byte is the URL's finding.
+  auto belied = parse(
+      "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<urlset>\n"
+      "<url><loc>https://example.com/caf\xE9</loc></url>\n</urlset>",
+      got);
+  REQUIRE(count_code(belied.findings, FindingCode::not_utf8) == 1);
+  CHECK(belied.findings[0].line == 3);
+  CHECK(belied.findings[0].message.find("has the byte 0xE9") != std::string::npos);
+  // UTF-8 as the protocol wants it: nothing.
+  auto utf8 = parse("<urlset><url><loc>https://example.com/caf\xC3\xA9</loc></url></urlset>", got);
+  CHECK(count_code(utf8.findings, FindingCode::not_utf8) == 0);
+}
+
 TEST_CASE("A local index's children without a scheme are files relative to it", "[audit]") {
   Collected got;
   auto doc = parse(

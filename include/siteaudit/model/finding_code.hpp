@@ -24,7 +24,9 @@ enum class FindingCode : std::uint8_t {
   invalid_loc,
   non_http_loc,
   relative_loc,
-  loc_too_long,  // a URL of 2,048 characters or more (sitemaps.org: fewer)
+  loc_too_long,         // a URL of 2,048 characters or more (sitemaps.org: fewer)
+  not_utf8,             // a sitemap in another encoding, or a URL with a byte UTF-8 has not
+  unescaped_ampersand,  // an '&' in a <loc> that starts no XML reference
   invalid_lastmod,
   invalid_changefreq,
   invalid_priority,

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,8 @@
 #include "siteaudit/audit/url_hash_set.hpp"
 #include "siteaudit/net/ascii.hpp"
 #include "siteaudit/net/url.hpp"
+#include "siteaudit/runtime/channel.hpp"
+#include "siteaudit/runtime/mutex.hpp"
 #include "siteaudit/runtime/runtime.hpp"
 
 namespace siteaudit::audit {
@@ -100,6 +103,52 @@ bool same_url(std::string_view a, std::string_view b) {
   return normalised(a) == normalised(b);
 }
 
+// LargePageBudget bounds the large pages parsed at once by their size, with Go's semaphore: a
+// buffered channel whose sends park while it is full. A page above kLargePageBytes sends one
+// token per started MiB (all of them when it is larger than the budget) before its parse and
+// receives them back after. The mutex lets one fiber at a time gather its tokens, so two pages
+// can never each hold part of the budget and wait for the rest forever.
+class LargePageBudget {
+ public:
+  explicit LargePageBudget(std::size_t tokens) : tokens_(tokens, "large-page budget") {}
+
+  // Share is a page's part of the budget, given back when it goes out of scope (which never
+  // parks: the tokens are buffered).
+  class Share {
+   public:
+    Share(LargePageBudget& budget, std::size_t tokens) : budget_(budget), tokens_(tokens) {}
+    Share(const Share&) = delete;
+    Share& operator=(const Share&) = delete;
+    ~Share() {
+      for (std::size_t i = 0; i < tokens_; ++i) (void)budget_.tokens_.receive();
+    }
+
+   private:
+    LargePageBudget& budget_;
+    std::size_t tokens_;
+  };
+
+  // share() parks until a page of `bytes` fits in the budget.
+  [[nodiscard]] Share share(std::size_t bytes) {
+    const std::size_t want =
+        std::min(tokens_.capacity(), (bytes + kLargePageBytes - 1) / kLargePageBytes);
+    const std::lock_guard gather(gather_);
+    for (std::size_t i = 0; i < want; ++i) tokens_.send(Token{});
+    return Share(*this, want);
+  }
+
+ private:
+  struct Token {};
+  rt::Channel<Token> tokens_;
+  rt::Mutex gather_;
+};
+
+// large_page_budget() is the process's: parsers' memory is the process's, whatever the crawl.
+LargePageBudget& large_page_budget() {
+  static LargePageBudget budget(kLargePageBudget);
+  return budget;
+}
+
 // thread_extractor() is the calling OS thread's extractor, made on first use. Not inlined, so
 // that no caller keeps a thread-local address across a point where its fiber may migrate.
 [[gnu::noinline]] LinkExtractor& thread_extractor() {
@@ -174,8 +223,16 @@ void PageCrawler::crawl(const Job& job, Result& result, FetchedPage& page) {
   }
   rt::share_backlog();  // the parse takes tens of microseconds: let an idle thread take the rest
   // No suspension point between taking the thread's extractor and the end of extract():
-  // the fiber stays on this thread for as long as it uses it.
-  ExtractResult extracted = thread_extractor().extract(text.utf8, page.url);
+  // the fiber stays on this thread for as long as it uses it. A large page's budget is taken
+  // first, as a fiber that waited for it may wake on another thread.
+  const auto parse = [&] { return thread_extractor().extract(text.utf8, page.url); };
+  ExtractResult extracted;
+  if (text.utf8.size() <= kLargePageBytes) {
+    extracted = parse();
+  } else {
+    const LargePageBudget::Share share = large_page_budget().share(text.utf8.size());
+    extracted = parse();
+  }
   std::string().swap(page.body);  // the DOM is gone too: only the links are left
   if (!extracted.ok()) {
     add_finding(result, FindingCode::page_not_parsed,

@@ -8,6 +8,8 @@
 // drain — counts the links that are not requested (mailto:, tel:, javascript:, data:), tells the
 // LinkGraph what the page says about itself, and adds the page's own findings (mixed content,
 // invalid links) to its Result. The page's DOM lives only inside crawl(); the body is the caller's.
+// A page above kLargePageBytes first waits for its share of the process's large-page budget,
+// so that the parsers' memory does not grow with the number of threads.
 //
 // It offers links before the worker sends the page's Result, so the frontier's count of work
 // in flight cannot reach zero while a page may still add work.

@@ -534,6 +534,25 @@ TEST_CASE("Link extraction: the tricky fixture page", "[audit]") {
   CHECK_FALSE(page.page.nofollow);
 }
 
+TEST_CASE("Link extraction: a large page, then small ones, on the same extractor", "[audit]") {
+  // After a page of more than 4 MiB MyHTML's extractor makes its tree anew, to give back the
+  // pools that page took; the next pages parse as on a new extractor.
+  auto parser = make_myhtml_link_extractor();
+  std::string large = "<!DOCTYPE html><title>large</title>\n<a href=\"/first\">first</a>\n";
+  while (large.size() <= 4 * kLargePageBytes) large += "<p><span>padding</span> text</p>\n";
+  large += "<a href=\"/last\">last</a>\n";
+  for (int round = 0; round < 2; ++round) {
+    const auto big = parse(*parser, large);
+    CHECK(urls(big) == Strings{"a href /first", "a href /last"});
+    CHECK(big.links[1].line ==
+          static_cast<std::uint32_t>(std::count(large.begin(), large.end(), '\n')));
+    const auto small = parse(*parser, "<p id=top><a href=\"b.html#top\">b</a>");
+    CHECK(urls(small) == Strings{"a href b.html#top"});
+    CHECK(small.links[0].text == "b");
+    CHECK(small.page.anchors == Strings{"top"});
+  }
+}
+
 TEST_CASE("Link extraction: markup nested deeper than kMaxNesting is refused, quickly", "[audit]") {
   auto parser = make_myhtml_link_extractor();
   auto nested = [](std::size_t depth) {

@@ -309,6 +309,43 @@ TEST_CASE("crawl: hostile pages: 100,000 links, 20 MB, 200,000 levels of nesting
   CHECK(report["crawl"]["complete"] == false);  // the deep page's links are unknown
 }
 
+TEST_CASE("crawl: large pages on two threads are each read whole, one at a time",
+          "[integration][audit][crawl]") {
+  // Four pages above kLargePageBytes (2, 2, 2 and 5 MB), linked from one page so that both
+  // threads' workers fetch them at once: they share the large-page budget (the 5 MB page's
+  // parser is made anew after it), and every link of each, at its start and at its end, is
+  // found.
+  TempDir root;
+  std::string index = "<!DOCTYPE html>";
+  for (int i = 0; i < 4; ++i) {
+    const std::string n = std::to_string(i);
+    std::string page = "<!DOCTYPE html><a href=\"/start" + n + ".html\">start</a>\n";
+    const std::size_t size = i == 3 ? 5u << 20 : 2u << 20;
+    while (page.size() < size) page += "<p><span>padding</span> padding padding</p>\n";
+    page += "<a href=\"/end" + n + ".html\">end</a>\n";
+    write_text(root.path() / ("large" + n + ".html"), page);
+    write_text(root.path() / ("start" + n + ".html"), "<!DOCTYPE html><title>s</title>");
+    write_text(root.path() / ("end" + n + ".html"), "<!DOCTYPE html><title>e</title>");
+    index += "<a href=\"/large" + n + ".html\">" + n + "</a>";
+  }
+  write_text(root.path() / "index.html", index);
+  FixtureServer server(root.path().string());
+  TempDir dir;
+  AuditRun run = run_siteaudit(
+      with_common({"--crawl", "--threads", "2", server.url("/"), "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err);
+  CHECK(run.code == 0);
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  const auto results = results_by_url(report);
+  for (int i = 0; i < 4; ++i) {
+    const std::string n = std::to_string(i);
+    CHECK(results.count(server.url("/start" + n + ".html")) == 1);
+    CHECK(results.count(server.url("/end" + n + ".html")) == 1);
+  }
+  CHECK(report["crawl"]["complete"] == true);
+}
+
 TEST_CASE("crawl: a page named as the input is crawled however its markup opens",
           "[integration][audit][crawl]") {
   // A generator's banner before the doctype; a page that leaves out html, head and body.

@@ -298,6 +298,14 @@ void Checker::judge(Result& result, const Job& job, const net::Response& respons
         result.details().error_kind = ErrorKind::status;
         return;
       }
+      // A redirect status we did not follow for want of a target: say so, or the user would
+      // take the status itself for the fault and accept it.
+      if (net::is_redirect_status(response.status) &&
+          response.header("location").value_or("").empty()) {
+        fail(verdict.reason + ": a redirect without a Location header, to nowhere",
+             ErrorKind::status);
+        break;
+      }
       fail(verdict.reason, ErrorKind::status);
       break;
     case StatusVerdict::Kind::skipped:

@@ -115,7 +115,9 @@ std::optional<Finding> redirected_url_finding(std::string_view url, const net::R
   }
   if (response.status >= 300 && response.status <= 399) {
     for (const auto& [name, value] : response.headers) {
-      if (name != "location") continue;
+      // An empty Location leads nowhere: the URL's failure says so, and there is no final
+      // URL to list instead.
+      if (name != "location" || strip(value).empty()) continue;
       return make(FindingCode::redirected_url,
                   "listed URL redirects (" + std::to_string(response.status) + ") to " +
                       std::string(strip(value)) + ": list the final URL in the sitemap instead",

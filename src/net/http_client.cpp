@@ -7,6 +7,8 @@
 // block (send on a channel) without stalling curl for everyone else.
 #include "siteaudit/net/http_client.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -312,6 +314,15 @@ FetchResult HttpClient::fetch(const rt::Context& ctx, const Request& request) {
       } else {
         out.error = failure_of(*t, url, request, impl_->config);
       }
+      break;
+    }
+    if (!t->other_location.empty() && is_redirect_status(t->status)) {
+      // RFC 9110 allows one Location; which of two a client takes is anyone's guess, and
+      // browsers take neither.
+      out.error = {ErrorKind::protocol,
+                   fmt::format("{} answered {} with two different Location headers ('{}' and "
+                               "'{}'); browsers refuse such a redirect",
+                               url, t->status, t->location, t->other_location)};
       break;
     }
     auto step =

@@ -6,6 +6,15 @@
 
 #include "siteaudit/net/url.hpp"
 
+namespace siteaudit::net {
+
+bool is_redirect_status(int status) noexcept {
+  // 300 (choices), 304 (not modified) and 305/306 carry no Location to follow.
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+}  // namespace siteaudit::net
+
 namespace siteaudit::net::detail {
 namespace {
 
@@ -26,11 +35,6 @@ bool has_foreign_scheme(std::string_view ref) {
 }
 
 }  // namespace
-
-bool is_redirect_status(int status) noexcept {
-  // 300 (choices), 304 (not modified) and 305/306 carry no Location to follow.
-  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-}
 
 RedirectPolicy::RedirectPolicy(const Request& request, std::string start_url)
     : max_redirects_(std::max(request.max_redirects, 0)),

@@ -26,9 +26,6 @@
 
 namespace siteaudit::net::detail {
 
-// is_redirect_status() is true for the statuses that carry a Location to follow.
-bool is_redirect_status(int status) noexcept;
-
 class RedirectPolicy {
  public:
   enum class Action : std::uint8_t { final, follow, fail };

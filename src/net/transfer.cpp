@@ -49,6 +49,7 @@ bool Transfer::prepare_hop(const std::string& url, const Request& request, bool 
   status = 0;
   body_is_final = true;
   location.clear();
+  other_location.clear();
   headers.clear();
   body_bytes = 0;
   truncated = false;
@@ -107,6 +108,7 @@ size_t Transfer::on_header(char* data, size_t size, size_t count, void* self) no
       t->status = parse_status(line);
       t->headers.clear();
       t->location.clear();
+      t->other_location.clear();
       t->body_is_final = true;
       return n;
     }
@@ -125,7 +127,13 @@ size_t Transfer::on_header(char* data, size_t size, size_t count, void* self) no
     const std::string_view name = trim(content.substr(0, colon));
     const std::string_view value = trim(content.substr(colon + 1));
     t->headers.add(name, value);
-    if (iequals(name, "location")) t->location = value;
+    if (iequals(name, "location")) {
+      if (t->location.empty()) {
+        t->location = value;
+      } else if (value != t->location && t->other_location.empty()) {
+        t->other_location = value;
+      }
+    }
     return n;
   } catch (...) {
     return 0;  // out of memory: libcurl fails the transfer with CURLE_WRITE_ERROR

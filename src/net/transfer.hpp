@@ -65,7 +65,10 @@ struct Transfer {
   bool in_multi = false;
   int status = 0;             // of the response being received
   bool body_is_final = true;  // not the body of a redirect we will follow
-  std::string location;       // raw Location of that response
+  std::string location;       // raw Location of that response (its first)
+  // other_location is a second Location of that response that differs from the first: a
+  // redirect browsers refuse to follow (Chrome: ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION).
+  std::string other_location;
   HeaderList headers;
   std::uint64_t body_bytes = 0;
   bool truncated = false;

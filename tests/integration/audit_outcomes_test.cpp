@@ -273,6 +273,34 @@ TEST_CASE("option redirects follow or warn or fail decides what a redirected URL
   }
 }
 
+TEST_CASE("a redirect to nowhere or to two places fails and says why", "[integration][audit]") {
+  FixtureServer& server = fixture_server();
+  TempDir dir;
+  const std::vector<std::string> urls{server.url("/status/301"), server.url("/raw/empty-location"),
+                                      server.url("/raw/two-locations")};
+  Audited audited = audit_urls(dir, urls);
+  CHECK(audited.run.code == 1);
+  // Without a Location (or with an empty one) the status is the failure, and the message
+  // says why the redirect was not followed; there is no final URL to list instead.
+  const json nowhere = result_for(audited.report, server.url("/status/301"));
+  CHECK(nowhere["outcome"] == "failed");
+  CHECK(nowhere["error_kind"] == "status");
+  CHECK(nowhere["error"] ==
+        "status 301 is not accepted (--accept 200-299): a redirect without a Location header, "
+        "to nowhere");
+  const json empty = result_for(audited.report, server.url("/raw/empty-location"));
+  CHECK(empty["outcome"] == "failed");
+  CHECK(empty["status"] == 302);
+  CHECK(empty["findings"].empty());
+  // Two different Locations: browsers follow neither, and neither do we.
+  const json two = result_for(audited.report, server.url("/raw/two-locations"));
+  CHECK(two["outcome"] == "failed");
+  CHECK(two["error_kind"] == "protocol");
+  CHECK(two["error"].get<std::string>().ends_with(
+      "answered 301 with two different Location headers ('/a.html' and '/b.html'); browsers "
+      "refuse such a redirect"));
+}
+
 TEST_CASE("options accept and status-rule judge statuses", "[integration][audit]") {
   FixtureServer& server = fixture_server();
   TempDir dir;

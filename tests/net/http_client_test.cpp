@@ -550,12 +550,12 @@ TEST_CASE("malformed replies are protocol errors, not resets or invalid URLs",
   std::vector<FetchResult> r;
   run_fibers(2, [&] {
     net::HttpClient client;
-    for (const char* name :
-         {"huge-headers", "bad-chunking", "status-000", "garbage", "long-header-line"}) {
+    for (const char* name : {"huge-headers", "bad-chunking", "status-000", "garbage",
+                             "long-header-line", "two-locations"}) {
       r.push_back(client.fetch(rt::background(), get(server.url(std::string("/raw/") + name))));
     }
   });
-  REQUIRE(r.size() == 5);
+  REQUIRE(r.size() == 6);
   const std::string where = "127.0.0.1:" + std::to_string(server.port());
   CHECK(r[0].error.kind == ErrorKind::protocol);
   CHECK_THAT(r[0].error.message,
@@ -570,6 +570,13 @@ TEST_CASE("malformed replies are protocol errors, not resets or invalid URLs",
   CHECK(r[4].error.kind == ErrorKind::protocol);
   CHECK(r[4].error.message ==
         where + " sent a response header line longer than libcurl accepts (over 100 KB)");
+  // Two different Location headers: no redirect is followed, as in browsers.
+  CHECK(r[5].error.kind == ErrorKind::protocol);
+  CHECK(r[5].error.message == server.url("/raw/two-locations") +
+                                  " answered 301 with two different Location headers "
+                                  "('/a.html' and '/b.html'); browsers refuse such a redirect");
+  CHECK(r[5].response.status == 301);
+  CHECK(r[5].response.redirects.empty());
 }
 
 TEST_CASE("a URL too long for a request is an invalid URL, and never reaches the server",

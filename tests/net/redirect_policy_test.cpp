@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 
 using siteaudit::net::ErrorKind;
+using siteaudit::net::is_redirect_status;
 using siteaudit::net::Request;
-using siteaudit::net::detail::is_redirect_status;
 using siteaudit::net::detail::RedirectPolicy;
 using Action = RedirectPolicy::Action;
 

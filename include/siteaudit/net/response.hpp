@@ -45,6 +45,10 @@ struct Response {
   std::optional<std::string_view> header(std::string_view lower_name) const;
 };
 
+// is_redirect_status() is true for the statuses that carry a Location to follow: 301, 302,
+// 303, 307 and 308 (not 300, 304, 305 or 306).
+bool is_redirect_status(int status) noexcept;
+
 // FetchResult carries both: a response may be partial when an error ends it (body cap, reset).
 struct FetchResult {
   Response response;

@@ -26,6 +26,13 @@ bool head_refused(const net::FetchResult& fetched) {
          fetched.error.kind == net::ErrorKind::protocol;
 }
 
+// head_failed() is true when a HEAD answer would fail the URL by its status, unless the
+// status is a transient one (429, 502-504): the retries have asked about it already.
+bool head_failed(const net::FetchResult& fetched) {
+  return fetched.ok() && fetched.response.status >= 400 &&
+         !RetryPolicy::is_transient_status(fetched.response.status);
+}
+
 // error_kind_of() is the report's kind for a transport error. A switch, not the words: a new
 // net kind must be given a report word (and a line in the man page and the JSON Schema).
 ErrorKind error_kind_of(net::ErrorKind kind) {
@@ -223,7 +230,18 @@ Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page,
       continue;
     }
     const RetryStep step = retries.after(fetched);
-    if (step == RetryStep::done) break;
+    if (step == RetryStep::done) {
+      if (request.method == net::Method::head && head_failed(fetched) &&
+          status_.judge(job.check_url, fetched.response.status).kind ==
+              StatusVerdict::Kind::failure) {
+        // Some servers answer HEAD wrongly (404 or 403 for a page GET serves): a URL is
+        // reported broken only when GET agrees. Broken URLs are few, so this costs little.
+        request.method = net::Method::get;
+        result.details().fell_back_to_get = true;
+        continue;
+      }
+      break;
+    }
     if (step == RetryStep::cancelled) {
       return cancelled(job, "the run was cancelled while waiting to retry");
     }

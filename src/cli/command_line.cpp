@@ -527,7 +527,7 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
   table.group("Checks");
   table.choice<std::string>("--method", &AuditConfig::method, {{"head", "head"}, {"get", "get"}},
                             "Request method; head falls back to GET when a server refuses HEAD "
-                            "(default head).");
+                            "or answers it with a failure (default head).");
   table.text("--accept", &AuditConfig::accept, "LIST",
              "Statuses that pass, as codes and ranges, e.g. 200-299,304 (default 200-299).");
   table.list("--status-rule", &AuditConfig::status_rules, "RULE",

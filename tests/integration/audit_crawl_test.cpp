@@ -84,7 +84,9 @@ TEST_CASE("crawl: broken links come with every page that links to them",
 
   json image = result_for(report, a.url("/img/missing.png"));
   CHECK(image["outcome"] == "failed");
-  CHECK(image["method"] == "HEAD");  // a resource is checked, never fetched for parsing
+  // A resource is checked (HEAD, its failure confirmed with GET), never parsed.
+  CHECK(image["method"] == "GET");
+  CHECK(image["fell_back_to_get"] == true);
   REQUIRE(image["referrers"].size() == 1);
   CHECK(image["referrers"][0]["element"] == "img");
   CHECK(image["referrers"][0]["attribute"] == "src");

@@ -135,21 +135,15 @@ std::string SitemapLint::check_loc(std::string_view raw, std::uint32_t line) {
         line);
     return {};
   }
-  // The byte is requested percent-encoded (%E9), which is the URL the site meant only if it
-  // decodes its paths as Latin-1; search engines read the sitemap as UTF-8.
-  if (const std::size_t at = invalid_utf8_at(loc); at != std::string_view::npos) {
-    add(FindingCode::not_utf8,
-        fmt::format("{} has the byte 0x{:02X}, which is not UTF-8 (sitemaps.org requires UTF-8); "
-                    "checked with it percent-encoded",
-                    loc, static_cast<unsigned>(static_cast<unsigned char>(loc[at]))),
-        line);
-  }
   // Characters, not bytes: a listed IRI's non-ASCII letters count once, as the protocol's do.
-  if (const std::size_t characters = characters_in(loc); characters > kMaxLocCharacters) {
-    add(FindingCode::loc_too_long,
-        fmt::format("a URL of {} characters (sitemaps.org allows fewer than 2,048): {}...",
-                    characters, first_characters(loc, 100)),
-        line);
+  // A URL has no more characters than bytes, so most are never counted.
+  if (loc.size() > kMaxLocCharacters) {
+    if (const std::size_t characters = characters_in(loc); characters > kMaxLocCharacters) {
+      add(FindingCode::loc_too_long,
+          fmt::format("a URL of {} characters (sitemaps.org allows fewer than 2,048): {}...",
+                      characters, first_characters(loc, 100)),
+          line);
+    }
   }
   std::size_t origin_end = 0;
   if (http_document_ && net::is_normal_url(loc, &origin_end)) {
@@ -164,6 +158,16 @@ std::string SitemapLint::check_loc(std::string_view raw, std::uint32_t line) {
           fmt::format("{} is outside the sitemap's directory {}", loc, scope_.path), line);
     }
     return std::string(loc);
+  }
+  // A normal URL is ASCII, so only the others are looked at for a byte that is not UTF-8. It
+  // is requested percent-encoded (%E9), which is the URL the site meant only if it decodes its
+  // paths as Latin-1; search engines read the sitemap as UTF-8.
+  if (const std::size_t at = invalid_utf8_at(loc); at != std::string_view::npos) {
+    add(FindingCode::not_utf8,
+        fmt::format("{} has the byte 0x{:02X}, which is not UTF-8 (sitemaps.org requires UTF-8); "
+                    "checked with it percent-encoded",
+                    loc, static_cast<unsigned>(static_cast<unsigned char>(loc[at]))),
+        line);
   }
   if (net::is_absolute_http_url(loc)) {
     net::UrlResult normal = net::normalize_url(loc);

@@ -236,7 +236,14 @@ void Frontier::decide_crawl(Job& job, const Offer& offer, bool in_scope) {
     }
     return;
   }
-  if (!offer.page || !job.skip.empty()) return;
+  if (!(offer.page || offer.stylesheet) || !job.skip.empty()) return;
+  if (!offer.page) {
+    // A stylesheet is part of the page that loads it, as its images are: read whatever
+    // --crawl-depth, and not counted by --max-pages (it links to no page).
+    job.parse = true;
+    job.stylesheet = true;
+    return;
+  }
   if (options_.crawl_depth != 0 && offer.depth >= options_.crawl_depth) {
     if (crawl_cut_.empty()) {
       crawl_cut_ =
@@ -322,6 +329,7 @@ Frontier::QueuedJob Frontier::pack(Job&& job) {
                    .origin = job.origin,
                    .found = job.found,
                    .parse = job.parse,
+                   .stylesheet = job.stylesheet,
                    .external = job.external};
   // A check_url equal to the listed text is the one dispatch() fills in: not kept.
   const bool own_check_url = !job.check_url.empty() && job.check_url != job.url;
@@ -346,6 +354,7 @@ Job Frontier::unpack(QueuedJob&& queued) {
   job.origin = queued.origin;
   job.found = queued.found;
   job.parse = queued.parse;
+  job.stylesheet = queued.stylesheet;
   job.external = queued.external;
   if (queued.rare) {
     job.check_url = std::move(queued.rare->check_url);

@@ -53,6 +53,27 @@ std::string_view tag_name(const GumboNode* node) {
   return name ? std::string_view(name) : std::string_view();
 }
 
+// element_name() is tag_name(), or for an element gumbo does not know (GUMBO_TAG_UNKNOWN,
+// whose normalized name is empty) the name as the standard's tokenizer makes it and MyHTML
+// reports it: from the start tag's text, ASCII lower-cased, a NUL as U+FFFD. Only such an
+// element with a style attribute gives a link under its own name.
+std::string_view element_name(const GumboNode* node, std::string& buffer) {
+  if (node->v.element.tag != GUMBO_TAG_UNKNOWN) return tag_name(node);
+  GumboStringPiece piece = node->v.element.original_tag;
+  if (piece.data == nullptr || piece.length == 0) return {};
+  gumbo_tag_from_original_text(&piece);
+  buffer.clear();
+  for (std::size_t i = 0; i < piece.length; ++i) {
+    const char c = piece.data[i];
+    if (c == '\0') {
+      buffer += "\xEF\xBF\xBD";
+    } else {
+      buffer += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  }
+  return buffer;
+}
+
 // text_of() is the link text of the element `link`.
 std::string text_of(const GumboNode* link) {
   LinkText text;
@@ -93,12 +114,13 @@ class GumboLinkExtractor final : public LinkExtractor {
       if (is_element(node)) {
         const GumboElement& element = node->v.element;
         const bool html_ns = element.tag_namespace == GUMBO_NAMESPACE_HTML;
-        const std::string_view tag = tag_name(node);
+        const std::string_view tag = element_name(node, name_);
         attributes_.clear();
         for (unsigned i = 0; i < element.attributes.length; ++i) {
           const auto* a = static_cast<const GumboAttribute*>(element.attributes.data[i]);
           attributes_.push_back({a->name, a->value});
         }
+        if (html_ns && element.tag == GUMBO_TAG_STYLE) read_style(node, html, lines, links);
         const auto line = lines.at(static_cast<std::ptrdiff_t>(element.start_pos.offset)).first;
         std::string text;
         if (LinkCollector::wants_text(tag, html_ns)) text = text_of(node);
@@ -113,7 +135,20 @@ class GumboLinkExtractor final : public LinkExtractor {
   }
 
  private:
+  // read_style() gives the text of the <style> element `style` to the collector, with the
+  // line it starts on.
+  static void read_style(const GumboNode* style, std::string_view html, LineCounter& lines,
+                         LinkCollector& links) {
+    const GumboStringPiece& tag = style->v.element.original_tag;
+    if (tag.data == nullptr) return;
+    const auto end = static_cast<std::size_t>(tag.data - html.data()) + tag.length;
+    const std::string_view css = style_text(html, end);
+    if (css.empty()) return;
+    links.style(css, lines.at(static_cast<std::ptrdiff_t>(end)).first);
+  }
+
   std::vector<HtmlAttribute> attributes_;
+  std::string name_;   // an unknown element's name (element_name())
   std::string input_;  // the page after input_stream(), when it had to change
 };
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <utility>
 
+#include "audit/css_urls.hpp"
 #include "siteaudit/net/ascii.hpp"
 #include "siteaudit/net/url.hpp"
 #include "siteaudit/runtime/fatal.hpp"
@@ -139,7 +140,7 @@ constexpr LinkAttributes kLinkElements[] = {
 };
 
 // Link rel types that make a resource link.
-constexpr std::string_view kResourceRels[] = {"stylesheet", "icon", "preload", "manifest"};
+constexpr std::string_view kResourceRels[] = {"icon", "preload", "manifest"};
 
 }  // namespace
 
@@ -441,6 +442,35 @@ void LinkCollector::add(std::string_view element, std::string_view attribute, st
   result_.links.push_back(std::move(link));
 }
 
+void LinkCollector::css(std::string_view text, std::uint32_t first_line, std::string_view element,
+                        std::string_view attribute) {
+  for (const CssUrl& url : css_urls(text, first_line)) {
+    // url(#clip) names an element of the document that uses the style (an SVG mask, filter,
+    // clip path): nothing is fetched.
+    if (net::trim(url.url, kHtmlSpace).starts_with('#')) continue;
+    const LinkKind kind = url.import ? LinkKind::stylesheet : LinkKind::resource;
+    if (!element.empty()) {
+      add(element, attribute, url.url, url.line, kind);
+    } else {
+      add(url.import ? "@import" : "url()", "", url.url, url.line, kind);
+    }
+  }
+}
+
+std::string_view style_text(std::string_view html, std::size_t start_tag_end) {
+  const std::string_view text = html.substr(std::min(start_tag_end, html.size()));
+  for (std::size_t at = text.find("</"); at != std::string_view::npos;
+       at = text.find("</", at + 2)) {
+    const std::string_view rest = text.substr(at + 2);
+    if (rest.size() < 6 || !net::iequals(rest.substr(0, 5), "style")) continue;
+    const char after = rest[5];
+    if (after == '\t' || after == '\n' || after == '\f' || after == '\r' || after == ' ' ||
+        after == '/' || after == '>')
+      return text.substr(0, at);
+  }
+  return text;
+}
+
 bool LinkCollector::reads_element(std::string_view name) noexcept {
   if (name == "base" || name == "link" || name == "meta") return true;
   for (const LinkAttributes& rule : kLinkElements) {
@@ -457,6 +487,8 @@ void LinkCollector::element(std::string_view name, bool html, std::uint32_t line
                             std::span<const HtmlAttribute> attributes, std::string text) {
   if (const HtmlAttribute* id = attribute(attributes, "id")) anchor(id->value);
   if (!html) return;
+  if (const HtmlAttribute* style = attribute(attributes, "style"))
+    css(style->value, line, name, "style");
 
   if (name == "base") {
     if (const HtmlAttribute* href = attribute(attributes, "href"); href && !has_base_) {
@@ -476,6 +508,10 @@ void LinkCollector::element(std::string_view name, bool html, std::uint32_t line
       add(name, "href", href->value, line, LinkKind::alternate);
       result_.links.back().hreflang = lang->value;
     } else {
+      if (has_token(rel->value, "stylesheet")) {
+        add(name, "href", href->value, line, LinkKind::stylesheet);
+        return;
+      }
       for (std::string_view type : kResourceRels) {
         if (has_token(rel->value, type)) {
           add(name, "href", href->value, line, LinkKind::resource);

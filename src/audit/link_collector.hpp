@@ -71,10 +71,24 @@ class LinkCollector {
   void anchor(std::string_view id);
 
   // element() takes one element in tree order. `html` is false for SVG and MathML elements
-  // (only their ids count). On a duplicated attribute name the first occurrence wins.
+  // (only their ids count). On a duplicated attribute name the first occurrence wins. The
+  // URLs in an HTML element's `style` attribute are links too: an extractor gives every
+  // element that has one to element(), whatever reads_element() says.
   // `text` is the link text of an `a` (LinkText::take()), moved into its link.
   void element(std::string_view name, bool html, std::uint32_t line,
                std::span<const HtmlAttribute> attributes, std::string text = {});
+
+  // style() takes the text of an HTML <style> element, which starts on `first_line`.
+  void style(std::string_view css, std::uint32_t first_line) {
+    this->css(css, first_line, "style");
+  }
+  // css() takes CSS text: a stylesheet's own (the collector's URL is then the stylesheet's),
+  // or a <style> element's or style attribute's on the page. Each URL it loads (css_urls())
+  // is a link: an @import a stylesheet, any other a resource. Their element and attribute are
+  // `element` and `attribute`, or, when `element` is empty (a stylesheet's own text), the
+  // construct that holds the URL: "@import" or "url()", with no attribute.
+  void css(std::string_view text, std::uint32_t first_line, std::string_view element = {},
+           std::string_view attribute = {});
 
   // finish() resolves every link against the document's base URL and returns the page.
   ExtractResult finish() &&;
@@ -131,6 +145,15 @@ class LinkResolver {
 // both keeps the differential test about tree building. Newlines are untouched, so lines stay
 // where they were. Returns `html` itself (no copy) when nothing is replaced, else `buffer`.
 std::string_view input_stream(std::string_view html, std::string& buffer);
+
+// style_text() is the text of the <style> element whose start tag ends just before
+// `html[start_tag_end]`: the input up to the first "</style" (ASCII case-insensitive) followed
+// by whitespace, '/' or '>', which ends the element as the standard's RAWTEXT state reads it,
+// or up to the end of the input. Both extractors read a style's text here rather than from
+// their trees: MyHTML drops the whole text of an unclosed style whose input ends in "<" or
+// "</" after an end tag of another name. CR and NUL are left as they are; the CSS tokenizer
+// reads them as the standard's preprocessing would have left them.
+std::string_view style_text(std::string_view html, std::size_t start_tag_end);
 
 // meta_refresh_url() is the URL of a meta refresh `content` per the HTML standard's shared
 // declarative refresh steps; false when it names none (a plain delay refreshes the page).

@@ -79,6 +79,7 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
  private:
   ExtractResult extract_page(std::string_view page, std::string_view page_url) {
     std::string_view html = input_stream(page, input_);
+    const std::string_view source = html;
     if (nesting_exceeds(html)) {
       ExtractResult result;
       result.error = fmt::format(
@@ -124,16 +125,21 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
         const bool html_ns = is_html(node);
         const myhtml_tag_id_t tag_id = myhtml_node_tag_id(node);
         descend = !(html_ns && tag_id == MyHTML_TAG_TEMPLATE);
+        if (html_ns && tag_id == MyHTML_TAG_STYLE) read_style(node, source, lines, links);
         if (!html_ns || !reads(tag_id)) {
           // Most elements (div, li, span, p, ...) can only be an anchor: their id is all the
-          // collector reads, so neither their attributes nor their line are gathered.
-          if (myhtml_tree_attr_t* id = first_id(node)) {
-            std::size_t size = 0;
-            const char* value = myhtml_attribute_value(id, &size);
-            links.anchor(value ? std::string_view(value, size) : std::string_view());
+          // collector reads, so neither their attributes nor their line are gathered, unless
+          // a style attribute may load an image.
+          const IdAndStyle found = id_and_style(node);
+          if (!(html_ns && found.style)) {
+            if (found.id != nullptr) {
+              std::size_t size = 0;
+              const char* value = myhtml_attribute_value(found.id, &size);
+              links.anchor(value ? std::string_view(value, size) : std::string_view());
+            }
+            node = next_in_tree(node, root, descend);
+            continue;
           }
-          node = next_in_tree(node, root, descend);
-          continue;
         }
         const std::string_view tag = tag_name(node);
         attributes_.clear();
@@ -255,15 +261,34 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
     return reads_[tag] == kReads;
   }
 
-  // first_id() is the node's first `id` attribute (the one a duplicate does not override).
-  static myhtml_tree_attr_t* first_id(myhtml_tree_node_t* node) {
+  struct IdAndStyle {
+    myhtml_tree_attr_t* id = nullptr;  // the first `id` (the one a duplicate does not override)
+    bool style = false;                // a `style` attribute
+  };
+  static IdAndStyle id_and_style(myhtml_tree_node_t* node) {
+    IdAndStyle found;
     for (myhtml_tree_attr_t* a = myhtml_node_attribute_first(node); a != nullptr;
          a = myhtml_attribute_next(a)) {
       std::size_t size = 0;
       const char* key = myhtml_attribute_key(a, &size);
-      if (key != nullptr && std::string_view(key, size) == "id") return a;
+      if (key == nullptr) continue;
+      const std::string_view name(key, size);
+      if (name == "id" && found.id == nullptr) found.id = a;
+      if (name == "style") found.style = true;
     }
-    return nullptr;
+    return found;
+  }
+
+  // read_style() gives the text of the <style> element `style` to the collector, with the
+  // line it starts on. `source` is the input before the ending was mended: the positions are
+  // the same, and the text of a style left open runs to its true end.
+  static void read_style(myhtml_tree_node_t* style, std::string_view source, LineCounter& lines,
+                         LinkCollector& links) {
+    const myhtml_position_t tag = myhtml_node_element_position(style);
+    const std::size_t end = tag.begin + tag.length;
+    const std::string_view css = style_text(source, end);
+    if (css.empty()) return;
+    links.style(css, lines.at(static_cast<std::ptrdiff_t>(end)).first);
   }
 
   std::string_view tag_name(myhtml_tree_node_t* node) {

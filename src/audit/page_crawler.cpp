@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "audit/link_collector.hpp"
 #include "page_charset.hpp"
 #include "siteaudit/audit/url_hash_set.hpp"
 #include "siteaudit/net/ascii.hpp"
@@ -35,7 +36,7 @@ bool is_page_link(LinkKind kind) {
 
 // is_subresource() is true for what a browser loads into the page itself (mixed content).
 bool is_subresource(LinkKind kind) {
-  return kind == LinkKind::resource || kind == LinkKind::frame;
+  return kind == LinkKind::resource || kind == LinkKind::stylesheet || kind == LinkKind::frame;
 }
 
 void add_finding(Result& result, FindingCode code, std::string message, std::uint32_t line) {
@@ -70,6 +71,18 @@ class FindingCap {
   FindingCode code_;
   std::size_t count_ = 0;
 };
+
+// is_css_construct() is true for the element of a URL in a stylesheet ("url()", "@import").
+bool is_css_construct(const Link& link) {
+  return link.attribute.empty() && (link.element.starts_with('@') || link.element.ends_with(')'));
+}
+
+// holder() names what holds a link in a message: "<img src>", "<style>", "url()".
+std::string holder(const Link& link) {
+  if (is_css_construct(link)) return link.element;
+  if (link.attribute.empty()) return fmt::format("<{}>", link.element);
+  return fmt::format("<{} {}>", link.element, link.attribute);
+}
 
 // counter() is the count of links in `scheme` that are not requested.
 std::atomic<std::uint64_t>& counter(SchemeCounts& counts, LinkScheme scheme) {
@@ -181,6 +194,10 @@ bool is_html_type(std::string_view content_type) {
   return net::iequals(type, "text/html") || net::iequals(type, "application/xhtml+xml");
 }
 
+bool is_css_type(std::string_view content_type) {
+  return net::iequals(net::trim(content_type.substr(0, content_type.find(';'))), "text/css");
+}
+
 PageCrawler::PageCrawler(Frontier& frontier, LinkGraph& graph)
     : frontier_(frontier), graph_(graph) {}
 
@@ -190,7 +207,8 @@ void PageCrawler::crawl(const Job& job, Result& result, FetchedPage& page) {
     // A page that is gone (404, 410) links to nothing: it is a broken link, and the crawl is
     // still whole. A page that could not be read (a timeout, 5xx, 403, 429) might have linked
     // to a page the crawl never saw, so orphans are no longer decidable.
-    if (result.status != 404 && result.status != 410) graph_.page_failed();
+    // A stylesheet links to no page: orphans stay decidable without it.
+    if (result.status != 404 && result.status != 410 && !job.stylesheet) graph_.page_failed();
     return;
   }
   if (result.detail && !result.detail->final_url.empty()) {
@@ -209,11 +227,19 @@ void PageCrawler::crawl(const Job& job, Result& result, FetchedPage& page) {
                                 .source = kNoSource,
                                 .found = Discovery::link,
                                 .depth = job.depth,
-                                .page = true,
+                                .page = !job.stylesheet,
+                                .stylesheet = job.stylesheet,
                                 .link = &origin});
     return;
   }
-  if (result.status < 200 || result.status > 299 || !is_html_type(page.content_type)) return;
+  if (result.status < 200 || result.status > 299) return;
+  if (is_css_type(page.content_type)) {
+    read_stylesheet(job, result, page);
+    return;
+  }
+  // A stylesheet served as anything but CSS is one browsers do not apply (and HTML served for
+  // one is an error page): it is not read.
+  if (job.stylesheet || !is_html_type(page.content_type)) return;
   PageText text = utf8_page_text(page.body, page.content_type);
   if (!text.error.empty()) {
     add_finding(result, FindingCode::page_not_parsed,
@@ -255,6 +281,23 @@ void PageCrawler::crawl(const Job& job, Result& result, FetchedPage& page) {
   offer_links(job, result, extracted, page.url);
 }
 
+void PageCrawler::read_stylesheet(const Job& job, Result& result, FetchedPage& page) {
+  // CSS names its charset by BOM, header or @charset; its URLs are nearly always ASCII, which
+  // every charset the decoder falls back to reads alike.
+  PageText text = utf8_page_text(page.body, page.content_type);
+  std::string().swap(page.body);
+  if (!text.error.empty()) {
+    add_finding(result, FindingCode::page_not_parsed,
+                fmt::format("the stylesheet's URLs were not read: {}", text.error), 0);
+    return;
+  }
+  LinkCollector links(page.url);
+  links.css(text.utf8, 1);
+  const ExtractResult extracted = std::move(links).finish();
+  graph_.counted_links(extracted.links.size());
+  offer_links(job, result, extracted, page.url);
+}
+
 void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResult& extracted,
                               std::string_view page_url) {
   SchemeCounts& schemes = graph_.schemes();
@@ -280,16 +323,16 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
       // Never requested: counted by scheme, and a link that is no URL at all is reported.
       counter(schemes, link.scheme).fetch_add(1, std::memory_order_relaxed);
       if (link.scheme == LinkScheme::invalid) {
-        invalid.add(fmt::format("<{} {}=\"{}\"> is not a URL that can be requested", link.element,
-                                link.attribute, link.url),
-                    link.line);
+        invalid.add(
+            fmt::format("{} \"{}\" is not a URL that can be requested", holder(link), link.url),
+            link.line);
       }
       continue;
     }
     if (https_page && is_subresource(link.kind) && link.resolved.starts_with("http:")) {
-      mixed.add(fmt::format("<{} {}> loads {} over plain http on an https page; browsers block "
+      mixed.add(fmt::format("{} loads {} over plain http on an https page; browsers block "
                             "or warn about it",
-                            link.element, link.attribute, link.resolved),
+                            holder(link), link.resolved),
                 link.line);
     }
     const LinkOrigin& origin = origins.emplace_back(LinkOrigin{.page_identity = job.identity,
@@ -315,6 +358,7 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
                            .found = Discovery::link,
                            .depth = job.depth + 1,
                            .page = is_page_link(link.kind),
+                           .stylesheet = link.kind == LinkKind::stylesheet,
                            .link = &origin,
                            .normal = normal});
     if (offers.size() == batch) flush();

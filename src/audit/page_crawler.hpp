@@ -43,6 +43,8 @@ class PageCrawler {
   void crawl(const Job& job, Result& result, FetchedPage& page);
 
  private:
+  // read_stylesheet() offers the URLs a stylesheet (`page`, answered text/css) loads.
+  void read_stylesheet(const Job& job, Result& result, FetchedPage& page);
   void offer_links(const Job& job, Result& result, const ExtractResult& extracted,
                    std::string_view page_url);
 
@@ -62,5 +64,7 @@ RobotsDirectives robots_directives(std::string_view x_robots_tag);
 
 // is_html_type() is true for a Content-Type of an HTML page (text/html, application/xhtml+xml).
 bool is_html_type(std::string_view content_type);
+// is_css_type() is true for a Content-Type of a stylesheet (text/css).
+bool is_css_type(std::string_view content_type);
 
 }  // namespace siteaudit::audit

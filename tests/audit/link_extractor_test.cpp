@@ -91,7 +91,8 @@ TEST_CASE("Link extraction: link rel types", "[audit]") {
   CHECK(urls(page) == Strings{"link href /s.css", "link href /i.ico",
                               "link href https://example.com/c", "link href /de",
                               "link href /p.png", "link href /m.json"});
-  CHECK(page.links[0].kind == LinkKind::resource);
+  CHECK(page.links[0].kind == LinkKind::stylesheet);
+  CHECK(page.links[1].kind == LinkKind::resource);
   CHECK(page.links[2].kind == LinkKind::canonical);
   CHECK(page.links[3].kind == LinkKind::alternate);
   CHECK(page.links[3].hreflang == "de");
@@ -180,6 +181,30 @@ TEST_CASE("Link extraction: nothing in comments, raw text, RCDATA, template or p
                           "<xmp><a href=/xmp></xmp><noembed><a href=/ne></noembed>"
                           "<plaintext><a href=/pt>");
   CHECK(urls(page) == Strings{"a href /after-abrupt-comment", "a href /ns"});
+}
+
+TEST_CASE("Link extraction: CSS URLs of style elements and style attributes", "[audit]") {
+  auto parser = extractor();
+  INFO(parser->name());
+  const auto page = parse(*parser,
+                          "<!DOCTYPE html>\n<style>\n@import 'print.css' print;\n"
+                          "body { background: url(/bg.png) } /* url(/c.png) */\n"
+                          ".x { mask: url(#m); content: 'url(/s.png)' }\n</style>\n"
+                          "<div style=\"background-image: url( &quot;d.png&quot; )\">d</div>\n"
+                          "<svg><rect style=\"fill: url(/svg.png)\"/></svg>\n"
+                          "<a href=/a style=\"cursor: url(hand.cur), auto\">a</a>\n"
+                          "<template><p style=\"background: url(/tpl.png)\"></template>\n"
+                          "<noscript><style>i { background: url(/ns.png) }</style></noscript>");
+  CHECK(urls(page) == Strings{"style  print.css", "style  /bg.png", "div style d.png",
+                              "a style hand.cur", "a href /a", "style  /ns.png"});
+  REQUIRE(page.links.size() == 6);
+  CHECK(page.links[0].kind == LinkKind::stylesheet);
+  CHECK(page.links[0].line == 3);
+  CHECK(page.links[1].kind == LinkKind::resource);
+  CHECK(page.links[1].line == 4);
+  CHECK(page.links[2].line == 7);
+  CHECK(page.links[2].resolved == "https://example.com/dir/d.png");
+  CHECK(page.links[5].line == 11);
 }
 
 TEST_CASE("Link extraction: entities in attributes as the HTML standard decodes them", "[audit]") {
@@ -366,6 +391,10 @@ std::string mutate(std::string html, std::mt19937& random) {
                                            "<script>",
                                            "</script>",
                                            "<style>",
+                                           "<style>a{background:url(/st.png)}</style>",
+                                           "<p style='background:url(/sa.png)'>",
+                                           "url(",
+                                           "@import '/i.css';",
                                            "<textarea>",
                                            "<title>",
                                            "<template>",

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+using siteaudit::audit::is_css_type;
 using siteaudit::audit::is_html_type;
 using siteaudit::audit::robots_directives;
 
@@ -25,4 +26,13 @@ TEST_CASE("page crawler: only HTML content types are parsed", "[audit][crawl]") 
   CHECK_FALSE(is_html_type("text/plain"));
   CHECK_FALSE(is_html_type("image/png"));
   CHECK_FALSE(is_html_type(""));
+}
+
+TEST_CASE("page crawler: only text/css is read as a stylesheet", "[audit][crawl]") {
+  CHECK(is_css_type("text/css"));
+  CHECK(is_css_type("TEXT/CSS ; charset=utf-8"));
+  CHECK_FALSE(is_css_type("text/plain"));
+  CHECK_FALSE(is_css_type("text/html"));
+  CHECK_FALSE(is_css_type("text/css2"));
+  CHECK_FALSE(is_css_type(""));
 }

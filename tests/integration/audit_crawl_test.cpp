@@ -450,6 +450,81 @@ TEST_CASE("crawl: with --respect-robots, disallowed pages are never requested",
   CHECK(result_for(report, server.url("/public.html"))["outcome"] == "ok");
 }
 
+TEST_CASE("crawl: stylesheets are read for the images, fonts and stylesheets they load",
+          "[integration][audit][crawl]") {
+  TempDir root;
+  for (const char* dir : {"css/parts", "img", "fonts"}) fs::create_directories(root.path() / dir);
+  write_text(root.path() / "index.html",
+             "<!DOCTYPE html>\n<link rel=stylesheet href=/css/site.css>\n"
+             "<link rel=stylesheet href=/css/served-as-text.txt>\n"
+             "<p style=\"background: url(/img/inline.png)\">styled</p>\n");
+  write_text(root.path() / "css" / "site.css",
+             "@import \"parts/fonts.css\";\n"
+             "body { background: url(../img/bg.png) }\n"
+             "/* url(/never/commented.png) */\n"
+             ".a { content: \"url(/never/string.png)\"; background: url( 'missing.png' ) }\n"
+             ".b { mask: url(#clip); background: url(data:image/png;base64,AAAA) }\n");
+  write_text(
+      root.path() / "css" / "parts" / "fonts.css",
+      "@font-face {\n  font-family: x;\n"
+      "  src: url(/fonts/gone.woff2) format(\"woff2\"), url(/fonts/x.woff) format(\"woff\");\n}\n");
+  write_text(root.path() / "css" / "served-as-text.txt", "a { background: url(/never/text.png) }");
+  write_text(root.path() / "img" / "bg.png", "png");
+  write_text(root.path() / "img" / "inline.png", "png");
+  write_text(root.path() / "fonts" / "x.woff", "woff");
+  FixtureServer server(root.path().string());
+  TempDir dir;
+  AuditRun run =
+      run_siteaudit(with_common({"--crawl", server.url("/"), "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err << "\nstdout: " << run.out);
+  CHECK(run.code == 1);
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  validate_schema(dir / "report.json");
+
+  CHECK(result_for(report, server.url("/img/bg.png"))["outcome"] == "ok");
+  CHECK(result_for(report, server.url("/fonts/x.woff"))["outcome"] == "ok");
+  CHECK(result_for(report, server.url("/css/parts/fonts.css"))["outcome"] == "ok");
+
+  json missing = result_for(report, server.url("/css/missing.png"));
+  CHECK(missing["outcome"] == "failed");
+  CHECK(missing["found_by"] == "link");
+  REQUIRE(missing["referrers"].size() == 1);
+  CHECK(missing["referrers"][0]["page"] == server.url("/css/site.css"));
+  CHECK(missing["referrers"][0]["line"] == 4);
+  CHECK(missing["referrers"][0]["element"] == "url()");
+  CHECK(missing["referrers"][0]["attribute"] == "");
+  CHECK(missing["referrers"][0]["url"] == "missing.png");
+
+  json gone = result_for(report, server.url("/fonts/gone.woff2"));
+  CHECK(gone["outcome"] == "failed");
+  REQUIRE(gone["referrers"].size() == 1);
+  CHECK(gone["referrers"][0]["page"] == server.url("/css/parts/fonts.css"));
+  CHECK(gone["referrers"][0]["line"] == 3);
+  // The terminal names the stylesheet's line and the construct that holds the URL.
+  CHECK(run.out.find(server.url("/css/parts/fonts.css") + ":3 url()") != std::string::npos);
+
+  // Comments, strings, url(#id), data: URLs and a "stylesheet" served as text/plain (which
+  // browsers do not apply) load nothing.
+  CHECK(report["crawl"]["not_requested"]["data"] == 1);
+  for (const std::string& line : requested(server))
+    CHECK(line.find("/never/") == std::string::npos);
+  // Stylesheets are no pages.
+  CHECK(report["crawl"]["pages"] == 1);
+  CHECK(report["crawl"]["complete"] == true);
+  CHECK(results_by_url(report).count(server.url("/img/inline.png")) == 1);
+
+  // A stylesheet is part of its page: read whatever --crawl-depth and --max-pages say.
+  TempDir limited;
+  AuditRun run2 =
+      run_siteaudit(with_common({"--crawl", server.url("/"), "--crawl-depth", "1", "--max-pages",
+                                 "1", "--json", limited / "report.json"}));
+  INFO("stderr: " << run2.err);
+  CHECK(run2.code == 1);
+  json report2 = load_json(limited / "report.json");
+  CHECK(result_for(report2, server.url("/fonts/gone.woff2"))["outcome"] == "failed");
+}
+
 }  // namespace
 
 namespace {

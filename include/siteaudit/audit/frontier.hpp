@@ -135,6 +135,9 @@ struct Offer {
   // page is true when the URL may be an HTML page to parse (a sitemap URL, an input, an a or
   // iframe target), false for a resource (img, script, stylesheet): those are only checked.
   bool page = true;
+  // stylesheet is true when the URL is a stylesheet (link rel=stylesheet, a CSS @import), with
+  // `page` false: in scope, it is read for the URLs it loads, as a page is for its links.
+  bool stylesheet = false;
   const LinkOrigin* link = nullptr;  // the referrer of a link offer
   // normal says that `loc` is absolute and normal already (net::is_normal_url() accepts it, as
   // for most links a crawled page resolves): the frontier takes it as the URL's identity
@@ -271,7 +274,7 @@ class Frontier {
     ErrorKind skip_kind = ErrorKind::none;
     OriginTrust origin = OriginTrust::other;
     Discovery found = Discovery::sitemap;
-    bool parse = false, external = false;
+    bool parse = false, stylesheet = false, external = false;
   };
   static QueuedJob pack(Job&& job);
   static Job unpack(QueuedJob&& queued);

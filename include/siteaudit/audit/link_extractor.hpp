@@ -40,7 +40,8 @@ enum class LinkKind : std::uint8_t {
   navigation,  // a, area
   frame,       // iframe, frame
   refresh,     // meta http-equiv=refresh
-  resource,    // img, source, script, media, object, embed, link stylesheet/icon/preload/manifest
+  resource,    // img, source, script, media, object, embed, link icon/preload/manifest
+  stylesheet,  // link rel=stylesheet: a crawl reads it for the URLs it loads in turn
   canonical,   // link rel=canonical
   alternate,   // link rel=alternate with hreflang
 };

@@ -111,6 +111,8 @@ class LinkGraph {
     pages_.fetch_add(1, std::memory_order_relaxed);
     links_.fetch_add(links, std::memory_order_relaxed);
   }
+  // counted_links() adds a stylesheet's URLs to the links (it is no page).
+  void counted_links(std::uint64_t links) { links_.fetch_add(links, std::memory_order_relaxed); }
   // schemes are the links not requested, by scheme.
   SchemeCounts& schemes() noexcept { return schemes_; }
   // edge_blocks() counts the 64 KiB blocks (and large records) the referrers hold: what the

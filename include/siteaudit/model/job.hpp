@@ -70,6 +70,10 @@ struct Job {
   // parse says that the page is in the crawl's scope and within --crawl-depth and --max-pages:
   // it is fetched with GET and, when it is HTML, its links are offered to the frontier.
   bool parse = false;
+  // stylesheet says that the URL was found as a stylesheet only (link rel=stylesheet, a CSS
+  // @import): with parse set, it is fetched with GET and, when it is CSS, the URLs it loads
+  // are offered; it is never read as an HTML page, nor counted as one.
+  bool stylesheet = false;
   // external says that the URL is outside the crawl's scope: a 403 or 429 from it after
   // retries is inconclusive (a bot wall), not a failure.
   bool external = false;

@@ -237,9 +237,19 @@ void PageCrawler::crawl(const Job& job, Result& result, FetchedPage& page) {
     read_stylesheet(job, result, page);
     return;
   }
-  // A stylesheet served as anything but CSS is one browsers do not apply (and HTML served for
-  // one is an error page): it is not read.
-  if (job.stylesheet || !is_html_type(page.content_type)) return;
+  if (job.stylesheet) {
+    // Browsers apply a stylesheet only when it is served as CSS (in standards mode, and in
+    // any mode with nosniff): the page that loads it is unstyled.
+    add_finding(result, FindingCode::stylesheet_not_css,
+                page.content_type.empty()
+                    ? std::string("a stylesheet served without a Content-Type; browsers apply "
+                                  "only text/css")
+                    : fmt::format("a stylesheet served as {}; browsers apply only text/css",
+                                  net::trim(page.content_type)),
+                0);
+    return;
+  }
+  if (!is_html_type(page.content_type)) return;
   PageText text = utf8_page_text(page.body, page.content_type);
   if (!text.error.empty()) {
     add_finding(result, FindingCode::page_not_parsed,

@@ -59,6 +59,7 @@ constexpr FindingCodeName kNames[] = {
     {missing_fragment, "missing_fragment", false},
     {broken_hreflang, "broken_hreflang", false},
     {page_not_parsed, "page_not_parsed", false},
+    {stylesheet_not_css, "stylesheet_not_css", false},
     {missing_route, "missing_route", false},
     {unexpected_url, "unexpected_url", false},
 };

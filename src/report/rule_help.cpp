@@ -154,6 +154,10 @@ constexpr HelpRow kFindingHelp[] = {
      "A page of the site could not be read for links (a charset siteaudit "
      "cannot decode).",
      "Serve the page as UTF-8, or name a charset siteaudit reads."},
+    {"stylesheet_not_css",
+     "A stylesheet the site's pages load is served with a content type other than text/css, "
+     "so browsers do not apply it.",
+     "Serve the stylesheet as text/css."},
     {"broken_hreflang", "A page's <link rel=alternate hreflang> points to a URL that fails.",
      "Fix the alternate's URL, or remove the link from the page."},
     {"missing_route", "An expected route (--expect) matches no URL of the sitemaps.",

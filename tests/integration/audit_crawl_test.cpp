@@ -513,6 +513,11 @@ TEST_CASE("crawl: stylesheets are read for the images, fonts and stylesheets the
   CHECK(report["crawl"]["pages"] == 1);
   CHECK(report["crawl"]["complete"] == true);
   CHECK(results_by_url(report).count(server.url("/img/inline.png")) == 1);
+  json text = result_for(report, server.url("/css/served-as-text.txt"));
+  REQUIRE(text["findings"].size() == 1);
+  CHECK(text["findings"][0]["code"] == "stylesheet_not_css");
+  CHECK(text["findings"][0]["message"] ==
+        "a stylesheet served as text/plain; browsers apply only text/css");
 
   // A stylesheet is part of its page: read whatever --crawl-depth and --max-pages say.
   TempDir limited;

@@ -70,6 +70,7 @@ enum class FindingCode : std::uint8_t {
   missing_fragment,      // --check-fragments: #id names no id or <a name> of the target
   broken_hreflang,       // a link rel=alternate hreflang whose target failed
   page_not_parsed,       // an in-scope page that could not be parsed (charset, ...)
+  stylesheet_not_css,    // a stylesheet served as another type: browsers do not apply it
   // --expect-routes.
   missing_route,
   unexpected_url,  // the last code: finding_code.cpp counts the table by it

@@ -340,10 +340,11 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
       continue;
     }
     if (https_page && is_subresource(link.kind) && link.resolved.starts_with("http:")) {
-      mixed.add(fmt::format("{} loads {} over plain http on an https page; browsers block "
-                            "or warn about it",
-                            holder(link), link.resolved),
-                link.line);
+      mixed.add(
+          fmt::format("{} loads {} over plain http {}; browsers block or warn about it",
+                      holder(link), link.resolved,
+                      is_css_construct(link) ? "from an https stylesheet" : "on an https page"),
+          link.line);
     }
     const LinkOrigin& origin = origins.emplace_back(LinkOrigin{.page_identity = job.identity,
                                                                .line = link.line,

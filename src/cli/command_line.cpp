@@ -625,8 +625,9 @@ void define_options(CLI::App& app, OptionTable& table, Options& options,
   table.flag(
       "--crawl", [](const Options& o) { return o.config.crawl; },
       [](Options& o, bool on) { o.config.crawl = on; },
-      "Also follow the links of the pages: parse in-scope HTML pages, check every link once, "
-      "name the pages that link to each broken URL, and reconcile the sitemaps with the site.");
+      "Also follow the links of the pages: parse in-scope HTML pages and stylesheets, check "
+      "every link once, name the pages that link to each broken URL, and reconcile the "
+      "sitemaps with the site.");
   table.list("--scope", &AuditConfig::scope, "PREFIX",
              "Parse only pages whose URL starts with PREFIX (repeatable); by default the "
              "inputs' origins and those they redirect to. Links out of the scope are checked, "

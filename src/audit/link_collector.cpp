@@ -242,13 +242,13 @@ bool LinkResolver::resolve_into(std::string_view written, std::string& out, bool
     }
     if (keep != 0) {
       // Joined in place: taken back when it is not a normal URL.
-      const std::size_t start = out.size();
-      out.append(base_, 0, keep).append(reference);
-      if (net::is_normal_url(std::string_view(out).substr(start))) {
+      // The base is normal and `keep` ends its origin or a '/' of its path: only what the
+      // reference adds needs a look.
+      if (net::is_normal_path(reference)) {
+        out.append(base_, 0, keep).append(reference);
         if (normal != nullptr) *normal = true;
         return true;
       }
-      out.resize(start);
     }
   }
   net::UrlResult resolved = net::resolve_url(base_, written);

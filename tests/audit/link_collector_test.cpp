@@ -93,6 +93,8 @@ TEST_CASE("LinkResolver: the same answers as net::resolve_url, with or without c
       "../up.html", "./here", ".hidden", "?q=2", "#top", "//cdn.test/", "/", "/a b", "/%7Euser",
       "/%41", "\xC3\xA9.html", "1a:b", "a/b:c", "/x?", "/x?y=1/2", "x\\y", "/{}", "~tilde/x",
       "https://other.test/A/./b",
+      // Dot segments inside a directory-relative reference, and dots that are none.
+      "a/./b", "a/../b", "a/.", "a/..", "a/.b", "a/..b/c", "x.", "x..y/z", "a?b/../c", "a/b?",
       // Fragments: a plain one is cut before the shortcut; any other leaves it to curl.
       "/p/1.html#details", "/p/1.html#a/b?c=d:e@f", "/p/1.html#", "/p/1.html##x", "/p/1.html#a b",
       "/p/1.html#%41", "/p/1.html#\xC3\xA9", "/p/1.html#{x}", "/p/1.html?#x", "/a/./b#x",

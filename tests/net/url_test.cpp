@@ -216,3 +216,17 @@ TEST_CASE("after_authority cuts an absolute URL after its host and leaves paths 
   CHECK(after_authority("?next=http://b.test") == std::nullopt);
   CHECK(after_authority("relative.html") == std::nullopt);
 }
+
+TEST_CASE("is_normal_path: what follows a normal origin or a '/' of its path", "[net]") {
+  using siteaudit::net::is_normal_path;
+  CHECK(is_normal_path("/p/0/5.html"));
+  CHECK(is_normal_path("x.html?a=1&b=2"));
+  CHECK(is_normal_path("a/.b/..c"));
+  CHECK(is_normal_path("/a?x=/../"));  // dots in the query are no segments
+  CHECK_FALSE(is_normal_path(""));
+  CHECK_FALSE(is_normal_path("/x?"));
+  CHECK_FALSE(is_normal_path("/a b"));
+  CHECK_FALSE(is_normal_path("/%41"));
+  for (const char* dotted : {"/a/./b", "/a/../b", "/a/.", "/a/..", "./x", "../x", ".", "..", "a/."})
+    CHECK_FALSE(is_normal_path(dotted));
+}

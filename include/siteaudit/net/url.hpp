@@ -41,6 +41,11 @@ bool is_absolute_http_url(std::string_view url);
 // Parsing with curl_url costs microseconds and a run may list millions of URLs, nearly all of
 // this shape; normalize_url() and split_url() take this path first.
 bool is_normal_url(std::string_view url, std::size_t* path_start = nullptr);
+// is_normal_path() is is_normal_url()'s judgement of what follows a normal origin: `path` (a
+// path, perhaps with a query, that starts with '/' or is joined after a '/' of a normal
+// URL's path) is normal there. A page's links share their base's origin and directory, and
+// only the part each adds needs a look.
+bool is_normal_path(std::string_view path);
 
 // has_userinfo() is true when an absolute URL names a user (and maybe a password) before its
 // host: "https://user:secret@host/". libcurl sends those as Basic auth.

@@ -118,13 +118,18 @@ class GumboLinkExtractor final : public LinkExtractor {
         attributes_.clear();
         for (unsigned i = 0; i < element.attributes.length; ++i) {
           const auto* a = static_cast<const GumboAttribute*>(element.attributes.data[i]);
-          attributes_.push_back({a->name, a->value});
+          attributes_.push_back(
+              {a->name, a->value, a->attr_namespace == GUMBO_ATTR_NAMESPACE_XLINK});
         }
         if (html_ns && element.tag == GUMBO_TAG_STYLE) read_style(node, html, lines, links);
         const auto line = lines.at(static_cast<std::ptrdiff_t>(element.start_pos.offset)).first;
         std::string text;
         if (LinkCollector::wants_text(tag, html_ns)) text = text_of(node);
-        links.element(tag, html_ns, line, attributes_, std::move(text));
+        if (element.tag_namespace == GUMBO_NAMESPACE_SVG && LinkCollector::is_svg_link(tag)) {
+          links.svg_element(tag, line, attributes_);
+        } else {
+          links.element(tag, html_ns, line, attributes_, std::move(text));
+        }
         descend = node->type != GUMBO_NODE_TEMPLATE;
       }
       node = next_in_tree(node, root, descend);
@@ -166,6 +171,19 @@ char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+// has_tag() is true when `html` has a start tag named `name` (lower case; any case in `html`).
+bool has_tag(std::string_view html, std::string_view name) {
+  for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1)) {
+    std::size_t i = at + 1;
+    std::size_t k = 0;
+    while (k < name.size() && i < html.size() && lower(html[i]) == name[k]) ++i, ++k;
+    if (k == name.size() &&
+        (i == html.size() || is_space(html[i]) || html[i] == '/' || html[i] == '>'))
+      return true;
+  }
+  return false;
+}
+
 // repeats_attribute() is true when the start tag at `html[at]` (just after its '<') names an
 // attribute twice. It follows the standard's tokenizer states for a tag's attributes, so its
 // names are the ones both parsers see; a tag cut by the end of input stops the scan.
@@ -202,6 +220,8 @@ bool repeats_attribute(std::string_view html, std::size_t at, std::vector<std::s
 
 bool gumbo_misreads(std::string_view html) {
   if (html.find('\0') != std::string_view::npos) return true;
+  if (html.find("</>") != std::string_view::npos && (has_tag(html, "svg") || has_tag(html, "math")))
+    return true;
   std::vector<std::string> names;
   for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1))
     if (at + 1 < html.size() && is_letter(html[at + 1]) && repeats_attribute(html, at + 1, names))

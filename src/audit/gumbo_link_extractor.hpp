@@ -6,8 +6,10 @@
 // attribute name, where the standard makes it U+FFFD (`<link rel=canonical\0href>` has an href
 // for gumbo only). A repeated attribute without a value is glued to the next name
 // (`<a x x href=/y>` has no href for gumbo), so any tag that names an attribute twice is
-// flagged. The differential test and the fuzzer skip such input rather than hold
-// MyHTML to gumbo's bugs.
+// flagged. In SVG or MathML, an end tag without a name (`</>`, which the standard drops)
+// makes gumbo ignore the `</svg>` after it, so what follows stays foreign (an SVG `use`
+// there loads its href for gumbo only). The differential test and the fuzzer skip such input
+// rather than hold MyHTML to gumbo's bugs.
 //
 // Example:
 //   if (!gumbo_misreads(html)) CHECK(links(myhtml, html) == links(gumbo, html));
@@ -20,8 +22,8 @@
 namespace siteaudit::audit {
 
 // gumbo_misreads() is true when `html` has a NUL byte, an end tag naming an element gumbo
-// does not know, or a start tag naming an attribute twice (wherever it is, even inside script
-// text: a false alarm only skips an input).
+// does not know, a start tag naming an attribute twice, or `</>` in a page with an <svg> or
+// <math> tag (wherever they are, even inside script text: a false alarm only skips an input).
 bool gumbo_misreads(std::string_view html);
 
 }  // namespace siteaudit::audit

@@ -457,6 +457,22 @@ void LinkCollector::css(std::string_view text, std::uint32_t first_line, std::st
   }
 }
 
+void LinkCollector::svg_element(std::string_view name, std::uint32_t line,
+                                std::span<const HtmlAttribute> attributes) {
+  const HtmlAttribute* href = nullptr;
+  for (const HtmlAttribute& a : attributes) {
+    if (a.name != "href") continue;
+    if (!a.xlink) {
+      href = &a;
+      break;
+    }
+    if (href == nullptr) href = &a;
+  }
+  if (const HtmlAttribute* id = attribute(attributes, "id")) anchor(id->value);
+  if (href == nullptr || net::trim(href->value, kHtmlSpace).starts_with('#')) return;
+  add(name, href->xlink ? "xlink:href" : "href", href->value, line, LinkKind::resource);
+}
+
 std::string_view style_text(std::string_view html, std::size_t start_tag_end) {
   const std::string_view text = html.substr(std::min(start_tag_end, html.size()));
   for (std::size_t at = text.find("</"); at != std::string_view::npos;

@@ -28,6 +28,7 @@ namespace siteaudit::audit {
 struct HtmlAttribute {
   std::string_view name;
   std::string_view value;
+  bool xlink = false;  // in the XLink namespace: an SVG element's xlink:href is "href" here
 };
 
 // LinkText builds a link's text: text nodes appended in order, ASCII whitespace collapsed,
@@ -82,6 +83,17 @@ class LinkCollector {
   void style(std::string_view css, std::uint32_t first_line) {
     this->css(css, first_line, "style");
   }
+  // svg_element() takes an SVG `use` or `image` element (is_svg_link()), which loads the
+  // resource its href names (an icon sprite, an image): `href` wins over `xlink:href`, as
+  // SVG 2 says, and a fragment-only one names an element of the page, which loads nothing.
+  // Its id counts as an anchor, as element() would have counted it.
+  void svg_element(std::string_view name, std::uint32_t line,
+                   std::span<const HtmlAttribute> attributes);
+  // is_svg_link() is true for the names of the SVG elements svg_element() takes.
+  static bool is_svg_link(std::string_view name) noexcept {
+    return name == "use" || name == "image";
+  }
+
   // css() takes CSS text: a stylesheet's own (the collector's URL is then the stylesheet's),
   // or a <style> element's or style attribute's on the page. Each URL it loads (css_urls())
   // is a link: an @import a stylesheet, any other a resource. Their element and attribute are

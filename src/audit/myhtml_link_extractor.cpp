@@ -126,6 +126,16 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
         const myhtml_tag_id_t tag_id = myhtml_node_tag_id(node);
         descend = !(html_ns && tag_id == MyHTML_TAG_TEMPLATE);
         if (html_ns && tag_id == MyHTML_TAG_STYLE) read_style(node, source, lines, links);
+        if (!html_ns && (tag_id == MyHTML_TAG_USE || tag_id == MyHTML_TAG_IMAGE) &&
+            myhtml_node_namespace(node) == MyHTML_NAMESPACE_SVG) {
+          gather_attributes(node);
+          links.svg_element(
+              tag_id == MyHTML_TAG_USE ? "use" : "image",
+              lines.at(static_cast<std::ptrdiff_t>(myhtml_node_element_position(node).begin)).first,
+              attributes_);
+          node = next_in_tree(node, root, descend);
+          continue;
+        }
         if (!html_ns || !reads(tag_id)) {
           // Most elements (div, li, span, p, ...) can only be an anchor: their id is all the
           // collector reads, so neither their attributes nor their line are gathered, unless
@@ -142,15 +152,7 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
           }
         }
         const std::string_view tag = tag_name(node);
-        attributes_.clear();
-        for (myhtml_tree_attr_t* a = myhtml_node_attribute_first(node); a != nullptr;
-             a = myhtml_attribute_next(a)) {
-          std::size_t key_size = 0, value_size = 0;
-          const char* key = myhtml_attribute_key(a, &key_size);
-          const char* value = myhtml_attribute_value(a, &value_size);
-          attributes_.push_back(
-              {{key ? key : "", key ? key_size : 0}, {value ? value : "", value ? value_size : 0}});
-        }
+        gather_attributes(node);
         const auto line =
             lines.at(static_cast<std::ptrdiff_t>(myhtml_node_element_position(node).begin)).first;
         std::string text;
@@ -259,6 +261,20 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
     if (reads_.empty()) reads_.assign(MyHTML_TAG_LAST_ENTRY, kUnknown);
     if (reads_[tag] == kUnknown) reads_[tag] = name_reads() ? kReads : kSkips;
     return reads_[tag] == kReads;
+  }
+
+  // gather_attributes() puts the attributes of `node` in attributes_, in order.
+  void gather_attributes(myhtml_tree_node_t* node) {
+    attributes_.clear();
+    for (myhtml_tree_attr_t* a = myhtml_node_attribute_first(node); a != nullptr;
+         a = myhtml_attribute_next(a)) {
+      std::size_t key_size = 0, value_size = 0;
+      const char* key = myhtml_attribute_key(a, &key_size);
+      const char* value = myhtml_attribute_value(a, &value_size);
+      attributes_.push_back({{key ? key : "", key ? key_size : 0},
+                             {value ? value : "", value ? value_size : 0},
+                             myhtml_attribute_namespace(a) == MyHTML_NAMESPACE_XLINK});
+    }
   }
 
   struct IdAndStyle {

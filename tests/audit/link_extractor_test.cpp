@@ -207,6 +207,25 @@ TEST_CASE("Link extraction: CSS URLs of style elements and style attributes", "[
   CHECK(page.links[5].line == 11);
 }
 
+TEST_CASE("Link extraction: SVG use and image load what their href names", "[audit]") {
+  auto parser = extractor();
+  INFO(parser->name());
+  const auto page =
+      parse(*parser,
+            "<!DOCTYPE html>\n<svg><use href=\"#menu\"/><use xlink:href='/s.svg#a'/>\n"
+            "<USE href=/t.svg#b xlink:href=/ignored.svg></USE>"
+            "<image xlink:href=i.png id=pic /><a href=/svg-a>x</a></svg>\n"
+            "<math><use href=/math.svg></use></math><image src=/html.png>");
+  CHECK(urls(page) == Strings{"use xlink:href /s.svg#a", "use href /t.svg#b",
+                              "image xlink:href i.png", "img src /html.png"});
+  REQUIRE(page.links.size() == 4);
+  CHECK(page.links[0].kind == LinkKind::resource);
+  CHECK(page.links[0].line == 2);
+  CHECK(page.links[2].line == 3);
+  CHECK(page.links[2].resolved == "https://example.com/dir/i.png");
+  CHECK(page.page.anchors == std::vector<std::string>{"pic"});
+}
+
 TEST_CASE("Link extraction: entities in attributes as the HTML standard decodes them", "[audit]") {
   auto parser = extractor();
   INFO(parser->name());
@@ -393,6 +412,7 @@ std::string mutate(std::string html, std::mt19937& random) {
                                            "<style>",
                                            "<style>a{background:url(/st.png)}</style>",
                                            "<p style='background:url(/sa.png)'>",
+                                           "<svg><use href='/u.svg#i'/><image xlink:href=/i.png>",
                                            "url(",
                                            "@import '/i.css';",
                                            "<textarea>",
@@ -497,6 +517,13 @@ TEST_CASE("Link extraction: gumbo's known misreading is recognised, and MyHTML's
   }
   CHECK(gumbo_misreads("<p><link rel=canonical href=/a rel=x>"));
   CHECK_FALSE(gumbo_misreads("<a x='x x' y=\"y y\" x-y href=/y>x x</a><b x></b x>"));
+  // After a </> in SVG, gumbo ignores the </svg>: the MathML <use> stays an SVG one for it.
+  const std::string foreign = "<svg></></svg><math><use href=/m></use></math>";
+  CHECK(gumbo_misreads(foreign));
+  CHECK(make_myhtml_link_extractor()->extract(foreign, kPage).links.empty());
+  CHECK(make_gumbo_link_extractor()->extract(foreign, kPage).links.size() == 1);
+  CHECK_FALSE(gumbo_misreads("<p>a</>b</p><svgx></>"));
+  CHECK(gumbo_misreads("<MATH/></>"));
 }
 
 TEST_CASE("Link extraction: invalid UTF-8 and control characters read as U+FFFD", "[audit]") {

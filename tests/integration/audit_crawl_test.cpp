@@ -457,7 +457,8 @@ TEST_CASE("crawl: stylesheets are read for the images, fonts and stylesheets the
   write_text(root.path() / "index.html",
              "<!DOCTYPE html>\n<link rel=stylesheet href=/css/site.css>\n"
              "<link rel=stylesheet href=/css/served-as-text.txt>\n"
-             "<p style=\"background: url(/img/inline.png)\">styled</p>\n");
+             "<p style=\"background: url(/img/inline.png)\">styled</p>\n"
+             "<svg><use href=\"#local\"/><use xlink:href=\"/img/sprite.svg#menu\"/></svg>\n");
   write_text(root.path() / "css" / "site.css",
              "@import \"parts/fonts.css\";\n"
              "body { background: url(../img/bg.png) }\n"
@@ -513,6 +514,13 @@ TEST_CASE("crawl: stylesheets are read for the images, fonts and stylesheets the
   CHECK(report["crawl"]["pages"] == 1);
   CHECK(report["crawl"]["complete"] == true);
   CHECK(results_by_url(report).count(server.url("/img/inline.png")) == 1);
+  // An SVG icon sprite that is gone: the use element that loads it is its referrer.
+  json sprite = result_for(report, server.url("/img/sprite.svg"));
+  CHECK(sprite["outcome"] == "failed");
+  REQUIRE(sprite["referrers"].size() == 1);
+  CHECK(sprite["referrers"][0]["element"] == "use");
+  CHECK(sprite["referrers"][0]["attribute"] == "xlink:href");
+  CHECK(sprite["referrers"][0]["line"] == 5);
   json text = result_for(report, server.url("/css/served-as-text.txt"));
   REQUIRE(text["findings"].size() == 1);
   CHECK(text["findings"][0]["code"] == "stylesheet_not_css");

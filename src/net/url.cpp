@@ -251,6 +251,42 @@ constexpr unsigned kParseFlags = CURLU_URLENCODE;
 
 }  // namespace
 
+namespace {
+
+// normal_path() is is_normal_path(), inlined into is_normal_url() (a run asks it of every URL).
+[[gnu::always_inline]] inline bool normal_path(std::string_view path) {
+  // A path joined after a '/' that starts with '.' may be a dot segment: not judged here.
+  if (path.empty() || path[0] == '.') return false;
+  // One pass over the path and query: each byte a table look-up (a crawl asks this of every
+  // link), and the path's end and dot segments noted on the way.
+  std::size_t path_end = path.size();
+  bool dots = false;  // a '.' right after a '/' in the path: perhaps a dot segment
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (!kPlainPathByte[static_cast<unsigned char>(c)]) return false;
+    if (i < path_end) {
+      if (c == '?') {
+        path_end = i;
+      } else if (c == '.' && path[i - 1] == '/') {  // i > 0: path[0] is not '.'
+        dots = true;
+      }
+    }
+  }
+  // curl drops a "?" with nothing after it.
+  if (path.back() == '?') return false;
+  if (dots) {
+    const std::string_view segments = path.substr(0, path_end);
+    if (segments.find("/./") != std::string_view::npos ||
+        segments.find("/../") != std::string_view::npos || segments.ends_with("/.") ||
+        segments.ends_with("/..")) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 bool is_normal_url(std::string_view url, std::size_t* path_start) {
   std::size_t start;
   int default_port;
@@ -269,44 +305,13 @@ bool is_normal_url(std::string_view url, std::size_t* path_start) {
   if (!is_plain_host(authority.substr(0, authority.find(':')))) return false;
   const int port = port_of(authority);
   if (port < 0 || port == default_port) return false;
-  if (!is_normal_path(url.substr(slash))) return false;
+  if (!normal_path(url.substr(slash))) return false;
   if (path_start != nullptr) *path_start = slash;
   return true;
 }
 
 bool is_normal_path(std::string_view path) {
-  if (path.empty()) return false;
-  // One pass over the path and query: each byte a table look-up (a crawl asks this of every
-  // link), and the path's end and dot segments noted on the way. A path joined after a '/'
-  // may start with a dot segment: its first byte counts as following a '/'.
-  std::size_t path_end = path.size();
-  bool dots = path[0] == '.';  // a '.' right after a '/' in the path: perhaps a dot segment
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    const char c = path[i];
-    if (!kPlainPathByte[static_cast<unsigned char>(c)]) return false;
-    if (i < path_end) {
-      if (c == '?') {
-        path_end = i;
-      } else if (c == '.' && i > 0 && path[i - 1] == '/') {
-        dots = true;
-      }
-    }
-  }
-  // curl drops a "?" with nothing after it.
-  if (path.back() == '?') return false;
-  if (dots) {
-    // Seen as it follows a '/', so that a dot segment at its start is found too.
-    const std::string_view segments = path.substr(0, path_end);
-    const auto dot_segment = [&](std::string_view s) {
-      return s.find("/./") != std::string_view::npos || s.find("/../") != std::string_view::npos ||
-             s.ends_with("/.") || s.ends_with("/..");
-    };
-    if (dot_segment(segments) || segments == "." || segments == ".." ||
-        segments.starts_with("./") || segments.starts_with("../")) {
-      return false;
-    }
-  }
-  return true;
+  return normal_path(path);
 }
 
 UrlResult normalize_url(std::string_view url) {

@@ -44,7 +44,8 @@ bool is_normal_url(std::string_view url, std::size_t* path_start = nullptr);
 // is_normal_path() is is_normal_url()'s judgement of what follows a normal origin: `path` (a
 // path, perhaps with a query, that starts with '/' or is joined after a '/' of a normal
 // URL's path) is normal there. A page's links share their base's origin and directory, and
-// only the part each adds needs a look.
+// only the part each adds needs a look. As with is_normal_url(), false says nothing: one
+// that starts with '.' is not judged.
 bool is_normal_path(std::string_view path);
 
 // has_userinfo() is true when an absolute URL names a user (and maybe a password) before its

@@ -55,8 +55,8 @@ std::string_view tag_name(const GumboNode* node) {
 
 // element_name() is tag_name(), or for an element gumbo does not know (GUMBO_TAG_UNKNOWN,
 // whose normalized name is empty) the name as the standard's tokenizer makes it and MyHTML
-// reports it: from the start tag's text, ASCII lower-cased, a NUL as U+FFFD. Only such an
-// element with a style attribute gives a link under its own name.
+// reports it: from the start tag's text, ASCII lower-cased, a NUL as U+FFFD. Such an element
+// gives a link under its name when it has a style attribute, or is an SVG use.
 std::string_view element_name(const GumboNode* node, std::string& buffer) {
   if (node->v.element.tag != GUMBO_TAG_UNKNOWN) return tag_name(node);
   GumboStringPiece piece = node->v.element.original_tag;

@@ -277,6 +277,7 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
     }
   }
 
+  // id_and_style() looks for both in one pass over the attributes of `node`.
   struct IdAndStyle {
     myhtml_tree_attr_t* id = nullptr;  // the first `id` (the one a duplicate does not override)
     bool style = false;                // a `style` attribute

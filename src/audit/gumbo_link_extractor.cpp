@@ -61,6 +61,15 @@ std::string_view element_name(const GumboNode* node, std::string& buffer) {
   if (node->v.element.tag != GUMBO_TAG_UNKNOWN) return tag_name(node);
   GumboStringPiece piece = node->v.element.original_tag;
   if (piece.data == nullptr || piece.length == 0) return {};
+  // After a dropped `</>` gumbo's original text starts with it: the start tag is at the first
+  // '<' that a letter follows.
+  const std::string_view text(piece.data, piece.length);
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  std::size_t open = 0;
+  while (open + 1 < text.size() && !(text[open] == '<' && letter(text[open + 1]))) ++open;
+  if (open + 1 >= text.size()) return {};
+  piece.data += open;
+  piece.length -= open;
   gumbo_tag_from_original_text(&piece);
   buffer.clear();
   for (std::size_t i = 0; i < piece.length; ++i) {
@@ -184,6 +193,21 @@ bool has_tag(std::string_view html, std::string_view name) {
   return false;
 }
 
+// has_odd_end_tag() is true when an end tag of `html` has no name (`</>`), or has more than
+// its name (`</svg/>`, `</math >`): the standard drops the first and reads the others as the
+// bare end tag, while gumbo loses its place in SVG and MathML after any of them.
+bool has_odd_end_tag(std::string_view html) {
+  for (std::size_t at = html.find("</"); at != std::string_view::npos;
+       at = html.find("</", at + 2)) {
+    std::size_t i = at + 2;
+    if (i < html.size() && html[i] == '>') return true;
+    if (i >= html.size() || !is_letter(html[i])) continue;
+    while (i < html.size() && !is_space(html[i]) && html[i] != '/' && html[i] != '>') ++i;
+    if (i < html.size() && html[i] != '>') return true;
+  }
+  return false;
+}
+
 // repeats_attribute() is true when the start tag at `html[at]` (just after its '<') names an
 // attribute twice. It follows the standard's tokenizer states for a tag's attributes, so its
 // names are the ones both parsers see; a tag cut by the end of input stops the scan.
@@ -218,10 +242,13 @@ bool repeats_attribute(std::string_view html, std::size_t at, std::vector<std::s
 
 }  // namespace
 
-bool gumbo_misreads(std::string_view html) {
+bool gumbo_misreads(std::string_view page) {
+  // Judged on what both parsers read: two attribute names of different invalid bytes are the
+  // same name of U+FFFDs there.
+  std::string buffer;
+  const std::string_view html = input_stream(page, buffer);
   if (html.find('\0') != std::string_view::npos) return true;
-  if (html.find("</>") != std::string_view::npos && (has_tag(html, "svg") || has_tag(html, "math")))
-    return true;
+  if (has_odd_end_tag(html) && (has_tag(html, "svg") || has_tag(html, "math"))) return true;
   std::vector<std::string> names;
   for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1))
     if (at + 1 < html.size() && is_letter(html[at + 1]) && repeats_attribute(html, at + 1, names))

@@ -6,10 +6,11 @@
 // attribute name, where the standard makes it U+FFFD (`<link rel=canonical\0href>` has an href
 // for gumbo only). A repeated attribute without a value is glued to the next name
 // (`<a x x href=/y>` has no href for gumbo), so any tag that names an attribute twice is
-// flagged. In SVG or MathML, an end tag without a name (`</>`, which the standard drops)
-// makes gumbo ignore the `</svg>` after it, so what follows stays foreign (an SVG `use`
-// there loads its href for gumbo only). The differential test and the fuzzer skip such input
-// rather than hold MyHTML to gumbo's bugs.
+// flagged. In SVG or MathML, an end tag without a name (`</>`, which the standard drops) or
+// with more than its name (`</svg/>`, `</math >`, which the standard reads as `</svg>` and
+// `</math>`) makes gumbo lose its place, so what follows stays foreign (an SVG `use` there
+// loads its href for gumbo only; an <image> there is no <img> for gumbo). The
+// differential test and the fuzzer skip such input rather than hold MyHTML to gumbo's bugs.
 //
 // Example:
 //   if (!gumbo_misreads(html)) CHECK(links(myhtml, html) == links(gumbo, html));
@@ -21,9 +22,11 @@
 
 namespace siteaudit::audit {
 
-// gumbo_misreads() is true when `html` has a NUL byte, an end tag naming an element gumbo
-// does not know, a start tag naming an attribute twice, or `</>` in a page with an <svg> or
-// <math> tag (wherever they are, even inside script text: a false alarm only skips an input).
-bool gumbo_misreads(std::string_view html);
+// gumbo_misreads() is true when `page`, read as input_stream() makes it (as both extractors
+// read it), has a NUL byte, an end tag naming an element gumbo does not know, a start tag
+// naming an attribute twice, or an end tag with no name or more than its name in a page with
+// an <svg> or <math> tag (wherever they are, even inside script text: a false alarm only
+// skips an input).
+bool gumbo_misreads(std::string_view page);
 
 }  // namespace siteaudit::audit

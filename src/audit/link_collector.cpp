@@ -488,7 +488,7 @@ std::string_view style_text(std::string_view html, std::size_t start_tag_end) {
 }
 
 bool LinkCollector::reads_element(std::string_view name) noexcept {
-  if (name == "base" || name == "link" || name == "meta") return true;
+  if (name == "base" || name == "link" || name == "meta" || name == "input") return true;
   for (const LinkAttributes& rule : kLinkElements) {
     if (rule.element == name) return true;
   }
@@ -557,6 +557,14 @@ void LinkCollector::element(std::string_view name, bool html, std::uint32_t line
         rest.remove_prefix(comma + 1);
       }
     }
+    return;
+  }
+  if (name == "input") {
+    // An image button loads its src; no other input type reads it.
+    const HtmlAttribute* type = attribute(attributes, "type");
+    const HtmlAttribute* src = attribute(attributes, "src");
+    if (type && src && net::iequals(net::trim(type->value, kHtmlSpace), "image"))
+      add(name, "src", src->value, line, LinkKind::resource);
     return;
   }
   if (name == "a") {

@@ -108,13 +108,14 @@ TEST_CASE("Link extraction: embedded resources, srcset with descriptors", "[audi
             "<picture><source srcset=' s1.webp 1x,, s2.webp,' src=s0.webp></picture>"
             "<script src=app.js></script><iframe src=/if></iframe>"
             "<video src=v.mp4 poster=v.jpg><track src=t.vtt></video><audio src=a.mp3></audio>"
-            "<object data=o.bin></object><embed src=e.swf>");
-  CHECK(urls(page) == Strings{"img src a.png", "img srcset b.png", "img srcset c.png",
-                              "img srcset d,e.png", "img srcset f.png", "img srcset g.png",
-                              "source src s0.webp", "source srcset s1.webp",
-                              "source srcset s2.webp", "script src app.js", "iframe src /if",
-                              "video src v.mp4", "video poster v.jpg", "track src t.vtt",
-                              "audio src a.mp3", "object data o.bin", "embed src e.swf"});
+            "<object data=o.bin></object><embed src=e.swf>"
+            "<input type=' Image ' src=go.png><input type=text src=no.png><input src=no2.png>");
+  CHECK(urls(page) ==
+        Strings{"img src a.png", "img srcset b.png", "img srcset c.png", "img srcset d,e.png",
+                "img srcset f.png", "img srcset g.png", "source src s0.webp",
+                "source srcset s1.webp", "source srcset s2.webp", "script src app.js",
+                "iframe src /if", "video src v.mp4", "video poster v.jpg", "track src t.vtt",
+                "audio src a.mp3", "object data o.bin", "embed src e.swf", "input src go.png"});
   CHECK(page.links[0].kind == LinkKind::resource);
   CHECK(page.links[10].kind == LinkKind::frame);
   CHECK(page.links[3].resolved == "https://example.com/dir/d,e.png");
@@ -205,6 +206,15 @@ TEST_CASE("Link extraction: CSS URLs of style elements and style attributes", "[
   CHECK(page.links[2].line == 7);
   CHECK(page.links[2].resolved == "https://example.com/dir/d.png");
   CHECK(page.links[5].line == 11);
+}
+
+TEST_CASE("Link extraction: an unknown element with a style attribute is named as written",
+          "[audit]") {
+  auto parser = extractor();
+  INFO(parser->name());
+  // gumbo's text of a start tag after a dropped </> begins with the </>.
+  const auto page = parse(*parser, "<p></><X-Y style='cursor:url(d.cur)'>x</X-Y>");
+  CHECK(urls(page) == Strings{"x-y style d.cur"});
 }
 
 TEST_CASE("Link extraction: SVG use and image load what their href names", "[audit]") {
@@ -516,6 +526,11 @@ TEST_CASE("Link extraction: gumbo's known misreading is recognised, and MyHTML's
     CHECK(make_gumbo_link_extractor()->extract(repeated, kPage).links.empty());
   }
   CHECK(gumbo_misreads("<p><link rel=canonical href=/a rel=x>"));
+  // Different invalid bytes make the same name of U+FFFDs: a repeated attribute for gumbo.
+  const std::string replaced = "<a \xFF\xFF \xFF\xFC href=/x>";
+  CHECK(gumbo_misreads(replaced));
+  CHECK(make_myhtml_link_extractor()->extract(replaced, kPage).links.size() == 1);
+  CHECK(make_gumbo_link_extractor()->extract(replaced, kPage).links.empty());
   CHECK_FALSE(gumbo_misreads("<a x='x x' y=\"y y\" x-y href=/y>x x</a><b x></b x>"));
   // After a </> in SVG, gumbo ignores the </svg>: the MathML <use> stays an SVG one for it.
   const std::string foreign = "<svg></></svg><math><use href=/m></use></math>";
@@ -524,6 +539,15 @@ TEST_CASE("Link extraction: gumbo's known misreading is recognised, and MyHTML's
   CHECK(make_gumbo_link_extractor()->extract(foreign, kPage).links.size() == 1);
   CHECK_FALSE(gumbo_misreads("<p>a</>b</p><svgx></>"));
   CHECK(gumbo_misreads("<MATH/></>"));
+  const std::string slash = "<svg></svg/><use href=/u.svg>";
+  CHECK(gumbo_misreads(slash));
+  CHECK(make_myhtml_link_extractor()->extract(slash, kPage).links.empty());
+  // `</math >` is `</math>`: the <image> after it is an HTML <img>, for gumbo a MathML one.
+  const std::string spaced = "<math></math ><image src=/i.png>";
+  CHECK(gumbo_misreads(spaced));
+  CHECK(make_myhtml_link_extractor()->extract(spaced, kPage).links.size() == 1);
+  CHECK_FALSE(gumbo_misreads("<p>a</p ></p/></>"));  // no foreign content: gumbo is right
+  CHECK(gumbo_misreads("<svg></svg><p>a</p >"));     // a false alarm, which only skips the input
 }
 
 TEST_CASE("Link extraction: invalid UTF-8 and control characters read as U+FFFD", "[audit]") {

@@ -3,9 +3,9 @@
 // A LinkExtractor parses a UTF-8 page with a real HTML5 parser (never tag scanning) and
 // returns every link the crawl checks: a/area href, link href (stylesheet, icon, canonical,
 // alternate with hreflang, preload, manifest), img and source src and srcset, script src,
-// iframe/frame src, video/audio src and poster, track src, object data, embed src, SVG use
-// and image href (or xlink:href), the URL of a meta http-equiv=refresh, and the CSS URLs of
-// <style> elements and style attributes. Attribute values are entity-decoded by the parser as
+// iframe/frame src, video/audio src and poster, track src, object data, embed src, input
+// type=image src, SVG use and image href (or xlink:href), the URL of a meta
+// http-equiv=refresh, and the CSS URLs of <style> elements and style attributes. Attribute values are entity-decoded by the parser as
 // the HTML standard says ("?a=1&copy=2" stays as it is); a duplicated attribute counts once
 // (the first wins). Nothing inside comments, script text, textarea, title, template contents
 // or after plaintext is a link; noscript is parsed as a browser without scripts sees it; only

@@ -11,6 +11,7 @@
 #include "audit/link_collector.hpp"
 #include "page_charset.hpp"
 #include "siteaudit/audit/url_hash_set.hpp"
+#include "siteaudit/model/referrer.hpp"
 #include "siteaudit/net/ascii.hpp"
 #include "siteaudit/net/url.hpp"
 #include "siteaudit/runtime/channel.hpp"
@@ -71,18 +72,6 @@ class FindingCap {
   FindingCode code_;
   std::size_t count_ = 0;
 };
-
-// is_css_construct() is true for the element of a URL in a stylesheet ("url()", "@import").
-bool is_css_construct(const Link& link) {
-  return link.attribute.empty() && (link.element.starts_with('@') || link.element.ends_with(')'));
-}
-
-// holder() names what holds a link in a message: "<img src>", "<style>", "url()".
-std::string holder(const Link& link) {
-  if (is_css_construct(link)) return link.element;
-  if (link.attribute.empty()) return fmt::format("<{}>", link.element);
-  return fmt::format("<{} {}>", link.element, link.attribute);
-}
 
 // counter() is the count of links in `scheme` that are not requested.
 std::atomic<std::uint64_t>& counter(SchemeCounts& counts, LinkScheme scheme) {
@@ -333,18 +322,19 @@ void PageCrawler::offer_links(const Job& job, Result& result, const ExtractResul
       // Never requested: counted by scheme, and a link that is no URL at all is reported.
       counter(schemes, link.scheme).fetch_add(1, std::memory_order_relaxed);
       if (link.scheme == LinkScheme::invalid) {
-        invalid.add(
-            fmt::format("{} \"{}\" is not a URL that can be requested", holder(link), link.url),
-            link.line);
+        invalid.add(fmt::format("{} \"{}\" is not a URL that can be requested",
+                                model::link_holder(link.element, link.attribute), link.url),
+                    link.line);
       }
       continue;
     }
     if (https_page && is_subresource(link.kind) && link.resolved.starts_with("http:")) {
-      mixed.add(
-          fmt::format("{} loads {} over plain http {}; browsers block or warn about it",
-                      holder(link), link.resolved,
-                      is_css_construct(link) ? "from an https stylesheet" : "on an https page"),
-          link.line);
+      mixed.add(fmt::format("{} loads {} over plain http {}; browsers block or warn about it",
+                            model::link_holder(link.element, link.attribute), link.resolved,
+                            model::is_css_construct(link.element, link.attribute)
+                                ? "from an https stylesheet"
+                                : "on an https page"),
+                link.line);
     }
     const LinkOrigin& origin = origins.emplace_back(LinkOrigin{.page_identity = job.identity,
                                                                .line = link.line,

@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "siteaudit/model/referrer.hpp"
+
 namespace siteaudit::report::text {
 
 namespace {
@@ -325,15 +327,8 @@ std::string location(const model::Report& report, const model::Result& result) {
 std::string referrer_text(const model::Referrer& referrer) {
   std::string out = referrer.page;
   if (referrer.line != 0) out += fmt::format(":{}", referrer.line);
-  // A stylesheet's URL is held by a CSS construct ("url()", "@import"), not an element.
-  if (referrer.attribute.empty() &&
-      (referrer.element.starts_with('@') || referrer.element.ends_with(')'))) {
-    out += fmt::format(" {}", referrer.element);
-  } else if (referrer.attribute.empty()) {
-    out += fmt::format(" <{}>", referrer.element);
-  } else {
-    out += fmt::format(" <{} {}>", referrer.element, referrer.attribute);
-  }
+  out += ' ';
+  out += model::link_holder(referrer.element, referrer.attribute);
   if (!referrer.text.empty()) out += fmt::format(" \"{}\"", referrer.text);
   return out;
 }

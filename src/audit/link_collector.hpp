@@ -80,9 +80,7 @@ class LinkCollector {
                std::span<const HtmlAttribute> attributes, std::string text = {});
 
   // style() takes the text of an HTML <style> element, which starts on `first_line`.
-  void style(std::string_view css, std::uint32_t first_line) {
-    this->css(css, first_line, "style");
-  }
+  void style(std::string_view text, std::uint32_t first_line) { css(text, first_line, "style"); }
   // svg_element() takes an SVG `use` or `image` element (is_svg_link()), which loads the
   // resource its href names (an icon sprite, an image): `href` wins over `xlink:href`, as
   // SVG 2 says, and a fragment-only one names an element of the page, which loads nothing.

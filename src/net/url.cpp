@@ -249,10 +249,6 @@ constexpr auto kPlainPathByte = [] {
 // carry raw, instead of rejecting the URL.
 constexpr unsigned kParseFlags = CURLU_URLENCODE;
 
-}  // namespace
-
-namespace {
-
 // normal_path() is is_normal_path(), inlined into is_normal_url() (a run asks it of every URL).
 [[gnu::always_inline]] inline bool normal_path(std::string_view path) {
   // A path joined after a '/' that starts with '.' may be a dot segment: not judged here.

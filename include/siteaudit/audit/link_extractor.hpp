@@ -5,16 +5,16 @@
 // alternate with hreflang, preload, manifest), img and source src and srcset, script src,
 // iframe/frame src, video/audio src and poster, track src, object data, embed src, input
 // type=image src, SVG use and image href (or xlink:href), the URL of a meta
-// http-equiv=refresh, and the CSS URLs of <style> elements and style attributes. Attribute values are entity-decoded by the parser as
-// the HTML standard says ("?a=1&copy=2" stays as it is); a duplicated attribute counts once
-// (the first wins). Nothing inside comments, script text, textarea, title, template contents
-// or after plaintext is a link; noscript is parsed as a browser without scripts sees it; only
-// HTML elements give links, and SVG use and image (an SVG <a> does not; ids count in SVG and
-// MathML too). Each
-// link is resolved against the page URL and the first <base href> with net::resolve_url();
-// mailto:, tel:, javascript:, data: and other schemes are returned with their scheme, never
-// resolved. The page-level facts the crawl needs come with them: meta robots noindex and
-// nofollow, the canonical URL, and the ids and <a name> anchors fragments may point at.
+// http-equiv=refresh, and the CSS URLs of <style> elements and style attributes. Attribute values
+// are entity-decoded by the parser as the HTML standard says ("?a=1&copy=2" stays as it is); a
+// duplicated attribute counts once (the first wins). Nothing inside comments, script text,
+// textarea, title, template contents or after plaintext is a link; noscript is parsed as a browser
+// without scripts sees it; only HTML elements give links, and SVG use and image (an SVG <a> does
+// not; ids count in SVG and MathML too). Each link is resolved against the page URL and the first
+// <base href> with net::resolve_url(); mailto:, tel:, javascript:, data: and other schemes are
+// returned with their scheme, never resolved. The page-level facts the crawl needs come with them:
+// meta robots noindex and nofollow, the canonical URL, and the ids and <a name> anchors fragments
+// may point at.
 //
 // The product's extractor is MyHTML (make_link_extractor()); gumbo is the oracle of the
 // differential test and fuzzer. Transcoding a page that is not UTF-8 is the caller's job.

@@ -19,6 +19,7 @@
 
 #include "siteaudit/audit/line_counter.hpp"
 #include "siteaudit/audit/sitemap_lint.hpp"
+#include "siteaudit/audit/utf8.hpp"
 #include "siteaudit/net/ascii.hpp"
 
 namespace siteaudit::audit {
@@ -33,25 +34,6 @@ std::string_view local_name(std::string_view qname) {
 std::string_view prefix_of(std::string_view qname) {
   auto colon = qname.rfind(':');
   return colon == std::string_view::npos ? std::string_view() : qname.substr(0, colon);
-}
-
-// append_code_point() appends `cp` as UTF-8.
-void append_code_point(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // reference_at() decodes the character or entity reference at the start of `text` ("&amp;",
@@ -84,7 +66,7 @@ std::size_t reference_at(std::string_view text, std::string& out) {
     if (cp > 0x10FFFF) return 0;
   }
   if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
-  append_code_point(out, cp);
+  append_utf8(out, static_cast<char32_t>(cp));
   return semi + 1;
 }
 

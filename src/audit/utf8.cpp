@@ -1,4 +1,4 @@
-// utf8.cpp — invalid_utf8_at(): one pass, ASCII a byte at a time.
+// utf8.cpp — invalid_utf8_at(): one pass, ASCII a byte at a time; append_utf8().
 #include "siteaudit/audit/utf8.hpp"
 
 namespace siteaudit::audit {
@@ -27,6 +27,24 @@ std::size_t invalid_utf8_at(std::string_view text) noexcept {
     i += more + 1;
   }
   return std::string_view::npos;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
 }
 
 }  // namespace siteaudit::audit

@@ -20,3 +20,11 @@ TEST_CASE("invalid_utf8_at: the first byte that starts no complete sequence", "[
   CHECK(invalid_utf8_at("\xF8\x88\x80\x80\x80") == 0);     // no UTF-8 lead byte
   CHECK(invalid_utf8_at(std::string("a\0\xFF", 3)) == 2);  // a NUL is UTF-8
 }
+
+TEST_CASE("append_utf8: one to four bytes", "[audit]") {
+  std::string out;
+  for (const char32_t cp : {U'a', U'\u00E9', U'\u20AC', U'\U0001F600'})
+    siteaudit::audit::append_utf8(out, cp);
+  CHECK(out == "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+  CHECK(invalid_utf8_at(out) == std::string_view::npos);
+}

@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "siteaudit/audit/utf8.hpp"
+#include "siteaudit/net/ascii.hpp"
 
 namespace siteaudit::audit {
 
@@ -39,13 +40,7 @@ constexpr bool is_digit(char c) noexcept {
 }
 
 constexpr bool is_hex_digit(char c) noexcept {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-constexpr std::uint32_t hex_value(char c) noexcept {
-  if (is_digit(c)) return static_cast<std::uint32_t>(c - '0');
-  if (c >= 'a' && c <= 'f') return static_cast<std::uint32_t>(c - 'a' + 10);
-  return static_cast<std::uint32_t>(c - 'A' + 10);
+  return net::hex_value(c) >= 0;
 }
 
 // An ident-start code point: a letter, `_`, or non-ASCII. NUL counts, as the input
@@ -65,10 +60,6 @@ constexpr bool is_non_printable(char c) noexcept {
   const auto byte = static_cast<unsigned char>(c);
   return (byte >= 0x01 && byte <= 0x08) || byte == 0x0B || (byte >= 0x0E && byte <= 0x1F) ||
          byte == 0x7F;
-}
-
-constexpr char ascii_lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 struct Decoded {
@@ -260,7 +251,7 @@ class Tokenizer {
     }
     std::uint32_t value = 0;
     for (int digits = 0; digits < 6 && pos_ < css_.size() && is_hex_digit(css_[pos_]); ++digits)
-      value = value * 16 + hex_value(css_[pos_++]);
+      value = value * 16 + static_cast<std::uint32_t>(net::hex_value(css_[pos_++]));
     if (pos_ < css_.size() && is_whitespace(css_[pos_])) skip_newline_or_space();
     const bool surrogate = value >= 0xD800 && value <= 0xDFFF;
     return value == 0 || surrogate || value > 0x10FFFF ? kReplacement : value;
@@ -298,7 +289,7 @@ class Tokenizer {
     name_.clear();
     auto keep = [this](char32_t cp) {
       if (name_.size() < kNameLimit)
-        name_.push_back(cp < 0x80 ? ascii_lower(static_cast<char>(cp)) : '\x80');
+        name_.push_back(cp < 0x80 ? net::to_lower(static_cast<char>(cp)) : '\x80');
     };
     while (pos_ < css_.size()) {
       const char c = css_[pos_];

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "audit/rule_text.hpp"
+#include "siteaudit/net/ascii.hpp"
 #include "siteaudit/net/url.hpp"
 
 namespace siteaudit::audit {
@@ -17,13 +18,6 @@ namespace {
 using namespace rules_detail;
 
 constexpr std::size_t kMaxLineBytes = 8192;
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool is_unreserved(unsigned char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -43,10 +37,10 @@ std::string canonical_escapes(std::string_view text) {
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
-    if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-        hex_value(text[i + 2]) >= 0) {
-      auto decoded =
-          static_cast<unsigned char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+    if (c == '%' && i + 2 < text.size() && net::hex_value(text[i + 1]) >= 0 &&
+        net::hex_value(text[i + 2]) >= 0) {
+      auto decoded = static_cast<unsigned char>(net::hex_value(text[i + 1]) * 16 +
+                                                net::hex_value(text[i + 2]));
       if (is_unreserved(decoded)) {
         out += static_cast<char>(decoded);
       } else {

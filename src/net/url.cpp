@@ -17,6 +17,8 @@
 #include <string_view>
 #include <utility>
 
+#include "siteaudit/net/ascii.hpp"
+
 namespace siteaudit::net {
 namespace {
 
@@ -81,13 +83,6 @@ bool is_unreserved(unsigned char c) {
          c == '.' || c == '_' || c == '~';
 }
 
-int hex_value(unsigned char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // canonical_escapes() applies RFC 3986 §6.2.2.1–2 to an already-encoded path or query:
 // escapes of unreserved characters are decoded (%7E -> ~) and the rest get one hex case.
 // Neither changes which resource the URL names; both make equal URLs compare equal. The case is
@@ -99,8 +94,8 @@ std::string canonical_escapes(std::string_view in) {
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '%' && i + 2 < in.size()) {
-      int hi = hex_value(static_cast<unsigned char>(in[i + 1]));
-      int lo = hex_value(static_cast<unsigned char>(in[i + 2]));
+      int hi = hex_value(in[i + 1]);
+      int lo = hex_value(in[i + 2]);
       if (hi >= 0 && lo >= 0) {
         auto decoded = static_cast<unsigned char>(hi * 16 + lo);
         if (is_unreserved(decoded)) {

@@ -52,11 +52,32 @@ void Frontier::add_producer() {
 void Frontier::producer_done() {
   {
     std::lock_guard lock(mutex_);
-    if (producers_.fetch_sub(1, std::memory_order_relaxed) <= 0) {
+    // Sequentially consistent, as taken()'s two steps: of the last producer_done() and the
+    // last taken(), at least one sees the other's change and tells the last Job.
+    if (producers_.fetch_sub(1) <= 0) {
       rt::detail::fatal_misuse("producer_done() without add_producer()", "Frontier", this);
     }
   }
   notify();
+  tell_last_job();
+}
+
+void Frontier::taken() {
+  if (!options_.on_last_job) return;  // nobody asks: no shared counter to bounce
+  taken_.fetch_add(1);
+  if (producers_.load() == 0) tell_last_job();
+}
+
+void Frontier::tell_last_job() {
+  // In crawl mode the workers offer what the pages link to: only the end of the run knows.
+  if (!options_.on_last_job || options_.scope != nullptr) return;
+  {
+    std::lock_guard lock(mutex_);
+    // With no producer left, accepted_ is final: only producers offer outside crawl mode.
+    if (last_job_told_ || producers_.load() != 0 || taken_.load() != accepted_.load()) return;
+    last_job_told_ = true;
+  }
+  options_.on_last_job();
 }
 
 Frontier::Candidate Frontier::prepare(Offer& offer) const {

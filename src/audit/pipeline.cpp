@@ -209,6 +209,11 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
   if (plan.routes) routes.emplace(std::move(*plan.routes));
   FrontierOptions scope = frontier_options(config, plan, routes ? &*routes : nullptr, graph);
   scope.robots = robots.get();
+  // Once every URL has gone to a worker, no connection will be reused past its transfer:
+  // each closes as its transfer ends, while the run waits for the others' answers, instead of
+  // all together when the client is destroyed (10,000 connections: 0.2 s at the end). A crawl
+  // learns of its last URL only at its end.
+  if (!plan.crawl) scope.on_last_job = [&client] { client.wind_down(); };
   if (report.results.streamed()) {
     scope.on_seq = [&results = report.results](std::uint64_t seq) { results.expect(seq); };
   }

@@ -19,6 +19,7 @@ WorkerPool::WorkerPool(unsigned count, const rt::Context& ctx, Frontier& frontie
           // The crawler is made on the worker's first page; its parser is its thread's.
           std::optional<PageCrawler> crawler;
           for (Job& job : jobs) {
+            frontier.taken();
             if (ctx.is_done()) {
               Result gone = Checker::cancelled(job, "the run was cancelled");
               if (graph != nullptr) graph->settled(job, gone);

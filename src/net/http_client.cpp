@@ -219,6 +219,10 @@ HttpClient::~HttpClient() {
   for (auto& driver : impl_->drivers) driver->shutdown();
 }
 
+void HttpClient::wind_down() {
+  for (auto& driver : impl_->drivers) driver->wind_down();
+}
+
 ClientStats HttpClient::stats() const {
   ClientStats sum;
   for (const auto& driver : impl_->drivers) {

@@ -121,6 +121,10 @@ void MultiDriver::abort(Transfer* t, std::uint64_t generation, AbortReason reaso
   post(Op{OpKind::abort, reason, t, generation});
 }
 
+void MultiDriver::wind_down() noexcept {
+  post(Op{OpKind::wind_down});
+}
+
 void MultiDriver::unpause(Transfer* t, std::uint64_t generation) noexcept {
   post(Op{OpKind::unpause, AbortReason::none, t, generation});
 }
@@ -259,6 +263,12 @@ void MultiDriver::run_op(const Op& op) noexcept {
       if (timer_ == 0 && wants_timeout_) {
         arm_timer(std::max(wanted_, rt::Clock::now() + std::chrono::milliseconds(1)));
       }
+      return;
+    case OpKind::wind_down:
+      // libcurl compares the cache's size with this when a transfer hands its connection back,
+      // and closes the oldest idle connection when it is over. One, not zero: zero means
+      // "no limit".
+      curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 1L);
       return;
   }
 }

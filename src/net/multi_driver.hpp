@@ -70,6 +70,10 @@ class MultiDriver {
   // unpause() resumes a transfer the write callback paused, once the fiber drained its chunks.
   void unpause(Transfer* t, std::uint64_t generation) noexcept;
 
+  // wind_down() lowers the multi's idle-connection cache to one connection: from then on a
+  // connection is closed as its transfer ends, unless no other is kept (HttpClient::wind_down).
+  void wind_down() noexcept;
+
   // shutdown() closes every connection and removes every watch and timer, so the runtime sees
   // nothing left behind. Requires that no fetch is in flight. Called by ~HttpClient.
   void shutdown() noexcept;
@@ -81,7 +85,7 @@ class MultiDriver {
   long in_use() const noexcept { return in_use_.load(std::memory_order_relaxed); }
 
  private:
-  enum class OpKind : std::uint8_t { add, abort, unpause, timeout };
+  enum class OpKind : std::uint8_t { add, abort, unpause, timeout, wind_down };
   struct Op {
     OpKind kind;
     AbortReason reason = AbortReason::none;

@@ -402,3 +402,102 @@ TEST_CASE("Frontier: a Job that waits in the queue comes out whole", "[audit][fr
   CHECK(out[2].lastmod.empty());
   CHECK(out[2].skip.empty());
 }
+
+namespace {
+
+// LastJobRun is what last_job_run() saw of on_last_job.
+struct LastJobRun {
+  int calls = 0;
+  std::uint64_t taken_at_call = 0;  // Jobs the workers had taken when it came
+  std::uint64_t accepted = 0;
+};
+
+// last_job_run() runs `urls` through a frontier as the pipeline does (a producer, the
+// dispatcher, 16 workers on two threads that call taken(), a collector). With
+// `late_producer`, the producer says it is done only once the workers have taken every Job.
+LastJobRun last_job_run(FrontierOptions options, std::size_t urls, bool late_producer) {
+  LastJobRun run;
+  std::atomic<int> calls{0};
+  std::atomic<std::uint64_t> taken{0};
+  std::atomic<std::uint64_t> taken_at_call{0};
+  options.on_last_job = [&] {
+    taken_at_call.store(taken.load());
+    calls.fetch_add(1);
+  };
+  rt::Runtime runtime({.threads = 2});
+  rt::RunResult status = runtime.run([&] {
+    Frontier frontier(std::move(options));
+    rt::Channel<Job> jobs(4, "jobs");
+    rt::Channel<Result> results(4, "results");
+    rt::Channel<char> all_taken(1, "all-taken");
+    frontier.add_producer();
+    rt::WaitGroup producing;
+    producing.add(1);
+    rt::go([&] {
+      for (std::size_t i = 0; i < urls; ++i) {
+        const std::string url = "https://e.com/" + std::to_string(i);
+        CHECK(frontier.offer(Offer{.loc = url, .url = url}) == OfferStatus::accepted);
+      }
+      if (late_producer && urls != 0) (void)all_taken.receive();
+      frontier.producer_done();
+      producing.done();
+    });
+    rt::go([&frontier, tx = rt::Sender<Job>(jobs)] { frontier.dispatch(tx); });
+    rt::WaitGroup pool;
+    for (int w = 0; w < 16; ++w) {
+      pool.add(1);
+      rt::go([&, rx = rt::Receiver<Job>(jobs), tx = rt::Sender<Result>(results)] {
+        for (Job& job : rx) {
+          if (taken.fetch_add(1) + 1 == urls) (void)all_taken.try_send('t');
+          frontier.taken();
+          Result result;
+          result.url = job.url;
+          result.seq = job.seq;
+          rt::yield();  // a check parks: the other workers take Jobs meanwhile
+          tx.send(std::move(result));
+        }
+        pool.done();
+      });
+    }
+    rt::go([&pool, tx = rt::Sender<Result>(results)] {
+      pool.wait();
+      tx.close();
+    });
+    for (Result& result : rt::Receiver<Result>(results)) {
+      (void)result;
+      frontier.collected();
+    }
+    producing.wait();
+    run.accepted = frontier.accepted();
+  });
+  REQUIRE(status.ok());
+  run.calls = calls.load();
+  run.taken_at_call = taken_at_call.load();
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("Frontier: on_last_job comes once, when the workers have taken every Job",
+          "[audit][frontier]") {
+  for (const bool late_producer : {false, true}) {
+    INFO("the producer is done " << (late_producer ? "after" : "before") << " the last take");
+    const LastJobRun run = last_job_run({}, 2'000, late_producer);
+    CHECK(run.accepted == 2'000);
+    CHECK(run.calls == 1);
+    CHECK(run.taken_at_call == 2'000);
+  }
+  // A producer that offers nothing: the call comes from producer_done().
+  const LastJobRun empty = last_job_run({}, 0, false);
+  CHECK(empty.calls == 1);
+}
+
+TEST_CASE("Frontier: a crawl never calls on_last_job", "[audit][frontier]") {
+  // A crawled page may link to new URLs while it is checked: no Job is known to be the last.
+  AuditConfig config;
+  config.inputs = {"https://e.com/"};
+  CrawlScope scope = CrawlScope::from_config(config).value();
+  const LastJobRun run = last_job_run({.scope = &scope}, 200, false);
+  CHECK(run.accepted == 200);
+  CHECK(run.calls == 0);
+}

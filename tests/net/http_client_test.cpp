@@ -849,6 +849,50 @@ TEST_CASE("idle connections survive a lull in concurrency", "[net][client][reuse
   CHECK(stats(server).connections() == kBurst);
 }
 
+TEST_CASE("after wind_down() a connection closes as its transfer ends", "[net][client][reuse]") {
+  // Sixteen connections opened by a burst stay cached; wound down, the same client reuses them
+  // for a second burst and closes each as its transfer ends, while the client lives on.
+  FixtureServer server;
+  constexpr int kBurst = 16;
+  int ok = 0;
+  long open_after_first = -1;
+  long open_after_second = -1;
+  run_fibers(2, [&] {
+    // One multi handle: it keeps one idle connection after the wind-down.
+    net::HttpClient client({.max_connections_per_host = kBurst, .multi_handles = 1});
+    std::atomic<int> good{0};
+    auto burst = [&] {
+      rt::WaitGroup wg;
+      for (int i = 0; i < kBurst; ++i) {
+        wg.add(1);
+        rt::go([&] {
+          // Held 1 s, so that all 16 are in flight at once (see the test above).
+          if (client.fetch(rt::background(), head(server.url("/delay/1000"))).ok()) {
+            good.fetch_add(1);
+          }
+          wg.done();
+        });
+      }
+      wg.wait();
+    };
+    burst();
+    open_after_first = stats(server).get("connections_open");  // and /stats's own
+    client.wind_down();
+    burst();
+    // The server counts a connection closed when it reads the end of it, a moment after our
+    // close(): wait for that, within a bound far above it.
+    for (int i = 0; i < 250; ++i) {
+      open_after_second = stats(server).get("connections_open");
+      if (open_after_second <= 2) break;
+      rt::sleep_for(std::chrono::milliseconds(20));
+    }
+    ok = good.load();
+  });
+  CHECK(ok == 2 * kBurst);
+  CHECK(open_after_first == kBurst + 1);
+  CHECK(open_after_second <= 2);
+}
+
 TEST_CASE("per-host connection limit queues transfers instead of opening more",
           "[net][client][limits]") {
   FixtureServer server;

@@ -81,6 +81,11 @@ struct FrontierOptions {
   AcceptObserver on_accept;
   // on_seq is called under the frontier's lock: it must be quick and must not offer.
   SeqObserver on_seq;
+  // on_last_job, when set, is called once, on the fiber of a worker or of the last producer,
+  // as soon as every Job the run will ever make has been taken by a worker (taken()): the
+  // producers are done and each accepted URL is taken. Never in crawl mode, where a page in
+  // flight may still link to a new URL. The pipeline winds the HTTP client down then.
+  std::function<void()> on_last_job;
   // trusted, when set, decides Job::origin: whether the user's --header lines go with the
   // request, and whether credentials written into a URL are kept (only for trusted origins).
   // It must outlive the frontier; null = nothing is trusted and no header is sent.
@@ -194,6 +199,9 @@ class Frontier {
   // flight, then closes `jobs`. Jobs go out in the order they were accepted.
   void dispatch(rt::Sender<Job> jobs);
 
+  // taken() says a worker took one Job from the jobs channel, before checking it.
+  void taken();
+
   // collected() says the Result of one accepted URL has been collected.
   void collected();
 
@@ -232,6 +240,8 @@ class Frontier {
  private:
   // notify() wakes the dispatcher to look at the queue and the counters again.
   void notify();
+  // tell_last_job() calls on_last_job if its time has come and it has not been called yet.
+  void tell_last_job();
   // classify() decides Job::origin for `check_url`, dropping credentials it must not send.
   OriginTrust classify(std::string& check_url) const;
   // make_job() turns an accepted offer into its Job (mutex_ held: it stores into text_).
@@ -296,8 +306,12 @@ class Frontier {
   // queued_ mirrors queue_.size(), written under the lock, read without it (wait_for_room).
   std::atomic<std::size_t> queued_{0};
   bool limit_reached_ = false;
+  bool last_job_told_ = false;  // on_last_job was called
   std::atomic<std::int64_t> producers_{0};
   std::atomic<std::uint64_t> accepted_{0};
+  // taken_ counts the Jobs the workers took (taken()), on a cache line of its own: the workers
+  // of both threads add to it, the loader writes the counters around it.
+  alignas(64) std::atomic<std::uint64_t> taken_{0};
   std::atomic<std::uint64_t> numbered_{0};
   std::atomic<std::uint64_t> duplicates_{0};
   std::atomic<std::uint64_t> external_{0};

@@ -90,6 +90,13 @@ class HttpClient {
   // fiber; aborts with a message otherwise. An invalid URL is an `invalid_url` result.
   [[nodiscard]] FetchResult fetch(const rt::Context& ctx, const Request& request);
 
+  // wind_down() says that no fetch will start any more, except the redirects and retries of
+  // the fetches in flight: from then on each connection is closed as its transfer ends (one
+  // idle connection per multi handle stays), instead of all together by ~HttpClient(), where
+  // closing 10,000 of them held the end of a run up by 0.2 s. Fetches still work after it,
+  // on new connections. Any thread, any number of times.
+  void wind_down();
+
   // stats() reads the counters; exact once no fetch is running, approximate during one.
   ClientStats stats() const;
 

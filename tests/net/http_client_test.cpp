@@ -814,6 +814,27 @@ TEST_CASE("curl's timer is not re-armed per request, and its deadlines still hol
   CHECK(after.timers > before.timers);
 }
 
+namespace {
+
+// held_burst() sends `count` HEADs at once from as many fibers, each answered after 1 s, so
+// that all are in flight together even under TSan on a busy machine (at 100 ms, a TSan run
+// reused connections within the burst), and returns how many succeeded.
+int held_burst(net::HttpClient& client, const FixtureServer& server, int count) {
+  std::atomic<int> good{0};
+  rt::WaitGroup wg;
+  for (int i = 0; i < count; ++i) {
+    wg.add(1);
+    rt::go([&] {
+      if (client.fetch(rt::background(), head(server.url("/delay/1000"))).ok()) good.fetch_add(1);
+      wg.done();
+    });
+  }
+  wg.wait();
+  return good.load();
+}
+
+}  // namespace
+
 TEST_CASE("idle connections survive a lull in concurrency", "[net][client][reuse]") {
   // libcurl's default cache keeps 4 idle connections per transfer in flight when one ends; a
   // lull of one transfer at a time used to close all but 4 of the 16 opened by a burst.
@@ -822,28 +843,11 @@ TEST_CASE("idle connections survive a lull in concurrency", "[net][client][reuse
   int ok = 0;
   run_fibers(2, [&] {
     net::HttpClient client({.max_connections_per_host = kBurst});
-    std::atomic<int> good{0};
-    auto burst = [&] {
-      rt::WaitGroup wg;
-      for (int i = 0; i < kBurst; ++i) {
-        wg.add(1);
-        rt::go([&] {
-          // Held 1 s, so that all 16 are in flight at once even under TSan on a busy
-          // machine (at 100 ms, a TSan run reused connections within the burst).
-          if (client.fetch(rt::background(), head(server.url("/delay/1000"))).ok()) {
-            good.fetch_add(1);
-          }
-          wg.done();
-        });
-      }
-      wg.wait();
-    };
-    burst();
+    ok += held_burst(client, server, kBurst);
     for (int i = 0; i < 10; ++i) {
-      if (client.fetch(rt::background(), head(server.url("/status/200"))).ok()) good.fetch_add(1);
+      if (client.fetch(rt::background(), head(server.url("/status/200"))).ok()) ++ok;
     }
-    burst();
-    ok = good.load();
+    ok += held_burst(client, server, kBurst);
   });
   CHECK(ok == 2 * kBurst + 10);
   CHECK(stats(server).connections() == kBurst);
@@ -860,25 +864,10 @@ TEST_CASE("after wind_down() a connection closes as its transfer ends", "[net][c
   run_fibers(2, [&] {
     // One multi handle: it keeps one idle connection after the wind-down.
     net::HttpClient client({.max_connections_per_host = kBurst, .multi_handles = 1});
-    std::atomic<int> good{0};
-    auto burst = [&] {
-      rt::WaitGroup wg;
-      for (int i = 0; i < kBurst; ++i) {
-        wg.add(1);
-        rt::go([&] {
-          // Held 1 s, so that all 16 are in flight at once (see the test above).
-          if (client.fetch(rt::background(), head(server.url("/delay/1000"))).ok()) {
-            good.fetch_add(1);
-          }
-          wg.done();
-        });
-      }
-      wg.wait();
-    };
-    burst();
+    ok += held_burst(client, server, kBurst);
     open_after_first = stats(server).get("connections_open");  // and /stats's own
     client.wind_down();
-    burst();
+    ok += held_burst(client, server, kBurst);
     // The server counts a connection closed when it reads the end of it, a moment after our
     // close(): wait for that, within a bound far above it.
     for (int i = 0; i < 250; ++i) {
@@ -886,7 +875,6 @@ TEST_CASE("after wind_down() a connection closes as its transfer ends", "[net][c
       if (open_after_second <= 2) break;
       rt::sleep_for(std::chrono::milliseconds(20));
     }
-    ok = good.load();
   });
   CHECK(ok == 2 * kBurst);
   CHECK(open_after_first == kBurst + 1);

@@ -312,7 +312,7 @@ class Frontier {
   // taken_ counts the Jobs the workers took (taken()), on a cache line of its own: the workers
   // of both threads add to it, the loader writes the counters around it.
   alignas(64) std::atomic<std::uint64_t> taken_{0};
-  std::atomic<std::uint64_t> numbered_{0};
+  alignas(64) std::atomic<std::uint64_t> numbered_{0};
   std::atomic<std::uint64_t> duplicates_{0};
   std::atomic<std::uint64_t> external_{0};
   // wake_ and room_ hold at most one token each: a token means "look again", so a state

@@ -14,6 +14,7 @@
 #include "audit/link_collector.hpp"
 #include "siteaudit/audit/line_counter.hpp"
 #include "siteaudit/audit/link_extractor.hpp"
+#include "siteaudit/net/ascii.hpp"
 
 namespace siteaudit::audit {
 namespace {
@@ -64,9 +65,8 @@ std::string_view element_name(const GumboNode* node, std::string& buffer) {
   // After a dropped `</>` gumbo's original text starts with it: the start tag is at the first
   // '<' that a letter follows.
   const std::string_view text(piece.data, piece.length);
-  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
   std::size_t open = 0;
-  while (open + 1 < text.size() && !(text[open] == '<' && letter(text[open + 1]))) ++open;
+  while (open + 1 < text.size() && !(text[open] == '<' && net::is_letter(text[open + 1]))) ++open;
   if (open + 1 >= text.size()) return {};
   piece.data += open;
   piece.length -= open;
@@ -77,7 +77,7 @@ std::string_view element_name(const GumboNode* node, std::string& buffer) {
     if (c == '\0') {
       buffer += "\xEF\xBF\xBD";
     } else {
-      buffer += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      buffer += net::to_lower(c);
     }
   }
   return buffer;
@@ -173,19 +173,13 @@ namespace {
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
 }
-bool is_letter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 // has_tag() is true when `html` has a start tag named `name` (lower case; any case in `html`).
 bool has_tag(std::string_view html, std::string_view name) {
   for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1)) {
     std::size_t i = at + 1;
     std::size_t k = 0;
-    while (k < name.size() && i < html.size() && lower(html[i]) == name[k]) ++i, ++k;
+    while (k < name.size() && i < html.size() && net::to_lower(html[i]) == name[k]) ++i, ++k;
     if (k == name.size() &&
         (i == html.size() || is_space(html[i]) || html[i] == '/' || html[i] == '>'))
       return true;
@@ -201,7 +195,7 @@ bool has_odd_end_tag(std::string_view html) {
        at = html.find("</", at + 2)) {
     std::size_t i = at + 2;
     if (i < html.size() && html[i] == '>') return true;
-    if (i >= html.size() || !is_letter(html[i])) continue;
+    if (i >= html.size() || !net::is_letter(html[i])) continue;
     while (i < html.size() && !is_space(html[i]) && html[i] != '/' && html[i] != '>') ++i;
     if (i < html.size() && html[i] != '>') return true;
   }
@@ -218,10 +212,10 @@ bool repeats_attribute(std::string_view html, std::size_t at, std::vector<std::s
   while (i < html.size()) {
     while (i < html.size() && (is_space(html[i]) || html[i] == '/')) ++i;
     if (i >= html.size() || html[i] == '>') return false;
-    std::string name(1, lower(html[i++]));  // a leading '=' belongs to the name
+    std::string name(1, net::to_lower(html[i++]));  // a leading '=' belongs to the name
     while (i < html.size() && !is_space(html[i]) && html[i] != '/' && html[i] != '>' &&
            html[i] != '=')
-      name += lower(html[i++]);
+      name += net::to_lower(html[i++]);
     for (const auto& seen : names)
       if (seen == name) return true;
     names.push_back(std::move(name));
@@ -251,18 +245,19 @@ bool gumbo_misreads(std::string_view page) {
   if (has_odd_end_tag(html) && (has_tag(html, "svg") || has_tag(html, "math"))) return true;
   std::vector<std::string> names;
   for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1))
-    if (at + 1 < html.size() && is_letter(html[at + 1]) && repeats_attribute(html, at + 1, names))
+    if (at + 1 < html.size() && net::is_letter(html[at + 1]) &&
+        repeats_attribute(html, at + 1, names))
       return true;
   std::string name;
   for (std::size_t at = html.find("</"); at != std::string_view::npos;
        at = html.find("</", at + 2)) {
     std::size_t i = at + 2;
-    if (i >= html.size() || !is_letter(html[i])) continue;
+    if (i >= html.size() || !net::is_letter(html[i])) continue;
     name.clear();
     for (; i < html.size(); ++i) {
       const char c = html[i];
       if (is_space(c) || c == '/' || c == '>') break;
-      name += lower(c);
+      name += net::to_lower(c);
     }
     if (gumbo_tagn_enum(name.data(), static_cast<unsigned>(name.size())) == GUMBO_TAG_UNKNOWN)
       return true;

@@ -18,6 +18,7 @@
 #include "audit/link_collector.hpp"
 #include "siteaudit/audit/line_counter.hpp"
 #include "siteaudit/audit/link_extractor.hpp"
+#include "siteaudit/net/ascii.hpp"
 #include "siteaudit/runtime/fatal.hpp"
 
 namespace siteaudit::audit {
@@ -25,10 +26,6 @@ namespace {
 
 bool is_html(myhtml_tree_node_t* node) {
   return myhtml_node_namespace(node) == MyHTML_NAMESPACE_HTML;
-}
-
-bool is_ascii_letter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 bool is_element(myhtml_tree_node_t* node) {
@@ -110,7 +107,7 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
         last_start_tag_.begin + last_start_tag_.length == html.size() && html.back() != '>') {
       cut = last_start_tag_.begin;
     } else if (last_text_.length > 0 && last_text_.begin + last_text_.length == html.size() &&
-               html[last_text_.begin - 1] == '<' && is_ascii_letter(html[last_text_.begin])) {
+               html[last_text_.begin - 1] == '<' && net::is_letter(html[last_text_.begin])) {
       cut = last_text_.begin - 1;
     }
     if (cut != std::string_view::npos) {

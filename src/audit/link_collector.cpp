@@ -100,14 +100,9 @@ bool has_scheme_colon(std::string_view reference) noexcept {
 // scheme_of() classifies a URL cleaned by url_for_parsing() by its scheme; relative URLs are
 // http (they resolve against an http(s) base).
 LinkScheme scheme_of(std::string_view url) noexcept {
-  const std::size_t colon = url.find(':');
-  if (colon == std::string_view::npos || colon == 0) return LinkScheme::http;
-  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
-  if (!alpha(url[0])) return LinkScheme::http;
-  for (char c : url.substr(0, colon))
-    if (!alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.')
-      return LinkScheme::http;  // "a/b:c" is a path
-  const std::string_view scheme = url.substr(0, colon);
+  const std::size_t length = net::scheme_length(url);
+  if (length == 0) return LinkScheme::http;  // "a/b:c" is a path
+  const std::string_view scheme = url.substr(0, length);
   if (net::iequals(scheme, "http") || net::iequals(scheme, "https")) return LinkScheme::http;
   if (net::iequals(scheme, "mailto")) return LinkScheme::mailto;
   if (net::iequals(scheme, "tel")) return LinkScheme::tel;

@@ -21,17 +21,10 @@ namespace {
 // has_foreign_scheme() is true when `ref` starts with a URI scheme (RFC 3986 §3.1) other than
 // http or https.
 bool has_foreign_scheme(std::string_view ref) {
-  std::size_t i = 0;
-  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
-  if (ref.empty() || !alpha(ref[0])) return false;
-  while (i < ref.size() && (alpha(ref[i]) || (ref[i] >= '0' && ref[i] <= '9') || ref[i] == '+' ||
-                            ref[i] == '-' || ref[i] == '.')) {
-    ++i;
-  }
-  if (i == ref.size() || ref[i] != ':') return false;
-  std::string scheme(ref.substr(0, i));
-  for (char& c : scheme) c = static_cast<char>(c | 0x20);
-  return scheme != "http" && scheme != "https";
+  const std::size_t length = scheme_length(ref);
+  if (length == 0) return false;
+  const std::string_view scheme = ref.substr(0, length);
+  return !iequals(scheme, "http") && !iequals(scheme, "https");
 }
 
 }  // namespace

@@ -230,3 +230,15 @@ TEST_CASE("is_normal_path: what follows a normal origin or a '/' of its path", "
   for (const char* dotted : {"/a/./b", "/a/../b", "/a/.", "/a/..", "./x", "../x", ".", "..", "a/."})
     CHECK_FALSE(is_normal_path(dotted));
 }
+
+TEST_CASE("scheme_length: a scheme only when a ':' follows it", "[net][url]") {
+  using siteaudit::net::scheme_length;
+  CHECK(scheme_length("https://e.com/") == 5);
+  CHECK(scheme_length("MailTo:a@b") == 6);
+  CHECK(scheme_length("web+coap.x-1:x") == 12);
+  CHECK(scheme_length("a/b:c") == 0);  // a path
+  CHECK(scheme_length("1ab:c") == 0);  // a scheme starts with a letter
+  CHECK(scheme_length(":x") == 0);
+  CHECK(scheme_length("http") == 0);  // no ':'
+  CHECK(scheme_length("") == 0);
+}

@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "siteaudit/net/ascii.hpp"
+
 namespace siteaudit::net {
 
 struct UrlResult {
@@ -67,6 +69,18 @@ bool split_url(std::string_view url, UrlParts& out);
 // nullopt when `text` is no absolute URL, that is when a '/', '?' or '#' comes before any
 // "://" (a path, or a path whose query holds a URL). Cuts the text, parses nothing.
 std::optional<std::string_view> after_authority(std::string_view text) noexcept;
+
+// scheme_length() is the length of the URI scheme (RFC 3986 §3.1: a letter, then letters,
+// digits, '+', '-' or '.') that `ref` starts with, when a ':' follows it; 0 when `ref` starts
+// with none ("a/b:c" is a path).
+constexpr std::size_t scheme_length(std::string_view ref) noexcept {
+  if (ref.empty() || !is_letter(ref[0])) return 0;
+  std::size_t i = 1;
+  while (i < ref.size() && (is_letter(ref[i]) || (ref[i] >= '0' && ref[i] <= '9') ||
+                            ref[i] == '+' || ref[i] == '-' || ref[i] == '.'))
+    ++i;
+  return i < ref.size() && ref[i] == ':' ? i : 0;
+}
 
 // origin_of() is the origin of an absolute http(s) URL, "scheme://host:port" with the default
 // port spelt out (as browsers compare origins), or "" when `url` is not one.

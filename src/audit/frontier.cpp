@@ -43,7 +43,10 @@ const char* to_string(OfferStatus status) noexcept {
   return "accepted";
 }
 
-Frontier::Frontier(FrontierOptions options) : options_(std::move(options)) {}
+Frontier::Frontier(FrontierOptions options)
+    : options_(std::move(options)),
+      // In crawl mode the workers offer what the pages link to: only the end of the run knows.
+      tells_last_job_(options_.on_last_job && options_.scope == nullptr) {}
 
 void Frontier::add_producer() {
   producers_.fetch_add(1, std::memory_order_relaxed);
@@ -63,14 +66,13 @@ void Frontier::producer_done() {
 }
 
 void Frontier::taken() {
-  if (!options_.on_last_job) return;  // nobody asks: no shared counter to bounce
+  if (!tells_last_job_) return;  // nobody asks: no shared counter to bounce
   taken_.fetch_add(1);
   if (producers_.load() == 0) tell_last_job();
 }
 
 void Frontier::tell_last_job() {
-  // In crawl mode the workers offer what the pages link to: only the end of the run knows.
-  if (!options_.on_last_job || options_.scope != nullptr) return;
+  if (!tells_last_job_) return;
   {
     std::lock_guard lock(mutex_);
     // With no producer left, accepted_ is final: only producers offer outside crawl mode.

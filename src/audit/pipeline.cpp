@@ -212,8 +212,8 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
   // Once every URL has gone to a worker, no connection will be reused past its transfer:
   // each closes as its transfer ends, while the run waits for the others' answers, instead of
   // all together when the client is destroyed (10,000 connections: 0.2 s at the end). A crawl
-  // learns of its last URL only at its end.
-  if (!plan.crawl) scope.on_last_job = [&client] { client.wind_down(); };
+  // learns of its last URL only at its end, and the frontier never calls this then.
+  scope.on_last_job = [&client] { client.wind_down(); };
   if (report.results.streamed()) {
     scope.on_seq = [&results = report.results](std::uint64_t seq) { results.expect(seq); };
   }

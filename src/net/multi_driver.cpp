@@ -68,6 +68,8 @@ MultiDriver::MultiDriver(const ClientConfig& config, CURLSH* share, long descrip
   curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS,
                     at_most(idle_connection_cap(config_), descriptor_cap));
 
+  connection_limit_ = at_most(config_.max_connections_per_host,
+                              at_most(config_.max_connections_total, descriptor_cap));
   token_ = std::make_shared<TimerToken>();
   token_->driver = this;
 }
@@ -265,10 +267,8 @@ void MultiDriver::run_op(const Op& op) noexcept {
       }
       return;
     case OpKind::wind_down:
-      // libcurl compares the cache's size with this when a transfer hands its connection back,
-      // and closes the oldest idle connection when it is over. One, not zero: zero means
-      // "no limit".
-      curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 1L);
+      wind_down_wanted_ = true;
+      wind_down_if_nobody_waits();
       return;
   }
 }
@@ -291,6 +291,19 @@ void MultiDriver::drain_done() noexcept {
     t->in_multi = false;
     t->finish(result, AbortReason::none);
   }
+  if (wind_down_wanted_) wind_down_if_nobody_waits();
+}
+
+void MultiDriver::wind_down_if_nobody_waits() noexcept {
+  // More fetches claimed than the multi may connect: some wait for a connection (libcurl's
+  // PENDING), and each needs the next one handed back. A run with more workers than
+  // connections is in that state when its last Job is taken.
+  if (connection_limit_ > 0 && in_use() > connection_limit_) return;
+  // libcurl compares the cache's size with this when a transfer hands its connection back,
+  // and closes the oldest idle connection when it is over. One, not zero: zero means
+  // "no limit".
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 1L);
+  wind_down_wanted_ = false;
 }
 
 int MultiDriver::on_socket(CURL*, curl_socket_t s, int what, void* self, void*) noexcept {

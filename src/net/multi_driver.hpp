@@ -128,6 +128,9 @@ class MultiDriver {
   void drain_done() noexcept;
   void socket_action(int fd, int mask) noexcept;
 
+  // wind_down_if_nobody_waits() lowers the idle-connection cache to one connection once no
+  // claimed fetch waits for a connection; until then wind_down_wanted_ stays set.
+  void wind_down_if_nobody_waits() noexcept;
   void end_watch(int fd) noexcept;
   void arm_timer(rt::Clock::time_point when) noexcept;
 
@@ -169,6 +172,8 @@ class MultiDriver {
   bool wants_timeout_ = false;          // ... if it has one
   std::uint64_t timer_serial_ = 0;      // which add_timer a `timeout` op came from
   bool timeout_now_ = false;
+  bool wind_down_wanted_ = false;  // wind_down() asked, not yet applied (driver only)
+  long connection_limit_ = 0;      // connections this multi may open; 0 = no limit
   std::shared_ptr<TimerToken> token_;
 
   std::mutex pool_mu_;

@@ -290,7 +290,8 @@ class Frontier {
   static Job unpack(QueuedJob&& queued);
 
   FrontierOptions options_;
-  mutable rt::Mutex mutex_;  // guards everything below up to producers_
+  const bool tells_last_job_;  // on_last_job is set and this is no crawl
+  mutable rt::Mutex mutex_;    // guards everything below up to producers_
   TextArena text_;
   UrlHashSet seen_;          // normalised URLs offered so far, accepted or not
   UrlHashSet listed_;        // crawl mode: the subset a sitemap listed

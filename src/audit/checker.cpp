@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 
+#include "siteaudit/audit/host_health.hpp"
 #include "siteaudit/audit/hygiene.hpp"
 #include "siteaudit/audit/rate_limiter.hpp"
 #include "siteaudit/audit/robots_cache.hpp"
@@ -118,11 +119,13 @@ void add_finding(Result& result, Finding finding) {
 }  // namespace
 
 Checker::Checker(net::HttpClient& client, CheckSettings settings, const StatusPolicy& status,
-                 const RetryPolicy& retry, RateLimiter* rate, RobotsCache* robots)
+                 const RetryPolicy& retry, HostHealth* hosts, RateLimiter* rate,
+                 RobotsCache* robots)
     : client_(client),
       settings_(std::move(settings)),
       status_(status),
       retry_(retry),
+      hosts_(hosts),
       rate_(rate),
       robots_(robots) {}
 
@@ -209,7 +212,7 @@ Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page,
 
   net::FetchResult fetched;
   std::uint32_t total_ms = 0;
-  RetryLoop retries(&retry_, ctx);
+  RetryLoop retries(&retry_, ctx, hosts_);
   for (;;) {
     if (rate_ != nullptr && rate_->wait(ctx, host) != rt::ContextError::none) {
       return cancelled(job, "the run was cancelled");
@@ -274,6 +277,10 @@ Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page,
   if (!fetched.ok()) {
     result.outcome = Outcome::failed;
     result.details().error = fetched.error.message;
+    if (retries.host_down()) {
+      result.details().error += ' ';
+      result.details().error += HostHealth::not_retried_note();
+    }
     result.details().error_kind = error_kind_of(fetched.error.kind);
     return result;
   }

@@ -26,6 +26,7 @@
 #include "siteaudit/audit/checker.hpp"
 #include "siteaudit/audit/expected_routes.hpp"
 #include "siteaudit/audit/frontier.hpp"
+#include "siteaudit/audit/host_health.hpp"
 #include "siteaudit/audit/link_graph.hpp"
 #include "siteaudit/audit/model_types.hpp"
 #include "siteaudit/audit/robots_cache.hpp"
@@ -202,7 +203,8 @@ InputOutcome audit_inside_runtime(const AuditConfig& config, AuditPlan& plan, Re
   net::HttpClient client(client_config(config));
   std::unique_ptr<RobotsCache> robots;
   if (config.respect_robots) robots = std::make_unique<RobotsCache>(client, config.timeout);
-  Checker checker(client, check_settings(config, plan, hooks), plan.status, *plan.retry,
+  HostHealth hosts;
+  Checker checker(client, check_settings(config, plan, hooks), plan.status, *plan.retry, &hosts,
                   plan.rate.get(), robots.get());
 
   std::optional<RouteMatcher> routes;

@@ -6,6 +6,7 @@
 #include "audit/rule_text.hpp"
 #include "siteaudit/audit/audit_config.hpp"
 #include "siteaudit/audit/datetime.hpp"
+#include "siteaudit/audit/host_health.hpp"
 #include "siteaudit/runtime/context.hpp"
 #include "siteaudit/runtime/select.hpp"
 
@@ -149,10 +150,18 @@ RetryDecision RetryPolicy::decide(const net::FetchResult& result, unsigned attem
 RetryStep RetryLoop::after(const net::FetchResult& result) {
   last_ = RetryDecision{};
   final_ = false;
+  host_down_ = false;
+  if (hosts_ != nullptr) hosts_->note(result);
   if (policy_ == nullptr || result.error.kind == net::ErrorKind::cancelled || ctx_.is_done()) {
     return RetryStep::done;
   }
   last_ = policy_->decide(result, attempts_, std::chrono::system_clock::now());
+  if (last_.retry && hosts_ != nullptr && result.error.kind == net::ErrorKind::connect &&
+      hosts_->failures_in_row(result.response.url) >= HostHealth::kDownAfter) {
+    host_down_ = true;
+    last_.retry = false;
+    last_.reason = describe(result) + " " + HostHealth::not_retried_note();
+  }
   if (!last_.retry) {
     final_ = true;
     return RetryStep::done;

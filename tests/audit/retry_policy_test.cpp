@@ -3,10 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "siteaudit/audit/audit_config.hpp"
+#include "siteaudit/audit/host_health.hpp"
 #include "siteaudit/runtime/context.hpp"
 #include "siteaudit/runtime/runtime.hpp"
 
 using namespace std::chrono;
+using siteaudit::audit::HostHealth;
 using siteaudit::audit::RetryLoop;
 using siteaudit::audit::RetryPolicy;
 using siteaudit::audit::RetryStep;
@@ -227,6 +229,50 @@ TEST_CASE("RetryLoop retries transient outcomes, waits out the backoff and stops
     const RetryStep step = waiting.after(status(503));
     CHECK((step == RetryStep::cancelled || step == RetryStep::done));
     CHECK_FALSE(waiting.gave_up());
+  });
+  REQUIRE(run.ok());
+}
+
+TEST_CASE("RetryLoop does not retry a connection error to a host that is down", "[audit]") {
+  rt::Runtime runtime({.threads = 1});
+  const auto run = runtime.run([] {
+    RetryPolicy retry(2, milliseconds(1), milliseconds(1), 7);
+    const rt::Context background = rt::background();
+    HostHealth hosts;
+    FetchResult down = error(ErrorKind::connect, "connection refused by 127.0.0.1:1");
+    down.response.url = "http://127.0.0.1:1/a";
+    // The first refusals are retried: the host may be restarting.
+    for (unsigned i = 1; i < HostHealth::kDownAfter; ++i) {
+      RetryLoop loop(&retry, background, &hosts);
+      loop.count_attempt();
+      CHECK(loop.after(down) == RetryStep::again);
+      CHECK_FALSE(loop.host_down());
+    }
+    // The kDownAfter-th in a row is final, and the loop says why.
+    RetryLoop stopped(&retry, background, &hosts);
+    stopped.count_attempt();
+    CHECK(stopped.after(down) == RetryStep::done);
+    CHECK(stopped.host_down());
+    CHECK(stopped.attempts() == 1);
+    // Another host's refusal is still retried, and so are other errors of the down host.
+    FetchResult elsewhere = down;
+    elsewhere.response.url = "http://127.0.0.1:2/a";
+    RetryLoop other(&retry, background, &hosts);
+    other.count_attempt();
+    CHECK(other.after(elsewhere) == RetryStep::again);
+    FetchResult busy = status(503);
+    busy.response.url = "http://127.0.0.1:1/b";
+    RetryLoop unavailable(&retry, background, &hosts);
+    unavailable.count_attempt();
+    CHECK(unavailable.after(busy) == RetryStep::again);
+    CHECK_FALSE(unavailable.host_down());
+    // An answer from the host clears it: its next refusal is retried again.
+    FetchResult answered = status(200);
+    answered.response.url = "http://127.0.0.1:1/c";
+    hosts.note(answered);
+    RetryLoop again(&retry, background, &hosts);
+    again.count_attempt();
+    CHECK(again.after(down) == RetryStep::again);
   });
   REQUIRE(run.ok());
 }

@@ -260,6 +260,37 @@ TEST_CASE("transient failures are retried and the attempts counted", "[integrati
     CHECK(result["attempts"] == 2);
     CHECK(server.logged("/reset") == 2);
   }
+  SECTION("a host that refuses every connection stops being retried, and says so") {
+    // Port 1 on 127.0.0.1: nothing listens, each connection is refused at once. Without the
+    // host record every URL would wait out two backoffs; after 16 refusals in a row the rest
+    // fail at their first attempt, and the error says why there was no retry.
+    std::vector<std::string> urls;
+    for (int i = 0; i < 120; ++i) urls.push_back("http://127.0.0.1:1/page-" + std::to_string(i));
+    const std::string note = "(not retried: 16 or more connections to this host failed in a row)";
+    auto with_note = [&](const json& report) {
+      int count = 0;
+      for (const json& result : report["results"]) {
+        CHECK(result["outcome"] == "failed");
+        CHECK(result["error_kind"] == "connect");
+        const std::string error = result["error"];
+        if (error.find(note) == std::string::npos) continue;
+        ++count;
+        CHECK(error.rfind("connection refused by 127.0.0.1:1 ", 0) == 0);
+        // A retry was due and not made: the last attempt cannot be the last one allowed.
+        CHECK(result["attempts"].get<int>() <= 2);
+      }
+      return count;
+    };
+    Audited audited =
+        audit_urls(dir, urls, {"--workers", "4", "--retries", "2", "--retry-max-wait", "50ms"});
+    CHECK(audited.run.code == 1);
+    // At most 16 refusals happen before the host is taken for down, so at most 16 URLs can
+    // have been retried; every other one carries the note.
+    CHECK(with_note(audited.report) >= 120 - 16);
+    // With retries off nothing is "not retried" because of the host.
+    Audited once = audit_urls(dir, urls, {"--workers", "4", "--retries", "0"});
+    CHECK(with_note(once.report) == 0);
+  }
   SECTION("/flaky/2 answers 500, which is not transient: not retried, failed") {
     // The man page lists the transient statuses: 429, 502, 503 and 504. A 500 is the site's
     // own error and retrying it would only hide it; HEAD's 500 is only confirmed, once, with

@@ -38,6 +38,7 @@ class Context;
 
 namespace siteaudit::audit {
 
+class HostHealth;
 class RateLimiter;
 class RobotsCache;
 
@@ -77,9 +78,10 @@ struct CheckFacts {
 
 class Checker {
  public:
-  // Checker() keeps references; `robots` and `rate` may be null (feature off).
+  // Checker() keeps references; `hosts` learns which hosts are down and stops their retries
+  // (HostHealth); `hosts`, `robots` and `rate` may be null (feature off).
   Checker(net::HttpClient& client, CheckSettings settings, const StatusPolicy& status,
-          const RetryPolicy& retry, RateLimiter* rate, RobotsCache* robots);
+          const RetryPolicy& retry, HostHealth* hosts, RateLimiter* rate, RobotsCache* robots);
 
   // check() checks one job and returns its result (cancelled when `ctx` ends first). With
   // `page`, the URL is fetched with GET and its body and headers are kept there; `facts`, when
@@ -98,6 +100,7 @@ class Checker {
   CheckSettings settings_;
   const StatusPolicy& status_;
   const RetryPolicy& retry_;
+  HostHealth* hosts_;
   RateLimiter* rate_;
   RobotsCache* robots_;
 };

@@ -17,7 +17,11 @@
 // At most --retries extra attempts are made (attempts = retries + 1).
 //
 // Every fetch that may be retried (a page check, a sitemap fetch) runs the one RetryLoop below,
-// so all of them retry the same failures after the same waits.
+// so all of them retry the same failures after the same waits. The checks also give it the
+// run's HostHealth: a connection error to a host that has failed HostHealth::kDownAfter
+// connections in a row is not retried (a host that refuses every connection would otherwise
+// cost each of its URLs the whole backoff). Sitemap fetches do not: a lost sitemap loses every
+// URL it lists, and they are few.
 //
 // Example:
 //   RetryPolicy retry(config.retries, config.retry_max_wait);
@@ -50,6 +54,7 @@ class Context;
 namespace siteaudit::audit {
 
 struct AuditConfig;
+class HostHealth;
 
 // RetryDecision is what to do after one attempt.
 struct RetryDecision {
@@ -119,11 +124,14 @@ enum class RetryStep : std::uint8_t {
 // the backoff on the calling fiber (a cancelled Context cuts the wait short).
 class RetryLoop {
  public:
-  // RetryLoop() retries under `policy`, or never when it is null. Both arguments must outlive
-  // the loop.
-  RetryLoop(const RetryPolicy* policy, const rt::Context& ctx) : policy_(policy), ctx_(ctx) {}
+  // RetryLoop() retries under `policy`, or never when it is null. `hosts`, when given, learns
+  // from every attempt, and a connection error to a host it knows to be down is final at once
+  // (HostHealth). The arguments must outlive the loop.
+  RetryLoop(const RetryPolicy* policy, const rt::Context& ctx, HostHealth* hosts = nullptr)
+      : policy_(policy), ctx_(ctx), hosts_(hosts) {}
   // A temporary Context (rt::background()) would dangle: name it first.
-  RetryLoop(const RetryPolicy* policy, const rt::Context&& ctx) = delete;
+  RetryLoop(const RetryPolicy* policy, const rt::Context&& ctx,
+            HostHealth* hosts = nullptr) = delete;
 
   // count_attempt() is called before each attempt, retries and fallbacks alike.
   void count_attempt() noexcept { ++attempts_; }
@@ -135,12 +143,17 @@ class RetryLoop {
   unsigned attempts() const noexcept { return attempts_; }
   // gave_up() is true when a transient failure was retried and is final all the same.
   bool gave_up() const noexcept { return attempts_ > 1 && final_; }
+  // host_down() is true when the last attempt was a connection error not retried because its
+  // host is down.
+  bool host_down() const noexcept { return host_down_; }
 
  private:
   const RetryPolicy* policy_;
   const rt::Context& ctx_;
   unsigned attempts_ = 0;
+  HostHealth* hosts_;
   bool final_ = false;  // the policy judged the last attempt and did not retry it
+  bool host_down_ = false;
   RetryDecision last_;
 };
 

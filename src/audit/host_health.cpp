@@ -1,0 +1,66 @@
+#include "siteaudit/audit/host_health.hpp"
+
+#include "siteaudit/net/url.hpp"
+
+namespace siteaudit::audit {
+
+static_assert(HostHealth::kDownAfter == 16, "not_retried_note() names the threshold");
+
+namespace {
+
+enum class Reach : std::uint8_t { answered, not_connected, unknown };
+
+// reach_of() says what one attempt tells about its host. A switch, so that a new error kind
+// must be placed here.
+Reach reach_of(const net::FetchResult& result) {
+  switch (result.error.kind) {
+    case net::ErrorKind::none:
+      return Reach::answered;
+    case net::ErrorKind::connect:
+      return Reach::not_connected;
+    case net::ErrorKind::tls:
+    case net::ErrorKind::reset:
+    case net::ErrorKind::too_many_redirects:
+    case net::ErrorKind::redirect_loop:
+    case net::ErrorKind::redirect_refused:
+    case net::ErrorKind::body_too_large:
+    case net::ErrorKind::protocol:
+      // Each of these needed a connection to happen.
+      return Reach::answered;
+    case net::ErrorKind::dns:
+    case net::ErrorKind::timeout:
+    case net::ErrorKind::cancelled:
+    case net::ErrorKind::invalid_url:
+    case net::ErrorKind::too_many_open_files:
+      return Reach::unknown;
+  }
+  return Reach::unknown;
+}
+
+}  // namespace
+
+void HostHealth::note(const net::FetchResult& result) {
+  const Reach reach = reach_of(result);
+  if (reach == Reach::unknown) return;
+  // The common case, an answer while no host fails, must cost the checks nothing more.
+  if (reach == Reach::answered && failing_.load(std::memory_order_acquire) == 0) return;
+  const std::string origin = net::origin_of(result.response.url);
+  if (origin.empty()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (reach == Reach::answered) {
+    if (auto it = failures_.find(origin); it != failures_.end()) failures_.erase(it);
+  } else {
+    ++failures_[origin];
+  }
+  failing_.store(failures_.size(), std::memory_order_release);
+}
+
+unsigned HostHealth::failures_in_row(std::string_view url) const {
+  if (failing_.load(std::memory_order_acquire) == 0) return 0;
+  const std::string origin = net::origin_of(url);
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = failures_.find(origin);
+  return it == failures_.end() ? 0 : it->second;
+}
+
+}  // namespace siteaudit::audit

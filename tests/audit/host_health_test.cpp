@@ -1,0 +1,76 @@
+#include "siteaudit/audit/host_health.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+using siteaudit::audit::HostHealth;
+using siteaudit::net::ErrorKind;
+using siteaudit::net::FetchResult;
+
+namespace {
+
+// attempt() is one attempt that ended at `url`: an answer with `status`, or an error.
+FetchResult attempt(const std::string& url, ErrorKind kind, int status = 0) {
+  FetchResult r;
+  r.response.url = url;
+  r.response.status = status;
+  r.error.kind = kind;
+  return r;
+}
+
+FetchResult refused(const std::string& url) {
+  return attempt(url, ErrorKind::connect);
+}
+
+}  // namespace
+
+TEST_CASE("HostHealth counts the connections each origin failed since it last answered",
+          "[audit]") {
+  HostHealth hosts;
+  CHECK(hosts.failures_in_row("http://a.test/x") == 0);
+  for (int i = 0; i < 3; ++i) hosts.note(refused("http://a.test/page-" + std::to_string(i)));
+  // The origin, not the URL: any path, and the default port spelt out or not.
+  CHECK(hosts.failures_in_row("http://a.test/other") == 3);
+  CHECK(hosts.failures_in_row("http://a.test:80/") == 3);
+  // Another scheme, port or host is another origin.
+  CHECK(hosts.failures_in_row("https://a.test/x") == 0);
+  CHECK(hosts.failures_in_row("http://a.test:8080/x") == 0);
+  CHECK(hosts.failures_in_row("http://b.test/x") == 0);
+
+  // A timeout may have come before or after the connection: it neither counts nor clears.
+  hosts.note(attempt("http://a.test/slow", ErrorKind::timeout));
+  CHECK(hosts.failures_in_row("http://a.test/") == 3);
+  // Any answer clears the origin, whatever its status; errors that need a connection too.
+  hosts.note(attempt("http://a.test/missing", ErrorKind::none, 404));
+  CHECK(hosts.failures_in_row("http://a.test/") == 0);
+  hosts.note(refused("http://a.test/"));
+  hosts.note(attempt("http://a.test/reset", ErrorKind::reset));
+  CHECK(hosts.failures_in_row("http://a.test/") == 0);
+  // This process's own limit says nothing about the host.
+  hosts.note(attempt("http://a.test/", ErrorKind::too_many_open_files));
+  CHECK(hosts.failures_in_row("http://a.test/") == 0);
+  // A URL that is not http(s) has no origin: nothing is recorded.
+  hosts.note(refused("mailto:someone@a.test"));
+  CHECK(hosts.failures_in_row("mailto:someone@a.test") == 0);
+}
+
+TEST_CASE("HostHealth takes notes from two threads at once", "[audit]") {
+  HostHealth hosts;
+  constexpr int kEach = 2000;
+  auto refuse = [&] {
+    for (int i = 0; i < kEach; ++i) hosts.note(refused("http://down.test/" + std::to_string(i)));
+  };
+  auto answer = [&] {
+    for (int i = 0; i < kEach; ++i) {
+      hosts.note(attempt("http://up.test/" + std::to_string(i), ErrorKind::none, 200));
+    }
+  };
+  std::thread a(refuse), b(refuse), c(answer);
+  a.join();
+  b.join();
+  c.join();
+  CHECK(hosts.failures_in_row("http://down.test/") == 2 * kEach);
+  CHECK(hosts.failures_in_row("http://up.test/") == 0);
+}

@@ -13,22 +13,20 @@ enum class Reach : std::uint8_t { answered, not_connected, unknown };
 // reach_of() says what one attempt tells about its host. A switch, so that a new error kind
 // must be placed here.
 Reach reach_of(const net::FetchResult& result) {
+  if (result.error.unreached) return Reach::not_connected;
   switch (result.error.kind) {
     case net::ErrorKind::none:
-      return Reach::answered;
-    case net::ErrorKind::connect:
-      return Reach::not_connected;
     case net::ErrorKind::tls:
+    case net::ErrorKind::timeout:  // not unreached: it ran out after the connection was made
     case net::ErrorKind::reset:
     case net::ErrorKind::too_many_redirects:
     case net::ErrorKind::redirect_loop:
     case net::ErrorKind::redirect_refused:
     case net::ErrorKind::body_too_large:
     case net::ErrorKind::protocol:
-      // Each of these needed a connection to happen.
       return Reach::answered;
+    case net::ErrorKind::connect:
     case net::ErrorKind::dns:
-    case net::ErrorKind::timeout:
     case net::ErrorKind::cancelled:
     case net::ErrorKind::invalid_url:
     case net::ErrorKind::too_many_open_files:

@@ -156,7 +156,7 @@ RetryStep RetryLoop::after(const net::FetchResult& result) {
     return RetryStep::done;
   }
   last_ = policy_->decide(result, attempts_, std::chrono::system_clock::now());
-  if (last_.retry && hosts_ != nullptr && result.error.kind == net::ErrorKind::connect &&
+  if (last_.retry && hosts_ != nullptr && result.error.unreached &&
       hosts_->failures_in_row(result.response.url) >= HostHealth::kDownAfter) {
     host_down_ = true;
     last_.retry = false;

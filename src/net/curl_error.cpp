@@ -47,18 +47,18 @@ HttpError connect_error(const CurlFailure& f) {
   }
   switch (f.os_errno) {
     case ECONNREFUSED:
-      return {ErrorKind::connect, "connection refused by " + where};
+      return {ErrorKind::connect, "connection refused by " + where, true};
     case ENETUNREACH:
-      return {ErrorKind::connect, "network unreachable for " + where};
+      return {ErrorKind::connect, "network unreachable for " + where, true};
     case EHOSTUNREACH:
-      return {ErrorKind::connect, "no route to host " + where};
+      return {ErrorKind::connect, "no route to host " + where, true};
     case ETIMEDOUT:
-      return {ErrorKind::timeout, "connecting to " + where + " timed out"};
+      return {ErrorKind::timeout, "connecting to " + where + " timed out", true};
     case 0:
-      return {ErrorKind::connect, with_detail("could not connect to " + where, f.errbuf)};
+      return {ErrorKind::connect, with_detail("could not connect to " + where, f.errbuf), true};
     default:
       return {ErrorKind::connect,
-              "could not connect to " + where + ": " + std::strerror(f.os_errno)};
+              "could not connect to " + where + ": " + std::strerror(f.os_errno), true};
   }
 }
 
@@ -88,11 +88,14 @@ HttpError describe_curl_failure(const CurlFailure& f) {
         // Whichever limit is shorter fired: the whole-request timeout can end a connect that
         // the connect timeout would still have allowed (a retry late in its budget).
         if (f.timeout_ms > 0 && f.timeout_ms < f.connect_timeout_ms) {
-          return {ErrorKind::timeout, phase + " did not finish within the " +
-                                          std::to_string(f.timeout_ms) + " ms request timeout"};
+          return {ErrorKind::timeout,
+                  phase + " did not finish within the " + std::to_string(f.timeout_ms) +
+                      " ms request timeout",
+                  !handshake};
         }
         return {ErrorKind::timeout,
-                phase + " timed out after " + std::to_string(f.connect_timeout_ms) + " ms"};
+                phase + " timed out after " + std::to_string(f.connect_timeout_ms) + " ms",
+                !handshake};
       }
       // The low-speed limit reports the same code; libcurl's text tells the two apart.
       if (f.errbuf.find("too slow") != std::string_view::npos) {

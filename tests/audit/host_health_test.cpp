@@ -20,8 +20,16 @@ FetchResult attempt(const std::string& url, ErrorKind kind, int status = 0) {
   return r;
 }
 
+// refused() and connect_timed_out() made no connection.
 FetchResult refused(const std::string& url) {
-  return attempt(url, ErrorKind::connect);
+  FetchResult r = attempt(url, ErrorKind::connect);
+  r.error.unreached = true;
+  return r;
+}
+FetchResult connect_timed_out(const std::string& url) {
+  FetchResult r = attempt(url, ErrorKind::timeout);
+  r.error.unreached = true;
+  return r;
 }
 
 }  // namespace
@@ -39,11 +47,15 @@ TEST_CASE("HostHealth counts the connections each origin failed since it last an
   CHECK(hosts.failures_in_row("http://a.test:8080/x") == 0);
   CHECK(hosts.failures_in_row("http://b.test/x") == 0);
 
-  // A timeout may have come before or after the connection: it neither counts nor clears.
-  hosts.note(attempt("http://a.test/slow", ErrorKind::timeout));
-  CHECK(hosts.failures_in_row("http://a.test/") == 3);
+  // A connect that timed out counts; a DNS failure says nothing about the host.
+  hosts.note(connect_timed_out("http://a.test/blackholed"));
+  hosts.note(attempt("http://a.test/", ErrorKind::dns));
+  CHECK(hosts.failures_in_row("http://a.test/") == 4);
   // Any answer clears the origin, whatever its status; errors that need a connection too.
   hosts.note(attempt("http://a.test/missing", ErrorKind::none, 404));
+  CHECK(hosts.failures_in_row("http://a.test/") == 0);
+  hosts.note(refused("http://a.test/"));
+  hosts.note(attempt("http://a.test/slow", ErrorKind::timeout));  // after connecting
   CHECK(hosts.failures_in_row("http://a.test/") == 0);
   hosts.note(refused("http://a.test/"));
   hosts.note(attempt("http://a.test/reset", ErrorKind::reset));

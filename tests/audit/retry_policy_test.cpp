@@ -240,6 +240,7 @@ TEST_CASE("RetryLoop does not retry a connection error to a host that is down", 
     const rt::Context background = rt::background();
     HostHealth hosts;
     FetchResult down = error(ErrorKind::connect, "connection refused by 127.0.0.1:1");
+    down.error.unreached = true;
     down.response.url = "http://127.0.0.1:1/a";
     // The first refusals are retried: the host may be restarting.
     for (unsigned i = 1; i < HostHealth::kDownAfter; ++i) {
@@ -254,6 +255,14 @@ TEST_CASE("RetryLoop does not retry a connection error to a host that is down", 
     CHECK(stopped.after(down) == RetryStep::done);
     CHECK(stopped.host_down());
     CHECK(stopped.attempts() == 1);
+    // A connect that timed out is no connection either.
+    FetchResult blackholed = error(ErrorKind::timeout, "connecting to 127.0.0.1:1 timed out");
+    blackholed.error.unreached = true;
+    blackholed.response.url = "http://127.0.0.1:1/d";
+    RetryLoop timed_out(&retry, background, &hosts);
+    timed_out.count_attempt();
+    CHECK(timed_out.after(blackholed) == RetryStep::done);
+    CHECK(timed_out.host_down());
     // Another host's refusal is still retried, and so are other errors of the down host.
     FetchResult elsewhere = down;
     elsewhere.response.url = "http://127.0.0.1:2/a";

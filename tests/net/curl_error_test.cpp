@@ -24,6 +24,7 @@ TEST_CASE("connection failures name the endpoint and the cause", "[net][errors]"
   auto e = describe_curl_failure(refused);
   CHECK(e.kind == ErrorKind::connect);
   CHECK(e.message == "connection refused by 127.0.0.1:9");
+  CHECK(e.unreached);
 
   CurlFailure unreachable = at(CURLE_COULDNT_CONNECT);
   unreachable.os_errno = EHOSTUNREACH;
@@ -33,6 +34,12 @@ TEST_CASE("connection failures name the endpoint and the cause", "[net][errors]"
   v6.host = "::1";
   v6.os_errno = ECONNREFUSED;
   CHECK(describe_curl_failure(v6).message == "connection refused by [::1]:9");
+
+  // Out of descriptors: our limit, and the host was never tried.
+  CurlFailure no_fd = at(CURLE_COULDNT_CONNECT);
+  no_fd.socket_errno = EMFILE;
+  CHECK(describe_curl_failure(no_fd).kind == ErrorKind::too_many_open_files);
+  CHECK_FALSE(describe_curl_failure(no_fd).unreached);
 }
 
 TEST_CASE("each CURLcode family maps to its ErrorKind", "[net][errors]") {
@@ -59,12 +66,14 @@ TEST_CASE("timeouts say which phase ran out of time", "[net][errors]") {
   auto e = describe_curl_failure(connecting);
   CHECK(e.kind == ErrorKind::timeout);
   CHECK(e.message == "connecting to 127.0.0.1:9 timed out after 250 ms");
+  CHECK(e.unreached);  // no connection was made
 
   CurlFailure handshake = at(CURLE_OPERATION_TIMEDOUT);
   handshake.connect_timeout_ms = 250;
   handshake.tcp_connected = true;  // TCP was up, the request never began
   CHECK(describe_curl_failure(handshake).message ==
         "TLS handshake with 127.0.0.1:9 timed out after 250 ms");
+  CHECK_FALSE(describe_curl_failure(handshake).unreached);  // TCP was up: the host was reached
   CurlFailure said_so = at(CURLE_OPERATION_TIMEDOUT);
   said_so.connect_timeout_ms = 250;
   said_so.errbuf = "SSL connection timeout";
@@ -83,6 +92,7 @@ TEST_CASE("timeouts say which phase ran out of time", "[net][errors]") {
   total.timeout_ms = 1000;
   CHECK(describe_curl_failure(total).message ==
         "no complete response from 127.0.0.1:9 within 1000 ms");
+  CHECK_FALSE(describe_curl_failure(total).unreached);
 
   CurlFailure slow = at(CURLE_OPERATION_TIMEDOUT);
   slow.connected = true;

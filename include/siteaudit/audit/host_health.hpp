@@ -10,9 +10,10 @@
 // then on a connection error to it is final at the first attempt. Any answer from the host
 // (whatever its status) clears its count.
 //
-// What counts: only a connection that could not be made (net::ErrorKind::connect: refused, no
-// route, unreachable). A timeout may have come before or after the connection, so it neither
-// counts nor clears; descriptors running out are this process's limit, not the host's.
+// What counts: a connection that could not be made (net::HttpError::unreached: refused, no
+// route, or the TCP connect timed out). Any outcome that needed a connection, a response or a
+// timeout after connecting, clears the count; DNS failures, cancellations and descriptors
+// running out say nothing about the host and change nothing.
 //
 // Example:
 //   HostHealth hosts;
@@ -46,7 +47,8 @@ class HostHealth {
   HostHealth& operator=(const HostHealth&) = delete;
 
   // note() learns from one attempt, keyed by the origin of the URL it ended at
-  // (result.response.url): a connection error counts against that origin, an answer clears it.
+  // (result.response.url): a connection not made counts against that origin, an answer clears
+  // it.
   void note(const net::FetchResult& result);
 
   // not_retried_note() is what a check's error adds when its host was down: the same words

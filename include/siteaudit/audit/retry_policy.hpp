@@ -18,7 +18,7 @@
 //
 // Every fetch that may be retried (a page check, a sitemap fetch) runs the one RetryLoop below,
 // so all of them retry the same failures after the same waits. The checks also give it the
-// run's HostHealth: a connection error to a host that has failed HostHealth::kDownAfter
+// run's HostHealth: a connection not made to a host that has failed HostHealth::kDownAfter
 // connections in a row is not retried (a host that refuses every connection would otherwise
 // cost each of its URLs the whole backoff). Sitemap fetches do not: a lost sitemap loses every
 // URL it lists, and they are few.
@@ -125,8 +125,8 @@ enum class RetryStep : std::uint8_t {
 class RetryLoop {
  public:
   // RetryLoop() retries under `policy`, or never when it is null. `hosts`, when given, learns
-  // from every attempt, and a connection error to a host it knows to be down is final at once
-  // (HostHealth). The arguments must outlive the loop.
+  // from every attempt, and a connection not made to a host it knows to be down is final at
+  // once (HostHealth). The arguments must outlive the loop.
   RetryLoop(const RetryPolicy* policy, const rt::Context& ctx, HostHealth* hosts = nullptr)
       : policy_(policy), ctx_(ctx), hosts_(hosts) {}
   // A temporary Context (rt::background()) would dangle: name it first.
@@ -143,8 +143,8 @@ class RetryLoop {
   unsigned attempts() const noexcept { return attempts_; }
   // gave_up() is true when a transient failure was retried and is final all the same.
   bool gave_up() const noexcept { return attempts_ > 1 && final_; }
-  // host_down() is true when the last attempt was a connection error not retried because its
-  // host is down.
+  // host_down() is true when the last attempt made no connection and was not retried because
+  // its host is down.
   bool host_down() const noexcept { return host_down_; }
 
  private:

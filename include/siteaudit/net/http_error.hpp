@@ -40,6 +40,9 @@ const char* to_string(ErrorKind kind) noexcept;
 struct HttpError {
   ErrorKind kind = ErrorKind::none;
   std::string message;  // e.g. "connection refused by 127.0.0.1:9"
+  // unreached: no connection to the host could be made (refused, no route, or the TCP connect
+  // timed out), as opposed to one that failed after connecting. Of kind connect or timeout.
+  bool unreached = false;
 };
 
 }  // namespace siteaudit::net

@@ -345,7 +345,9 @@ int MultiDriver::on_socket(CURL*, curl_socket_t s, int what, void* self, void*) 
       rt::watch(s, interest, [d, w](std::uint32_t events) { d->post_socket(w, events); });
   if (id == 0) {
     delete w;
-    return -1;  // libcurl fails the transfers on this socket
+    // libcurl 7.88 then marks the multi dead: every later call on it fails (ABORTED_BY_CALLBACK).
+    // Only an epoll set out of memory gets here; on_open() removed any stale registration.
+    return -1;
   }
   w->id.store(id, std::memory_order_release);
   bump(d->counters_->watches);
@@ -374,8 +376,12 @@ curl_socket_t MultiDriver::on_open(void* transfer, curlsocktype, curl_sockaddr* 
     t->socket_errno = errno;
     return CURL_SOCKET_BAD;
   }
-  // A socket curl closed itself may have had this number: its watch is stale.
+  // A socket curl closed itself may have had this number: its watch is stale. libcurl 7.88
+  // closes an attempt that never connected (a connect that timed out) without on_close(), and
+  // another multi, on another thread, may have watched that number: the poller's registration
+  // must go as well, or this socket's watch fails and libcurl kills the whole multi.
   d->end_watch(fd);
+  rt::unwatch_fd(fd);
   d->opened_.insert(fd);
   return fd;
 }

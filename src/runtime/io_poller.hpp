@@ -55,6 +55,7 @@ class IoPoller {
   WatchId watch(int fd, std::uint32_t interest, std::function<void(std::uint32_t)> on_event);
   void rewatch(WatchId id, std::uint32_t interest);
   void unwatch(WatchId id);
+  void unwatch_fd(int fd);  // see rt::unwatch_fd()
   // wait_fd() parks the calling fiber until fd is ready (readable or writable) or ctx is done.
   IoStatus wait_fd(int fd, bool writable, const Context& ctx);
 

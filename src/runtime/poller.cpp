@@ -313,6 +313,17 @@ void IoPoller::unwatch(WatchId id) {
   delete watch;
 }
 
+void IoPoller::unwatch_fd(int fd) {
+  WatchId id = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = by_fd_.find(fd);
+    if (it == by_fd_.end() || it->second->watch == nullptr) return;
+    id = it->second->watch->id;
+  }
+  unwatch(id);  // a watch removed meanwhile is simply not found
+}
+
 IoStatus IoPoller::wait_fd(int fd, bool writable, const Context& ctx) {
   Fiber* fiber = current_fiber();
   if (fiber == nullptr) fatal("wait_readable()/wait_writable() called outside a fiber");
@@ -429,6 +440,12 @@ void rewatch(WatchId id, std::uint32_t interest) {
 void unwatch(WatchId id) {
   if (detail::Scheduler* scheduler = detail::Scheduler::current()) {
     scheduler->poller().unwatch(id);
+  }
+}
+
+void unwatch_fd(int fd) {
+  if (detail::Scheduler* scheduler = detail::Scheduler::current()) {
+    scheduler->poller().unwatch_fd(fd);
   }
 }
 

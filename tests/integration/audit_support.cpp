@@ -352,17 +352,7 @@ bool one_line(const std::string& text) {
 }
 
 RecordingServer::RecordingServer() {
-  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  REQUIRE(listener_ >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::listen(listener_, 64) == 0);
-  socklen_t len = sizeof addr;
-  REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  port_ = ntohs(addr.sin_port);
+  listener_ = siteaudit::testing::listen_on_loopback(64, port_);
   thread_ = std::thread([this] { serve(); });
 }
 

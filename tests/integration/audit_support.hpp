@@ -33,12 +33,14 @@
 #include <utility>
 #include <vector>
 
+#include "support/blackhole_listener.hpp"
 #include "support/fixture_server.hpp"
 
 namespace siteaudit::integration {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+using siteaudit::testing::BlackholeListener;
 using siteaudit::testing::FixtureServer;
 
 std::string read_text(const fs::path& path);

@@ -25,6 +25,7 @@
 #include "siteaudit/runtime/context.hpp"
 #include "siteaudit/runtime/runtime.hpp"
 #include "siteaudit/runtime/wait_group.hpp"
+#include "support/blackhole_listener.hpp"
 #include "support/fixture_server.hpp"
 
 namespace net = siteaudit::net;
@@ -523,6 +524,49 @@ TEST_CASE("each error kind that can be produced locally", "[net][client][errors]
         "no complete response from 127.0.0.1:" + std::to_string(server.port()) + " within 200 ms");
   CHECK(r[7].error.kind == ErrorKind::invalid_url);
   CHECK(r[8].error.kind == ErrorKind::redirect_refused);
+}
+
+TEST_CASE("connects that time out on one multi leave the other multis' sockets working",
+          "[net][client][errors][multi]") {
+  // libcurl 7.88 closes a connection attempt that never connected without the close-socket
+  // callback, so its fd number stays watched. Another multi (one runs per thread) that opened
+  // a socket with that number could not watch it, and its socket callback's -1 made libcurl
+  // kill that whole multi: every later fetch on it failed with "could not start the transfer",
+  // and one it had started never ended. Before the fix this test hung at once.
+  siteaudit::testing::BlackholeListener blackhole;
+  FixtureServer server;
+  std::atomic<int> timed_out{0}, unreached{0}, ok{0}, other{0};
+  run_fibers(2, [&] {
+    net::HttpClient client({.connect_timeout = std::chrono::milliseconds(100)});
+    for (int round = 0; round < 6; ++round) {
+      rt::WaitGroup wg;
+      for (int i = 0; i < 8; ++i) {
+        wg.add(1);
+        rt::go([&, i] {
+          const bool dead = i % 2 == 0;
+          // Bounded: on a multi libcurl has killed, a fetch would otherwise never end.
+          auto [ctx, cancel] = rt::with_timeout(rt::background(), std::chrono::seconds(5));
+          FetchResult r =
+              client.fetch(ctx, head(dead ? blackhole.url("/x") : server.url("/status/200")));
+          cancel();
+          if (dead && r.error.kind == ErrorKind::timeout) {
+            timed_out.fetch_add(1);
+            if (r.error.unreached) unreached.fetch_add(1);
+          } else if (!dead && r.ok() && r.response.status == 200) {
+            ok.fetch_add(1);
+          } else {
+            other.fetch_add(1);
+          }
+          wg.done();
+        });
+      }
+      wg.wait();
+    }
+  });
+  CHECK(other.load() == 0);
+  CHECK(timed_out.load() == 24);
+  CHECK(unreached.load() == 24);
+  CHECK(ok.load() == 24);
 }
 
 TEST_CASE("a silent server on a reused connection is a response timeout, not a connect one",

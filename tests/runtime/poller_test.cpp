@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -323,6 +324,37 @@ TEST_CASE("watch() calls back, level-triggered, until unwatched", "[runtime]") {
     rt::sleep_for(5ms);
     CHECK(calls.load() == after);  // unwatch() returned: no more callbacks
     CHECK(rt::detail::current_snapshot().watches == 0);
+  });
+  CHECK(result.ok());
+  check_clean(runtime);
+}
+
+TEST_CASE("unwatch_fd() drops a watch its fd's number kept after a close without unwatch",
+          "[runtime]") {
+  rt::Runtime runtime({.threads = 1});
+  const auto result = runtime.run([] {
+    int fds[2];
+    REQUIRE(::pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0);
+    const rt::WatchId stale = rt::watch(fds[0], rt::kReadable, [](std::uint32_t) {});
+    REQUIRE(stale != 0);
+    // Closed without unwatch() (as libcurl 7.88 closes some sockets), then the number reused.
+    ::close(fds[0]);
+    Pipe pipe;
+    REQUIRE(pipe.read_end == fds[0]);
+    CHECK(rt::watch(pipe.read_end, rt::kReadable, [](std::uint32_t) {}) == 0);
+    CHECK(errno == EEXIST);
+    rt::unwatch_fd(pipe.read_end);
+    CHECK(rt::detail::current_snapshot().watches == 0);
+    std::atomic<int> calls{0};
+    const rt::WatchId id = rt::watch(pipe.read_end, rt::kReadable, [&](std::uint32_t) { ++calls; });
+    REQUIRE(id != 0);
+    pipe.put();
+    for (int i = 0; i < 200 && calls.load() == 0; ++i) rt::sleep_for(1ms);
+    CHECK(calls.load() > 0);  // the new file's events arrive
+    rt::unwatch(id);
+    rt::unwatch(stale);             // the old id is gone: a no-op
+    rt::unwatch_fd(pipe.read_end);  // nothing watched: a no-op
+    ::close(fds[1]);
   });
   CHECK(result.ok());
   check_clean(runtime);

@@ -47,5 +47,10 @@ void rewatch(WatchId id, std::uint32_t interest);
 // it: the kernel registration of a watch whose interest was lowered may be kept (rewatch is
 // lazy), and a closed fd's number can be reused by the next open.
 void unwatch(WatchId id);
+// unwatch_fd() removes the registration of `fd`, if there is one, like unwatch(). It is for an
+// fd just created: its number was free, so a registration still held under it was left by a
+// file closed without unwatch() (libcurl 7.88 closes a connection attempt that never connected
+// without calling its close-socket callback), and must not block the new file's watch().
+void unwatch_fd(int fd);
 
 }  // namespace siteaudit::rt

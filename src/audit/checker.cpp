@@ -176,6 +176,16 @@ Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page,
       return result;
     }
   }
+  if (hosts_ != nullptr) {
+    if (std::optional<net::HttpError> down = hosts_->not_tried(job.check_url, rt::Clock::now())) {
+      // A host that is down is not asked again for each of its URLs (HostHealth).
+      result.outcome = Outcome::failed;
+      result.attempts = 0;
+      result.details().error = std::move(down->message);
+      result.details().error_kind = error_kind_of(down->kind);
+      return result;
+    }
+  }
   // Only the rate limiter keys on the host: without one, no URL is split for it.
   const std::string host = rate_ != nullptr ? host_of(job.check_url) : std::string();
   if (robots_ != nullptr) {

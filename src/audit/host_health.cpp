@@ -48,7 +48,10 @@ void HostHealth::note(const net::FetchResult& result) {
   if (reach == Reach::answered) {
     if (auto it = failures_.find(origin); it != failures_.end()) failures_.erase(it);
   } else {
-    ++failures_[origin];
+    Failing& failing = failures_[origin];
+    ++failing.in_row;
+    failing.last = result.error.message;
+    failing.last_kind = result.error.kind;
   }
   failing_.store(failures_.size(), std::memory_order_release);
 }
@@ -58,7 +61,27 @@ unsigned HostHealth::failures_in_row(std::string_view url) const {
   const std::string origin = net::origin_of(url);
   std::lock_guard<std::mutex> lock(mutex_);
   const auto it = failures_.find(origin);
-  return it == failures_.end() ? 0 : it->second;
+  return it == failures_.end() ? 0 : it->second.in_row;
+}
+
+std::optional<net::HttpError> HostHealth::not_tried(std::string_view url,
+                                                    rt::Clock::time_point now) {
+  if (failing_.load(std::memory_order_acquire) == 0) return std::nullopt;
+  const std::string origin = net::origin_of(url);
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = failures_.find(origin);
+  if (it == failures_.end() || it->second.in_row < kDownAfter) return std::nullopt;
+  Failing& failing = it->second;
+  if (now >= failing.next_probe) {
+    // This check is the probe: if the host answers it, it is up again.
+    failing.next_probe = now + kProbeEvery;
+    return std::nullopt;
+  }
+  return net::HttpError{failing.last_kind,
+                        "not tried: 16 or more connections to this host failed in a row, the "
+                        "last one with: " +
+                            failing.last,
+                        true};
 }
 
 }  // namespace siteaudit::audit

@@ -24,6 +24,7 @@ FetchResult attempt(const std::string& url, ErrorKind kind, int status = 0) {
 FetchResult refused(const std::string& url) {
   FetchResult r = attempt(url, ErrorKind::connect);
   r.error.unreached = true;
+  r.error.message = "connection refused by down.test:80";
   return r;
 }
 FetchResult connect_timed_out(const std::string& url) {
@@ -85,4 +86,31 @@ TEST_CASE("HostHealth takes notes from two threads at once", "[audit]") {
   c.join();
   CHECK(hosts.failures_in_row("http://down.test/") == 2 * kEach);
   CHECK(hosts.failures_in_row("http://up.test/") == 0);
+}
+
+TEST_CASE("HostHealth lets a check of a host that is down through only as a probe", "[audit]") {
+  using namespace std::chrono_literals;
+  HostHealth hosts;
+  const auto t0 = siteaudit::rt::Clock::now();
+  const std::string url = "http://down.test/page";
+  for (unsigned i = 1; i < HostHealth::kDownAfter; ++i) hosts.note(refused(url));
+  CHECK_FALSE(hosts.not_tried(url, t0));  // 15 in a row: not down yet
+  hosts.note(refused(url));
+  // Down: the first check is the probe, the next ones are not tried until kProbeEvery passed.
+  CHECK_FALSE(hosts.not_tried(url, t0));
+  const auto skipped = hosts.not_tried("http://down.test/other", t0 + 1s);
+  REQUIRE(skipped);
+  CHECK(skipped->kind == ErrorKind::connect);
+  CHECK(skipped->unreached);
+  CHECK(skipped->message ==
+        "not tried: 16 or more connections to this host failed in a row, the last one with: "
+        "connection refused by down.test:80");
+  CHECK(hosts.not_tried(url, t0 + HostHealth::kProbeEvery - 1ms));
+  CHECK_FALSE(hosts.not_tried(url, t0 + HostHealth::kProbeEvery));  // the next probe
+  CHECK(hosts.not_tried(url, t0 + HostHealth::kProbeEvery + 1ms));
+  // Other hosts are tried.
+  CHECK_FALSE(hosts.not_tried("http://up.test/", t0 + 1s));
+  // A probe that gets an answer makes the host up again.
+  hosts.note(attempt(url, ErrorKind::none, 200));
+  CHECK_FALSE(hosts.not_tried(url, t0 + HostHealth::kProbeEvery + 2ms));
 }

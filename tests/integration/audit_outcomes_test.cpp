@@ -260,37 +260,6 @@ TEST_CASE("transient failures are retried and the attempts counted", "[integrati
     CHECK(result["attempts"] == 2);
     CHECK(server.logged("/reset") == 2);
   }
-  SECTION("a host that refuses every connection stops being retried, and says so") {
-    // Port 1 on 127.0.0.1: nothing listens, each connection is refused at once. Without the
-    // host record every URL would wait out two backoffs; after 16 refusals in a row the rest
-    // fail at their first attempt, and the error says why there was no retry.
-    std::vector<std::string> urls;
-    for (int i = 0; i < 120; ++i) urls.push_back("http://127.0.0.1:1/page-" + std::to_string(i));
-    const std::string note = "(not retried: 16 or more connections to this host failed in a row)";
-    auto with_note = [&](const json& report) {
-      int count = 0;
-      for (const json& result : report["results"]) {
-        CHECK(result["outcome"] == "failed");
-        CHECK(result["error_kind"] == "connect");
-        const std::string error = result["error"];
-        if (error.find(note) == std::string::npos) continue;
-        ++count;
-        CHECK(error.rfind("connection refused by 127.0.0.1:1 ", 0) == 0);
-        // A retry was due and not made: the last attempt cannot be the last one allowed.
-        CHECK(result["attempts"].get<int>() <= 2);
-      }
-      return count;
-    };
-    Audited audited =
-        audit_urls(dir, urls, {"--workers", "4", "--retries", "2", "--retry-max-wait", "50ms"});
-    CHECK(audited.run.code == 1);
-    // At most 16 refusals happen before the host is taken for down, so at most 16 URLs can
-    // have been retried; every other one carries the note.
-    CHECK(with_note(audited.report) >= 120 - 16);
-    // With retries off nothing is "not retried" because of the host.
-    Audited once = audit_urls(dir, urls, {"--workers", "4", "--retries", "0"});
-    CHECK(with_note(once.report) == 0);
-  }
   SECTION("/flaky/2 answers 500, which is not transient: not retried, failed") {
     // The man page lists the transient statuses: 429, 502, 503 and 504. A 500 is the site's
     // own error and retrying it would only hide it; HEAD's 500 is only confirmed, once, with
@@ -302,6 +271,78 @@ TEST_CASE("transient failures are retried and the attempts counted", "[integrati
     CHECK(result["method"] == "GET");
     CHECK(result["attempts"] == 2);
     CHECK(server.logged("/flaky/2") == 2);
+  }
+}
+
+// DownHost is how a report's results to a host that is down split: checked and not retried
+// (the host was taken for down while they ran), not tried at all, and the rest.
+struct DownHost {
+  int not_retried = 0;
+  int not_tried = 0;
+  int other = 0;
+};
+DownHost down_host(const json& report, const std::string& kind, const std::string& cause) {
+  DownHost split;
+  for (const json& result : report["results"]) {
+    CHECK(result["outcome"] == "failed");
+    CHECK(result["error_kind"] == kind);
+    const std::string error = result["error"];
+    if (error.rfind("not tried: 16 or more connections to this host failed in a row, the last "
+                    "one with: " +
+                        cause,
+                    0) == 0) {
+      ++split.not_tried;
+      CHECK(result["attempts"] == 0);
+      CHECK(result["method"].is_null());
+    } else if (error.find("(not retried: 16 or more connections to this host failed in a row)") !=
+               std::string::npos) {
+      ++split.not_retried;
+      CHECK(error.rfind(cause, 0) == 0);
+      // A retry was due and not made: the last attempt cannot be the last one allowed.
+      CHECK(result["attempts"].get<int>() >= 1);
+      CHECK(result["attempts"].get<int>() <= 2);
+    } else {
+      ++split.other;
+      CHECK(error.rfind(cause, 0) == 0);
+    }
+  }
+  return split;
+}
+
+TEST_CASE("a host that is down is not asked again for each of its URLs", "[integration][audit]") {
+  TempDir dir;
+  // At most 16 connections fail before the host is taken for down and at most 4 checks are
+  // in flight then; after that only a probe every 2 s is let through. The rest fail at once.
+  constexpr int kUrls = 120;
+  constexpr int kTried = 16 + 4 + 4;  // a probe at the start and one every 2 s of a short run
+  SECTION("refused: nothing listens on the port") {
+    // Port 1 on 127.0.0.1: each connection is refused at once.
+    std::vector<std::string> urls;
+    for (int i = 0; i < kUrls; ++i) urls.push_back("http://127.0.0.1:1/page-" + std::to_string(i));
+    Audited audited =
+        audit_urls(dir, urls, {"--workers", "4", "--retries", "2", "--retry-max-wait", "50ms"});
+    CHECK(audited.run.code == 1);
+    const DownHost split =
+        down_host(audited.report, "connect", "connection refused by 127.0.0.1:1");
+    CHECK(split.not_tried >= kUrls - kTried);
+    // With retries off nothing is "not retried" because of the host, and the rest is the same.
+    Audited once = audit_urls(dir, urls, {"--workers", "4", "--retries", "0"});
+    const DownHost plain = down_host(once.report, "connect", "connection refused by 127.0.0.1:1");
+    CHECK(plain.not_retried == 0);
+    CHECK(plain.not_tried >= kUrls - kTried);
+  }
+  SECTION("dropped: the host never completes a connection") {
+    // A listener with a full accept queue drops every SYN: each connect runs out of time,
+    // the way a firewalled host behaves.
+    BlackholeListener blackhole;
+    std::vector<std::string> urls;
+    for (int i = 0; i < kUrls; ++i) urls.push_back(blackhole.url("/page-" + std::to_string(i)));
+    Audited audited = audit_urls(dir, urls,
+                                 {"--workers", "4", "--retries", "1", "--retry-max-wait", "50ms",
+                                  "--connect-timeout", "200ms"});
+    CHECK(audited.run.code == 1);
+    const DownHost split = down_host(audited.report, "timeout", "connecting to 127.0.0.1:");
+    CHECK(split.not_tried >= kUrls - kTried);
   }
 }
 

@@ -46,10 +46,13 @@ void HostHealth::note(const net::FetchResult& result) {
   if (origin.empty()) return;
   std::lock_guard<std::mutex> lock(mutex_);
   if (reach == Reach::answered) {
-    if (auto it = failures_.find(origin); it != failures_.end()) failures_.erase(it);
+    if (auto it = failures_.find(origin); it != failures_.end()) {
+      if (it->second.in_row >= kDownAfter) down_.fetch_sub(1, std::memory_order_release);
+      failures_.erase(it);
+    }
   } else {
     Failing& failing = failures_[origin];
-    ++failing.in_row;
+    if (++failing.in_row == kDownAfter) down_.fetch_add(1, std::memory_order_release);
     failing.last = result.error.message;
     failing.last_kind = result.error.kind;
   }
@@ -66,7 +69,8 @@ unsigned HostHealth::failures_in_row(std::string_view url) const {
 
 std::optional<net::HttpError> HostHealth::not_tried(std::string_view url,
                                                     rt::Clock::time_point now) {
-  if (failing_.load(std::memory_order_acquire) == 0) return std::nullopt;
+  // Asked before every check: while no host is down (one may be failing) it costs one load.
+  if (down_.load(std::memory_order_acquire) == 0) return std::nullopt;
   const std::string origin = net::origin_of(url);
   std::lock_guard<std::mutex> lock(mutex_);
   const auto it = failures_.find(origin);

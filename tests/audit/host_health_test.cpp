@@ -108,9 +108,13 @@ TEST_CASE("HostHealth lets a check of a host that is down through only as a prob
   CHECK(hosts.not_tried(url, t0 + HostHealth::kProbeEvery - 1ms));
   CHECK_FALSE(hosts.not_tried(url, t0 + HostHealth::kProbeEvery));  // the next probe
   CHECK(hosts.not_tried(url, t0 + HostHealth::kProbeEvery + 1ms));
-  // Other hosts are tried.
+  // Other hosts are tried; a second host down stays down when the first comes back.
   CHECK_FALSE(hosts.not_tried("http://up.test/", t0 + 1s));
+  for (unsigned i = 0; i < HostHealth::kDownAfter; ++i) hosts.note(refused("http://other.test/"));
+  CHECK_FALSE(hosts.not_tried("http://other.test/", t0));  // its first probe
+  CHECK(hosts.not_tried("http://other.test/", t0 + 1s));
   // A probe that gets an answer makes the host up again.
   hosts.note(attempt(url, ErrorKind::none, 200));
   CHECK_FALSE(hosts.not_tried(url, t0 + HostHealth::kProbeEvery + 2ms));
+  CHECK(hosts.not_tried("http://other.test/", t0 + 1500ms));
 }

@@ -78,8 +78,8 @@ struct CheckFacts {
 
 class Checker {
  public:
-  // Checker() keeps references; `hosts` learns which hosts are down and stops their retries
-  // (HostHealth); `hosts`, `robots` and `rate` may be null (feature off).
+  // Checker() keeps references; `hosts` learns which hosts are down, whose URLs are then not
+  // requested nor retried (HostHealth); `hosts`, `robots` and `rate` may be null (feature off).
   Checker(net::HttpClient& client, CheckSettings settings, const StatusPolicy& status,
           const RetryPolicy& retry, HostHealth* hosts, RateLimiter* rate, RobotsCache* robots);
 

@@ -27,7 +27,8 @@
 //   if (hosts.failures_in_row(r.response.url) >= HostHealth::kDownAfter) { /* no retry */ }
 //
 // Thread safety: all members may be called from any fiber on any thread. While no host is
-// failing (the common case) note() of an answer reads one atomic and takes no lock.
+// failing (the common case) note() of an answer reads one atomic and takes no lock, and while
+// none is down not_tried() does the same.
 #pragma once
 
 #include <atomic>
@@ -90,6 +91,7 @@ class HostHealth {
   mutable std::mutex mutex_;
   std::map<std::string, Failing, std::less<>> failures_;  // by origin
   std::atomic<std::size_t> failing_{0};                   // failures_.size(), read unlocked
+  std::atomic<std::size_t> down_{0};  // origins failing kDownAfter or more in a row
 };
 
 }  // namespace siteaudit::audit

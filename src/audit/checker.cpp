@@ -177,7 +177,7 @@ Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page,
     }
   }
   if (hosts_ != nullptr) {
-    if (std::optional<net::HttpError> down = hosts_->not_tried(job.check_url, rt::Clock::now())) {
+    if (std::optional<net::HttpError> down = hosts_->not_tried(job.check_url)) {
       // A host that is down is not asked again for each of its URLs (HostHealth).
       result.outcome = Outcome::failed;
       result.attempts = 0;

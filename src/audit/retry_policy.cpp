@@ -158,9 +158,8 @@ RetryStep RetryLoop::after(const net::FetchResult& result) {
   last_ = policy_->decide(result, attempts_, std::chrono::system_clock::now());
   if (last_.retry && hosts_ != nullptr && result.error.unreached &&
       hosts_->failures_in_row(result.response.url) >= HostHealth::kDownAfter) {
-    host_down_ = true;
+    host_down_ = true;  // the Checker says so in the result's error
     last_.retry = false;
-    last_.reason = describe(result) + " " + HostHealth::not_retried_note();
   }
   if (!last_.retry) {
     final_ = true;

@@ -74,6 +74,12 @@ class HostHealth {
   // report instead (unreached, of the kind of the host's last failure) when the host is down
   // and this check is not its probe; nullopt to go ahead.
   std::optional<net::HttpError> not_tried(std::string_view url, rt::Clock::time_point now);
+  // not_tried() at the present time, read only when a host is down: it is asked before every
+  // check, and the common answer needs neither the clock nor the lock.
+  std::optional<net::HttpError> not_tried(std::string_view url) {
+    if (down_.load(std::memory_order_acquire) == 0) return std::nullopt;
+    return not_tried(url, rt::Clock::now());
+  }
 
   // failures_in_row() is how many connections to the origin of `url` have failed since the
   // last answer from it; 0 when it answered last or was never tried.

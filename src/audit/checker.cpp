@@ -288,8 +288,7 @@ Result Checker::check(const rt::Context& ctx, const Job& job, FetchedPage* page,
     result.outcome = Outcome::failed;
     result.details().error = fetched.error.message;
     if (retries.host_down()) {
-      result.details().error += ' ';
-      result.details().error += HostHealth::not_retried_note();
+      result.details().error.append(" (not retried: ").append(HostHealth::kDownWords) += ')';
     }
     result.details().error_kind = error_kind_of(fetched.error.kind);
     return result;

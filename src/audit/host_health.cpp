@@ -1,10 +1,12 @@
 #include "siteaudit/audit/host_health.hpp"
 
+#include <utility>
+
 #include "siteaudit/net/url.hpp"
 
 namespace siteaudit::audit {
 
-static_assert(HostHealth::kDownAfter == 16, "not_retried_note() names the threshold");
+static_assert(HostHealth::kDownAfter == 16, "kDownWords name the threshold");
 
 namespace {
 
@@ -81,11 +83,9 @@ std::optional<net::HttpError> HostHealth::not_tried(std::string_view url,
     failing.next_probe = now + kProbeEvery;
     return std::nullopt;
   }
-  return net::HttpError{failing.last_kind,
-                        "not tried: 16 or more connections to this host failed in a row, the "
-                        "last one with: " +
-                            failing.last,
-                        true};
+  std::string message = "not tried: ";
+  message.append(kDownWords).append(", the last one with: ").append(failing.last);
+  return net::HttpError{failing.last_kind, std::move(message), true};
 }
 
 }  // namespace siteaudit::audit

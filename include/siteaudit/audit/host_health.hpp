@@ -64,11 +64,10 @@ class HostHealth {
   // it.
   void note(const net::FetchResult& result);
 
-  // not_retried_note() is what a check's error adds when its host was down: the same words
-  // in every run, so that reports compare.
-  static constexpr const char* not_retried_note() noexcept {
-    return "(not retried: 16 or more connections to this host failed in a row)";
-  }
+  // kDownWords say why a URL of a host that is down was not tried, or not retried: the same
+  // words in every run, so that reports compare.
+  static constexpr std::string_view kDownWords =
+      "16 or more connections to this host failed in a row";
 
   // not_tried() decides whether a check of `url` at `now` may try its host: the error to
   // report instead (unreached, of the kind of the host's last failure) when the host is down

@@ -115,6 +115,38 @@ std::string canonical_escapes(std::string_view in) {
   return out;
 }
 
+// has_dot_segment() is true when `path` holds a "." or ".." segment.
+bool has_dot_segment(std::string_view path) {
+  return path.find("/./") != std::string_view::npos ||
+         path.find("/../") != std::string_view::npos || path.ends_with("/.") ||
+         path.ends_with("/..");
+}
+
+// without_dot_segments() is RFC 3986 §5.2.4's remove_dot_segments() of an absolute path.
+std::string without_dot_segments(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  std::size_t i = 0;
+  while (i < path.size()) {
+    // `path` starts with '/', and so does what is left of it at each step.
+    std::size_t end = path.find('/', i + 1);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view segment = path.substr(i + 1, end - i - 1);
+    const bool last = end == path.size();
+    if (segment == ".") {
+      if (last) out.push_back('/');
+    } else if (segment == "..") {
+      const std::size_t parent = out.rfind('/');
+      out.resize(parent == std::string::npos ? 0 : parent);
+      if (last) out.push_back('/');
+    } else {
+      out.append(path.substr(i, end - i));
+    }
+    i = end;
+  }
+  return out.empty() ? std::string("/") : out;
+}
+
 std::string describe(std::string_view url, const char* why) {
   std::string msg = "invalid URL '";
   msg.append(url);
@@ -164,6 +196,13 @@ UrlResult finish(CURLU* h, std::string_view original) {
     CurlStr value = get_part(h, part, 0);
     if (!value) continue;
     std::string canonical = canonical_escapes(value.get());
+    // curl removed the dot segments it saw; decoding "%2e" may make new ones ("/a/%2e%2e/b"),
+    // which the server resolves (RFC 3986 §6.2.2 decodes before it removes dot segments, and
+    // browsers take "%2e%2e" for ".."). Left in, "/docs/%2e%2e/admin/" would pass for a URL
+    // under /docs/ in every scope check and name /admin/ on the server.
+    if (part == CURLUPART_PATH && has_dot_segment(canonical)) {
+      canonical = without_dot_segments(canonical);
+    }
     if (canonical != value.get()) curl_url_set(h, part, canonical.c_str(), 0);
   }
 

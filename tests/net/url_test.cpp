@@ -27,6 +27,20 @@ TEST_CASE("normalize_url removes dot segments and the fragment", "[net][url]") {
   CHECK(normalize_url("http://a.test/../../etc").url == "http://a.test/etc");
 }
 
+TEST_CASE("normalize_url removes the dot segments that decoding escapes makes", "[net][url]") {
+  // "%2e" is an escaped unreserved '.', decoded by normalisation: as RFC 3986 §6.2.2 orders
+  // it and as browsers read it, the segments it spells are dot segments.
+  CHECK(normalize_url("http://a.test/docs/%2e%2e/admin/").url == "http://a.test/admin/");
+  CHECK(normalize_url("http://a.test/a/b/%2E%2e/%2e/c").url == "http://a.test/a/c");
+  CHECK(normalize_url("http://a.test/x/y/../../%2e%2e/z.html").url == "http://a.test/z.html");
+  CHECK(normalize_url("http://a.test/a/.%2e").url == "http://a.test/");
+  CHECK(normalize_url("http://a.test/a/b/%2e").url == "http://a.test/a/b/");
+  CHECK(normalize_url("http://a.test/a/%2e%2e?q=/%2e%2e/").url == "http://a.test/?q=/../");
+  // Dots that are part of a name stay.
+  CHECK(normalize_url("http://a.test/a/%2e%2ex/.%2ey").url == "http://a.test/a/..x/..y");
+  CHECK(resolve_url("http://a.test/docs/page", "%2e%2e/admin").url == "http://a.test/admin");
+}
+
 TEST_CASE("normalize_url makes percent-encoding canonical", "[net][url]") {
   // Unreserved characters are decoded, other escapes get lower-case hex digits (curl's case).
   CHECK(normalize_url("http://a.test/%7euser/%2F?a=%2F&b=%41").url ==

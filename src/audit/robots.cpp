@@ -57,8 +57,17 @@ std::string product_token(std::string_view value) {
   return net::ascii_lower(value.substr(0, n));
 }
 
-// normalize_octets() makes a pattern and a path comparable octet for octet: bytes outside
-// ASCII are percent-encoded and existing escapes get upper-case hex (RFC 9309 §2.2.2).
+// is_unreserved() is true for RFC 3986's unreserved characters, which an escape never needs.
+bool is_unreserved(char c) {
+  return net::is_letter(c) || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+         c == '~';
+}
+
+// normalize_octets() makes a pattern and a path comparable octet for octet (RFC 9309 §2.2.2):
+// bytes outside ASCII are percent-encoded, escapes of unreserved characters are decoded (the
+// RFC's "/foo/bar/%62%61%7A" matches "/foo/bar/baz", and "/%7Ejoe" matches the "/~joe" a
+// normal URL holds), and the other escapes get upper-case hex. Reserved characters stay
+// escaped, so "%2A" in a pattern is a literal '*', not the wildcard.
 std::string normalize_octets(std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -72,9 +81,15 @@ std::string normalize_octets(std::string_view s) {
     } else if (c == '%' && i + 2 < s.size() &&
                std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
                std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += '%';
-      out += net::to_upper(s[i + 1]);
-      out += net::to_upper(s[i + 2]);
+      const auto decoded =
+          static_cast<char>(net::hex_value(s[i + 1]) * 16 + net::hex_value(s[i + 2]));
+      if (is_unreserved(decoded)) {
+        out += decoded;
+      } else {
+        out += '%';
+        out += net::to_upper(s[i + 1]);
+        out += net::to_upper(s[i + 2]);
+      }
       i += 2;
     } else {
       out += static_cast<char>(c);

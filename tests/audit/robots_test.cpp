@@ -121,6 +121,23 @@ TEST_CASE("Percent-encoding and non-ASCII compare as octets", "[audit]") {
   CHECK_FALSE(r.allowed("bot", "/a%3Cb"));
 }
 
+TEST_CASE("Escapes of unreserved characters match the characters", "[audit]") {
+  // RFC 9309 §2.2.2's table: "/foo/bar/%62%61%7A" is matched as "/foo/bar/baz". A normal URL
+  // holds "~" where a robots.txt may write "%7E", and the other way round.
+  auto r = RobotsTxt::parse(
+      "User-agent: *\nDisallow: /%7Ejoe/\nDisallow: /foo/bar/%62%61%7A\n"
+      "Disallow: /x%2Ay\nDisallow: /~ann/\n",
+      "");
+  CHECK_FALSE(r.allowed("bot", "http://a.test/~joe/index.html"));
+  CHECK_FALSE(r.allowed("bot", "/%7ejoe/"));
+  CHECK_FALSE(r.allowed("bot", "/foo/bar/baz"));
+  CHECK_FALSE(r.allowed("bot", "/%7Eann/"));
+  // A reserved character stays escaped: "%2A" is a literal '*', not the wildcard.
+  CHECK_FALSE(r.allowed("bot", "/x%2ay"));
+  CHECK(r.allowed("bot", "/xzy"));
+  CHECK(r.allowed("bot", "/x*y"));
+}
+
 TEST_CASE("Only the first 500 KiB are parsed", "[audit]") {
   std::string body = "User-agent: *\n";
   while (body.size() < kRobotsParseLimit) body += "Disallow: /filler-path-that-is-long\n";

@@ -135,7 +135,7 @@ class GumboLinkExtractor final : public LinkExtractor {
         std::string text;
         if (LinkCollector::wants_text(tag, html_ns)) text = text_of(node);
         if (element.tag_namespace == GUMBO_NAMESPACE_SVG && LinkCollector::is_svg_link(tag)) {
-          links.svg_element(tag, line, attributes_);
+          links.svg_element(tag, line, attributes_, tag == "a" ? text_of(node) : std::string());
         } else {
           links.element(tag, html_ns, line, attributes_, std::move(text));
         }

@@ -134,8 +134,16 @@ constexpr LinkAttributes kLinkElements[] = {
     {"embed", LinkKind::resource, {"src", {}}},
 };
 
-// Link rel types that make a resource link.
-constexpr std::string_view kResourceRels[] = {"icon", "preload", "manifest"};
+// Link rel types that make a resource link: what a browser or the system fetches for the page
+// ("modulepreload": the script modules a bundler's page loads up front; the touch and mask
+// icons: what phones and Safari show for the site).
+constexpr std::string_view kResourceRels[] = {"icon",
+                                              "preload",
+                                              "manifest",
+                                              "modulepreload",
+                                              "apple-touch-icon",
+                                              "mask-icon",
+                                              "apple-touch-icon-precomposed"};
 
 }  // namespace
 
@@ -453,7 +461,7 @@ void LinkCollector::css(std::string_view text, std::uint32_t first_line, std::st
 }
 
 void LinkCollector::svg_element(std::string_view name, std::uint32_t line,
-                                std::span<const HtmlAttribute> attributes) {
+                                std::span<const HtmlAttribute> attributes, std::string text) {
   const HtmlAttribute* href = nullptr;
   for (const HtmlAttribute& a : attributes) {
     if (a.name != "href") continue;
@@ -465,7 +473,10 @@ void LinkCollector::svg_element(std::string_view name, std::uint32_t line,
   }
   if (const HtmlAttribute* id = attribute(attributes, "id")) anchor(id->value);
   if (href == nullptr || net::trim(href->value, kHtmlSpace).starts_with('#')) return;
-  add(name, href->xlink ? "xlink:href" : "href", href->value, line, LinkKind::resource);
+  const bool link = name == "a";
+  add(name, href->xlink ? "xlink:href" : "href", href->value, line,
+      link ? LinkKind::navigation : LinkKind::resource);
+  if (link) result_.links.back().text = std::move(text);
 }
 
 std::string_view style_text(std::string_view html, std::size_t start_tag_end) {

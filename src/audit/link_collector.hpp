@@ -56,7 +56,8 @@ class LinkCollector {
  public:
   explicit LinkCollector(std::string_view page_url);
 
-  // wants_text() is true for the elements whose text element() needs (HTML a).
+  // wants_text() is true for the elements whose text element() needs (HTML a); an SVG a's
+  // text goes to svg_element().
   static bool wants_text(std::string_view name, bool html) noexcept { return html && name == "a"; }
   // skips_text() is true for the elements whose text is no link text (script, style, template).
   static bool skips_text(std::string_view name) noexcept {
@@ -81,15 +82,17 @@ class LinkCollector {
 
   // style() takes the text of an HTML <style> element, which starts on `first_line`.
   void style(std::string_view text, std::uint32_t first_line) { css(text, first_line, "style"); }
-  // svg_element() takes an SVG `use` or `image` element (is_svg_link()), which loads the
-  // resource its href names (an icon sprite, an image): `href` wins over `xlink:href`, as
-  // SVG 2 says, and a fragment-only one names an element of the page, which loads nothing.
-  // Its id counts as an anchor, as element() would have counted it.
+  // svg_element() takes an SVG `use` or `image` element, which loads the resource its href
+  // names (an icon sprite, an image), or an SVG `a`, a link a browser follows as it follows an
+  // HTML one (a diagram's or a map's regions), with its `text` (the text of its descendants).
+  // `href` wins over `xlink:href`, as SVG 2 says, and a fragment-only one names an element of
+  // the page, which loads nothing. Its id counts as an anchor, as element() would have
+  // counted it.
   void svg_element(std::string_view name, std::uint32_t line,
-                   std::span<const HtmlAttribute> attributes);
+                   std::span<const HtmlAttribute> attributes, std::string text = {});
   // is_svg_link() is true for the names of the SVG elements svg_element() takes.
   static bool is_svg_link(std::string_view name) noexcept {
-    return name == "use" || name == "image";
+    return name == "use" || name == "image" || name == "a";
   }
 
   // css() takes CSS text: a stylesheet's own (the collector's URL is then the stylesheet's),

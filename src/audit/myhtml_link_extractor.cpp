@@ -123,13 +123,17 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
         const myhtml_tag_id_t tag_id = myhtml_node_tag_id(node);
         descend = !(html_ns && tag_id == MyHTML_TAG_TEMPLATE);
         if (html_ns && tag_id == MyHTML_TAG_STYLE) read_style(node, source, lines, links);
-        if (!html_ns && (tag_id == MyHTML_TAG_USE || tag_id == MyHTML_TAG_IMAGE) &&
+        if (!html_ns &&
+            (tag_id == MyHTML_TAG_USE || tag_id == MyHTML_TAG_IMAGE || tag_id == MyHTML_TAG_A) &&
             myhtml_node_namespace(node) == MyHTML_NAMESPACE_SVG) {
           gather_attributes(node);
+          const bool link = tag_id == MyHTML_TAG_A;
           links.svg_element(
-              tag_id == MyHTML_TAG_USE ? "use" : "image",
+              link                       ? "a"
+              : tag_id == MyHTML_TAG_USE ? "use"
+                                         : "image",
               lines.at(static_cast<std::ptrdiff_t>(myhtml_node_element_position(node).begin)).first,
-              attributes_);
+              attributes_, link ? text_of(node) : std::string());
           node = next_in_tree(node, root, descend);
           continue;
         }

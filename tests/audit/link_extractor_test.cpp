@@ -227,13 +227,47 @@ TEST_CASE("Link extraction: SVG use and image load what their href names", "[aud
             "<image xlink:href=i.png id=pic /><a href=/svg-a>x</a></svg>\n"
             "<math><use href=/math.svg></use></math><image src=/html.png>");
   CHECK(urls(page) == Strings{"use xlink:href /s.svg#a", "use href /t.svg#b",
-                              "image xlink:href i.png", "img src /html.png"});
-  REQUIRE(page.links.size() == 4);
+                              "image xlink:href i.png", "a href /svg-a", "img src /html.png"});
+  REQUIRE(page.links.size() == 5);
   CHECK(page.links[0].kind == LinkKind::resource);
   CHECK(page.links[0].line == 2);
   CHECK(page.links[2].line == 3);
   CHECK(page.links[2].resolved == "https://example.com/dir/i.png");
   CHECK(page.page.anchors == std::vector<std::string>{"pic"});
+}
+
+TEST_CASE("Link extraction: an SVG a is a link with its text", "[audit]") {
+  // A browser follows an SVG a as it follows an HTML one: the regions of a diagram or a map.
+  auto parser = extractor();
+  INFO(parser->name());
+  const auto page = parse(*parser,
+                          "<svg viewBox='0 0 10 10'>\n<a href='/s2.html' xlink:href='/no.html'>"
+                          "<rect/><text>Sales <tspan>2026</tspan></text></a>\n"
+                          "<a xlink:href=/s1.html id=one><text>  old\n style </text></a>"
+                          "<a href='#one'><text>here</text></a><a><text>none</text></a></svg>");
+  CHECK(urls(page) == Strings{"a href /s2.html", "a xlink:href /s1.html"});
+  REQUIRE(page.links.size() == 2);
+  CHECK(page.links[0].kind == LinkKind::navigation);
+  CHECK(page.links[0].text == "Sales 2026");
+  CHECK(page.links[0].line == 2);
+  CHECK(page.links[1].kind == LinkKind::navigation);
+  CHECK(page.links[1].text == "old style");
+  CHECK(page.links[1].line == 3);
+  CHECK(page.page.anchors == std::vector<std::string>{"one"});
+}
+
+TEST_CASE("Link extraction: the link rels a browser or a phone fetches", "[audit]") {
+  auto parser = extractor();
+  INFO(parser->name());
+  const auto page = parse(*parser,
+                          "<link rel=modulepreload href=/m.js><link rel=apple-touch-icon "
+                          "href=/t.png><link rel='mask-icon' href=/mask.svg color=red>"
+                          "<link rel=apple-touch-icon-precomposed href=/tp.png>"
+                          "<link rel='shortcut icon' href=/f.ico><link rel=prefetch href=/p.html>"
+                          "<link rel=preconnect href=//cdn.test><link rel=author href=/a.html>");
+  CHECK(urls(page) == Strings{"link href /m.js", "link href /t.png", "link href /mask.svg",
+                              "link href /tp.png", "link href /f.ico"});
+  for (const Link& link : page.links) CHECK(link.kind == LinkKind::resource);
 }
 
 TEST_CASE("Link extraction: entities in attributes as the HTML standard decodes them", "[audit]") {
@@ -423,6 +457,7 @@ std::string mutate(std::string html, std::mt19937& random) {
                                            "<style>a{background:url(/st.png)}</style>",
                                            "<p style='background:url(/sa.png)'>",
                                            "<svg><use href='/u.svg#i'/><image xlink:href=/i.png>",
+                                           "<svg><a href=/sa><text>t</text></a>",
                                            "url(",
                                            "@import '/i.css';",
                                            "<textarea>",
@@ -564,12 +599,12 @@ TEST_CASE("Link extraction: the tricky fixture page", "[audit]") {
   INFO(parser->name());
   const auto page =
       parse(*parser, read_file(std::string(SITEAUDIT_SOURCE_DIR) + "/fixtures/html/tricky.html"));
-  // Only the noscript link of the "/in-..." ones is real: the others are in a title, style,
-  // script, comment, iframe text, textarea, template, SVG or after plaintext.
+  // Only the noscript and SVG links of the "/in-..." ones are real: the others are in a title,
+  // style, script, comment, iframe text, textarea, template or after plaintext.
   Strings inside;
   for (const Link& link : page.links)
     if (link.url.starts_with("/in-")) inside.emplace_back(link.url);
-  CHECK(inside == Strings{"/in-noscript"});
+  CHECK(inside == Strings{"/in-noscript", "/in-svg"});
   Strings resolved;
   for (const Link& link : page.links) resolved.emplace_back(link.resolved);
   CHECK(resolved == Strings{"https://example.com/refreshed?from=tricky",
@@ -602,6 +637,7 @@ TEST_CASE("Link extraction: the tricky fixture page", "[audit]") {
                             "https://example.com/e.swf",
                             "https://example.com/js/app.js",
                             "https://example.com/in-noscript",
+                            "https://example.com/in-svg",
                             "https://example.com/foster-parented",
                             "https://example.com/cell",
                             "",

@@ -39,10 +39,10 @@ namespace siteaudit::audit {
 
 // LinkKind is what a link is for: the crawl follows navigation, checks resources.
 enum class LinkKind : std::uint8_t {
-  navigation,  // a, area
+  navigation,  // a, area, SVG a
   frame,       // iframe, frame
   refresh,     // meta http-equiv=refresh
-  resource,    // img, source, script, media, object, embed, link icon/preload/manifest
+  resource,    // img, source, script, media, object, embed, SVG use/image, link icon/preload/...
   stylesheet,  // link rel=stylesheet: a crawl reads it for the URLs it loads in turn
   canonical,   // link rel=canonical
   alternate,   // link rel=alternate with hreflang

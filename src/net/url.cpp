@@ -305,12 +305,7 @@ constexpr unsigned kParseFlags = CURLU_URLENCODE;
   // curl drops a "?" with nothing after it.
   if (path.back() == '?') return false;
   if (dots) {
-    const std::string_view segments = path.substr(0, path_end);
-    if (segments.find("/./") != std::string_view::npos ||
-        segments.find("/../") != std::string_view::npos || segments.ends_with("/.") ||
-        segments.ends_with("/..")) {
-      return false;
-    }
+    if (has_dot_segment(path.substr(0, path_end))) return false;
   }
   return true;
 }

@@ -31,8 +31,10 @@ void append_escape(std::string& out, unsigned char c) {
   out += kHex[c & 15];
 }
 
-// canonical_escapes() applies the percent-encoding rules of the file comment.
-std::string canonical_escapes(std::string_view text) {
+// canonical_escapes() applies the percent-encoding rules of the file comment, and escapes the
+// characters of `escapes` (net::kPathEscapes or net::kQueryEscapes) as a normal URL does, so
+// that a route written "/user/{id}" is the listed URL's "/user/%7bid%7d".
+std::string canonical_escapes(std::string_view text, std::string_view escapes) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -47,7 +49,8 @@ std::string canonical_escapes(std::string_view text) {
         append_escape(out, decoded);
       }
       i += 2;
-    } else if (c >= 0x80 || c <= 0x20 || c == 0x7f) {
+    } else if (c >= 0x80 || c <= 0x20 || c == 0x7f ||
+               escapes.find(static_cast<char>(c)) != std::string_view::npos) {
       append_escape(out, c);
     } else {
       out += static_cast<char>(c);
@@ -57,7 +60,7 @@ std::string canonical_escapes(std::string_view text) {
 }
 
 std::string normalize_path(std::string_view raw) {
-  std::string path = canonical_escapes(raw);
+  std::string path = canonical_escapes(raw, net::kPathEscapes);
   std::size_t last = path.rfind('/');
   if (last != std::string::npos) {
     std::string_view tail = std::string_view(path).substr(last + 1);
@@ -154,7 +157,7 @@ std::string ExpectedRoutes::normalize(std::string_view url_or_path, bool keep_qu
   std::string out = normalize_path(target.path);
   if (keep_query && target.has_query) {
     out += '?';
-    out += canonical_escapes(target.query);
+    out += canonical_escapes(target.query, net::kQueryEscapes);
   }
   return out;
 }
@@ -241,7 +244,7 @@ ParseResult<ExpectedRoutes> ExpectedRoutes::parse(std::string_view text, std::st
     r.line = line_number;
     r.path = normalize_path(target.path);
     r.has_query = target.has_query;
-    r.query = canonical_escapes(target.query);
+    r.query = canonical_escapes(target.query, net::kQueryEscapes);
     r.glob = r.path.find('*') != std::string::npos;
     std::string key = r.has_query ? r.path + "?" + r.query : r.path;
     auto& keys = r.glob ? glob_keys : routes.literals_;
@@ -283,7 +286,7 @@ bool RouteMatcher::match_globs(std::string_view path, std::string_view query,
   for (std::uint32_t index : routes_.globs_) {
     if (matched && seen_[index]) continue;
     const ExpectedRoutes::Route& route = routes_.routes_[index];
-    if (route.has_query && canonical_escapes(query) != route.query) continue;
+    if (route.has_query && canonical_escapes(query, net::kQueryEscapes) != route.query) continue;
     if (!path_matches(route.segments, segments_)) continue;
     if (!seen_[index]) {
       seen_[index] = true;
@@ -310,7 +313,7 @@ bool RouteMatcher::add(std::string_view url) {
   if (target.has_query) {
     key_.assign(path);
     key_ += '?';
-    key_ += canonical_escapes(target.query);
+    key_ += canonical_escapes(target.query, net::kQueryEscapes);
     mark(key_);
   }
   if (!routes_.globs_.empty()) matched = match_globs(path, target.query, matched);

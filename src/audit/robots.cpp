@@ -66,15 +66,17 @@ bool is_unreserved(char c) {
 // normalize_octets() makes a pattern and a path comparable octet for octet (RFC 9309 §2.2.2):
 // bytes outside ASCII are percent-encoded, escapes of unreserved characters are decoded (the
 // RFC's "/foo/bar/%62%61%7A" matches "/foo/bar/baz", and "/%7Ejoe" matches the "/~joe" a
-// normal URL holds), and the other escapes get upper-case hex. Reserved characters stay
-// escaped, so "%2A" in a pattern is a literal '*', not the wildcard.
+// normal URL holds), the characters a normal URL escapes (net::kPathEscapes) are escaped, and
+// the other escapes get upper-case hex. Reserved characters stay escaped, so "%2A" in a
+// pattern is a literal '*', not the wildcard.
 std::string normalize_octets(std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80 || c == ' ') {
+    if (c >= 0x80 || c == ' ' ||
+        net::kPathEscapes.find(static_cast<char>(c)) != std::string_view::npos) {
       out += '%';
       out += kHex[c >> 4];
       out += kHex[c & 15];

@@ -84,12 +84,14 @@ bool is_unreserved(unsigned char c) {
 }
 
 // canonical_escapes() applies RFC 3986 §6.2.2.1–2 to an already-encoded path or query:
-// escapes of unreserved characters are decoded (%7E -> ~) and the rest get one hex case.
-// Neither changes which resource the URL names; both make equal URLs compare equal. The case is
-// lower, not the RFC's recommended upper: libcurl writes its own escapes (CURLU_URLENCODE) in
-// lower case and lower-cases escapes in any part set through curl_url_set, so upper case could
-// not survive the round trip.
-std::string canonical_escapes(std::string_view in) {
+// escapes of unreserved characters are decoded (%7E -> ~) and the rest get one hex case; and
+// it escapes the characters of `escapes` as a browser does. None of that changes which
+// resource the URL names; it makes equal URLs compare equal. The case is lower, not the RFC's
+// recommended upper: libcurl writes its own escapes (CURLU_URLENCODE) in lower case and
+// lower-cases escapes in any part set through curl_url_set, so upper case could not survive
+// the round trip.
+std::string canonical_escapes(std::string_view in, std::string_view escapes) {
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -101,7 +103,6 @@ std::string canonical_escapes(std::string_view in) {
         if (is_unreserved(decoded)) {
           out.push_back(static_cast<char>(decoded));
         } else {
-          static constexpr char kHex[] = "0123456789abcdef";
           out.push_back('%');
           out.push_back(kHex[hi]);
           out.push_back(kHex[lo]);
@@ -109,6 +110,13 @@ std::string canonical_escapes(std::string_view in) {
         i += 2;
         continue;
       }
+    }
+    if (escapes.find(in[i]) != std::string_view::npos) {
+      const auto c = static_cast<unsigned char>(in[i]);
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+      continue;
     }
     out.push_back(in[i]);
   }
@@ -195,7 +203,8 @@ UrlResult finish(CURLU* h, std::string_view original) {
   for (CURLUPart part : {CURLUPART_PATH, CURLUPART_QUERY}) {
     CurlStr value = get_part(h, part, 0);
     if (!value) continue;
-    std::string canonical = canonical_escapes(value.get());
+    std::string canonical =
+        canonical_escapes(value.get(), part == CURLUPART_PATH ? kPathEscapes : kQueryEscapes);
     // curl removed the dot segments it saw; decoding "%2e" may make new ones ("/a/%2e%2e/b"),
     // which the server resolves (RFC 3986 §6.2.2 decodes before it removes dot segments, and
     // browsers take "%2e%2e" for ".."). Left in, "/docs/%2e%2e/admin/" would pass for a URL

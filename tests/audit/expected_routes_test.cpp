@@ -50,6 +50,17 @@ TEST_CASE("ExpectedRoutes::normalize: paths only, canonical escapes, index and s
   CHECK(n("/a?b=%7e#frag") == "/a?b=~");
   CHECK(ExpectedRoutes::normalize("/a?b=1", false) == "/a");
   CHECK(n("/Docs") == "/Docs");
+  // What a normal URL escapes as a browser does, a route escapes too.
+  CHECK(n("/user/{id}/\"a\"<b>`c`?q=<{x}>") == "/user/%7Bid%7D/%22a%22%3Cb%3E%60c%60?q=%3C{x}%3E");
+}
+
+TEST_CASE("RouteMatcher: a route matches its URL however the braces are written", "[audit]") {
+  // Normalisation escapes '{' and '}' in a URL's path (a browser does): the route written with
+  // them bare must still match the listed URL, escaped or not.
+  RouteMatcher m(routes("/user/{id}\n/q?x=<a>\n"));
+  CHECK(m.add("https://e.com/user/%7Bid%7D"));
+  CHECK(m.add("https://e.com/q?x=%3ca%3e"));
+  CHECK(m.missing().empty());
 }
 
 TEST_CASE("RouteMatcher: literal routes, missing and unexpected", "[audit]") {

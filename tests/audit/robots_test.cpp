@@ -138,6 +138,14 @@ TEST_CASE("Escapes of unreserved characters match the characters", "[audit]") {
   CHECK(r.allowed("bot", "/x*y"));
 }
 
+TEST_CASE("A rule with braces matches the normal URL, which escapes them", "[audit]") {
+  auto r = RobotsTxt::parse("User-agent: *\nDisallow: /user/{id}\nDisallow: /%3Cx%3E\n", "");
+  CHECK_FALSE(r.allowed("bot", "http://a.test/user/%7bid%7d"));
+  CHECK_FALSE(r.allowed("bot", "/user/{id}/edit"));
+  CHECK_FALSE(r.allowed("bot", "/<x>"));
+  CHECK(r.allowed("bot", "/user/7"));
+}
+
 TEST_CASE("Only the first 500 KiB are parsed", "[audit]") {
   std::string body = "User-agent: *\n";
   while (body.size() < kRobotsParseLimit) body += "Disallow: /filler-path-that-is-long\n";

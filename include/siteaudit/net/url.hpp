@@ -2,11 +2,11 @@
 //
 // Normalisation: scheme and host lower-cased, IDN hosts to punycode, default ports dropped,
 // dot segments removed, the fragment dropped, raw spaces and non-ASCII bytes percent-encoded,
-// escapes of unreserved characters decoded and other escapes given lower-case hex (libcurl's
-// case). Parsing and resolution are libcurl's, never done by hand. The one shortcut: a URL
-// is_normal_url() recognises is one curl would return unchanged, so normalize_url() returns it
-// and split_url() cuts it at its ':', '/' and '?' without curl (tests hold both to curl_url's
-// answers).
+// and the other characters a browser escapes (kPathEscapes, kQueryEscapes), escapes of
+// unreserved characters decoded and other escapes given lower-case hex (libcurl's case). Parsing
+// and resolution are libcurl's, never done by hand. The one shortcut: a URL is_normal_url()
+// recognises is one curl would return unchanged, so normalize_url() returns it and split_url() cuts
+// it at its ':', '/' and '?' without curl (tests hold both to curl_url's answers).
 //
 // Example:
 //   normalize_url("HTTP://Example.COM:80/a/./b/../%7Ec#top").url  // "http://example.com/a/~c"
@@ -23,6 +23,16 @@
 #include "siteaudit/net/ascii.hpp"
 
 namespace siteaudit::net {
+
+// kPathEscapes and kQueryEscapes are the characters RFC 3986 does not allow in a path or a
+// query that a browser escapes when it parses a link (the URL standard's path and query
+// percent-encode sets, less the spaces, controls and non-ASCII bytes curl escapes already).
+// Sent as they are, a strict server (Tomcat, Jetty) answers 400 where the browser's request
+// works. The others RFC 3986 forbids ('|', '^', and '`', '{', '}' in a query) browsers send as
+// they are, and so does normalisation. Whatever compares paths with normal URLs (routes,
+// robots.txt rules) escapes these too.
+inline constexpr std::string_view kPathEscapes = "\"<>`{}";
+inline constexpr std::string_view kQueryEscapes = "\"<>";
 
 struct UrlResult {
   std::string url;    // the normalised absolute URL; empty on error

@@ -27,6 +27,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "audit/page_crawler.hpp"
 #include "siteaudit/audit/gzip.hpp"
 #include "siteaudit/audit/retry_policy.hpp"
 #include "siteaudit/audit/robots_cache.hpp"
@@ -261,8 +262,9 @@ struct Fetched {
   Document doc;
   std::string final_url;  // where the document was found (after redirects); the parse base
   bool gzip = false;
-  int status = 0;     // HTTP status; 0 for files and transport failures
-  std::string error;  // non-empty: no usable document
+  bool html_type = false;  // the response's Content-Type names an HTML page
+  int status = 0;          // HTTP status; 0 for files and transport failures
+  std::string error;       // non-empty: no usable document
   bool cancelled = false;
 };
 
@@ -512,6 +514,7 @@ struct SitemapLoader::Impl {
         f.error = fmt::format("HTTP status {}{}", f.status, gave_up);
         return f;
       }
+      f.html_type = is_html_type(r.response.header("content-type").value_or(""));
       take_document(buffer, f);
       return f;
     }
@@ -707,7 +710,10 @@ struct SitemapLoader::Impl {
     }
     sources[idx].gzip = f.gzip;
     const std::string_view text = f.doc.text();
-    if (looks_like_html(text)) {
+    // The bytes decide, as servers often send a sitemap with the wrong type; but a page its
+    // server calls HTML in bytes no sitemap can be (UTF-16, which a browser reads by its byte
+    // order mark) is that page, not a sitemap to convert.
+    if (looks_like_html(text) || (f.html_type && !not_text(text).empty())) {
       if (robots_name) {
         // A site that answers every path with a page (a single-page app's catch-all route, a
         // CMS's "not found" page sent with 200) has no robots.txt: the page holds no rules and

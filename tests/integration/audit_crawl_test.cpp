@@ -374,6 +374,36 @@ TEST_CASE("crawl: a page named as the input is crawled however its markup opens"
   CHECK(result_for(report, server.url("/other.html"))["status"] == 200);
 }
 
+TEST_CASE("crawl: a page in UTF-16 named as the input is crawled, not read as a sitemap",
+          "[integration][audit][crawl]") {
+  // A browser reads the page by its byte order mark; so does the crawl. As a sitemap its
+  // bytes would be refused ("sitemaps must be UTF-8") and the run end before it began.
+  TempDir root;
+  const std::u16string page = u"<!DOCTYPE html><title>wide</title><a href=\"/next.html\">n</a>";
+  std::string bytes = "\xFF\xFE";  // UTF-16LE's byte order mark
+  for (char16_t c : page) {
+    bytes += static_cast<char>(c & 0xFF);
+    bytes += static_cast<char>(c >> 8);
+  }
+  write_text(root.path() / "wide.html", bytes);
+  write_text(root.path() / "next.html", "<!DOCTYPE html><title>next</title>\n");
+  FixtureServer server(root.path().string());
+  TempDir dir;
+  AuditRun run = run_siteaudit(
+      with_common({"--crawl", server.url("/wide.html"), "--json", dir / "report.json"}));
+  INFO("stderr: " << run.err << "\nstdout: " << run.out);
+  CHECK(run.code == 0);
+  json report = load_json(dir / "report.json");
+  check_report_invariants(report);
+  REQUIRE(report["sources"].size() == 1);
+  CHECK(report["sources"][0]["kind"] == "page");
+  CHECK(result_for(report, server.url("/next.html"))["status"] == 200);
+  // Without --crawl it is an HTML page where a sitemap was expected, which is what to say.
+  AuditRun plain = run_siteaudit(with_common({server.url("/wide.html")}));
+  CHECK(plain.code == 2);
+  CHECK(plain.err.find("this is an HTML page, not a sitemap") != std::string::npos);
+}
+
 TEST_CASE("crawl: Ctrl-C in the middle reports every URL accepted so far once",
           "[integration][audit][crawl]") {
   TempDir root;

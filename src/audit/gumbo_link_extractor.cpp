@@ -234,6 +234,27 @@ bool repeats_attribute(std::string_view html, std::size_t at, std::vector<std::s
   return false;
 }
 
+// has_noncharacter() is true when UTF-8 `html` holds a noncharacter (U+FDD0-FDEF, or the
+// last two code points of a plane: U+FFFE, U+1FFFF, ...). Gumbo replaces each by U+FFFD; the
+// standard keeps them (a parse error only), as MyHTML does, so a link that holds one is
+// another URL for gumbo.
+bool has_noncharacter(std::string_view html) {
+  for (std::size_t i = 0; i + 2 < html.size(); ++i) {
+    const auto b0 = static_cast<unsigned char>(html[i]);
+    const auto b1 = static_cast<unsigned char>(html[i + 1]);
+    const auto b2 = static_cast<unsigned char>(html[i + 2]);
+    if (b0 == 0xEF &&
+        ((b1 == 0xB7 && b2 >= 0x90 && b2 <= 0xAF) || (b1 == 0xBF && (b2 == 0xBE || b2 == 0xBF)))) {
+      return true;
+    }
+    if (b0 >= 0xF0 && b0 <= 0xF4 && i + 3 < html.size() && (b1 & 0x0F) == 0x0F && b2 == 0xBF) {
+      const auto b3 = static_cast<unsigned char>(html[i + 3]);
+      if (b3 == 0xBE || b3 == 0xBF) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 bool gumbo_misreads(std::string_view page) {
@@ -241,7 +262,7 @@ bool gumbo_misreads(std::string_view page) {
   // same name of U+FFFDs there.
   std::string buffer;
   const std::string_view html = input_stream(page, buffer);
-  if (html.find('\0') != std::string_view::npos) return true;
+  if (html.find('\0') != std::string_view::npos || has_noncharacter(html)) return true;
   if (has_odd_end_tag(html) && (has_tag(html, "svg") || has_tag(html, "math"))) return true;
   std::vector<std::string> names;
   for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1))

@@ -23,7 +23,8 @@
 namespace siteaudit::audit {
 
 // gumbo_misreads() is true when `page`, read as input_stream() makes it (as both extractors
-// read it), has a NUL byte, an end tag naming an element gumbo does not know, a start tag
+// read it), has a NUL byte, a noncharacter (which gumbo replaces by U+FFFD, where the
+// standard keeps it), an end tag naming an element gumbo does not know, a start tag
 // naming an attribute twice, or an end tag with no name or more than its name in a page with
 // an <svg> or <math> tag (wherever they are, even inside script text: a false alarm only
 // skips an input).

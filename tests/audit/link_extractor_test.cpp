@@ -567,6 +567,15 @@ TEST_CASE("Link extraction: gumbo's known misreading is recognised, and MyHTML's
   CHECK(make_myhtml_link_extractor()->extract(replaced, kPage).links.size() == 1);
   CHECK(make_gumbo_link_extractor()->extract(replaced, kPage).links.empty());
   CHECK_FALSE(gumbo_misreads("<a x='x x' y=\"y y\" x-y href=/y>x x</a><b x></b x>"));
+  // Gumbo replaces a noncharacter by U+FFFD; the standard, and MyHTML, keep it in the URL.
+  for (const std::string nonchar : {"<a href=/x\xEF\xBF\xBF>", "<a href=/x\xF1\xBF\xBF\xBF>",
+                                    "<a href=/x\xEF\xB7\x90>", "<a href=/x\xF4\x8F\xBF\xBE>"}) {
+    INFO(nonchar);
+    CHECK(gumbo_misreads(nonchar));
+    CHECK(make_myhtml_link_extractor()->extract(nonchar, kPage).links.at(0).url ==
+          nonchar.substr(8, nonchar.size() - 9));
+  }
+  CHECK_FALSE(gumbo_misreads("<a href=/x\xF0\x9F\x98\x80\xEF\xBF\xBD\xEF\xB7\xB0>"));
   // After a </> in SVG, gumbo ignores the </svg>: the MathML <use> stays an SVG one for it.
   const std::string foreign = "<svg></></svg><math><use href=/m></use></math>";
   CHECK(gumbo_misreads(foreign));

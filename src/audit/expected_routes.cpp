@@ -19,11 +19,6 @@ using namespace rules_detail;
 
 constexpr std::size_t kMaxLineBytes = 8192;
 
-bool is_unreserved(unsigned char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
 void append_escape(std::string& out, unsigned char c) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   out += '%';
@@ -43,7 +38,7 @@ std::string canonical_escapes(std::string_view text, std::string_view escapes) {
         net::hex_value(text[i + 2]) >= 0) {
       auto decoded = static_cast<unsigned char>(net::hex_value(text[i + 1]) * 16 +
                                                 net::hex_value(text[i + 2]));
-      if (is_unreserved(decoded)) {
+      if (net::is_unreserved(static_cast<char>(decoded))) {
         out += static_cast<char>(decoded);
       } else {
         append_escape(out, decoded);

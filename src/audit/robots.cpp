@@ -57,12 +57,6 @@ std::string product_token(std::string_view value) {
   return net::ascii_lower(value.substr(0, n));
 }
 
-// is_unreserved() is true for RFC 3986's unreserved characters, which an escape never needs.
-bool is_unreserved(char c) {
-  return net::is_letter(c) || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-         c == '~';
-}
-
 // normalize_octets() makes a pattern and a path comparable octet for octet (RFC 9309 §2.2.2):
 // bytes outside ASCII are percent-encoded, escapes of unreserved characters are decoded (the
 // RFC's "/foo/bar/%62%61%7A" matches "/foo/bar/baz", and "/%7Ejoe" matches the "/~joe" a
@@ -85,7 +79,7 @@ std::string normalize_octets(std::string_view s) {
                std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       const auto decoded =
           static_cast<char>(net::hex_value(s[i + 1]) * 16 + net::hex_value(s[i + 2]));
-      if (is_unreserved(decoded)) {
+      if (net::is_unreserved(decoded)) {
         out += decoded;
       } else {
         out += '%';

@@ -78,11 +78,6 @@ class Utf8CtypeScope {
   locale_t previous_ = static_cast<locale_t>(nullptr);
 };
 
-bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
 // canonical_escapes() applies RFC 3986 §6.2.2.1–2 to an already-encoded path or query:
 // escapes of unreserved characters are decoded (%7E -> ~) and the rest get one hex case; and
 // it escapes the characters of `escapes` as a browser does. None of that changes which
@@ -100,7 +95,7 @@ std::string canonical_escapes(std::string_view in, std::string_view escapes) {
       int lo = hex_value(in[i + 2]);
       if (hi >= 0 && lo >= 0) {
         auto decoded = static_cast<unsigned char>(hi * 16 + lo);
-        if (is_unreserved(decoded)) {
+        if (is_unreserved(static_cast<char>(decoded))) {
           out.push_back(static_cast<char>(decoded));
         } else {
           out.push_back('%');

@@ -27,6 +27,12 @@ constexpr bool is_letter(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+// is_unreserved() is true for RFC 3986's unreserved characters (letters, digits, "-._~"),
+// which an escape never needs: normalisation decodes their escapes.
+constexpr bool is_unreserved(char c) noexcept {
+  return is_letter(c) || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
 // hex_value() is the value of a hexadecimal digit (either case), or -1 for any other byte.
 constexpr int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';

@@ -6,10 +6,13 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <thread>
 
 #include "runtime/io_poller.hpp"
@@ -24,6 +27,12 @@ namespace {
 
 constexpr std::uint64_t kInterruptKey = 0;  // registration keys start at 1
 constexpr int kMaxEvents = 128;
+
+// epoll_pwait2 (Linux 5.11) takes a timeout in nanoseconds, which timers want. Older kernels,
+// still under many containers (RHEL 8's 4.18, Ubuntu 20.04's 5.4), and valgrind answer ENOSYS:
+// wait() then uses epoll_wait, from the first such answer on. Ignoring the answer, as wait()
+// did, left every fd unwatched and the poller spinning (I/O moved only on libcurl's timeouts).
+std::atomic<bool> epoll_pwait2_works{true};
 
 IoStatus status_for(ContextError error) noexcept {
   return error == ContextError::deadline_exceeded ? IoStatus::deadline_exceeded
@@ -98,16 +107,27 @@ void IoPoller::interrupt() noexcept {
 }
 
 int IoPoller::wait(std::int64_t timeout_ns) {
-  timespec timeout{};
-  timespec* limit = nullptr;
-  if (timeout_ns >= 0) {
-    timeout.tv_sec = static_cast<time_t>(timeout_ns / 1'000'000'000);
-    timeout.tv_nsec = static_cast<long>(timeout_ns % 1'000'000'000);
-    limit = &timeout;
-  }
   auto* events = reinterpret_cast<epoll_event*>(events_.data());
-  const int n = ::epoll_pwait2(epoll_fd_, events, kMaxEvents, limit, nullptr);
-  return n < 0 ? 0 : n;  // EINTR: the caller loops anyway
+  if (epoll_pwait2_works.load(std::memory_order_relaxed)) {
+    timespec timeout{};
+    timespec* limit = nullptr;
+    if (timeout_ns >= 0) {
+      timeout.tv_sec = static_cast<time_t>(timeout_ns / 1'000'000'000);
+      timeout.tv_nsec = static_cast<long>(timeout_ns % 1'000'000'000);
+      limit = &timeout;
+    }
+    const int n = ::epoll_pwait2(epoll_fd_, events, kMaxEvents, limit, nullptr);
+    if (n >= 0) return n;
+    if (errno != ENOSYS) return 0;  // EINTR: the caller loops anyway
+    epoll_pwait2_works.store(false, std::memory_order_relaxed);
+  }
+  // Milliseconds rounded up: a timer is never woken for before it is due (that would spin).
+  const int timeout_ms =
+      timeout_ns < 0 ? -1
+                     : static_cast<int>(std::min<std::int64_t>((timeout_ns + 999'999) / 1'000'000,
+                                                               std::numeric_limits<int>::max()));
+  const int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms);
+  return n < 0 ? 0 : n;
 }
 
 void IoPoller::dispatch(int count) {

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "curl_printf.hpp"
 #include "siteaudit/runtime/fatal.hpp"
 
 namespace siteaudit::net::detail {
@@ -16,8 +17,12 @@ void share_unlock(CURL*, curl_lock_data data, void* self) noexcept {
 }
 
 void curl_global_init_once() {
-  // curl_global_init is not thread-safe and must run once per process, before any handle.
-  static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+  // curl_global_init is not thread-safe and must run once per process, before any handle;
+  // libcurl's formatting is bound before libcurl first formats anything.
+  static const CURLcode rc = [] {
+    bind_curl_printf();
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+  }();
   if (rc != CURLE_OK) {
     rt::fatal(std::string("curl_global_init failed: ") + curl_easy_strerror(rc));
   }

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "curl_printf.hpp"
+#include "libcurl_overrides.hpp"
 #include "siteaudit/runtime/fatal.hpp"
 
 namespace siteaudit::net::detail {
@@ -18,9 +18,9 @@ void share_unlock(CURL*, curl_lock_data data, void* self) noexcept {
 
 void curl_global_init_once() {
   // curl_global_init is not thread-safe and must run once per process, before any handle;
-  // libcurl's formatting is bound before libcurl first formats anything.
+  // our definitions of libcurl's helpers are bound before libcurl first uses them.
   static const CURLcode rc = [] {
-    bind_curl_printf();
+    bind_libcurl_overrides();
     return curl_global_init(CURL_GLOBAL_DEFAULT);
   }();
   if (rc != CURLE_OK) {

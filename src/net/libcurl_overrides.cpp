@@ -1,13 +1,16 @@
-// curl_printf.cpp — curl_maprintf and curl_msnprintf for libcurl, the plain conversions here.
-#include "curl_printf.hpp"
+// libcurl_overrides.cpp — libcurl's printf family and case-insensitive compares, for libcurl.
+#include "libcurl_overrides.hpp"
 
+#include <curl/curl.h>
 #include <curl/mprintf.h>
 #include <dlfcn.h>
 #include <sys/types.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -254,14 +257,37 @@ int format_into(char* buffer, std::size_t size, const char* spec, va_list args) 
   return stored;
 }
 
+// kUpper is libcurl's Curl_raw_toupper() as a table: ASCII letters only, whatever the locale.
+constexpr auto kUpper = [] {
+  std::array<unsigned char, 256> upper{};
+  for (unsigned c = 0; c < 256; ++c) {
+    upper[c] = static_cast<unsigned char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  }
+  return upper;
+}();
+
+constexpr unsigned char upper(char c) noexcept {
+  return kUpper[static_cast<unsigned char>(c)];
+}
+
+// equal_ignoring_case() is libcurl's answer for two strings compared over at most `max`
+// characters: equal up to the end of either (and both end there), or up to `max`.
+int equal_ignoring_case(const char* first, const char* second, std::size_t max) noexcept {
+  for (; max != 0 && *first != '\0' && *second != '\0'; --max, ++first, ++second) {
+    if (upper(*first) != upper(*second)) return 0;
+  }
+  return max == 0 || upper(*first) == upper(*second) ? 1 : 0;
+}
+
 }  // namespace
 
-void bind_curl_printf() {
+void bind_libcurl_overrides() {
   curl_own();
 }
 
-bool curl_printf_bound() {
-  return ::dlsym(RTLD_DEFAULT, "curl_maprintf") == reinterpret_cast<void*>(&curl_maprintf);
+bool libcurl_overrides_bound() {
+  return ::dlsym(RTLD_DEFAULT, "curl_maprintf") == reinterpret_cast<void*>(&curl_maprintf) &&
+         ::dlsym(RTLD_DEFAULT, "curl_strnequal") == reinterpret_cast<void*>(&curl_strnequal);
 }
 
 }  // namespace siteaudit::net::detail
@@ -296,6 +322,20 @@ __attribute__((visibility("default"))) int curl_msnprintf(char* buffer, size_t s
   const int stored = siteaudit::net::detail::format_into(buffer, size, format, args);
   va_end(args);
   return stored;
+}
+
+// libcurl's compares: null equals null (for curl_strnequal, when max is not zero).
+__attribute__((visibility("default"))) int curl_strequal(const char* first, const char* second) {
+  if (first == nullptr || second == nullptr) return first == nullptr && second == nullptr;
+  return siteaudit::net::detail::equal_ignoring_case(first, second, SIZE_MAX);
+}
+
+__attribute__((visibility("default"))) int curl_strnequal(const char* first, const char* second,
+                                                          size_t max) {
+  if (first == nullptr || second == nullptr) {
+    return first == nullptr && second == nullptr && max != 0;
+  }
+  return siteaudit::net::detail::equal_ignoring_case(first, second, max);
 }
 
 }  // extern "C"

@@ -1,10 +1,12 @@
-// curl_printf_test.cpp — our curl_maprintf/curl_msnprintf write what libcurl's own write.
+// libcurl_overrides_test.cpp — our definitions of libcurl's helpers answer as libcurl's own.
 //
 // libcurl's own functions are reached with dlsym(RTLD_NEXT): from this executable, which holds
-// ours, the next definition is libcurl's. Every case compares the two, for the allocated text
-// and for a bounded buffer of every interesting size (the answer and every byte of the buffer).
-#include "net/curl_printf.hpp"
+// ours, the next definition is libcurl's. Every printf case compares the two for the allocated
+// text and for a bounded buffer of every interesting size (the answer and every byte of the
+// buffer); every compare case, the answer.
+#include "net/libcurl_overrides.hpp"
 
+#include <curl/curl.h>
 #include <curl/mprintf.h>
 #include <dlfcn.h>
 #include <sys/types.h>
@@ -80,13 +82,13 @@ void same_as_libcurl(const char* format, Args... args) {
 
 }  // namespace
 
-TEST_CASE("libcurl's calls reach our formatting", "[net][curl_printf]") {
-  siteaudit::net::detail::bind_curl_printf();
-  CHECK(siteaudit::net::detail::curl_printf_bound());
+TEST_CASE("libcurl's calls reach our definitions", "[net][libcurl_overrides]") {
+  siteaudit::net::detail::bind_libcurl_overrides();
+  CHECK(siteaudit::net::detail::libcurl_overrides_bound());
 }
 
 TEST_CASE("The conversions libcurl's requests use come out as libcurl's own",
-          "[net][curl_printf]") {
+          "[net][libcurl_overrides]") {
   same_as_libcurl("");
   same_as_libcurl("no conversion at all");
   same_as_libcurl("100%% sure, %%s");
@@ -110,7 +112,7 @@ TEST_CASE("The conversions libcurl's requests use come out as libcurl's own",
 }
 
 TEST_CASE("The formats left to libcurl's own functions come out as libcurl's own",
-          "[net][curl_printf]") {
+          "[net][libcurl_overrides]") {
   same_as_libcurl("%s|%.3s|%.10s", static_cast<const char*>(nullptr),
                   static_cast<const char*>(nullptr), static_cast<const char*>(nullptr));
   same_as_libcurl("%5d|%-5d|%+d|% d|%#x|%05d", 42, 42, 42, 42, 42u, -42);
@@ -123,7 +125,8 @@ TEST_CASE("The formats left to libcurl's own functions come out as libcurl's own
   same_as_libcurl("a lone percent at the end %");
 }
 
-TEST_CASE("Random integers, widths and strings come out as libcurl's own", "[net][curl_printf]") {
+TEST_CASE("Random integers, widths and strings come out as libcurl's own",
+          "[net][libcurl_overrides]") {
   std::mt19937_64 random(20261207);
   const char* const conversions[] = {"d", "i", "u", "x", "X"};
   for (int i = 0; i < 2000; ++i) {
@@ -142,5 +145,54 @@ TEST_CASE("Random integers, widths and strings come out as libcurl's own", "[net
     for (char& c : text) c = static_cast<char>(1 + random() % 255);
     const int precision = static_cast<int>(random() % 50);
     same_as_libcurl("[%s][%.*s]", text.c_str(), precision, text.c_str());
+  }
+}
+
+TEST_CASE("curl_strequal and curl_strnequal answer as libcurl's own", "[net][libcurl_overrides]") {
+  using Strequal = int (*)(const char*, const char*);
+  using Strnequal = int (*)(const char*, const char*, std::size_t);
+  const auto their_strequal = reinterpret_cast<Strequal>(::dlsym(RTLD_NEXT, "curl_strequal"));
+  const auto their_strnequal = reinterpret_cast<Strnequal>(::dlsym(RTLD_NEXT, "curl_strnequal"));
+  REQUIRE(their_strequal != nullptr);
+  REQUIRE(their_strequal != &curl_strequal);
+  REQUIRE(their_strnequal != nullptr);
+  REQUIRE(their_strnequal != &curl_strnequal);
+  const auto same = [&](const char* first, const char* second) {
+    INFO('"' << (first ? first : "(null)") << "\" against \"" << (second ? second : "(null)")
+             << '"');
+    CHECK(curl_strequal(first, second) == their_strequal(first, second));
+    for (std::size_t max = 0; max < 12; ++max) {
+      INFO("max " << max);
+      CHECK(curl_strnequal(first, second, max) == their_strnequal(first, second, max));
+    }
+    CHECK(curl_strnequal(first, second, SIZE_MAX) == their_strnequal(first, second, SIZE_MAX));
+  };
+  const char* const fixed[] = {nullptr,
+                               "",
+                               "a",
+                               "A",
+                               "content-length:",
+                               "Content-Length: 12",
+                               "CONTENT-TYPE:",
+                               "Location",
+                               "location",
+                               "\xe9t\xe9",
+                               "\xc9T\xc9",
+                               "[",
+                               "{",
+                               "@",
+                               "`"};
+  for (const char* first : fixed) {
+    for (const char* second : fixed) same(first, second);
+  }
+  std::mt19937_64 random(7);
+  for (int i = 0; i < 5000; ++i) {
+    // Letters of both cases and the bytes around them, so that most pairs share a prefix.
+    const char alphabet[] = "aAbBzZ@[`{\x80\xe1\xc1-:";
+    std::string first(random() % 8, ' '), second(random() % 8, ' ');
+    for (char& c : first) c = alphabet[random() % (sizeof alphabet - 1)];
+    for (char& c : second) c = alphabet[random() % (sizeof alphabet - 1)];
+    if (random() % 2 == 0) second = first.substr(0, random() % (first.size() + 1)) + second;
+    same(first.c_str(), second.c_str());
   }
 }

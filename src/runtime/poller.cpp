@@ -122,10 +122,12 @@ int IoPoller::wait(std::int64_t timeout_ns) {
     epoll_pwait2_works.store(false, std::memory_order_relaxed);
   }
   // Milliseconds rounded up: a timer is never woken for before it is due (that would spin).
+  const std::int64_t rounded_ms =
+      timeout_ns / 1'000'000 + (timeout_ns % 1'000'000 != 0 ? 1 : 0);  // no overflow near max
   const int timeout_ms =
-      timeout_ns < 0 ? -1
-                     : static_cast<int>(std::min<std::int64_t>((timeout_ns + 999'999) / 1'000'000,
-                                                               std::numeric_limits<int>::max()));
+      timeout_ns < 0
+          ? -1
+          : static_cast<int>(std::min<std::int64_t>(rounded_ms, std::numeric_limits<int>::max()));
   const int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms);
   return n < 0 ? 0 : n;
 }

@@ -12,8 +12,8 @@
 //   themselves and hand every other format, and a null string, to libcurl's own functions,
 //   found with dlsym(RTLD_NEXT): the text is libcurl's to the byte.
 // * case-insensitive compares: curl_strequal and curl_strnequal, about 95 calls a request as
-//   libcurl reads each response header against the names it knows; the same answers, with a
-//   table instead of a function call a character.
+//   libcurl reads each response header against the names it knows; the same answers, with
+//   a table of to_upper() instead of a function call a character.
 //
 // tests/net/libcurl_overrides_test.cpp checks every definition against libcurl's own, on fixed
 // and random input.

@@ -195,9 +195,7 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
   // bounded by kMaxNesting times one chunk's tags. (Chunked parsing loses MyHTML's element
   // positions, so the links come from a whole parse afterwards.)
   bool nesting_exceeds(std::string_view html) {
-    if (static_cast<std::size_t>(std::count(html.begin(), html.end(), '<')) <= kMaxNesting) {
-      return false;
-    }
+    if (!more_start_tags_than(html, kMaxNesting)) return false;
     constexpr std::size_t kChunk = 16 * 1024;
     myhtml_tree_clean(tree_);
     myhtml_encoding_set(tree_, MyENCODING_UTF_8);
@@ -210,6 +208,22 @@ class MyhtmlLinkExtractor final : public LinkExtractor {
     myhtml_parse_chunk_end(tree_);
     myhtml_callback_tree_node_insert_set(tree_, nullptr, nullptr);
     return deepest_ > kMaxNesting;
+  }
+
+  // more_start_tags_than() is true when `html` holds more than `limit` '<'. It counts 255
+  // bytes at a time into a one-byte total, which the compiler turns into 16-byte compares;
+  // std::count widens each byte's count to 64 bits: 0.76 us of a 3.8 KB page against 0.11.
+  static bool more_start_tags_than(std::string_view html, std::size_t limit) {
+    if (html.size() <= limit) return false;
+    std::size_t total = 0;
+    while (!html.empty() && total <= limit) {
+      const std::size_t n = std::min<std::size_t>(html.size(), 255);
+      std::uint8_t block = 0;
+      for (std::size_t i = 0; i < n; ++i) block += html[i] == '<';
+      total += block;
+      html.remove_prefix(n);
+    }
+    return total > limit;
   }
 
   static void on_insert(myhtml_tree_t*, myhtml_tree_node_t* node, void* self) {

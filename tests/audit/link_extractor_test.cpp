@@ -685,11 +685,13 @@ TEST_CASE("Link extraction: markup nested deeper than kMaxNesting is refused, qu
     for (std::size_t i = 0; i < depth; ++i) html += "<div>";
     return html + "<a href=/deep>deep</a>";
   };
-  // Within the limit: read as usual, though the guard pass measured it.
+  // Within the limit: read as usual (too few start tags to be measured at all).
   const auto fine = parser->extract(nested(kMaxNesting - 10), kPage);
   REQUIRE(fine.ok());
   REQUIRE(fine.links.size() == 1);
   CHECK(fine.links[0].url == "/deep");
+  // One level past it: the page's count of '<' calls for the guard pass, which refuses it.
+  CHECK_FALSE(parser->extract(nested(kMaxNesting + 1), kPage).ok());
   // 200,000 levels: refused with a reason (the whole parse would take over a minute).
   const auto deep = parser->extract(nested(200'000), kPage);
   CHECK_FALSE(deep.ok());

@@ -21,6 +21,7 @@
 #include "curl_error.hpp"
 #include "curl_share.hpp"
 #include "multi_driver.hpp"
+#include "proxy_environment.hpp"
 #include "redirect_policy.hpp"
 #include "siteaudit/net/fd_limit.hpp"
 #include "siteaudit/net/url.hpp"
@@ -34,6 +35,7 @@ namespace siteaudit::net {
 using detail::AbortReason;
 using detail::CurlShare;
 using detail::MultiDriver;
+using detail::ProxyEnvironment;
 using detail::Transfer;
 
 namespace {
@@ -69,7 +71,10 @@ long share_of(long limit, unsigned index, unsigned count) {
 }  // namespace
 
 struct HttpClient::Impl {
-  explicit Impl(const ClientConfig& c) : config(c), share(c) {
+  explicit Impl(const ClientConfig& c)
+      : config(c), share(c), proxies(ProxyEnvironment::read([](const char* name) -> const char* {
+          return std::getenv(name);
+        })) {
     // Past RLIMIT_NOFILE socket() fails with EMFILE, while a transfer over a connection limit
     // only waits; so the descriptor cap lowers each multi's limits, and the multi count (which
     // follows the configured limits) never exceeds it: each multi needs one connection.
@@ -81,7 +86,7 @@ struct HttpClient::Impl {
       part.max_connections_per_host = share_of(c.max_connections_per_host, i, count);
       part.max_connections_total = share_of(c.max_connections_total, i, count);
       drivers.push_back(
-          std::make_unique<MultiDriver>(part, share.get(), share_of(fd_cap, i, count)));
+          std::make_unique<MultiDriver>(part, share.get(), proxies, share_of(fd_cap, i, count)));
     }
   }
 
@@ -108,7 +113,8 @@ struct HttpClient::Impl {
   }
 
   const ClientConfig config;
-  CurlShare share;  // declared before the drivers: their easy handles use it until they go
+  CurlShare share;           // declared before the drivers: their easy handles use it until they go
+  ProxyEnvironment proxies;  // the same
   std::vector<std::unique_ptr<MultiDriver>> drivers;
 };
 

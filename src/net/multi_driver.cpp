@@ -45,8 +45,9 @@ struct MultiDriver::Counters {
       handles_created{0};
 };
 
-MultiDriver::MultiDriver(const ClientConfig& config, CURLSH* share, long descriptor_cap)
-    : config_(config), counters_(std::make_unique<Counters>()), share_(share) {
+MultiDriver::MultiDriver(const ClientConfig& config, CURLSH* share, const ProxyEnvironment& proxies,
+                         long descriptor_cap)
+    : config_(config), counters_(std::make_unique<Counters>()), share_(share), proxies_(proxies) {
   // curl_global_init ran when `share` was made (CurlShare), before any handle.
   multi_ = curl_multi_init();
   if (multi_ == nullptr) {
@@ -95,7 +96,7 @@ Transfer* MultiDriver::acquire(Method method) {
       return nullptr;
     }
     auto owned = std::make_unique<Transfer>(this, easy, method);
-    configure_easy(*owned, config_, share_);
+    configure_easy(*owned, config_, share_, proxies_);
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &MultiDriver::on_open);
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, owned.get());
     curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &MultiDriver::on_close);

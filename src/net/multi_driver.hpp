@@ -39,10 +39,12 @@ namespace siteaudit::net::detail {
 
 class MultiDriver {
  public:
-  // MultiDriver() applies `config`'s connection limits to this multi; `share` outlives it.
-  // `descriptor_cap` (0 = none) is this multi's share of the connections RLIMIT_NOFILE leaves
-  // room for: it bounds both the open and the idle connections, below the configured limits.
-  MultiDriver(const ClientConfig& config, CURLSH* share, long descriptor_cap = 0);
+  // MultiDriver() applies `config`'s connection limits to this multi; `share` and `proxies`
+  // (which its handles use) outlive it. `descriptor_cap` (0 = none) is this multi's share of
+  // the connections RLIMIT_NOFILE leaves room for: it bounds both the open and the idle
+  // connections, below the configured limits.
+  MultiDriver(const ClientConfig& config, CURLSH* share, const ProxyEnvironment& proxies,
+              long descriptor_cap = 0);
   ~MultiDriver();
   MultiDriver(const MultiDriver&) = delete;
   MultiDriver& operator=(const MultiDriver&) = delete;
@@ -146,6 +148,7 @@ class MultiDriver {
   const ClientConfig config_;
   std::unique_ptr<Counters> counters_;
   CURLSH* const share_;
+  const ProxyEnvironment& proxies_;
   CURLM* multi_ = nullptr;
   std::atomic<long> in_use_{0};
 

@@ -83,7 +83,12 @@ bool Transfer::prepare_hop(const std::string& url, const Request& request, bool 
   // PIPEWAIT makes a new transfer wait for a connection being set up to the same host, in case
   // it turns out to multiplex (HTTP/2). That is only learnt from TLS ALPN, so for cleartext
   // http it would serialise connection setup for nothing.
-  curl_easy_setopt(easy, CURLOPT_PIPEWAIT, url.compare(0, 6, "https:") == 0 ? 1L : 0L);
+  const bool https = url.compare(0, 6, "https:") == 0;
+  curl_easy_setopt(easy, CURLOPT_PIPEWAIT, https ? 1L : 0L);
+  if (const int scheme = https ? 2 : 1; proxy_for != scheme) {
+    curl_easy_setopt(easy, CURLOPT_PROXY, proxies->for_url(url).c_str());
+    proxy_for = scheme;
+  }
   return curl_easy_setopt(easy, CURLOPT_URL, url.c_str()) == CURLE_OK;
 }
 
@@ -183,8 +188,12 @@ size_t Transfer::on_write(char* data, size_t size, size_t count, void* self) noe
   return n;
 }
 
-void configure_easy(Transfer& t, const ClientConfig& config, CURLSH* share) noexcept {
+void configure_easy(Transfer& t, const ClientConfig& config, CURLSH* share,
+                    const ProxyEnvironment& proxies) noexcept {
   CURL* e = t.easy;
+  // Given explicitly, so that libcurl does not look them up in the environment per transfer.
+  t.proxies = &proxies;
+  curl_easy_setopt(e, CURLOPT_NOPROXY, proxies.no_proxy.c_str());
   curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.errbuf);
   // NOSIGNAL: a timeout must never raise SIGALRM in a multi-threaded process.

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "proxy_environment.hpp"
 #include "siteaudit/net/http_client.hpp"
 #include "siteaudit/runtime/detail/park.hpp"
 #include "siteaudit/runtime/mutex.hpp"
@@ -47,6 +48,10 @@ struct Transfer {
   CURL* const easy;
   const Method method;  // every fetch on this handle uses it; it sizes the receive buffer
   char errbuf[CURL_ERROR_SIZE] = {};
+  // proxies is the client's (configure_easy); proxy_for is the scheme CURLOPT_PROXY was last
+  // set for: 0 not yet, 1 http, 2 https. Set again only when a hop's scheme differs.
+  const ProxyEnvironment* proxies = nullptr;
+  int proxy_for = 0;
 
   // generation identifies one fetch using this Transfer; ops queued for an older fetch (a late
   // cancellation) compare it and are dropped.
@@ -136,7 +141,8 @@ inline constexpr long kGetBufferBytes = 8 * 1024;
 // configure_easy() sets the options every hop shares; called once per pooled handle. The
 // buffer size is among them: libcurl 7.88 keeps a buffer it did not free (a transfer removed
 // before it connected) and reuses it without checking its size, so a handle's size never
-// changes.
-void configure_easy(Transfer& t, const ClientConfig& config, CURLSH* share) noexcept;
+// changes. So are the client's `proxies` (CURLOPT_NOPROXY here, CURLOPT_PROXY per hop).
+void configure_easy(Transfer& t, const ClientConfig& config, CURLSH* share,
+                    const ProxyEnvironment& proxies) noexcept;
 
 }  // namespace siteaudit::net::detail

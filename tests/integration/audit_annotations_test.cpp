@@ -7,24 +7,12 @@
 #include <vector>
 
 #include "integration/audit_support.hpp"
+#include "support/scoped_env.hpp"
 
 namespace {
 
 using namespace siteaudit::integration;
-
-// ScopedEnv sets an environment variable for the processes a test starts, and unsets it.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() { ::unsetenv(name_); }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-};
+using siteaudit::testing::ScopedEnv;
 
 // commands() is every line of `text` that is a workflow command, without its "::" prefix.
 std::vector<std::string> commands(const std::string& text) {

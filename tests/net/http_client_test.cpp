@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "siteaudit/runtime/wait_group.hpp"
 #include "support/blackhole_listener.hpp"
 #include "support/fixture_server.hpp"
+#include "support/scoped_env.hpp"
 
 namespace net = siteaudit::net;
 namespace rt = siteaudit::rt;
@@ -35,6 +37,7 @@ using net::FetchResult;
 using net::Method;
 using net::Request;
 using siteaudit::testing::FixtureServer;
+using siteaudit::testing::ScopedEnv;
 
 namespace {
 
@@ -524,6 +527,47 @@ TEST_CASE("each error kind that can be produced locally", "[net][client][errors]
         "no complete response from 127.0.0.1:" + std::to_string(server.port()) + " within 200 ms");
   CHECK(r[7].error.kind == ErrorKind::invalid_url);
   CHECK(r[8].error.kind == ErrorKind::redirect_refused);
+}
+
+TEST_CASE("proxies come from the environment as libcurl reads it, no_proxy too",
+          "[net][client][proxy]") {
+  // The fixture server stands in for the proxy: it logs the absolute target a proxied request
+  // carries ("HEAD http://proxied.invalid/... HTTP/1.1") and answers it like any other. A
+  // host that is not proxied cannot be resolved. The client reads the environment when made.
+  FixtureServer proxy;
+  ScopedEnv http_proxy("http_proxy", proxy.base());
+  ScopedEnv upper_http_proxy("HTTP_PROXY", std::nullopt);
+  ScopedEnv all_proxy("all_proxy", std::nullopt);
+  ScopedEnv upper_all_proxy("ALL_PROXY", std::nullopt);
+  ScopedEnv no_proxy("no_proxy", "direct.invalid");
+  ScopedEnv upper_no_proxy("NO_PROXY", std::nullopt);
+  std::vector<FetchResult> r;
+  run_fibers(1, [&] {
+    net::HttpClient client(net::ClientConfig{});
+    auto ctx = rt::background();
+    r.push_back(client.fetch(ctx, head("http://proxied.invalid/a")));
+    r.push_back(client.fetch(ctx, head("http://direct.invalid/b")));
+    r.push_back(client.fetch(ctx, head("http://proxied.invalid/c")));  // the same handle again
+  });
+  REQUIRE(r.size() == 3);
+  CHECK(r[0].response.status != 0);
+  CHECK(r[1].error.kind == ErrorKind::dns);
+  CHECK(r[2].response.status != 0);
+  CHECK(proxy.logged("http://proxied.invalid/a") == 1);
+  CHECK(proxy.logged("http://proxied.invalid/c") == 1);
+  CHECK(proxy.logged("http://direct.invalid/") == 0);
+
+  // Upper-case HTTP_PROXY is never read (in a CGI program a request header can set it).
+  ScopedEnv only_upper("http_proxy", std::nullopt);
+  ScopedEnv upper("HTTP_PROXY", proxy.base());
+  r.clear();
+  run_fibers(1, [&] {
+    net::HttpClient client(net::ClientConfig{});
+    r.push_back(client.fetch(rt::background(), head("http://proxied.invalid/d")));
+  });
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].error.kind == ErrorKind::dns);
+  CHECK(proxy.logged("http://proxied.invalid/d") == 0);
 }
 
 TEST_CASE("connects that time out on one multi leave the other multis' sockets working",

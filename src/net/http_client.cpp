@@ -113,8 +113,9 @@ struct HttpClient::Impl {
   }
 
   const ClientConfig config;
-  CurlShare share;           // declared before the drivers: their easy handles use it until they go
-  ProxyEnvironment proxies;  // the same
+  // Both declared before the drivers: their easy handles use them until they go.
+  CurlShare share;
+  ProxyEnvironment proxies;
   std::vector<std::unique_ptr<MultiDriver>> drivers;
 };
 

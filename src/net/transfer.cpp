@@ -83,11 +83,10 @@ bool Transfer::prepare_hop(const std::string& url, const Request& request, bool 
   // PIPEWAIT makes a new transfer wait for a connection being set up to the same host, in case
   // it turns out to multiplex (HTTP/2). That is only learnt from TLS ALPN, so for cleartext
   // http it would serialise connection setup for nothing.
-  const bool https = url.compare(0, 6, "https:") == 0;
-  curl_easy_setopt(easy, CURLOPT_PIPEWAIT, https ? 1L : 0L);
-  if (const int scheme = https ? 2 : 1; proxy_for != scheme) {
-    curl_easy_setopt(easy, CURLOPT_PROXY, proxies->for_url(url).c_str());
-    proxy_for = scheme;
+  curl_easy_setopt(easy, CURLOPT_PIPEWAIT, url.compare(0, 6, "https:") == 0 ? 1L : 0L);
+  if (const std::string& proxy = proxies->for_url(url); &proxy != proxy_set) {
+    curl_easy_setopt(easy, CURLOPT_PROXY, proxy.c_str());
+    proxy_set = &proxy;
   }
   return curl_easy_setopt(easy, CURLOPT_URL, url.c_str()) == CURLE_OK;
 }

@@ -48,10 +48,10 @@ struct Transfer {
   CURL* const easy;
   const Method method;  // every fetch on this handle uses it; it sizes the receive buffer
   char errbuf[CURL_ERROR_SIZE] = {};
-  // proxies is the client's (configure_easy); proxy_for is the scheme CURLOPT_PROXY was last
-  // set for: 0 not yet, 1 http, 2 https. Set again only when a hop's scheme differs.
+  // proxies is the client's (configure_easy); proxy_set is which of its proxies CURLOPT_PROXY
+  // holds (none yet: nullptr), set again only when a hop's scheme asks for the other.
   const ProxyEnvironment* proxies = nullptr;
-  int proxy_for = 0;
+  const std::string* proxy_set = nullptr;
 
   // generation identifies one fetch using this Transfer; ops queued for an older fetch (a late
   // cancellation) compare it and are dropped.
